@@ -1,0 +1,98 @@
+//! Who is calling: an agent through an API key, or the operator through ADMIN_TOKEN.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use shared_types::admin::ApiKeySecret;
+use shared_types::agents::AgentRole;
+use shared_types::error::ErrorCode;
+use worker::send::SendFuture;
+
+use crate::domain::api_key;
+use crate::domain::{secret, time};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store;
+
+/// The agent whose API key authenticated the request. Every query a handler makes is
+/// scoped to `workspace_id`.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub workspace_id: String,
+    pub agent_id: String,
+    pub role: AgentRole,
+}
+
+impl Caller {
+    /// AUTH-006 unless the caller is an owner or admin: keys, webhooks and the widget are
+    /// theirs to manage, not operators'.
+    pub fn require_manager(&self) -> Result<(), ApiError> {
+        match self.role {
+            AgentRole::Owner | AgentRole::Admin => Ok(()),
+            AgentRole::Operator => Err(ErrorCode::AuthForbidden.into()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts.headers.get(AUTHORIZATION).map(|v| v.to_str());
+        let key = match header {
+            None => return Err(ErrorCode::AuthMissing.into()),
+            Some(Err(_)) => return Err(ErrorCode::AuthMalformed.into()),
+            Some(Ok(value)) => api_key::from_authorization(Some(value))?,
+        };
+        let state = state.clone();
+        SendFuture::new(async move { authenticate(&state, &key).await }).await
+    }
+}
+
+async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, ApiError> {
+    let db = state.db()?;
+    let owner = store::api_keys::owner_by_hash(&db, &api_key::hash_hex(key))
+        .await?
+        .ok_or(ErrorCode::AuthUnknownKey)?;
+    if owner.revoked_at.is_some() {
+        return Err(ErrorCode::AuthRevokedKey.into());
+    }
+    let role = owner.role.parse::<AgentRole>().map_err(|_| {
+        ApiError::internal(format!("agent {} has role {}", owner.agent_id, owner.role))
+    })?;
+    let now = time::now();
+    let minute_ago = time::format(now - chrono::Duration::minutes(1));
+    store::api_keys::touch(&db, &owner.key_id, &time::format(now), &minute_ago).await?;
+    Ok(Caller {
+        workspace_id: owner.workspace_id,
+        agent_id: owner.agent_id,
+        role,
+    })
+}
+
+/// The provisioning operator. The admin endpoints do not exist (404) unless the
+/// ADMIN_TOKEN secret is set; a wrong token is AUTH-010.
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let expected = state
+            .secret("ADMIN_TOKEN")
+            .ok_or(ErrorCode::RouteNotFound)?;
+        let presented = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .unwrap_or_default();
+        if secret::constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
+            Ok(Admin)
+        } else {
+            Err(ErrorCode::AdminToken.into())
+        }
+    }
+}

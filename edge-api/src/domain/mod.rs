@@ -1,0 +1,7 @@
+//! Pure rules of the service: no Worker bindings, so every one is tested natively with
+//! `cargo test -p edge-api`.
+
+pub mod api_key;
+pub mod ids;
+pub mod secret;
+pub mod time;

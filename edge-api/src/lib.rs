@@ -1,0 +1,39 @@
+//! The ChatFlow worker: one workers-rs service that answers the REST API, the visitor
+//! API, the real-time sockets and (through the ASSETS binding) the widget's static files.
+//!
+//! This file holds only the entry points. Routing lives in [`routes`], pure rules in
+//! [`domain`], SQL in [`store`], and the Durable Objects in [`objects`].
+
+pub mod domain;
+
+#[cfg(target_arch = "wasm32")]
+mod auth;
+#[cfg(target_arch = "wasm32")]
+mod error;
+#[cfg(target_arch = "wasm32")]
+mod extract;
+#[cfg(target_arch = "wasm32")]
+mod objects;
+#[cfg(target_arch = "wasm32")]
+mod routes;
+#[cfg(target_arch = "wasm32")]
+mod state;
+#[cfg(target_arch = "wasm32")]
+mod store;
+
+#[cfg(target_arch = "wasm32")]
+mod entry {
+    use tower_service::Service;
+    use worker::{event, Context, Env, HttpRequest};
+
+    #[event(fetch)]
+    async fn fetch(
+        req: HttpRequest,
+        env: Env,
+        _ctx: Context,
+    ) -> worker::Result<axum::http::Response<axum::body::Body>> {
+        let mut router = crate::routes::router(crate::state::AppState::new(env));
+        // The router's error type is Infallible: every failure is already a response.
+        Ok(router.call(req).await?)
+    }
+}

@@ -1,0 +1,32 @@
+//! Durable Objects. Their classes are declared in wrangler.toml (with SQLite storage);
+//! the real-time behaviour of `ChatRoom` and `Inbox` and the limiter's arithmetic come
+//! with the real-time and rate-limit issues (#5, #6). Until then each answers 501 so
+//! that nothing can silently depend on them.
+
+use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
+
+macro_rules! pending_object {
+    ($name:ident, $issue:literal) => {
+        #[durable_object]
+        pub struct $name {
+            _state: State,
+        }
+
+        impl DurableObject for $name {
+            fn new(state: State, _env: Env) -> Self {
+                Self { _state: state }
+            }
+
+            async fn fetch(&self, _req: Request) -> Result<Response> {
+                Response::error(
+                    concat!(stringify!($name), " is built in issue ", $issue),
+                    501,
+                )
+            }
+        }
+    };
+}
+
+pending_object!(ChatRoom, "#5");
+pending_object!(Inbox, "#5");
+pending_object!(RateLimiter, "#6");

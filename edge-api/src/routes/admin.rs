@@ -1,0 +1,63 @@
+//! `POST /v1/admin/workspaces`: provisioning without a dashboard.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use shared_types::admin::{CreateWorkspaceRequest, CreateWorkspaceResponse, Workspace};
+use shared_types::agents::{Agent, AgentRole, AgentStatus};
+use shared_types::ids::{AgentId, ApiKeyId, WorkspaceId};
+
+use crate::auth::Admin;
+use crate::domain::{api_key, ids, time};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::state::AppState;
+use crate::store;
+
+#[worker::send]
+pub async fn create_workspace(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ApiJson(body): ApiJson<CreateWorkspaceRequest>,
+) -> Result<(StatusCode, Json<CreateWorkspaceResponse>), ApiError> {
+    let key = api_key::generate();
+    let now = time::now_rfc3339();
+    let workspace_id = WorkspaceId::with_suffix(&ids::suffix());
+    let owner_id = AgentId::with_suffix(&ids::suffix());
+    store::workspaces::create(
+        &state.db()?,
+        &store::workspaces::NewWorkspace {
+            id: workspace_id.as_str(),
+            name: body.name.as_str(),
+            owner_id: owner_id.as_str(),
+            owner_name: body.owner.name.as_str(),
+            owner_email: body.owner.email.as_str(),
+            key_id: ApiKeyId::with_suffix(&ids::suffix()).as_str(),
+            key_prefix: key.display_prefix(),
+            key_hash: &api_key::hash_hex(&key),
+            now: &now,
+        },
+    )
+    .await?;
+
+    Ok((
+        StatusCode::CREATED,
+        Json(CreateWorkspaceResponse {
+            workspace: Workspace {
+                id: workspace_id,
+                name: body.name.as_str().to_string(),
+                created_at: now,
+            },
+            agent: Agent {
+                id: owner_id,
+                name: body.owner.name.as_str().to_string(),
+                email: body.owner.email.as_str().to_string(),
+                role: AgentRole::Owner,
+                status: AgentStatus::Offline,
+                active_chats: 0,
+                total_chats: 0,
+            },
+            api_key: key.as_str().to_string(),
+        }),
+    ))
+}

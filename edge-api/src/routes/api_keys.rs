@@ -1,0 +1,84 @@
+//! The "Developer → API Keys tab" as an API: list, create (shown once), revoke.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use shared_types::admin::{ApiKey, CreateApiKeyRequest, CreatedApiKey};
+use shared_types::error::ErrorCode;
+use shared_types::ids::ApiKeyId;
+use shared_types::DataList;
+
+use crate::auth::Caller;
+use crate::domain::{api_key, ids, time};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::state::AppState;
+use crate::store;
+
+#[worker::send]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<DataList<ApiKey>>, ApiError> {
+    caller.require_manager()?;
+    let data = store::api_keys::list_active(&state.db()?, &caller.workspace_id).await?;
+    Ok(Json(DataList { data }))
+}
+
+#[worker::send]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateApiKeyRequest>,
+) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
+    caller.require_manager()?;
+    let key = api_key::generate();
+    let id = ApiKeyId::with_suffix(&ids::suffix());
+    let now = time::now_rfc3339();
+    store::api_keys::insert(
+        &state.db()?,
+        &store::api_keys::NewKey {
+            id: id.as_str(),
+            workspace_id: &caller.workspace_id,
+            // The key acts as the agent who made it.
+            agent_id: &caller.agent_id,
+            name: body.name.as_str(),
+            prefix: key.display_prefix(),
+            key_hash: &api_key::hash_hex(&key),
+            now: &now,
+        },
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedApiKey {
+            id,
+            name: body.name.as_str().to_string(),
+            prefix: key.display_prefix().to_string(),
+            key: key.as_str().to_string(),
+            created_at: now,
+        }),
+    ))
+}
+
+#[worker::send]
+pub async fn revoke(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(key_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.require_manager()?;
+    let key_id = ApiKeyId::parse(&key_id).map_err(|_| ErrorCode::ApiKeyNotFound)?;
+    let revoked = store::api_keys::revoke(
+        &state.db()?,
+        &caller.workspace_id,
+        key_id.as_str(),
+        &time::now_rfc3339(),
+    )
+    .await?;
+    if revoked {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ErrorCode::ApiKeyNotFound.into())
+    }
+}

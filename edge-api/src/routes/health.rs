@@ -1,0 +1,9 @@
+//! `GET /v1/health`: the process answers. Deliberately touches no binding, so it is the
+//! baseline the latency benchmarks compare against.
+
+use axum::Json;
+use serde_json::{json, Value};
+
+pub async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok", "service": "chatflow", "version": env!("CARGO_PKG_VERSION") }))
+}

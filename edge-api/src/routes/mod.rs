@@ -1,0 +1,78 @@
+//! The router: every URL the worker answers, and the layers every response passes through.
+
+mod admin;
+mod agents;
+mod api_keys;
+mod demo;
+mod health;
+mod public;
+mod widget;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::HeaderValue;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{delete, get, post};
+use axum::Router;
+use shared_types::error::ErrorCode;
+
+use crate::domain::ids;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Request bodies above this are refused with 413 REQ-003 (file bytes take another path).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/health", get(health::health))
+        .route("/v1/admin/workspaces", post(admin::create_workspace))
+        .route("/v1/api-keys", get(api_keys::list).post(api_keys::create))
+        .route("/v1/api-keys/{key_id}", delete(api_keys::revoke))
+        .route("/v1/agents", get(agents::list))
+        .route(
+            "/v1/widget/config",
+            get(widget::get_config).patch(widget::update_config),
+        )
+        .route(
+            "/v1/public/widgets/{workspace_id}",
+            get(public::widget_config).options(public::preflight),
+        )
+        .route("/demo/{workspace_id}", get(demo::page))
+        .fallback(route_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(stamp_request_id))
+        .with_state(state)
+}
+
+/// Gives every response an `X-Request-Id` and renders any [`ApiError`] into the spec's
+/// envelope carrying the same id.
+async fn stamp_request_id(req: Request, next: Next) -> Response {
+    let id = ids::new_id("req");
+    let mut res = next.run(req).await;
+    if let Some(err) = res.extensions_mut().remove::<ApiError>() {
+        let headers = std::mem::take(res.headers_mut());
+        res = err.render(&id);
+        // Keep headers a handler set on purpose (CORS, Retry-After) on the rendered error.
+        for (name, value) in headers.iter() {
+            if name != axum::http::header::CONTENT_TYPE
+                && name != axum::http::header::CONTENT_LENGTH
+            {
+                res.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", value);
+    }
+    res
+}
+
+async fn route_not_found() -> ApiError {
+    ErrorCode::RouteNotFound.into()
+}
+
+async fn method_not_allowed() -> ApiError {
+    ErrorCode::MethodNotAllowed.into()
+}

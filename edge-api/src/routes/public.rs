@@ -1,0 +1,114 @@
+//! The widget's public surface: `GET /v1/public/widgets/{workspace_id}`, answered only to
+//! pages on the workspace's domains, with CORS headers for exactly that origin.
+
+use axum::extract::{Path, State};
+use axum::http::header::{ORIGIN, REFERER};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use shared_types::error::ErrorCode;
+use shared_types::ids::WorkspaceId;
+use shared_types::validate::DomainPattern;
+use shared_types::visitor::PublicWidgetConfig;
+
+use crate::error::ApiError;
+use crate::routes::widget::{config_view, domains_of};
+use crate::state::AppState;
+use crate::store;
+
+#[worker::send]
+pub async fn widget_config(
+    State(state): State<AppState>,
+    Path(workspace_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let db = state.db()?;
+        let row = store::widget_config::get(&db, &workspace_id)
+            .await?
+            .ok_or(ErrorCode::WorkspaceNotFound)?;
+        check_origin(&headers, &domains_of(&row)?)?;
+        let workspace_id = WorkspaceId::parse(&workspace_id)
+            .map_err(|e| ApiError::internal(format!("stored workspace id: {e}")))?;
+        let config = config_view(row)?;
+        let triggers = store::triggers::list_active_public(&db, workspace_id.as_str()).await?;
+        let agents_online = store::agents::any_online(&db, workspace_id.as_str()).await?;
+        Ok::<_, ApiError>(PublicWidgetConfig {
+            workspace_id,
+            color: config.color,
+            shape: config.shape,
+            position: config.position,
+            button_text: config.button_text,
+            welcome_message: config.welcome_message,
+            offline_message: config.offline_message,
+            branding: config.branding,
+            agents_online,
+            triggers,
+        })
+    }
+    .await;
+    let mut res = match result {
+        Ok(config) => Json(config).into_response(),
+        Err(e) => e.into_response(),
+    };
+    cors(&headers, &mut res);
+    // Config changes show on the next page load, within a minute at worst.
+    res.headers_mut().insert(
+        "cache-control",
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    res
+}
+
+/// CORS preflight for the public endpoints.
+pub async fn preflight(headers: HeaderMap) -> Response {
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    cors(&headers, &mut res);
+    let h = res.headers_mut();
+    h.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("GET, POST, OPTIONS"),
+    );
+    h.insert(
+        "access-control-allow-headers",
+        HeaderValue::from_static("Authorization, Content-Type, Idempotency-Key"),
+    );
+    h.insert("access-control-max-age", HeaderValue::from_static("600"));
+    res
+}
+
+/// AUTH-009 unless the calling page is on one of the workspace's domains. Browsers omit
+/// `Origin` on same-origin GETs; then the `Referer`'s origin stands in for it.
+fn check_origin(headers: &HeaderMap, domains: &[DomainPattern]) -> Result<(), ApiError> {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let referer_origin = header(REFERER).map(origin_of_url);
+    if DomainPattern::allows_origin(domains, header(ORIGIN).or(referer_origin)) {
+        Ok(())
+    } else {
+        Err(ErrorCode::OriginNotAllowed.into())
+    }
+}
+
+/// `https://host:port` of a page URL.
+fn origin_of_url(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| after_scheme + i);
+    &url[..end]
+}
+
+/// Echoes the caller's origin: credentials are never involved, and a refusal is still
+/// readable by the widget so it can explain itself in the console.
+fn cors(headers: &HeaderMap, res: &mut Response) {
+    if let Some(origin) = headers.get(ORIGIN) {
+        res.headers_mut()
+            .insert("access-control-allow-origin", origin.clone());
+    }
+    res.headers_mut()
+        .insert("vary", HeaderValue::from_static("Origin"));
+}

@@ -1,0 +1,107 @@
+//! The widget configuration: `GET` and partial `PATCH /v1/widget/config`.
+
+use axum::extract::State;
+use axum::Json;
+use shared_types::validate::DomainPattern;
+use shared_types::widget::{Branding, UpdateWidgetConfig, WidgetConfig};
+
+use crate::auth::Caller;
+use crate::domain::time;
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::state::AppState;
+use crate::store;
+use crate::store::widget_config::WidgetRow;
+
+#[worker::send]
+pub async fn get_config(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<WidgetConfig>, ApiError> {
+    let row = load(&state, &caller.workspace_id).await?;
+    Ok(Json(config_view(row)?))
+}
+
+/// Only the fields sent change; the body was fully validated by its type before this
+/// runs, so a bad field changes nothing.
+#[worker::send]
+pub async fn update_config(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(patch): ApiJson<UpdateWidgetConfig>,
+) -> Result<Json<WidgetConfig>, ApiError> {
+    caller.require_manager()?;
+    let mut row = load(&state, &caller.workspace_id).await?;
+    apply(&mut row, patch)?;
+    store::widget_config::put(
+        &state.db()?,
+        &caller.workspace_id,
+        &row,
+        &time::now_rfc3339(),
+    )
+    .await?;
+    Ok(Json(config_view(row)?))
+}
+
+async fn load(state: &AppState, workspace_id: &str) -> Result<WidgetRow, ApiError> {
+    store::widget_config::get(&state.db()?, workspace_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("workspace {workspace_id} has no widget_config")))
+}
+
+fn apply(row: &mut WidgetRow, patch: UpdateWidgetConfig) -> Result<(), ApiError> {
+    if let Some(color) = patch.color {
+        row.color = color;
+    }
+    if let Some(shape) = patch.shape {
+        row.shape = shape;
+    }
+    if let Some(position) = patch.position {
+        row.position = position;
+    }
+    if let Some(text) = patch.button_text {
+        row.button_text = text.into_string();
+    }
+    if let Some(text) = patch.welcome_message {
+        row.welcome_message = text.into_string();
+    }
+    if let Some(text) = patch.offline_message {
+        row.offline_message = text.into_string();
+    }
+    if let Some(mut domains) = patch.domains {
+        domains.dedup();
+        row.domains = serde_json::to_string(&domains)
+            .map_err(|e| ApiError::internal(format!("encoding domains: {e}")))?;
+    }
+    if let Some(branding) = patch.branding {
+        if let Some(show) = branding.show_powered_by {
+            row.show_powered_by = i64::from(show);
+        }
+        if let Some(logo) = branding.logo_url {
+            row.logo_url = logo.map(|url| url.as_str().to_string());
+        }
+    }
+    Ok(())
+}
+
+pub fn config_view(row: WidgetRow) -> Result<WidgetConfig, ApiError> {
+    Ok(WidgetConfig {
+        domains: domains_of(&row)?,
+        color: row.color,
+        shape: row.shape,
+        position: row.position,
+        button_text: row.button_text,
+        welcome_message: row.welcome_message,
+        offline_message: row.offline_message,
+        branding: Branding {
+            show_powered_by: row.show_powered_by != 0,
+            logo_url: row.logo_url,
+        },
+    })
+}
+
+/// The stored list was validated when it was written.
+pub fn domains_of(row: &WidgetRow) -> Result<Vec<DomainPattern>, ApiError> {
+    serde_json::from_str(&row.domains)
+        .map_err(|e| ApiError::internal(format!("stored widget domains: {e}")))
+}

@@ -1,0 +1,58 @@
+//! Workspaces and their provisioning.
+
+use worker::D1Database;
+
+use super::{batch, stmt, widget_config};
+use crate::error::ApiError;
+
+/// Everything a new workspace starts with, written in one batch.
+pub struct NewWorkspace<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub owner_id: &'a str,
+    pub owner_name: &'a str,
+    pub owner_email: &'a str,
+    pub key_id: &'a str,
+    pub key_prefix: &'a str,
+    pub key_hash: &'a str,
+    pub now: &'a str,
+}
+
+/// Creates the workspace, its owner, the owner's first API key and the default widget
+/// configuration atomically.
+pub async fn create(db: &D1Database, w: &NewWorkspace<'_>) -> Result<(), ApiError> {
+    let statements = vec![
+        stmt(
+            db,
+            "INSERT INTO workspaces (id, name, created_at) VALUES (?1, ?2, ?3)",
+            &[w.id.into(), w.name.into(), w.now.into()],
+        )?,
+        stmt(
+            db,
+            "INSERT INTO agents (id, workspace_id, name, email, role, status, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'owner', 'offline', ?5, ?5)",
+            &[
+                w.owner_id.into(),
+                w.id.into(),
+                w.owner_name.into(),
+                w.owner_email.into(),
+                w.now.into(),
+            ],
+        )?,
+        stmt(
+            db,
+            "INSERT INTO api_keys (id, workspace_id, agent_id, name, prefix, key_hash, created_at)
+             VALUES (?1, ?2, ?3, 'Default', ?4, ?5, ?6)",
+            &[
+                w.key_id.into(),
+                w.id.into(),
+                w.owner_id.into(),
+                w.key_prefix.into(),
+                w.key_hash.into(),
+                w.now.into(),
+            ],
+        )?,
+        widget_config::insert_defaults(db, w.id, w.now)?,
+    ];
+    batch(db, statements).await
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what building and running ChatFlow needs, skipping whatever is already there:
+# the wasm32 target, wasm-bindgen-cli at exactly the version in Cargo.lock, worker-build,
+# the npm packages (wrangler, binaryen's wasm-opt), and local secrets in .dev.vars.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WORKER_BUILD_VERSION=0.8.7
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The CLI must match the wasm-bindgen crate in Cargo.lock byte for byte.
+wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  say "installing wasm-bindgen-cli $wb_version"
+  # --locked first; the registry mirror may lack a yanked transitive version, in which
+  # case a fresh resolution of the same CLI version is the fallback.
+  cargo install wasm-bindgen-cli --version "$wb_version" --locked \
+    || cargo install wasm-bindgen-cli --version "$wb_version"
+fi
+
+if [ "$(worker-build --version 2>/dev/null)" != "$WORKER_BUILD_VERSION" ]; then
+  say "installing worker-build $WORKER_BUILD_VERSION"
+  cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked \
+    || cargo install worker-build --version "$WORKER_BUILD_VERSION"
+fi
+
+if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+if [ ! -f .dev.vars ]; then
+  say "writing local secrets to .dev.vars"
+  {
+    echo "ADMIN_TOKEN=$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')"
+    echo "TOKEN_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+  } > .dev.vars
+fi

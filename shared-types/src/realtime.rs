@@ -1,0 +1,205 @@
+//! Realtime frames on `GET /realtime` (WebSocket). Each frame is one JSON text
+//! message with a `type` field. Visitors connect with `?token=<visitor_token>`,
+//! agents with `?ticket=` from `POST /realtime/tickets`.
+//!
+//! Delivery is at-least-once across reconnects: a client that reconnects sends
+//! [`ClientFrame::Resume`] with the last `seq` it saw per chat and receives what
+//! it missed as `message.created` frames, so it must ignore a `seq` it already has.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::agents::AgentStatus;
+use crate::chats::{ChatSummary, ConversationMessage, SenderType};
+use crate::error::ErrorCode;
+use crate::ids::{AgentId, ChatId};
+use crate::Timestamp;
+
+/// Answer to `POST /realtime/tickets` (201, API key): a one-use ticket for an
+/// agent's WebSocket, valid for [`TICKET_TTL_SECONDS`] (browsers cannot set an
+/// `Authorization` header on a WebSocket). A bad, expired or reused ticket is
+/// [`ErrorCode::AuthTicket`].
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct RealtimeTicket {
+    /// Pass as `?ticket=`.
+    pub ticket: String,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+}
+
+/// How long a realtime ticket is valid, in seconds.
+pub const TICKET_TTL_SECONDS: u64 = 60;
+
+/// Server → client.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(tag = "type")]
+pub enum ServerFrame {
+    /// A message was stored in a chat the client follows.
+    #[serde(rename = "message.created")]
+    MessageCreated {
+        /// The chat.
+        chat_id: ChatId,
+        /// The message, with its `seq`.
+        message: ConversationMessage,
+    },
+    /// The other side started or stopped typing.
+    #[serde(rename = "typing")]
+    Typing {
+        /// The chat.
+        chat_id: ChatId,
+        /// Who is typing.
+        sender: SenderType,
+        /// False when they stopped (or after a few seconds of silence).
+        is_typing: bool,
+    },
+    /// The other side has read everything up to `seq`.
+    #[serde(rename = "read")]
+    Read {
+        /// The chat.
+        chat_id: ChatId,
+        /// Who read.
+        reader: SenderType,
+        /// Last `seq` read.
+        seq: u64,
+    },
+    /// A chat's status, assignment or unread count changed (agents' inbox;
+    /// visitors get it for their own chats).
+    #[serde(rename = "chat.updated")]
+    ChatUpdated {
+        /// The chat as it is now.
+        chat: ChatSummary,
+    },
+    /// An agent's availability changed (agents only).
+    #[serde(rename = "presence")]
+    Presence {
+        /// The agent.
+        agent_id: AgentId,
+        /// Their status now.
+        status: AgentStatus,
+    },
+    /// A client frame was refused (unparsable, or about a chat the client may
+    /// not see). The socket stays open.
+    #[serde(rename = "error")]
+    Error {
+        /// A catalogue code, e.g. `REQ-004`.
+        code: String,
+        /// The catalogue's English message.
+        message_en: String,
+    },
+}
+
+impl ServerFrame {
+    /// The `error` frame for a catalogue entry.
+    pub fn error(code: ErrorCode) -> Self {
+        ServerFrame::Error {
+            code: code.code().to_owned(),
+            message_en: code.message_en().to_owned(),
+        }
+    }
+}
+
+/// Client → server. Unknown fields are refused, like request bodies.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(tag = "type", deny_unknown_fields)]
+pub enum ClientFrame {
+    /// Send what was missed: for each chat, the last `seq` the client has (0 for
+    /// none). Sent on every (re)connect.
+    #[serde(rename = "resume")]
+    Resume {
+        /// Chat → last `seq` seen.
+        chats: BTreeMap<ChatId, u64>,
+    },
+    /// The client's user started or stopped typing.
+    #[serde(rename = "typing")]
+    Typing {
+        /// The chat.
+        chat_id: ChatId,
+        /// Whether they are typing now.
+        is_typing: bool,
+    },
+    /// The client's user has read everything up to `seq`.
+    #[serde(rename = "read")]
+    Read {
+        /// The chat.
+        chat_id: ChatId,
+        /// Last `seq` read.
+        seq: u64,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn server_frames_are_tagged_by_type() {
+        let f = ServerFrame::Typing {
+            chat_id: ChatId::with_suffix("1"),
+            sender: SenderType::Agent,
+            is_typing: true,
+        };
+        assert_eq!(
+            serde_json::to_value(&f).unwrap(),
+            json!({"type": "typing", "chat_id": "chat_1", "sender": "agent", "is_typing": true})
+        );
+        assert_eq!(
+            serde_json::to_value(ServerFrame::error(ErrorCode::ChatNotFound)).unwrap(),
+            json!({"type": "error", "code": "CHAT-001", "message_en": "Chat not found"})
+        );
+        let presence: ServerFrame = serde_json::from_value(
+            json!({"type": "presence", "agent_id": "agent_1", "status": "away"}),
+        )
+        .unwrap();
+        assert_eq!(
+            presence,
+            ServerFrame::Presence {
+                agent_id: AgentId::with_suffix("1"),
+                status: AgentStatus::Away
+            }
+        );
+        let created = json!({"type": "message.created", "chat_id": "chat_1", "message": {
+            "id": "msg_1", "chat_id": "chat_1", "seq": 3, "text": "hi",
+            "sender": {"type": "visitor", "id": "visitor_1", "name": null},
+            "attachments": [], "created_at": "2026-02-11T14:25:00Z"}});
+        let parsed: ServerFrame = serde_json::from_value(created.clone()).unwrap();
+        assert_eq!(serde_json::to_value(parsed).unwrap(), created);
+    }
+
+    #[test]
+    fn client_frames_parse_and_refuse_junk() {
+        let resume: ClientFrame =
+            serde_json::from_value(json!({"type": "resume", "chats": {"chat_a": 4, "chat_b": 0}}))
+                .unwrap();
+        let ClientFrame::Resume { chats } = &resume else {
+            panic!("not resume: {resume:?}");
+        };
+        assert_eq!(chats.get(&ChatId::with_suffix("a")), Some(&4));
+        assert_eq!(
+            serde_json::to_value(&resume).unwrap(),
+            json!({"type": "resume", "chats": {"chat_a": 4, "chat_b": 0}})
+        );
+        let read: ClientFrame =
+            serde_json::from_value(json!({"type": "read", "chat_id": "chat_a", "seq": 9})).unwrap();
+        assert_eq!(
+            read,
+            ClientFrame::Read {
+                chat_id: ChatId::with_suffix("a"),
+                seq: 9
+            }
+        );
+        for bad in [
+            json!({"type": "resume", "chats": {"agent_a": 1}}),
+            json!({"type": "typing", "chat_id": "chat_a"}),
+            json!({"type": "typing", "chat_id": "chat_a", "is_typing": true, "sender": "agent"}),
+            json!({"type": "presence", "agent_id": "agent_1", "status": "online"}),
+            json!({"chat_id": "chat_a", "seq": 1}),
+        ] {
+            assert!(
+                serde_json::from_value::<ClientFrame>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+}

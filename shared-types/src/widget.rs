@@ -1,0 +1,183 @@
+//! The operator's widget configuration: `GET/PATCH /widget/config`. The
+//! visitor-facing subset is [`PublicWidgetConfig`](crate::visitor::PublicWidgetConfig).
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{DomainPattern, HexColor, HttpUrl, MessageText, ShortText};
+
+wire_enum! {
+    /// The launcher button's shape.
+    pub enum WidgetShape {
+        /// Rounded corners.
+        Rounded = "rounded",
+        /// Square corners.
+        Square = "square",
+        /// A circle.
+        Circle = "circle",
+    }
+}
+
+wire_enum! {
+    /// Which bottom corner of the page the widget sits in.
+    pub enum WidgetPosition {
+        /// Bottom right.
+        BottomRight = "bottom-right",
+        /// Bottom left.
+        BottomLeft = "bottom-left",
+    }
+}
+
+/// `GET /widget/config` and the answer to `PATCH /widget/config`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct WidgetConfig {
+    /// Accent colour, `#RRGGBB` upper case.
+    pub color: HexColor,
+    /// Launcher shape.
+    pub shape: WidgetShape,
+    /// Corner of the page.
+    pub position: WidgetPosition,
+    /// Launcher label.
+    pub button_text: String,
+    /// First line shown when the panel opens.
+    pub welcome_message: String,
+    /// Shown instead when no agent is online.
+    pub offline_message: String,
+    /// Sites allowed to load the widget; `[]` allows any. See [`DomainPattern`].
+    pub domains: Vec<DomainPattern>,
+    /// Logo and "powered by" settings.
+    pub branding: Branding,
+}
+
+/// The `branding` of [`WidgetConfig`].
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Branding {
+    /// Whether the "Powered by ChatFlow" line is shown.
+    pub show_powered_by: bool,
+    /// The logo shown in the panel header, `null` for none.
+    pub logo_url: Option<String>,
+}
+
+/// Body of `PATCH /widget/config`: absent fields are left unchanged; `null` is
+/// refused except for `branding.logo_url`.
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWidgetConfig {
+    /// `#RRGGBB`, either case.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub color: Option<HexColor>,
+    /// New launcher shape.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub shape: Option<WidgetShape>,
+    /// New corner.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub position: Option<WidgetPosition>,
+    /// 1..=100 characters, single line.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub button_text: Option<ShortText>,
+    /// 1..=10,000 characters.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub welcome_message: Option<MessageText>,
+    /// 1..=10,000 characters.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub offline_message: Option<MessageText>,
+    /// Replaces the whole list; `[]` allows any origin.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub domains: Option<Vec<DomainPattern>>,
+    /// Partial branding update.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub branding: Option<UpdateBranding>,
+}
+
+/// The `branding` of [`UpdateWidgetConfig`]: absent fields are left unchanged.
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBranding {
+    /// Show or hide "Powered by ChatFlow".
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub show_powered_by: Option<bool>,
+    /// `Some(Some(url))` sets, `Some(None)` (JSON `null`) removes the logo.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::nullable"
+    )]
+    pub logo_url: Option<Option<HttpUrl>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn position_uses_hyphens() {
+        assert_eq!(WidgetPosition::BottomRight.as_str(), "bottom-right");
+        assert!("bottom_right".parse::<WidgetPosition>().is_err());
+        assert_eq!(WidgetShape::SPELLINGS, &["rounded", "square", "circle"]);
+    }
+
+    #[test]
+    fn patch_normalises_and_validates() {
+        let req: UpdateWidgetConfig = serde_json::from_value(json!({
+            "color": "#6366f1",
+            "domains": ["Company.uz", "*.company.uz"],
+            "branding": {"logo_url": null}
+        }))
+        .unwrap();
+        assert_eq!(req.color.unwrap().as_str(), "#6366F1");
+        assert_eq!(req.domains.unwrap()[0].as_str(), "company.uz");
+        assert_eq!(req.branding.unwrap().logo_url, Some(None));
+        for bad in [
+            json!({"color": "blue"}),
+            json!({"shape": "oval"}),
+            json!({"domains": ["https://company.uz"]}),
+            json!({"button_text": ""}),
+            json!({"branding": {"logo": "https://a.uz/x.png"}}),
+            json!({"branding": {"logo_url": "data:image/png;base64,xx"}}),
+            json!({"colour": "#000000"}),
+            json!({"color": null}),
+            json!({"branding": {"show_powered_by": null}}),
+        ] {
+            assert!(
+                serde_json::from_value::<UpdateWidgetConfig>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+}
