@@ -9,7 +9,7 @@ use shared_types::error::ErrorCode;
 use worker::send::SendFuture;
 
 use crate::domain::api_key;
-use crate::domain::{secret, time};
+use crate::domain::{secret, time, token};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
@@ -20,6 +20,7 @@ use crate::store;
 pub struct Caller {
     pub workspace_id: String,
     pub agent_id: String,
+    pub agent_name: String,
     pub role: AgentRole,
 }
 
@@ -66,6 +67,7 @@ async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, Ap
     Ok(Caller {
         workspace_id: owner.workspace_id,
         agent_id: owner.agent_id,
+        agent_name: owner.agent_name,
         role,
     })
 }
@@ -95,4 +97,37 @@ impl FromRequestParts<AppState> for Admin {
             Err(ErrorCode::AdminToken.into())
         }
     }
+}
+
+/// A visitor, by the signed token the widget got from `POST /v1/public/widgets/{id}/sessions`:
+/// `Authorization: Bearer <token>`. AUTH-007 when it is missing, forged or expired.
+#[derive(Debug, Clone)]
+pub struct VisitorCaller {
+    pub workspace_id: String,
+    pub visitor_id: String,
+}
+
+impl FromRequestParts<AppState> for VisitorCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let token =
+            shared_types::admin::bearer_token(header).map_err(|_| ErrorCode::AuthVisitorToken)?;
+        visitor_from_token(state, token)
+    }
+}
+
+/// The visitor a token names, if the token is genuine and current.
+pub fn visitor_from_token(state: &AppState, token: &str) -> Result<VisitorCaller, ApiError> {
+    let secret = state.token_secret()?;
+    let claims = token::read_visitor_token(secret.as_bytes(), token, time::now().timestamp())
+        .ok_or(ErrorCode::AuthVisitorToken)?;
+    Ok(VisitorCaller {
+        workspace_id: claims.workspace_id,
+        visitor_id: claims.visitor_id,
+    })
 }

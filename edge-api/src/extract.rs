@@ -68,3 +68,37 @@ fn reason_of(text: &str) -> String {
         .map_or(reason, |(r, _)| r)
         .to_string()
 }
+
+/// A query string: REQ-005 naming the parameter and the reason when it does not parse
+/// (a bad enum value, `limit` over 100, a page of 0, a malformed id).
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(Self)
+            .map_err(|e| {
+                let mut fields = FieldErrors::default();
+                let path = e.path().to_string();
+                let field = if path == "." {
+                    "query".to_string()
+                } else {
+                    path
+                };
+                fields.push(field, e.inner().to_string());
+                ApiError::with_details(ErrorCode::InvalidQuery, fields.into_details())
+            })
+    }
+}

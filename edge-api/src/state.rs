@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 use worker::send::SendWrapper;
-use worker::{D1Database, Env};
+use worker::{Bucket, D1Database, Env};
 
 use crate::error::ApiError;
 
@@ -25,6 +25,24 @@ impl AppState {
         self.env
             .d1("DB")
             .map_err(|e| ApiError::unavailable(format!("D1 binding DB: {e}")))
+    }
+
+    /// The key that signs visitor tokens and upload URLs. Without it nothing signed can
+    /// be trusted, so requests that need it fail with 503 rather than run unsigned.
+    pub fn token_secret(&self) -> Result<String, ApiError> {
+        self.secret("TOKEN_SECRET")
+            .ok_or_else(|| ApiError::unavailable("the TOKEN_SECRET secret is not set"))
+    }
+
+    pub fn bucket(&self) -> Result<Bucket, ApiError> {
+        self.env
+            .bucket("FILES")
+            .map_err(|e| ApiError::unavailable(format!("R2 binding FILES: {e}")))
+    }
+
+    /// Whether this is local development (loopback webhook receivers, http URLs).
+    pub fn is_development(&self) -> bool {
+        self.secret("ENVIRONMENT").as_deref() == Some("development")
     }
 
     /// A plain-text variable or secret; `None` when unset or empty.

@@ -2,6 +2,9 @@
 //! `cargo test -p edge-api`.
 
 pub mod api_key;
+pub mod chat_status;
 pub mod ids;
 pub mod secret;
 pub mod time;
+pub mod token;
+pub mod upload;

@@ -9,6 +9,12 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/v1/agents", get(list))
+}
 
 #[worker::send]
 pub async fn list(

@@ -14,6 +14,14 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
 use crate::store;
+use axum::routing::{delete, get};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/api-keys", get(list).post(create))
+        .route("/v1/api-keys/{key_id}", delete(revoke))
+}
 
 #[worker::send]
 pub async fn list(

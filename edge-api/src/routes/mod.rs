@@ -3,16 +3,19 @@
 mod admin;
 mod agents;
 mod api_keys;
+mod chats;
 mod demo;
 mod health;
+mod idempotency;
 mod public;
+mod visitor;
 mod widget;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{delete, get, post};
+use axum::routing::{get, post};
 use axum::Router;
 use shared_types::error::ErrorCode;
 
@@ -27,20 +30,19 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/health", get(health::health))
         .route("/v1/admin/workspaces", post(admin::create_workspace))
-        .route("/v1/api-keys", get(api_keys::list).post(api_keys::create))
-        .route("/v1/api-keys/{key_id}", delete(api_keys::revoke))
-        .route("/v1/agents", get(agents::list))
-        .route(
-            "/v1/widget/config",
-            get(widget::get_config).patch(widget::update_config),
-        )
-        .route(
-            "/v1/public/widgets/{workspace_id}",
-            get(public::widget_config).options(public::preflight),
-        )
         .route("/demo/{workspace_id}", get(demo::page))
+        .merge(api_keys::routes())
+        .merge(agents::routes())
+        .merge(widget::routes())
+        .merge(public::routes())
+        .merge(chats::routes())
+        .merge(visitor::routes())
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(stamp_request_id))
         .with_state(state)

@@ -15,6 +15,17 @@ use crate::error::ApiError;
 use crate::routes::widget::{config_view, domains_of};
 use crate::state::AppState;
 use crate::store;
+use axum::extract::Request;
+use axum::http::Method;
+use axum::middleware::{self, Next};
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/public/widgets/{workspace_id}", get(widget_config))
+        .layer(middleware::from_fn(cors))
+}
 
 #[worker::send]
 pub async fn widget_config(
@@ -51,7 +62,6 @@ pub async fn widget_config(
         Ok(config) => Json(config).into_response(),
         Err(e) => e.into_response(),
     };
-    cors(&headers, &mut res);
     // Config changes show on the next page load, within a minute at worst.
     res.headers_mut().insert(
         "cache-control",
@@ -60,26 +70,40 @@ pub async fn widget_config(
     res
 }
 
-/// CORS preflight for the public endpoints.
-pub async fn preflight(headers: HeaderMap) -> Response {
-    let mut res = StatusCode::NO_CONTENT.into_response();
-    cors(&headers, &mut res);
-    let h = res.headers_mut();
-    h.insert(
-        "access-control-allow-methods",
-        HeaderValue::from_static("GET, POST, OPTIONS"),
-    );
-    h.insert(
-        "access-control-allow-headers",
-        HeaderValue::from_static("Authorization, Content-Type, Idempotency-Key"),
-    );
-    h.insert("access-control-max-age", HeaderValue::from_static("600"));
+/// CORS for the widget's endpoints, which pages on customers' sites call: preflights
+/// are answered here, and every answer (errors included, so the widget can explain a
+/// refusal) names the calling origin. No cookies are involved: visitor tokens travel in
+/// the Authorization header.
+pub async fn cors(req: Request, next: Next) -> Response {
+    let origin = req.headers().get(ORIGIN).cloned();
+    let mut res = if req.method() == Method::OPTIONS {
+        let mut res = StatusCode::NO_CONTENT.into_response();
+        let h = res.headers_mut();
+        h.insert(
+            "access-control-allow-methods",
+            HeaderValue::from_static("GET, POST, OPTIONS"),
+        );
+        h.insert(
+            "access-control-allow-headers",
+            HeaderValue::from_static("Authorization, Content-Type, Idempotency-Key"),
+        );
+        h.insert("access-control-max-age", HeaderValue::from_static("600"));
+        res
+    } else {
+        next.run(req).await
+    };
+    if let Some(origin) = origin {
+        res.headers_mut()
+            .insert("access-control-allow-origin", origin);
+    }
+    res.headers_mut()
+        .insert("vary", HeaderValue::from_static("Origin"));
     res
 }
 
 /// AUTH-009 unless the calling page is on one of the workspace's domains. Browsers omit
 /// `Origin` on same-origin GETs; then the `Referer`'s origin stands in for it.
-fn check_origin(headers: &HeaderMap, domains: &[DomainPattern]) -> Result<(), ApiError> {
+pub fn check_origin(headers: &HeaderMap, domains: &[DomainPattern]) -> Result<(), ApiError> {
     let header = |name| {
         headers
             .get(name)
@@ -100,15 +124,4 @@ fn origin_of_url(url: &str) -> &str {
         .find(['/', '?', '#'])
         .map_or(url.len(), |i| after_scheme + i);
     &url[..end]
-}
-
-/// Echoes the caller's origin: credentials are never involved, and a refusal is still
-/// readable by the widget so it can explain itself in the console.
-fn cors(headers: &HeaderMap, res: &mut Response) {
-    if let Some(origin) = headers.get(ORIGIN) {
-        res.headers_mut()
-            .insert("access-control-allow-origin", origin.clone());
-    }
-    res.headers_mut()
-        .insert("vary", HeaderValue::from_static("Origin"));
 }

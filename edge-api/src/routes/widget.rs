@@ -12,6 +12,12 @@ use crate::extract::ApiJson;
 use crate::state::AppState;
 use crate::store;
 use crate::store::widget_config::WidgetRow;
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/v1/widget/config", get(get_config).patch(update_config))
+}
 
 #[worker::send]
 pub async fn get_config(

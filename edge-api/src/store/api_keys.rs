@@ -14,6 +14,7 @@ pub struct KeyOwner {
     pub key_id: String,
     pub workspace_id: String,
     pub agent_id: String,
+    pub agent_name: String,
     pub role: String,
     pub revoked_at: Option<String>,
 }
@@ -21,7 +22,7 @@ pub struct KeyOwner {
 pub async fn owner_by_hash(db: &D1Database, key_hash: &str) -> Result<Option<KeyOwner>, ApiError> {
     first(
         db,
-        "SELECT k.id AS key_id, k.workspace_id, k.agent_id, a.role,
+        "SELECT k.id AS key_id, k.workspace_id, k.agent_id, a.name AS agent_name, a.role,
                 k.revoked_at
            FROM api_keys k JOIN agents a ON a.id = k.agent_id
           WHERE k.key_hash = ?1",

@@ -3,7 +3,12 @@
 
 pub mod agents;
 pub mod api_keys;
+pub mod chats;
+pub mod files;
+pub mod idempotency;
+pub mod messages;
 pub mod triggers;
+pub mod visitors;
 pub mod widget_config;
 pub mod workspaces;
 
@@ -78,7 +83,7 @@ pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> Res
 }
 
 /// D1 answers overload and lost connections with errors the client may retry: a 503.
-fn d1_error(sql: &str, e: worker::Error) -> ApiError {
+pub(crate) fn d1_error(sql: &str, e: worker::Error) -> ApiError {
     let text = e.to_string();
     let cause = format!("D1 `{sql}`: {text}");
     if text.contains("overloaded") || text.contains("Network connection lost") {

@@ -1,0 +1,314 @@
+//! Chats and their messages, for agents (API key): the spec's `GET /chats`,
+//! `GET/PATCH /chats/{id}`, `POST /chats/{id}/messages`, plus the conversation itself
+//! (`GET /chats/{id}/messages?after=`) and `POST /chats/{id}/read`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use shared_types::chats::{
+    Attachment, ChatDetail, ChatSummary, ConversationMessage, ListChatsQuery, Message,
+    MessagesQuery, NewAttachment, SendMessageRequest, SenderType, UpdateChatRequest,
+};
+use shared_types::error::{ErrorCode, FieldErrors};
+use shared_types::ids::{ChatId, MessageId};
+use shared_types::pagination::{ListResponse, Pagination};
+use shared_types::DataList;
+use worker::D1Database;
+
+use crate::auth::Caller;
+use crate::domain::chat_status::{self, ChatState};
+use crate::domain::{ids, time, upload};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::state::AppState;
+use crate::store;
+use crate::store::chats::{ChatFilter, ChatHead, ChatUpdate};
+use crate::store::messages::NewMessage;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/chats", get(list))
+        .route("/v1/chats/{chat_id}", get(detail).patch(update))
+        .route(
+            "/v1/chats/{chat_id}/messages",
+            get(list_messages).post(send_message),
+        )
+        .route("/v1/chats/{chat_id}/read", post(mark_read))
+}
+
+#[worker::send]
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<ListChatsQuery>,
+) -> Result<Json<ListResponse<ChatSummary>>, ApiError> {
+    let db = state.db()?;
+    let filter = ChatFilter {
+        workspace_id: &caller.workspace_id,
+        status: query.status,
+        agent_id: query.agent_id.as_ref().map(|a| a.as_str()),
+        visitor_id: None,
+    };
+    let offset = query.page.offset(query.limit);
+    let total = store::chats::count(&db, &filter).await?;
+    let data = if offset < total {
+        store::chats::list(&db, &filter, query.limit.get(), offset).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Json(ListResponse {
+        data,
+        pagination: Pagination::new(query.page, query.limit, total),
+    }))
+}
+
+#[worker::send]
+async fn detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(chat_id): Path<String>,
+) -> Result<Json<ChatDetail>, ApiError> {
+    let chat_id = parse_chat_id(&chat_id)?;
+    Ok(Json(
+        load_detail(&state.db()?, &caller.workspace_id, &chat_id).await?,
+    ))
+}
+
+#[worker::send]
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(chat_id): Path<String>,
+    ApiJson(patch): ApiJson<UpdateChatRequest>,
+) -> Result<Json<ChatDetail>, ApiError> {
+    let chat_id = parse_chat_id(&chat_id)?;
+    let db = state.db()?;
+    let head = load_head(&db, &caller.workspace_id, &chat_id).await?;
+    let current = load_detail(&db, &caller.workspace_id, &chat_id).await?;
+    if let Some(Some(agent)) = &patch.assigned_to {
+        if !store::chats::agent_exists(&db, &caller.workspace_id, agent.as_str()).await? {
+            return Err(ErrorCode::AgentNotFound.into());
+        }
+    }
+    let transition = chat_status::apply(
+        &ChatState {
+            status: head.status,
+            assigned_to: head.assigned_to.clone(),
+        },
+        patch.status,
+        patch
+            .assigned_to
+            .map(|a| a.map(|id| id.as_str().to_string())),
+    )?;
+    let tags: Vec<String> = match patch.tags {
+        Some(tags) => {
+            let mut tags: Vec<String> = tags.into_iter().map(|t| t.as_str().to_string()).collect();
+            tags.dedup();
+            tags
+        }
+        None => current.tags,
+    };
+    if tags.len() > MAX_TAGS {
+        let mut fields = FieldErrors::default();
+        fields.push("tags", format!("at most {MAX_TAGS} tags"));
+        return Err(ApiError::validation(fields));
+    }
+    let notes = match patch.notes {
+        Some(notes) => notes.map(|n| n.as_str().to_string()),
+        None => current.notes,
+    };
+    let tags = serde_json::to_string(&tags).map_err(|e| ApiError::internal(e.to_string()))?;
+    store::chats::update(
+        &db,
+        &caller.workspace_id,
+        chat_id.as_str(),
+        &ChatUpdate {
+            status: transition.next.status,
+            assigned_to: transition.next.assigned_to.as_deref(),
+            tags: &tags,
+            notes: notes.as_deref(),
+            closed_now: transition.closed,
+            reopened: transition.reopened,
+            now: &time::now_rfc3339(),
+        },
+    )
+    .await?;
+    Ok(Json(
+        load_detail(&db, &caller.workspace_id, &chat_id).await?,
+    ))
+}
+
+const MAX_TAGS: usize = 20;
+
+#[worker::send]
+async fn send_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(chat_id): Path<String>,
+    ApiJson(body): ApiJson<SendMessageRequest>,
+) -> Result<(StatusCode, Json<Message>), ApiError> {
+    let chat_id = parse_chat_id(&chat_id)?;
+    let db = state.db()?;
+    let head = load_head(&db, &caller.workspace_id, &chat_id).await?;
+    // Agents reopen a closed chat explicitly (PATCH), so a stray reply cannot undo a
+    // resolution.
+    if head.status == shared_types::chats::ChatStatus::Closed {
+        return Err(ErrorCode::ChatClosed.into());
+    }
+    let message = post_message(
+        &db,
+        &caller.workspace_id,
+        &chat_id,
+        Author {
+            kind: SenderType::Agent,
+            id: &caller.agent_id,
+            name: Some(&caller.agent_name),
+        },
+        body,
+        None,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(message.into())))
+}
+
+#[worker::send]
+async fn list_messages(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(chat_id): Path<String>,
+    ApiQuery(query): ApiQuery<MessagesQuery>,
+) -> Result<Json<DataList<ConversationMessage>>, ApiError> {
+    let chat_id = parse_chat_id(&chat_id)?;
+    let db = state.db()?;
+    load_head(&db, &caller.workspace_id, &chat_id).await?;
+    let data = store::messages::list_after(
+        &db,
+        chat_id.as_str(),
+        query.after.unwrap_or(0),
+        query.limit.get(),
+    )
+    .await?;
+    Ok(Json(DataList { data }))
+}
+
+#[worker::send]
+async fn mark_read(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(chat_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let chat_id = parse_chat_id(&chat_id)?;
+    let db = state.db()?;
+    load_head(&db, &caller.workspace_id, &chat_id).await?;
+    store::chats::mark_read(&db, &caller.workspace_id, chat_id.as_str(), false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A malformed id can name no chat: the same 404 as a missing or foreign one.
+pub fn parse_chat_id(raw: &str) -> Result<ChatId, ApiError> {
+    ChatId::parse(raw).map_err(|_| ErrorCode::ChatNotFound.into())
+}
+
+pub async fn load_head(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &ChatId,
+) -> Result<ChatHead, ApiError> {
+    store::chats::head(db, workspace_id, chat_id.as_str())
+        .await?
+        .ok_or_else(|| ErrorCode::ChatNotFound.into())
+}
+
+pub async fn load_detail(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &ChatId,
+) -> Result<ChatDetail, ApiError> {
+    store::chats::detail(db, workspace_id, chat_id.as_str())
+        .await?
+        .ok_or_else(|| ErrorCode::ChatNotFound.into())
+}
+
+/// Who writes a message.
+pub struct Author<'a> {
+    pub kind: SenderType,
+    pub id: &'a str,
+    pub name: Option<&'a str>,
+}
+
+/// Appends a message to a chat of the workspace: checks its attachments are files
+/// confirmed for this chat, then stores it under the chat's next `seq`. `extra` runs in
+/// the same batch, before the message (a visitor's reply reopening the chat).
+pub async fn post_message(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &ChatId,
+    author: Author<'_>,
+    body: SendMessageRequest,
+    extra: Option<worker::D1PreparedStatement>,
+) -> Result<ConversationMessage, ApiError> {
+    let attachments = resolve_attachments(db, workspace_id, chat_id, &body.attachments).await?;
+    let attachments =
+        serde_json::to_string(&attachments).map_err(|e| ApiError::internal(e.to_string()))?;
+    let id = MessageId::with_suffix(&ids::suffix());
+    let now = time::now_rfc3339();
+    let message = NewMessage {
+        id: id.as_str(),
+        workspace_id,
+        chat_id: chat_id.as_str(),
+        sender_type: author.kind,
+        sender_id: Some(author.id),
+        sender_name: author.name,
+        text: body.text.as_str(),
+        attachments: &attachments,
+        now: &now,
+    };
+    let mut statements: Vec<_> = extra.into_iter().collect();
+    statements.extend(store::messages::append_statements(db, &message)?);
+    store::messages::run_append(db, statements, &message).await
+}
+
+/// Each attachment must point at a file confirmed for this chat (REQ-004 naming the
+/// attachment otherwise); the stored attachment takes its type from the file.
+async fn resolve_attachments(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &ChatId,
+    attachments: &[NewAttachment],
+) -> Result<Vec<Attachment>, ApiError> {
+    if attachments.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut fields = FieldErrors::default();
+    let file_ids: Vec<Option<String>> = attachments
+        .iter()
+        .map(|a| upload::file_id_from_url(a.url.as_str()))
+        .collect();
+    let known: Vec<String> = file_ids.iter().flatten().cloned().collect();
+    let files =
+        store::files::confirmed_for_chat(db, workspace_id, chat_id.as_str(), &known).await?;
+    let mut resolved = Vec::with_capacity(attachments.len());
+    for (i, (attachment, file_id)) in attachments.iter().zip(&file_ids).enumerate() {
+        match file_id
+            .as_ref()
+            .and_then(|id| files.iter().find(|f| &f.id == id))
+        {
+            Some(file) => resolved.push(Attachment {
+                kind: shared_types::chats::AttachmentType::for_content_type(&file.content_type),
+                url: attachment.url.as_str().to_string(),
+            }),
+            None => {
+                fields.push(
+                    format!("attachments[{i}].url"),
+                    "must be the url of a file confirmed for this chat",
+                );
+            }
+        }
+    }
+    if fields.is_empty() {
+        Ok(resolved)
+    } else {
+        Err(ApiError::validation(fields))
+    }
+}

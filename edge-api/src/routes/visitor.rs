@@ -1,0 +1,279 @@
+//! The widget's side of a conversation: a visitor session from the public config's
+//! domains, then the visitor's own chats with its signed token (DESIGN.md, "The visitor
+//! side"). A token reaches only that visitor's chats: anything else is a 404.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use shared_types::chats::{
+    ChatDetail, ChatStatus, ChatSummary, ConversationMessage, MessagesQuery, SendMessageRequest,
+    SenderType,
+};
+use shared_types::error::ErrorCode;
+use shared_types::ids::{ChatId, VisitorId};
+use shared_types::visitor::{
+    CreateSessionRequest, RatingRequest, SessionResponse, StartChatRequest, StartedChat,
+};
+use shared_types::DataList;
+use worker::D1Database;
+
+use crate::auth::VisitorCaller;
+use crate::domain::token::{self, VisitorClaims};
+use crate::domain::{ids, time};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::routes::chats::{load_detail, load_head, parse_chat_id, post_message, Author};
+use crate::routes::public::{check_origin, cors};
+use crate::routes::widget::domains_of;
+use crate::state::AppState;
+use crate::store;
+use crate::store::chats::{ChatFilter, ChatHead, NewChat};
+
+/// How long a visitor session lasts: a returning visitor within a month continues the
+/// same conversation.
+const SESSION_DAYS: i64 = 30;
+/// How many of the visitor's chats the widget lists.
+const MAX_VISITOR_CHATS: u32 = 50;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/v1/public/widgets/{workspace_id}/sessions",
+            post(create_session),
+        )
+        .route("/v1/visitor/chats", get(list_chats).post(start_chat))
+        .route(
+            "/v1/visitor/chats/{chat_id}/messages",
+            get(list_messages).post(send_message),
+        )
+        .route("/v1/visitor/chats/{chat_id}/read", post(mark_read))
+        .route("/v1/visitor/chats/{chat_id}/rating", post(rate))
+        .layer(middleware::from_fn(cors))
+}
+
+#[worker::send]
+async fn create_session(
+    State(state): State<AppState>,
+    Path(workspace_id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<CreateSessionRequest>,
+) -> Result<(StatusCode, Json<SessionResponse>), ApiError> {
+    let db = state.db()?;
+    let config = store::widget_config::get(&db, &workspace_id)
+        .await?
+        .ok_or(ErrorCode::WorkspaceNotFound)?;
+    check_origin(&headers, &domains_of(&config)?)?;
+    let secret = state.token_secret()?;
+    let visitor = body.visitor;
+    let metadata = serde_json::to_string(&visitor.metadata.unwrap_or_default())
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let visitor_id = VisitorId::with_suffix(&ids::suffix());
+    let now = time::now();
+    store::visitors::insert(
+        &db,
+        &store::visitors::NewVisitor {
+            id: visitor_id.as_str(),
+            workspace_id: &workspace_id,
+            name: visitor.name.as_ref().map(|n| n.as_str()),
+            email: visitor.email.as_ref().map(|e| e.as_str()),
+            phone: visitor.phone.as_ref().map(|p| p.as_str()),
+            metadata: &metadata,
+            now: &time::format(now),
+        },
+    )
+    .await?;
+    let expires = now + chrono::Duration::days(SESSION_DAYS);
+    let visitor_token = token::visitor_token(
+        secret.as_bytes(),
+        &VisitorClaims {
+            workspace_id,
+            visitor_id: visitor_id.as_str().to_string(),
+            expires_at: expires.timestamp(),
+        },
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionResponse {
+            visitor_id,
+            visitor_token,
+            expires_at: time::format(expires),
+        }),
+    ))
+}
+
+#[worker::send]
+async fn start_chat(
+    State(state): State<AppState>,
+    visitor: VisitorCaller,
+    ApiJson(body): ApiJson<StartChatRequest>,
+) -> Result<(StatusCode, Json<StartedChat>), ApiError> {
+    let db = state.db()?;
+    let chat_id = ChatId::with_suffix(&ids::suffix());
+    let create = store::chats::insert_statement(
+        &db,
+        &NewChat {
+            id: chat_id.as_str(),
+            workspace_id: &visitor.workspace_id,
+            visitor_id: &visitor.visitor_id,
+            page_url: body.page_url.as_ref().map(|u| u.as_str()),
+            now: &time::now_rfc3339(),
+        },
+    )?;
+    let message = post_message(
+        &db,
+        &visitor.workspace_id,
+        &chat_id,
+        visitor_author(&visitor),
+        SendMessageRequest {
+            text: body.text,
+            attachments: Vec::new(),
+        },
+        Some(create),
+    )
+    .await?;
+    let chat = visitor_view(load_detail(&db, &visitor.workspace_id, &chat_id).await?);
+    Ok((StatusCode::CREATED, Json(StartedChat { chat, message })))
+}
+
+#[worker::send]
+async fn list_chats(
+    State(state): State<AppState>,
+    visitor: VisitorCaller,
+) -> Result<Json<DataList<ChatSummary>>, ApiError> {
+    let filter = ChatFilter {
+        workspace_id: &visitor.workspace_id,
+        status: None,
+        agent_id: None,
+        visitor_id: Some(&visitor.visitor_id),
+    };
+    let data = store::chats::list(&state.db()?, &filter, MAX_VISITOR_CHATS, 0).await?;
+    Ok(Json(DataList { data }))
+}
+
+#[worker::send]
+async fn list_messages(
+    State(state): State<AppState>,
+    visitor: VisitorCaller,
+    Path(chat_id): Path<String>,
+    ApiQuery(query): ApiQuery<MessagesQuery>,
+) -> Result<Json<DataList<ConversationMessage>>, ApiError> {
+    let db = state.db()?;
+    let (chat_id, _) = own_chat(&db, &visitor, &chat_id).await?;
+    let data = store::messages::list_after(
+        &db,
+        chat_id.as_str(),
+        query.after.unwrap_or(0),
+        query.limit.get(),
+    )
+    .await?;
+    Ok(Json(DataList { data }))
+}
+
+/// A visitor writing into a closed chat reopens it, as in Intercom and Crisp: the
+/// conversation continues rather than starting over.
+#[worker::send]
+async fn send_message(
+    State(state): State<AppState>,
+    visitor: VisitorCaller,
+    Path(chat_id): Path<String>,
+    ApiJson(body): ApiJson<SendMessageRequest>,
+) -> Result<(StatusCode, Json<ConversationMessage>), ApiError> {
+    let db = state.db()?;
+    let (chat_id, head) = own_chat(&db, &visitor, &chat_id).await?;
+    let reopen = if head.status == ChatStatus::Closed {
+        Some(store::chats::reopen_statement(
+            &db,
+            &visitor.workspace_id,
+            chat_id.as_str(),
+            &time::now_rfc3339(),
+        )?)
+    } else {
+        None
+    };
+    let message = post_message(
+        &db,
+        &visitor.workspace_id,
+        &chat_id,
+        visitor_author(&visitor),
+        body,
+        reopen,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+#[worker::send]
+async fn mark_read(
+    State(state): State<AppState>,
+    visitor: VisitorCaller,
+    Path(chat_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let db = state.db()?;
+    let (chat_id, _) = own_chat(&db, &visitor, &chat_id).await?;
+    store::chats::mark_read(&db, &visitor.workspace_id, chat_id.as_str(), true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[worker::send]
+async fn rate(
+    State(state): State<AppState>,
+    visitor: VisitorCaller,
+    Path(chat_id): Path<String>,
+    ApiJson(body): ApiJson<RatingRequest>,
+) -> Result<Json<ChatDetail>, ApiError> {
+    let db = state.db()?;
+    let (chat_id, head) = own_chat(&db, &visitor, &chat_id).await?;
+    if head.status != ChatStatus::Closed {
+        return Err(ErrorCode::ChatNotClosed.into());
+    }
+    if head.rating_score.is_some() {
+        return Err(ErrorCode::AlreadyRated.into());
+    }
+    let stored = store::chats::rate(
+        &db,
+        &visitor.workspace_id,
+        chat_id.as_str(),
+        body.score,
+        body.comment.as_ref().map(|c| c.as_str()),
+        &time::now_rfc3339(),
+    )
+    .await?;
+    if !stored {
+        // Reopened or rated by a concurrent request between the check and the write.
+        return Err(ErrorCode::AlreadyRated.into());
+    }
+    Ok(Json(visitor_view(
+        load_detail(&db, &visitor.workspace_id, &chat_id).await?,
+    )))
+}
+
+fn visitor_author(visitor: &VisitorCaller) -> Author<'_> {
+    Author {
+        kind: SenderType::Visitor,
+        id: &visitor.visitor_id,
+        name: None,
+    }
+}
+
+/// The chat, if it is this visitor's; CHAT-001 for anything else.
+async fn own_chat(
+    db: &D1Database,
+    visitor: &VisitorCaller,
+    raw_id: &str,
+) -> Result<(ChatId, ChatHead), ApiError> {
+    let chat_id = parse_chat_id(raw_id)?;
+    let head = load_head(db, &visitor.workspace_id, &chat_id).await?;
+    if head.visitor_id != visitor.visitor_id {
+        return Err(ErrorCode::ChatNotFound.into());
+    }
+    Ok((chat_id, head))
+}
+
+/// Agents' tags and notes are theirs, not the visitor's.
+fn visitor_view(mut chat: ChatDetail) -> ChatDetail {
+    chat.tags.clear();
+    chat.notes = None;
+    chat
+}

@@ -1,0 +1,310 @@
+//! Chats. Lists read the summary columns through the chats_workspace_* indexes; a
+//! chat's detail joins its visitor.
+
+use serde::Deserialize;
+use shared_types::chats::{ChatDetail, ChatStatus, ChatSummary, Visitor};
+use shared_types::ids::{AgentId, ChatId};
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::{all, first, opt_str, run, stmt};
+use crate::error::ApiError;
+
+/// `unread_count` is what the spec means by it: visitor messages no agent has read.
+const SUMMARY_COLUMNS: &str = "c.id, v.name AS visitor_name, v.email AS visitor_email, c.status,
+        c.assigned_to, c.unread_count, COALESCE(c.last_message_at, c.created_at) AS last_message_at,
+        c.created_at
+   FROM chats c JOIN visitors v ON v.id = c.visitor_id";
+
+/// Which chats a list shows.
+pub struct ChatFilter<'a> {
+    pub workspace_id: &'a str,
+    pub status: Option<ChatStatus>,
+    pub agent_id: Option<&'a str>,
+    pub visitor_id: Option<&'a str>,
+}
+
+impl ChatFilter<'_> {
+    /// The WHERE clause and its values. Only fixed text is appended; values are bound,
+    /// and each combination keeps a plain equality so the matching index is used.
+    fn clause(&self) -> (String, Vec<JsValue>) {
+        let mut sql = String::from(" WHERE c.workspace_id = ?1");
+        let mut values = vec![JsValue::from(self.workspace_id)];
+        if let Some(status) = self.status {
+            values.push(status.as_str().into());
+            sql.push_str(&format!(" AND c.status = ?{}", values.len()));
+        }
+        if let Some(agent) = self.agent_id {
+            values.push(agent.into());
+            sql.push_str(&format!(" AND c.assigned_to = ?{}", values.len()));
+        }
+        if let Some(visitor) = self.visitor_id {
+            values.push(visitor.into());
+            sql.push_str(&format!(" AND c.visitor_id = ?{}", values.len()));
+        }
+        (sql, values)
+    }
+}
+
+/// One page of chats, newest activity first.
+pub async fn list(
+    db: &D1Database,
+    filter: &ChatFilter<'_>,
+    limit: u32,
+    offset: u64,
+) -> Result<Vec<ChatSummary>, ApiError> {
+    let (clause, mut values) = filter.clause();
+    values.push(limit.into());
+    values.push(JsValue::from(offset as f64));
+    let n = values.len();
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}{clause} ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?{} OFFSET ?{n}",
+        n - 1
+    );
+    all(db, &sql, &values).await
+}
+
+/// How many chats the filter matches.
+pub async fn count(db: &D1Database, filter: &ChatFilter<'_>) -> Result<u64, ApiError> {
+    #[derive(Deserialize)]
+    struct Count {
+        total: u64,
+    }
+    let (clause, values) = filter.clause();
+    // The visitors join is not needed to count; `c` is the only alias the clause uses.
+    let sql = format!("SELECT COUNT(*) AS total FROM chats c{clause}");
+    Ok(first::<Count>(db, &sql, &values)
+        .await?
+        .map_or(0, |c| c.total))
+}
+
+#[derive(Deserialize)]
+struct DetailRow {
+    id: ChatId,
+    status: ChatStatus,
+    assigned_to: Option<AgentId>,
+    tags: String,
+    notes: Option<String>,
+    created_at: String,
+    updated_at: String,
+    visitor_name: Option<String>,
+    visitor_email: Option<String>,
+    visitor_phone: Option<String>,
+    visitor_metadata: String,
+}
+
+/// A chat of the workspace with its visitor.
+pub async fn detail(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &str,
+) -> Result<Option<ChatDetail>, ApiError> {
+    let row: Option<DetailRow> = first(
+        db,
+        "SELECT c.id, c.status, c.assigned_to, c.tags, c.notes, c.created_at, c.updated_at,
+                v.name AS visitor_name, v.email AS visitor_email, v.phone AS visitor_phone,
+                v.metadata AS visitor_metadata
+           FROM chats c JOIN visitors v ON v.id = c.visitor_id
+          WHERE c.workspace_id = ?1 AND c.id = ?2",
+        &[workspace_id.into(), chat_id.into()],
+    )
+    .await?;
+    row.map(|r| {
+        let decode = |what: &str, e: serde_json::Error| {
+            ApiError::internal(format!("chat {} {what}: {e}", r.id))
+        };
+        Ok(ChatDetail {
+            visitor: Visitor {
+                name: r.visitor_name.clone(),
+                email: r.visitor_email.clone(),
+                phone: r.visitor_phone.clone(),
+                metadata: serde_json::from_str(&r.visitor_metadata)
+                    .map_err(|e| decode("visitor metadata", e))?,
+            },
+            tags: serde_json::from_str(&r.tags).map_err(|e| decode("tags", e))?,
+            id: r.id,
+            status: r.status,
+            assigned_to: r.assigned_to,
+            notes: r.notes,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    })
+    .transpose()
+}
+
+/// What decides who may touch a chat and how it may change.
+#[derive(Debug, Deserialize)]
+pub struct ChatHead {
+    pub status: ChatStatus,
+    pub assigned_to: Option<String>,
+    pub visitor_id: String,
+    pub rating_score: Option<u8>,
+}
+
+pub async fn head(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &str,
+) -> Result<Option<ChatHead>, ApiError> {
+    first(
+        db,
+        "SELECT status, assigned_to, visitor_id, rating_score FROM chats
+          WHERE workspace_id = ?1 AND id = ?2",
+        &[workspace_id.into(), chat_id.into()],
+    )
+    .await
+}
+
+/// A full update of the patchable fields, as merged by the caller.
+pub struct ChatUpdate<'a> {
+    pub status: ChatStatus,
+    pub assigned_to: Option<&'a str>,
+    /// A JSON array.
+    pub tags: &'a str,
+    pub notes: Option<&'a str>,
+    pub closed_now: bool,
+    pub reopened: bool,
+    pub now: &'a str,
+}
+
+pub fn update_statement(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &str,
+    u: &ChatUpdate<'_>,
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE chats SET status = ?3, assigned_to = ?4, tags = ?5, notes = ?6,
+                closed_at = CASE WHEN ?7 = 1 THEN ?9 WHEN ?8 = 1 THEN NULL ELSE closed_at END,
+                reopened_count = reopened_count + ?8,
+                updated_at = ?9, last_activity_at = MAX(last_activity_at, ?9)
+          WHERE workspace_id = ?1 AND id = ?2",
+        &[
+            workspace_id.into(),
+            chat_id.into(),
+            u.status.as_str().into(),
+            opt_str(u.assigned_to),
+            u.tags.into(),
+            opt_str(u.notes),
+            i32::from(u.closed_now).into(),
+            i32::from(u.reopened).into(),
+            u.now.into(),
+        ],
+    )
+}
+
+pub async fn update(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &str,
+    u: &ChatUpdate<'_>,
+) -> Result<(), ApiError> {
+    update_statement(db, workspace_id, chat_id, u)?
+        .run()
+        .await
+        .map_err(|e| super::d1_error("update chat", e))
+        .map(drop)
+}
+
+pub struct NewChat<'a> {
+    pub id: &'a str,
+    pub workspace_id: &'a str,
+    pub visitor_id: &'a str,
+    pub page_url: Option<&'a str>,
+    pub now: &'a str,
+}
+
+/// The statement that creates an open, unassigned chat with no messages yet.
+pub fn insert_statement(db: &D1Database, c: &NewChat<'_>) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "INSERT INTO chats (id, workspace_id, visitor_id, status, page_url, last_activity_at,
+                            created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?5, ?5)",
+        &[
+            c.id.into(),
+            c.workspace_id.into(),
+            c.visitor_id.into(),
+            opt_str(c.page_url),
+            c.now.into(),
+        ],
+    )
+}
+
+/// Who has read up to now: agents reset `unread_count`, the visitor its own counter.
+pub async fn mark_read(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &str,
+    by_visitor: bool,
+) -> Result<(), ApiError> {
+    let sql = if by_visitor {
+        "UPDATE chats SET visitor_unread_count = 0 WHERE workspace_id = ?1 AND id = ?2"
+    } else {
+        "UPDATE chats SET unread_count = 0 WHERE workspace_id = ?1 AND id = ?2"
+    };
+    run(db, sql, &[workspace_id.into(), chat_id.into()])
+        .await
+        .map(drop)
+}
+
+/// Stores a rating of a closed, unrated chat; false when it was not closed or already
+/// rated (the caller checked which).
+pub async fn rate(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &str,
+    score: u8,
+    comment: Option<&str>,
+    now: &str,
+) -> Result<bool, ApiError> {
+    let changed = run(
+        db,
+        "UPDATE chats SET rating_score = ?3, rating_comment = ?4, rated_at = ?5, updated_at = ?5
+          WHERE workspace_id = ?1 AND id = ?2 AND status = 'closed' AND rating_score IS NULL",
+        &[
+            workspace_id.into(),
+            chat_id.into(),
+            JsValue::from(score),
+            opt_str(comment),
+            now.into(),
+        ],
+    )
+    .await?;
+    Ok(changed == 1)
+}
+
+/// Whether an agent id names an agent of the workspace.
+pub async fn agent_exists(
+    db: &D1Database,
+    workspace_id: &str,
+    agent_id: &str,
+) -> Result<bool, ApiError> {
+    let row: Option<serde_json::Value> = first(
+        db,
+        "SELECT 1 AS found FROM agents WHERE workspace_id = ?1 AND id = ?2",
+        &[workspace_id.into(), agent_id.into()],
+    )
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Reopens a closed chat (a visitor wrote into it): back to assigned if it has an
+/// assignee, else active; counted as a reopening.
+pub fn reopen_statement(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &str,
+    now: &str,
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE chats SET
+            status = CASE WHEN assigned_to IS NULL THEN 'active' ELSE 'assigned' END,
+            closed_at = NULL, reopened_count = reopened_count + 1, updated_at = ?3
+          WHERE workspace_id = ?1 AND id = ?2 AND status = 'closed'",
+        &[workspace_id.into(), chat_id.into(), now.into()],
+    )
+}
