@@ -61,9 +61,16 @@ async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, Ap
     let role = owner.role.parse::<AgentRole>().map_err(|_| {
         ApiError::internal(format!("agent {} has role {}", owner.agent_id, owner.role))
     })?;
+    // last_used_at is kept to the minute, so most requests read without writing.
     let now = time::now();
-    let minute_ago = time::format(now - chrono::Duration::minutes(1));
-    store::api_keys::touch(&db, &owner.key_id, &time::format(now), &minute_ago).await?;
+    let stale = owner
+        .last_used_at
+        .as_deref()
+        .and_then(time::parse)
+        .is_none_or(|used| now - used > chrono::Duration::minutes(1));
+    if stale {
+        store::api_keys::touch(&db, &owner.key_id, &time::format(now)).await?;
+    }
     Ok(Caller {
         workspace_id: owner.workspace_id,
         agent_id: owner.agent_id,

@@ -51,12 +51,7 @@ async fn list(
         visitor_id: None,
     };
     let offset = query.page.offset(query.limit);
-    let total = store::chats::count(&db, &filter).await?;
-    let data = if offset < total {
-        store::chats::list(&db, &filter, query.limit.get(), offset).await?
-    } else {
-        Vec::new()
-    };
+    let (data, total) = store::chats::page(&db, &filter, query.limit.get(), offset).await?;
     Ok(Json(ListResponse {
         data,
         pagination: Pagination::new(query.page, query.limit, total),

@@ -11,12 +11,16 @@ mod public;
 mod visitor;
 mod widget;
 
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
 use shared_types::error::ErrorCode;
 
 use crate::domain::ids;
@@ -25,6 +29,9 @@ use crate::state::AppState;
 
 /// Request bodies above this are refused with 413 REQ-003 (file bytes take another path).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The most any request may carry: a file upload (10 MB) with room for framing.
+const MAX_BUFFERED_BYTES: usize = 11 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -43,6 +50,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             idempotency::layer,
         ))
+        .layer(middleware::from_fn(public::cors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(stamp_request_id))
         .with_state(state)
@@ -52,7 +60,14 @@ pub fn router(state: AppState) -> Router {
 /// envelope carrying the same id.
 async fn stamp_request_id(req: Request, next: Next) -> Response {
     let id = ids::new_id("req");
-    let mut res = next.run(req).await;
+    let (parts, body) = req.into_parts();
+    let mut res = match read_whole_body(body).await {
+        Some(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        None => ApiError::new(ErrorCode::PayloadTooLarge).into_response(),
+    };
     if let Some(err) = res.extensions_mut().remove::<ApiError>() {
         let headers = std::mem::take(res.headers_mut());
         res = err.render(&id);
@@ -69,6 +84,29 @@ async fn stamp_request_id(req: Request, next: Next) -> Response {
         res.headers_mut().insert("x-request-id", value);
     }
     res
+}
+
+/// Reads the request body to its end before anything answers. workerd fails a request
+/// whose body is still unread when the response goes out (and restarts the worker
+/// under it), so no handler may leave a body behind, even one it refuses unread. Past
+/// [`MAX_BUFFERED_BYTES`] the rest is drained and dropped, and `None` says so.
+async fn read_whole_body(body: Body) -> Option<Bytes> {
+    let mut stream = body.into_data_stream();
+    let mut buffer = BytesMut::new();
+    let mut too_large = false;
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else { break };
+        if too_large {
+            continue;
+        }
+        if buffer.len() + chunk.len() > MAX_BUFFERED_BYTES {
+            too_large = true;
+            buffer = BytesMut::new();
+        } else {
+            buffer.extend_from_slice(&chunk);
+        }
+    }
+    (!too_large).then(|| buffer.freeze())
 }
 
 async fn route_not_found() -> ApiError {

@@ -17,14 +17,12 @@ use crate::state::AppState;
 use crate::store;
 use axum::extract::Request;
 use axum::http::Method;
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::routing::get;
 use axum::Router;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/public/widgets/{workspace_id}", get(widget_config))
-        .layer(middleware::from_fn(cors))
+    Router::new().route("/v1/public/widgets/{workspace_id}", get(widget_config))
 }
 
 #[worker::send]
@@ -75,6 +73,10 @@ pub async fn widget_config(
 /// refusal) names the calling origin. No cookies are involved: visitor tokens travel in
 /// the Authorization header.
 pub async fn cors(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if !(path.starts_with("/v1/public/") || path.starts_with("/v1/visitor/")) {
+        return next.run(req).await;
+    }
     let origin = req.headers().get(ORIGIN).cloned();
     let mut res = if req.method() == Method::OPTIONS {
         let mut res = StatusCode::NO_CONTENT.into_response();

@@ -4,7 +4,6 @@
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::middleware;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use shared_types::chats::{
@@ -25,7 +24,7 @@ use crate::domain::{ids, time};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::routes::chats::{load_detail, load_head, parse_chat_id, post_message, Author};
-use crate::routes::public::{check_origin, cors};
+use crate::routes::public::check_origin;
 use crate::routes::widget::domains_of;
 use crate::state::AppState;
 use crate::store;
@@ -50,7 +49,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/v1/visitor/chats/{chat_id}/read", post(mark_read))
         .route("/v1/visitor/chats/{chat_id}/rating", post(rate))
-        .layer(middleware::from_fn(cors))
 }
 
 #[worker::send]
@@ -148,7 +146,7 @@ async fn list_chats(
         agent_id: None,
         visitor_id: Some(&visitor.visitor_id),
     };
-    let data = store::chats::list(&state.db()?, &filter, MAX_VISITOR_CHATS, 0).await?;
+    let (data, _) = store::chats::page(&state.db()?, &filter, MAX_VISITOR_CHATS, 0).await?;
     Ok(Json(DataList { data }))
 }
 

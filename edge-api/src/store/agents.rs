@@ -21,7 +21,7 @@ const SELECT_AGENT: &str = "SELECT a.id, a.name, a.email, a.role, a.status,
 pub async fn list(db: &D1Database, workspace_id: &str) -> Result<Vec<Agent>, ApiError> {
     all(
         db,
-        &format!("{SELECT_AGENT} WHERE a.workspace_id = ?1 ORDER BY a.created_at, a.id"),
+        &format!("{SELECT_AGENT} WHERE a.workspace_id = ?1 ORDER BY a.created_at, a.rowid"),
         &[JsValue::from(workspace_id)],
     )
     .await

@@ -17,13 +17,14 @@ pub struct KeyOwner {
     pub agent_name: String,
     pub role: String,
     pub revoked_at: Option<String>,
+    pub last_used_at: Option<String>,
 }
 
 pub async fn owner_by_hash(db: &D1Database, key_hash: &str) -> Result<Option<KeyOwner>, ApiError> {
     first(
         db,
         "SELECT k.id AS key_id, k.workspace_id, k.agent_id, a.name AS agent_name, a.role,
-                k.revoked_at
+                k.revoked_at, k.last_used_at
            FROM api_keys k JOIN agents a ON a.id = k.agent_id
           WHERE k.key_hash = ?1",
         &[JsValue::from(key_hash)],
@@ -37,7 +38,7 @@ pub async fn list_active(db: &D1Database, workspace_id: &str) -> Result<Vec<ApiK
         db,
         "SELECT id, name, prefix, created_at, last_used_at FROM api_keys
           WHERE workspace_id = ?1 AND revoked_at IS NULL
-          ORDER BY created_at DESC, id DESC",
+          ORDER BY created_at DESC, rowid DESC",
         &[JsValue::from(workspace_id)],
     )
     .await
@@ -89,18 +90,12 @@ pub async fn revoke(
     Ok(changed == 1)
 }
 
-/// Records use, at most once a minute per key so reads do not turn into writes.
-pub async fn touch(
-    db: &D1Database,
-    key_id: &str,
-    now: &str,
-    minute_ago: &str,
-) -> Result<(), ApiError> {
+/// Records that a key was used.
+pub async fn touch(db: &D1Database, key_id: &str, now: &str) -> Result<(), ApiError> {
     run(
         db,
-        "UPDATE api_keys SET last_used_at = ?2
-          WHERE id = ?1 AND (last_used_at IS NULL OR last_used_at < ?3)",
-        &[key_id.into(), now.into(), minute_ago.into()],
+        "UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1",
+        &[key_id.into(), now.into()],
     )
     .await
     .map(drop)

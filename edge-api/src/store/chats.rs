@@ -7,7 +7,7 @@ use shared_types::ids::{AgentId, ChatId};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{all, first, opt_str, run, stmt};
+use super::{first, opt_str, run, stmt};
 use crate::error::ApiError;
 
 /// `unread_count` is what the spec means by it: visitor messages no agent has read.
@@ -46,36 +46,55 @@ impl ChatFilter<'_> {
     }
 }
 
-/// One page of chats, newest activity first.
-pub async fn list(
+/// One page of chats, newest activity first (ties by id, the order of the
+/// chats_workspace_* indexes, so no sort step), and how many chats match in all. Both
+/// queries go to D1 in one batch.
+pub async fn page(
     db: &D1Database,
     filter: &ChatFilter<'_>,
     limit: u32,
     offset: u64,
-) -> Result<Vec<ChatSummary>, ApiError> {
-    let (clause, mut values) = filter.clause();
-    values.push(limit.into());
-    values.push(JsValue::from(offset as f64));
-    let n = values.len();
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}{clause} ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?{} OFFSET ?{n}",
-        n - 1
-    );
-    all(db, &sql, &values).await
-}
-
-/// How many chats the filter matches.
-pub async fn count(db: &D1Database, filter: &ChatFilter<'_>) -> Result<u64, ApiError> {
+) -> Result<(Vec<ChatSummary>, u64), ApiError> {
     #[derive(Deserialize)]
     struct Count {
         total: u64,
     }
     let (clause, values) = filter.clause();
     // The visitors join is not needed to count; `c` is the only alias the clause uses.
-    let sql = format!("SELECT COUNT(*) AS total FROM chats c{clause}");
-    Ok(first::<Count>(db, &sql, &values)
-        .await?
-        .map_or(0, |c| c.total))
+    let count = stmt(
+        db,
+        &format!("SELECT COUNT(*) AS total FROM chats c{clause}"),
+        &values,
+    )?;
+    let mut page_values = values;
+    page_values.push(limit.into());
+    page_values.push(JsValue::from(offset as f64));
+    let n = page_values.len();
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}{clause} ORDER BY c.last_activity_at DESC, c.id LIMIT ?{} OFFSET ?{n}",
+        n - 1
+    );
+    let rows = stmt(db, &sql, &page_values)?;
+    let results = db
+        .batch(vec![count, rows])
+        .await
+        .map_err(|e| super::d1_error("chat page", e))?;
+    let decode = |e: worker::Error| ApiError::internal(format!("decoding chat page: {e}"));
+    let mut results = results.into_iter();
+    let total = results
+        .next()
+        .map(|r| r.results::<Count>())
+        .transpose()
+        .map_err(decode)?
+        .and_then(|rows| rows.into_iter().next())
+        .map_or(0, |c| c.total);
+    let chats = results
+        .next()
+        .map(|r| r.results::<ChatSummary>())
+        .transpose()
+        .map_err(decode)?
+        .unwrap_or_default();
+    Ok((chats, total))
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,83 @@
+//! API-key authentication: each way of failing has its own 401 code, and a revoked key
+//! stops working at once.
+
+use serde_json::json;
+use shared_types::admin::{ApiKey, CreatedApiKey};
+use shared_types::error::ErrorCode;
+use shared_types::DataList;
+
+use crate::client::Ctx;
+
+crate::tests![
+    missing_key_gets_401_auth_002,
+    malformed_keys_get_401_auth_003,
+    unknown_key_gets_401_auth_004,
+    revoked_key_gets_401_auth_005_immediately,
+    keys_are_listed_by_prefix_and_created_keys_work,
+    revoking_another_workspaces_key_is_404_and_changes_nothing,
+];
+
+fn missing_key_gets_401_auth_002(ctx: &Ctx) {
+    let resp = ctx.client.send("GET", "/v1/agents", &[], None);
+    resp.assert_error(ErrorCode::AuthMissing);
+}
+
+fn malformed_keys_get_401_auth_003(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    for header in [
+        format!("Basic {}", ws.api_key),
+        ws.api_key.clone(),
+        "Bearer ".to_string() + "cf_live_short",
+        "Bearer cf_test_0123456789abcdefghij0123456789AB".to_string(),
+        "Bearer cf_live_0123456789abcdefghij01234567!!".to_string(),
+    ] {
+        let resp = ctx
+            .client
+            .send("GET", "/v1/agents", &[("Authorization", &header)], None);
+        resp.assert_error(ErrorCode::AuthMalformed);
+    }
+}
+
+fn unknown_key_gets_401_auth_004(ctx: &Ctx) {
+    let resp = ctx
+        .client
+        .get("/v1/agents", "cf_live_0123456789abcdefghijABCDEFGHIJKL");
+    resp.assert_error(ErrorCode::AuthUnknownKey);
+}
+
+fn revoked_key_gets_401_auth_005_immediately(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let created: CreatedApiKey = ws.post("/v1/api-keys", &json!({"name": "CI"})).expect(201);
+    assert_eq!(ctx.client.get("/v1/agents", &created.key).status, 200);
+    let resp = ws.delete(&format!("/v1/api-keys/{}", created.id));
+    assert_eq!(resp.status, 204, "{}", resp.text);
+    ctx.client
+        .get("/v1/agents", &created.key)
+        .assert_error(ErrorCode::AuthRevokedKey);
+    // The owner's own key is untouched.
+    assert_eq!(ws.get("/v1/agents").status, 200);
+}
+
+fn keys_are_listed_by_prefix_and_created_keys_work(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let created: CreatedApiKey = ws
+        .post("/v1/api-keys", &json!({"name": "Zapier"}))
+        .expect(201);
+    assert!(created.key.starts_with("cf_live_"));
+    assert_eq!(created.prefix, &created.key[..12]);
+    let list: DataList<ApiKey> = ws.get("/v1/api-keys").expect(200);
+    assert_eq!(list.data.len(), 2);
+    assert_eq!(list.data[0].name, "Zapier");
+    assert!(list.data.iter().all(|k| !k.prefix.is_empty()));
+    // The key itself is never listed.
+    assert!(!ws.get("/v1/api-keys").text.contains(&created.key));
+}
+
+fn revoking_another_workspaces_key_is_404_and_changes_nothing(ctx: &Ctx) {
+    let a = ctx.workspace();
+    let b = ctx.workspace();
+    let list: DataList<ApiKey> = b.get("/v1/api-keys").expect(200);
+    let resp = a.delete(&format!("/v1/api-keys/{}", list.data[0].id));
+    resp.assert_error(ErrorCode::ApiKeyNotFound);
+    assert_eq!(b.get("/v1/agents").status, 200);
+}

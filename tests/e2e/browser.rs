@@ -1,0 +1,137 @@
+//! Headless Chromium through chromedriver's WebDriver protocol, just enough to load a
+//! page and run script in it (which is how tests reach into the widget's shadow root).
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::harness::{free_port, Spawned, TempDir};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+pub struct Browser {
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+    _driver: Spawned,
+    _profile: TempDir,
+}
+
+impl Browser {
+    /// A new headless Chromium with its own profile, `width`×`height` CSS pixels.
+    pub fn start(width: u32, height: u32) -> Browser {
+        for path in [CHROMIUM, CHROMEDRIVER] {
+            assert!(
+                std::path::Path::new(path).exists(),
+                "{path} is missing: install Debian's chromium and chromium-driver \
+                 (scripts/test.sh does)"
+            );
+        }
+        let port = free_port();
+        let mut command = Command::new(CHROMEDRIVER);
+        command.args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()]);
+        let driver = Spawned::start(command, "chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(60))
+            .build();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while agent.get(&format!("{base}/status")).call().is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start: {}",
+                driver.output_text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = TempDir::new("chatflow-chromium");
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-quic",
+                    format!("--user-data-dir={}", profile.path().display()),
+                    format!("--window-size={width},{height}"),
+                ]
+            }
+        }}});
+        let resp: Value = agent
+            .post(&format!("{base}/session"))
+            .send_json(caps)
+            .unwrap_or_else(|e| panic!("new session: {e}\n{}", driver.output_text()))
+            .into_json()
+            .expect("session json");
+        let session = resp["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session id: {resp}"))
+            .to_string();
+        Browser {
+            base,
+            session,
+            agent,
+            _driver: driver,
+            _profile: profile,
+        }
+    }
+
+    fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let req = self.agent.request(method, &url);
+        let result = match body {
+            Some(body) => req.send_json(body),
+            None => req.call(),
+        };
+        let resp = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("webdriver {path}: {e}"),
+        };
+        let value: Value = resp.into_json().expect("webdriver json");
+        if let Some(error) = value["value"].get("error") {
+            panic!("webdriver {path}: {error}: {}", value["value"]["message"]);
+        }
+        value["value"].clone()
+    }
+
+    pub fn goto(&self, url: &str) {
+        self.command("POST", "/url", Some(json!({"url": url})));
+    }
+
+    /// Runs `script` (a function body; `arguments` holds `args`) and returns its value.
+    pub fn eval(&self, script: &str, args: Value) -> Value {
+        self.command(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Polls `script` until it returns something other than null/false.
+    pub fn wait_for(&self, script: &str, timeout: Duration) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let value = self.eval(script, json!([]));
+            if !(value.is_null() || value == Value::Bool(false)) {
+                return value;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for: {script}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self
+            .agent
+            .delete(&format!("{}/session/{}", self.base, self.session))
+            .call();
+    }
+}

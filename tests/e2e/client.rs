@@ -1,0 +1,257 @@
+//! A typed client of the API for tests: each test provisions its own workspace, so tests
+//! run in any order and in parallel.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use shared_types::admin::CreateWorkspaceResponse;
+use shared_types::error::{ErrorCode, ErrorEnvelope};
+
+/// What came back: status, headers, and the body as JSON (Null when empty or not JSON).
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+
+    /// The body as `T`, after checking the status.
+    pub fn expect<T: DeserializeOwned>(&self, status: u16) -> T {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("body does not parse as expected: {e}\n{}", self.text))
+    }
+
+    /// Checks the whole error contract: status, code, both catalogue messages, and a
+    /// request id that matches the X-Request-Id header.
+    pub fn assert_error(&self, code: ErrorCode) -> ErrorEnvelope {
+        assert_eq!(
+            self.status,
+            code.status(),
+            "expected {} ({}); body: {}",
+            code.code(),
+            code.status(),
+            self.text
+        );
+        let envelope: ErrorEnvelope = serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("not an error envelope ({e}): {}", self.text));
+        let body = &envelope.error;
+        assert_eq!(body.code, code.code(), "{}", self.text);
+        assert_eq!(body.message, code.message());
+        assert_eq!(body.message_en, code.message_en());
+        assert!(body.details.is_object(), "details must be an object");
+        assert!(body.request_id.starts_with("req_"), "{}", body.request_id);
+        assert_eq!(self.header("x-request-id"), Some(body.request_id.as_str()));
+        envelope
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    pub base_url: String,
+    agent: ureq::Agent,
+}
+
+impl Client {
+    pub fn new(base_url: &str) -> Client {
+        Client {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            agent: ureq::AgentBuilder::new()
+                .timeout(Duration::from_secs(30))
+                .build(),
+        }
+    }
+
+    /// Sends a request; `headers` are (name, value) pairs; a `body` is sent as JSON.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Resp {
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base_url)
+        };
+        let mut req = self.agent.request(method, &url);
+        for (name, value) in headers {
+            req = req.set(name, value);
+        }
+        let result = match body {
+            Some(body) => req
+                .set("Content-Type", "application/json")
+                .send_string(&body.to_string()),
+            None => req.call(),
+        };
+        Self::read(result)
+    }
+
+    /// Sends raw bytes with the given content type (or none).
+    pub fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Resp {
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base_url)
+        };
+        let mut req = self.agent.request(method, &url);
+        for (name, value) in headers {
+            req = req.set(name, value);
+        }
+        Self::read(req.send_bytes(body))
+    }
+
+    fn read(result: Result<ureq::Response, ureq::Error>) -> Resp {
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("request failed: {e}"),
+        };
+        let status = response.status();
+        let headers = response
+            .headers_names()
+            .into_iter()
+            .filter_map(|n| response.header(&n).map(|v| (n.clone(), v.to_string())))
+            .collect();
+        let text = response.into_string().unwrap_or_default();
+        Resp {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> Resp {
+        self.send("GET", path, &[("Authorization", &bearer(token))], None)
+    }
+
+    pub fn post(&self, path: &str, token: &str, body: &Value) -> Resp {
+        self.send(
+            "POST",
+            path,
+            &[("Authorization", &bearer(token))],
+            Some(body),
+        )
+    }
+
+    pub fn patch(&self, path: &str, token: &str, body: &Value) -> Resp {
+        self.send(
+            "PATCH",
+            path,
+            &[("Authorization", &bearer(token))],
+            Some(body),
+        )
+    }
+
+    pub fn delete(&self, path: &str, token: &str) -> Resp {
+        self.send("DELETE", path, &[("Authorization", &bearer(token))], None)
+    }
+}
+
+pub fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+/// A workspace made for one test, with its owner's API key.
+pub struct TestWorkspace {
+    pub id: String,
+    pub api_key: String,
+    pub owner: shared_types::agents::Agent,
+    pub client: Client,
+}
+
+impl TestWorkspace {
+    pub fn get(&self, path: &str) -> Resp {
+        self.client.get(path, &self.api_key)
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> Resp {
+        self.client.post(path, &self.api_key, body)
+    }
+
+    pub fn patch(&self, path: &str, body: &Value) -> Resp {
+        self.client.patch(path, &self.api_key, body)
+    }
+
+    pub fn delete(&self, path: &str) -> Resp {
+        self.client.delete(path, &self.api_key)
+    }
+
+    /// A visitor session on this workspace's widget; returns the visitor token.
+    pub fn visitor(&self, name: &str) -> String {
+        let resp = self.client.send(
+            "POST",
+            &format!("/v1/public/widgets/{}/sessions", self.id),
+            &[("Origin", "https://shop.example")],
+            Some(&serde_json::json!({"visitor": {"name": name, "email": format!("{}@example.com", name.to_lowercase())}})),
+        );
+        let session: shared_types::visitor::SessionResponse = resp.expect(201);
+        session.visitor_token
+    }
+
+    /// A chat started by a new visitor; returns (chat id, visitor token).
+    pub fn chat(&self, first_message: &str) -> (String, String) {
+        let token = self.visitor("Ali");
+        let resp = self.client.post(
+            "/v1/visitor/chats",
+            &token,
+            &serde_json::json!({"text": first_message, "page_url": "https://shop.example/pricing"}),
+        );
+        let started: shared_types::visitor::StartedChat = resp.expect(201);
+        (started.chat.id.as_str().to_string(), token)
+    }
+}
+
+pub struct Ctx {
+    pub server: crate::harness::TestServer,
+    pub client: Client,
+}
+
+impl Ctx {
+    pub fn admin_token(&self) -> &str {
+        &self.server.admin_token
+    }
+
+    pub fn workspace(&self) -> TestWorkspace {
+        self.workspace_named("Test Shop")
+    }
+
+    pub fn workspace_named(&self, name: &str) -> TestWorkspace {
+        let resp = self.client.post(
+            "/v1/admin/workspaces",
+            self.admin_token(),
+            &serde_json::json!({"name": name, "owner": {"name": "Sara", "email": "sara@shop.example"}}),
+        );
+        let created: CreateWorkspaceResponse = resp.expect(201);
+        TestWorkspace {
+            id: created.workspace.id.as_str().to_string(),
+            api_key: created.api_key,
+            owner: created.agent,
+            client: self.client.clone(),
+        }
+    }
+}

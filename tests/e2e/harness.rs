@@ -1,0 +1,260 @@
+//! The server under test: `wrangler dev` on a free loopback port with a fresh
+//! `--persist-to` directory and the migrations applied, stopped (with every process it
+//! spawned) when the suite ends, however it ends.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The repository root (wrangler.toml lives there).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// A child process in its own process group, killed with its whole group on drop
+/// (wrangler starts workerd; chromedriver starts Chromium).
+pub struct Spawned {
+    child: Child,
+    name: String,
+    pub output: Arc<Mutex<Vec<String>>>,
+}
+
+impl Spawned {
+    pub fn start(mut command: Command, name: &str) -> Spawned {
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        // If the test binary dies without unwinding, the kernel still stops the child.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                Ok(())
+            });
+        }
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        let output = Arc::new(Mutex::new(Vec::new()));
+        for stream in [
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let output = Arc::clone(&output);
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if let Ok(mut lines) = output.lock() {
+                        lines.push(line);
+                    }
+                }
+            });
+        }
+        Spawned {
+            child,
+            name: name.replace(' ', "-"),
+            output,
+        }
+    }
+
+    pub fn output_text(&self) -> String {
+        self.output
+            .lock()
+            .map(|lines| lines.join("\n"))
+            .unwrap_or_default()
+    }
+
+    pub fn has_exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        // What the process said, for the post-mortem of a failed run.
+        if let Ok(dir) = std::env::var("CHATFLOW_E2E_LOG_DIR") {
+            let name = format!("{}-{}.log", self.name, self.child.id());
+            let _ = std::fs::write(Path::new(&dir).join(name), self.output_text());
+        }
+        let pgid = self.child.id() as i32;
+        unsafe {
+            libc::kill(-pgid, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// wrangler from the repository's node_modules, non-interactive and silent about metrics.
+fn wrangler(root: &Path) -> Command {
+    let mut command = Command::new(root.join("node_modules/.bin/wrangler"));
+    command
+        .current_dir(root)
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CI", "1")
+        // The test command built everything already.
+        .env("CHATFLOW_SKIP_BUILD", "1");
+    command
+}
+
+pub struct TestServer {
+    pub base_url: String,
+    pub admin_token: String,
+    pub persist_dir: PathBuf,
+    _process: Option<Spawned>,
+    _temp: Option<TempDir>,
+}
+
+impl TestServer {
+    /// Uses `CHATFLOW_E2E_BASE_URL` and `CHATFLOW_E2E_ADMIN_TOKEN` when both are set (a
+    /// server someone already runs); otherwise starts one.
+    pub fn start() -> TestServer {
+        if let (Ok(base_url), Ok(admin_token)) = (
+            std::env::var("CHATFLOW_E2E_BASE_URL"),
+            std::env::var("CHATFLOW_E2E_ADMIN_TOKEN"),
+        ) {
+            return TestServer {
+                base_url,
+                admin_token,
+                persist_dir: std::env::var("CHATFLOW_E2E_PERSIST_DIR")
+                    .map(PathBuf::from)
+                    .unwrap_or_default(),
+                _process: None,
+                _temp: None,
+            };
+        }
+        let root = repo_root();
+        assert!(
+            root.join("edge-api/build/worker/shim.mjs").exists(),
+            "the worker is not built: run `bash scripts/build.sh` (scripts/test.sh does)"
+        );
+        let temp = TempDir::new("chatflow-e2e");
+        let persist = temp.path.clone();
+        let status = wrangler(&root)
+            .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
+            .arg(&persist)
+            .stdout(Stdio::null())
+            .status()
+            .expect("wrangler d1 migrations apply");
+        assert!(status.success(), "applying migrations failed");
+
+        let port = free_port();
+        let inspector = free_port();
+        let admin_token = format!("test-admin-{}", std::process::id());
+        let mut command = wrangler(&root);
+        command
+            .args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--inspector-port", &inspector.to_string()])
+            .arg("--persist-to")
+            .arg(&persist)
+            .args(["--var", &format!("ADMIN_TOKEN:{admin_token}")])
+            .args([
+                "--var",
+                &format!("TOKEN_SECRET:test-secret-{}", std::process::id()),
+            ])
+            .arg("--show-interactive-dev-session=false");
+        let mut process = Spawned::start(command, "wrangler dev");
+        let base_url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let up = ureq::get(&format!("{base_url}/v1/health"))
+                .timeout(Duration::from_secs(2))
+                .call()
+                .is_ok();
+            if up {
+                break;
+            }
+            if process.has_exited() || Instant::now() > deadline {
+                panic!(
+                    "wrangler dev did not come up on {base_url}:\n{}",
+                    process.output_text()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        TestServer {
+            base_url,
+            admin_token,
+            persist_dir: persist,
+            _process: Some(process),
+            _temp: Some(temp),
+        }
+    }
+
+    /// Runs SQL against the server's local D1 (for checks the API cannot make).
+    pub fn d1(&self, sql: &str) -> serde_json::Value {
+        let out = wrangler(&repo_root())
+            .args(["d1", "execute", "DB", "--local", "--json", "--persist-to"])
+            .arg(&self.persist_dir)
+            .args(["--command", sql])
+            .output()
+            .expect("wrangler d1 execute");
+        assert!(
+            out.status.success(),
+            "d1 execute failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("wrangler d1 execute --json output");
+        json[0]["results"].clone()
+    }
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir {
+    pub path: PathBuf,
+}
+
+impl TempDir {
+    pub fn new(prefix: &str) -> TempDir {
+        let path = std::env::temp_dir().join(format!(
+            "{prefix}-{}-{}",
+            std::process::id(),
+            Instant::now().elapsed().as_nanos() ^ u128::from(free_port())
+        ));
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}

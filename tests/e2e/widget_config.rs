@@ -1,0 +1,182 @@
+//! `GET/PATCH /v1/widget/config` and the public config the widget loads.
+
+use serde_json::json;
+use shared_types::error::ErrorCode;
+use shared_types::widget::WidgetConfig;
+
+use crate::client::Ctx;
+
+crate::tests![
+    new_workspace_has_sensible_widget_defaults,
+    patch_changes_only_the_fields_sent,
+    invalid_fields_get_400_req_004_and_change_nothing,
+    operator_keys_cannot_change_the_widget,
+    public_config_answers_only_to_allowed_origins,
+    public_config_of_an_unknown_workspace_is_404,
+    preflight_allows_the_widgets_headers,
+];
+
+fn new_workspace_has_sensible_widget_defaults(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let config: WidgetConfig = ws.get("/v1/widget/config").expect(200);
+    assert_eq!(config.color.as_str(), "#4F46E5");
+    assert_eq!(config.shape.as_str(), "rounded");
+    assert_eq!(config.position.as_str(), "bottom-right");
+    assert!(!config.button_text.is_empty() && !config.welcome_message.is_empty());
+    assert!(config.domains.is_empty());
+    assert!(config.branding.show_powered_by);
+    assert_eq!(config.branding.logo_url, None);
+}
+
+fn patch_changes_only_the_fields_sent(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let before: WidgetConfig = ws.get("/v1/widget/config").expect(200);
+    let after: WidgetConfig = ws
+        .patch(
+            "/v1/widget/config",
+            &json!({"color": "#6366f1", "welcome_message": "Xush kelibsiz!"}),
+        )
+        .expect(200);
+    assert_eq!(after.color.as_str(), "#6366F1");
+    assert_eq!(after.welcome_message, "Xush kelibsiz!");
+    assert_eq!(after.shape, before.shape);
+    assert_eq!(after.button_text, before.button_text);
+    assert_eq!(after.offline_message, before.offline_message);
+    let again: WidgetConfig = ws.get("/v1/widget/config").expect(200);
+    assert_eq!(again, after);
+
+    let branded: WidgetConfig = ws
+        .patch(
+            "/v1/widget/config",
+            &json!({"shape": "circle", "position": "bottom-left", "domains": ["company.uz", "*.company.uz"],
+                    "branding": {"show_powered_by": false, "logo_url": "https://cdn.example/logo.png"}}),
+        )
+        .expect(200);
+    assert_eq!(branded.shape.as_str(), "circle");
+    assert_eq!(branded.position.as_str(), "bottom-left");
+    assert_eq!(branded.domains.len(), 2);
+    assert!(!branded.branding.show_powered_by);
+    assert_eq!(
+        branded.branding.logo_url.as_deref(),
+        Some("https://cdn.example/logo.png")
+    );
+    let cleared: WidgetConfig = ws
+        .patch(
+            "/v1/widget/config",
+            &json!({"branding": {"logo_url": null}}),
+        )
+        .expect(200);
+    assert_eq!(cleared.branding.logo_url, None);
+    assert!(!cleared.branding.show_powered_by);
+}
+
+fn invalid_fields_get_400_req_004_and_change_nothing(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let before: WidgetConfig = ws.get("/v1/widget/config").expect(200);
+    for (body, field) in [
+        (json!({"color": "blue"}), "color"),
+        (json!({"color": "#12345"}), "color"),
+        (json!({"shape": "triangle"}), "shape"),
+        (json!({"position": "top-left"}), "position"),
+        (json!({"domains": ["a.*.company.uz"]}), "domains"),
+        (json!({"domains": ["https://company.uz"]}), "domains"),
+        (json!({"button_text": ""}), "button_text"),
+        (json!({"colour": "#000000"}), "colour"),
+        (json!({"color": "#000000", "shape": "blob"}), "shape"),
+    ] {
+        let envelope = ws
+            .patch("/v1/widget/config", &body)
+            .assert_error(ErrorCode::Validation);
+        let fields = envelope.error.details["fields"]
+            .as_object()
+            .expect("fields");
+        assert!(
+            fields.keys().any(|k| k.starts_with(field) || k == "body"),
+            "{field} not in {fields:?}"
+        );
+    }
+    let after: WidgetConfig = ws.get("/v1/widget/config").expect(200);
+    assert_eq!(after, before);
+}
+
+fn operator_keys_cannot_change_the_widget(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let key = crate::chats::operator_key(ctx, &ws);
+    let before: WidgetConfig = ws.get("/v1/widget/config").expect(200);
+    ctx.client
+        .patch("/v1/widget/config", &key, &json!({"color": "#000000"}))
+        .assert_error(ErrorCode::AuthForbidden);
+    assert_eq!(
+        ws.get("/v1/widget/config").expect::<WidgetConfig>(200),
+        before
+    );
+}
+
+fn public_config_answers_only_to_allowed_origins(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    ws.patch(
+        "/v1/widget/config",
+        &json!({"domains": ["company.uz", "*.company.uz"], "color": "#0EA5E9"}),
+    )
+    .expect::<WidgetConfig>(200);
+    let path = format!("/v1/public/widgets/{}", ws.id);
+    for origin in [
+        "https://company.uz",
+        "http://shop.company.uz:8080",
+        "https://a.b.company.uz",
+    ] {
+        let resp = ctx.client.send("GET", &path, &[("Origin", origin)], None);
+        assert_eq!(resp.status, 200, "{origin}: {}", resp.text);
+        assert_eq!(resp.header("access-control-allow-origin"), Some(origin));
+        assert_eq!(resp.json()["color"], "#0EA5E9");
+        assert_eq!(resp.json()["workspace_id"], ws.id.as_str());
+        assert!(resp.json().get("domains").is_none(), "domains stay private");
+    }
+    for origin in ["https://evil.uz", "https://company.uz.evil.uz", "null"] {
+        let resp = ctx.client.send("GET", &path, &[("Origin", origin)], None);
+        resp.assert_error(ErrorCode::OriginNotAllowed);
+    }
+    // Sessions follow the same rule and create nothing when refused.
+    let resp = ctx.client.send(
+        "POST",
+        &format!("{path}/sessions"),
+        &[("Origin", "https://evil.uz")],
+        Some(&json!({})),
+    );
+    resp.assert_error(ErrorCode::OriginNotAllowed);
+    let rows = ctx.server.d1(&format!(
+        "SELECT COUNT(*) AS n FROM visitors WHERE workspace_id = '{}'",
+        ws.id
+    ));
+    assert_eq!(rows[0]["n"], 0);
+}
+
+fn public_config_of_an_unknown_workspace_is_404(ctx: &Ctx) {
+    let resp = ctx
+        .client
+        .send("GET", "/v1/public/widgets/ws_doesnotexist", &[], None);
+    resp.assert_error(ErrorCode::WorkspaceNotFound);
+}
+
+fn preflight_allows_the_widgets_headers(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let resp = ctx.client.send(
+        "OPTIONS",
+        "/v1/visitor/chats",
+        &[
+            ("Origin", "https://company.uz"),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+        None,
+    );
+    assert_eq!(resp.status, 204, "{}", resp.text);
+    assert_eq!(
+        resp.header("access-control-allow-origin"),
+        Some("https://company.uz")
+    );
+    let allowed = resp
+        .header("access-control-allow-headers")
+        .unwrap_or_default();
+    assert!(allowed.contains("Authorization") && allowed.contains("Content-Type"));
+    let _ = ws;
+}
