@@ -60,11 +60,9 @@ pub async fn widget_config(
         Ok(config) => Json(config).into_response(),
         Err(e) => e.into_response(),
     };
-    // Config changes show on the next page load, within a minute at worst.
-    res.headers_mut().insert(
-        "cache-control",
-        HeaderValue::from_static("public, max-age=60"),
-    );
+    // A change made with PATCH /widget/config shows on the very next page load.
+    res.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-cache"));
     res
 }
 
