@@ -40,11 +40,6 @@ impl AppState {
             .map_err(|e| ApiError::unavailable(format!("R2 binding FILES: {e}")))
     }
 
-    /// Whether this is local development (loopback webhook receivers, http URLs).
-    pub fn is_development(&self) -> bool {
-        self.secret("ENVIRONMENT").as_deref() == Some("development")
-    }
-
     /// A plain-text variable or secret; `None` when unset or empty.
     pub fn secret(&self, name: &str) -> Option<String> {
         let value = self

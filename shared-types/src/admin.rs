@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agents::Agent;
 use crate::error::ErrorCode;
-use crate::ids::{ApiKeyId, WorkspaceId};
+use crate::ids::{AgentId, ApiKeyId, WorkspaceId};
 use crate::validate::{Email, ShortText};
 use crate::Timestamp;
 
@@ -77,6 +77,10 @@ pub struct ApiKey {
 pub struct CreateApiKeyRequest {
     /// A label, 1..=100 characters.
     pub name: ShortText,
+    /// The agent the key acts as (owners and admins may make keys for any agent of the
+    /// workspace, e.g. a bot account); the caller when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
 }
 
 /// Answer to `POST /api-keys` (201). `key` is shown only here.

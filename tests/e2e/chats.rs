@@ -25,29 +25,22 @@ crate::tests![
     agents_counts_are_computed_from_chats,
 ];
 
-/// A key of a new operator of the workspace (made in D1 directly: keys are created for
-/// the agent who asks, and the test needs a second agent's).
+/// A key acting as a new operator of the workspace.
 pub fn operator_key(ctx: &Ctx, ws: &TestWorkspace) -> String {
-    use sha2::Digest;
-    let n = std::process::id() ^ (ctx.client.base_url.len() as u32);
-    let suffix: String = format!("{:x}{}", n, ws.id.trim_start_matches("ws_"))
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(20)
-        .collect();
-    let key = format!("cf_live_{:0<32}", format!("op{suffix}"));
-    let hash = hex::encode(sha2::Sha256::digest(key.as_bytes()));
-    ctx.server.d1(&format!(
-        "INSERT INTO agents (id, workspace_id, name, email, role, status, created_at, updated_at)
-           VALUES ('agent_op{suffix}', '{ws}', 'Olim', 'olim{suffix}@shop.example', 'operator', 'offline',
-                   '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-         INSERT INTO api_keys (id, workspace_id, agent_id, name, prefix, key_hash, created_at)
-           VALUES ('key_op{suffix}', '{ws}', 'agent_op{suffix}', 'operator', '{prefix}', '{hash}',
-                   '2026-01-01T00:00:00Z');",
-        ws = ws.id,
-        prefix = &key[..12],
-    ));
-    key
+    let _ = ctx;
+    let operator: shared_types::agents::Agent = ws
+        .post(
+            "/v1/agents",
+            &json!({"name": "Olim", "email": format!("olim.{}@shop.example", ws.id.to_lowercase())}),
+        )
+        .expect(201);
+    let key: shared_types::admin::CreatedApiKey = ws
+        .post(
+            "/v1/api-keys",
+            &json!({"name": "operator", "agent_id": operator.id}),
+        )
+        .expect(201);
+    key.key
 }
 
 fn a_visitor_chat_appears_in_the_list_with_the_spec_fields(ctx: &Ctx) {

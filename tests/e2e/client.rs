@@ -63,6 +63,10 @@ impl Resp {
     }
 }
 
+/// Requests hold this shared; a direct D1 query holds it exclusively, so it runs while
+/// the server is idle and never meets the server's SQLite write lock.
+pub static QUIET: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
 #[derive(Clone)]
 pub struct Client {
     pub base_url: String,
@@ -96,6 +100,7 @@ impl Client {
         for (name, value) in headers {
             req = req.set(name, value);
         }
+        let _quiet = QUIET.read().unwrap_or_else(|e| e.into_inner());
         let result = match body {
             Some(body) => req
                 .set("Content-Type", "application/json")
@@ -122,6 +127,7 @@ impl Client {
         for (name, value) in headers {
             req = req.set(name, value);
         }
+        let _quiet = QUIET.read().unwrap_or_else(|e| e.into_inner());
         Self::read(req.send_bytes(body))
     }
 

@@ -213,14 +213,28 @@ impl TestServer {
         }
     }
 
-    /// Runs SQL against the server's local D1 (for checks the API cannot make).
+    /// Runs SQL against the server's local D1 (for checks the API cannot make). It runs
+    /// while no request is in flight (see `client::QUIET`); a busy database is retried.
     pub fn d1(&self, sql: &str) -> serde_json::Value {
-        let out = wrangler(&repo_root())
-            .args(["d1", "execute", "DB", "--local", "--json", "--persist-to"])
-            .arg(&self.persist_dir)
-            .args(["--command", sql])
-            .output()
-            .expect("wrangler d1 execute");
+        let _quiet = crate::client::QUIET
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        let mut attempt = 0;
+        let out = loop {
+            let out = wrangler(&repo_root())
+                .args(["d1", "execute", "DB", "--local", "--json", "--persist-to"])
+                .arg(&self.persist_dir)
+                .args(["--command", sql])
+                .output()
+                .expect("wrangler d1 execute");
+            let busy = !out.status.success()
+                && String::from_utf8_lossy(&out.stderr).contains("SQLITE_BUSY");
+            attempt += 1;
+            if !busy || attempt == 30 {
+                break out;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        };
         assert!(
             out.status.success(),
             "d1 execute failed: {}",

@@ -4,13 +4,16 @@
 //! `cargo test -p chatflow-e2e --test e2e [filter]`. One server serves every test; each
 //! test makes its own workspace, so they run in parallel and in any order.
 
+mod agents;
 mod auth;
 mod browser;
 mod chats;
 mod client;
+mod files;
 mod harness;
 mod health;
 mod provisioning;
+mod triggers;
 mod visitor;
 mod widget_config;
 mod widget_page;
@@ -40,6 +43,9 @@ fn main() {
         provisioning::tests(),
         widget_config::tests(),
         chats::tests(),
+        agents::tests(),
+        triggers::tests(),
+        files::tests(),
         visitor::tests(),
         widget_page::tests(),
     ]

@@ -1,4 +1,44 @@
-//! Uploaded files: where their URLs point.
+//! Uploaded files: the signed upload URL, where file URLs point, and how a stored file
+//! is offered back (inline only for images; everything else as a download).
+
+/// How long an upload URL stays valid.
+pub const UPLOAD_URL_SECONDS: i64 = 15 * 60;
+
+/// What the upload URL's signature covers: the file and the expiry (unix seconds).
+pub fn upload_message(file_id: &str, expires: i64) -> String {
+    format!("upload.{file_id}.{expires}")
+}
+
+/// Images (the allow-list has no SVG) are shown inline; anything else downloads.
+pub fn is_inline(content_type: &str) -> bool {
+    content_type.starts_with("image/") && !content_type.contains("svg")
+}
+
+/// A `Content-Disposition` value: an ASCII fallback name (anything outside
+/// `[A-Za-z0-9._ -]` becomes `_`, so no quote or line break can end the header) plus
+/// the exact name percent-encoded in `filename*` (RFC 6266).
+pub fn content_disposition(filename: &str, inline: bool) -> String {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ' ') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in filename.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-') {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let kind = if inline { "inline" } else { "attachment" };
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
 
 /// The file id of a URL served by this worker (`…/v1/files/<file_id>`), whatever host it
 /// names.
@@ -15,6 +55,37 @@ pub fn file_id_from_url(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn dispositions_escape_everything_unsafe() {
+        assert_eq!(
+            content_disposition("hisobot 2026.pdf", false),
+            "attachment; filename=\"hisobot 2026.pdf\"; filename*=UTF-8''hisobot%202026.pdf"
+        );
+        assert_eq!(
+            content_disposition("narx\"\r\nX: y.png", true),
+            "inline; filename=\"narx___X_ y.png\"; filename*=UTF-8''narx%22%0D%0AX%3A%20y.png"
+        );
+        assert!(content_disposition("отчёт.txt", false).contains("%D0%BE"));
+    }
+
+    #[test]
+    fn only_raster_images_are_inline() {
+        assert!(is_inline("image/png"));
+        assert!(!is_inline("image/svg+xml"));
+        assert!(!is_inline("application/pdf"));
+        assert!(!is_inline("text/html"));
+    }
+
+    proptest! {
+        #[test]
+        fn a_disposition_is_always_one_safe_header_line(name in "\\PC*") {
+            let value = content_disposition(&name, false);
+            prop_assert!(!value.contains(['\r', '\n']));
+            prop_assert_eq!(value.matches('"').count(), 2);
+        }
+    }
 
     #[test]
     fn file_ids_come_from_our_file_urls_only() {

@@ -1,19 +1,27 @@
-//! Agents: `GET /v1/agents`.
+//! Agents: `GET /v1/agents` (the spec), `POST /v1/agents` and `PATCH /v1/agents/{id}`
+//! (DESIGN.md). Owners and admins manage the team; only an owner makes or unmakes
+//! owners; an agent may always change its own name and status.
 
-use axum::extract::State;
-use axum::Json;
-use shared_types::agents::Agent;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, patch};
+use axum::{Json, Router};
+use shared_types::agents::{Agent, AgentRole, AgentStatus, CreateAgentRequest, UpdateAgentRequest};
+use shared_types::error::ErrorCode;
+use shared_types::ids::AgentId;
 use shared_types::DataList;
 
 use crate::auth::Caller;
+use crate::domain::{ids, time};
 use crate::error::ApiError;
+use crate::extract::ApiJson;
 use crate::state::AppState;
 use crate::store;
-use axum::routing::get;
-use axum::Router;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/v1/agents", get(list))
+    Router::new()
+        .route("/v1/agents", get(list).post(create))
+        .route("/v1/agents/{agent_id}", patch(update))
 }
 
 #[worker::send]
@@ -23,4 +31,92 @@ pub async fn list(
 ) -> Result<Json<DataList<Agent>>, ApiError> {
     let data = store::agents::list(&state.db()?, &caller.workspace_id).await?;
     Ok(Json(DataList { data }))
+}
+
+#[worker::send]
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateAgentRequest>,
+) -> Result<(StatusCode, Json<Agent>), ApiError> {
+    caller.require_manager()?;
+    if body.role == AgentRole::Owner && caller.role != AgentRole::Owner {
+        return Err(ErrorCode::AuthForbidden.into());
+    }
+    let db = state.db()?;
+    if store::agents::email_taken(&db, &caller.workspace_id, body.email.as_str()).await? {
+        return Err(ErrorCode::AgentEmailTaken.into());
+    }
+    let id = AgentId::with_suffix(&ids::suffix());
+    let inserted = store::agents::insert(
+        &db,
+        &store::agents::NewAgent {
+            id: id.as_str(),
+            workspace_id: &caller.workspace_id,
+            name: body.name.as_str(),
+            email: body.email.as_str(),
+            role: body.role.as_str(),
+            now: &time::now_rfc3339(),
+        },
+    )
+    .await?;
+    if !inserted {
+        return Err(ErrorCode::AgentEmailTaken.into());
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(Agent {
+            id,
+            name: body.name.as_str().to_string(),
+            email: body.email.as_str().to_string(),
+            role: body.role,
+            status: AgentStatus::Offline,
+            active_chats: 0,
+            total_chats: 0,
+        }),
+    ))
+}
+
+#[worker::send]
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(agent_id): Path<String>,
+    ApiJson(patch): ApiJson<UpdateAgentRequest>,
+) -> Result<Json<Agent>, ApiError> {
+    let db = state.db()?;
+    let agent_id = AgentId::parse(&agent_id).map_err(|_| ErrorCode::AgentNotFound)?;
+    let current = store::agents::get(&db, &caller.workspace_id, agent_id.as_str())
+        .await?
+        .ok_or(ErrorCode::AgentNotFound)?;
+    let is_self = current.id.as_str() == caller.agent_id;
+    let role = patch.role.unwrap_or(current.role);
+    let changes_role = role != current.role;
+    if (!is_self && (patch.name.is_some() || patch.status.is_some())) || changes_role {
+        caller.require_manager()?;
+    }
+    let touches_owner =
+        changes_role && (role == AgentRole::Owner || current.role == AgentRole::Owner);
+    if touches_owner && caller.role != AgentRole::Owner {
+        return Err(ErrorCode::AuthForbidden.into());
+    }
+    let name = patch.name.map_or(current.name, |n| n.as_str().to_string());
+    let status = patch.status.unwrap_or(current.status);
+    let updated = store::agents::update(
+        &db,
+        &caller.workspace_id,
+        agent_id.as_str(),
+        &name,
+        role.as_str(),
+        status.as_str(),
+        &time::now_rfc3339(),
+    )
+    .await?;
+    if !updated {
+        return Err(ErrorCode::LastOwner.into());
+    }
+    store::agents::get(&db, &caller.workspace_id, agent_id.as_str())
+        .await?
+        .map(Json)
+        .ok_or_else(|| ErrorCode::AgentNotFound.into())
 }

@@ -40,16 +40,25 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateApiKeyRequest>,
 ) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
     caller.require_manager()?;
+    let db = state.db()?;
+    // The key acts as the agent it is made for: the caller, or an agent it names.
+    let agent_id = match &body.agent_id {
+        None => caller.agent_id.clone(),
+        Some(agent) => store::agents::get(&db, &caller.workspace_id, agent.as_str())
+            .await?
+            .ok_or(ErrorCode::AgentNotFound)?
+            .id
+            .into_string(),
+    };
     let key = api_key::generate();
     let id = ApiKeyId::with_suffix(&ids::suffix());
     let now = time::now_rfc3339();
     store::api_keys::insert(
-        &state.db()?,
+        &db,
         &store::api_keys::NewKey {
             id: id.as_str(),
             workspace_id: &caller.workspace_id,
-            // The key acts as the agent who made it.
-            agent_id: &caller.agent_id,
+            agent_id: &agent_id,
             name: body.name.as_str(),
             prefix: key.display_prefix(),
             key_hash: &api_key::hash_hex(&key),

@@ -82,7 +82,10 @@ async fn update(
     let head = load_head(&db, &caller.workspace_id, &chat_id).await?;
     let current = load_detail(&db, &caller.workspace_id, &chat_id).await?;
     if let Some(Some(agent)) = &patch.assigned_to {
-        if !store::chats::agent_exists(&db, &caller.workspace_id, agent.as_str()).await? {
+        if store::agents::get(&db, &caller.workspace_id, agent.as_str())
+            .await?
+            .is_none()
+        {
             return Err(ErrorCode::AgentNotFound.into());
         }
     }

@@ -5,9 +5,11 @@ mod agents;
 mod api_keys;
 mod chats;
 mod demo;
+mod files;
 mod health;
 mod idempotency;
 mod public;
+mod triggers;
 mod visitor;
 mod widget;
 
@@ -44,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .merge(public::routes())
         .merge(chats::routes())
         .merge(visitor::routes())
+        .merge(triggers::routes())
+        .merge(files::routes())
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

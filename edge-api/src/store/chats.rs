@@ -295,21 +295,6 @@ pub async fn rate(
     Ok(changed == 1)
 }
 
-/// Whether an agent id names an agent of the workspace.
-pub async fn agent_exists(
-    db: &D1Database,
-    workspace_id: &str,
-    agent_id: &str,
-) -> Result<bool, ApiError> {
-    let row: Option<serde_json::Value> = first(
-        db,
-        "SELECT 1 AS found FROM agents WHERE workspace_id = ?1 AND id = ?2",
-        &[workspace_id.into(), agent_id.into()],
-    )
-    .await?;
-    Ok(row.is_some())
-}
-
 /// Reopens a closed chat (a visitor wrote into it): back to assigned if it has an
 /// assignee, else active; counted as a reopening.
 pub fn reopen_statement(
