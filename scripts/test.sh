@@ -20,7 +20,7 @@ fi
 
 say "format and lints"
 cargo fmt --all -- --check
-cargo clippy -p shared-types -p edge-api -p chatflow-e2e --all-targets -- -D warnings
+cargo clippy --workspace --exclude widget --all-targets -- -D warnings
 cargo clippy -p shared-types -p edge-api -p widget --target wasm32-unknown-unknown -- -D warnings
 
 say "native unit tests"

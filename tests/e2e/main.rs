@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod chats;
 mod client;
+mod examples;
 mod files;
 mod harness;
 mod health;
@@ -46,6 +47,7 @@ fn main() {
         agents::tests(),
         triggers::tests(),
         files::tests(),
+        examples::tests(),
         visitor::tests(),
         widget_page::tests(),
     ]

@@ -1,0 +1,140 @@
+//! REST API latency at scale: 100,000 chats and 1,000,000 messages in one workspace
+//! (scripts/seed.sh), then the median and p99 of `GET /v1/chats?status=active&limit=100`
+//! and `GET /v1/chats/{id}` against `GET /v1/health` on the same server, in the same
+//! run. Also prints the query plans of the list queries.
+//!
+//! `cargo bench -p chatflow-e2e --bench api_latency` (after `bash scripts/build.sh`).
+//! `CHATS=10000 MESSAGES_PER_CHAT=10 SAMPLES=300` change the size of the run.
+
+// The harness and client are shared with the end-to-end suites; the bench uses part.
+#![allow(dead_code)]
+
+#[path = "../e2e/client.rs"]
+mod client;
+#[path = "../e2e/harness.rs"]
+mod harness;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use client::Client;
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Stats {
+    median: Duration,
+    p99: Duration,
+}
+
+fn measure(client: &Client, path: &str, token: &str, samples: u64) -> Stats {
+    for _ in 0..20 {
+        assert_eq!(client.get(path, token).status, 200, "{path}");
+    }
+    let mut times: Vec<Duration> = (0..samples)
+        .map(|_| {
+            let start = Instant::now();
+            let resp = client.get(path, token);
+            let elapsed = start.elapsed();
+            assert_eq!(resp.status, 200, "{path}: {}", resp.text);
+            elapsed
+        })
+        .collect();
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    Stats {
+        median: at(0.5),
+        p99: at(0.99),
+    }
+}
+
+fn main() {
+    // `cargo bench` passes --bench; nothing else is understood.
+    let chats = env_or("CHATS", 100_000);
+    let per_chat = env_or("MESSAGES_PER_CHAT", 10);
+    let samples = env_or("SAMPLES", 300);
+
+    let server = harness::TestServer::start();
+    let client = Client::new(&server.base_url);
+    let ctx = client::Ctx {
+        server,
+        client: client.clone(),
+    };
+    let ws = ctx.workspace_named("Benchmark");
+
+    let started = Instant::now();
+    let status = Command::new("bash")
+        .arg(harness::repo_root().join("scripts/seed.sh"))
+        .arg(&ctx.server.persist_dir)
+        .arg(&ws.id)
+        .arg(chats.to_string())
+        .arg(per_chat.to_string())
+        .status()
+        .expect("scripts/seed.sh");
+    assert!(status.success(), "seeding failed");
+    println!(
+        "seeded {chats} chats and {} messages in {:.1} s",
+        chats * per_chat,
+        started.elapsed().as_secs_f64()
+    );
+
+    let chat_id = format!("chat_seed{}{}", chats / 2, ws.id.trim_start_matches("ws_"));
+    let cases = [
+        ("GET /v1/health", "/v1/health".to_string()),
+        (
+            "GET /v1/chats?status=active&limit=100",
+            "/v1/chats?status=active&limit=100".to_string(),
+        ),
+        ("GET /v1/chats?limit=100", "/v1/chats?limit=100".to_string()),
+        ("GET /v1/chats/{id}", format!("/v1/chats/{chat_id}")),
+        (
+            "GET /v1/chats/{id}/messages",
+            format!("/v1/chats/{chat_id}/messages"),
+        ),
+        ("GET /v1/agents", "/v1/agents".to_string()),
+    ];
+    let results: Vec<(&str, Stats)> = cases
+        .iter()
+        .map(|(name, path)| (*name, measure(&client, path, &ws.api_key, samples)))
+        .collect();
+    let health = results[0].1.median.as_secs_f64();
+    println!("\n{samples} sequential requests each, loopback, after 20 warm-up requests:");
+    println!(
+        "{:<42} {:>10} {:>10} {:>12}",
+        "request", "median ms", "p99 ms", "median/health"
+    );
+    for (name, s) in &results {
+        println!(
+            "{:<42} {:>10.2} {:>10.2} {:>12.2}",
+            name,
+            s.median.as_secs_f64() * 1000.0,
+            s.p99.as_secs_f64() * 1000.0,
+            s.median.as_secs_f64() / health
+        );
+    }
+
+    println!("\nquery plans:");
+    for sql in [
+        format!("SELECT COUNT(*) FROM chats c WHERE c.workspace_id = '{}' AND c.status = 'active'", ws.id),
+        format!(
+            "SELECT c.id FROM chats c JOIN visitors v ON v.id = c.visitor_id WHERE c.workspace_id = '{}' \
+             AND c.status = 'active' ORDER BY c.last_activity_at DESC, c.id LIMIT 100",
+            ws.id
+        ),
+        format!("SELECT * FROM chats c JOIN visitors v ON v.id = c.visitor_id WHERE c.workspace_id = '{}' AND c.id = '{chat_id}'", ws.id),
+        format!("SELECT * FROM messages WHERE chat_id = '{chat_id}' AND seq > 0 ORDER BY seq LIMIT 20"),
+    ] {
+        let plan = ctx.server.d1(&format!("EXPLAIN QUERY PLAN {sql}"));
+        let steps: Vec<String> = plan
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|row| row["detail"].as_str().map(String::from))
+            .collect();
+        println!("- {}\n    {}", sql.split(" WHERE").next().unwrap_or_default(), steps.join("\n    "));
+    }
+}
