@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 use worker::send::SendWrapper;
-use worker::{Bucket, D1Database, Env};
+use worker::{Bucket, D1Database, Env, ObjectNamespace};
 
 use crate::error::ApiError;
 
@@ -38,6 +38,12 @@ impl AppState {
         self.env
             .bucket("FILES")
             .map_err(|e| ApiError::unavailable(format!("R2 binding FILES: {e}")))
+    }
+
+    pub fn chat_rooms(&self) -> Result<ObjectNamespace, ApiError> {
+        self.env
+            .durable_object("CHAT_ROOM")
+            .map_err(|e| ApiError::unavailable(format!("Durable Object binding CHAT_ROOM: {e}")))
     }
 
     /// A plain-text variable or secret; `None` when unset or empty.

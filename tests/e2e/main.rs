@@ -14,6 +14,7 @@ mod files;
 mod harness;
 mod health;
 mod provisioning;
+mod realtime;
 mod triggers;
 mod visitor;
 mod widget_config;
@@ -48,6 +49,7 @@ fn main() {
         triggers::tests(),
         files::tests(),
         examples::tests(),
+        realtime::tests(),
         visitor::tests(),
         widget_page::tests(),
     ]

@@ -1,7 +1,9 @@
-//! Durable Objects. Their classes are declared in wrangler.toml (with SQLite storage);
-//! the real-time behaviour of `ChatRoom` and `Inbox` and the limiter's arithmetic come
-//! with the real-time and rate-limit issues (#5, #6). Until then each answers 501 so
-//! that nothing can silently depend on them.
+//! Durable Objects, declared in wrangler.toml with SQLite storage. `ChatRoom` carries a
+//! chat's sockets. `Inbox` (agents' workspace feed and presence) and `RateLimiter` come
+//! with the real-time and rate-limit issues (#5, #6); until then they answer 501 so
+//! nothing can silently depend on them.
+
+pub mod chat_room;
 
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
@@ -27,6 +29,5 @@ macro_rules! pending_object {
     };
 }
 
-pending_object!(ChatRoom, "#5");
 pending_object!(Inbox, "#5");
 pending_object!(RateLimiter, "#6");

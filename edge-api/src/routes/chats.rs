@@ -155,6 +155,7 @@ async fn send_message(
         return Err(ErrorCode::ChatClosed.into());
     }
     let message = post_message(
+        &state,
         &db,
         &caller.workspace_id,
         &chat_id,
@@ -239,6 +240,7 @@ pub struct Author<'a> {
 /// confirmed for this chat, then stores it under the chat's next `seq`. `extra` runs in
 /// the same batch, before the message (a visitor's reply reopening the chat).
 pub async fn post_message(
+    state: &AppState,
     db: &D1Database,
     workspace_id: &str,
     chat_id: &ChatId,
@@ -264,7 +266,17 @@ pub async fn post_message(
     };
     let mut statements: Vec<_> = extra.into_iter().collect();
     statements.extend(store::messages::append_statements(db, &message)?);
-    store::messages::run_append(db, statements, &message).await
+    let stored = store::messages::run_append(db, statements, &message).await?;
+    crate::routes::realtime::broadcast(
+        state,
+        chat_id,
+        &shared_types::realtime::ServerFrame::MessageCreated {
+            chat_id: chat_id.clone(),
+            message: stored.clone(),
+        },
+    )
+    .await;
+    Ok(stored)
 }
 
 /// Each attachment must point at a file confirmed for this chat (REQ-004 naming the

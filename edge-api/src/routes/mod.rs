@@ -9,6 +9,7 @@ mod files;
 mod health;
 mod idempotency;
 mod public;
+pub mod realtime;
 mod triggers;
 mod visitor;
 mod widget;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(visitor::routes())
         .merge(triggers::routes())
         .merge(files::routes())
+        .merge(realtime::routes())
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

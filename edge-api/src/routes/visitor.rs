@@ -120,6 +120,7 @@ async fn start_chat(
         },
     )?;
     let message = post_message(
+        &state,
         &db,
         &visitor.workspace_id,
         &chat_id,
@@ -191,6 +192,7 @@ async fn send_message(
         None
     };
     let message = post_message(
+        &state,
         &db,
         &visitor.workspace_id,
         &chat_id,

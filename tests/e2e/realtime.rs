@@ -1,0 +1,312 @@
+//! Real sockets on a chat's room: messages sent through the REST API reach every socket
+//! of the chat at once; typing and read receipts go to the other side; a reconnecting
+//! client catches up from the last `seq` it saw.
+
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use shared_types::chats::{ConversationMessage, Message};
+use shared_types::error::ErrorCode;
+use tungstenite::client::IntoClientRequest;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message as Frame, WebSocket};
+
+use crate::client::{Ctx, TestWorkspace};
+
+crate::tests![
+    an_agents_rest_reply_reaches_the_visitor_socket,
+    a_visitors_message_reaches_the_agent_socket,
+    typing_and_read_receipts_reach_the_other_side,
+    a_reconnecting_client_gets_exactly_what_it_missed,
+    concurrent_messages_arrive_in_one_order_on_every_socket,
+    bad_frames_get_an_error_frame_and_the_socket_stays_open,
+    sockets_reach_only_their_own_chats,
+];
+
+type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
+
+fn connect(
+    ctx: &Ctx,
+    chat_id: &str,
+    visitor_token: Option<&str>,
+    api_key: Option<&str>,
+) -> Result<Socket, u16> {
+    let ws_base = ctx.server.base_url.replacen("http://", "ws://", 1);
+    let url = match visitor_token {
+        Some(t) => format!("{ws_base}/v1/realtime?chat_id={chat_id}&token={t}"),
+        None => format!("{ws_base}/v1/realtime?chat_id={chat_id}"),
+    };
+    let mut request = url.into_client_request().expect("request");
+    if let Some(key) = api_key {
+        request.headers_mut().insert(
+            "Authorization",
+            format!("Bearer {key}").parse().expect("header"),
+        );
+    }
+    let _quiet = crate::client::QUIET
+        .read()
+        .unwrap_or_else(|e| e.into_inner());
+    match tungstenite::connect(request) {
+        Ok((socket, _)) => {
+            if let MaybeTlsStream::Plain(stream) = socket.get_ref() {
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+            }
+            Ok(socket)
+        }
+        Err(tungstenite::Error::Http(resp)) => Err(resp.status().as_u16()),
+        Err(e) => panic!("websocket connect: {e}"),
+    }
+}
+
+/// The next JSON frame, or None after `wait`.
+fn next(socket: &mut Socket, wait: Duration) -> Option<Value> {
+    let deadline = Instant::now() + wait;
+    while Instant::now() < deadline {
+        match socket.read() {
+            Ok(Frame::Text(text)) => return Some(serde_json::from_str(&text).expect("json frame")),
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => panic!("socket read: {e}"),
+        }
+    }
+    None
+}
+
+fn expect_frame(socket: &mut Socket) -> Value {
+    next(socket, Duration::from_secs(5)).expect("a frame within 5 s")
+}
+
+fn send(socket: &mut Socket, frame: Value) {
+    socket
+        .send(Frame::text(frame.to_string()))
+        .expect("send frame");
+}
+
+fn agent_socket(ctx: &Ctx, ws: &TestWorkspace, chat_id: &str) -> Socket {
+    connect(ctx, chat_id, None, Some(&ws.api_key)).expect("agent socket")
+}
+
+fn an_agents_rest_reply_reaches_the_visitor_socket(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("Salom");
+    let mut visitor = connect(ctx, &chat_id, Some(&token), None).expect("visitor socket");
+    let sent: Message = ws
+        .post(
+            &format!("/v1/chats/{chat_id}/messages"),
+            &json!({"text": "Va alaykum assalom!"}),
+        )
+        .expect(201);
+    let frame = expect_frame(&mut visitor);
+    assert_eq!(frame["type"], "message.created");
+    assert_eq!(frame["chat_id"], chat_id.as_str());
+    let message: ConversationMessage =
+        serde_json::from_value(frame["message"].clone()).expect("message");
+    assert_eq!(message.id, sent.id);
+    assert_eq!(message.seq, 2);
+    assert_eq!(message.text, "Va alaykum assalom!");
+    assert_eq!(message.sender.kind.as_str(), "agent");
+}
+
+fn a_visitors_message_reaches_the_agent_socket(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("Salom");
+    let mut agent = agent_socket(ctx, &ws, &chat_id);
+    ws.client
+        .post(
+            &format!("/v1/visitor/chats/{chat_id}/messages"),
+            &token,
+            &json!({"text": "Narxi qancha?"}),
+        )
+        .expect::<ConversationMessage>(201);
+    let frame = expect_frame(&mut agent);
+    assert_eq!(frame["type"], "message.created");
+    assert_eq!(frame["message"]["text"], "Narxi qancha?");
+    assert_eq!(frame["message"]["sender"]["type"], "visitor");
+}
+
+fn typing_and_read_receipts_reach_the_other_side(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("Salom");
+    let mut visitor = connect(ctx, &chat_id, Some(&token), None).expect("visitor");
+    let mut agent = agent_socket(ctx, &ws, &chat_id);
+    send(
+        &mut visitor,
+        json!({"type": "typing", "chat_id": chat_id, "is_typing": true}),
+    );
+    let typing = expect_frame(&mut agent);
+    assert_eq!(
+        typing,
+        json!({"type": "typing", "chat_id": chat_id, "sender": "visitor", "is_typing": true})
+    );
+    // The sender does not hear its own typing.
+    assert_eq!(next(&mut visitor, Duration::from_millis(500)), None);
+    send(
+        &mut agent,
+        json!({"type": "read", "chat_id": chat_id, "seq": 1}),
+    );
+    let read = expect_frame(&mut visitor);
+    assert_eq!(
+        read,
+        json!({"type": "read", "chat_id": chat_id, "reader": "agent", "seq": 1})
+    );
+    // The agent side's unread count is reset by its receipt.
+    let list: Value = ws.get("/v1/chats").json();
+    assert_eq!(list["data"][0]["unread_count"], 0);
+}
+
+fn a_reconnecting_client_gets_exactly_what_it_missed(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("1");
+    for text in ["2", "3", "4"] {
+        ws.post(
+            &format!("/v1/chats/{chat_id}/messages"),
+            &json!({"text": text}),
+        )
+        .expect::<Message>(201);
+    }
+    let mut visitor = connect(ctx, &chat_id, Some(&token), None).expect("visitor");
+    send(
+        &mut visitor,
+        json!({"type": "resume", "chats": {chat_id.as_str(): 2}}),
+    );
+    let got: Vec<(u64, String)> = (0..2)
+        .map(|_| {
+            let f = expect_frame(&mut visitor);
+            (
+                f["message"]["seq"].as_u64().unwrap_or(0),
+                f["message"]["text"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, vec![(3, "3".to_string()), (4, "4".to_string())]);
+    assert_eq!(
+        next(&mut visitor, Duration::from_millis(500)),
+        None,
+        "nothing more"
+    );
+    // The REST list with after= gives the same answer.
+    let after: shared_types::DataList<ConversationMessage> = ws
+        .get(&format!("/v1/chats/{chat_id}/messages?after=2"))
+        .expect(200);
+    assert_eq!(
+        after.data.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        vec![3, 4]
+    );
+}
+
+fn concurrent_messages_arrive_in_one_order_on_every_socket(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("0");
+    let mut sockets = [
+        connect(ctx, &chat_id, Some(&token), None).expect("visitor"),
+        agent_socket(ctx, &ws, &chat_id),
+        agent_socket(ctx, &ws, &chat_id),
+    ];
+    let per_side = 20;
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for i in 0..per_side {
+                ws.post(
+                    &format!("/v1/chats/{chat_id}/messages"),
+                    &json!({"text": format!("a{i}")}),
+                )
+                .expect::<Message>(201);
+            }
+        });
+        s.spawn(|| {
+            for i in 0..per_side {
+                ws.client
+                    .post(
+                        &format!("/v1/visitor/chats/{chat_id}/messages"),
+                        &token,
+                        &json!({"text": format!("v{i}")}),
+                    )
+                    .expect::<ConversationMessage>(201);
+            }
+        });
+    });
+    let orders: Vec<Vec<u64>> = sockets
+        .iter_mut()
+        .map(|socket| {
+            (0..2 * per_side)
+                .map(|_| expect_frame(socket)["message"]["seq"].as_u64().unwrap_or(0))
+                .collect()
+        })
+        .collect();
+    assert_eq!(orders[0], orders[1]);
+    assert_eq!(orders[1], orders[2]);
+    let mut seqs = orders[0].clone();
+    seqs.sort_unstable();
+    assert_eq!(
+        seqs,
+        (2..2 + 2 * per_side as u64).collect::<Vec<_>>(),
+        "no gaps, no duplicates"
+    );
+}
+
+fn bad_frames_get_an_error_frame_and_the_socket_stays_open(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("hi");
+    let mut visitor = connect(ctx, &chat_id, Some(&token), None).expect("visitor");
+    visitor.send(Frame::text("{not json")).expect("send");
+    assert_eq!(
+        expect_frame(&mut visitor)["code"],
+        ErrorCode::MalformedJson.code()
+    );
+    send(&mut visitor, json!({"type": "dance"}));
+    assert_eq!(
+        expect_frame(&mut visitor)["code"],
+        ErrorCode::Validation.code()
+    );
+    send(
+        &mut visitor,
+        json!({"type": "typing", "chat_id": "chat_someoneelse", "is_typing": true}),
+    );
+    assert_eq!(
+        expect_frame(&mut visitor)["code"],
+        ErrorCode::ChatNotFound.code()
+    );
+    visitor.send(Frame::binary(vec![1, 2, 3])).expect("send");
+    assert_eq!(expect_frame(&mut visitor)["type"], "error");
+    // Still open and working.
+    ws.post(
+        &format!("/v1/chats/{chat_id}/messages"),
+        &json!({"text": "ok"}),
+    )
+    .expect::<Message>(201);
+    assert_eq!(expect_frame(&mut visitor)["type"], "message.created");
+}
+
+fn sockets_reach_only_their_own_chats(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let other = ctx.workspace();
+    let (chat_id, _) = ws.chat("private");
+    let stranger = ws.visitor("Vali");
+    assert_eq!(
+        connect(ctx, &chat_id, Some(&stranger), None).err(),
+        Some(404)
+    );
+    assert_eq!(
+        connect(ctx, &chat_id, None, Some(&other.api_key)).err(),
+        Some(404)
+    );
+    assert_eq!(
+        connect(ctx, &chat_id, Some("forged"), None).err(),
+        Some(401)
+    );
+    assert_eq!(connect(ctx, &chat_id, None, None).err(), Some(401));
+    // A socket on another workspace's chat never hears this one.
+    let (their_chat, their_token) = other.chat("theirs");
+    let mut theirs = connect(ctx, &their_chat, Some(&their_token), None).expect("their socket");
+    ws.post(
+        &format!("/v1/chats/{chat_id}/messages"),
+        &json!({"text": "secret"}),
+    )
+    .expect::<Message>(201);
+    assert_eq!(next(&mut theirs, Duration::from_millis(800)), None);
+}
