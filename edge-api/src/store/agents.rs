@@ -7,14 +7,14 @@ use worker::D1Database;
 use super::{all, first, run};
 use crate::error::ApiError;
 
-// active_chats: open chats assigned to the agent; total_chats: every chat ever assigned.
-// Both subqueries use chats_workspace_agent_activity.
+// active_chats: open chats assigned to the agent; total_chats: every chat assigned to it
+// now. Both read the trigger-kept chat_counts rows of the agent (migration 0003).
 const SELECT_AGENT: &str = "SELECT a.id, a.name, a.email, a.role, a.status,
-        (SELECT COUNT(*) FROM chats c
-          WHERE c.workspace_id = a.workspace_id AND c.assigned_to = a.id AND c.status <> 'closed')
+        (SELECT COALESCE(SUM(n), 0) FROM chat_counts k
+          WHERE k.workspace_id = a.workspace_id AND k.assigned_to = a.id AND k.status <> 'closed')
           AS active_chats,
-        (SELECT COUNT(*) FROM chats c
-          WHERE c.workspace_id = a.workspace_id AND c.assigned_to = a.id) AS total_chats
+        (SELECT COALESCE(SUM(n), 0) FROM chat_counts k
+          WHERE k.workspace_id = a.workspace_id AND k.assigned_to = a.id) AS total_chats
      FROM agents a";
 
 /// Every agent of a workspace, oldest first.
