@@ -181,13 +181,7 @@ async fn list_messages(
     let chat_id = parse_chat_id(&chat_id)?;
     let db = state.db()?;
     load_head(&db, &caller.workspace_id, &chat_id).await?;
-    let data = store::messages::list_after(
-        &db,
-        chat_id.as_str(),
-        query.after.unwrap_or(0),
-        query.limit.get(),
-    )
-    .await?;
+    let data = store::messages::page(&db, &chat_id, &query).await?;
     Ok(Json(DataList { data }))
 }
 

@@ -160,13 +160,7 @@ async fn list_messages(
 ) -> Result<Json<DataList<ConversationMessage>>, ApiError> {
     let db = state.db()?;
     let (chat_id, _) = own_chat(&db, &visitor, &chat_id).await?;
-    let data = store::messages::list_after(
-        &db,
-        chat_id.as_str(),
-        query.after.unwrap_or(0),
-        query.limit.get(),
-    )
-    .await?;
+    let data = store::messages::page(&db, &chat_id, &query).await?;
     Ok(Json(DataList { data }))
 }
 

@@ -51,7 +51,11 @@ impl ChatFilter<'_> {
     fn count_statement(&self, db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
         if self.visitor_id.is_some() {
             let (clause, values) = self.clause();
-            return stmt(db, &format!("SELECT COUNT(*) AS total FROM chats c{clause}"), &values);
+            return stmt(
+                db,
+                &format!("SELECT COUNT(*) AS total FROM chats c{clause}"),
+                &values,
+            );
         }
         let mut sql = String::from(
             "SELECT COALESCE(SUM(n), 0) AS total FROM chat_counts WHERE workspace_id = ?1",

@@ -171,3 +171,18 @@ pub async fn list_after(
     .await?;
     rows.into_iter().map(MessageRow::into_message).collect()
 }
+
+/// The page of a conversation a `?after=&limit=` query asks for.
+pub async fn page(
+    db: &D1Database,
+    chat_id: &shared_types::ids::ChatId,
+    query: &shared_types::chats::MessagesQuery,
+) -> Result<Vec<ConversationMessage>, ApiError> {
+    list_after(
+        db,
+        chat_id.as_str(),
+        query.after.unwrap_or(0),
+        query.limit.get(),
+    )
+    .await
+}
