@@ -46,6 +46,12 @@ impl AppState {
             .map_err(|e| ApiError::unavailable(format!("Durable Object binding CHAT_ROOM: {e}")))
     }
 
+    pub fn inboxes(&self) -> Result<ObjectNamespace, ApiError> {
+        self.env
+            .durable_object("INBOX")
+            .map_err(|e| ApiError::unavailable(format!("Durable Object binding INBOX: {e}")))
+    }
+
     /// A plain-text variable or secret; `None` when unset or empty.
     pub fn secret(&self, name: &str) -> Option<String> {
         let value = self

@@ -22,6 +22,9 @@ crate::tests![
     concurrent_messages_arrive_in_one_order_on_every_socket,
     bad_frames_get_an_error_frame_and_the_socket_stays_open,
     sockets_reach_only_their_own_chats,
+    the_agent_feed_hears_every_chat_of_its_workspace_only,
+    tickets_are_single_use_and_unforgeable,
+    an_agent_with_an_open_feed_is_online_and_goes_offline_after_it_closes,
 ];
 
 type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
@@ -32,30 +35,9 @@ fn connect(
     visitor_token: Option<&str>,
     api_key: Option<&str>,
 ) -> Result<Socket, u16> {
-    let ws_base = ctx.server.base_url.replacen("http://", "ws://", 1);
-    let url = match visitor_token {
-        Some(t) => format!("{ws_base}/v1/realtime?chat_id={chat_id}&token={t}"),
-        None => format!("{ws_base}/v1/realtime?chat_id={chat_id}"),
-    };
-    let mut request = url.into_client_request().expect("request");
-    if let Some(key) = api_key {
-        request.headers_mut().insert(
-            "Authorization",
-            format!("Bearer {key}").parse().expect("header"),
-        );
-    }
-    let _quiet = crate::client::QUIET
-        .read()
-        .unwrap_or_else(|e| e.into_inner());
-    match tungstenite::connect(request) {
-        Ok((socket, _)) => {
-            if let MaybeTlsStream::Plain(stream) = socket.get_ref() {
-                let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
-            }
-            Ok(socket)
-        }
-        Err(tungstenite::Error::Http(resp)) => Err(resp.status().as_u16()),
-        Err(e) => panic!("websocket connect: {e}"),
+    match visitor_token {
+        Some(t) => feed(ctx, &format!("?chat_id={chat_id}&token={t}"), api_key),
+        None => feed(ctx, &format!("?chat_id={chat_id}"), api_key),
     }
 }
 
@@ -309,4 +291,143 @@ fn sockets_reach_only_their_own_chats(ctx: &Ctx) {
     )
     .expect::<Message>(201);
     assert_eq!(next(&mut theirs, Duration::from_millis(800)), None);
+}
+
+/// A socket on `/v1/realtime{query}`, or the status the upgrade was refused with.
+fn feed(ctx: &Ctx, query: &str, api_key: Option<&str>) -> Result<Socket, u16> {
+    let ws_base = ctx.server.base_url.replacen("http://", "ws://", 1);
+    let mut request = format!("{ws_base}/v1/realtime{query}")
+        .into_client_request()
+        .expect("request");
+    if let Some(key) = api_key {
+        request.headers_mut().insert(
+            "Authorization",
+            format!("Bearer {key}").parse().expect("header"),
+        );
+    }
+    let _quiet = crate::client::QUIET
+        .read()
+        .unwrap_or_else(|e| e.into_inner());
+    match tungstenite::connect(request) {
+        Ok((socket, _)) => {
+            if let MaybeTlsStream::Plain(stream) = socket.get_ref() {
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+            }
+            Ok(socket)
+        }
+        Err(tungstenite::Error::Http(resp)) => Err(resp.status().as_u16()),
+        Err(e) => panic!("websocket connect: {e}"),
+    }
+}
+
+fn ticket(ws: &TestWorkspace) -> String {
+    let t: shared_types::realtime::RealtimeTicket =
+        ws.post("/v1/realtime/tickets", &json!({})).expect(201);
+    t.ticket
+}
+
+/// Frames until one of `kind` arrives.
+#[track_caller]
+fn next_of(socket: &mut Socket, kind: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut seen = Vec::new();
+    while Instant::now() < deadline {
+        if let Some(frame) = next(socket, Duration::from_millis(500)) {
+            if frame["type"] == kind {
+                return frame;
+            }
+            seen.push(frame);
+        }
+    }
+    panic!("no {kind} frame; saw {seen:?}");
+}
+
+fn the_agent_feed_hears_every_chat_of_its_workspace_only(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let other = ctx.workspace();
+    let mut mine = feed(ctx, &format!("?ticket={}", ticket(&ws)), None).expect("feed");
+    assert_eq!(next_of(&mut mine, "presence")["status"], "online");
+    let (chat_id, token) = ws.chat("Yangi suhbat");
+    let mut theirs = feed(ctx, &format!("?ticket={}", ticket(&other)), None).expect("their feed");
+    let created = next_of(&mut mine, "chat.updated");
+    assert_eq!(created["chat"]["id"], chat_id.as_str());
+    assert_eq!(created["chat"]["status"], "active");
+    ws.client
+        .post(
+            &format!("/v1/visitor/chats/{chat_id}/messages"),
+            &token,
+            &json!({"text": "Javob kerak"}),
+        )
+        .expect::<ConversationMessage>(201);
+    let message = next_of(&mut mine, "message.created");
+    assert_eq!(message["message"]["text"], "Javob kerak");
+    let unread = next_of(&mut mine, "chat.updated");
+    assert_eq!(unread["chat"]["unread_count"], 2);
+    ws.patch(
+        &format!("/v1/chats/{chat_id}"),
+        &json!({"status": "closed"}),
+    )
+    .expect::<shared_types::chats::ChatDetail>(200);
+    let mut closed = next_of(&mut mine, "chat.updated");
+    while closed["chat"]["status"] != "closed" {
+        closed = next_of(&mut mine, "chat.updated");
+    }
+    // Nothing of workspace A reaches B's feed (only B's own presence).
+    while let Some(frame) = next(&mut theirs, Duration::from_millis(500)) {
+        assert_eq!(frame["type"], "presence", "{frame}");
+        assert_eq!(frame["agent_id"], other.owner.id.as_str());
+    }
+}
+
+fn tickets_are_single_use_and_unforgeable(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let t = ticket(&ws);
+    assert!(feed(ctx, &format!("?ticket={t}"), None).is_ok());
+    assert_eq!(
+        feed(ctx, &format!("?ticket={t}"), None).err(),
+        Some(401),
+        "a used ticket"
+    );
+    let forged = t.replace("rt1.", "rt1.x");
+    assert_eq!(
+        feed(ctx, &format!("?ticket={forged}"), None).err(),
+        Some(401)
+    );
+    let resp = ws
+        .client
+        .send("POST", "/v1/realtime/tickets", &[], Some(&json!({})));
+    resp.assert_error(ErrorCode::AuthMissing);
+    // Visitors have no workspace feed.
+    let token = ws.visitor("Ali");
+    assert_eq!(feed(ctx, &format!("?token={token}"), None).err(), Some(404));
+}
+
+fn an_agent_with_an_open_feed_is_online_and_goes_offline_after_it_closes(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let status = |ws: &TestWorkspace| ws.get("/v1/agents").json()["data"][0]["status"].clone();
+    let online_in_widget = |ws: &TestWorkspace| {
+        ws.client
+            .send("GET", &format!("/v1/public/widgets/{}", ws.id), &[], None)
+            .json()["agents_online"]
+            .clone()
+    };
+    assert_eq!(status(&ws), "offline");
+    assert_eq!(online_in_widget(&ws), false);
+    let mut socket = feed(ctx, &format!("?ticket={}", ticket(&ws)), None).expect("feed");
+    let presence = next_of(&mut socket, "presence");
+    assert_eq!(presence["status"], "online");
+    assert_eq!(status(&ws), "online");
+    assert_eq!(online_in_widget(&ws), true);
+    socket.close(None).expect("close");
+    let _ = socket.flush();
+    drop(socket);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while status(&ws) != "offline" {
+        assert!(
+            Instant::now() < deadline,
+            "still online 30 s after the socket closed"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert_eq!(online_in_widget(&ws), false);
 }

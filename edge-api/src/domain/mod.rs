@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod chat_status;
 pub mod ids;
 pub mod secret;
+pub mod ticket;
 pub mod time;
 pub mod token;
 pub mod upload;

@@ -1,9 +1,10 @@
-//! Durable Objects, declared in wrangler.toml with SQLite storage. `ChatRoom` carries a
-//! chat's sockets. `Inbox` (agents' workspace feed and presence) and `RateLimiter` come
-//! with the real-time and rate-limit issues (#5, #6); until then they answer 501 so
-//! nothing can silently depend on them.
+//! Durable Objects, declared in wrangler.toml with SQLite storage: `ChatRoom` carries a
+//! chat's sockets, `Inbox` a workspace's agent feed and presence. `RateLimiter` comes
+//! with the rate-limit issue (#6); until then it answers 501 so nothing can silently
+//! depend on it.
 
 pub mod chat_room;
+pub mod inbox;
 
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
@@ -29,5 +30,4 @@ macro_rules! pending_object {
     };
 }
 
-pending_object!(Inbox, "#5");
 pending_object!(RateLimiter, "#6");

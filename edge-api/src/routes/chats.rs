@@ -132,6 +132,7 @@ async fn update(
         },
     )
     .await?;
+    crate::routes::realtime::announce_chat(&state, &db, &caller.workspace_id, &chat_id).await;
     Ok(Json(
         load_detail(&db, &caller.workspace_id, &chat_id).await?,
     ))
@@ -270,6 +271,16 @@ pub async fn post_message(
         },
     )
     .await;
+    crate::routes::realtime::publish(
+        state,
+        workspace_id,
+        &shared_types::realtime::ServerFrame::MessageCreated {
+            chat_id: chat_id.clone(),
+            message: stored.clone(),
+        },
+    )
+    .await;
+    crate::routes::realtime::publish_chat(state, db, workspace_id, chat_id).await;
     Ok(stored)
 }
 

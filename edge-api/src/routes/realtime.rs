@@ -1,35 +1,89 @@
-//! `GET /v1/realtime?chat_id=…`: a WebSocket on one chat's `ChatRoom`. Visitors
-//! authenticate with `?token=<visitor_token>` (browsers cannot set headers on a
-//! WebSocket) and reach only their own chats; agents send their API key as
-//! `Authorization: Bearer` (browser tickets come with the Inbox). The worker checks who
-//! may join, then hands the upgrade to the room.
+//! `GET /v1/realtime`: WebSockets. With `?chat_id=` the socket joins that chat's
+//! `ChatRoom` (messages, typing, receipts); without it an agent's socket joins the
+//! workspace's `Inbox` (every chat's events and presence). Visitors authenticate with
+//! `?token=<visitor_token>` and reach only their own chats; agents with `?ticket=` from
+//! `POST /v1/realtime/tickets` (60 s, one use: browsers cannot set headers on a
+//! WebSocket) or, from servers, `Authorization: Bearer <api key>`. The worker checks who
+//! may join, then hands the upgrade to the object.
 
 use axum::extract::{RawQuery, State};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use serde::Deserialize;
 use shared_types::chats::SenderType;
 use shared_types::error::ErrorCode;
 use shared_types::ids::ChatId;
-use shared_types::realtime::ServerFrame;
-use worker::{Method, RequestInit};
+use shared_types::realtime::{RealtimeTicket, ServerFrame, TICKET_TTL_SECONDS};
+use worker::{Method, ObjectNamespace, RequestInit};
 
 use crate::auth::{visitor_from_token, Caller};
+use crate::domain::ticket::{self, TicketClaims};
+use crate::domain::{ids, time};
 use crate::error::ApiError;
 use crate::objects::chat_room::{SocketInfo, SOCKET_INFO_HEADER};
 use crate::routes::chats::{load_head, parse_chat_id};
 use crate::state::AppState;
+use crate::store;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/v1/realtime", get(connect))
+    Router::new()
+        .route("/v1/realtime", get(connect))
+        .route("/v1/realtime/tickets", post(issue_ticket))
 }
 
 #[derive(Deserialize)]
 struct ConnectQuery {
-    chat_id: String,
+    chat_id: Option<String>,
     token: Option<String>,
+    ticket: Option<String>,
+}
+
+#[worker::send]
+async fn issue_ticket(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<(StatusCode, Json<RealtimeTicket>), ApiError> {
+    let secret = state.token_secret()?;
+    let expires = time::now() + chrono::Duration::seconds(TICKET_TTL_SECONDS as i64);
+    let ticket = ticket::issue(
+        secret.as_bytes(),
+        &TicketClaims {
+            workspace_id: caller.workspace_id,
+            agent_id: caller.agent_id,
+            expires_at: expires.timestamp(),
+            nonce: ids::suffix(),
+        },
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(RealtimeTicket {
+            ticket,
+            expires_at: time::format(expires),
+        }),
+    ))
+}
+
+/// The agent behind a ticket, spending it: AUTH-008 when forged, expired or used.
+async fn agent_from_ticket(state: &AppState, raw: &str) -> Result<(String, String), ApiError> {
+    let secret = state.token_secret()?;
+    let now = time::now();
+    let claims =
+        ticket::read(secret.as_bytes(), raw, now.timestamp()).ok_or(ErrorCode::AuthTicket)?;
+    let expires = chrono::DateTime::from_timestamp(claims.expires_at, 0).unwrap_or(now);
+    let fresh = store::tickets::spend(
+        &state.db()?,
+        &claims.nonce,
+        &time::format(expires),
+        &time::format(now),
+    )
+    .await?;
+    if !fresh {
+        return Err(ErrorCode::AuthTicket.into());
+    }
+    Ok((claims.workspace_id, claims.agent_id))
 }
 
 #[worker::send]
@@ -38,9 +92,8 @@ async fn connect(
     RawQuery(query): RawQuery,
     mut parts: Parts,
 ) -> Result<Response, ApiError> {
-    let query: ConnectQuery = query
-        .and_then(|q| serde_urlencoded::from_str(&q).ok())
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidQuery))?;
+    let query: ConnectQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or_default())
+        .map_err(|_| ApiError::new(ErrorCode::InvalidQuery))?;
     let upgrade = parts
         .headers
         .get("upgrade")
@@ -52,9 +105,8 @@ async fn connect(
             serde_json::json!({"fields": {"Upgrade": "must be websocket"}}),
         ));
     }
-    let chat_id = parse_chat_id(&query.chat_id)?;
-    let (workspace_id, role, id) = match &query.token {
-        Some(token) => {
+    let (workspace_id, role, id) = match (&query.token, &query.ticket) {
+        (Some(token), _) => {
             let visitor = visitor_from_token(&state, token)?;
             (
                 visitor.workspace_id,
@@ -62,7 +114,11 @@ async fn connect(
                 visitor.visitor_id,
             )
         }
-        None => {
+        (None, Some(ticket)) => {
+            let (workspace_id, agent_id) = agent_from_ticket(&state, ticket).await?;
+            (workspace_id, SenderType::Agent, agent_id)
+        }
+        (None, None) => {
             let caller = <Caller as axum::extract::FromRequestParts<AppState>>::from_request_parts(
                 &mut parts, &state,
             )
@@ -70,6 +126,27 @@ async fn connect(
             (caller.workspace_id, SenderType::Agent, caller.agent_id)
         }
     };
+    let Some(chat_id) = &query.chat_id else {
+        // The workspace feed is for agents.
+        if role != SenderType::Agent {
+            return Err(ErrorCode::ChatNotFound.into());
+        }
+        let info = SocketInfo {
+            workspace_id: workspace_id.clone(),
+            chat_id: String::new(),
+            role,
+            id,
+        };
+        let info = serde_json::to_string(&info).map_err(|e| ApiError::internal(e.to_string()))?;
+        return object_request(
+            state.inboxes()?,
+            &workspace_id,
+            "/connect",
+            RoomBody::Upgrade(&info),
+        )
+        .await;
+    };
+    let chat_id = parse_chat_id(chat_id)?;
     let head = load_head(&state.db()?, &workspace_id, &chat_id).await?;
     if role == SenderType::Visitor && head.visitor_id != id {
         return Err(ErrorCode::ChatNotFound.into());
@@ -81,7 +158,13 @@ async fn connect(
         id,
     };
     let info = serde_json::to_string(&info).map_err(|e| ApiError::internal(e.to_string()))?;
-    room_request(&state, &chat_id, "/connect", RoomBody::Upgrade(&info)).await
+    object_request(
+        state.chat_rooms()?,
+        chat_id.as_str(),
+        "/connect",
+        RoomBody::Upgrade(&info),
+    )
+    .await
 }
 
 /// Sends `frame` to every socket of the chat's room. Delivery is best effort: the
@@ -91,8 +174,77 @@ pub async fn broadcast(state: &AppState, chat_id: &ChatId, frame: &ServerFrame) 
         Ok(body) => body,
         Err(e) => return worker::console_error!("encoding a frame: {e}"),
     };
-    if let Err(e) = room_request(state, chat_id, "/broadcast", RoomBody::Frame(&body)).await {
+    let sent = match state.chat_rooms() {
+        Ok(rooms) => {
+            object_request(
+                rooms,
+                chat_id.as_str(),
+                "/broadcast",
+                RoomBody::Frame(&body),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = sent {
         worker::console_error!("broadcast to {chat_id}: {:?}", e.cause);
+    }
+}
+
+/// Sends `frame` to every agent feed of the workspace, best effort like [`broadcast`].
+pub async fn publish(state: &AppState, workspace_id: &str, frame: &ServerFrame) {
+    let body = match serde_json::to_string(frame) {
+        Ok(body) => body,
+        Err(e) => return worker::console_error!("encoding a frame: {e}"),
+    };
+    let sent = match state.inboxes() {
+        Ok(inboxes) => {
+            object_request(inboxes, workspace_id, "/publish", RoomBody::Frame(&body)).await
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = sent {
+        worker::console_error!("publish to {workspace_id}: {:?}", e.cause);
+    }
+}
+
+/// Tells the workspace feed that a chat changed (created, new message, unread count).
+pub async fn publish_chat(
+    state: &AppState,
+    db: &worker::D1Database,
+    workspace_id: &str,
+    chat_id: &ChatId,
+) {
+    if let Some(frame) = chat_updated(db, workspace_id, chat_id).await {
+        publish(state, workspace_id, &frame).await;
+    }
+}
+
+/// Tells the feed and the chat's own room (its visitor) that a chat's status or
+/// assignment changed.
+pub async fn announce_chat(
+    state: &AppState,
+    db: &worker::D1Database,
+    workspace_id: &str,
+    chat_id: &ChatId,
+) {
+    if let Some(frame) = chat_updated(db, workspace_id, chat_id).await {
+        publish(state, workspace_id, &frame).await;
+        broadcast(state, chat_id, &frame).await;
+    }
+}
+
+async fn chat_updated(
+    db: &worker::D1Database,
+    workspace_id: &str,
+    chat_id: &ChatId,
+) -> Option<ServerFrame> {
+    match crate::store::chats::summary(db, workspace_id, chat_id.as_str()).await {
+        Ok(chat) => chat.map(|chat| ServerFrame::ChatUpdated { chat }),
+        Err(e) => {
+            worker::console_error!("summary of {chat_id}: {:?}", e.cause);
+            None
+        }
     }
 }
 
@@ -102,16 +254,17 @@ enum RoomBody<'a> {
     Frame(&'a str),
 }
 
-async fn room_request(
-    state: &AppState,
-    chat_id: &ChatId,
+/// A request to the object named `name` of a namespace (a chat's room by chat id, an
+/// inbox by workspace id).
+async fn object_request(
+    namespace: ObjectNamespace,
+    name: &str,
     path: &str,
     body: RoomBody<'_>,
 ) -> Result<Response, ApiError> {
-    let stub = state
-        .chat_rooms()?
-        .get_by_name(chat_id.as_str())
-        .map_err(|e| ApiError::unavailable(format!("ChatRoom stub: {e}")))?;
+    let stub = namespace
+        .get_by_name(name)
+        .map_err(|e| ApiError::unavailable(format!("Durable Object stub: {e}")))?;
     let headers = worker::Headers::new();
     let mut init = RequestInit::new();
     match body {
@@ -125,11 +278,11 @@ async fn room_request(
         }
     }
     init.with_headers(headers);
-    let req = worker::Request::new_with_init(&format!("https://chat-room{path}"), &init)?;
+    let req = worker::Request::new_with_init(&format!("https://object{path}"), &init)?;
     let res = stub
         .fetch_with_request(req)
         .await
-        .map_err(|e| ApiError::unavailable(format!("ChatRoom {path}: {e}")))?;
+        .map_err(|e| ApiError::unavailable(format!("Durable Object {path}: {e}")))?;
     let res: worker::HttpResponse = res.try_into()?;
     Ok(res.map(axum::body::Body::new))
 }

@@ -118,6 +118,20 @@ pub async fn page(
     Ok((chats, total))
 }
 
+/// One chat as lists show it (for feed events).
+pub async fn summary(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &str,
+) -> Result<Option<ChatSummary>, ApiError> {
+    first(
+        db,
+        &format!("SELECT {SUMMARY_COLUMNS} WHERE c.workspace_id = ?1 AND c.id = ?2"),
+        &[workspace_id.into(), chat_id.into()],
+    )
+    .await
+}
+
 #[derive(Deserialize)]
 struct DetailRow {
     id: ChatId,

@@ -7,6 +7,7 @@ pub mod chats;
 pub mod files;
 pub mod idempotency;
 pub mod messages;
+pub mod tickets;
 pub mod triggers;
 pub mod visitors;
 pub mod widget_config;
