@@ -9,9 +9,11 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// `ru`, `ru-RU` → Russian; `en…` → English; anything else → Uzbek.
+    /// `ru`, `ru-RU` → Russian; `en`, `en-GB` → English; anything else (including `uz`,
+    /// `uz-Cyrl` and the empty tag) → Uzbek, the product's default.
     pub fn parse(tag: &str) -> Lang {
         let primary = tag
+            .trim()
             .split(['-', '_'])
             .next()
             .unwrap_or_default()
@@ -24,40 +26,47 @@ impl Lang {
     }
 }
 
+/// The widget's fixed texts in one language. The owner's own texts (button text,
+/// welcome and offline messages) come from the config as written.
 pub struct Words {
     pub close: &'static str,
     pub chat_label: &'static str,
+    pub online: &'static str,
+    pub offline: &'static str,
     pub placeholder: &'static str,
     pub send: &'static str,
     pub powered_by: &'static str,
-    pub offline_email: &'static str,
 }
 
+/// The texts for `lang`.
 pub fn words(lang: Lang) -> &'static Words {
     match lang {
         Lang::Uz => &Words {
             close: "Yopish",
             chat_label: "Chat oynasi",
+            online: "Onlaynmiz",
+            offline: "Hozir oflaynmiz",
             placeholder: "Xabaringizni yozing…",
             send: "Yuborish",
             powered_by: "ChatFlow asosida",
-            offline_email: "Javobni olish uchun emailingiz",
         },
         Lang::Ru => &Words {
             close: "Закрыть",
             chat_label: "Окно чата",
+            online: "Мы в сети",
+            offline: "Сейчас не в сети",
             placeholder: "Напишите сообщение…",
             send: "Отправить",
             powered_by: "Работает на ChatFlow",
-            offline_email: "Ваш email для ответа",
         },
         Lang::En => &Words {
             close: "Close",
             chat_label: "Chat window",
+            online: "We're online",
+            offline: "We're away",
             placeholder: "Type your message…",
             send: "Send",
             powered_by: "Powered by ChatFlow",
-            offline_email: "Your email for the reply",
         },
     }
 }

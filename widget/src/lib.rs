@@ -1,42 +1,40 @@
-//! The ChatFlow visitor widget. `widget.js` (the loader a site owner embeds) paints the
-//! launcher from the public config at once, then loads this wasm when the browser is
-//! idle (or at the first hover or click) and calls [`mount`], which takes over the
-//! launcher and adds the panel, all inside the loader's shadow root.
+//! The ChatFlow visitor widget. `loader/widget.js` (the one script a site owner embeds)
+//! fetches the public config, paints the launcher inside a shadow root at once, then loads
+//! this wasm when the browser is idle (or at the first hover, focus or click) and calls
+//! [`mount`]: the app adopts the loader's launcher button and adds the panel beside it.
 //!
-//! What it is not: it does no network I/O yet (the chat transport arrives with the
-//! real-time issue) and it never parses HTML from anyone: every text is set as text.
+//! What it is not: it does no network I/O yet (the chat transport, `transport.rs`, arrives
+//! with the visitor chat issue), and it never parses HTML from anyone: every string the
+//! owner or a visitor wrote is inserted as a text node.
 
 mod components;
 mod i18n;
 mod state;
 
 use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
 
-pub use state::Config;
+pub use state::{Config, PublicConfig};
 
-/// Mounts the widget into `container` (an element inside the loader's shadow root).
-/// `open` opens the panel at once (the visitor clicked before the wasm arrived).
-#[allow(clippy::too_many_arguments)]
+/// Starts the app inside the loader's shadow root. Called once, by the loader.
+///
+/// - `root`: the loader's `.cf-root` element; the panel is appended to it.
+/// - `launcher`: the loader's `[data-testid=cf-launcher]` button. It stays in place (no
+///   flicker, focus and hover survive); the app wires its click and `aria-expanded`.
+/// - `config`: the object the loader parsed from `GET /v1/public/widgets/{id}`, so the
+///   config is fetched once.
+/// - `lang`: a language tag from `data-lang` or `<html lang>`; see [`i18n::Lang::parse`].
+/// - `open`: open the panel at once (the visitor clicked before the wasm arrived).
 #[wasm_bindgen]
 pub fn mount(
-    container: web_sys::HtmlElement,
-    lang: String,
-    button_text: String,
-    welcome_message: String,
-    offline_message: String,
-    agents_online: bool,
-    show_powered_by: bool,
-    logo_url: Option<String>,
+    root: HtmlElement,
+    launcher: HtmlElement,
+    config: &PublicConfig,
+    lang: &str,
     open: bool,
 ) {
-    let config = Config {
-        lang: i18n::Lang::parse(&lang),
-        button_text,
-        welcome_message,
-        offline_message,
-        agents_online,
-        show_powered_by,
-        logo_url: logo_url.filter(|u| u.starts_with("https://") || u.starts_with("http://")),
-    };
-    leptos::mount::mount_to(container, move || components::app(config, open)).forget();
+    let config = Config::from_js(config, i18n::Lang::parse(lang));
+    let keys = root.clone();
+    // The widget lives as long as the page: nothing ever unmounts it.
+    leptos::mount::mount_to(root, move || components::app(config, keys, launcher, open)).forget();
 }

@@ -1,9 +1,39 @@
-//! The widget's state: the config it was given and whether the panel is open.
+//! What the widget starts from: the public config, read from the object the loader
+//! fetched, reduced to what the app shows.
+
+use wasm_bindgen::prelude::*;
 
 use crate::i18n::Lang;
 
-/// What the panel shows, from the public widget config.
-#[derive(Clone, Debug)]
+#[wasm_bindgen]
+extern "C" {
+    /// The public widget config as the loader parsed it (`GET /v1/public/widgets/{id}`,
+    /// shape in shared-types `PublicWidgetConfig`). Read through getters rather than
+    /// serde, which would add tens of KB of wasm for five fields. Missing fields read as
+    /// `None`. Colour, shape and position are the loader's business (CSS custom
+    /// properties and classes on the root), so they are not read here.
+    pub type PublicConfig;
+    #[wasm_bindgen(method, getter)]
+    fn button_text(this: &PublicConfig) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn welcome_message(this: &PublicConfig) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn offline_message(this: &PublicConfig) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn agents_online(this: &PublicConfig) -> Option<bool>;
+    #[wasm_bindgen(method, getter)]
+    fn branding(this: &PublicConfig) -> Option<PublicBranding>;
+
+    /// `branding` inside [`PublicConfig`].
+    pub type PublicBranding;
+    #[wasm_bindgen(method, getter)]
+    fn show_powered_by(this: &PublicBranding) -> Option<bool>;
+    #[wasm_bindgen(method, getter)]
+    fn logo_url(this: &PublicBranding) -> Option<String>;
+}
+
+/// What the panel shows. Every text here is rendered as text, never as HTML.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     pub lang: Lang,
     pub button_text: String,
@@ -11,10 +41,29 @@ pub struct Config {
     pub offline_message: String,
     pub agents_online: bool,
     pub show_powered_by: bool,
+    /// Only `http(s)` URLs; anything else (`javascript:`, `data:`) is dropped.
     pub logo_url: Option<String>,
 }
 
 impl Config {
+    /// Reads the loader's object. Absent fields fall back to the server's defaults:
+    /// empty texts, nobody online, "Powered by ChatFlow" shown.
+    pub fn from_js(js: &PublicConfig, lang: Lang) -> Config {
+        let branding = js.branding();
+        Config {
+            lang,
+            button_text: js.button_text().unwrap_or_default(),
+            welcome_message: js.welcome_message().unwrap_or_default(),
+            offline_message: js.offline_message().unwrap_or_default(),
+            agents_online: js.agents_online().unwrap_or(false),
+            show_powered_by: branding
+                .as_ref()
+                .and_then(|b| b.show_powered_by())
+                .unwrap_or(true),
+            logo_url: safe_url(branding.and_then(|b| b.logo_url())),
+        }
+    }
+
     /// The greeting: the offline message when nobody can answer now.
     pub fn greeting(&self) -> &str {
         if self.agents_online {
@@ -22,5 +71,54 @@ impl Config {
         } else {
             &self.offline_message
         }
+    }
+}
+
+/// Keeps `url` only when it is an absolute `http(s)` URL.
+fn safe_url(url: Option<String>) -> Option<String> {
+    url.filter(|u| {
+        let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(agents_online: bool) -> Config {
+        Config {
+            lang: Lang::Uz,
+            button_text: "Yordam".into(),
+            welcome_message: "Salom!".into(),
+            offline_message: "Hozir yo'qmiz".into(),
+            agents_online,
+            show_powered_by: true,
+            logo_url: None,
+        }
+    }
+
+    #[test]
+    fn greeting_is_the_offline_message_when_nobody_is_online() {
+        assert_eq!(config(true).greeting(), "Salom!");
+        assert_eq!(config(false).greeting(), "Hozir yo'qmiz");
+    }
+
+    #[test]
+    fn logo_url_keeps_only_http_urls() {
+        let keep = |u: &str| safe_url(Some(u.to_string()));
+        assert_eq!(
+            keep("https://cdn.x.uz/l.png").as_deref(),
+            Some("https://cdn.x.uz/l.png")
+        );
+        assert_eq!(
+            keep("HTTP://x.uz/l.png").as_deref(),
+            Some("HTTP://x.uz/l.png")
+        );
+        assert_eq!(keep("javascript:alert(1)"), None);
+        assert_eq!(keep("data:image/svg+xml,<svg/>"), None);
+        assert_eq!(keep("//x.uz/l.png"), None);
+        assert_eq!(keep("http"), None);
+        assert_eq!(safe_url(None), None);
     }
 }

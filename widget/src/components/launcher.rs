@@ -1,21 +1,23 @@
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
 
-use crate::state::Config;
+/// Adopts the loader's launcher button (painted before the wasm arrived, so it is not
+/// rendered a second time): a click toggles the panel, `aria-expanded` follows `open`,
+/// and closing the panel returns focus to the button so keyboard users are not lost.
+pub fn adopt(button: HtmlElement, open: RwSignal<bool>) {
+    let toggle = Closure::<dyn Fn()>::new(move || open.update(|o| *o = !*o));
+    // A failure here leaves the loader's own click handler, which does nothing harmful.
+    let _ = button.add_event_listener_with_callback("click", toggle.as_ref().unchecked_ref());
+    // The button lives as long as the page.
+    toggle.forget();
 
-/// The round (or square) button in the page's corner; styles come from the loader's
-/// stylesheet and the config's CSS custom properties.
-pub fn launcher(config: Config, open: RwSignal<bool>) -> impl IntoView {
-    view! {
-        <button
-            class="cf-launcher"
-            data-testid="cf-launcher"
-            type="button"
-            aria-haspopup="dialog"
-            aria-expanded=move || open.get().to_string()
-            on:click=move |_| open.update(|o| *o = !*o)
-        >
-            <span class="cf-launcher-icon" aria-hidden="true"></span>
-            <span class="cf-launcher-text">{config.button_text}</span>
-        </button>
-    }
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        let _ = button.set_attribute("aria-expanded", if is_open { "true" } else { "false" });
+        if was_open == Some(true) && !is_open {
+            let _ = button.focus();
+        }
+        is_open
+    });
 }

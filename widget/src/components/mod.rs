@@ -1,18 +1,47 @@
-//! One component per concern: the launcher and the panel.
+//! One component per concern. The launcher button is painted by the loader before the
+//! wasm arrives; [`launcher`] adopts it. The panel and its parts are Leptos views.
+//!
+//! Keep every element in a `view!` dynamic (an attribute from a variable, a handler, or a
+//! text child from a variable): Leptos builds fully static subtrees from an `innerHTML`
+//! template, which host pages enforcing Trusted Types (`require-trusted-types-for
+//! 'script'`) refuse, and the widget would break on them.
 
+mod composer;
+mod header;
 mod launcher;
 mod panel;
 
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, KeyboardEvent};
 
 use crate::state::Config;
 
-/// The whole widget: launcher and (when open) panel, sharing one `open` signal.
-pub fn app(config: Config, open_at_start: bool) -> impl IntoView {
+/// The whole widget: the adopted launcher and, while `open`, the panel.
+/// `root` is the loader's `.cf-root`, where Esc is heard from anywhere in the widget.
+pub fn app(
+    config: Config,
+    root: HtmlElement,
+    launcher: HtmlElement,
+    open_at_start: bool,
+) -> impl IntoView {
     let open = RwSignal::new(open_at_start);
-    let config = StoredValue::new(config);
-    view! {
-        {move || open.get().then(|| panel::panel(config.get_value(), open))}
-        {launcher::launcher(config.get_value(), open)}
-    }
+    launcher::adopt(launcher, open);
+    close_on_escape(&root, open);
+    view! { {move || open.get().then(|| panel::panel(config.clone(), open))} }
+}
+
+/// Esc closes the panel while focus is anywhere in the widget (the launcher or the
+/// panel); keys pressed in the host page never reach the shadow root's elements.
+fn close_on_escape(root: &HtmlElement, open: RwSignal<bool>) {
+    let on_key = Closure::<dyn Fn(KeyboardEvent)>::new(move |ev: KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            ev.stop_propagation();
+            open.set(false);
+        }
+    });
+    // A failure here only loses the shortcut; the close button still works.
+    let _ = root.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+    // The listener lives as long as the page, like the widget.
+    on_key.forget();
 }

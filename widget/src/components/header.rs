@@ -1,0 +1,49 @@
+use leptos::ev::ErrorEvent;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+use crate::i18n::words;
+use crate::state::Config;
+
+/// The panel's header in the brand colour: the owner's logo (if any), the button text as
+/// the title, whether anyone is online, and the close button.
+pub fn header(config: &Config, open: RwSignal<bool>) -> impl IntoView {
+    let w = words(config.lang);
+    let status = if config.agents_online {
+        w.online
+    } else {
+        w.offline
+    };
+    // Decorative (the title beside it names the chat). A logo that fails to load is
+    // hidden rather than shown as a broken image.
+    let logo = config.logo_url.clone().map(|src| {
+        view! { <img class="cf-logo" src=src alt="" on:error=hide_target /> }
+    });
+    view! {
+        <header class="cf-header">
+            {logo}
+            <div class="cf-heading">
+                <span class="cf-title">{config.button_text.clone()}</span>
+                <span class="cf-status" class:cf-online=config.agents_online>
+                    {status}
+                </span>
+            </div>
+            <button
+                class="cf-close"
+                type="button"
+                aria-label=w.close
+                on:click=move |_| open.set(false)
+            >
+                // aria-label names the button; the glyph is not read.
+                "×"
+            </button>
+        </header>
+    }
+}
+
+fn hide_target(ev: ErrorEvent) {
+    if let Some(el) = ev.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+        el.set_hidden(true);
+    }
+}
