@@ -20,11 +20,11 @@ fi
 
 say "format and lints"
 cargo fmt --all -- --check
-cargo clippy --workspace --exclude widget --all-targets -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p shared-types -p edge-api -p widget --target wasm32-unknown-unknown -- -D warnings
 
 say "native unit tests"
-cargo test -p shared-types -p edge-api
+cargo test -p shared-types -p edge-api -p widget
 
 say "release build"
 bash scripts/build.sh
