@@ -80,7 +80,7 @@ fn an_agents_rest_reply_reaches_the_visitor_socket(ctx: &Ctx) {
     let sent: Message = ws
         .post(
             &format!("/v1/chats/{chat_id}/messages"),
-            &json!({"text": "Va alaykum assalom!"}),
+            &json!({"text": TRICKY}),
         )
         .expect(201);
     let frame = expect_frame(&mut visitor);
@@ -90,9 +90,12 @@ fn an_agents_rest_reply_reaches_the_visitor_socket(ctx: &Ctx) {
         serde_json::from_value(frame["message"].clone()).expect("message");
     assert_eq!(message.id, sent.id);
     assert_eq!(message.seq, 2);
-    assert_eq!(message.text, "Va alaykum assalom!");
+    assert_eq!(message.text, TRICKY);
     assert_eq!(message.sender.kind.as_str(), "agent");
 }
+
+/// Text is stored and relayed exactly as sent: quotes, markup, line breaks, emoji.
+const TRICKY: &str = "Va alaykum \"assalom\"!\n<script>alert('x')</script> \\ 👋";
 
 fn a_visitors_message_reaches_the_agent_socket(ctx: &Ctx) {
     let ws = ctx.workspace();

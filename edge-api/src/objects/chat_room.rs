@@ -3,13 +3,16 @@
 //! survive the object being evicted. Everything a socket needs after a wake-up is in its
 //! serialized attachment; the object keeps no other state in memory.
 //!
-//! The worker calls `/connect` (an authenticated upgrade) and `/broadcast` (a frame to
-//! every socket, e.g. `message.created` after a message is stored). Sockets send
+//! The room is the single writer of its chat's messages: the worker hands it a checked
+//! message at `/append`, and the room stores appends one at a time (D1 gives the next
+//! `seq`) and broadcasts each before starting the next, so every socket sees the same
+//! order, which is the order of `seq`. The worker also calls `/connect` (an
+//! authenticated upgrade) and `/broadcast` (any other frame for every socket). Sockets send
 //! `resume` (catch-up from a `seq`), `typing` and `read`; anything else gets an `error`
 //! frame and the socket stays open.
 
 use serde::{Deserialize, Serialize};
-use shared_types::chats::SenderType;
+use shared_types::chats::{ConversationMessage, SenderType};
 use shared_types::error::ErrorCode;
 use shared_types::ids::ChatId;
 use shared_types::realtime::{ClientFrame, ServerFrame};
@@ -19,6 +22,52 @@ use worker::{
 };
 
 use crate::store;
+use crate::store::messages::NewMessage;
+
+/// What `/append` stores: a message the worker has checked, and what the same batch
+/// does to the chat first. Owned, as JSON strings may need unescaping.
+#[derive(Serialize, Deserialize)]
+pub struct Append {
+    pub id: String,
+    pub workspace_id: String,
+    pub chat_id: String,
+    pub sender_type: SenderType,
+    pub sender_id: Option<String>,
+    pub sender_name: Option<String>,
+    pub text: String,
+    /// A JSON array of attachments.
+    pub attachments: String,
+    pub now: String,
+    pub opening: Option<Opening>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Opening {
+    /// The chat starts with this message.
+    Create {
+        visitor_id: String,
+        page_url: Option<String>,
+    },
+    /// A visitor writing into a closed chat reopens it.
+    Reopen,
+}
+
+impl Append {
+    fn message(&self) -> NewMessage<'_> {
+        NewMessage {
+            id: &self.id,
+            workspace_id: &self.workspace_id,
+            chat_id: &self.chat_id,
+            sender_type: self.sender_type,
+            sender_id: self.sender_id.as_deref(),
+            sender_name: self.sender_name.as_deref(),
+            text: &self.text,
+            attachments: &self.attachments,
+            now: &self.now,
+        }
+    }
+}
 
 /// Who is on a socket; stored with it so it outlives hibernation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,11 +89,19 @@ const MAX_REPLAY: u32 = 100;
 pub struct ChatRoom {
     state: State,
     env: Env,
+    /// Held from an append's write to its broadcast. Awaiting D1 lets other requests
+    /// in; without this two appends could broadcast out of `seq` order. Only in-flight
+    /// requests hold it, and an object with requests in flight is not evicted.
+    appending: futures_util::lock::Mutex<()>,
 }
 
 impl DurableObject for ChatRoom {
     fn new(state: State, env: Env) -> Self {
-        Self { state, env }
+        Self {
+            state,
+            env,
+            appending: futures_util::lock::Mutex::new(()),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -59,6 +116,26 @@ impl DurableObject for ChatRoom {
                     .accept_websocket_with_tags(&pair.server, &[info.role.as_str()]);
                 pair.server.serialize_attachment(&info)?;
                 Response::from_websocket(pair.client)
+            }
+            "/append" => {
+                let append: Append = req.json().await?;
+                let _turn = self.appending.lock().await;
+                match self.append(&append).await {
+                    Ok(stored) => {
+                        let frame = serde_json::to_string(&ServerFrame::MessageCreated {
+                            chat_id: stored.chat_id.clone(),
+                            message: stored.clone(),
+                        })?;
+                        for ws in self.state.get_websockets() {
+                            let _ = ws.send_with_str(&frame);
+                        }
+                        Response::from_json(&stored)
+                    }
+                    Err(e) => {
+                        worker::console_error!("append to {}: {:?}", append.chat_id, e.cause);
+                        Response::error(e.code.code(), e.code.status())
+                    }
+                }
             }
             "/broadcast" => {
                 let frame = req.text().await?;
@@ -160,6 +237,42 @@ impl DurableObject for ChatRoom {
 }
 
 impl ChatRoom {
+    async fn append(
+        &self,
+        append: &Append,
+    ) -> std::result::Result<ConversationMessage, crate::error::ApiError> {
+        let db = self
+            .env
+            .d1("DB")
+            .map_err(|e| crate::error::ApiError::unavailable(e.to_string()))?;
+        let m = &append.message();
+        let mut statements = Vec::with_capacity(4);
+        match &append.opening {
+            Some(Opening::Create {
+                visitor_id,
+                page_url,
+            }) => statements.push(store::chats::insert_statement(
+                &db,
+                &store::chats::NewChat {
+                    id: m.chat_id,
+                    workspace_id: m.workspace_id,
+                    visitor_id,
+                    page_url: page_url.as_deref(),
+                    now: m.now,
+                },
+            )?),
+            Some(Opening::Reopen) => statements.push(store::chats::reopen_statement(
+                &db,
+                m.workspace_id,
+                m.chat_id,
+                m.now,
+            )?),
+            None => {}
+        }
+        statements.extend(store::messages::append_statements(&db, m)?);
+        store::messages::run_append(&db, statements, m).await
+    }
+
     /// Sends the messages after `after`, in `seq` order.
     async fn replay(&self, ws: &WebSocket, info: &SocketInfo, after: u64) -> Result<()> {
         let db = self.env.d1("DB")?;

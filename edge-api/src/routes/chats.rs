@@ -13,6 +13,7 @@ use shared_types::chats::{
 use shared_types::error::{ErrorCode, FieldErrors};
 use shared_types::ids::{ChatId, MessageId};
 use shared_types::pagination::{ListResponse, Pagination};
+use shared_types::realtime::ServerFrame;
 use shared_types::DataList;
 use worker::D1Database;
 
@@ -21,10 +22,11 @@ use crate::domain::chat_status::{self, ChatState};
 use crate::domain::{ids, time, upload};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::objects::chat_room::{Append, Opening};
+use crate::routes::realtime;
 use crate::state::AppState;
 use crate::store;
 use crate::store::chats::{ChatFilter, ChatHead, ChatUpdate};
-use crate::store::messages::NewMessage;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -132,7 +134,7 @@ async fn update(
         },
     )
     .await?;
-    crate::routes::realtime::announce_chat(&state, &db, &caller.workspace_id, &chat_id).await;
+    realtime::announce_chat(&state, &db, &caller.workspace_id, &chat_id).await;
     Ok(Json(
         load_detail(&db, &caller.workspace_id, &chat_id).await?,
     ))
@@ -232,8 +234,9 @@ pub struct Author<'a> {
 }
 
 /// Appends a message to a chat of the workspace: checks its attachments are files
-/// confirmed for this chat, then stores it under the chat's next `seq`. `extra` runs in
-/// the same batch, before the message (a visitor's reply reopening the chat).
+/// confirmed for this chat, then hands it to the chat's room, which stores it under the
+/// chat's next `seq` and broadcasts it. `opening` creates or reopens the chat in the
+/// same write.
 pub async fn post_message(
     state: &AppState,
     db: &D1Database,
@@ -241,46 +244,34 @@ pub async fn post_message(
     chat_id: &ChatId,
     author: Author<'_>,
     body: SendMessageRequest,
-    extra: Option<worker::D1PreparedStatement>,
+    opening: Option<Opening>,
 ) -> Result<ConversationMessage, ApiError> {
     let attachments = resolve_attachments(db, workspace_id, chat_id, &body.attachments).await?;
     let attachments =
         serde_json::to_string(&attachments).map_err(|e| ApiError::internal(e.to_string()))?;
-    let id = MessageId::with_suffix(&ids::suffix());
-    let now = time::now_rfc3339();
-    let message = NewMessage {
-        id: id.as_str(),
-        workspace_id,
-        chat_id: chat_id.as_str(),
+    let append = Append {
+        id: MessageId::with_suffix(&ids::suffix()).as_str().to_string(),
+        workspace_id: workspace_id.to_string(),
+        chat_id: chat_id.as_str().to_string(),
         sender_type: author.kind,
-        sender_id: Some(author.id),
-        sender_name: author.name,
-        text: body.text.as_str(),
-        attachments: &attachments,
-        now: &now,
+        sender_id: Some(author.id.to_string()),
+        sender_name: author.name.map(String::from),
+        text: body.text.as_str().to_string(),
+        attachments,
+        now: time::now_rfc3339(),
+        opening,
     };
-    let mut statements: Vec<_> = extra.into_iter().collect();
-    statements.extend(store::messages::append_statements(db, &message)?);
-    let stored = store::messages::run_append(db, statements, &message).await?;
-    crate::routes::realtime::broadcast(
-        state,
-        chat_id,
-        &shared_types::realtime::ServerFrame::MessageCreated {
-            chat_id: chat_id.clone(),
-            message: stored.clone(),
-        },
-    )
-    .await;
-    crate::routes::realtime::publish(
+    let stored = realtime::append(state, chat_id, &append).await?;
+    realtime::publish(
         state,
         workspace_id,
-        &shared_types::realtime::ServerFrame::MessageCreated {
+        &ServerFrame::MessageCreated {
             chat_id: chat_id.clone(),
             message: stored.clone(),
         },
     )
     .await;
-    crate::routes::realtime::publish_chat(state, db, workspace_id, chat_id).await;
+    realtime::publish_chat(state, db, workspace_id, chat_id).await;
     Ok(stored)
 }
 

@@ -13,7 +13,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use shared_types::chats::SenderType;
+use shared_types::chats::{ConversationMessage, SenderType};
 use shared_types::error::ErrorCode;
 use shared_types::ids::ChatId;
 use shared_types::realtime::{RealtimeTicket, ServerFrame, TICKET_TTL_SECONDS};
@@ -23,7 +23,7 @@ use crate::auth::{visitor_from_token, Caller};
 use crate::domain::ticket::{self, TicketClaims};
 use crate::domain::{ids, time};
 use crate::error::ApiError;
-use crate::objects::chat_room::{SocketInfo, SOCKET_INFO_HEADER};
+use crate::objects::chat_room::{Append, SocketInfo, SOCKET_INFO_HEADER};
 use crate::routes::chats::{load_head, parse_chat_id};
 use crate::state::AppState;
 use crate::store;
@@ -189,6 +189,37 @@ pub async fn broadcast(state: &AppState, chat_id: &ChatId, frame: &ServerFrame) 
     if let Err(e) = sent {
         worker::console_error!("broadcast to {chat_id}: {:?}", e.cause);
     }
+}
+
+/// Has the chat's room store and broadcast a message; see [`ChatRoom`](crate::objects::chat_room).
+pub async fn append(
+    state: &AppState,
+    chat_id: &ChatId,
+    append: &Append,
+) -> Result<ConversationMessage, ApiError> {
+    let body = serde_json::to_string(append).map_err(|e| ApiError::internal(e.to_string()))?;
+    let stub = state
+        .chat_rooms()?
+        .get_by_name(chat_id.as_str())
+        .map_err(|e| ApiError::unavailable(format!("Durable Object stub: {e}")))?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(body.into()));
+    let req = worker::Request::new_with_init("https://object/append", &init)?;
+    let mut res = stub
+        .fetch_with_request(req)
+        .await
+        .map_err(|e| ApiError::unavailable(format!("append to {chat_id}: {e}")))?;
+    if res.status_code() != 200 {
+        // The room logged the cause; the client learns only that storage failed.
+        let code = res.text().await.unwrap_or_default();
+        return Err(match ErrorCode::from_code(&code) {
+            Some(code) => ApiError::new(code),
+            None => ApiError::unavailable(format!("append to {chat_id}: {code}")),
+        });
+    }
+    res.json()
+        .await
+        .map_err(|e| ApiError::internal(format!("append to {chat_id}: {e}")))
 }
 
 /// Sends `frame` to every agent feed of the workspace, best effort like [`broadcast`].

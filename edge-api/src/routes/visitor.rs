@@ -23,12 +23,13 @@ use crate::domain::token::{self, VisitorClaims};
 use crate::domain::{ids, time};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::objects::chat_room::Opening;
 use crate::routes::chats::{load_detail, load_head, parse_chat_id, post_message, Author};
 use crate::routes::public::check_origin;
 use crate::routes::widget::domains_of;
 use crate::state::AppState;
 use crate::store;
-use crate::store::chats::{ChatFilter, ChatHead, NewChat};
+use crate::store::chats::{ChatFilter, ChatHead};
 
 /// How long a visitor session lasts: a returning visitor within a month continues the
 /// same conversation.
@@ -109,16 +110,10 @@ async fn start_chat(
 ) -> Result<(StatusCode, Json<StartedChat>), ApiError> {
     let db = state.db()?;
     let chat_id = ChatId::with_suffix(&ids::suffix());
-    let create = store::chats::insert_statement(
-        &db,
-        &NewChat {
-            id: chat_id.as_str(),
-            workspace_id: &visitor.workspace_id,
-            visitor_id: &visitor.visitor_id,
-            page_url: body.page_url.as_ref().map(|u| u.as_str()),
-            now: &time::now_rfc3339(),
-        },
-    )?;
+    let create = Opening::Create {
+        visitor_id: visitor.visitor_id.clone(),
+        page_url: body.page_url.as_ref().map(|u| u.as_str().to_string()),
+    };
     let message = post_message(
         &state,
         &db,
@@ -175,16 +170,7 @@ async fn send_message(
 ) -> Result<(StatusCode, Json<ConversationMessage>), ApiError> {
     let db = state.db()?;
     let (chat_id, head) = own_chat(&db, &visitor, &chat_id).await?;
-    let reopen = if head.status == ChatStatus::Closed {
-        Some(store::chats::reopen_statement(
-            &db,
-            &visitor.workspace_id,
-            chat_id.as_str(),
-            &time::now_rfc3339(),
-        )?)
-    } else {
-        None
-    };
+    let reopen = (head.status == ChatStatus::Closed).then_some(Opening::Reopen);
     let message = post_message(
         &state,
         &db,
