@@ -87,6 +87,11 @@ impl Spawned {
             .unwrap_or_default()
     }
 
+    /// The process group: the child and everything it started.
+    pub fn group(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn has_exited(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(Some(_)))
     }
@@ -138,6 +143,11 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// The process group of the wrangler this harness started (None for an outside server).
+    pub fn process_group(&self) -> Option<u32> {
+        self._process.as_ref().map(Spawned::group)
+    }
+
     /// Uses `CHATFLOW_E2E_BASE_URL` and `CHATFLOW_E2E_ADMIN_TOKEN` when both are set (a
     /// server someone already runs); otherwise starts one.
     pub fn start() -> TestServer {
