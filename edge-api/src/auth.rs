@@ -8,9 +8,10 @@ use shared_types::agents::AgentRole;
 use shared_types::error::ErrorCode;
 use worker::send::SendFuture;
 
-use crate::domain::api_key;
+use crate::domain::{api_key, rate_limit};
 use crate::domain::{secret, time, token};
 use crate::error::ApiError;
+use crate::limits;
 use crate::state::AppState;
 use crate::store;
 
@@ -18,6 +19,7 @@ use crate::store;
 /// scoped to `workspace_id`.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    pub key_id: String,
     pub workspace_id: String,
     pub agent_id: String,
     pub agent_name: String,
@@ -46,7 +48,19 @@ impl FromRequestParts<AppState> for Caller {
             Some(Ok(value)) => api_key::from_authorization(Some(value))?,
         };
         let state = state.clone();
-        SendFuture::new(async move { authenticate(&state, &key).await }).await
+        let parts = &*parts;
+        SendFuture::new(async move {
+            let caller = authenticate(&state, &key).await?;
+            limits::spend(
+                &state,
+                parts,
+                &format!("key:{}", caller.key_id),
+                rate_limit::API_KEY,
+            )
+            .await?;
+            Ok(caller)
+        })
+        .await
     }
 }
 
@@ -72,6 +86,7 @@ async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, Ap
         store::api_keys::touch(&db, &owner.key_id, &time::format(now)).await?;
     }
     Ok(Caller {
+        key_id: owner.key_id,
         workspace_id: owner.workspace_id,
         agent_id: owner.agent_id,
         agent_name: owner.agent_name,
@@ -124,7 +139,14 @@ impl FromRequestParts<AppState> for VisitorCaller {
             .and_then(|v| v.to_str().ok());
         let token =
             shared_types::admin::bearer_token(header).map_err(|_| ErrorCode::AuthVisitorToken)?;
-        visitor_from_token(state, token)
+        let visitor = visitor_from_token(state, token)?;
+        let (state, parts) = (state.clone(), &*parts);
+        SendFuture::new(async move {
+            let name = format!("visitor:{}", visitor.visitor_id);
+            limits::spend(&state, parts, &name, rate_limit::VISITOR).await?;
+            Ok(visitor)
+        })
+        .await
     }
 }
 

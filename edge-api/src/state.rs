@@ -52,6 +52,12 @@ impl AppState {
             .map_err(|e| ApiError::unavailable(format!("Durable Object binding INBOX: {e}")))
     }
 
+    pub fn rate_limiters(&self) -> Result<ObjectNamespace, ApiError> {
+        self.env
+            .durable_object("RATE_LIMITER")
+            .map_err(|e| ApiError::unavailable(format!("Durable Object binding RATE_LIMITER: {e}")))
+    }
+
     /// A plain-text variable or secret; `None` when unset or empty.
     pub fn secret(&self, name: &str) -> Option<String> {
         let value = self

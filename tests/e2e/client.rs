@@ -110,6 +110,29 @@ impl Client {
         Self::read(result)
     }
 
+    /// Like [`Client::send`], but waits out a 429 for as long as its `Retry-After` says
+    /// and tries again, as a well-behaved client does. For tests that need volume, not
+    /// for tests of the limits themselves.
+    pub fn send_patiently(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Resp {
+        loop {
+            let resp = self.send(method, path, headers, body);
+            if resp.status != 429 {
+                return resp;
+            }
+            let wait: u64 = resp
+                .header("retry-after")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("a 429 without Retry-After: {}", resp.text));
+            std::thread::sleep(Duration::from_secs(wait));
+        }
+    }
+
     /// Sends raw bytes with the given content type (or none).
     pub fn send_raw(
         &self,
@@ -207,9 +230,23 @@ impl TestWorkspace {
         self.client.delete(path, &self.api_key)
     }
 
+    /// Another API key of the owner: a budget of its own.
+    pub fn extra_key(&self) -> String {
+        let created: shared_types::admin::CreatedApiKey = self
+            .client
+            .send_patiently(
+                "POST",
+                "/v1/api-keys",
+                &[("Authorization", &bearer(&self.api_key))],
+                Some(&serde_json::json!({"name": "extra"})),
+            )
+            .expect(201);
+        created.key
+    }
+
     /// A visitor session on this workspace's widget; returns the visitor token.
     pub fn visitor(&self, name: &str) -> String {
-        let resp = self.client.send(
+        let resp = self.client.send_patiently(
             "POST",
             &format!("/v1/public/widgets/{}/sessions", self.id),
             &[("Origin", "https://shop.example")],
@@ -222,10 +259,11 @@ impl TestWorkspace {
     /// A chat started by a new visitor; returns (chat id, visitor token).
     pub fn chat(&self, first_message: &str) -> (String, String) {
         let token = self.visitor("Ali");
-        let resp = self.client.post(
+        let resp = self.client.send_patiently(
+            "POST",
             "/v1/visitor/chats",
-            &token,
-            &serde_json::json!({"text": first_message, "page_url": "https://shop.example/pricing"}),
+            &[("Authorization", &bearer(&token))],
+            Some(&serde_json::json!({"text": first_message, "page_url": "https://shop.example/pricing"})),
         );
         let started: shared_types::visitor::StartedChat = resp.expect(201);
         (started.chat.id.as_str().to_string(), token)

@@ -14,6 +14,7 @@ mod files;
 mod harness;
 mod health;
 mod provisioning;
+mod rate_limits;
 mod realtime;
 mod triggers;
 mod visitor;
@@ -50,6 +51,7 @@ fn main() {
         files::tests(),
         examples::tests(),
         realtime::tests(),
+        rate_limits::tests(),
         visitor::tests(),
         widget_page::tests(),
     ]

@@ -192,24 +192,36 @@ fn concurrent_messages_arrive_in_one_order_on_every_socket(ctx: &Ctx) {
         agent_socket(ctx, &ws, &chat_id),
         agent_socket(ctx, &ws, &chat_id),
     ];
-    let per_side = 20;
+    // 200 messages: the visitor's 100 and the agents' 100 (over two API keys, as the
+    // rate limit allows one key 100 a minute), all in flight together.
+    let per_side = 100;
+    let keys = [ws.extra_key(), ws.extra_key()];
+    let path = format!("/v1/chats/{chat_id}/messages");
+    let ws = &ws;
     std::thread::scope(|s| {
-        s.spawn(|| {
-            for i in 0..per_side {
-                ws.post(
-                    &format!("/v1/chats/{chat_id}/messages"),
-                    &json!({"text": format!("a{i}")}),
-                )
-                .expect::<Message>(201);
-            }
-        });
+        for (k, key) in keys.iter().enumerate() {
+            let path = &path;
+            s.spawn(move || {
+                for i in 0..per_side / 2 {
+                    ws.client
+                        .send_patiently(
+                            "POST",
+                            path,
+                            &[("Authorization", &crate::client::bearer(key))],
+                            Some(&json!({"text": format!("a{k}-{i}")})),
+                        )
+                        .expect::<Message>(201);
+                }
+            });
+        }
         s.spawn(|| {
             for i in 0..per_side {
                 ws.client
-                    .post(
+                    .send_patiently(
+                        "POST",
                         &format!("/v1/visitor/chats/{chat_id}/messages"),
-                        &token,
-                        &json!({"text": format!("v{i}")}),
+                        &[("Authorization", &crate::client::bearer(&token))],
+                        Some(&json!({"text": format!("v{i}")})),
                     )
                     .expect::<ConversationMessage>(201);
             }

@@ -4,6 +4,7 @@
 pub mod api_key;
 pub mod chat_status;
 pub mod ids;
+pub mod rate_limit;
 pub mod secret;
 pub mod ticket;
 pub mod time;

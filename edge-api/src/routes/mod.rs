@@ -28,6 +28,7 @@ use shared_types::error::ErrorCode;
 
 use crate::domain::ids;
 use crate::error::ApiError;
+use crate::limits::RateSlot;
 use crate::state::AppState;
 
 /// Request bodies above this are refused with 413 REQ-003 (file bytes take another path).
@@ -66,7 +67,9 @@ pub fn router(state: AppState) -> Router {
 /// envelope carrying the same id.
 async fn stamp_request_id(req: Request, next: Next) -> Response {
     let id = ids::new_id("req");
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    let rate = RateSlot::default();
+    parts.extensions.insert(rate.clone());
     let mut res = match read_whole_body(body).await {
         Some(bytes) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -89,6 +92,7 @@ async fn stamp_request_id(req: Request, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert("x-request-id", value);
     }
+    rate.stamp(res.headers_mut());
     res
 }
 

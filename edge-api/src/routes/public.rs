@@ -96,6 +96,13 @@ pub async fn cors(req: Request, next: Next) -> Response {
         res.headers_mut()
             .insert("access-control-allow-origin", origin);
     }
+    // The widget backs off by these, so a page's script must be able to read them.
+    res.headers_mut().insert(
+        "access-control-expose-headers",
+        HeaderValue::from_static(
+            "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Request-Id",
+        ),
+    );
     res.headers_mut()
         .insert("vary", HeaderValue::from_static("Origin"));
     res

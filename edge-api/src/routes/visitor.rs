@@ -3,7 +3,8 @@
 //! side"). A token reaches only that visitor's chats: anything else is a 404.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use shared_types::chats::{
@@ -19,10 +20,12 @@ use shared_types::DataList;
 use worker::D1Database;
 
 use crate::auth::VisitorCaller;
+use crate::domain::rate_limit;
 use crate::domain::token::{self, VisitorClaims};
 use crate::domain::{ids, time};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::limits;
 use crate::objects::chat_room::Opening;
 use crate::routes::chats::{load_detail, load_head, parse_chat_id, post_message, Author};
 use crate::routes::public::check_origin;
@@ -56,14 +59,17 @@ pub fn routes() -> Router<AppState> {
 async fn create_session(
     State(state): State<AppState>,
     Path(workspace_id): Path<String>,
-    headers: HeaderMap,
+    parts: Parts,
     ApiJson(body): ApiJson<CreateSessionRequest>,
 ) -> Result<(StatusCode, Json<SessionResponse>), ApiError> {
+    let headers = &parts.headers;
     let db = state.db()?;
     let config = store::widget_config::get(&db, &workspace_id)
         .await?
         .ok_or(ErrorCode::WorkspaceNotFound)?;
-    check_origin(&headers, &domains_of(&config)?)?;
+    check_origin(headers, &domains_of(&config)?)?;
+    let budget = format!("sessions:{workspace_id}:{}", limits::client_ip(headers));
+    limits::spend(&state, &parts, &budget, rate_limit::SESSIONS_PER_IP).await?;
     let secret = state.token_secret()?;
     let visitor = body.visitor;
     let metadata = serde_json::to_string(&visitor.metadata.unwrap_or_default())

@@ -1,0 +1,212 @@
+//! Rate limits as the spec sets them: 100 requests a minute and 20 a second per API key,
+//! exact across isolates; `X-RateLimit-*` on every authenticated response; 429 RATE-001
+//! with a `Retry-After` after which the request succeeds. Visitors and session creation
+//! have budgets of their own.
+
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use shared_types::error::ErrorCode;
+
+use crate::client::{bearer, Ctx, Resp, TestWorkspace};
+
+crate::tests![
+    a_key_gets_exactly_100_requests_a_minute_and_retry_after_is_honest,
+    forty_concurrent_requests_get_exactly_the_burst_of_20,
+    two_keys_do_not_share_a_budget,
+    a_flooding_visitor_is_slowed_down_but_the_workspace_is_not,
+    one_address_cannot_mint_sessions_without_end,
+];
+
+fn header_num(resp: &Resp, name: &str) -> i64 {
+    resp.header(name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{name} missing or not a number: {:?}", resp.headers))
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+fn a_key_gets_exactly_100_requests_a_minute_and_retry_after_is_honest(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let key = ws.extra_key();
+    let get = || ws.client.get("/v1/chats", &key);
+    let started = Instant::now();
+    let mut ok = 0;
+    let mut refused = None;
+    // 150 requests, 60 ms apart: never 20 in a second, so only the minute limit bites.
+    for i in 0..150 {
+        let resp = get();
+        match resp.status {
+            200 => {
+                assert_eq!(header_num(&resp, "x-ratelimit-limit"), 100);
+                assert_eq!(header_num(&resp, "x-ratelimit-remaining"), 99 - ok);
+                let reset = header_num(&resp, "x-ratelimit-reset");
+                assert!(
+                    (unix_now() - 1..=unix_now() + 61).contains(&reset),
+                    "reset {reset} is within the minute"
+                );
+                ok += 1;
+            }
+            429 => {
+                resp.assert_error(ErrorCode::RateLimited);
+                assert_eq!(header_num(&resp, "x-ratelimit-remaining"), 0);
+                refused.get_or_insert(resp);
+            }
+            s => panic!("request {i}: status {s}: {}", resp.text),
+        }
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(55),
+        "the run fits in a minute"
+    );
+    assert_eq!(ok, 100, "exactly 100 of 150 succeed");
+
+    // A refused write changes nothing.
+    let create = ws.client.post(
+        "/v1/agents",
+        &key,
+        &json!({"name": "Vali", "email": "vali@example.com", "role": "operator"}),
+    );
+    create.assert_error(ErrorCode::RateLimited);
+    let retry_after = header_num(&create, "retry-after");
+    assert!(
+        (1..=60).contains(&retry_after),
+        "Retry-After {retry_after} is at most the window"
+    );
+    let refused = refused.expect("some were refused");
+    assert!(header_num(&refused, "retry-after") >= retry_after);
+
+    std::thread::sleep(Duration::from_secs(retry_after as u64));
+    let after = get();
+    assert_eq!(
+        after.status, 200,
+        "retrying after Retry-After succeeds: {}",
+        after.text
+    );
+    let agents = ws.get("/v1/agents").json();
+    assert_eq!(agents["data"].as_array().map(Vec::len), Some(1), "{agents}");
+}
+
+/// Fires `n` requests at once; the statuses.
+fn burst(n: usize, send: impl Fn() -> Resp + Sync) -> Vec<Resp> {
+    let barrier = Barrier::new(n);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    send()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("request thread"))
+            .collect()
+    })
+}
+
+fn forty_concurrent_requests_get_exactly_the_burst_of_20(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let key = ws.extra_key();
+    let replies = burst(40, || ws.client.get("/v1/chats", &key));
+    let ok = replies.iter().filter(|r| r.status == 200).count();
+    assert_eq!(ok, 20, "exactly the burst succeeds");
+    for r in replies.iter().filter(|r| r.status != 200) {
+        r.assert_error(ErrorCode::RateLimited);
+        assert_eq!(header_num(r, "retry-after"), 1);
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    let again = ws.client.get("/v1/chats", &key);
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(header_num(&again, "x-ratelimit-remaining"), 79);
+}
+
+fn two_keys_do_not_share_a_budget(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (a, b) = (ws.extra_key(), ws.extra_key());
+    for _ in 0..5 {
+        assert_eq!(ws.client.get("/v1/chats", &a).status, 200);
+    }
+    let first_of_b = ws.client.get("/v1/chats", &b);
+    assert_eq!(header_num(&first_of_b, "x-ratelimit-remaining"), 99);
+    let sixth_of_a = ws.client.get("/v1/chats", &a);
+    assert_eq!(header_num(&sixth_of_a, "x-ratelimit-remaining"), 94);
+}
+
+fn visitor_post(ws: &TestWorkspace, token: &str, chat_id: &str, text: &str) -> Resp {
+    ws.client.send(
+        "POST",
+        &format!("/v1/visitor/chats/{chat_id}/messages"),
+        &[
+            ("Authorization", &bearer(token)),
+            ("Origin", "https://shop.example"),
+        ],
+        Some(&json!({ "text": text })),
+    )
+}
+
+fn a_flooding_visitor_is_slowed_down_but_the_workspace_is_not(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("Salom");
+    let (other_chat, other_token) = ws.chat("Assalomu alaykum");
+    let replies = burst(25, || visitor_post(&ws, &token, &chat_id, "spam"));
+    let stored = replies.iter().filter(|r| r.status == 201).count();
+    assert!(stored <= 10, "at most 10 a second, got {stored}");
+    let refused = replies
+        .iter()
+        .find(|r| r.status == 429)
+        .expect("the flood is refused");
+    refused.assert_error(ErrorCode::RateLimited);
+    assert!(header_num(refused, "retry-after") >= 1);
+    assert_eq!(
+        refused.header("access-control-allow-origin"),
+        Some("https://shop.example"),
+        "the widget can read the refusal"
+    );
+    // Only the accepted messages exist; other visitors and the agents are unaffected.
+    let messages = ws.get(&format!("/v1/chats/{chat_id}/messages")).json();
+    assert_eq!(
+        messages["data"].as_array().map(Vec::len),
+        Some(1 + stored),
+        "{messages}"
+    );
+    assert_eq!(
+        visitor_post(&ws, &other_token, &other_chat, "hi").status,
+        201
+    );
+    assert_eq!(ws.get("/v1/chats").status, 200);
+}
+
+fn one_address_cannot_mint_sessions_without_end(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let path = format!("/v1/public/widgets/{}/sessions", ws.id);
+    let replies = burst(12, || {
+        ws.client.send(
+            "POST",
+            &path,
+            &[("Origin", "https://shop.example")],
+            Some(&json!({"visitor": {"name": "Bot"}})),
+        )
+    });
+    let made = replies.iter().filter(|r| r.status == 201).count();
+    assert!(
+        (1..=5).contains(&made),
+        "at most 5 sessions a second, got {made}"
+    );
+    replies
+        .iter()
+        .find(|r| r.status == 429)
+        .expect("the rest are refused")
+        .assert_error(ErrorCode::RateLimited);
+    // Another workspace's widget on the same address has its own budget.
+    let other = ctx.workspace();
+    assert!(!other.visitor("Ali").is_empty());
+}
