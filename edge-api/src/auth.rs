@@ -19,7 +19,6 @@ use crate::store;
 /// scoped to `workspace_id`.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub key_id: String,
     pub workspace_id: String,
     pub agent_id: String,
     pub agent_name: String,
@@ -50,14 +49,26 @@ impl FromRequestParts<AppState> for Caller {
         let state = state.clone();
         let parts = &*parts;
         SendFuture::new(async move {
-            let caller = authenticate(&state, &key).await?;
-            limits::spend(
-                &state,
-                parts,
-                &format!("key:{}", caller.key_id),
-                rate_limit::API_KEY,
+            // The budget is the key's (named by its hash, as D1 knows it), so it can be
+            // checked while D1 looks the key up; an unknown key's answer is dropped.
+            let budget = format!("key:{}", api_key::hash_hex(&key));
+            let lookup = async {
+                let started = limits::clock_ms();
+                let caller = authenticate(&state, &key).await;
+                limits::note_timing(
+                    parts,
+                    "auth",
+                    limits::clock_ms().saturating_sub(started) as f64,
+                );
+                caller
+            };
+            let (caller, checked) = futures_util::future::join(
+                lookup,
+                limits::check(&state, &budget, rate_limit::API_KEY),
             )
-            .await?;
+            .await;
+            let caller = caller?;
+            limits::record(parts, checked?)?;
             Ok(caller)
         })
         .await
@@ -86,7 +97,6 @@ async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, Ap
         store::api_keys::touch(&db, &owner.key_id, &time::format(now)).await?;
     }
     Ok(Caller {
-        key_id: owner.key_id,
         workspace_id: owner.workspace_id,
         agent_id: owner.agent_id,
         agent_name: owner.agent_name,

@@ -2,7 +2,10 @@
 //! Object (see [`crate::domain::rate_limit`] for the arithmetic). The outer middleware
 //! puts a [`RateSlot`] in the request; whoever authenticates the caller spends from the
 //! caller's budget and leaves the decision there, and the middleware turns it into
-//! `X-RateLimit-*` (and, when refused, `Retry-After`) headers on whatever the response is.
+//! `X-RateLimit-*` (and, when refused, `Retry-After`) headers on whatever the response is,
+//! with `Server-Timing: auth;dur=…, ratelimit;dur=…`: the key's lookup and the budget's
+//! check run side by side, and these say what each took (visible in a browser's
+//! devtools; the benchmark derives the limiter's cost from them).
 
 use std::sync::{Arc, Mutex};
 
@@ -17,12 +20,18 @@ use crate::state::AppState;
 
 /// Where a request's rate-limit decision waits for its response.
 #[derive(Clone, Default)]
-pub struct RateSlot(Arc<Mutex<Option<Decision>>>);
+pub struct RateSlot(Arc<Mutex<SlotContents>>);
+
+#[derive(Default)]
+struct SlotContents {
+    decision: Option<Decision>,
+    timings: Vec<(&'static str, f64)>,
+}
 
 impl RateSlot {
     /// Adds the headers of the decision, if a budget was spent.
     pub fn stamp(&self, headers: &mut HeaderMap) {
-        let Some(d) = self.0.lock().ok().and_then(|d| *d) else {
+        let Ok(slot) = self.0.lock() else {
             return;
         };
         let mut set = |name: &'static str, value: String| {
@@ -30,13 +39,37 @@ impl RateSlot {
                 headers.insert(name, value);
             }
         };
-        set("x-ratelimit-limit", d.limit.to_string());
-        set("x-ratelimit-remaining", d.remaining.to_string());
-        set("x-ratelimit-reset", d.reset.to_string());
-        if let Some(seconds) = d.retry_after {
-            set("retry-after", seconds.to_string());
+        if let Some(d) = slot.decision {
+            set("x-ratelimit-limit", d.limit.to_string());
+            set("x-ratelimit-remaining", d.remaining.to_string());
+            set("x-ratelimit-reset", d.reset.to_string());
+            if let Some(seconds) = d.retry_after {
+                set("retry-after", seconds.to_string());
+            }
+        }
+        if !slot.timings.is_empty() {
+            let timings: Vec<String> = slot
+                .timings
+                .iter()
+                .map(|(name, ms)| format!("{name};dur={ms}"))
+                .collect();
+            set("server-timing", timings.join(", "));
         }
     }
+}
+
+/// Notes how long a step of the request took, for `Server-Timing`.
+pub fn note_timing(parts: &Parts, name: &'static str, ms: f64) {
+    if let Some(RateSlot(slot)) = parts.extensions.get::<RateSlot>() {
+        if let Ok(mut slot) = slot.lock() {
+            slot.timings.push((name, ms));
+        }
+    }
+}
+
+/// Milliseconds on the worker's clock (which moves on I/O, so it times I/O well).
+pub fn clock_ms() -> u64 {
+    worker::Date::now().as_millis()
 }
 
 /// Spends one request from the budget `name`; RATE-001 when it is exhausted.
@@ -46,14 +79,30 @@ pub async fn spend(
     name: &str,
     limits: Limits,
 ) -> Result<(), ApiError> {
-    let slot = parts.extensions.get::<RateSlot>().cloned();
+    let checked = check(state, name, limits).await?;
+    record(parts, checked)
+}
+
+/// A decision and how long it took to get, in milliseconds.
+pub type Checked = (Decision, f64);
+
+/// Asks the budget `name` for one request, without yet answering the caller: see
+/// [`record`].
+pub async fn check(state: &AppState, name: &str, limits: Limits) -> Result<Checked, ApiError> {
+    let started = clock_ms();
     let decision = ask(state, name, limits).await?;
-    if let Some(RateSlot(slot)) = slot {
+    Ok((decision, clock_ms().saturating_sub(started) as f64))
+}
+
+/// Leaves the decision for the response's headers; RATE-001 when it refused.
+pub fn record(parts: &Parts, checked: Checked) -> Result<(), ApiError> {
+    note_timing(parts, "ratelimit", checked.1);
+    if let Some(RateSlot(slot)) = parts.extensions.get::<RateSlot>() {
         if let Ok(mut slot) = slot.lock() {
-            *slot = Some(decision);
+            slot.decision = Some(checked.0);
         }
     }
-    if decision.allowed {
+    if checked.0.allowed {
         Ok(())
     } else {
         Err(ErrorCode::RateLimited.into())
