@@ -11,6 +11,7 @@ mod chats;
 mod client;
 mod examples;
 mod files;
+mod hardening;
 mod harness;
 mod health;
 mod provisioning;
@@ -51,6 +52,7 @@ fn main() {
         files::tests(),
         examples::tests(),
         realtime::tests(),
+        hardening::tests(),
         rate_limits::tests(),
         visitor::tests(),
         widget_page::tests(),
