@@ -128,8 +128,29 @@ fn typing_and_read_receipts_reach_the_other_side(ctx: &Ctx) {
         typing,
         json!({"type": "typing", "chat_id": chat_id, "sender": "visitor", "is_typing": true})
     );
-    // The sender does not hear its own typing.
+    // The sender does not hear its own typing; repeats within 2 s are not relayed, a
+    // stop is at once.
     assert_eq!(next(&mut visitor, Duration::from_millis(500)), None);
+    for _ in 0..10 {
+        send(
+            &mut visitor,
+            json!({"type": "typing", "chat_id": chat_id, "is_typing": true}),
+        );
+    }
+    send(
+        &mut visitor,
+        json!({"type": "typing", "chat_id": chat_id, "is_typing": false}),
+    );
+    let stopped = expect_frame(&mut agent);
+    assert_eq!(
+        stopped["is_typing"], false,
+        "the repeats were dropped: {stopped}"
+    );
+    send(
+        &mut agent,
+        json!({"type": "typing", "chat_id": chat_id, "is_typing": true}),
+    );
+    assert_eq!(expect_frame(&mut visitor)["sender"], "agent");
     send(
         &mut agent,
         json!({"type": "read", "chat_id": chat_id, "seq": 1}),

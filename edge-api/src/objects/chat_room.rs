@@ -76,7 +76,14 @@ pub struct SocketInfo {
     pub chat_id: String,
     pub role: SenderType,
     pub id: String,
+    /// When this socket's last "is typing" was relayed (unix ms), for the throttle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typing_at: Option<u64>,
 }
+
+/// A client repeats "is typing" on every keystroke; the other side needs it once per
+/// this long (and every "stopped" at once).
+const TYPING_EVERY_MS: u64 = 2_000;
 
 /// The header the worker puts the checked [`SocketInfo`] in.
 pub const SOCKET_INFO_HEADER: &str = "x-chatflow-socket";
@@ -181,6 +188,24 @@ impl DurableObject for ChatRoom {
             ClientFrame::Typing { chat_id, is_typing } => {
                 if !self.is_this_chat(&ws, &info, &chat_id)? {
                     return Ok(());
+                }
+                let now = worker::Date::now().as_millis();
+                if is_typing {
+                    if info
+                        .typing_at
+                        .is_some_and(|at| now.saturating_sub(at) < TYPING_EVERY_MS)
+                    {
+                        return Ok(());
+                    }
+                    ws.serialize_attachment(&SocketInfo {
+                        typing_at: Some(now),
+                        ..info.clone()
+                    })?;
+                } else if info.typing_at.is_some() {
+                    ws.serialize_attachment(&SocketInfo {
+                        typing_at: None,
+                        ..info.clone()
+                    })?;
                 }
                 self.relay(
                     &ws,

@@ -136,6 +136,7 @@ async fn connect(
             chat_id: String::new(),
             role,
             id,
+            typing_at: None,
         };
         let info = serde_json::to_string(&info).map_err(|e| ApiError::internal(e.to_string()))?;
         return object_request(
@@ -156,6 +157,7 @@ async fn connect(
         chat_id: chat_id.as_str().to_string(),
         role,
         id,
+        typing_at: None,
     };
     let info = serde_json::to_string(&info).map_err(|e| ApiError::internal(e.to_string()))?;
     object_request(
