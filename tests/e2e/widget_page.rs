@@ -3,13 +3,56 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{json, Value};
 use shared_types::widget::WidgetConfig;
 
 use crate::browser::Browser;
 use crate::client::Ctx;
 
-crate::tests![example_page_shows_launcher_in_shadow_root_with_configured_colour];
+crate::tests![
+    example_page_shows_launcher_in_shadow_root_with_configured_colour,
+    a_visitor_chats_with_an_agent_live_and_a_reload_keeps_the_conversation,
+];
+
+/// The texts of the widget's message bubbles, in order.
+const MESSAGES: &str = "const host = document.getElementById('chatflow-widget'); \
+     const r = host && host.shadowRoot; \
+     if (!r) return null; \
+     return Array.from(r.querySelectorAll('[data-testid=\"cf-message\"]')).map(e => e.textContent);";
+
+/// Opens the panel (clicking the launcher) and waits until the composer is there.
+fn open_panel(browser: &Browser) {
+    browser.wait_for(
+        "const r = document.getElementById('chatflow-widget')?.shadowRoot; \
+         const b = r && r.querySelector('[data-testid=\"cf-launcher\"]'); \
+         if (!b) return false; b.click(); return true;",
+        Duration::from_secs(15),
+    );
+    browser.wait_for(
+        "const r = document.getElementById('chatflow-widget').shadowRoot; \
+         return r.querySelector('[data-testid=\"cf-input\"]') !== null;",
+        Duration::from_secs(15),
+    );
+}
+
+fn type_and_send(browser: &Browser, text: &str) {
+    browser.eval(
+        "const r = document.getElementById('chatflow-widget').shadowRoot; \
+         const input = r.querySelector('[data-testid=\"cf-input\"]'); \
+         input.value = arguments[0]; \
+         input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));",
+        json!([text]),
+    );
+}
+
+fn wait_for_messages(browser: &Browser, expected: &[&str]) -> Value {
+    let want = serde_json::to_string(expected).unwrap_or_default();
+    let script = format!(
+        "const got = (() => {{ {MESSAGES} }})(); \
+         return got && JSON.stringify(got) === {want:?} ? got : null;"
+    );
+    browser.wait_for(&script, Duration::from_secs(15))
+}
 
 const LAUNCHER_COLOUR: &str = "const host = document.getElementById('chatflow-widget'); \
      const b = host && host.shadowRoot && host.shadowRoot.querySelector('[data-testid=\"cf-launcher\"]'); \
@@ -39,4 +82,83 @@ fn example_page_shows_launcher_in_shadow_root_with_configured_colour(ctx: &Ctx) 
     );
     let colour = browser.wait_for(&new_colour, Duration::from_secs(15));
     assert_eq!(colour, "rgb(14, 165, 233)");
+}
+
+fn a_visitor_chats_with_an_agent_live_and_a_reload_keeps_the_conversation(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let browser = Browser::start(1280, 800);
+    let page = format!("{}/demo/{}", ctx.server.base_url, ws.id);
+    browser.goto(&page);
+    open_panel(&browser);
+
+    // The first message starts the chat; the agents see it through the API.
+    type_and_send(&browser, "Salom, <b>yordam</b> kerak");
+    wait_for_messages(&browser, &["Salom, <b>yordam</b> kerak"]);
+    let chats = ws.get("/v1/chats").json();
+    assert_eq!(chats["pagination"]["total"], 1, "{chats}");
+    let chat_id = chats["data"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+
+    // The agent's reply appears without a reload, as text.
+    ws.post(
+        &format!("/v1/chats/{chat_id}/messages"),
+        &json!({"text": "Assalomu alaykum! Qanday yordam bera olaman?"}),
+    )
+    .expect::<shared_types::chats::Message>(201);
+    wait_for_messages(
+        &browser,
+        &[
+            "Salom, <b>yordam</b> kerak",
+            "Assalomu alaykum! Qanday yordam bera olaman?",
+        ],
+    );
+    let bold = browser.eval(
+        "return document.getElementById('chatflow-widget').shadowRoot.querySelector('b') !== null;",
+        json!([]),
+    );
+    assert_eq!(
+        bold, false,
+        "visitor text is shown as text, never as markup"
+    );
+
+    // A second visitor message goes to the same chat.
+    type_and_send(&browser, "Narxlar qancha?");
+    wait_for_messages(
+        &browser,
+        &[
+            "Salom, <b>yordam</b> kerak",
+            "Assalomu alaykum! Qanday yordam bera olaman?",
+            "Narxlar qancha?",
+        ],
+    );
+    let chats = ws.get("/v1/chats").json();
+    assert_eq!(chats["pagination"]["total"], 1, "still one chat: {chats}");
+
+    // After a reload the conversation is still there, and live.
+    browser.goto(&format!("{page}?again=1"));
+    open_panel(&browser);
+    wait_for_messages(
+        &browser,
+        &[
+            "Salom, <b>yordam</b> kerak",
+            "Assalomu alaykum! Qanday yordam bera olaman?",
+            "Narxlar qancha?",
+        ],
+    );
+    ws.post(
+        &format!("/v1/chats/{chat_id}/messages"),
+        &json!({"text": "Tarif sahifasini yubordim."}),
+    )
+    .expect::<shared_types::chats::Message>(201);
+    wait_for_messages(
+        &browser,
+        &[
+            "Salom, <b>yordam</b> kerak",
+            "Assalomu alaykum! Qanday yordam bera olaman?",
+            "Narxlar qancha?",
+            "Tarif sahifasini yubordim.",
+        ],
+    );
 }

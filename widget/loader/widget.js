@@ -108,7 +108,7 @@
           // Keep the launcher; the next hover or click tries again.
           loading = null;
           button.removeAttribute("aria-busy");
-          warn("could not load the chat: " + (e && e.message || e));
+          warn("the chat did not load: " + (e && e.message || e));
         });
     });
     // A click before the app is in opens the panel as soon as it is.
@@ -133,7 +133,7 @@
     var ws = script.getAttribute("data-workspace");
     var lang = script.getAttribute("data-lang") || document.documentElement.lang || "uz";
     if (!ws) {
-      warn("the script tag has no data-workspace attribute.");
+      warn("no data-workspace on the script tag.");
       return;
     }
     // The config request starts at once; painting waits for <body>.
@@ -141,8 +141,8 @@
       .then(function (r) {
         if (r.ok) return r.json();
         warn(r.status === 403
-          ? location.hostname + " is not one of the widget domains of workspace " + ws +
-            "; add it under widget domains (PATCH /v1/widget/config {\"domains\": [...]}) to show the chat here."
+          ? location.hostname + " is not in the widget domains of " + ws +
+            "; add it (PATCH /v1/widget/config {\"domains\": [...]}) to show the chat."
           : "no widget config for " + ws + " (HTTP " + r.status + "); check data-workspace.");
         return null;
       });
@@ -151,7 +151,14 @@
       else document.addEventListener("DOMContentLoaded", resolve);
     });
     Promise.all([config, ready])
-      .then(function (results) { if (results[0]) paint(results[0], base, lang); })
+      .then(function (results) {
+        var c = results[0];
+        if (!c) return;
+        // The app talks to the API this script came from, for this workspace.
+        c.api_base = src.origin;
+        c.workspace = ws;
+        paint(c, base, lang);
+      })
       .catch(function (e) { warn("the widget could not start: " + (e && e.message || e)); });
   })();
 })();

@@ -36,6 +36,9 @@ pub struct Words {
     pub placeholder: &'static str,
     pub send: &'static str,
     pub powered_by: &'static str,
+    pub typing: &'static str,
+    pub not_sent: &'static str,
+    pub too_fast: &'static str,
 }
 
 /// The texts for `lang`.
@@ -49,6 +52,9 @@ pub fn words(lang: Lang) -> &'static Words {
             placeholder: "Xabaringizni yozing…",
             send: "Yuborish",
             powered_by: "ChatFlow asosida",
+            typing: "Operator yozmoqda",
+            not_sent: "Xabar yuborilmadi. Qayta urinib ko'ring.",
+            too_fast: "Juda tez yozyapsiz, bir oz kuting.",
         },
         Lang::Ru => &Words {
             close: "Закрыть",
@@ -58,6 +64,9 @@ pub fn words(lang: Lang) -> &'static Words {
             placeholder: "Напишите сообщение…",
             send: "Отправить",
             powered_by: "Работает на ChatFlow",
+            typing: "Оператор печатает",
+            not_sent: "Сообщение не отправлено. Попробуйте ещё раз.",
+            too_fast: "Слишком быстро, подождите немного.",
         },
         Lang::En => &Words {
             close: "Close",
@@ -67,6 +76,9 @@ pub fn words(lang: Lang) -> &'static Words {
             placeholder: "Type your message…",
             send: "Send",
             powered_by: "Powered by ChatFlow",
+            typing: "An agent is typing",
+            not_sent: "Your message was not sent. Please try again.",
+            too_fast: "You're sending too fast; wait a moment.",
         },
     }
 }

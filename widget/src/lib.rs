@@ -3,13 +3,14 @@
 //! this wasm when the browser is idle (or at the first hover, focus or click) and calls
 //! [`mount`]: the app adopts the loader's launcher button and adds the panel beside it.
 //!
-//! What it is not: it does no network I/O yet (the chat transport, `transport.rs`, arrives
-//! with the visitor chat issue), and it never parses HTML from anyone: every string the
-//! owner or a visitor wrote is inserted as a text node.
+//! The conversation lives in [`chat`] over [`transport`]. The widget never parses HTML
+//! from anyone: every string the owner or a visitor wrote is inserted as a text node.
 
+mod chat;
 mod components;
 mod i18n;
 mod state;
+mod transport;
 
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
@@ -33,8 +34,16 @@ pub fn mount(
     lang: &str,
     open: bool,
 ) {
+    let endpoint = transport::Endpoint {
+        api: config.api_base().unwrap_or_default(),
+        workspace_id: config.workspace().unwrap_or_default(),
+    };
     let config = Config::from_js(config, i18n::Lang::parse(lang));
     let keys = root.clone();
     // The widget lives as long as the page: nothing ever unmounts it.
-    leptos::mount::mount_to(root, move || components::app(config, keys, launcher, open)).forget();
+    leptos::mount::mount_to(root, move || {
+        let chat = chat::Chat::start(endpoint);
+        components::app(config, chat, keys, launcher, open)
+    })
+    .forget();
 }

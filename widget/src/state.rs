@@ -23,6 +23,12 @@ extern "C" {
     fn agents_online(this: &PublicConfig) -> Option<bool>;
     #[wasm_bindgen(method, getter)]
     fn branding(this: &PublicConfig) -> Option<PublicBranding>;
+    /// Added by the loader: the origin widget.js (and so the API) came from.
+    #[wasm_bindgen(method, getter)]
+    pub fn api_base(this: &PublicConfig) -> Option<String>;
+    /// Added by the loader: the script tag's `data-workspace`.
+    #[wasm_bindgen(method, getter)]
+    pub fn workspace(this: &PublicConfig) -> Option<String>;
 
     /// `branding` inside [`PublicConfig`].
     pub type PublicBranding;

@@ -1,23 +1,58 @@
+use leptos::ev::KeyboardEvent;
+use leptos::html::Textarea;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
+use crate::chat::Chat;
 use crate::i18n::{words, Lang};
 
-/// Where the visitor types. Sending needs the chat transport (`transport.rs`: visitor
-/// session, `POST /v1/visitor/chats`, the realtime socket), which arrives with the visitor
-/// chat issue; until then the controls are disabled rather than pretending to send.
-pub fn composer(lang: Lang) -> impl IntoView {
+/// Where the visitor types. Enter sends, Shift+Enter starts a new line. The text stays
+/// in the box until the server has stored it, so nothing typed is lost to a failure.
+pub fn composer(lang: Lang, chat: Chat) -> impl IntoView {
     let w = words(lang);
+    let input = NodeRef::<Textarea>::new();
+    let send = move || {
+        let Some(el) = input.get_untracked() else {
+            return;
+        };
+        let text = el.value();
+        if text.trim().is_empty() || chat.sending.get_untracked() {
+            return;
+        }
+        spawn_local(async move {
+            if chat.send(text.trim().to_string()).await {
+                el.set_value("");
+            }
+            let _ = el.focus();
+        });
+    };
+    let on_key = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            send();
+        }
+    };
     view! {
         <div class="cf-composer">
             <textarea
+                node_ref=input
                 class="cf-input"
                 data-testid="cf-input"
                 rows="1"
                 placeholder=w.placeholder
                 aria-label=w.placeholder
-                disabled=true
+                on:keydown=on_key
+                on:input=move |_| chat.typing()
             ></textarea>
-            <button class="cf-send" type="button" disabled=true>{w.send}</button>
+            <button
+                class="cf-send"
+                data-testid="cf-send"
+                type="button"
+                disabled=move || chat.sending.get()
+                on:click=move |_| send()
+            >
+                {w.send}
+            </button>
         </div>
     }
 }

@@ -15,12 +15,14 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, KeyboardEvent};
 
+use crate::chat::Chat;
 use crate::state::Config;
 
 /// The whole widget: the adopted launcher and, while `open`, the panel.
 /// `root` is the loader's `.cf-root`, where Esc is heard from anywhere in the widget.
 pub fn app(
     config: Config,
+    chat: Chat,
     root: HtmlElement,
     launcher: HtmlElement,
     open_at_start: bool,
@@ -28,7 +30,7 @@ pub fn app(
     let open = RwSignal::new(open_at_start);
     launcher::adopt(launcher, open);
     close_on_escape(&root, open);
-    view! { {move || open.get().then(|| panel::panel(config.clone(), open))} }
+    view! { {move || open.get().then(|| panel::panel(config.clone(), chat, open))} }
 }
 
 /// Esc closes the panel while focus is anywhere in the widget (the launcher or the

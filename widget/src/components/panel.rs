@@ -2,20 +2,58 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::{composer, header};
+use crate::chat::{Chat, Trouble};
 use crate::i18n::words;
 use crate::state::Config;
 
 /// The open chat panel (a non-modal dialog): header, the greeting, the composer and the
 /// "Powered by" line. Focus moves into it when it opens, so keyboard and screen-reader
 /// users land in the dialog; launcher.rs returns focus to the launcher when it closes.
-pub fn panel(config: Config, open: RwSignal<bool>) -> impl IntoView {
+pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView {
     let w = words(config.lang);
     let dialog = NodeRef::<Div>::new();
+    let log = NodeRef::<Div>::new();
     Effect::new(move || {
         if let Some(el) = dialog.get() {
             let _ = el.focus();
         }
     });
+    // The newest message (or the typing dots) stays in view.
+    Effect::new(move || {
+        chat.messages.track();
+        chat.agent_typing.track();
+        if let Some(el) = log.get() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+    let messages = move || {
+        chat.messages
+            .get()
+            .into_iter()
+            .map(|m| {
+                let class = if m.mine {
+                    "cf-bubble cf-bubble-visitor"
+                } else {
+                    "cf-bubble cf-bubble-agent"
+                };
+                view! { <p class=class data-testid="cf-message" data-seq=m.seq>{m.text}</p> }
+            })
+            .collect_view()
+    };
+    let typing = move || {
+        chat.agent_typing.get().then(|| {
+            view! { <p class="cf-typing" data-testid="cf-typing" aria-label=w.typing>{"•••"}</p> }
+        })
+    };
+    let trouble = move || {
+        chat.trouble.get().map(|t| {
+            let text = match t {
+                Trouble::NotSent => w.not_sent,
+                Trouble::TooFast => w.too_fast,
+            };
+            view! { <p class="cf-trouble" role="alert" data-testid="cf-trouble">{text}</p> }
+        })
+    };
     let greeting = config.greeting().to_string();
     view! {
         <div
@@ -27,10 +65,13 @@ pub fn panel(config: Config, open: RwSignal<bool>) -> impl IntoView {
             tabindex="-1"
         >
             {header::header(&config, open)}
-            <div class="cf-messages" role="log" aria-live="polite">
+            <div node_ref=log class="cf-messages" role="log" aria-live="polite">
                 <p class="cf-bubble cf-bubble-agent">{greeting}</p>
+                {messages}
+                {typing}
             </div>
-            {composer::composer(config.lang)}
+            {trouble}
+            {composer::composer(config.lang, chat)}
             {config.show_powered_by.then(|| view! { <p class="cf-powered">{w.powered_by}</p> })}
         </div>
     }

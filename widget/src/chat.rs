@@ -1,0 +1,356 @@
+//! The visitor's conversation: what the panel shows and how it stays current. A chat
+//! starts with the visitor's first message (`POST /v1/visitor/chats`); after that the
+//! chat's socket brings every message (the visitor's own too, from other tabs), agents'
+//! typing, and after a reconnect exactly what was missed (`resume` from the last `seq`).
+//! The session (visitor token and chat) is kept per workspace in `localStorage`, so a
+//! reload or another tab continues the same conversation.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::JSON;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, WebSocket};
+
+use crate::transport::{self, call, field, object, text, Endpoint, Failure, Session};
+
+/// One message as the panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Msg {
+    pub id: String,
+    pub seq: u64,
+    pub text: String,
+    /// Written by this visitor (shown on the right, in the brand colour).
+    pub mine: bool,
+}
+
+/// What went wrong, for the panel to say in the visitor's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trouble {
+    /// Sending failed; the text stays in the composer.
+    NotSent,
+    /// Too many messages too fast (429).
+    TooFast,
+}
+
+/// The conversation's reactive state plus what keeps it current. Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct Chat {
+    pub messages: RwSignal<Vec<Msg>>,
+    pub agent_typing: RwSignal<bool>,
+    pub sending: RwSignal<bool>,
+    pub trouble: RwSignal<Option<Trouble>>,
+    inner: StoredValue<Rc<Inner>, LocalStorage>,
+}
+
+struct Inner {
+    endpoint: Endpoint,
+    session: RefCell<Session>,
+    socket: RefCell<Option<WebSocket>>,
+    /// Reconnect delay, doubled per failure up to a minute.
+    backoff_ms: RefCell<i32>,
+    /// When the visitor's last "typing" went out (ms), to send it at most every 2 s.
+    typing_sent_at: RefCell<f64>,
+}
+
+impl Chat {
+    /// Restores the stored conversation (if any) and connects to it.
+    pub fn start(endpoint: Endpoint) -> Chat {
+        let session = Session::load(&endpoint.workspace_id);
+        let chat = Chat {
+            messages: RwSignal::new(Vec::new()),
+            agent_typing: RwSignal::new(false),
+            sending: RwSignal::new(false),
+            trouble: RwSignal::new(None),
+            inner: StoredValue::new_local(Rc::new(Inner {
+                endpoint,
+                session: RefCell::new(session),
+                socket: RefCell::new(None),
+                backoff_ms: RefCell::new(1_000),
+                typing_sent_at: RefCell::new(0.0),
+            })),
+        };
+        if chat.ids().is_some() {
+            spawn_local(async move { chat.restore().await });
+        }
+        chat
+    }
+
+    fn inner(&self) -> Rc<Inner> {
+        self.inner.get_value()
+    }
+
+    /// (chat id, token) once a chat exists.
+    fn ids(&self) -> Option<(String, String)> {
+        let inner = self.inner();
+        let session = inner.session.borrow();
+        Some((session.chat_id.clone()?, session.token.clone()?))
+    }
+
+    fn last_seq(&self) -> u64 {
+        self.messages
+            .with_untracked(|m| m.iter().map(|m| m.seq).max().unwrap_or(0))
+    }
+
+    /// Loads the conversation so far, then follows it live.
+    async fn restore(self) {
+        let Some((chat_id, token)) = self.ids() else {
+            return;
+        };
+        let inner = self.inner();
+        let url = format!(
+            "{}/v1/visitor/chats/{chat_id}/messages?limit=100",
+            inner.endpoint.api
+        );
+        match call("GET", &url, Some(&token), None).await {
+            Ok(page) => {
+                let data = field(&page, "data");
+                let list: Vec<Msg> = js_sys::Array::from(&data)
+                    .iter()
+                    .filter_map(|m| self.parse_message(&m))
+                    .collect();
+                self.merge(list);
+                self.connect();
+            }
+            // The token expired or the chat is gone: start afresh next time.
+            Err(Failure {
+                status: 401 | 404, ..
+            }) => {
+                *inner.session.borrow_mut() = Session::default();
+                inner.session.borrow().save(&inner.endpoint.workspace_id);
+            }
+            Err(_) => self.connect(),
+        }
+    }
+
+    fn parse_message(&self, m: &JsValue) -> Option<Msg> {
+        let sender = field(m, "sender");
+        let kind = text(&sender, "type")?;
+        let mine = kind == "visitor";
+        Some(Msg {
+            id: text(m, "id")?,
+            seq: field(m, "seq").as_f64()? as u64,
+            text: text(m, "text").unwrap_or_default(),
+            mine,
+        })
+    }
+
+    /// Adds messages not yet shown, keeping `seq` order.
+    fn merge(&self, incoming: Vec<Msg>) {
+        if incoming.is_empty() {
+            return;
+        }
+        self.messages.update(|all| {
+            for m in incoming {
+                if !all.iter().any(|have| have.id == m.id) {
+                    all.push(m);
+                }
+            }
+            all.sort_by_key(|m| m.seq);
+        });
+    }
+
+    /// Sends the visitor's text; starts the chat (and the session) on the first one.
+    /// Returns whether it was stored, so the composer keeps the text when it was not.
+    pub async fn send(self, body: String) -> bool {
+        let inner = self.inner();
+        self.sending.set(true);
+        self.trouble.set(None);
+        let result = self.post(&inner, &body).await;
+        self.sending.set(false);
+        match result {
+            Ok(()) => true,
+            Err(f) => {
+                self.trouble.set(Some(if f.status == 429 {
+                    Trouble::TooFast
+                } else {
+                    Trouble::NotSent
+                }));
+                false
+            }
+        }
+    }
+
+    async fn post(&self, inner: &Inner, body: &str) -> Result<(), Failure> {
+        let api = &inner.endpoint.api;
+        let token = inner.session.borrow().token.clone().unwrap_or_default();
+        let token = if token.is_empty() {
+            let url = format!(
+                "{api}/v1/public/widgets/{}/sessions",
+                inner.endpoint.workspace_id
+            );
+            let made = call(
+                "POST",
+                &url,
+                None,
+                Some(&object(&[("visitor", object(&[]))])),
+            )
+            .await?;
+            let token = text(&made, "visitor_token").unwrap_or_default();
+            inner.session.borrow_mut().token = Some(token.clone());
+            inner.session.borrow().save(&inner.endpoint.workspace_id);
+            token
+        } else {
+            token
+        };
+        let chat_id = inner.session.borrow().chat_id.clone();
+        match chat_id {
+            None => {
+                let page = web_sys::window()
+                    .and_then(|w| w.location().href().ok())
+                    .unwrap_or_default();
+                let mut pairs = vec![("text", JsValue::from_str(body))];
+                if page.starts_with("http") {
+                    pairs.push(("page_url", JsValue::from_str(&page)));
+                }
+                let started = call(
+                    "POST",
+                    &format!("{api}/v1/visitor/chats"),
+                    Some(&token),
+                    Some(&object(&pairs)),
+                )
+                .await?;
+                inner.session.borrow_mut().chat_id = text(&started, "id");
+                inner.session.borrow().save(&inner.endpoint.workspace_id);
+                self.merge(
+                    self.parse_message(&field(&started, "message"))
+                        .into_iter()
+                        .collect(),
+                );
+                self.connect();
+            }
+            Some(chat_id) => {
+                let sent = call(
+                    "POST",
+                    &format!("{api}/v1/visitor/chats/{chat_id}/messages"),
+                    Some(&token),
+                    Some(&object(&[("text", JsValue::from_str(body))])),
+                )
+                .await?;
+                self.merge(self.parse_message(&sent).into_iter().collect());
+            }
+        }
+        Ok(())
+    }
+
+    /// Tells the agents the visitor is typing, at most every 2 s.
+    pub fn typing(&self) {
+        let inner = self.inner();
+        let now = js_sys::Date::now();
+        if now - *inner.typing_sent_at.borrow() < 2_000.0 {
+            return;
+        }
+        let socket = inner.socket.borrow().clone();
+        if let (Some((chat_id, _)), Some(socket)) = (self.ids(), socket) {
+            if socket.ready_state() == WebSocket::OPEN {
+                *inner.typing_sent_at.borrow_mut() = now;
+                let frame = object(&[
+                    ("type", JsValue::from_str("typing")),
+                    ("chat_id", JsValue::from_str(&chat_id)),
+                    ("is_typing", JsValue::TRUE),
+                ]);
+                if let Ok(json) = JSON::stringify(&frame) {
+                    let _ = socket.send_with_str(&String::from(json));
+                }
+            }
+        }
+    }
+
+    /// Opens the chat's socket; on every (re)open asks for what it missed.
+    fn connect(&self) {
+        let Some((chat_id, token)) = self.ids() else {
+            return;
+        };
+        let inner = self.inner();
+        if inner.socket.borrow().is_some() {
+            return;
+        }
+        let url = transport::socket_url(&inner.endpoint.api, &chat_id, &token);
+        let Ok(socket) = WebSocket::new(&url) else {
+            return;
+        };
+        let chat = *self;
+        let on_open = Closure::<dyn Fn()>::new({
+            let chat_id = chat_id.clone();
+            move || {
+                let inner = chat.inner();
+                *inner.backoff_ms.borrow_mut() = 1_000;
+                let resume = object(&[
+                    ("type", JsValue::from_str("resume")),
+                    (
+                        "chats",
+                        object(&[(&chat_id, JsValue::from_f64(chat.last_seq() as f64))]),
+                    ),
+                ]);
+                let socket = inner.socket.borrow().clone();
+                if let (Some(socket), Ok(json)) = (socket, JSON::stringify(&resume)) {
+                    let _ = socket.send_with_str(&String::from(json));
+                }
+            }
+        });
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
+            if let Some(raw) = ev.data().as_string() {
+                if let Ok(frame) = JSON::parse(&raw) {
+                    chat.on_frame(&frame);
+                }
+            }
+        });
+        let on_close = Closure::<dyn Fn()>::new(move || chat.reconnect_later());
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        // The handlers live as long as the socket, which lives as long as the page or
+        // until it closes and a new one (with new handlers) replaces it.
+        on_open.forget();
+        on_message.forget();
+        on_close.forget();
+        *inner.socket.borrow_mut() = Some(socket);
+    }
+
+    fn reconnect_later(&self) {
+        let inner = self.inner();
+        *inner.socket.borrow_mut() = None;
+        let delay = *inner.backoff_ms.borrow();
+        *inner.backoff_ms.borrow_mut() = (delay * 2).min(60_000);
+        let chat = *self;
+        let retry = Closure::once_into_js(move || chat.connect());
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                retry.unchecked_ref(),
+                delay,
+            );
+        }
+    }
+
+    fn on_frame(&self, frame: &JsValue) {
+        match text(frame, "type").as_deref() {
+            Some("message.created") => {
+                if let Some(m) = self.parse_message(&field(frame, "message")) {
+                    if !m.mine {
+                        self.agent_typing.set(false);
+                    }
+                    self.merge(vec![m]);
+                }
+            }
+            Some("typing") if text(frame, "sender").as_deref() == Some("agent") => {
+                let typing = field(frame, "is_typing").as_bool().unwrap_or(false);
+                self.agent_typing.set(typing);
+                if typing {
+                    // A lost "stopped" must not leave the dots on forever.
+                    let chat = *self;
+                    let stop = Closure::once_into_js(move || chat.agent_typing.set(false));
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                            stop.unchecked_ref(),
+                            6_000,
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
