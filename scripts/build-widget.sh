@@ -2,7 +2,7 @@
 # Builds the visitor widget (release) into dist/public/widget/, which the worker serves
 # as static assets:
 #   widget.js                  the loader site owners embed, with the stylesheet
-#                              (widget/src/style.css) and the asset version inlined
+#                              (widget/loader/launcher.css) and the asset version inlined
 #   chatflow_widget.js         the wasm-bindgen glue (ES module, minified)
 #   chatflow_widget_bg.wasm    the Leptos app, optimised for size by wasm-opt -Oz
 # and dist/public/_headers (CORS and caching for /widget/*). Prints each file's size,
@@ -58,7 +58,7 @@ install_if_changed() {
 # ?v=<hash of the pair>, so they can be cached for long and never mixed across deploys.
 version=$(cat "$stage/chatflow_widget.js" "$stage/chatflow_widget_bg.wasm" | sha256sum | cut -c1-12)
 
-"$ESBUILD_BIN" --loader=css --minify --log-level=warning < widget/src/style.css > "$tmp/style.css"
+"$ESBUILD_BIN" --loader=css --minify --log-level=warning < widget/loader/launcher.css > "$tmp/style.css"
 node -e '
   const fs = require("fs");
   const [src, css, version, dest] = process.argv.slice(1);
@@ -98,5 +98,5 @@ for f in widget.js chatflow_widget.js chatflow_widget_bg.wasm; do
   size_row "$out/$f" "$out/$f"
   total=$((total + $(gzip -9 -c "$out/$f" | wc -c)))
 done
-size_row "  (style.css, inlined in widget.js)" "$tmp/style.css"
+size_row "  (launcher.css, inlined in widget.js)" "$tmp/style.css"
 printf '%-44s %12s %7d B gzip (version %s)\n' "widget total" "" "$total" "$version"

@@ -12,7 +12,19 @@ use crate::client::Ctx;
 crate::tests![
     example_page_shows_launcher_in_shadow_root_with_configured_colour,
     a_visitor_chats_with_an_agent_live_and_a_reload_keeps_the_conversation,
+    a_trigger_shows_its_message_once_and_only_where_its_pattern_matches,
+    the_launcher_counts_unread_replies_and_the_js_api_drives_the_panel,
 ];
+
+/// The trigger message beside the launcher, or null.
+const NUDGE: &str = "const r = document.getElementById('chatflow-widget')?.shadowRoot; \
+     const n = r && r.querySelector('[data-testid=\"cf-nudge\"]'); \
+     return n ? n.textContent : null;";
+
+/// Waits until the app is in (the loader fires `chatflow:ready`; `ChatFlow` is set).
+fn wait_until_ready(browser: &Browser) {
+    browser.wait_for("return !!window.ChatFlow;", Duration::from_secs(20));
+}
 
 /// The texts of the widget's message bubbles, in order.
 const MESSAGES: &str = "const host = document.getElementById('chatflow-widget'); \
@@ -160,5 +172,112 @@ fn a_visitor_chats_with_an_agent_live_and_a_reload_keeps_the_conversation(ctx: &
             "Narxlar qancha?",
             "Tarif sahifasini yubordim.",
         ],
+    );
+}
+
+fn a_trigger_shows_its_message_once_and_only_where_its_pattern_matches(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    for (name, pattern, message) in [
+        ("Demo", "/demo/*", "Savolingiz bormi? Yozing!"),
+        ("Pricing", "/pricing", "Narxlar bo'yicha yordam kerakmi?"),
+    ] {
+        ws.post(
+            "/v1/automation/triggers",
+            &json!({"name": name, "condition": "page_load", "delay_seconds": 1,
+                    "message": message, "url_pattern": pattern}),
+        )
+        .expect::<Value>(201);
+    }
+    let browser = Browser::start(1280, 800);
+    let page = format!("{}/demo/{}", ctx.server.base_url, ws.id);
+    browser.goto(&page);
+    let shown = browser.wait_for(NUDGE, Duration::from_secs(20));
+    assert_eq!(shown, "Savolingiz bormi? Yozing!");
+    // Clicking the message opens the chat and puts the message away.
+    browser.eval(
+        "document.getElementById('chatflow-widget').shadowRoot \
+            .querySelector('[data-testid=\"cf-nudge\"]').click();",
+        json!([]),
+    );
+    browser.wait_for(
+        "return document.getElementById('chatflow-widget').shadowRoot \
+            .querySelector('[data-testid=\"cf-panel\"]') !== null;",
+        Duration::from_secs(5),
+    );
+    assert_eq!(browser.eval(NUDGE, json!([])), Value::Null);
+    // Once per visitor session: not again after a reload; the /pricing one never here.
+    browser.goto(&format!("{page}?next=1"));
+    wait_until_ready(&browser);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(browser.eval(NUDGE, json!([])), Value::Null);
+}
+
+fn the_launcher_counts_unread_replies_and_the_js_api_drives_the_panel(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let browser = Browser::start(1280, 800);
+    browser.goto(&format!("{}/demo/{}", ctx.server.base_url, ws.id));
+    wait_until_ready(&browser);
+    browser.eval(
+        "window.__events = []; \
+         ChatFlow.on('opened', () => window.__events.push('opened')); \
+         ChatFlow.on('message', (m) => window.__events.push('message:' + m.text)); \
+         ChatFlow.identify({name: 'Ali Valiyev', email: 'ali@example.com'}); \
+         ChatFlow.open();",
+        json!([]),
+    );
+    open_panel_already_open(&browser);
+    type_and_send(&browser, "Salom");
+    wait_for_messages(&browser, &["Salom"]);
+    let chats = ws.get("/v1/chats").json();
+    let chat_id = chats["data"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let detail = ws.get(&format!("/v1/chats/{chat_id}")).json();
+    assert_eq!(
+        detail["visitor"]["name"], "Ali Valiyev",
+        "identify reached the agents: {detail}"
+    );
+
+    browser.eval("ChatFlow.close();", json!([]));
+    for text in ["Birinchi javob", "Ikkinchi javob"] {
+        ws.post(
+            &format!("/v1/chats/{chat_id}/messages"),
+            &json!({ "text": text }),
+        )
+        .expect::<shared_types::chats::Message>(201);
+    }
+    let badge = "return document.getElementById('chatflow-widget').shadowRoot \
+        .querySelector('[data-testid=\"cf-launcher\"]').getAttribute('data-unread');";
+    let count = browser.wait_for(
+        &format!("const b = (() => {{ {badge} }})(); return b === '2' ? b : null;"),
+        Duration::from_secs(10),
+    );
+    assert_eq!(count, "2");
+    browser.eval("ChatFlow.toggle();", json!([]));
+    wait_for_messages(&browser, &["Salom", "Birinchi javob", "Ikkinchi javob"]);
+    assert_eq!(
+        browser.eval(badge, json!([])),
+        Value::Null,
+        "opening clears the badge"
+    );
+    let events = browser.eval("return window.__events;", json!([]));
+    assert_eq!(
+        events,
+        json!([
+            "opened",
+            "message:Salom",
+            "message:Birinchi javob",
+            "message:Ikkinchi javob",
+            "opened"
+        ]),
+    );
+}
+
+fn open_panel_already_open(browser: &Browser) {
+    browser.wait_for(
+        "const r = document.getElementById('chatflow-widget').shadowRoot; \
+         return r.querySelector('[data-testid=\"cf-input\"]') !== null;",
+        Duration::from_secs(15),
     );
 }

@@ -9,7 +9,7 @@
  * adds the panel (widget/src/lib.rs `mount`), reusing the config fetched here.
  *
  * Plain ES2019 plus import() (any browser that runs the wasm has it), no bundler: the
- * build (scripts/build-widget.sh) only inlines the stylesheet (widget/src/style.css) and
+ * build (scripts/build-widget.sh) only inlines the stylesheet (launcher.css) and
  * the asset version, then minifies. It must never throw into the host page: every entry
  * point is wrapped, and failures become one console.warn line. */
 (function () {

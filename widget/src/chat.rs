@@ -39,6 +39,10 @@ pub enum Trouble {
 /// The conversation's reactive state plus what keeps it current. Cheap to copy.
 #[derive(Clone, Copy)]
 pub struct Chat {
+    /// Whether the panel is open.
+    pub open: RwSignal<bool>,
+    /// Agents' messages that arrived while the panel was closed (the launcher's badge).
+    pub unread: RwSignal<u32>,
     pub messages: RwSignal<Vec<Msg>>,
     pub agent_typing: RwSignal<bool>,
     pub sending: RwSignal<bool>,
@@ -54,13 +58,19 @@ struct Inner {
     backoff_ms: RefCell<i32>,
     /// When the visitor's last "typing" went out (ms), to send it at most every 2 s.
     typing_sent_at: RefCell<f64>,
+    /// The last `seq` this visitor has reported read.
+    read_up_to: RefCell<u64>,
+    /// What the site told `ChatFlow.identify` (sent when the session is made).
+    visitor: RefCell<JsValue>,
 }
 
 impl Chat {
     /// Restores the stored conversation (if any) and connects to it.
-    pub fn start(endpoint: Endpoint) -> Chat {
+    pub fn start(endpoint: Endpoint, open: bool) -> Chat {
         let session = Session::load(&endpoint.workspace_id);
         let chat = Chat {
+            open: RwSignal::new(open),
+            unread: RwSignal::new(0),
             messages: RwSignal::new(Vec::new()),
             agent_typing: RwSignal::new(false),
             sending: RwSignal::new(false),
@@ -71,6 +81,8 @@ impl Chat {
                 socket: RefCell::new(None),
                 backoff_ms: RefCell::new(1_000),
                 typing_sent_at: RefCell::new(0.0),
+                read_up_to: RefCell::new(0),
+                visitor: RefCell::new(object(&[])),
             })),
         };
         if chat.ids().is_some() {
@@ -112,7 +124,7 @@ impl Chat {
                     .iter()
                     .filter_map(|m| self.parse_message(&m))
                     .collect();
-                self.merge(list);
+                self.merge(list, false);
                 self.connect();
             }
             // The token expired or the chat is gone: start afresh next time.
@@ -138,16 +150,30 @@ impl Chat {
         })
     }
 
-    /// Adds messages not yet shown, keeping `seq` order.
-    fn merge(&self, incoming: Vec<Msg>) {
+    /// Adds messages not yet shown, keeping `seq` order. New ones (not history) are
+    /// also announced to the site as `chatflow:message`.
+    fn merge(&self, incoming: Vec<Msg>, announce: bool) {
         if incoming.is_empty() {
             return;
         }
         self.messages.update(|all| {
             for m in incoming {
-                if !all.iter().any(|have| have.id == m.id) {
-                    all.push(m);
+                if all.iter().any(|have| have.id == m.id) {
+                    continue;
                 }
+                if announce {
+                    let sender = if m.mine { "visitor" } else { "agent" };
+                    crate::api::emit(
+                        "message",
+                        &object(&[
+                            ("id", JsValue::from_str(&m.id)),
+                            ("seq", JsValue::from_f64(m.seq as f64)),
+                            ("text", JsValue::from_str(&m.text)),
+                            ("sender", JsValue::from_str(sender)),
+                        ]),
+                    );
+                }
+                all.push(m);
             }
             all.sort_by_key(|m| m.seq);
         });
@@ -182,13 +208,8 @@ impl Chat {
                 "{api}/v1/public/widgets/{}/sessions",
                 inner.endpoint.workspace_id
             );
-            let made = call(
-                "POST",
-                &url,
-                None,
-                Some(&object(&[("visitor", object(&[]))])),
-            )
-            .await?;
+            let visitor = inner.visitor.borrow().clone();
+            let made = call("POST", &url, None, Some(&object(&[("visitor", visitor)]))).await?;
             let token = text(&made, "visitor_token").unwrap_or_default();
             inner.session.borrow_mut().token = Some(token.clone());
             inner.session.borrow().save(&inner.endpoint.workspace_id);
@@ -219,6 +240,7 @@ impl Chat {
                     self.parse_message(&field(&started, "message"))
                         .into_iter()
                         .collect(),
+                    true,
                 );
                 self.connect();
             }
@@ -230,10 +252,46 @@ impl Chat {
                     Some(&object(&[("text", JsValue::from_str(body))])),
                 )
                 .await?;
-                self.merge(self.parse_message(&sent).into_iter().collect());
+                self.merge(self.parse_message(&sent).into_iter().collect(), true);
             }
         }
         Ok(())
+    }
+
+    /// Who the visitor is, as the site knows (name, email, phone, metadata); used when
+    /// the session is made, i.e. before the first message.
+    pub fn identify(&self, visitor: JsValue) {
+        *self.inner().visitor.borrow_mut() = visitor;
+    }
+
+    /// Tells the agents (a `read` frame) that the visitor has seen everything shown.
+    pub fn mark_read(&self) {
+        let inner = self.inner();
+        let last = self.messages.with_untracked(|m| {
+            m.iter()
+                .filter(|m| !m.mine)
+                .map(|m| m.seq)
+                .max()
+                .unwrap_or(0)
+        });
+        if last <= *inner.read_up_to.borrow() {
+            return;
+        }
+        let socket = inner.socket.borrow().clone();
+        if let (Some((chat_id, _)), Some(socket)) = (self.ids(), socket) {
+            if socket.ready_state() == WebSocket::OPEN {
+                let frame = object(&[
+                    ("type", JsValue::from_str("read")),
+                    ("chat_id", JsValue::from_str(&chat_id)),
+                    ("seq", JsValue::from_f64(last as f64)),
+                ]);
+                if let Ok(json) = JSON::stringify(&frame) {
+                    if socket.send_with_str(&String::from(json)).is_ok() {
+                        *inner.read_up_to.borrow_mut() = last;
+                    }
+                }
+            }
+        }
     }
 
     /// Tells the agents the visitor is typing, at most every 2 s.
@@ -329,10 +387,19 @@ impl Chat {
         match text(frame, "type").as_deref() {
             Some("message.created") => {
                 if let Some(m) = self.parse_message(&field(frame, "message")) {
-                    if !m.mine {
+                    let fresh = self
+                        .messages
+                        .with_untracked(|all| !all.iter().any(|have| have.id == m.id));
+                    if fresh && !m.mine {
                         self.agent_typing.set(false);
+                        if !self.open.get_untracked() {
+                            self.unread.update(|n| *n += 1);
+                        }
                     }
-                    self.merge(vec![m]);
+                    self.merge(vec![m], true);
+                    if self.open.get_untracked() {
+                        self.mark_read();
+                    }
                 }
             }
             Some("typing") if text(frame, "sender").as_deref() == Some("agent") => {

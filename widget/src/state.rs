@@ -26,6 +26,9 @@ extern "C" {
     /// Added by the loader: the origin widget.js (and so the API) came from.
     #[wasm_bindgen(method, getter)]
     pub fn api_base(this: &PublicConfig) -> Option<String>;
+    /// Active triggers (`PublicTrigger` objects).
+    #[wasm_bindgen(method, getter)]
+    pub fn triggers(this: &PublicConfig) -> Option<js_sys::Array>;
     /// Added by the loader: the script tag's `data-workspace`.
     #[wasm_bindgen(method, getter)]
     pub fn workspace(this: &PublicConfig) -> Option<String>;

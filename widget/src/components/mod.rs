@@ -17,20 +17,53 @@ use web_sys::{HtmlElement, KeyboardEvent};
 
 use crate::chat::Chat;
 use crate::state::Config;
+use crate::triggers::Nudge;
 
 /// The whole widget: the adopted launcher and, while `open`, the panel.
 /// `root` is the loader's `.cf-root`, where Esc is heard from anywhere in the widget.
 pub fn app(
     config: Config,
     chat: Chat,
+    nudge: Nudge,
     root: HtmlElement,
     launcher: HtmlElement,
-    open_at_start: bool,
 ) -> impl IntoView {
-    let open = RwSignal::new(open_at_start);
-    launcher::adopt(launcher, open);
+    let open = chat.open;
+    launcher::adopt(launcher, chat);
     close_on_escape(&root, open);
-    view! { {move || open.get().then(|| panel::panel(config.clone(), chat, open))} }
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if is_open {
+            nudge.set(None);
+            chat.unread.set(0);
+            chat.mark_read();
+            if was_open == Some(false) || was_open.is_none() {
+                crate::api::emit("opened", &JsValue::NULL);
+            }
+        } else if was_open == Some(true) {
+            crate::api::emit("closed", &JsValue::NULL);
+        }
+        is_open
+    });
+    // A trigger's message, beside the launcher; a click opens the chat.
+    let nudge_view = move || {
+        nudge.get().filter(|_| !open.get()).map(|text| {
+            view! {
+                <button
+                    class="cf-nudge"
+                    data-testid="cf-nudge"
+                    type="button"
+                    on:click=move |_| open.set(true)
+                >
+                    {text}
+                </button>
+            }
+        })
+    };
+    view! {
+        {nudge_view}
+        {move || open.get().then(|| panel::panel(config.clone(), chat, open))}
+    }
 }
 
 /// Esc closes the panel while focus is anywhere in the widget (the launcher or the
