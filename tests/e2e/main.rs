@@ -5,6 +5,7 @@
 //! test makes its own workspace, so they run in parallel and in any order.
 
 mod agents;
+mod analytics;
 mod auth;
 mod browser;
 mod chats;
@@ -48,6 +49,7 @@ fn main() {
         widget_config::tests(),
         chats::tests(),
         agents::tests(),
+        analytics::tests(),
         triggers::tests(),
         files::tests(),
         examples::tests(),

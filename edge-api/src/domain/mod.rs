@@ -1,6 +1,7 @@
 //! Pure rules of the service: no Worker bindings, so every one is tested natively with
 //! `cargo test -p edge-api`.
 
+pub mod analytics;
 pub mod api_key;
 pub mod chat_status;
 pub mod ids;

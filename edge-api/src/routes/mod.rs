@@ -2,6 +2,7 @@
 
 mod admin;
 mod agents;
+mod analytics;
 mod api_keys;
 mod chats;
 mod demo;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/demo/{workspace_id}", get(demo::page))
         .merge(api_keys::routes())
         .merge(agents::routes())
+        .merge(analytics::routes())
         .merge(widget::routes())
         .merge(public::routes())
         .merge(chats::routes())

@@ -2,6 +2,7 @@
 //! never formatted into the text.
 
 pub mod agents;
+pub mod analytics;
 pub mod api_keys;
 pub mod chats;
 pub mod files;

@@ -1,0 +1,363 @@
+//! Analytics against a hand-made dataset with known answers: chats at both edges of the
+//! period, one just outside, a reopened chat, a chat no agent answered, a chat two
+//! agents answered, a chat created before the period and closed in it, and a previous
+//! period for the trends. Every figure is checked against the hand computation in the
+//! comments; agent stats must equal the agent's row of /analytics/agents.
+
+use serde_json::{json, Value};
+use shared_types::error::ErrorCode;
+
+use crate::client::{Ctx, TestWorkspace};
+
+crate::tests![
+    every_metric_matches_the_hand_computed_answer,
+    bad_parameters_get_400_or_404_with_the_envelope,
+    an_empty_period_gives_zeros_and_nulls,
+];
+
+struct Seeded {
+    ws: TestWorkspace,
+    a: String,
+    b: String,
+    c: String,
+}
+
+/// One chat row; times are RFC 3339 UTC strings or None.
+#[allow(clippy::too_many_arguments)]
+fn chat(
+    id: &str,
+    agent: Option<&str>,
+    status: &str,
+    created: &str,
+    response_after_s: Option<i64>,
+    closed: Option<&str>,
+    reopened: u32,
+    replied: u32,
+    rating: Option<(u8, &str)>,
+) -> String {
+    let q = |s: Option<String>| s.map_or("NULL".to_string(), |s| format!("'{s}'"));
+    let first_response = response_after_s
+        .map(|s| format!("strftime('%Y-%m-%dT%H:%M:%SZ', '{created}', '+{s} seconds')"));
+    format!(
+        "INSERT INTO chats (id, workspace_id, visitor_id, status, assigned_to, last_activity_at,
+            first_visitor_message_at, first_response_at, closed_at, reopened_count, agents_replied,
+            rating_score, rated_at, created_at, updated_at)
+         VALUES ('{id}', '{{ws}}', '{{visitor}}', '{status}', {agent}, '{created}', '{created}',
+            {first_response}, {closed}, {reopened}, {replied}, {score}, {rated}, '{created}', '{created}');",
+        agent = q(agent.map(String::from)),
+        first_response = first_response.unwrap_or_else(|| "NULL".into()),
+        closed = q(closed.map(String::from)),
+        score = rating.map_or("NULL".to_string(), |r| r.0.to_string()),
+        rated = q(rating.map(|r| r.1.to_string())),
+    )
+}
+
+fn seed(ctx: &Ctx) -> Seeded {
+    let ws = ctx.workspace();
+    let a = ws.owner.id.as_str().to_string();
+    let add = |name: &str| {
+        let agent: Value = ws
+            .post(
+                "/v1/agents",
+                &json!({"name": name, "email": format!("{}@example.com", name.to_lowercase()), "role": "operator"}),
+            )
+            .expect(201);
+        agent["id"].as_str().unwrap_or_default().to_string()
+    };
+    let (b, c) = (add("Bobur"), add("Charos"));
+    let visitor = format!("visitor_seed{}", ws.id.trim_start_matches("ws_"));
+    let (a_, b_) = (Some(a.as_str()), Some(b.as_str()));
+    let rows = [
+        // In the period 2026-03-01..2026-03-10.
+        chat(
+            "c1",
+            a_,
+            "closed",
+            "2026-03-01T00:00:00Z",
+            Some(60),
+            Some("2026-03-01T00:30:00Z"),
+            0,
+            1,
+            Some((5, "2026-03-01T01:00:00Z")),
+        ),
+        chat(
+            "c2",
+            a_,
+            "closed",
+            "2026-03-05T10:00:00Z",
+            Some(120),
+            Some("2026-03-05T11:00:00Z"),
+            1,
+            1,
+            Some((4, "2026-03-05T12:00:00Z")),
+        ),
+        chat(
+            "c3",
+            b_,
+            "assigned",
+            "2026-03-10T23:59:59Z",
+            Some(30),
+            None,
+            0,
+            1,
+            None,
+        ),
+        chat(
+            "c4",
+            b_,
+            "closed",
+            "2026-03-07T08:00:00Z",
+            None,
+            Some("2026-03-07T08:10:00Z"),
+            0,
+            0,
+            Some((2, "2026-03-07T09:00:00Z")),
+        ),
+        chat(
+            "c5",
+            None,
+            "closed",
+            "2026-03-03T00:00:00Z",
+            Some(90),
+            Some("2026-03-03T01:30:00Z"),
+            0,
+            2,
+            None,
+        ),
+        // Just after the period: counts nowhere.
+        chat(
+            "c6",
+            a_,
+            "closed",
+            "2026-03-11T00:00:00Z",
+            Some(10),
+            Some("2026-03-11T00:05:00Z"),
+            0,
+            1,
+            Some((1, "2026-03-11T00:06:00Z")),
+        ),
+        // The period before (2026-02-19..2026-02-28).
+        chat(
+            "c7",
+            a_,
+            "assigned",
+            "2026-02-28T23:59:59Z",
+            Some(200),
+            None,
+            0,
+            1,
+            None,
+        ),
+        chat(
+            "c8",
+            b_,
+            "assigned",
+            "2026-02-20T10:00:00Z",
+            Some(100),
+            None,
+            0,
+            1,
+            None,
+        ),
+        // Created before, closed and rated in the period.
+        chat(
+            "c9",
+            a_,
+            "closed",
+            "2026-02-25T00:00:00Z",
+            None,
+            Some("2026-03-02T00:00:00Z"),
+            0,
+            1,
+            Some((3, "2026-03-02T01:00:00Z")),
+        ),
+    ];
+    let suffix = ws.id.trim_start_matches("ws_").to_string();
+    let mut sql = format!(
+        "INSERT INTO visitors (id, workspace_id, created_at, last_seen_at)
+         VALUES ('{visitor}', '{}', '2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z');",
+        ws.id
+    );
+    for row in rows {
+        sql.push_str(
+            &row.replace("{ws}", &ws.id)
+                .replace("{visitor}", &visitor)
+                .replace("VALUES ('c", &format!("VALUES ('chat_{suffix}c")),
+        );
+    }
+    ctx.server.d1(&sql);
+    Seeded { ws, a, b, c }
+}
+
+const PERIOD: &str = "from=2026-03-01&to=2026-03-10";
+
+fn every_metric_matches_the_hand_computed_answer(ctx: &Ctx) {
+    let s = seed(ctx);
+    let overview = s.ws.get(&format!("/v1/analytics/overview?{PERIOD}")).json();
+    assert_eq!(
+        overview,
+        json!({
+            "period": {"from": "2026-03-01", "to": "2026-03-10"},
+            "metrics": {
+                // c1..c5 created in the period.
+                "total_chats": 5,
+                // (60 + 120 + 30 + 90) / 4; c4 had no reply.
+                "avg_response_time_seconds": 75,
+                // Closed in the period: c1 30, c2 60, c4 10, c5 90, c9 7200 → 7390 / 5.
+                "avg_resolution_time_minutes": 1478,
+                // Rated in the period: 5, 4, 2, 3.
+                "csat_score": 3.5,
+                // c1, c4, c9 (c2 reopened, c5 needed two agents) of 5 closed.
+                "first_contact_resolution_rate": 0.6
+            },
+            "trends": {
+                // 5 against 3 (c7, c8, c9).
+                "chats_change_percent": 66.7,
+                // 75 s against (200 + 100) / 2 = 150 s.
+                "response_time_change_percent": -50.0
+            }
+        })
+    );
+    // The caller's own workspace may be named.
+    let named =
+        s.ws.get(&format!(
+            "/v1/analytics/overview?{PERIOD}&workspace_id={}",
+            s.ws.id
+        ))
+        .json();
+    assert_eq!(named, overview);
+
+    let agents =
+        s.ws.get(&format!(
+            "/v1/analytics/agents?{PERIOD}&sort_by=response_time"
+        ))
+        .json();
+    let row =
+        |id: &str, name: &str, total: u64, resolved: u64, response: Value, csat: Value, n: u64| {
+            json!({"agent_id": id, "name": name, "total_chats": total, "resolved_chats": resolved,
+               "avg_response_time_seconds": response, "csat_score": csat, "csat_responses": n})
+        };
+    let owner_name = s.ws.owner.name.clone();
+    // A: c1, c2 (both closed), replies 60 and 120; ratings of c1, c2, c9: 5, 4, 3.
+    let a = row(&s.a, &owner_name, 2, 2, json!(90), json!(4.0), 3);
+    // B: c3 (open), c4 (closed); one reply, 30 s; c4 rated 2.
+    let b = row(&s.b, "Bobur", 2, 1, json!(30), json!(2.0), 1);
+    let c = row(&s.c, "Charos", 0, 0, Value::Null, Value::Null, 0);
+    assert_eq!(
+        agents,
+        json!({"data": [b, a, c]}),
+        "fastest first, no replies last"
+    );
+    let by_csat =
+        s.ws.get(&format!("/v1/analytics/agents?{PERIOD}&sort_by=csat_score"))
+            .json();
+    assert_eq!(by_csat, json!({"data": [a, b, c]}));
+    let by_chats = s.ws.get(&format!("/v1/analytics/agents?{PERIOD}")).json();
+    assert_eq!(by_chats["data"][2], c, "total_chats by default, most first");
+
+    // Agent stats are the agent's row, plus resolution: A's closed c1 30, c2 60, c9 7200.
+    for (id, agent_row, resolution) in [
+        (&s.a, &a, json!(2430)),
+        (&s.b, &b, json!(10)),
+        (&s.c, &c, Value::Null),
+    ] {
+        let stats = s.ws.get(&format!("/v1/agents/{id}/stats?{PERIOD}")).json();
+        assert_eq!(stats["agent_id"], id.as_str());
+        assert_eq!(
+            stats["period"],
+            json!({"from": "2026-03-01", "to": "2026-03-10"})
+        );
+        for field in [
+            "total_chats",
+            "resolved_chats",
+            "avg_response_time_seconds",
+            "csat_score",
+            "csat_responses",
+        ] {
+            assert_eq!(stats["stats"][field], agent_row[field], "{id} {field}");
+        }
+        assert_eq!(
+            stats["stats"]["avg_resolution_time_minutes"], resolution,
+            "{id}"
+        );
+    }
+}
+
+fn bad_parameters_get_400_or_404_with_the_envelope(ctx: &Ctx) {
+    let s = seed(ctx);
+    // Paced under the key's 20-a-second burst (three requests per pause).
+    let pace = || std::thread::sleep(std::time::Duration::from_millis(200));
+    let before = s.ws.get(&format!("/v1/analytics/overview?{PERIOD}")).json();
+    for query in [
+        "from=2026-03-10&to=2026-03-01",
+        "from=2026-02-30",
+        "from=yesterday",
+        "to=2026-13-01",
+        "from=2025-01-01&to=2026-01-02",
+    ] {
+        pace();
+        s.ws.get(&format!("/v1/analytics/overview?{query}"))
+            .assert_error(ErrorCode::InvalidQuery);
+        s.ws.get(&format!("/v1/analytics/agents?{query}"))
+            .assert_error(ErrorCode::InvalidQuery);
+        s.ws.get(&format!("/v1/agents/{}/stats?{query}", s.a))
+            .assert_error(ErrorCode::InvalidQuery);
+    }
+    pace();
+    s.ws.get("/v1/analytics/agents?sort_by=fastest")
+        .assert_error(ErrorCode::InvalidQuery);
+    pace();
+    let other = ctx.workspace();
+    s.ws.get(&format!("/v1/analytics/overview?workspace_id={}", other.id))
+        .assert_error(ErrorCode::WorkspaceNotFound);
+    s.ws.get(&format!("/v1/agents/{}/stats", other.owner.id.as_str()))
+        .assert_error(ErrorCode::AgentNotFound);
+    s.ws.get("/v1/agents/agent_nope/stats")
+        .assert_error(ErrorCode::AgentNotFound);
+    pace();
+    // Reading changed nothing.
+    assert_eq!(
+        s.ws.get(&format!("/v1/analytics/overview?{PERIOD}")).json(),
+        before
+    );
+}
+
+fn an_empty_period_gives_zeros_and_nulls(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let overview = ws
+        .get("/v1/analytics/overview?from=2020-01-01&to=2020-01-31")
+        .json();
+    assert_eq!(
+        overview["metrics"],
+        json!({"total_chats": 0, "avg_response_time_seconds": null, "avg_resolution_time_minutes": null,
+               "csat_score": null, "first_contact_resolution_rate": null})
+    );
+    assert_eq!(
+        overview["trends"],
+        json!({"chats_change_percent": null, "response_time_change_percent": null})
+    );
+    // Without dates: the last 30 days, today included.
+    let default = ws.get("/v1/analytics/overview").json();
+    let from = chrono_like_days_ago(29);
+    assert_eq!(default["period"]["from"], from.as_str(), "{default}");
+}
+
+/// `YYYY-MM-DD` of `n` days before today (UTC), without a date crate in the tests.
+fn chrono_like_days_ago(n: u64) -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let days = (secs / 86_400 - n) as i64;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    format!("{:04}-{:02}-{:02}", if m <= 2 { y + 1 } else { y }, m, d)
+}
