@@ -20,7 +20,7 @@ pub struct DayRange {
 }
 
 impl DayRange {
-    pub fn len(&self) -> u64 {
+    pub fn days(&self) -> u64 {
         (self.to - self.from).num_days() as u64 + 1
     }
 
@@ -28,7 +28,7 @@ impl DayRange {
     pub fn previous(&self) -> DayRange {
         let to = self.from - Days::new(1);
         DayRange {
-            from: to - Days::new(self.len() - 1),
+            from: to - Days::new(self.days() - 1),
             to,
         }
     }
@@ -80,7 +80,7 @@ pub fn resolve(
         return Err(fields);
     }
     let range = DayRange { from, to };
-    if range.len() > MAX_DAYS {
+    if range.days() > MAX_DAYS {
         fields.push("to", format!("the range may cover at most {MAX_DAYS} days"));
         return Err(fields);
     }
@@ -136,7 +136,7 @@ mod tests {
     fn the_default_is_the_last_30_days_with_today() {
         let r = resolve(None, None, day("2026-02-11")).expect("range");
         assert_eq!(
-            (r.from, r.to, r.len()),
+            (r.from, r.to, r.days()),
             (day("2026-01-13"), day("2026-02-11"), 30)
         );
         let r = resolve(None, Some(&date("2026-03-01")), day("2026-11-25")).expect("range");
@@ -151,7 +151,7 @@ mod tests {
             day("2026-11-25"),
         )
         .expect("range");
-        assert_eq!(r.len(), 11);
+        assert_eq!(r.days(), 11);
         assert_eq!(
             r.bounds(),
             ("2026-02-01T00:00:00Z".into(), "2026-02-12T00:00:00Z".into())
@@ -162,7 +162,7 @@ mod tests {
             day("2026-11-25"),
         )
         .expect("one day");
-        assert_eq!(one.len(), 1);
+        assert_eq!(one.days(), 1);
         assert!(resolve(
             Some(&date("2026-02-02")),
             Some(&date("2026-02-01")),
@@ -193,7 +193,7 @@ mod tests {
         .expect("range");
         let p = r.previous();
         assert_eq!((p.from, p.to), (day("2026-02-19"), day("2026-02-28")));
-        assert_eq!(p.len(), r.len());
+        assert_eq!(p.days(), r.days());
     }
 
     #[test]

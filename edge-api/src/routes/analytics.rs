@@ -137,7 +137,7 @@ async fn agents(
         .collect();
     // Best first; agents without a figure to compare come last, in their stored order.
     match query.sort_by.unwrap_or(AgentSortBy::TotalChats) {
-        AgentSortBy::TotalChats => data.sort_by(|a, b| b.total_chats.cmp(&a.total_chats)),
+        AgentSortBy::TotalChats => data.sort_by_key(|a| std::cmp::Reverse(a.total_chats)),
         AgentSortBy::CsatScore => data.sort_by(|a, b| {
             b.csat_score
                 .unwrap_or(-1.0)
