@@ -86,7 +86,7 @@ fn main() {
     );
 
     // Enough keys that no key meets its rate limit during the run.
-    let keys: Vec<String> = (0..(samples as usize * 6 / 60).max(2))
+    let keys: Vec<String> = (0..(samples as usize * 10 / 60).max(2))
         .map(|_| ws.extra_key())
         .collect();
     let chat_id = format!("chat_seed{}{}", chats / 2, ws.id.trim_start_matches("ws_"));
@@ -103,6 +103,28 @@ fn main() {
             format!("/v1/chats/{chat_id}/messages"),
         ),
         ("GET /v1/agents", "/v1/agents".to_string()),
+        (
+            "GET /v1/analytics/overview (30 days)",
+            "/v1/analytics/overview".to_string(),
+        ),
+        (
+            "GET /v1/analytics/overview (365 days)",
+            format!(
+                "/v1/analytics/overview?from={}",
+                client::utc_date_days_ago(364)
+            ),
+        ),
+        (
+            "GET /v1/analytics/agents (30 days)",
+            "/v1/analytics/agents".to_string(),
+        ),
+        (
+            "GET /v1/analytics/agents (365 days)",
+            format!(
+                "/v1/analytics/agents?from={}",
+                client::utc_date_days_ago(364)
+            ),
+        ),
     ];
     let results: Vec<(&str, Stats)> = cases
         .iter()

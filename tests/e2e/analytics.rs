@@ -338,26 +338,6 @@ fn an_empty_period_gives_zeros_and_nulls(ctx: &Ctx) {
     );
     // Without dates: the last 30 days, today included.
     let default = ws.get("/v1/analytics/overview").json();
-    let from = chrono_like_days_ago(29);
+    let from = crate::client::utc_date_days_ago(29);
     assert_eq!(default["period"]["from"], from.as_str(), "{default}");
-}
-
-/// `YYYY-MM-DD` of `n` days before today (UTC), without a date crate in the tests.
-fn chrono_like_days_ago(n: u64) -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    let days = (secs / 86_400 - n) as i64;
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    format!("{:04}-{:02}-{:02}", if m <= 2 { y + 1 } else { y }, m, d)
 }

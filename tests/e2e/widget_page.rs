@@ -14,6 +14,7 @@ crate::tests![
     a_visitor_chats_with_an_agent_live_and_a_reload_keeps_the_conversation,
     a_trigger_shows_its_message_once_and_only_where_its_pattern_matches,
     the_launcher_counts_unread_replies_and_the_js_api_drives_the_panel,
+    an_offline_visitor_leaves_an_email_and_rates_the_closed_chat,
 ];
 
 /// The trigger message beside the launcher, or null.
@@ -280,4 +281,55 @@ fn open_panel_already_open(browser: &Browser) {
          return r.querySelector('[data-testid=\"cf-input\"]') !== null;",
         Duration::from_secs(15),
     );
+}
+
+fn an_offline_visitor_leaves_an_email_and_rates_the_closed_chat(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let browser = Browser::start(1280, 800);
+    browser.goto(&format!("{}/demo/{}", ctx.server.base_url, ws.id));
+    open_panel(&browser);
+    // Nobody is online: the panel offers an email field before the first message.
+    browser.eval(
+        "const r = document.getElementById('chatflow-widget').shadowRoot; \
+         const e = r.querySelector('[data-testid=\"cf-email\"]'); \
+         e.value = 'ali@example.com'; e.dispatchEvent(new Event('input', {bubbles: true}));",
+        json!([]),
+    );
+    type_and_send(&browser, "Kechqurun javob bering");
+    wait_for_messages(&browser, &["Kechqurun javob bering"]);
+    let chats = ws.get("/v1/chats").json();
+    let chat_id = chats["data"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        chats["data"][0]["visitor_email"], "ali@example.com",
+        "{chats}"
+    );
+    let gone = browser.eval(
+        "return document.getElementById('chatflow-widget').shadowRoot \
+            .querySelector('[data-testid=\"cf-email\"]') === null;",
+        json!([]),
+    );
+    assert_eq!(gone, true, "the email field goes once the chat exists");
+
+    // The agent closes the chat: the visitor is asked for a rating, and gives 4.
+    ws.patch(
+        &format!("/v1/chats/{chat_id}"),
+        &json!({"status": "closed"}),
+    )
+    .expect::<Value>(200);
+    browser.wait_for(
+        "const b = document.getElementById('chatflow-widget').shadowRoot \
+            .querySelector('[data-testid=\"cf-rate-4\"]'); \
+         if (!b) return false; b.click(); return true;",
+        Duration::from_secs(10),
+    );
+    browser.wait_for(
+        "return document.getElementById('chatflow-widget').shadowRoot \
+            .querySelector('[data-testid=\"cf-rated\"]') !== null;",
+        Duration::from_secs(10),
+    );
+    let overview = ws.get("/v1/analytics/overview").json();
+    assert_eq!(overview["metrics"]["csat_score"], 4.0, "{overview}");
 }

@@ -47,6 +47,12 @@ pub struct Chat {
     pub agent_typing: RwSignal<bool>,
     pub sending: RwSignal<bool>,
     pub trouble: RwSignal<Option<Trouble>>,
+    /// The chat was closed by an agent: ask for a rating (until one is given).
+    pub closed: RwSignal<bool>,
+    /// The visitor's rating, once given.
+    pub rated: RwSignal<Option<u8>>,
+    /// An email the visitor left while nobody was online (sent with the session).
+    pub email: RwSignal<String>,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
 }
 
@@ -75,6 +81,9 @@ impl Chat {
             agent_typing: RwSignal::new(false),
             sending: RwSignal::new(false),
             trouble: RwSignal::new(None),
+            closed: RwSignal::new(false),
+            rated: RwSignal::new(None),
+            email: RwSignal::new(String::new()),
             inner: StoredValue::new_local(Rc::new(Inner {
                 endpoint,
                 session: RefCell::new(session),
@@ -188,7 +197,11 @@ impl Chat {
         let result = self.post(&inner, &body).await;
         self.sending.set(false);
         match result {
-            Ok(()) => true,
+            Ok(()) => {
+                // Writing into a closed chat reopens it.
+                self.closed.set(false);
+                true
+            }
             Err(f) => {
                 self.trouble.set(Some(if f.status == 429 {
                     Trouble::TooFast
@@ -209,6 +222,10 @@ impl Chat {
                 inner.endpoint.workspace_id
             );
             let visitor = inner.visitor.borrow().clone();
+            let email = self.email.get_untracked();
+            if email.contains('@') && transport::field(&visitor, "email").is_undefined() {
+                let _ = js_sys::Reflect::set(&visitor, &"email".into(), &email.trim().into());
+            }
             let made = call("POST", &url, None, Some(&object(&[("visitor", visitor)]))).await?;
             let token = text(&made, "visitor_token").unwrap_or_default();
             inner.session.borrow_mut().token = Some(token.clone());
@@ -256,6 +273,21 @@ impl Chat {
             }
         }
         Ok(())
+    }
+
+    /// Rates the closed chat 1–5.
+    pub async fn rate(self, score: u8) {
+        let Some((chat_id, token)) = self.ids() else {
+            return;
+        };
+        let inner = self.inner();
+        let url = format!("{}/v1/visitor/chats/{chat_id}/rating", inner.endpoint.api);
+        let body = object(&[("score", JsValue::from_f64(f64::from(score)))]);
+        match call("POST", &url, Some(&token), Some(&body)).await {
+            // Already rated (another tab) counts as rated.
+            Ok(_) | Err(Failure { status: 409, .. }) => self.rated.set(Some(score)),
+            Err(_) => self.trouble.set(Some(Trouble::NotSent)),
+        }
     }
 
     /// Who the visitor is, as the site knows (name, email, phone, metadata); used when
@@ -401,6 +433,10 @@ impl Chat {
                         self.mark_read();
                     }
                 }
+            }
+            Some("chat.updated") => {
+                let status = text(&field(frame, "chat"), "status");
+                self.closed.set(status.as_deref() == Some("closed"));
             }
             Some("typing") if text(frame, "sender").as_deref() == Some("agent") => {
                 let typing = field(frame, "is_typing").as_bool().unwrap_or(false);

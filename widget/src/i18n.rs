@@ -39,6 +39,10 @@ pub struct Words {
     pub typing: &'static str,
     pub not_sent: &'static str,
     pub too_fast: &'static str,
+    pub rate_prompt: &'static str,
+    pub rate_star: &'static str,
+    pub thanks: &'static str,
+    pub email_placeholder: &'static str,
 }
 
 /// The texts for `lang`.
@@ -55,6 +59,10 @@ pub fn words(lang: Lang) -> &'static Words {
             typing: "Operator yozmoqda",
             not_sent: "Xabar yuborilmadi. Qayta urinib ko'ring.",
             too_fast: "Juda tez yozyapsiz, bir oz kuting.",
+            rate_prompt: "Suhbat sizga qanday bo'ldi?",
+            rate_star: "Baho",
+            thanks: "Rahmat!",
+            email_placeholder: "Emailingiz (javobni yuboramiz)",
         },
         Lang::Ru => &Words {
             close: "Закрыть",
@@ -67,6 +75,10 @@ pub fn words(lang: Lang) -> &'static Words {
             typing: "Оператор печатает",
             not_sent: "Сообщение не отправлено. Попробуйте ещё раз.",
             too_fast: "Слишком быстро, подождите немного.",
+            rate_prompt: "Как прошёл разговор?",
+            rate_star: "Оценка",
+            thanks: "Спасибо!",
+            email_placeholder: "Ваш email (пришлём ответ)",
         },
         Lang::En => &Words {
             close: "Close",
@@ -79,6 +91,10 @@ pub fn words(lang: Lang) -> &'static Words {
             typing: "An agent is typing",
             not_sent: "Your message was not sent. Please try again.",
             too_fast: "You're sending too fast; wait a moment.",
+            rate_prompt: "How was this conversation?",
+            rate_star: "Rating",
+            thanks: "Thank you!",
+            email_placeholder: "Your email (we'll reply there)",
         },
     }
 }

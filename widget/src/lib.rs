@@ -59,7 +59,7 @@ pub fn mount(
 }
 
 /// The panel's stylesheet, added to the loader's shadow root beside the launcher's.
-const PANEL_CSS: &str = include_str!("panel.css");
+const PANEL_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/panel.css"));
 
 fn adopt_styles(root: &HtmlElement) {
     let Some(shadow) = root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok() else {

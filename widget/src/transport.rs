@@ -16,11 +16,10 @@ pub struct Endpoint {
     pub workspace_id: String,
 }
 
-/// A failed call: the HTTP status (0 when the network failed) and the error code.
+/// A failed call: the HTTP status (0 when the network failed).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Failure {
     pub status: u16,
-    pub code: String,
 }
 
 /// `obj[key]` as a string, if it is one.
@@ -51,10 +50,7 @@ pub async fn call(
     token: Option<&str>,
     body: Option<&JsValue>,
 ) -> Result<JsValue, Failure> {
-    let network = |_| Failure {
-        status: 0,
-        code: "network".into(),
-    };
+    let network = |_| Failure { status: 0 };
     let init = RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(network)?;
@@ -71,26 +67,19 @@ pub async fn call(
         init.set_body(&json.into());
     }
     init.set_headers(&headers);
-    let window = web_sys::window().ok_or(Failure {
-        status: 0,
-        code: "no window".into(),
-    })?;
+    let window = web_sys::window().ok_or(Failure { status: 0 })?;
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(network)?
         .unchecked_into();
-    let status = response.status();
-    let json = match response.json() {
-        Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::NULL),
-        Err(_) => JsValue::NULL,
-    };
-    if response.ok() {
-        Ok(json)
-    } else {
-        Err(Failure {
-            status,
-            code: text(&field(&json, "error"), "code").unwrap_or_default(),
-        })
+    if !response.ok() {
+        return Err(Failure {
+            status: response.status(),
+        });
+    }
+    match response.json() {
+        Ok(promise) => Ok(JsFuture::from(promise).await.unwrap_or(JsValue::NULL)),
+        Err(_) => Ok(JsValue::NULL),
     }
 }
 

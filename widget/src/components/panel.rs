@@ -55,6 +55,61 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
         })
     };
     let greeting = config.greeting().to_string();
+    // After an agent closes the chat: 1 to 5 stars, then thanks.
+    let stars = move || {
+        (chat.closed.get() && chat.rated.get().is_none()).then(|| {
+            let star = move |n: u8| {
+                const IDS: [&str; 5] = [
+                    "cf-rate-1",
+                    "cf-rate-2",
+                    "cf-rate-3",
+                    "cf-rate-4",
+                    "cf-rate-5",
+                ];
+                const OF_FIVE: [&str; 5] = ["1/5", "2/5", "3/5", "4/5", "5/5"];
+                let i = usize::from(n - 1);
+                view! {
+                    <button
+                        class="cf-star"
+                        type="button"
+                        data-testid=IDS[i]
+                        title=w.rate_star
+                        aria-label=OF_FIVE[i]
+                        on:click=move |_| leptos::task::spawn_local(chat.rate(n))
+                    >
+                        {"★"}
+                    </button>
+                }
+            };
+            view! {
+                <div class="cf-rating" role="group" aria-label=w.rate_prompt>
+                    <p class="cf-rating-prompt">{w.rate_prompt}</p>
+                    {(1..=5u8).map(star).collect_view()}
+                </div>
+            }
+        })
+    };
+    let thanks = move || {
+        (chat.closed.get() && chat.rated.get().is_some())
+            .then(|| view! { <p class="cf-rating" data-testid="cf-rated">{w.thanks}</p> })
+    };
+    // Nobody online and no chat yet: an email lets the agents answer later.
+    let offline = !config.agents_online;
+    let email = move || {
+        (offline && chat.messages.with(Vec::is_empty)).then(|| {
+            view! {
+                <input
+                    class="cf-email"
+                    data-testid="cf-email"
+                    type="email"
+                    autocomplete="email"
+                    placeholder=w.email_placeholder
+                    aria-label=w.email_placeholder
+                    on:input=move |ev| chat.email.set(event_target_value(&ev))
+                />
+            }
+        })
+    };
     view! {
         <div
             node_ref=dialog
@@ -71,6 +126,9 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
                 {typing}
             </div>
             {trouble}
+            {stars}
+            {thanks}
+            {email}
             {composer::composer(config.lang, chat)}
             {config.show_powered_by.then(|| view! { <p class="cf-powered">{w.powered_by}</p> })}
         </div>
