@@ -9,3 +9,4 @@ pub mod ticket;
 pub mod time;
 pub mod token;
 pub mod upload;
+pub mod webhook;

@@ -15,6 +15,7 @@ use shared_types::ids::{ChatId, VisitorId};
 use shared_types::visitor::{
     CreateSessionRequest, RatingRequest, SessionResponse, StartChatRequest, StartedChat,
 };
+use shared_types::webhooks::{ChatRating, WebhookEvent};
 use shared_types::DataList;
 use worker::D1Database;
 
@@ -132,7 +133,16 @@ async fn start_chat(
         Some(create),
     )
     .await?;
-    let chat = visitor_view(load_detail(&db, &visitor.workspace_id, &chat_id).await?);
+    let chat = load_detail(&db, &visitor.workspace_id, &chat_id).await?;
+    crate::webhooks::emit(
+        &state,
+        &visitor.workspace_id,
+        WebhookEvent::ChatCreated,
+        Some(chat_id.as_str()),
+        &chat,
+    )
+    .await;
+    let chat = visitor_view(chat);
     Ok((StatusCode::CREATED, Json(StartedChat { chat, message })))
 }
 
@@ -185,6 +195,7 @@ async fn send_message(
     } else {
         None
     };
+    let reopened = reopen.is_some();
     let message = post_message(
         &state,
         &db,
@@ -195,6 +206,9 @@ async fn send_message(
         reopen,
     )
     .await?;
+    if reopened {
+        crate::webhooks::chat_reopened(&state, &db, &visitor.workspace_id, &chat_id).await;
+    }
     Ok((StatusCode::CREATED, Json(message)))
 }
 
@@ -238,6 +252,19 @@ async fn rate(
         // Reopened or rated by a concurrent request between the check and the write.
         return Err(ErrorCode::AlreadyRated.into());
     }
+    let rating = ChatRating {
+        chat_id: chat_id.clone(),
+        score: body.score,
+        comment: body.comment.as_ref().map(|c| c.as_str().to_string()),
+    };
+    crate::webhooks::emit(
+        &state,
+        &visitor.workspace_id,
+        WebhookEvent::ChatRated,
+        Some(chat_id.as_str()),
+        &rating,
+    )
+    .await;
     Ok(Json(visitor_view(
         load_detail(&db, &visitor.workspace_id, &chat_id).await?,
     )))

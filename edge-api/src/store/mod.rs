@@ -10,6 +10,7 @@ pub mod messages;
 pub mod tickets;
 pub mod triggers;
 pub mod visitors;
+pub mod webhooks;
 pub mod widget_config;
 pub mod workspaces;
 
