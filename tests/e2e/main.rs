@@ -15,8 +15,10 @@ mod harness;
 mod health;
 mod provisioning;
 mod realtime;
+mod receiver;
 mod triggers;
 mod visitor;
+mod webhooks;
 mod widget_config;
 mod widget_page;
 
@@ -51,6 +53,7 @@ fn main() {
         examples::tests(),
         realtime::tests(),
         visitor::tests(),
+        webhooks::tests(),
         widget_page::tests(),
     ]
     .into_iter()
