@@ -436,7 +436,7 @@ fn a_receiver_that_always_fails_ends_in_the_dead_letter_log(ctx: &Ctx) {
     let ws = ctx.workspace();
     let hook = subscribe(&ws, &receiver.url, &["chat.created"]);
     ws.chat("Salom");
-    // 7 attempts 1+2+4+8+16+32 s apart, then the dead-letter queue.
+    // 9 attempts 1+2+4+8+16+16+16+16 s apart, then the dead-letter queue.
     let deadline = Instant::now() + Duration::from_secs(180);
     let log = loop {
         let log = deliveries(&ws, hook.id.as_str());
@@ -446,13 +446,13 @@ fn a_receiver_that_always_fails_ends_in_the_dead_letter_log(ctx: &Ctx) {
         assert!(Instant::now() < deadline, "no dead letter: {log:?}");
         std::thread::sleep(Duration::from_secs(1));
     };
-    assert_eq!(log.len(), 8, "{log:?}");
+    assert_eq!(log.len(), 10, "{log:?}");
     let dead = &log[0];
     assert!(dead.dead_lettered && dead.status_code.is_none() && dead.next_retry_at.is_none());
-    assert_eq!(dead.attempt, 7);
-    assert_eq!(dead.error.as_deref(), Some("gave up after 7 attempts"));
+    assert_eq!(dead.attempt, 9);
+    assert_eq!(dead.error.as_deref(), Some("gave up after 9 attempts"));
     let attempts: Vec<u32> = log[1..].iter().map(|l| l.attempt).collect();
-    assert_eq!(attempts, vec![7, 6, 5, 4, 3, 2, 1]);
+    assert_eq!(attempts, vec![9, 8, 7, 6, 5, 4, 3, 2, 1]);
     assert!(log[1..]
         .iter()
         .all(|l| l.status_code == Some(503) && !l.dead_lettered));
@@ -462,7 +462,7 @@ fn a_receiver_that_always_fails_ends_in_the_dead_letter_log(ctx: &Ctx) {
     );
     assert!(log[2..].iter().all(|l| l.next_retry_at.is_some()));
     let got = receiver.deliveries();
-    assert_eq!(got.len(), 7);
+    assert_eq!(got.len(), 9);
     assert!(got.iter().all(|d| d.event_id() == log[0].event_id.as_str()));
     // A minute of failures is not a day: the webhook stays on.
     assert!(list(&ws)[0].active);

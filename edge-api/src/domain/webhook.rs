@@ -14,11 +14,16 @@ use shared_types::webhooks::{SignatureHeader, WebhookEvent};
 /// Attempts per delivery, the first included. Must equal `max_retries + 1` of the
 /// WEBHOOKS consumer in wrangler.toml: the queue, not this code, moves a message to
 /// the dead-letter queue, and this number only tells the log that no retry follows.
-pub const MAX_ATTEMPTS: u32 = 7;
+pub const MAX_ATTEMPTS: u32 = 9;
 
-/// Seconds before the first retry in production; each later retry waits twice as
-/// long, so with [`MAX_ATTEMPTS`] the retries span 1+2+4+8+16+32 = 63 minutes.
+/// Seconds before the first retry in production. Each later retry waits twice as
+/// long, up to [`MAX_BACKOFF_FACTOR`] times this, so the retries of one delivery
+/// span 1+2+4+8+16+16+16+16 = 79 minutes.
 pub const DEFAULT_RETRY_BASE_SECONDS: u32 = 60;
+
+/// The longest wait between attempts, in multiples of the base: past it, waiting
+/// longer would only push the dead letter beyond the hour an integrator expects.
+pub const MAX_BACKOFF_FACTOR: u32 = 16;
 
 /// The longest delay Cloudflare Queues accept for a retry (12 hours).
 const MAX_QUEUE_DELAY_SECONDS: u32 = 43_200;
@@ -39,11 +44,14 @@ pub fn is_success(status: u16) -> bool {
 }
 
 /// Seconds to wait before the attempt after `failed_attempt` (1-based):
-/// `base * 2^(failed_attempt - 1)`, at most the queue's 12-hour limit.
+/// `base * 2^(failed_attempt - 1)`, at most `base * MAX_BACKOFF_FACTOR` and the
+/// queue's 12-hour limit.
 pub fn retry_delay_seconds(failed_attempt: u32, base: u32) -> u32 {
-    let doublings = failed_attempt.saturating_sub(1).min(31);
-    base.saturating_mul(1u32 << doublings)
-        .min(MAX_QUEUE_DELAY_SECONDS)
+    let factor = 1u32
+        .checked_shl(failed_attempt.saturating_sub(1))
+        .unwrap_or(u32::MAX)
+        .min(MAX_BACKOFF_FACTOR);
+    base.saturating_mul(factor).min(MAX_QUEUE_DELAY_SECONDS)
 }
 
 /// What a failed attempt does to the webhook's run of failures.
@@ -391,11 +399,13 @@ mod tests {
         let delays: Vec<u32> = (1..MAX_ATTEMPTS)
             .map(|a| retry_delay_seconds(a, DEFAULT_RETRY_BASE_SECONDS))
             .collect();
-        assert_eq!(delays, vec![60, 120, 240, 480, 960, 1920]);
+        assert_eq!(delays, vec![60, 120, 240, 480, 960, 960, 960, 960]);
         assert!(MAX_ATTEMPTS >= 6);
         let total: u32 = delays.iter().sum();
-        assert!((3000..=4500).contains(&total), "{total}");
-        assert_eq!(retry_delay_seconds(40, 60), 43_200);
+        assert_eq!(total, 79 * 60);
+        assert_eq!(retry_delay_seconds(40, 60), 960);
+        assert_eq!(retry_delay_seconds(2, 10_000), 20_000);
+        assert_eq!(retry_delay_seconds(9, 10_000), 43_200);
         assert_eq!(retry_delay_seconds(3, 0), 0);
     }
 
