@@ -9,7 +9,7 @@
 //! here to be logged. The rules (signature, backoff, URL policy) are in
 //! [`crate::domain::webhook`]; the SQL in [`crate::store::webhooks`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use futures_util::future::{join_all, select, Either};
@@ -27,7 +27,7 @@ use crate::domain::{ids, time};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
-use crate::store::webhooks::{NewDelivery, StoredWebhook};
+use crate::store::webhooks::{EventAttempts, NewDelivery, StoredWebhook};
 
 /// The request header naming the event, for receivers that dedupe before parsing.
 pub const EVENT_ID_HEADER: &str = "ChatFlow-Event-Id";
@@ -168,7 +168,7 @@ pub async fn message_posted(state: &AppState, workspace_id: &str, message: &Conv
 /// dead-letter queue (the queue's name tells which: `…-dlq…`).
 pub async fn consume(batch: MessageBatch<DeliveryJob>, env: Env) -> worker::Result<()> {
     let state = AppState::new(env);
-    let dead_letters = batch.queue().contains("-dlq");
+    let base = state.webhook_retry_base_seconds();
     // A message that no longer decodes is logged and dropped: retrying cannot fix it.
     let messages: Vec<Message<DeliveryJob>> = batch
         .iter()
@@ -177,135 +177,245 @@ pub async fn consume(batch: MessageBatch<DeliveryJob>, env: Env) -> worker::Resu
                 .ok()
         })
         .collect();
-    let mut groups: BTreeMap<(String, Option<String>), Vec<Message<DeliveryJob>>> = BTreeMap::new();
-    for message in messages {
-        let job = message.body();
-        groups
-            .entry((job.webhook_id.clone(), job.order_key.clone()))
-            .or_default()
-            .push(message);
-    }
-    let base = state.webhook_retry_base_seconds();
-    join_all(groups.into_values().map(|group| {
-        let state = &state;
-        async move {
-            for message in group {
-                let result = if dead_letters {
-                    log_dead_letter(state, message.body()).await
-                } else {
-                    deliver(state, &message, base).await
-                };
-                match result {
-                    Ok(()) => message.ack(),
-                    Err(e) => {
-                        // The log or the webhook could not be read: try again later
-                        // rather than deliver blind or lose the event.
-                        worker::console_error!(
-                            "webhook job {} for {}: {}",
-                            message.body().event_id,
-                            message.body().webhook_id,
-                            e.cause.as_deref().unwrap_or(e.code.code())
-                        );
-                        message.retry_with_options(
-                            &QueueRetryOptionsBuilder::new()
-                                .with_delay_seconds(base)
-                                .build(),
-                        );
-                    }
-                }
-            }
+    let result = match batch.queue().contains("-dlq") {
+        true => log_dead_letters(&state, &messages).await,
+        false => deliver_batch(&state, &messages, base).await,
+    };
+    if let Err(e) = result {
+        // The webhooks or the log could not be read: try again later rather than
+        // deliver blind or lose the events.
+        worker::console_error!(
+            "webhook batch of {}: {}",
+            messages.len(),
+            e.cause.as_deref().unwrap_or(e.code.code())
+        );
+        let later = QueueRetryOptionsBuilder::new()
+            .with_delay_seconds(base)
+            .build();
+        for message in &messages {
+            message.retry_with_options(&later);
         }
-    }))
-    .await;
+    }
     Ok(())
 }
 
-/// One attempt. Acks (returns Ok) when the job is done: delivered, already delivered,
-/// or its webhook is gone or switched off. Marks the message for retry itself when
-/// the receiver failed.
-async fn deliver(
+/// What became of one job.
+enum Outcome {
+    /// Nothing to send: webhook deleted or off, or the event already accepted.
+    Skipped,
+    /// Sent; the receiver's status (None without a response) and the error.
+    Attempted {
+        attempt: u32,
+        status_code: Option<u16>,
+        duration_ms: u64,
+        error: Option<String>,
+        at: chrono::DateTime<chrono::Utc>,
+    },
+}
+
+/// One attempt per job, with as few D1 round trips as the batch allows: each webhook
+/// read once, the earlier attempts of all its events in one query, every attempt and
+/// webhook update written in one D1 batch. Jobs of one chat are sent one after another
+/// in queue order; different chats concurrently.
+async fn deliver_batch(
     state: &AppState,
-    message: &Message<DeliveryJob>,
+    messages: &[Message<DeliveryJob>],
     base: u32,
 ) -> Result<(), ApiError> {
-    let job = message.body();
     let db = state.db()?;
-    let Some(hook) = store::webhooks::get(&db, &job.workspace_id, &job.webhook_id).await? else {
-        return Ok(());
-    };
-    if !hook.webhook.active {
-        return Ok(());
+    let (hooks, prior) = read_batch_state(&db, messages).await?;
+    let outcomes = send_all(messages, &hooks, &prior).await;
+
+    let now = time::now();
+    let now_text = time::format(now);
+    let mut statements = Vec::new();
+    // Per webhook: did this batch end its run of failures, extend it, or neither?
+    let mut deactivated: Vec<&str> = Vec::new();
+    for (webhook_id, hook) in hooks.iter() {
+        let Some(hook) = hook else { continue };
+        let mine = || {
+            messages
+                .iter()
+                .zip(&outcomes)
+                .filter(move |(m, _)| m.body().webhook_id == *webhook_id)
+                .filter_map(|(_, o)| match o {
+                    Some(Outcome::Attempted { error, .. }) => Some(error.is_none()),
+                    _ => None,
+                })
+        };
+        if mine().any(|ok| ok) {
+            if hook.failing_since.is_some() {
+                statements.push(store::webhooks::clear_failing(&db, webhook_id)?);
+            }
+        } else if mine().any(|ok| !ok) {
+            let failure =
+                webhook::after_failure(hook.failing_since.as_deref().and_then(time::parse), now);
+            if failure.deactivate {
+                worker::console_log!("webhook {webhook_id} deactivated after failing for a day");
+                deactivated.push(webhook_id);
+            }
+            statements.push(store::webhooks::record_failing(
+                &db,
+                webhook_id,
+                &time::format(failure.failing_since),
+                failure.deactivate,
+                &now_text,
+            )?);
+        }
     }
-    let prior = store::webhooks::event_attempts(&db, &job.webhook_id, &job.event_id).await?;
-    if prior.succeeded > 0 {
-        return Ok(());
+
+    let mut retries: Vec<Option<u32>> = vec![None; messages.len()];
+    for (i, (message, outcome)) in messages.iter().zip(&outcomes).enumerate() {
+        let Some(Outcome::Attempted {
+            attempt,
+            status_code,
+            duration_ms,
+            error,
+            at,
+        }) = outcome
+        else {
+            continue;
+        };
+        let job = message.body();
+        let failed = error.is_some();
+        let delay = webhook::retry_delay_seconds(*attempt, base);
+        let retry_due =
+            failed && *attempt < MAX_ATTEMPTS && !deactivated.contains(&job.webhook_id.as_str());
+        // After the last attempt the retry is still requested: that is what makes
+        // the queue move the job to the dead-letter queue.
+        if retry_due || (failed && *attempt >= MAX_ATTEMPTS) {
+            retries[i] = Some(delay);
+        }
+        let next_retry_at =
+            retry_due.then(|| time::format(*at + chrono::Duration::seconds(i64::from(delay))));
+        statements.push(store::webhooks::insert_delivery(
+            &db,
+            &NewDelivery {
+                id: &ids::new_id("whd"),
+                webhook_id: &job.webhook_id,
+                workspace_id: &job.workspace_id,
+                event_id: &job.event_id,
+                event_type: job.event_type.as_str(),
+                attempt: *attempt,
+                status_code: *status_code,
+                duration_ms: Some(*duration_ms),
+                error: error.as_deref(),
+                next_retry_at: next_retry_at.as_deref(),
+                dead_lettered: false,
+                created_at: &webhook::event_timestamp(*at),
+            },
+        )?);
     }
-    let attempt = prior.attempts + 1;
+    // The receivers have been called: whatever happens to the log now, each job's
+    // fate follows what its receiver answered, so nothing accepted is sent again.
+    if !statements.is_empty() {
+        if let Err(e) = store::batch(&db, statements).await {
+            worker::console_error!("webhook delivery log: {:?}", e.cause);
+        }
+    }
+    for (message, retry) in messages.iter().zip(retries) {
+        match retry {
+            Some(delay) => message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(delay)
+                    .build(),
+            ),
+            None => message.ack(),
+        }
+    }
+    Ok(())
+}
+
+/// The batch's webhooks (`None`: deleted since) and, per (webhook, event), the attempts
+/// already logged.
+type Hooks<'a> = HashMap<&'a str, Option<StoredWebhook>>;
+type Prior<'a> = HashMap<(&'a str, &'a str), EventAttempts>;
+
+async fn read_batch_state<'a>(
+    db: &worker::D1Database,
+    messages: &'a [Message<DeliveryJob>],
+) -> Result<(Hooks<'a>, Prior<'a>), ApiError> {
+    let mut hooks = Hooks::new();
+    let mut prior = Prior::new();
+    for job in messages.iter().map(Message::body) {
+        if hooks.contains_key(job.webhook_id.as_str()) {
+            continue;
+        }
+        let hook = store::webhooks::get(db, &job.workspace_id, &job.webhook_id).await?;
+        let events: Vec<&str> = messages
+            .iter()
+            .map(Message::body)
+            .filter(|j| j.webhook_id == job.webhook_id)
+            .map(|j| j.event_id.as_str())
+            .collect();
+        if hook.is_some() {
+            for row in store::webhooks::event_attempts(db, &job.webhook_id, &events).await? {
+                if let Some(event_id) = events.iter().find(|e| **e == row.event_id) {
+                    prior.insert((job.webhook_id.as_str(), event_id), row);
+                }
+            }
+        }
+        hooks.insert(job.webhook_id.as_str(), hook);
+    }
+    Ok((hooks, prior))
+}
+
+/// Sends every job that is due, one chat's jobs in queue order, different chats
+/// concurrently; the outcome of each job, by position.
+async fn send_all(
+    messages: &[Message<DeliveryJob>],
+    hooks: &Hooks<'_>,
+    prior: &Prior<'_>,
+) -> Vec<Option<Outcome>> {
+    let mut groups: BTreeMap<(&str, Option<&str>), Vec<usize>> = BTreeMap::new();
+    for (i, job) in messages.iter().map(Message::body).enumerate() {
+        groups
+            .entry((job.webhook_id.as_str(), job.order_key.as_deref()))
+            .or_default()
+            .push(i);
+    }
+    let sent = join_all(groups.into_values().map(|indices| async move {
+        let mut done = Vec::with_capacity(indices.len());
+        for i in indices {
+            let job = messages[i].body();
+            let hook = hooks.get(job.webhook_id.as_str()).and_then(Option::as_ref);
+            let earlier = prior.get(&(job.webhook_id.as_str(), job.event_id.as_str()));
+            let outcome = match hook {
+                Some(hook) if hook.webhook.active && earlier.is_none_or(|e| e.succeeded == 0) => {
+                    attempt(hook, job, earlier.map_or(1, |e| e.attempts + 1)).await
+                }
+                _ => Outcome::Skipped,
+            };
+            done.push((i, outcome));
+        }
+        done
+    }))
+    .await;
+    let mut outcomes: Vec<Option<Outcome>> = (0..messages.len()).map(|_| None).collect();
+    for (i, outcome) in sent.into_iter().flatten() {
+        outcomes[i] = Some(outcome);
+    }
+    outcomes
+}
+
+/// Signs and sends one job.
+async fn attempt(hook: &StoredWebhook, job: &DeliveryJob, attempt: u32) -> Outcome {
     let started = Date::now().as_millis();
     let signature = webhook::sign(hook.secret.as_bytes(), started / 1000, job.body.as_bytes());
-    let outcome = post(&hook.webhook.url, job, &signature.to_string()).await;
+    let answer = post(&hook.webhook.url, job, &signature.to_string()).await;
     let duration_ms = Date::now().as_millis().saturating_sub(started);
-    let now = time::now();
-    let now_text = webhook::event_timestamp(now);
-    let (status_code, error) = match outcome {
+    let (status_code, error) = match answer {
         Ok(status) if webhook::is_success(status) => (Some(status), None),
         Ok(status) => (Some(status), Some(format!("HTTP {status}"))),
         Err(reason) => (None, Some(reason)),
     };
-    let delivery_id = ids::new_id("whd");
-    let mut record = NewDelivery {
-        id: &delivery_id,
-        webhook_id: &job.webhook_id,
-        workspace_id: &job.workspace_id,
-        event_id: &job.event_id,
-        event_type: job.event_type.as_str(),
+    Outcome::Attempted {
         attempt,
         status_code,
-        duration_ms: Some(duration_ms),
-        error: error.as_deref(),
-        next_retry_at: None,
-        dead_lettered: false,
-        created_at: &now_text,
-    };
-    if error.is_none() {
-        store::webhooks::insert_delivery(&db, &record).await?;
-        if hook.failing_since.is_some() {
-            store::webhooks::clear_failing(&db, &job.webhook_id).await?;
-        }
-        return Ok(());
+        duration_ms,
+        error,
+        at: time::now(),
     }
-    let delay = webhook::retry_delay_seconds(attempt, base);
-    let failure = webhook::after_failure(hook.failing_since.as_deref().and_then(time::parse), now);
-    let retry_at = (attempt < MAX_ATTEMPTS && !failure.deactivate)
-        .then(|| time::format(now + chrono::Duration::seconds(i64::from(delay))));
-    record.next_retry_at = retry_at.as_deref();
-    // Once the attempt is logged, a failure to update the webhook must not send the
-    // event again, so these errors are only reported.
-    store::webhooks::insert_delivery(&db, &record).await?;
-    if let Err(e) = store::webhooks::record_failing(
-        &db,
-        &job.webhook_id,
-        &time::format(failure.failing_since),
-        failure.deactivate,
-        &time::format(now),
-    )
-    .await
-    {
-        worker::console_error!("webhook {} failing_since: {:?}", job.webhook_id, e.cause);
-    }
-    if failure.deactivate {
-        worker::console_log!(
-            "webhook {} deactivated after failing for a day",
-            job.webhook_id
-        );
-        return Ok(());
-    }
-    message.retry_with_options(
-        &QueueRetryOptionsBuilder::new()
-            .with_delay_seconds(delay)
-            .build(),
-    );
-    Ok(())
 }
 
 /// POSTs the body; the receiver's status, or why there was none.
@@ -345,44 +455,58 @@ async fn post(url: &str, job: &DeliveryJob, signature: &str) -> Result<u16, Stri
     }
 }
 
-/// A job that used up its retries: one dead-letter entry in the log.
-async fn log_dead_letter(state: &AppState, job: &DeliveryJob) -> Result<(), ApiError> {
+/// Jobs that used up their retries: one dead-letter entry each in the log.
+async fn log_dead_letters(
+    state: &AppState,
+    messages: &[Message<DeliveryJob>],
+) -> Result<(), ApiError> {
     let db = state.db()?;
-    if store::webhooks::get(&db, &job.workspace_id, &job.webhook_id)
-        .await?
-        .is_none()
-    {
-        return Ok(());
+    let mut statements = Vec::new();
+    let mut logged = Vec::new();
+    for job in messages.iter().map(Message::body) {
+        if store::webhooks::get(&db, &job.workspace_id, &job.webhook_id)
+            .await?
+            .is_none()
+        {
+            continue;
+        }
+        let prior = store::webhooks::event_attempts(&db, &job.webhook_id, &[&job.event_id])
+            .await?
+            .pop()
+            .unwrap_or_default();
+        if prior.succeeded > 0 {
+            continue;
+        }
+        let error = format!("gave up after {} attempts", prior.attempts);
+        let id = ids::new_id("whd");
+        let now = webhook::event_timestamp(time::now());
+        statements.push(store::webhooks::insert_delivery(
+            &db,
+            &NewDelivery {
+                id: &id,
+                webhook_id: &job.webhook_id,
+                workspace_id: &job.workspace_id,
+                event_id: &job.event_id,
+                event_type: job.event_type.as_str(),
+                attempt: prior.attempts,
+                status_code: None,
+                duration_ms: None,
+                error: Some(&error),
+                next_retry_at: None,
+                dead_lettered: true,
+                created_at: &now,
+            },
+        )?);
+        logged.push(format!("{} {} ({error})", job.webhook_id, job.event_id));
     }
-    let prior = store::webhooks::event_attempts(&db, &job.webhook_id, &job.event_id).await?;
-    if prior.succeeded > 0 {
-        return Ok(());
+    if !statements.is_empty() {
+        store::batch(&db, statements).await?;
     }
-    let error = format!("gave up after {} attempts", prior.attempts);
-    let id = ids::new_id("whd");
-    let now = webhook::event_timestamp(time::now());
-    store::webhooks::insert_delivery(
-        &db,
-        &NewDelivery {
-            id: &id,
-            webhook_id: &job.webhook_id,
-            workspace_id: &job.workspace_id,
-            event_id: &job.event_id,
-            event_type: job.event_type.as_str(),
-            attempt: prior.attempts,
-            status_code: None,
-            duration_ms: None,
-            error: Some(&error),
-            next_retry_at: None,
-            dead_lettered: true,
-            created_at: &now,
-        },
-    )
-    .await?;
-    worker::console_log!(
-        "webhook {} event {} dead-lettered: {error}",
-        job.webhook_id,
-        job.event_id
-    );
+    for line in logged {
+        worker::console_log!("webhook event dead-lettered: {line}");
+    }
+    for message in messages {
+        message.ack();
+    }
     Ok(())
 }

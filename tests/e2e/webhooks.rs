@@ -26,6 +26,7 @@ crate::tests![
     a_webhook_failing_for_a_day_is_deactivated,
     events_of_another_workspace_never_arrive,
     the_api_call_returns_before_the_receiver_is_called,
+    the_example_receiver_prints_each_verified_event,
 ];
 
 const ALL_EVENTS: [&str; 7] = [
@@ -556,4 +557,59 @@ fn the_api_call_returns_before_the_receiver_is_called(ctx: &Ctx) {
     // The receiver was still answering (or not yet called) when the API had answered.
     assert!(got[0].answered > returned + Duration::from_millis(2500));
     assert!(got[0].arrived + Duration::from_millis(100) >= started);
+}
+
+fn the_example_receiver_prints_each_verified_event(ctx: &Ctx) {
+    let port = crate::harness::free_port();
+    let mut command = std::process::Command::new(env!("CARGO"));
+    command
+        .current_dir(crate::harness::repo_root())
+        .args(["run", "--quiet", "-p", "webhook-receiver"])
+        .env("WEBHOOK_SECRET", SECRET)
+        .env("PORT", port.to_string());
+    let example = crate::harness::Spawned::start(command, "webhook receiver");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !example.output_text().contains("listening on") {
+        assert!(
+            Instant::now() < deadline,
+            "the example did not start: {}",
+            example.output_text()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let ws = ctx.workspace();
+    subscribe(
+        &ws,
+        &format!("http://127.0.0.1:{port}/chatflow"),
+        &["chat.created", "message.received"],
+    );
+    let (chat_id, _) = ws.chat("Salom");
+    let deadline = Instant::now() + ARRIVAL;
+    loop {
+        let out = example.output_text();
+        let printed = |kind: &str| {
+            out.lines()
+                .any(|l| l.contains(&format!(" {kind} evt_")) && l.contains(&chat_id))
+        };
+        if printed("chat.created") && printed("message.received") {
+            assert!(!out.contains("refused"), "{out}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "not printed: {out}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A forged delivery is refused with 400.
+    let forged = ctx.client.send_raw(
+        "POST",
+        &format!("http://127.0.0.1:{port}/chatflow"),
+        &[
+            ("Content-Type", "application/json"),
+            (
+                SIGNATURE_HEADER,
+                &webhook_receiver::sign(b"wrong", webhook_receiver::unix_now(), b"{}"),
+            ),
+        ],
+        b"{}",
+    );
+    assert_eq!(forged.status, 400);
 }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use shared_types::ids::WebhookId;
 use shared_types::webhooks::{Webhook, WebhookDelivery, WebhookEvent};
 use wasm_bindgen::JsValue;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement};
 
 use super::{all, batch, bool_value, first, opt_str, run, stmt};
 use crate::error::ApiError;
@@ -199,9 +199,12 @@ pub struct NewDelivery<'a> {
     pub created_at: &'a str,
 }
 
-pub async fn insert_delivery(db: &D1Database, d: &NewDelivery<'_>) -> Result<(), ApiError> {
+pub fn insert_delivery(
+    db: &D1Database,
+    d: &NewDelivery<'_>,
+) -> Result<D1PreparedStatement, ApiError> {
     let number = |n: Option<u64>| n.map_or(JsValue::NULL, |n| JsValue::from(n as f64));
-    run(
+    stmt(
         db,
         "INSERT INTO webhook_deliveries (id, webhook_id, workspace_id, event_id, event_type,
                 attempt, status_code, duration_ms, error, next_retry_at, dead_lettered, created_at)
@@ -221,33 +224,36 @@ pub async fn insert_delivery(db: &D1Database, d: &NewDelivery<'_>) -> Result<(),
             d.created_at.into(),
         ],
     )
-    .await
-    .map(drop)
 }
 
 /// What the log already says about one event at one webhook: how many attempts were
 /// made and whether one succeeded (so a redelivered message is not sent twice).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct EventAttempts {
+    pub event_id: String,
     pub attempts: u32,
     pub succeeded: u32,
 }
 
+/// [`EventAttempts`] of each of `event_ids` that has any at the webhook (one query for
+/// a whole queue batch).
 pub async fn event_attempts(
     db: &D1Database,
     webhook_id: &str,
-    event_id: &str,
-) -> Result<EventAttempts, ApiError> {
-    let row: Option<EventAttempts> = first(
+    event_ids: &[&str],
+) -> Result<Vec<EventAttempts>, ApiError> {
+    let ids = serde_json::to_string(event_ids).map_err(|e| ApiError::internal(e.to_string()))?;
+    all(
         db,
-        "SELECT COUNT(*) AS attempts,
+        "SELECT event_id, COUNT(*) AS attempts,
                 COALESCE(SUM(status_code BETWEEN 200 AND 299), 0) AS succeeded
            FROM webhook_deliveries
-          WHERE webhook_id = ?1 AND event_id = ?2 AND dead_lettered = 0",
-        &[webhook_id.into(), event_id.into()],
+          WHERE webhook_id = ?1 AND event_id IN (SELECT value FROM json_each(?2))
+            AND dead_lettered = 0
+          GROUP BY event_id",
+        &[webhook_id.into(), ids.into()],
     )
-    .await?;
-    Ok(row.unwrap_or_default())
+    .await
 }
 
 #[derive(Deserialize)]
@@ -295,27 +301,25 @@ pub async fn recent_deliveries(
 }
 
 /// A success ends the webhook's run of failures.
-pub async fn clear_failing(db: &D1Database, webhook_id: &str) -> Result<(), ApiError> {
-    run(
+pub fn clear_failing(db: &D1Database, webhook_id: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
         db,
         "UPDATE webhooks SET failing_since = NULL
           WHERE id = ?1 AND failing_since IS NOT NULL",
         &[webhook_id.into()],
     )
-    .await
-    .map(drop)
 }
 
 /// Stores the start of the run of failures, and switches the webhook off when the
 /// run has lasted too long.
-pub async fn record_failing(
+pub fn record_failing(
     db: &D1Database,
     webhook_id: &str,
     failing_since: &str,
     deactivate: bool,
     now: &str,
-) -> Result<(), ApiError> {
-    run(
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
         db,
         "UPDATE webhooks SET failing_since = ?2,
                 active = CASE WHEN ?3 THEN 0 ELSE active END,
@@ -328,6 +332,4 @@ pub async fn record_failing(
             now.into(),
         ],
     )
-    .await
-    .map(drop)
 }
