@@ -15,8 +15,9 @@ use std::time::Duration;
 use futures_util::future::{join_all, select, Either};
 use serde::{Deserialize, Serialize};
 use shared_types::chats::{ChatDetail, ConversationMessage, SenderType};
-use shared_types::ids::{EventId, WorkspaceId};
-use shared_types::webhooks::{WebhookEvent, WebhookEventPayload, SIGNATURE_HEADER};
+use shared_types::ids::{ChatId, EventId, WorkspaceId};
+use shared_types::visitor::RatingRequest;
+use shared_types::webhooks::{ChatRating, WebhookEvent, WebhookEventPayload, SIGNATURE_HEADER};
 use worker::{
     AbortController, Date, Delay, Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method,
     QueueRetryOptionsBuilder, Request, RequestInit, RequestRedirect,
@@ -107,6 +108,28 @@ async fn enqueue<T: Serialize>(
         .map_err(|e| ApiError::internal(format!("WEBHOOKS send_batch: {e}")))
 }
 
+/// chat.created, carrying the chat as agents see it.
+pub async fn chat_created(state: &AppState, workspace_id: &str, chat: &ChatDetail) {
+    let kind = WebhookEvent::ChatCreated;
+    emit(state, workspace_id, kind, Some(chat.id.as_str()), chat).await;
+}
+
+/// chat.rated, carrying the rating.
+pub async fn chat_rated(
+    state: &AppState,
+    workspace_id: &str,
+    chat_id: &ChatId,
+    rating: &RatingRequest,
+) {
+    let data = ChatRating {
+        chat_id: chat_id.clone(),
+        score: rating.score,
+        comment: rating.comment.as_ref().map(|c| c.as_str().to_string()),
+    };
+    let kind = WebhookEvent::ChatRated;
+    emit(state, workspace_id, kind, Some(chat_id.as_str()), &data).await;
+}
+
 /// The events an agent's PATCH of a chat fires (assigned, closed, reopened), each
 /// carrying the chat as it now is.
 pub async fn chat_changed(
@@ -126,7 +149,7 @@ pub async fn chat_reopened(
     state: &AppState,
     db: &worker::D1Database,
     workspace_id: &str,
-    chat_id: &shared_types::ids::ChatId,
+    chat_id: &ChatId,
 ) {
     match store::chats::detail(db, workspace_id, chat_id.as_str()).await {
         Ok(Some(chat)) => {

@@ -400,7 +400,7 @@ mod tests {
             .map(|a| retry_delay_seconds(a, DEFAULT_RETRY_BASE_SECONDS))
             .collect();
         assert_eq!(delays, vec![60, 120, 240, 480, 960, 960, 960, 960]);
-        assert!(MAX_ATTEMPTS >= 6);
+        const { assert!(MAX_ATTEMPTS >= 6) };
         let total: u32 = delays.iter().sum();
         assert_eq!(total, 79 * 60);
         assert_eq!(retry_delay_seconds(40, 60), 960);

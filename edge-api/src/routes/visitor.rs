@@ -15,7 +15,6 @@ use shared_types::ids::{ChatId, VisitorId};
 use shared_types::visitor::{
     CreateSessionRequest, RatingRequest, SessionResponse, StartChatRequest, StartedChat,
 };
-use shared_types::webhooks::{ChatRating, WebhookEvent};
 use shared_types::DataList;
 use worker::D1Database;
 
@@ -134,14 +133,7 @@ async fn start_chat(
     )
     .await?;
     let chat = load_detail(&db, &visitor.workspace_id, &chat_id).await?;
-    crate::webhooks::emit(
-        &state,
-        &visitor.workspace_id,
-        WebhookEvent::ChatCreated,
-        Some(chat_id.as_str()),
-        &chat,
-    )
-    .await;
+    crate::webhooks::chat_created(&state, &visitor.workspace_id, &chat).await;
     let chat = visitor_view(chat);
     Ok((StatusCode::CREATED, Json(StartedChat { chat, message })))
 }
@@ -252,19 +244,7 @@ async fn rate(
         // Reopened or rated by a concurrent request between the check and the write.
         return Err(ErrorCode::AlreadyRated.into());
     }
-    let rating = ChatRating {
-        chat_id: chat_id.clone(),
-        score: body.score,
-        comment: body.comment.as_ref().map(|c| c.as_str().to_string()),
-    };
-    crate::webhooks::emit(
-        &state,
-        &visitor.workspace_id,
-        WebhookEvent::ChatRated,
-        Some(chat_id.as_str()),
-        &rating,
-    )
-    .await;
+    crate::webhooks::chat_rated(&state, &visitor.workspace_id, &chat_id, &body).await;
     Ok(Json(visitor_view(
         load_detail(&db, &visitor.workspace_id, &chat_id).await?,
     )))
