@@ -18,6 +18,7 @@ crate::tests![
     a_secret_is_generated_and_shown_once_when_none_is_given,
     invalid_webhook_requests_get_4xx_and_change_nothing,
     another_workspaces_webhook_is_404,
+    operators_cannot_see_or_change_webhooks,
     each_event_type_reaches_a_loopback_receiver_signed,
     tampered_bodies_and_old_timestamps_fail_verification,
     a_receiver_failing_the_first_attempts_accepts_the_event_once_on_retry,
@@ -612,4 +613,27 @@ fn the_example_receiver_prints_each_verified_event(ctx: &Ctx) {
         b"{}",
     );
     assert_eq!(forged.status, 400);
+}
+
+fn operators_cannot_see_or_change_webhooks(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let hook = subscribe(&ws, "https://myapp.com/hook", &["chat.created"]);
+    let before = list(&ws);
+    let key = crate::chats::operator_key(ctx, &ws);
+    let path = format!("/v1/webhooks/{}", hook.id);
+    let c = &ws.client;
+    c.get("/v1/webhooks", &key)
+        .assert_error(ErrorCode::AuthForbidden);
+    c.post(
+        "/v1/webhooks",
+        &key,
+        &json!({"url": "https://evil.example/hook", "events": ["message.received"]}),
+    )
+    .assert_error(ErrorCode::AuthForbidden);
+    c.patch(&path, &key, &json!({"url": "https://evil.example/hook"}))
+        .assert_error(ErrorCode::AuthForbidden);
+    c.delete(&path, &key).assert_error(ErrorCode::AuthForbidden);
+    c.get(&format!("{path}/deliveries"), &key)
+        .assert_error(ErrorCode::AuthForbidden);
+    assert_eq!(list(&ws), before);
 }
