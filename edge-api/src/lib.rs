@@ -22,11 +22,13 @@ mod routes;
 mod state;
 #[cfg(target_arch = "wasm32")]
 mod store;
+#[cfg(target_arch = "wasm32")]
+mod webhooks;
 
 #[cfg(target_arch = "wasm32")]
 mod entry {
     use tower_service::Service;
-    use worker::{event, Context, Env, HttpRequest};
+    use worker::{event, Context, Env, HttpRequest, MessageBatch};
 
     #[event(fetch)]
     async fn fetch(
@@ -37,5 +39,15 @@ mod entry {
         let mut router = crate::routes::router(crate::state::AppState::new(env));
         // The router's error type is Infallible: every failure is already a response.
         Ok(router.call(req).await?)
+    }
+
+    /// Both the WEBHOOKS queue and its dead-letter queue deliver here.
+    #[event(queue)]
+    async fn queue(
+        batch: MessageBatch<crate::webhooks::DeliveryJob>,
+        env: Env,
+        _ctx: Context,
+    ) -> worker::Result<()> {
+        crate::webhooks::consume(batch, env).await
     }
 }

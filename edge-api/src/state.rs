@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 use worker::send::SendWrapper;
-use worker::{Bucket, D1Database, Env, ObjectNamespace};
+use worker::{Bucket, D1Database, Env, ObjectNamespace, Queue};
 
 use crate::error::ApiError;
 
@@ -56,6 +56,27 @@ impl AppState {
         self.env
             .durable_object("RATE_LIMITER")
             .map_err(|e| ApiError::unavailable(format!("Durable Object binding RATE_LIMITER: {e}")))
+    }
+
+    /// Where webhook deliveries are enqueued.
+    pub fn webhook_queue(&self) -> Result<Queue, ApiError> {
+        self.env
+            .queue("WEBHOOKS")
+            .map_err(|e| ApiError::unavailable(format!("Queue binding WEBHOOKS: {e}")))
+    }
+
+    /// Local development delivers to loopback receivers over plain http; every other
+    /// environment leaves ALLOW_PRIVATE_WEBHOOK_URLS "false" (see wrangler.toml).
+    pub fn allow_private_webhook_urls(&self) -> bool {
+        self.secret("ALLOW_PRIVATE_WEBHOOK_URLS").as_deref() == Some("true")
+    }
+
+    /// The first retry's delay; tests shorten it with `--var WEBHOOK_RETRY_BASE_SECONDS:1`
+    /// so a whole retry schedule fits in a test run.
+    pub fn webhook_retry_base_seconds(&self) -> u32 {
+        self.secret("WEBHOOK_RETRY_BASE_SECONDS")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(crate::domain::webhook::DEFAULT_RETRY_BASE_SECONDS)
     }
 
     /// A plain-text variable or secret; `None` when unset or empty.

@@ -59,12 +59,91 @@ pub struct CreateWebhookRequest {
     /// At least one event.
     #[serde(deserialize_with = "crate::serde_util::non_empty_vec")]
     pub events: Vec<WebhookEvent>,
-    /// The shared secret deliveries are signed with.
-    pub secret: WebhookSecret,
+    /// The shared secret deliveries are signed with; absent = the service
+    /// generates one (`whsec_` + 32 random characters) and shows it once.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub secret: Option<WebhookSecret>,
+}
+
+/// Body of `PATCH /webhooks/{id}`: every field optional, at least one event
+/// when `events` is given. Turning a webhook back on (`"active": true`) also
+/// forgets its run of failures.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWebhookRequest {
+    /// New target, checked like at creation.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub url: Option<HttpUrl>,
+    /// New subscription, replacing the old one.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "non_empty_events"
+    )]
+    pub events: Option<Vec<WebhookEvent>>,
+    /// Enable or disable.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub active: Option<bool>,
+}
+
+fn non_empty_events<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<WebhookEvent>>, D::Error> {
+    crate::serde_util::non_empty_vec(deserializer).map(Some)
+}
+
+/// One attempt to deliver an event, as `GET /webhooks/{id}/deliveries` lists
+/// them (newest first). The dead-letter entry written when retries are
+/// exhausted has `dead_lettered: true` and no status code.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct WebhookDelivery {
+    /// The event this attempt carried (the `ChatFlow-Event-Id` header).
+    pub event_id: EventId,
+    /// Its type.
+    pub event_type: WebhookEvent,
+    /// 1 for the first attempt; retries count up.
+    pub attempt: u32,
+    /// The receiver's HTTP status; `null` when no response came (timeout,
+    /// connection refused) and on the dead-letter entry.
+    pub status_code: Option<u16>,
+    /// Milliseconds from sending to the response (or to giving up).
+    pub duration_ms: Option<u64>,
+    /// Why the attempt failed; `null` on success.
+    pub error: Option<String>,
+    /// When the next attempt is due; `null` after a success or the last attempt.
+    pub next_retry_at: Option<Timestamp>,
+    /// True on the entry recording that retries were exhausted.
+    pub dead_lettered: bool,
+    /// When the attempt was made, to the millisecond.
+    pub created_at: Timestamp,
+}
+
+/// `data` of a `chat.rated` event.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct ChatRating {
+    /// The rated chat.
+    pub chat_id: crate::ids::ChatId,
+    /// 1..=5.
+    pub score: u8,
+    /// The visitor's words, `null` when none.
+    pub comment: Option<String>,
 }
 
 /// Answer to `POST /webhooks` (201): the webhook, with its secret masked as
-/// [`WebhookSecret::MASKED`] (the caller already knows it).
+/// [`WebhookSecret::MASKED`] when the caller chose it, or the generated secret
+/// in full (the only time it is ever shown) when the caller left it out.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct CreatedWebhook {
     /// The webhook.
@@ -75,7 +154,7 @@ pub struct CreatedWebhook {
     pub events: Vec<WebhookEvent>,
     /// True on creation.
     pub active: bool,
-    /// Always [`WebhookSecret::MASKED`].
+    /// [`WebhookSecret::MASKED`], or a generated `whsec_…` secret shown once.
     pub secret: String,
     /// When it was created.
     pub created_at: Timestamp,
@@ -126,7 +205,9 @@ impl fmt::Debug for WebhookSecret {
 string_serde!(WebhookSecret, ValueError, "a webhook secret");
 
 /// The JSON body of every webhook delivery. Receivers deduplicate by `id`
-/// (a retried delivery has the same id) and branch on `type`.
+/// (a retried delivery has the same id) and branch on `type`. Deliveries may
+/// arrive out of order: `created_at` has milliseconds, and `message.*` data
+/// carries the chat's `seq`, so a receiver can put them back in order.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct WebhookEventPayload {
     /// Unique per event, stable across retries.
@@ -134,13 +215,15 @@ pub struct WebhookEventPayload {
     /// What happened.
     #[serde(rename = "type")]
     pub kind: WebhookEvent,
-    /// When it happened.
+    /// When it happened, RFC 3339 UTC with milliseconds
+    /// (`2026-02-11T14:30:00.123Z`).
     pub created_at: Timestamp,
     /// The workspace it happened in.
     pub workspace_id: WorkspaceId,
     /// The affected object: for `chat.*` the chat as `GET /chats/{id}` returns it;
-    /// for `message.*` the message as `POST /chats/{id}/messages` returns it;
-    /// for `chat.rated` `{"chat_id", "score", "comment"}`.
+    /// for `message.*` the message as `GET /chats/{id}/messages` lists it (the
+    /// spec's message plus `seq` and `attachments`); for `chat.rated` a
+    /// [`ChatRating`].
     pub data: Value,
 }
 
@@ -238,10 +321,10 @@ mod tests {
     }
 
     #[test]
-    fn create_requires_events_url_and_a_real_secret() {
+    fn create_requires_events_and_url_and_a_real_secret_when_given() {
         let ok = json!({"url": "https://myapp.com/hook", "events": ["chat.created"], "secret": "s3cr3t-value"});
         let req: CreateWebhookRequest = serde_json::from_value(ok).unwrap();
-        assert_eq!(format!("{:?}", req.secret), "WebhookSecret(***)");
+        assert_eq!(format!("{:?}", req.secret), "Some(WebhookSecret(***))");
         assert!(!format!("{req:?}").contains("s3cr3t"));
         for bad in [
             json!({"url": "https://myapp.com/hook", "events": [], "secret": "s3cr3t-value"}),
@@ -249,11 +332,47 @@ mod tests {
             json!({"url": "myapp.com/hook", "events": ["chat.created"], "secret": "s3cr3t-value"}),
             json!({"url": "https://myapp.com/hook", "events": ["chat.created"], "secret": "short"}),
             json!({"url": "https://myapp.com/hook", "events": ["chat.created"], "secret": "has space in it"}),
-            json!({"url": "https://myapp.com/hook", "events": ["chat.created"]}),
+            json!({"url": "https://myapp.com/hook", "events": ["chat.created"], "secret": null}),
             json!({"url": "https://myapp.com/hook", "events": ["chat.created"], "secret": "s3cr3t-value", "active": true}),
         ] {
             assert!(
                 serde_json::from_value::<CreateWebhookRequest>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn secret_may_be_left_to_the_service() {
+        let req: CreateWebhookRequest = serde_json::from_value(
+            json!({"url": "https://myapp.com/hook", "events": ["chat.created"]}),
+        )
+        .unwrap();
+        assert_eq!(req.secret, None);
+        assert_eq!(
+            serde_json::to_value(&req).unwrap(),
+            json!({"url": "https://myapp.com/hook", "events": ["chat.created"]})
+        );
+    }
+
+    #[test]
+    fn update_takes_any_subset_but_no_nulls_or_empty_events() {
+        let u: UpdateWebhookRequest = serde_json::from_value(json!({"active": false})).unwrap();
+        assert_eq!(u.active, Some(false));
+        assert_eq!((u.url, u.events), (None, None));
+        let u: UpdateWebhookRequest =
+            serde_json::from_value(json!({"events": ["chat.closed"]})).unwrap();
+        assert_eq!(u.events, Some(vec![WebhookEvent::ChatClosed]));
+        for bad in [
+            json!({"events": []}),
+            json!({"events": null}),
+            json!({"url": null}),
+            json!({"active": null}),
+            json!({"url": "ftp://x.example"}),
+            json!({"secret": "s3cr3t-value"}),
+        ] {
+            assert!(
+                serde_json::from_value::<UpdateWebhookRequest>(bad.clone()).is_err(),
                 "{bad}"
             );
         }

@@ -194,6 +194,8 @@ impl TestServer {
                 "--var",
                 &format!("TOKEN_SECRET:test-secret-{}", std::process::id()),
             ])
+            // A whole retry schedule (1+2+4+8+16+16+16+16 s) fits in a test run.
+            .args(["--var", "WEBHOOK_RETRY_BASE_SECONDS:1"])
             .arg("--show-interactive-dev-session=false");
         let mut process = Spawned::start(command, "wrangler dev");
         let base_url = format!("http://127.0.0.1:{port}");

@@ -18,8 +18,10 @@ mod health;
 mod provisioning;
 mod rate_limits;
 mod realtime;
+mod receiver;
 mod triggers;
 mod visitor;
+mod webhooks;
 mod widget_config;
 mod widget_page;
 
@@ -57,6 +59,7 @@ fn main() {
         hardening::tests(),
         rate_limits::tests(),
         visitor::tests(),
+        webhooks::tests(),
         widget_page::tests(),
     ]
     .into_iter()

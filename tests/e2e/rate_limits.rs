@@ -35,7 +35,7 @@ fn unix_now() -> i64 {
 fn a_key_gets_exactly_100_requests_a_minute_and_retry_after_is_honest(ctx: &Ctx) {
     let ws = ctx.workspace();
     let key = ws.extra_key();
-    let get = || ws.client.get("/v1/chats", &key);
+    let get = || ws.client.impatient().get("/v1/chats", &key);
     let started = Instant::now();
     let mut ok = 0;
     let mut refused = None;
@@ -69,7 +69,7 @@ fn a_key_gets_exactly_100_requests_a_minute_and_retry_after_is_honest(ctx: &Ctx)
     assert_eq!(ok, 100, "exactly 100 of 150 succeed");
 
     // A refused write changes nothing.
-    let create = ws.client.post(
+    let create = ws.client.impatient().post(
         "/v1/agents",
         &key,
         &json!({"name": "Vali", "email": "vali@example.com", "role": "operator"}),
@@ -116,7 +116,7 @@ fn burst(n: usize, send: impl Fn() -> Resp + Sync) -> Vec<Resp> {
 fn forty_concurrent_requests_get_exactly_the_burst_of_20(ctx: &Ctx) {
     let ws = ctx.workspace();
     let key = ws.extra_key();
-    let replies = burst(40, || ws.client.get("/v1/chats", &key));
+    let replies = burst(40, || ws.client.impatient().get("/v1/chats", &key));
     let ok = replies.iter().filter(|r| r.status == 200).count();
     assert_eq!(ok, 20, "exactly the burst succeeds");
     for r in replies.iter().filter(|r| r.status != 200) {
@@ -124,7 +124,7 @@ fn forty_concurrent_requests_get_exactly_the_burst_of_20(ctx: &Ctx) {
         assert_eq!(header_num(r, "retry-after"), 1);
     }
     std::thread::sleep(Duration::from_secs(1));
-    let again = ws.client.get("/v1/chats", &key);
+    let again = ws.client.impatient().get("/v1/chats", &key);
     assert_eq!(again.status, 200, "{}", again.text);
     assert_eq!(header_num(&again, "x-ratelimit-remaining"), 79);
 }
@@ -133,16 +133,16 @@ fn two_keys_do_not_share_a_budget(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (a, b) = (ws.extra_key(), ws.extra_key());
     for _ in 0..5 {
-        assert_eq!(ws.client.get("/v1/chats", &a).status, 200);
+        assert_eq!(ws.client.impatient().get("/v1/chats", &a).status, 200);
     }
-    let first_of_b = ws.client.get("/v1/chats", &b);
+    let first_of_b = ws.client.impatient().get("/v1/chats", &b);
     assert_eq!(header_num(&first_of_b, "x-ratelimit-remaining"), 99);
-    let sixth_of_a = ws.client.get("/v1/chats", &a);
+    let sixth_of_a = ws.client.impatient().get("/v1/chats", &a);
     assert_eq!(header_num(&sixth_of_a, "x-ratelimit-remaining"), 94);
 }
 
 fn visitor_post(ws: &TestWorkspace, token: &str, chat_id: &str, text: &str) -> Resp {
-    ws.client.send(
+    ws.client.impatient().send(
         "POST",
         &format!("/v1/visitor/chats/{chat_id}/messages"),
         &[
@@ -189,7 +189,7 @@ fn one_address_cannot_mint_sessions_without_end(ctx: &Ctx) {
     let ws = ctx.workspace();
     let path = format!("/v1/public/widgets/{}/sessions", ws.id);
     let replies = burst(12, || {
-        ws.client.send(
+        ws.client.impatient().send(
             "POST",
             &path,
             &[("Origin", "https://shop.example")],

@@ -11,3 +11,4 @@ pub mod ticket;
 pub mod time;
 pub mod token;
 pub mod upload;
+pub mod webhook;

@@ -83,6 +83,7 @@ async fn update(
     let db = state.db()?;
     let head = load_head(&db, &caller.workspace_id, &chat_id).await?;
     let current = load_detail(&db, &caller.workspace_id, &chat_id).await?;
+    let current_before = current.clone();
     if let Some(Some(agent)) = &patch.assigned_to {
         if store::agents::get(&db, &caller.workspace_id, agent.as_str())
             .await?
@@ -135,9 +136,9 @@ async fn update(
     )
     .await?;
     realtime::announce_chat(&state, &db, &caller.workspace_id, &chat_id).await;
-    Ok(Json(
-        load_detail(&db, &caller.workspace_id, &chat_id).await?,
-    ))
+    let updated = load_detail(&db, &caller.workspace_id, &chat_id).await?;
+    crate::webhooks::chat_changed(&state, &caller.workspace_id, &current_before, &updated).await;
+    Ok(Json(updated))
 }
 
 const MAX_TAGS: usize = 20;
@@ -272,6 +273,7 @@ pub async fn post_message(
     )
     .await;
     realtime::publish_chat(state, db, workspace_id, chat_id).await;
+    crate::webhooks::message_posted(state, workspace_id, &stored).await;
     Ok(stored)
 }
 

@@ -13,6 +13,7 @@ mod public;
 pub mod realtime;
 mod triggers;
 mod visitor;
+mod webhooks;
 mod widget;
 
 use axum::body::Body;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(triggers::routes())
         .merge(files::routes())
         .merge(realtime::routes())
+        .merge(webhooks::routes())
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

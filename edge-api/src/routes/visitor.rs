@@ -133,7 +133,9 @@ async fn start_chat(
         Some(create),
     )
     .await?;
-    let chat = visitor_view(load_detail(&db, &visitor.workspace_id, &chat_id).await?);
+    let chat = load_detail(&db, &visitor.workspace_id, &chat_id).await?;
+    crate::webhooks::chat_created(&state, &visitor.workspace_id, &chat).await;
+    let chat = visitor_view(chat);
     Ok((StatusCode::CREATED, Json(StartedChat { chat, message })))
 }
 
@@ -177,6 +179,7 @@ async fn send_message(
     let db = state.db()?;
     let (chat_id, head) = own_chat(&db, &visitor, &chat_id).await?;
     let reopen = (head.status == ChatStatus::Closed).then_some(Opening::Reopen);
+    let reopened = reopen.is_some();
     let message = post_message(
         &state,
         &db,
@@ -187,6 +190,9 @@ async fn send_message(
         reopen,
     )
     .await?;
+    if reopened {
+        crate::webhooks::chat_reopened(&state, &db, &visitor.workspace_id, &chat_id).await;
+    }
     Ok((StatusCode::CREATED, Json(message)))
 }
 
@@ -230,6 +236,7 @@ async fn rate(
         // Reopened or rated by a concurrent request between the check and the write.
         return Err(ErrorCode::AlreadyRated.into());
     }
+    crate::webhooks::chat_rated(&state, &visitor.workspace_id, &chat_id, &body).await;
     Ok(Json(visitor_view(
         load_detail(&db, &visitor.workspace_id, &chat_id).await?,
     )))

@@ -11,6 +11,7 @@ pub mod messages;
 pub mod tickets;
 pub mod triggers;
 pub mod visitors;
+pub mod webhooks;
 pub mod widget_config;
 pub mod workspaces;
 
