@@ -24,7 +24,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p shared-types -p edge-api -p widget --target wasm32-unknown-unknown -- -D warnings
 
 say "native unit tests"
-cargo test -p shared-types -p edge-api -p widget
+cargo test -p shared-types -p edge-api -p widget -p webhook-receiver
 
 say "release build"
 bash scripts/build.sh

@@ -180,15 +180,37 @@ impl TestServer {
             .expect("wrangler d1 migrations apply");
         assert!(status.success(), "applying migrations failed");
 
+        let admin_token = format!("test-admin-{}", std::process::id());
+        let (base_url, process) = Self::serve(&persist, &admin_token);
+        TestServer {
+            base_url,
+            admin_token,
+            persist_dir: persist,
+            _process: Some(process),
+            _temp: Some(temp),
+        }
+    }
+
+    /// Stops the server and starts a new one (a new port, new processes, every object
+    /// evicted) on the same local state.
+    pub fn restart(&mut self) {
+        drop(self._process.take());
+        let (base_url, process) = Self::serve(&self.persist_dir, &self.admin_token);
+        self.base_url = base_url;
+        self._process = Some(process);
+    }
+
+    /// Starts `wrangler dev` on `persist` and waits until it answers.
+    fn serve(persist: &Path, admin_token: &str) -> (String, Spawned) {
+        let root = repo_root();
         let port = free_port();
         let inspector = free_port();
-        let admin_token = format!("test-admin-{}", std::process::id());
         let mut command = wrangler(&root);
         command
             .args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string()])
             .args(["--inspector-port", &inspector.to_string()])
             .arg("--persist-to")
-            .arg(&persist)
+            .arg(persist)
             .args(["--var", &format!("ADMIN_TOKEN:{admin_token}")])
             .args([
                 "--var",
@@ -216,13 +238,7 @@ impl TestServer {
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        TestServer {
-            base_url,
-            admin_token,
-            persist_dir: persist,
-            _process: Some(process),
-            _temp: Some(temp),
-        }
+        (base_url, process)
     }
 
     /// Runs SQL against the server's local D1 (for checks the API cannot make). It runs

@@ -17,6 +17,7 @@ crate::tests![
     two_keys_do_not_share_a_budget,
     a_flooding_visitor_is_slowed_down_but_the_workspace_is_not,
     one_address_cannot_mint_sessions_without_end,
+    the_budget_survives_a_restart_of_every_object,
 ];
 
 fn header_num(resp: &Resp, name: &str) -> i64 {
@@ -209,4 +210,26 @@ fn one_address_cannot_mint_sessions_without_end(ctx: &Ctx) {
     // Another workspace's widget on the same address has its own budget.
     let other = ctx.workspace();
     assert!(!other.visitor("Ali").is_empty());
+}
+
+/// Every Durable Object is gone when the server stops; the budget is in the limiter's
+/// storage, so a new server (new isolates, new objects) on the same state goes on
+/// counting where the old one stopped.
+fn the_budget_survives_a_restart_of_every_object(_ctx: &Ctx) {
+    let server = crate::harness::TestServer::start();
+    let client = crate::client::Client::new(&server.base_url).impatient();
+    let mut own = Ctx { server, client };
+    let ws = own.workspace();
+    for _ in 0..5 {
+        assert_eq!(own.client.get("/v1/chats", &ws.api_key).status, 200);
+    }
+    own.server.restart();
+    let client = crate::client::Client::new(&own.server.base_url).impatient();
+    let after = client.get("/v1/chats", &ws.api_key);
+    assert_eq!(after.status, 200, "{}", after.text);
+    assert_eq!(
+        header_num(&after, "x-ratelimit-remaining"),
+        94,
+        "the sixth request of the minute, counted across the restart"
+    );
 }
