@@ -39,6 +39,8 @@ pub struct Append {
     pub attachments: String,
     pub now: String,
     pub opening: Option<Opening>,
+    /// Refuse a closed chat (CHAT-003) instead of writing into it.
+    pub require_open: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -65,8 +67,14 @@ impl Append {
             text: &self.text,
             attachments: &self.attachments,
             now: &self.now,
+            require_open: self.require_open,
         }
     }
+}
+
+#[derive(Deserialize)]
+struct StatusRow {
+    status: String,
 }
 
 /// Who is on a socket; stored with it so it outlives hibernation.
@@ -139,7 +147,10 @@ impl DurableObject for ChatRoom {
                         Response::from_json(&stored)
                     }
                     Err(e) => {
-                        worker::console_error!("append to {}: {:?}", append.chat_id, e.cause);
+                        // A closed or unknown chat is the caller's answer, not a fault.
+                        if e.code.status() >= 500 {
+                            worker::console_error!("append to {}: {:?}", append.chat_id, e.cause);
+                        }
                         Response::error(e.code.code(), e.code.status())
                     }
                 }
@@ -295,7 +306,22 @@ impl ChatRoom {
             None => {}
         }
         statements.extend(store::messages::append_statements(&db, m)?);
-        store::messages::run_append(&db, statements, m).await
+        if let Some(stored) = store::messages::run_append(&db, statements, m).await? {
+            return Ok(stored);
+        }
+        // Nothing was written; only now is it worth a read to say why.
+        let status: Option<String> = store::first(
+            &db,
+            "SELECT status FROM chats WHERE workspace_id = ?1 AND id = ?2",
+            &[m.workspace_id.into(), m.chat_id.into()],
+        )
+        .await?
+        .map(|row: StatusRow| row.status);
+        Err(match status.as_deref() {
+            Some("closed") => ErrorCode::ChatClosed.into(),
+            Some(_) => crate::error::ApiError::internal(format!("message {} was not stored", m.id)),
+            None => ErrorCode::ChatNotFound.into(),
+        })
     }
 
     /// Sends the messages after `after`, in `seq` order.

@@ -152,12 +152,9 @@ async fn send_message(
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
     let chat_id = parse_chat_id(&chat_id)?;
     let db = state.db()?;
-    let head = load_head(&db, &caller.workspace_id, &chat_id).await?;
     // Agents reopen a closed chat explicitly (PATCH), so a stray reply cannot undo a
-    // resolution.
-    if head.status == shared_types::chats::ChatStatus::Closed {
-        return Err(ErrorCode::ChatClosed.into());
-    }
+    // resolution: the room refuses it (CHAT-003), as it refuses a chat of another
+    // workspace (CHAT-001), in the same write that would store it.
     let message = post_message(
         &state,
         &db,
@@ -261,6 +258,8 @@ pub async fn post_message(
         attachments,
         now: time::now_rfc3339(),
         opening,
+        // Agents reopen a closed chat explicitly; a visitor's message reopens it.
+        require_open: author.kind == SenderType::Agent,
     };
     let stored = realtime::append(state, chat_id, &append).await?;
     realtime::publish(

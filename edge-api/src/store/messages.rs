@@ -21,6 +21,8 @@ pub struct NewMessage<'a> {
     /// A JSON array of attachments.
     pub attachments: &'a str,
     pub now: &'a str,
+    /// Refuse (store nothing) when the chat is closed: agents reopen explicitly.
+    pub require_open: bool,
 }
 
 /// The statements that append `m`; the caller may run more in the same batch (they see
@@ -48,7 +50,7 @@ pub fn append_statements(
                 agents_replied = agents_replied + (?5 = 1 AND NOT EXISTS (
                     SELECT 1 FROM messages
                      WHERE chat_id = ?2 AND sender_type = 'agent' AND sender_id = ?6))
-              WHERE workspace_id = ?1 AND id = ?2",
+              WHERE workspace_id = ?1 AND id = ?2 AND (?7 = 0 OR status <> 'closed')",
             &[
                 m.workspace_id.into(),
                 m.chat_id.into(),
@@ -56,14 +58,16 @@ pub fn append_statements(
                 from_visitor.into(),
                 from_agent.into(),
                 opt_str(m.sender_id),
+                i32::from(m.require_open).into(),
             ],
         )?,
+        // changes(): only when the update above found the chat (and it was open).
         stmt(
             db,
             "INSERT INTO messages (id, workspace_id, chat_id, seq, sender_type, sender_id,
                                    sender_name, text, attachments, created_at)
              SELECT ?1, ?2, ?3, last_seq, ?4, ?5, ?6, ?7, ?8, ?9
-               FROM chats WHERE workspace_id = ?2 AND id = ?3",
+               FROM chats WHERE workspace_id = ?2 AND id = ?3 AND changes() = 1",
             &[
                 m.id.into(),
                 m.workspace_id.into(),
@@ -80,12 +84,14 @@ pub fn append_statements(
     ])
 }
 
-/// Runs a batch that ends with [`append_statements`]; returns the message as stored.
+/// Runs a batch that ends with [`append_statements`]; returns the message as stored, or
+/// `None` when nothing was (no such chat in the workspace, or it is closed and had to
+/// be open).
 pub async fn run_append(
     db: &D1Database,
     statements: Vec<D1PreparedStatement>,
     m: &NewMessage<'_>,
-) -> Result<ConversationMessage, ApiError> {
+) -> Result<Option<ConversationMessage>, ApiError> {
     #[derive(Deserialize)]
     struct Seq {
         seq: u64,
@@ -94,13 +100,15 @@ pub async fn run_append(
         .batch(statements)
         .await
         .map_err(|e| d1_error("append message", e))?;
-    let seq = results
+    let Some(seq) = results
         .last()
         .and_then(|r| r.results::<Seq>().ok())
         .and_then(|rows| rows.into_iter().next())
-        .ok_or_else(|| ApiError::internal(format!("message {} was not stored", m.id)))?
-        .seq;
-    Ok(ConversationMessage {
+        .map(|row| row.seq)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ConversationMessage {
         id: parse_id(m.id)?,
         chat_id: parse_id(m.chat_id)?,
         seq,
@@ -113,7 +121,7 @@ pub async fn run_append(
         attachments: serde_json::from_str(m.attachments)
             .map_err(|e| ApiError::internal(format!("attachments of {}: {e}", m.id)))?,
         created_at: m.now.to_string(),
-    })
+    }))
 }
 
 fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, ApiError> {
