@@ -119,15 +119,7 @@ impl Client {
         headers: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Resp {
-        let url = if path.starts_with("http") {
-            path.to_string()
-        } else {
-            format!("{}{path}", self.base_url)
-        };
-        let mut req = self.agent.request(method, &url);
-        for (name, value) in headers {
-            req = req.set(name, value);
-        }
+        let req = self.request(method, path, headers);
         let _quiet = QUIET.read().unwrap_or_else(|e| e.into_inner());
         let result = match body {
             Some(body) => req
@@ -161,6 +153,20 @@ impl Client {
         }
     }
 
+    /// A request to `path` (or a whole URL) with `headers` set.
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> ureq::Request {
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base_url)
+        };
+        headers
+            .iter()
+            .fold(self.agent.request(method, &url), |req, (name, value)| {
+                req.set(name, value)
+            })
+    }
+
     /// Sends raw bytes with the given content type (or none).
     pub fn send_raw(
         &self,
@@ -169,15 +175,7 @@ impl Client {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Resp {
-        let url = if path.starts_with("http") {
-            path.to_string()
-        } else {
-            format!("{}{path}", self.base_url)
-        };
-        let mut req = self.agent.request(method, &url);
-        for (name, value) in headers {
-            req = req.set(name, value);
-        }
+        let req = self.request(method, path, headers);
         let _quiet = QUIET.read().unwrap_or_else(|e| e.into_inner());
         Self::read(req.send_bytes(body))
     }

@@ -258,11 +258,7 @@ impl DurableObject for ChatRoom {
         reason: String,
         _clean: bool,
     ) -> Result<()> {
-        // Complete the closing handshake; 1005/1006 cannot be sent back.
-        let code = u16::try_from(code)
-            .ok()
-            .filter(|c| *c == 1000 || (3000..5000).contains(c));
-        let _ = ws.close(code.or(Some(1000)), Some(reason));
+        super::close_back(&ws, code, reason);
         Ok(())
     }
 

@@ -74,10 +74,7 @@ impl DurableObject for Inbox {
         reason: String,
         _clean: bool,
     ) -> Result<()> {
-        let code = u16::try_from(code)
-            .ok()
-            .filter(|c| *c == 1000 || (3000..5000).contains(c));
-        let _ = ws.close(code.or(Some(1000)), Some(reason));
+        super::close_back(&ws, code, reason);
         self.schedule_offline_check().await
     }
 

@@ -172,24 +172,26 @@ async fn connect(
 /// Sends `frame` to every socket of the chat's room. Delivery is best effort: the
 /// message is stored already, and a client that missed it catches up with `resume`.
 pub async fn broadcast(state: &AppState, chat_id: &ChatId, frame: &ServerFrame) {
+    deliver(state.chat_rooms(), chat_id.as_str(), "/broadcast", frame).await;
+}
+
+/// Sends a frame to the object `name` at `path`; failures are logged, not returned.
+async fn deliver(
+    namespace: Result<ObjectNamespace, ApiError>,
+    name: &str,
+    path: &str,
+    frame: &ServerFrame,
+) {
     let body = match serde_json::to_string(frame) {
         Ok(body) => body,
         Err(e) => return worker::console_error!("encoding a frame: {e}"),
     };
-    let sent = match state.chat_rooms() {
-        Ok(rooms) => {
-            object_request(
-                rooms,
-                chat_id.as_str(),
-                "/broadcast",
-                RoomBody::Frame(&body),
-            )
-            .await
-        }
+    let sent = match namespace {
+        Ok(ns) => object_request(ns, name, path, RoomBody::Frame(&body)).await,
         Err(e) => Err(e),
     };
     if let Err(e) = sent {
-        worker::console_error!("broadcast to {chat_id}: {:?}", e.cause);
+        worker::console_error!("{path} to {name}: {:?}", e.cause);
     }
 }
 
@@ -226,19 +228,7 @@ pub async fn append(
 
 /// Sends `frame` to every agent feed of the workspace, best effort like [`broadcast`].
 pub async fn publish(state: &AppState, workspace_id: &str, frame: &ServerFrame) {
-    let body = match serde_json::to_string(frame) {
-        Ok(body) => body,
-        Err(e) => return worker::console_error!("encoding a frame: {e}"),
-    };
-    let sent = match state.inboxes() {
-        Ok(inboxes) => {
-            object_request(inboxes, workspace_id, "/publish", RoomBody::Frame(&body)).await
-        }
-        Err(e) => Err(e),
-    };
-    if let Err(e) = sent {
-        worker::console_error!("publish to {workspace_id}: {:?}", e.cause);
-    }
+    deliver(state.inboxes(), workspace_id, "/publish", frame).await;
 }
 
 /// Tells the workspace feed that a chat changed (created, new message, unread count).
