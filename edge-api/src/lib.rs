@@ -13,6 +13,8 @@ mod error;
 #[cfg(target_arch = "wasm32")]
 mod extract;
 #[cfg(target_arch = "wasm32")]
+mod intl;
+#[cfg(target_arch = "wasm32")]
 mod limits;
 #[cfg(target_arch = "wasm32")]
 mod objects;

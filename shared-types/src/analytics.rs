@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{AgentId, WorkspaceId};
-use crate::validate::IsoDate;
+use crate::validate::{IsoDate, TimeZoneName};
 
 wire_enum! {
     /// `sort_by` of `GET /analytics/agents`. Every order puts the best first:
@@ -43,6 +43,9 @@ pub struct DateRangeQuery {
     /// Last day, inclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<IsoDate>,
+    /// The zone whose midnights bound the days; absent means UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tz: Option<TimeZoneName>,
 }
 
 impl DateRangeQuery {
@@ -64,6 +67,9 @@ pub struct OverviewQuery {
     /// Last day, inclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<IsoDate>,
+    /// The zone whose midnights bound the days; absent means UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tz: Option<TimeZoneName>,
     /// Optional; must be the caller's own workspace (another one is a 404).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<WorkspaceId>,
@@ -78,6 +84,9 @@ pub struct AgentPerformanceQuery {
     /// Last day, inclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<IsoDate>,
+    /// The zone whose midnights bound the days; absent means UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tz: Option<TimeZoneName>,
     /// Order of the rows; absent means `total_chats`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<AgentSortBy>,

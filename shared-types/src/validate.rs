@@ -685,10 +685,68 @@ fn days_in_month(year: u16, month: u16) -> u16 {
 
 string_serde!(IsoDate, ValueError, "a date YYYY-MM-DD");
 
+/// An IANA time zone name as written (`Asia/Tashkent`, `UTC`, `America/Argentina/Salta`):
+/// 1 to 64 characters of letters, digits, `/`, `_`, `+` and `-`. Whether the zone exists
+/// is for the platform's zone database to say.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TimeZoneName(String);
+
+impl TimeZoneName {
+    /// Checks the shape above.
+    pub fn parse(input: &str) -> Result<Self, ValueError> {
+        let ok = (1..=64).contains(&input.len())
+            && input
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'_' | b'+' | b'-'));
+        if ok {
+            Ok(TimeZoneName(input.to_owned()))
+        } else {
+            Err(ValueError::new(
+                "must be an IANA time zone name such as Asia/Tashkent",
+            ))
+        }
+    }
+
+    /// The name as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// UTC under any of its names: ranges then need no conversion.
+    pub fn is_utc(&self) -> bool {
+        matches!(
+            self.0.as_str(),
+            "UTC"
+                | "Etc/UTC"
+                | "Etc/GMT"
+                | "GMT"
+                | "Etc/Universal"
+                | "Etc/Zulu"
+                | "Zulu"
+                | "Universal"
+        )
+    }
+}
+
+string_serde!(TimeZoneName, ValueError, "an IANA time zone name");
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn time_zone_names_are_iana_shaped() {
+        assert!(TimeZoneName::parse("Asia/Tashkent").is_ok());
+        assert!(TimeZoneName::parse("America/Argentina/Salta").is_ok());
+        assert!(TimeZoneName::parse("Etc/GMT+5").is_ok());
+        assert!(TimeZoneName::parse("UTC").unwrap().is_utc());
+        assert!(!TimeZoneName::parse("Asia/Tashkent").unwrap().is_utc());
+        assert!(TimeZoneName::parse("").is_err());
+        assert!(TimeZoneName::parse("Asia/Tash kent").is_err());
+        assert!(TimeZoneName::parse("Asia/Tashkent;DROP").is_err());
+        assert!(TimeZoneName::parse(&"A".repeat(65)).is_err());
+    }
 
     #[test]
     fn message_text_is_trimmed_and_bounded_in_characters() {

@@ -13,6 +13,8 @@ crate::tests![
     every_metric_matches_the_hand_computed_answer,
     bad_parameters_get_400_or_404_with_the_envelope,
     an_empty_period_gives_zeros_and_nulls,
+    days_follow_the_time_zone_of_tz,
+    figures_follow_a_reassignment_made_through_the_api,
 ];
 
 struct Seeded {
@@ -292,6 +294,9 @@ fn bad_parameters_get_400_or_404_with_the_envelope(ctx: &Ctx) {
         "from=yesterday",
         "to=2026-13-01",
         "from=2025-01-01&to=2026-01-02",
+        "tz=Mars/Olympus_Mons",
+        "tz=Asia%2FTash%20kent",
+        "tz=",
     ] {
         s.ws.get(&format!("/v1/analytics/overview?{query}"))
             .assert_error(ErrorCode::InvalidQuery);
@@ -334,4 +339,146 @@ fn an_empty_period_gives_zeros_and_nulls(ctx: &Ctx) {
     let default = ws.get("/v1/analytics/overview").json();
     let from = crate::client::utc_date_days_ago(29);
     assert_eq!(default["period"]["from"], from.as_str(), "{default}");
+}
+
+fn overview_in(s: &Seeded, tz: &str) -> Value {
+    s.ws.get(&format!("/v1/analytics/overview?{PERIOD}&tz={tz}"))
+        .json()
+}
+
+fn days_follow_the_time_zone_of_tz(ctx: &Ctx) {
+    let s = seed(ctx);
+    // UTC+5: 1..10 March is [28 Feb 19:00, 10 Mar 19:00) UTC. c7 (28 Feb 23:59:59) moves
+    // in, c3 (10 Mar 23:59:59) moves out. The period before, [18 Feb 19:00, 28 Feb
+    // 19:00), holds c8 and c9. Tashkent's edges are whole hours (hourly rollups);
+    // Kolkata's (UTC+5:30) are not, so it sums the chats themselves; both hold the same
+    // chats here and must agree.
+    let east = json!({
+        "period": {"from": "2026-03-01", "to": "2026-03-10"},
+        "metrics": {
+            // c1, c2, c4, c5, c7.
+            "total_chats": 5,
+            // (60 + 120 + 90 + 200) / 4 = 117.5.
+            "avg_response_time_seconds": 118,
+            // Closed: c1, c2, c4, c5, c9 as in UTC.
+            "avg_resolution_time_minutes": 1478,
+            "csat_score": 3.5,
+            "first_contact_resolution_rate": 0.6
+        },
+        "trends": {
+            // 5 against 2.
+            "chats_change_percent": 150.0,
+            // 118 against c8's 100.
+            "response_time_change_percent": 18.0
+        }
+    });
+    assert_eq!(overview_in(&s, "Asia/Tashkent"), east);
+    assert_eq!(overview_in(&s, "Asia/Kolkata"), east);
+    // UTC-5 (UTC-4 from 8 March): [1 Mar 05:00, 11 Mar 04:00) UTC. c1 moves out to the
+    // period before; c3 and c6 (11 Mar 00:00) move in.
+    assert_eq!(
+        overview_in(&s, "America/New_York"),
+        json!({
+            "period": {"from": "2026-03-01", "to": "2026-03-10"},
+            "metrics": {
+                // c2, c3, c4, c5, c6.
+                "total_chats": 5,
+                // (120 + 30 + 90 + 10) / 4 = 62.5.
+                "avg_response_time_seconds": 63,
+                // c2 60, c4 10, c5 90, c6 5, c9 7200 → 7365 / 5.
+                "avg_resolution_time_minutes": 1473,
+                // c2 4, c4 2, c9 3, c6 1.
+                "csat_score": 2.5,
+                // c4, c6, c9 of 5.
+                "first_contact_resolution_rate": 0.6
+            },
+            "trends": {
+                // 5 against c1, c7, c8, c9.
+                "chats_change_percent": 25.0,
+                // 63 against (60 + 200 + 100) / 3 = 120.
+                "response_time_change_percent": -47.5
+            }
+        })
+    );
+    // UTC by any name is the plain answer.
+    let utc = s.ws.get(&format!("/v1/analytics/overview?{PERIOD}")).json();
+    assert_eq!(overview_in(&s, "UTC"), utc);
+    assert_eq!(overview_in(&s, "Etc/UTC"), utc);
+    // Agents in a zone: B's c3 moves out of Tashkent's period.
+    let agents =
+        s.ws.get(&format!(
+            "/v1/analytics/agents?{PERIOD}&tz=Asia/Tashkent&sort_by=total_chats"
+        ))
+        .json();
+    let b_row = agents["data"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["agent_id"] == s.b.as_str()))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(b_row["total_chats"], 1, "{agents}");
+    assert_eq!(b_row["avg_response_time_seconds"], Value::Null, "{agents}");
+    let stats =
+        s.ws.get(&format!(
+            "/v1/agents/{}/stats?{PERIOD}&tz=Asia/Tashkent",
+            s.b
+        ))
+        .json();
+    assert_eq!(stats["stats"]["total_chats"], 1, "{stats}");
+}
+
+fn figures_follow_a_reassignment_made_through_the_api(ctx: &Ctx) {
+    let s = seed(ctx);
+    let suffix = s.ws.id.trim_start_matches("ws_").to_string();
+    let row_of = |agents: &Value, id: &str| {
+        agents["data"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["agent_id"] == id))
+            .cloned()
+            .unwrap_or_default()
+    };
+    // c3 (B's open chat, replied in 30 s) goes to C: B keeps c4 only, C gains c3.
+    s.ws.patch(
+        &format!("/v1/chats/chat_{suffix}c3"),
+        &json!({"assigned_to": s.c}),
+    )
+    .expect::<Value>(200);
+    let agents = s.ws.get(&format!("/v1/analytics/agents?{PERIOD}")).json();
+    let (b, c) = (row_of(&agents, &s.b), row_of(&agents, &s.c));
+    assert_eq!(
+        (
+            b["total_chats"].clone(),
+            b["avg_response_time_seconds"].clone()
+        ),
+        (json!(1), Value::Null),
+        "{agents}"
+    );
+    assert_eq!(
+        (
+            c["total_chats"].clone(),
+            c["resolved_chats"].clone(),
+            c["avg_response_time_seconds"].clone()
+        ),
+        (json!(1), json!(0), json!(30)),
+        "{agents}"
+    );
+    // Closing it now counts it resolved among the chats created in the period; the
+    // closing itself happens today, outside the period.
+    s.ws.patch(
+        &format!("/v1/chats/chat_{suffix}c3"),
+        &json!({"status": "closed"}),
+    )
+    .expect::<Value>(200);
+    let agents = s.ws.get(&format!("/v1/analytics/agents?{PERIOD}")).json();
+    assert_eq!(row_of(&agents, &s.c)["resolved_chats"], 1, "{agents}");
+    let overview = s.ws.get(&format!("/v1/analytics/overview?{PERIOD}")).json();
+    assert_eq!(overview["metrics"]["total_chats"], 5, "{overview}");
+    assert_eq!(
+        overview["metrics"]["avg_resolution_time_minutes"], 1478,
+        "closed today, so not in the period's resolution: {overview}"
+    );
+    let today = s.ws.get("/v1/analytics/overview?from=2026-03-01").json();
+    assert_eq!(
+        today["metrics"]["total_chats"], 6,
+        "c1..c6 from 1 March to today: {today}"
+    );
 }

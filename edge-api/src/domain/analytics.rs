@@ -2,10 +2,12 @@
 //! request covers, the period before it for trends, and how figures are rounded. The
 //! SQL that sums the figures lives in `store::analytics`.
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
 use shared_types::analytics::Period;
 use shared_types::error::FieldErrors;
 use shared_types::validate::IsoDate;
+
+use super::time;
 
 /// The longest range one request may cover, in days (a leap year).
 pub const MAX_DAYS: u64 = 366;
@@ -33,14 +35,13 @@ impl DayRange {
         }
     }
 
-    /// `[start, end)` as the RFC 3339 UTC strings stored in D1, which compare in time
-    /// order as text.
-    pub fn bounds(&self) -> (String, String) {
-        let end = self.to + Days::new(1);
-        (
-            format!("{}T00:00:00Z", self.from.format("%Y-%m-%d")),
-            format!("{}T00:00:00Z", end.format("%Y-%m-%d")),
-        )
+    /// The instants the range covers, `[start, end)`, when a day starts at
+    /// `midnight(day)`.
+    pub fn interval(&self, midnight: impl Fn(NaiveDate) -> DateTime<Utc>) -> Interval {
+        Interval {
+            start: midnight(self.from),
+            end: midnight(self.to + Days::new(1)),
+        }
     }
 
     pub fn period(&self) -> Period {
@@ -85,6 +86,81 @@ pub fn resolve(
         return Err(fields);
     }
     Ok(range)
+}
+
+/// `[start, end)` in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// Where a UTC day starts.
+pub fn utc_midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(NaiveTime::MIN).and_utc()
+}
+
+/// Where local midnight of `day` falls in a zone that is `offset_at(t)` seconds east of
+/// UTC at instant `t`. The offset is read where the guess lands, a second time, so a
+/// day that starts on the other side of a daylight-saving change still starts at its
+/// own offset.
+pub fn zoned_midnight(day: NaiveDate, offset_at: impl Fn(DateTime<Utc>) -> i64) -> DateTime<Utc> {
+    let wall = utc_midnight(day);
+    let guess = wall - TimeDelta::seconds(offset_at(wall));
+    wall - TimeDelta::seconds(offset_at(guess))
+}
+
+/// Today's date in a zone `offset` seconds east of UTC.
+pub fn local_today(now: DateTime<Utc>, offset: i64) -> NaiveDate {
+    (now + TimeDelta::seconds(offset)).date_naive()
+}
+
+/// How to sum an interval. Rollup buckets are UTC days and hours, keyed by the first
+/// 10 or 13 characters of the stored RFC 3339 time (`2026-02-11`, `2026-02-11T14`), so
+/// each range is `[first, end)` of bucket names, empty when both are equal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// Whole hours: the hours up to the first midnight, whole days, then the hours
+    /// after the last midnight.
+    Rollups {
+        hours_before: (String, String),
+        days: (String, String),
+        hours_after: (String, String),
+    },
+    /// An edge inside an hour (a zone such as Asia/Kolkata): the chats themselves, as
+    /// stored times `[start, end)`.
+    Chats((String, String)),
+}
+
+pub fn plan(interval: &Interval) -> Plan {
+    let whole_hour = |t: DateTime<Utc>| t.minute() == 0 && t.second() == 0 && t.nanosecond() == 0;
+    if !whole_hour(interval.start) || !whole_hour(interval.end) {
+        return Plan::Chats((time::format(interval.start), time::format(interval.end)));
+    }
+    let hour = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H").to_string();
+    let day = |t: DateTime<Utc>| t.format("%Y-%m-%d").to_string();
+    let first_midnight = {
+        let floor = utc_midnight(interval.start.date_naive());
+        if floor == interval.start {
+            floor
+        } else {
+            floor + TimeDelta::days(1)
+        }
+    };
+    let last_midnight = utc_midnight(interval.end.date_naive());
+    if first_midnight >= last_midnight {
+        let none = (String::new(), String::new());
+        return Plan::Rollups {
+            hours_before: (hour(interval.start), hour(interval.end)),
+            days: none.clone(),
+            hours_after: none,
+        };
+    }
+    Plan::Rollups {
+        hours_before: (hour(interval.start), hour(first_midnight)),
+        days: (day(first_midnight), day(last_midnight)),
+        hours_after: (hour(last_midnight), hour(interval.end)),
+    }
 }
 
 /// Whole units, half away from zero; `None` stays `None`.
@@ -152,8 +228,9 @@ mod tests {
         )
         .expect("range");
         assert_eq!(r.days(), 11);
+        let i = r.interval(utc_midnight);
         assert_eq!(
-            r.bounds(),
+            (time::format(i.start), time::format(i.end)),
             ("2026-02-01T00:00:00Z".into(), "2026-02-12T00:00:00Z".into())
         );
         let one = resolve(
@@ -194,6 +271,114 @@ mod tests {
         let p = r.previous();
         assert_eq!((p.from, p.to), (day("2026-02-19"), day("2026-02-28")));
         assert_eq!(p.days(), r.days());
+    }
+
+    fn range(from: &str, to: &str) -> DayRange {
+        DayRange {
+            from: day(from),
+            to: day(to),
+        }
+    }
+
+    fn pair(a: &str, b: &str) -> (String, String) {
+        (a.into(), b.into())
+    }
+
+    #[test]
+    fn utc_days_are_summed_from_daily_rollups_alone() {
+        let p = plan(&range("2026-02-01", "2026-02-11").interval(utc_midnight));
+        assert_eq!(
+            p,
+            Plan::Rollups {
+                hours_before: pair("2026-02-01T00", "2026-02-01T00"),
+                days: pair("2026-02-01", "2026-02-12"),
+                hours_after: pair("2026-02-12T00", "2026-02-12T00"),
+            }
+        );
+    }
+
+    #[test]
+    fn a_zone_east_of_utc_takes_its_edges_from_hourly_rollups() {
+        // Tashkent is UTC+5 all year: its 1 February starts at 19:00 UTC the day before.
+        let tashkent = |d: NaiveDate| zoned_midnight(d, |_| 5 * 3600);
+        let p = plan(&range("2026-02-01", "2026-02-11").interval(tashkent));
+        assert_eq!(
+            p,
+            Plan::Rollups {
+                hours_before: pair("2026-01-31T19", "2026-02-01T00"),
+                days: pair("2026-02-01", "2026-02-11"),
+                hours_after: pair("2026-02-11T00", "2026-02-11T19"),
+            }
+        );
+        // West of UTC one day spans a UTC midnight but no whole UTC day: all hours.
+        let new_york = |d: NaiveDate| zoned_midnight(d, |_| -5 * 3600);
+        let p = plan(&range("2026-02-01", "2026-02-01").interval(new_york));
+        assert_eq!(
+            p,
+            Plan::Rollups {
+                hours_before: pair("2026-02-01T05", "2026-02-02T05"),
+                days: pair("", ""),
+                hours_after: pair("", ""),
+            }
+        );
+    }
+
+    #[test]
+    fn a_day_inside_one_utc_day_is_all_hours() {
+        // UTC+14 (Kiritimati): 1 February runs from 10:00 on 31 January to 10:00 on 1 February.
+        let line = |d: NaiveDate| zoned_midnight(d, |_| 14 * 3600);
+        let i = range("2026-02-01", "2026-02-01").interval(line);
+        let Plan::Rollups {
+            hours_before, days, ..
+        } = plan(&i)
+        else {
+            panic!("whole hours use rollups");
+        };
+        assert_eq!(hours_before, pair("2026-01-31T10", "2026-02-01T10"));
+        assert_eq!(days, pair("", ""));
+        let short = Interval {
+            start: utc_midnight(day("2026-02-01")) + TimeDelta::hours(3),
+            end: utc_midnight(day("2026-02-01")) + TimeDelta::hours(20),
+        };
+        assert_eq!(
+            plan(&short),
+            Plan::Rollups {
+                hours_before: pair("2026-02-01T03", "2026-02-01T20"),
+                days: pair("", ""),
+                hours_after: pair("", ""),
+            }
+        );
+    }
+
+    #[test]
+    fn half_hour_zones_sum_the_chats_themselves() {
+        let kolkata = |d: NaiveDate| zoned_midnight(d, |_| 5 * 3600 + 1800);
+        assert_eq!(
+            plan(&range("2026-02-01", "2026-02-02").interval(kolkata)),
+            Plan::Chats(pair("2026-01-31T18:30:00Z", "2026-02-02T18:30:00Z"))
+        );
+    }
+
+    #[test]
+    fn midnight_after_a_daylight_saving_change_uses_the_new_offset() {
+        // New York moved from UTC-5 to UTC-4 at 07:00 UTC on 8 March 2026.
+        let change = utc_midnight(day("2026-03-08")) + TimeDelta::hours(7);
+        let offset = |t: DateTime<Utc>| if t < change { -5 * 3600 } else { -4 * 3600 };
+        assert_eq!(
+            time::format(zoned_midnight(day("2026-03-08"), offset)),
+            "2026-03-08T05:00:00Z"
+        );
+        assert_eq!(
+            time::format(zoned_midnight(day("2026-03-09"), offset)),
+            "2026-03-09T04:00:00Z"
+        );
+        assert_eq!(
+            local_today(
+                utc_midnight(day("2026-03-09")) + TimeDelta::hours(3),
+                -4 * 3600
+            ),
+            day("2026-03-08")
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `GET /v1/analytics/overview`, `GET /v1/analytics/agents` and
-//! `GET /v1/agents/{agent_id}/stats`: figures for an inclusive range of UTC days (by
-//! default the last 30), per DESIGN.md's definitions. Agent stats are the agent's row
+//! `GET /v1/agents/{agent_id}/stats`: figures for an inclusive range of days (by
+//! default the last 30), in UTC or the IANA zone of `tz`, per DESIGN.md's definitions. Agent stats are the agent's row
 //! of the agents table, so the two always agree.
 
 use axum::extract::{Path, State};
@@ -12,15 +12,17 @@ use shared_types::analytics::{
     OverviewMetrics, OverviewQuery, OverviewTrends,
 };
 use shared_types::error::ErrorCode;
+use shared_types::error::FieldErrors;
 use shared_types::ids::AgentId;
-use shared_types::validate::IsoDate;
+use shared_types::validate::{IsoDate, TimeZoneName};
 use shared_types::DataList;
 
 use crate::auth::Caller;
-use crate::domain::analytics::{self, change_percent, decimals, rate, whole, DayRange};
+use crate::domain::analytics::{self, change_percent, decimals, rate, whole, DayRange, Plan};
 use crate::domain::time;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
+use crate::intl::Zone;
 use crate::state::AppState;
 use crate::store;
 
@@ -31,9 +33,39 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/agents/{agent_id}/stats", get(agent_stats))
 }
 
-fn days(from: Option<&IsoDate>, to: Option<&IsoDate>) -> Result<DayRange, ApiError> {
-    analytics::resolve(from, to, time::now().date_naive())
-        .map_err(|fields| ApiError::with_details(ErrorCode::InvalidQuery, fields.into_details()))
+/// The days a request asks for, in its zone, and how to sum them and the days before.
+struct Window {
+    range: DayRange,
+    now: Plan,
+    before: Plan,
+}
+
+fn window(
+    from: Option<&IsoDate>,
+    to: Option<&IsoDate>,
+    tz: Option<&TimeZoneName>,
+) -> Result<Window, ApiError> {
+    let invalid = |fields: FieldErrors| {
+        ApiError::with_details(ErrorCode::InvalidQuery, fields.into_details())
+    };
+    let zone = match tz {
+        Some(name) if !name.is_utc() => Some(Zone::new(name.as_str()).ok_or_else(|| {
+            let mut fields = FieldErrors::default();
+            fields.push("tz", "is not a time zone this service knows");
+            invalid(fields)
+        })?),
+        _ => None,
+    };
+    let offset = |t| zone.as_ref().map_or(0, |z| z.offset_seconds(t));
+    let now = time::now();
+    let range =
+        analytics::resolve(from, to, analytics::local_today(now, offset(now))).map_err(invalid)?;
+    let midnight = |day| analytics::zoned_midnight(day, offset);
+    Ok(Window {
+        now: analytics::plan(&range.interval(midnight)),
+        before: analytics::plan(&range.previous().interval(midnight)),
+        range,
+    })
 }
 
 #[worker::send]
@@ -50,19 +82,18 @@ async fn overview(
     {
         return Err(ErrorCode::WorkspaceNotFound.into());
     }
-    let range = days(query.from.as_ref(), query.to.as_ref())?;
-    let (now, before) = (range.bounds(), range.previous().bounds());
+    let window = window(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
     let o = store::analytics::overview(
         &state.db()?,
         &caller.workspace_id,
-        (&now.0, &now.1),
-        (&before.0, &before.1),
+        &window.now,
+        &window.before,
     )
     .await?;
     let response_now = whole(o.created.response_seconds);
     let response_before = whole(o.created_before.response_seconds);
     Ok(Json(AnalyticsOverview {
-        period: range.period(),
+        period: window.range.period(),
         metrics: OverviewMetrics {
             total_chats: o.created.chats,
             avg_response_time_seconds: response_now,
@@ -92,13 +123,8 @@ struct Row {
     resolution_minutes: Option<u64>,
 }
 
-async fn rows(
-    state: &AppState,
-    workspace_id: &str,
-    range: &DayRange,
-) -> Result<Vec<Row>, ApiError> {
-    let bounds = range.bounds();
-    let r = store::analytics::by_agent(&state.db()?, workspace_id, (&bounds.0, &bounds.1)).await?;
+async fn rows(state: &AppState, workspace_id: &str, plan: &Plan) -> Result<Vec<Row>, ApiError> {
+    let r = store::analytics::by_agent(&state.db()?, workspace_id, plan).await?;
     r.agents
         .into_iter()
         .map(|agent| {
@@ -129,8 +155,8 @@ async fn agents(
     caller: Caller,
     ApiQuery(query): ApiQuery<AgentPerformanceQuery>,
 ) -> Result<Json<DataList<AgentPerformance>>, ApiError> {
-    let range = days(query.from.as_ref(), query.to.as_ref())?;
-    let mut data: Vec<AgentPerformance> = rows(&state, &caller.workspace_id, &range)
+    let window = window(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
+    let mut data: Vec<AgentPerformance> = rows(&state, &caller.workspace_id, &window.now)
         .await?
         .into_iter()
         .map(|r| r.performance)
@@ -158,8 +184,8 @@ async fn agent_stats(
     ApiQuery(query): ApiQuery<DateRangeQuery>,
 ) -> Result<Json<AgentStats>, ApiError> {
     let agent_id = AgentId::parse(&agent_id).map_err(|_| ErrorCode::AgentNotFound)?;
-    let range = days(query.from.as_ref(), query.to.as_ref())?;
-    let row = rows(&state, &caller.workspace_id, &range)
+    let window = window(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
+    let row = rows(&state, &caller.workspace_id, &window.now)
         .await?
         .into_iter()
         .find(|r| r.performance.agent_id == agent_id)
@@ -167,7 +193,7 @@ async fn agent_stats(
     let p = row.performance;
     Ok(Json(AgentStats {
         agent_id: p.agent_id,
-        period: range.period(),
+        period: window.range.period(),
         stats: AgentStatsFigures {
             total_chats: p.total_chats,
             resolved_chats: p.resolved_chats,

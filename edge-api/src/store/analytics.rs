@@ -1,12 +1,15 @@
-//! The sums behind analytics, each over one time range of one workspace's chats and
-//! answered from a covering index (migrations/0005_analytics.sql). One D1 batch per
-//! request: a round trip, whatever the number of figures.
+//! The sums behind analytics. Whole UTC hours are read from the rollups the chats'
+//! triggers keep (migrations/0007_analytics_rollups.sql): a year is a few hundred rows
+//! per agent. Any other range sums the chats themselves over covering indexes
+//! (migrations/0005_analytics.sql). One D1 batch per request: a round trip, whatever
+//! the number of figures.
 
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement};
 
 use super::{d1_error, stmt};
+use crate::domain::analytics::Plan;
 use crate::error::ApiError;
 
 /// Seconds from the visitor's first message to the first agent reply; chats where an
@@ -50,6 +53,97 @@ pub struct Overview {
 }
 
 type Range<'a> = (&'a str, &'a str);
+
+/// Every figure of a plan's rollup buckets in one row (per agent when grouped). The
+/// columns carry the names of `Created`, `Closed` and `Rated`, so each reads its part.
+fn rollups_sql(by_agent: bool) -> String {
+    let (select, filter, group) = if by_agent {
+        ("agent AS agent_id,", "WHERE agent <> ''", "GROUP BY agent")
+    } else {
+        ("NULL AS agent_id,", "", "")
+    };
+    format!(
+        "SELECT {select} COALESCE(SUM(created), 0) AS chats, SUM(resolved) AS resolved, \
+                CAST(SUM(response_s) AS REAL) / NULLIF(SUM(response_n), 0) AS response_seconds, \
+                COALESCE(SUM(closed), 0) AS closed, \
+                CAST(SUM(resolution_s) AS REAL) / 60.0 / NULLIF(SUM(closed), 0) AS resolution_minutes, \
+                SUM(first_contact) AS first_contact, COALESCE(SUM(ratings), 0) AS ratings, \
+                CAST(SUM(rating_sum) AS REAL) / NULLIF(SUM(ratings), 0) AS csat \
+           FROM (SELECT * FROM stats_hourly WHERE workspace_id = ?1 AND bucket >= ?2 AND bucket < ?3 \
+                 UNION ALL \
+                 SELECT * FROM stats_daily WHERE workspace_id = ?1 AND bucket >= ?4 AND bucket < ?5 \
+                 UNION ALL \
+                 SELECT * FROM stats_hourly WHERE workspace_id = ?1 AND bucket >= ?6 AND bucket < ?7) \
+          {filter} {group}"
+    )
+}
+
+/// The statements that sum `plan`, to be read back by [`Figures::read`].
+fn statements(
+    db: &D1Database,
+    workspace_id: &str,
+    plan: &Plan,
+    by_agent: bool,
+) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    match plan {
+        Plan::Rollups {
+            hours_before,
+            days,
+            hours_after,
+        } => {
+            let values: Vec<JsValue> = [
+                workspace_id,
+                &hours_before.0,
+                &hours_before.1,
+                &days.0,
+                &days.1,
+                &hours_after.0,
+                &hours_after.1,
+            ]
+            .into_iter()
+            .map(JsValue::from)
+            .collect();
+            Ok(vec![stmt(db, &rollups_sql(by_agent), &values)?])
+        }
+        Plan::Chats((start, end)) => {
+            let range = (start.as_str(), end.as_str());
+            Ok(vec![
+                stmt(db, &created_sql(by_agent), &args(workspace_id, range))?,
+                stmt(db, &closed_sql(by_agent), &args(workspace_id, range))?,
+                stmt(db, &rated_sql(by_agent), &args(workspace_id, range))?,
+            ])
+        }
+    }
+}
+
+/// A plan's figures, per agent when grouped.
+struct Figures {
+    created: Vec<Created>,
+    closed: Vec<Closed>,
+    rated: Vec<Rated>,
+}
+
+impl Figures {
+    /// Reads the results of [`statements`] for `plan`, starting at `results[at]`.
+    fn read(results: &[worker::D1Result], at: usize, plan: &Plan) -> Result<Self, ApiError> {
+        let (created, closed, rated) = match plan {
+            Plan::Rollups { .. } => (at, at, at),
+            Plan::Chats(_) => (at, at + 1, at + 2),
+        };
+        Ok(Figures {
+            created: rows(results.get(created), "created")?,
+            closed: rows(results.get(closed), "closed")?,
+            rated: rows(results.get(rated), "rated")?,
+        })
+    }
+
+    fn statements(plan: &Plan) -> usize {
+        match plan {
+            Plan::Rollups { .. } => 1,
+            Plan::Chats(_) => 3,
+        }
+    }
+}
 
 /// The single row of an aggregate without GROUP BY.
 fn one<T: Default>(mut rows: Vec<T>) -> T {
@@ -107,27 +201,26 @@ fn rows<T: for<'de> Deserialize<'de>>(
         .map_err(|e| ApiError::internal(format!("analytics: decoding {what}: {e}")))
 }
 
-/// The overview of `range`, with the chats created in `before` for the trends.
+/// The overview of `now`, with the chats created in `before` for the trends.
 pub async fn overview(
     db: &D1Database,
     workspace_id: &str,
-    range: Range<'_>,
-    before: Range<'_>,
+    now: &Plan,
+    before: &Plan,
 ) -> Result<Overview, ApiError> {
+    let mut batch = statements(db, workspace_id, now, false)?;
+    batch.extend(statements(db, workspace_id, before, false)?);
     let results = db
-        .batch(vec![
-            stmt(db, &created_sql(false), &args(workspace_id, range))?,
-            stmt(db, &created_sql(false), &args(workspace_id, before))?,
-            stmt(db, &closed_sql(false), &args(workspace_id, range))?,
-            stmt(db, &rated_sql(false), &args(workspace_id, range))?,
-        ])
+        .batch(batch)
         .await
         .map_err(|e| d1_error("analytics overview", e))?;
+    let figures = Figures::read(&results, 0, now)?;
+    let previous = Figures::read(&results, Figures::statements(now), before)?;
     Ok(Overview {
-        created: one(rows(results.first(), "created")?),
-        created_before: one(rows(results.get(1), "created before")?),
-        closed: one(rows(results.get(2), "closed")?),
-        rated: one(rows(results.get(3), "rated")?),
+        created: one(figures.created),
+        created_before: one(previous.created),
+        closed: one(figures.closed),
+        rated: one(figures.rated),
     })
 }
 
@@ -148,25 +241,23 @@ pub struct AgentName {
 pub async fn by_agent(
     db: &D1Database,
     workspace_id: &str,
-    range: Range<'_>,
+    plan: &Plan,
 ) -> Result<AgentRows, ApiError> {
+    let mut batch = vec![stmt(
+        db,
+        "SELECT id, name FROM agents WHERE workspace_id = ?1 ORDER BY created_at, id",
+        &[workspace_id.into()],
+    )?];
+    batch.extend(statements(db, workspace_id, plan, true)?);
     let results = db
-        .batch(vec![
-            stmt(
-                db,
-                "SELECT id, name FROM agents WHERE workspace_id = ?1 ORDER BY created_at, id",
-                &[workspace_id.into()],
-            )?,
-            stmt(db, &created_sql(true), &args(workspace_id, range))?,
-            stmt(db, &closed_sql(true), &args(workspace_id, range))?,
-            stmt(db, &rated_sql(true), &args(workspace_id, range))?,
-        ])
+        .batch(batch)
         .await
         .map_err(|e| d1_error("analytics by agent", e))?;
+    let figures = Figures::read(&results, 1, plan)?;
     Ok(AgentRows {
         agents: rows(results.first(), "agents")?,
-        created: rows(results.get(1), "created")?,
-        closed: rows(results.get(2), "closed")?,
-        rated: rows(results.get(3), "rated")?,
+        created: figures.created,
+        closed: figures.closed,
+        rated: figures.rated,
     })
 }

@@ -1,0 +1,75 @@
+//! Time zone offsets from the platform's own zone database (`Intl`, which workerd
+//! carries), so the worker ships no tz data of its own and stays current with it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use wasm_bindgen::{JsCast, JsValue};
+use worker::js_sys::{self, Array, Object, Reflect};
+
+/// A named zone the platform knows.
+pub struct Zone {
+    format: js_sys::Intl::DateTimeFormat,
+}
+
+impl Zone {
+    /// `None` when the platform does not know `name`.
+    pub fn new(name: &str) -> Option<Zone> {
+        let options = Object::new();
+        for (key, value) in [
+            ("timeZone", name),
+            // h23: midnight is hour 0, never 24.
+            ("hourCycle", "h23"),
+            ("year", "numeric"),
+            ("month", "numeric"),
+            ("day", "numeric"),
+            ("hour", "numeric"),
+            ("minute", "numeric"),
+            ("second", "numeric"),
+        ] {
+            Reflect::set(&options, &key.into(), &value.into()).ok()?;
+        }
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let constructor: js_sys::Function = Reflect::get(&intl, &"DateTimeFormat".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        // Constructed through Reflect so an unknown zone's RangeError comes back as a
+        // value instead of unwinding through the wasm.
+        let args = Array::of2(&"en-US".into(), &options);
+        let format = Reflect::construct(&constructor, &args).ok()?;
+        Some(Zone {
+            format: format.unchecked_into(),
+        })
+    }
+
+    /// Seconds east of UTC at `at`.
+    pub fn offset_seconds(&self, at: DateTime<Utc>) -> i64 {
+        let at = at.timestamp();
+        let date = js_sys::Date::new(&JsValue::from_f64(at as f64 * 1000.0));
+        let parts = self.format.format_to_parts(&date);
+        let mut fields = [0u32; 6];
+        for part in parts.iter() {
+            let get = |key: &str| {
+                Reflect::get(&part, &key.into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+            };
+            let slot = match get("type").as_deref() {
+                Some("year") => 0,
+                Some("month") => 1,
+                Some("day") => 2,
+                Some("hour") => 3,
+                Some("minute") => 4,
+                Some("second") => 5,
+                _ => continue,
+            };
+            fields[slot] = get("value").and_then(|v| v.parse().ok()).unwrap_or(0);
+        }
+        let [year, month, day, hour, minute, second] = fields;
+        NaiveDate::from_ymd_opt(year as i32, month, day)
+            .and_then(|d| d.and_hms_opt(hour, minute, second))
+            .map(|wall| wall.and_utc().timestamp() - at)
+            // Intl always gives these six numbers; were it not to, UTC is the
+            // answer least surprising to read.
+            .unwrap_or(0)
+    }
+}
