@@ -115,6 +115,13 @@ fn main() {
             ),
         ),
         (
+            "GET /v1/analytics/overview (365 d, Tashkent)",
+            format!(
+                "/v1/analytics/overview?from={}&tz=Asia/Tashkent",
+                client::utc_date_days_ago(364)
+            ),
+        ),
+        (
             "GET /v1/analytics/agents (30 days)",
             "/v1/analytics/agents".to_string(),
         ),
@@ -156,6 +163,11 @@ fn main() {
         ),
         format!("SELECT * FROM chats c JOIN visitors v ON v.id = c.visitor_id WHERE c.workspace_id = '{}' AND c.id = '{chat_id}'", ws.id),
         format!("SELECT * FROM messages WHERE chat_id = '{chat_id}' AND seq > 0 ORDER BY seq LIMIT 20"),
+        format!(
+            "SELECT agent, SUM(created) FROM stats_daily WHERE workspace_id = '{}' \
+             AND bucket >= '2025-11-25' AND bucket < '2026-11-25' GROUP BY agent",
+            ws.id
+        ),
     ] {
         let plan = ctx.server.d1(&format!("EXPLAIN QUERY PLAN {sql}"));
         let steps: Vec<String> = plan
