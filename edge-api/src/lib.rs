@@ -19,6 +19,8 @@ mod limits;
 #[cfg(target_arch = "wasm32")]
 mod objects;
 #[cfg(target_arch = "wasm32")]
+mod retention;
+#[cfg(target_arch = "wasm32")]
 mod routes;
 #[cfg(target_arch = "wasm32")]
 mod state;
@@ -30,7 +32,7 @@ mod webhooks;
 #[cfg(target_arch = "wasm32")]
 mod entry {
     use tower_service::Service;
-    use worker::{event, Context, Env, HttpRequest, MessageBatch};
+    use worker::{event, Context, Env, HttpRequest, MessageBatch, ScheduleContext, ScheduledEvent};
 
     #[event(fetch)]
     async fn fetch(
@@ -41,6 +43,21 @@ mod entry {
         let mut router = crate::routes::router(crate::state::AppState::new(env));
         // The router's error type is Infallible: every failure is already a response.
         Ok(router.call(req).await?)
+    }
+
+    /// The daily retention sweep.
+    #[event(scheduled)]
+    async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+        match crate::retention::sweep(env).await {
+            Ok(s) => worker::console_log!(
+                "retention sweep: {} webhook deliveries, {} idempotency keys, {} tickets, {} abandoned uploads",
+                s.deliveries,
+                s.idempotency_keys,
+                s.tickets,
+                s.uploads
+            ),
+            Err(e) => worker::console_error!("retention sweep failed: {e:?}"),
+        }
     }
 
     /// Both the WEBHOOKS queue and its dead-letter queue deliver here.

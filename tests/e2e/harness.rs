@@ -218,6 +218,8 @@ impl TestServer {
             ])
             // A whole retry schedule (1+2+4+8+16+16+16+16 s) fits in a test run.
             .args(["--var", "WEBHOOK_RETRY_BASE_SECONDS:1"])
+            // /__scheduled runs the cron handler on demand (the retention tests).
+            .arg("--test-scheduled")
             .arg("--show-interactive-dev-session=false");
         let mut process = Spawned::start(command, "wrangler dev");
         let base_url = format!("http://127.0.0.1:{port}");

@@ -19,6 +19,7 @@ mod provisioning;
 mod rate_limits;
 mod realtime;
 mod receiver;
+mod retention;
 mod triggers;
 mod visitor;
 mod webhooks;
@@ -60,6 +61,7 @@ fn main() {
         rate_limits::tests(),
         visitor::tests(),
         webhooks::tests(),
+        retention::tests(),
         widget_page::tests(),
     ]
     .into_iter()

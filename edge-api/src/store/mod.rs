@@ -8,6 +8,7 @@ pub mod chats;
 pub mod files;
 pub mod idempotency;
 pub mod messages;
+pub mod retention;
 pub mod tickets;
 pub mod triggers;
 pub mod visitors;

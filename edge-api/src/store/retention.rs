@@ -1,0 +1,85 @@
+//! What the daily sweep deletes: rows that only matter for a while.
+
+use serde::Deserialize;
+use worker::D1Database;
+
+use super::{all, d1_error, stmt};
+use crate::error::ApiError;
+
+/// Rows removed by one sweep, for the log.
+#[derive(Debug, Default)]
+pub struct Swept {
+    pub deliveries: u64,
+    pub idempotency_keys: u64,
+    pub tickets: u64,
+    pub uploads: u64,
+}
+
+/// Webhook deliveries logged before `deliveries_before`, idempotency keys claimed
+/// before `keys_before`, and spent tickets that have expired by `now`, in one batch.
+pub async fn delete_expired_rows(
+    db: &D1Database,
+    now: &str,
+    deliveries_before: &str,
+    keys_before: &str,
+) -> Result<Swept, ApiError> {
+    let results = db
+        .batch(vec![
+            stmt(
+                db,
+                "DELETE FROM webhook_deliveries WHERE created_at < ?1",
+                &[deliveries_before.into()],
+            )?,
+            stmt(
+                db,
+                "DELETE FROM idempotency_keys WHERE created_at < ?1",
+                &[keys_before.into()],
+            )?,
+            stmt(
+                db,
+                "DELETE FROM used_tickets WHERE expires_at < ?1",
+                &[now.into()],
+            )?,
+        ])
+        .await
+        .map_err(|e| d1_error("retention sweep", e))?;
+    let changes = |i: usize| {
+        results
+            .get(i)
+            .and_then(|r| r.meta().ok().flatten())
+            .and_then(|m| m.changes)
+            .unwrap_or(0) as u64
+    };
+    Ok(Swept {
+        deliveries: changes(0),
+        idempotency_keys: changes(1),
+        tickets: changes(2),
+        uploads: 0,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AbandonedUpload {
+    pub r2_key: String,
+}
+
+/// Forgets up to `limit` uploads that were asked for but never confirmed and expired
+/// before `expired_before`, oldest first, and returns their objects' keys. The rows go
+/// first, in one statement that only takes rows still pending, so a confirmation racing
+/// the sweep either wins (the file stays) or finds no file (and no object is left
+/// behind under a confirmed row).
+pub async fn take_abandoned_uploads(
+    db: &D1Database,
+    expired_before: &str,
+    limit: u32,
+) -> Result<Vec<AbandonedUpload>, ApiError> {
+    all(
+        db,
+        "DELETE FROM files WHERE status = 'pending' AND id IN
+           (SELECT id FROM files WHERE status = 'pending' AND expires_at < ?1
+             ORDER BY expires_at LIMIT ?2)
+         RETURNING r2_key",
+        &[expired_before.into(), limit.into()],
+    )
+    .await
+}
