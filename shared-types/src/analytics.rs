@@ -148,6 +148,56 @@ pub struct AgentPerformance {
     pub csat_responses: u64,
 }
 
+/// Query of `GET /v1/analytics/daily` (ours: the series behind the console's charts).
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+pub struct DailyQuery {
+    /// First day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<IsoDate>,
+    /// Last day, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<IsoDate>,
+    /// The zone whose midnights bound the days; absent means UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tz: Option<TimeZoneName>,
+    /// Only the chats assigned to this agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+}
+
+/// `GET /v1/analytics/daily`: one row per day of the period, oldest first, empty days
+/// included.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct AnalyticsDaily {
+    /// The range the rows cover.
+    pub period: Period,
+    /// One per day.
+    pub data: Vec<DailyFigures>,
+}
+
+/// One day's figures, by the same definitions as the overview.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct DailyFigures {
+    /// The day, in the request's zone.
+    pub date: IsoDate,
+    /// Chats created that day.
+    pub total_chats: u64,
+    /// Of those, how many are closed now.
+    pub resolved_chats: u64,
+    /// Mean first-reply time of that day's chats, whole seconds.
+    pub avg_response_time_seconds: Option<u64>,
+    /// Chats closed that day.
+    pub closed_chats: u64,
+    /// Mean resolution time of the chats closed that day, whole minutes.
+    pub avg_resolution_time_minutes: Option<u64>,
+    /// First contact resolution among the chats closed that day, two decimals.
+    pub first_contact_resolution_rate: Option<f64>,
+    /// Mean of the ratings given that day, one decimal.
+    pub csat_score: Option<f64>,
+    /// Ratings given that day.
+    pub csat_responses: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -197,6 +197,7 @@ proptest! {
             let _ = serde_urlencoded::from_str::<analytics::DateRangeQuery>(q);
             let _ = serde_urlencoded::from_str::<analytics::OverviewQuery>(q);
             let _ = serde_urlencoded::from_str::<analytics::AgentPerformanceQuery>(q);
+            let _ = serde_urlencoded::from_str::<analytics::DailyQuery>(q);
         }
     }
 

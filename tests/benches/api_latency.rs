@@ -122,6 +122,20 @@ fn main() {
             ),
         ),
         (
+            "GET /v1/analytics/daily (365 days)",
+            format!(
+                "/v1/analytics/daily?from={}",
+                client::utc_date_days_ago(364)
+            ),
+        ),
+        (
+            "GET /v1/analytics/daily (365 d, Tashkent)",
+            format!(
+                "/v1/analytics/daily?from={}&tz=Asia/Tashkent",
+                client::utc_date_days_ago(364)
+            ),
+        ),
+        (
             "GET /v1/analytics/agents (30 days)",
             "/v1/analytics/agents".to_string(),
         ),

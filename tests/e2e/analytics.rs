@@ -15,6 +15,7 @@ crate::tests![
     an_empty_period_gives_zeros_and_nulls,
     days_follow_the_time_zone_of_tz,
     figures_follow_a_reassignment_made_through_the_api,
+    a_daily_series_adds_up_to_the_overview,
 ];
 
 struct Seeded {
@@ -480,5 +481,115 @@ fn figures_follow_a_reassignment_made_through_the_api(ctx: &Ctx) {
     assert_eq!(
         today["metrics"]["total_chats"], 6,
         "c1..c6 from 1 March to today: {today}"
+    );
+}
+
+fn a_daily_series_adds_up_to_the_overview(ctx: &Ctx) {
+    let s = seed(ctx);
+    let daily = s.ws.get(&format!("/v1/analytics/daily?{PERIOD}")).json();
+    assert_eq!(
+        daily["period"],
+        json!({"from": "2026-03-01", "to": "2026-03-10"})
+    );
+    let data = daily["data"].as_array().cloned().unwrap_or_default();
+    assert_eq!(data.len(), 10, "{daily}");
+    let on = |date: &str| {
+        data.iter()
+            .find(|d| d["date"] == date)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        on("2026-03-01"),
+        json!({"date": "2026-03-01", "total_chats": 1, "resolved_chats": 1,
+               "avg_response_time_seconds": 60, "closed_chats": 1,
+               "avg_resolution_time_minutes": 30, "first_contact_resolution_rate": 1.0,
+               "csat_score": 5.0, "csat_responses": 1})
+    );
+    // c9, created in February, closed and rated on 2 March.
+    assert_eq!(
+        on("2026-03-02"),
+        json!({"date": "2026-03-02", "total_chats": 0, "resolved_chats": 0,
+               "avg_response_time_seconds": null, "closed_chats": 1,
+               "avg_resolution_time_minutes": 7200, "first_contact_resolution_rate": 1.0,
+               "csat_score": 3.0, "csat_responses": 1})
+    );
+    assert_eq!(
+        on("2026-03-04"),
+        json!({"date": "2026-03-04", "total_chats": 0, "resolved_chats": 0,
+               "avg_response_time_seconds": null, "closed_chats": 0,
+               "avg_resolution_time_minutes": null, "first_contact_resolution_rate": null,
+               "csat_score": null, "csat_responses": 0})
+    );
+    let sum = |field: &str| {
+        data.iter()
+            .map(|d| d[field].as_u64().unwrap_or(0))
+            .sum::<u64>()
+    };
+    assert_eq!(
+        (
+            sum("total_chats"),
+            sum("closed_chats"),
+            sum("csat_responses")
+        ),
+        (5, 5, 4)
+    );
+    assert_eq!(
+        data.iter().map(|d| d["date"].clone()).collect::<Vec<_>>()[..2],
+        [json!("2026-03-01"), json!("2026-03-02")],
+        "oldest first"
+    );
+
+    // Tashkent's 1 March also holds c7 (28 Feb 23:59:59 UTC); Kolkata's (summed from
+    // the chats, not the rollups) holds the same.
+    let east =
+        s.ws.get(&format!("/v1/analytics/daily?{PERIOD}&tz=Asia/Tashkent"))
+            .json();
+    assert_eq!(east["data"][0]["total_chats"], 2, "{east}");
+    assert_eq!(east["data"][0]["avg_response_time_seconds"], 130, "{east}");
+    let kolkata =
+        s.ws.get(&format!("/v1/analytics/daily?{PERIOD}&tz=Asia/Kolkata"))
+            .json();
+    assert_eq!(kolkata, east);
+
+    // One agent: B has c4 (7 March) and c3 (10 March).
+    let b =
+        s.ws.get(&format!("/v1/analytics/daily?{PERIOD}&agent_id={}", s.b))
+            .json();
+    let totals: Vec<(String, u64)> = b["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["total_chats"] != 0)
+        .map(|d| {
+            (
+                d["date"].as_str().unwrap_or_default().to_string(),
+                d["total_chats"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        totals,
+        [("2026-03-07".to_string(), 1), ("2026-03-10".to_string(), 1)]
+    );
+
+    let other = ctx.workspace();
+    s.ws.get(&format!(
+        "/v1/analytics/daily?agent_id={}",
+        other.owner.id.as_str()
+    ))
+    .assert_error(ErrorCode::AgentNotFound);
+    for query in [
+        "from=2025-01-01&to=2026-01-02",
+        "from=2026-03-10&to=2026-03-01",
+        "tz=Nowhere/Special",
+    ] {
+        s.ws.get(&format!("/v1/analytics/daily?{query}"))
+            .assert_error(ErrorCode::InvalidQuery);
+    }
+    assert_eq!(
+        s.ws.get(&format!("/v1/analytics/daily?{PERIOD}")).json(),
+        daily,
+        "reading changed nothing"
     );
 }

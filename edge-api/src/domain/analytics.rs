@@ -163,6 +163,56 @@ pub fn plan(interval: &Interval) -> Plan {
     }
 }
 
+/// One day of a series and the range of buckets (or stored times) that holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaySlice {
+    pub day: String,
+    pub start: String,
+    pub end: String,
+}
+
+/// Where a series of days is summed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Series {
+    /// Every day is a UTC day: one daily rollup row per agent and day.
+    Daily(Vec<DaySlice>),
+    /// Days start on whole UTC hours: the hourly rollups.
+    Hourly(Vec<DaySlice>),
+    /// Days start inside an hour: the chats themselves.
+    Chats(Vec<DaySlice>),
+}
+
+/// The days of `range`, each starting at `midnight(day)`.
+pub fn series(range: &DayRange, midnight: impl Fn(NaiveDate) -> DateTime<Utc>) -> Series {
+    let days: Vec<(NaiveDate, DateTime<Utc>, DateTime<Utc>)> = range
+        .from
+        .iter_days()
+        .take_while(|d| *d <= range.to)
+        .map(|d| (d, midnight(d), midnight(d + Days::new(1))))
+        .collect();
+    let slices = |bound: &dyn Fn(DateTime<Utc>) -> String| {
+        days.iter()
+            .map(|(d, start, end)| DaySlice {
+                day: d.format("%Y-%m-%d").to_string(),
+                start: bound(*start),
+                end: bound(*end),
+            })
+            .collect()
+    };
+    let on_utc_midnight = |t: &DateTime<Utc>| *t == utc_midnight(t.date_naive());
+    let on_hour = |t: &DateTime<Utc>| t.minute() == 0 && t.second() == 0 && t.nanosecond() == 0;
+    if days
+        .iter()
+        .all(|(_, s, e)| on_utc_midnight(s) && on_utc_midnight(e))
+    {
+        Series::Daily(slices(&|t| t.format("%Y-%m-%d").to_string()))
+    } else if days.iter().all(|(_, s, e)| on_hour(s) && on_hour(e)) {
+        Series::Hourly(slices(&|t| t.format("%Y-%m-%dT%H").to_string()))
+    } else {
+        Series::Chats(slices(&|t| time::format(t)))
+    }
+}
+
 /// Whole units, half away from zero; `None` stays `None`.
 pub fn whole(value: Option<f64>) -> Option<u64> {
     value
@@ -379,6 +429,40 @@ mod tests {
             ),
             day("2026-03-08")
         );
+    }
+
+    #[test]
+    fn a_series_reads_the_finest_rollup_its_days_need() {
+        let r = range("2026-03-07", "2026-03-09");
+        let Series::Daily(days) = series(&r, utc_midnight) else {
+            panic!("UTC days are daily rollups");
+        };
+        assert_eq!(
+            days.iter()
+                .map(|d| (d.day.as_str(), d.start.as_str(), d.end.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                ("2026-03-07", "2026-03-07", "2026-03-08"),
+                ("2026-03-08", "2026-03-08", "2026-03-09"),
+                ("2026-03-09", "2026-03-09", "2026-03-10"),
+            ]
+        );
+        // New York's 8 March 2026 is 23 hours long.
+        let change = utc_midnight(day("2026-03-08")) + TimeDelta::hours(7);
+        let ny = |d| zoned_midnight(d, |t| if t < change { -5 * 3600 } else { -4 * 3600 });
+        let Series::Hourly(days) = series(&r, ny) else {
+            panic!("whole-hour zones are hourly rollups");
+        };
+        assert_eq!(
+            (days[1].start.as_str(), days[1].end.as_str()),
+            ("2026-03-08T05", "2026-03-09T04")
+        );
+        let kolkata = |d| zoned_midnight(d, |_| 5 * 3600 + 1800);
+        let Series::Chats(days) = series(&r, kolkata) else {
+            panic!("half-hour zones sum the chats");
+        };
+        assert_eq!(days[0].start, "2026-03-06T18:30:00Z");
+        assert_eq!(days.len(), 3);
     }
 
     #[test]

@@ -6,10 +6,11 @@
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use chrono::{DateTime, NaiveDate, Utc};
 use shared_types::agents::{AgentStats, AgentStatsFigures};
 use shared_types::analytics::{
-    AgentPerformance, AgentPerformanceQuery, AgentSortBy, AnalyticsOverview, DateRangeQuery,
-    OverviewMetrics, OverviewQuery, OverviewTrends,
+    AgentPerformance, AgentPerformanceQuery, AgentSortBy, AnalyticsDaily, AnalyticsOverview,
+    DailyFigures, DailyQuery, DateRangeQuery, OverviewMetrics, OverviewQuery, OverviewTrends,
 };
 use shared_types::error::ErrorCode;
 use shared_types::error::FieldErrors;
@@ -30,42 +31,54 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/analytics/overview", get(overview))
         .route("/v1/analytics/agents", get(agents))
+        .route("/v1/analytics/daily", get(daily))
         .route("/v1/agents/{agent_id}/stats", get(agent_stats))
 }
 
-/// The days a request asks for, in its zone, and how to sum them and the days before.
-struct Window {
+/// The days a request asks for, and the zone whose midnights bound them.
+struct Days {
     range: DayRange,
-    now: Plan,
-    before: Plan,
+    zone: Option<Zone>,
 }
 
-fn window(
-    from: Option<&IsoDate>,
-    to: Option<&IsoDate>,
-    tz: Option<&TimeZoneName>,
-) -> Result<Window, ApiError> {
-    let invalid = |fields: FieldErrors| {
-        ApiError::with_details(ErrorCode::InvalidQuery, fields.into_details())
-    };
-    let zone = match tz {
-        Some(name) if !name.is_utc() => Some(Zone::new(name.as_str()).ok_or_else(|| {
-            let mut fields = FieldErrors::default();
-            fields.push("tz", "is not a time zone this service knows");
-            invalid(fields)
-        })?),
-        _ => None,
-    };
-    let offset = |t| zone.as_ref().map_or(0, |z| z.offset_seconds(t));
-    let now = time::now();
-    let range =
-        analytics::resolve(from, to, analytics::local_today(now, offset(now))).map_err(invalid)?;
-    let midnight = |day| analytics::zoned_midnight(day, offset);
-    Ok(Window {
-        now: analytics::plan(&range.interval(midnight)),
-        before: analytics::plan(&range.previous().interval(midnight)),
-        range,
-    })
+impl Days {
+    fn parse(
+        from: Option<&IsoDate>,
+        to: Option<&IsoDate>,
+        tz: Option<&TimeZoneName>,
+    ) -> Result<Days, ApiError> {
+        let invalid = |fields: FieldErrors| {
+            ApiError::with_details(ErrorCode::InvalidQuery, fields.into_details())
+        };
+        let zone = match tz {
+            Some(name) if !name.is_utc() => Some(Zone::new(name.as_str()).ok_or_else(|| {
+                let mut fields = FieldErrors::default();
+                fields.push("tz", "is not a time zone this service knows");
+                invalid(fields)
+            })?),
+            _ => None,
+        };
+        let offset = |t| zone.as_ref().map_or(0, |z: &Zone| z.offset_seconds(t));
+        let now = time::now();
+        let range = analytics::resolve(from, to, analytics::local_today(now, offset(now)))
+            .map_err(invalid)?;
+        Ok(Days { range, zone })
+    }
+
+    fn midnight(&self, day: NaiveDate) -> DateTime<Utc> {
+        analytics::zoned_midnight(day, |t| {
+            self.zone.as_ref().map_or(0, |z| z.offset_seconds(t))
+        })
+    }
+
+    /// How to sum the days, and the days just before them.
+    fn plans(&self) -> (Plan, Plan) {
+        let midnight = |day| self.midnight(day);
+        (
+            analytics::plan(&self.range.interval(midnight)),
+            analytics::plan(&self.range.previous().interval(midnight)),
+        )
+    }
 }
 
 #[worker::send]
@@ -82,18 +95,13 @@ async fn overview(
     {
         return Err(ErrorCode::WorkspaceNotFound.into());
     }
-    let window = window(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
-    let o = store::analytics::overview(
-        &state.db()?,
-        &caller.workspace_id,
-        &window.now,
-        &window.before,
-    )
-    .await?;
+    let days = Days::parse(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
+    let (now, before) = days.plans();
+    let o = store::analytics::overview(&state.db()?, &caller.workspace_id, &now, &before).await?;
     let response_now = whole(o.created.response_seconds);
     let response_before = whole(o.created_before.response_seconds);
     Ok(Json(AnalyticsOverview {
-        period: window.range.period(),
+        period: days.range.period(),
         metrics: OverviewMetrics {
             total_chats: o.created.chats,
             avg_response_time_seconds: response_now,
@@ -155,8 +163,8 @@ async fn agents(
     caller: Caller,
     ApiQuery(query): ApiQuery<AgentPerformanceQuery>,
 ) -> Result<Json<DataList<AgentPerformance>>, ApiError> {
-    let window = window(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
-    let mut data: Vec<AgentPerformance> = rows(&state, &caller.workspace_id, &window.now)
+    let days = Days::parse(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
+    let mut data: Vec<AgentPerformance> = rows(&state, &caller.workspace_id, &days.plans().0)
         .await?
         .into_iter()
         .map(|r| r.performance)
@@ -184,8 +192,8 @@ async fn agent_stats(
     ApiQuery(query): ApiQuery<DateRangeQuery>,
 ) -> Result<Json<AgentStats>, ApiError> {
     let agent_id = AgentId::parse(&agent_id).map_err(|_| ErrorCode::AgentNotFound)?;
-    let window = window(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
-    let row = rows(&state, &caller.workspace_id, &window.now)
+    let days = Days::parse(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
+    let row = rows(&state, &caller.workspace_id, &days.plans().0)
         .await?
         .into_iter()
         .find(|r| r.performance.agent_id == agent_id)
@@ -193,7 +201,7 @@ async fn agent_stats(
     let p = row.performance;
     Ok(Json(AgentStats {
         agent_id: p.agent_id,
-        period: window.range.period(),
+        period: days.range.period(),
         stats: AgentStatsFigures {
             total_chats: p.total_chats,
             resolved_chats: p.resolved_chats,
@@ -202,5 +210,61 @@ async fn agent_stats(
             csat_score: p.csat_score,
             csat_responses: p.csat_responses,
         },
+    }))
+}
+
+#[worker::send]
+async fn daily(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<DailyQuery>,
+) -> Result<Json<AnalyticsDaily>, ApiError> {
+    let days = Days::parse(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
+    let db = state.db()?;
+    if let Some(agent) = &query.agent_id {
+        store::agents::get(&db, &caller.workspace_id, agent.as_str())
+            .await?
+            .ok_or(ErrorCode::AgentNotFound)?;
+    }
+    let series = analytics::series(&days.range, |day| days.midnight(day));
+    let r = store::analytics::daily(
+        &db,
+        &caller.workspace_id,
+        &series,
+        query.agent_id.as_ref().map(|a| a.as_str()),
+    )
+    .await?;
+    let on = |day: &str, row_day: &Option<String>| row_day.as_deref() == Some(day);
+    let data = days
+        .range
+        .from
+        .iter_days()
+        .take_while(|d| *d <= days.range.to)
+        .map(|d| {
+            let day = d.format("%Y-%m-%d").to_string();
+            let created = r.created.iter().find(|c| on(&day, &c.day));
+            let closed = r.closed.iter().find(|c| on(&day, &c.day));
+            let rated = r.rated.iter().find(|c| on(&day, &c.day));
+            let closed_chats = closed.map_or(0, |c| c.closed);
+            Ok(DailyFigures {
+                date: IsoDate::parse(&day)
+                    .map_err(|e| ApiError::internal(format!("day {day}: {e:?}")))?,
+                total_chats: created.map_or(0, |c| c.chats),
+                resolved_chats: created.and_then(|c| c.resolved).unwrap_or(0),
+                avg_response_time_seconds: whole(created.and_then(|c| c.response_seconds)),
+                closed_chats,
+                avg_resolution_time_minutes: whole(closed.and_then(|c| c.resolution_minutes)),
+                first_contact_resolution_rate: rate(
+                    closed.and_then(|c| c.first_contact).unwrap_or(0),
+                    closed_chats,
+                ),
+                csat_score: decimals(rated.and_then(|r| r.csat), 1),
+                csat_responses: rated.map_or(0, |r| r.ratings),
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(Json(AnalyticsDaily {
+        period: days.range.period(),
+        data,
     }))
 }

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
 use super::{d1_error, stmt};
-use crate::domain::analytics::Plan;
+use crate::domain::analytics::{Plan, Series};
 use crate::error::ApiError;
 
 /// Seconds from the visitor's first message to the first agent reply; chats where an
@@ -22,6 +22,9 @@ const RESOLUTION_MINUTES: &str = "(julianday(closed_at) - julianday(created_at))
 #[derive(Debug, Default, Deserialize)]
 pub struct Created {
     pub agent_id: Option<String>,
+    /// The day of a series' row.
+    #[serde(default)]
+    pub day: Option<String>,
     pub chats: u64,
     pub resolved: Option<u64>,
     pub response_seconds: Option<f64>,
@@ -31,6 +34,9 @@ pub struct Created {
 #[derive(Debug, Default, Deserialize)]
 pub struct Closed {
     pub agent_id: Option<String>,
+    /// The day of a series' row.
+    #[serde(default)]
+    pub day: Option<String>,
     pub closed: u64,
     pub resolution_minutes: Option<f64>,
     pub first_contact: Option<u64>,
@@ -40,6 +46,9 @@ pub struct Closed {
 #[derive(Debug, Default, Deserialize)]
 pub struct Rated {
     pub agent_id: Option<String>,
+    /// The day of a series' row.
+    #[serde(default)]
+    pub day: Option<String>,
     pub ratings: u64,
     pub csat: Option<f64>,
 }
@@ -54,6 +63,14 @@ pub struct Overview {
 
 type Range<'a> = (&'a str, &'a str);
 
+/// The figures of a set of rollup rows, named as `Created`, `Closed` and `Rated` read them.
+const ROLLUP_FIGURES: &str = "COALESCE(SUM(created), 0) AS chats, SUM(resolved) AS resolved, \
+     CAST(SUM(response_s) AS REAL) / NULLIF(SUM(response_n), 0) AS response_seconds, \
+     COALESCE(SUM(closed), 0) AS closed, \
+     CAST(SUM(resolution_s) AS REAL) / 60.0 / NULLIF(SUM(closed), 0) AS resolution_minutes, \
+     SUM(first_contact) AS first_contact, COALESCE(SUM(ratings), 0) AS ratings, \
+     CAST(SUM(rating_sum) AS REAL) / NULLIF(SUM(ratings), 0) AS csat";
+
 /// Every figure of a plan's rollup buckets in one row (per agent when grouped). The
 /// columns carry the names of `Created`, `Closed` and `Rated`, so each reads its part.
 fn rollups_sql(by_agent: bool) -> String {
@@ -63,12 +80,7 @@ fn rollups_sql(by_agent: bool) -> String {
         ("NULL AS agent_id,", "", "")
     };
     format!(
-        "SELECT {select} COALESCE(SUM(created), 0) AS chats, SUM(resolved) AS resolved, \
-                CAST(SUM(response_s) AS REAL) / NULLIF(SUM(response_n), 0) AS response_seconds, \
-                COALESCE(SUM(closed), 0) AS closed, \
-                CAST(SUM(resolution_s) AS REAL) / 60.0 / NULLIF(SUM(closed), 0) AS resolution_minutes, \
-                SUM(first_contact) AS first_contact, COALESCE(SUM(ratings), 0) AS ratings, \
-                CAST(SUM(rating_sum) AS REAL) / NULLIF(SUM(ratings), 0) AS csat \
+        "SELECT {select} {ROLLUP_FIGURES} \
            FROM (SELECT * FROM stats_hourly WHERE workspace_id = ?1 AND bucket >= ?2 AND bucket < ?3 \
                  UNION ALL \
                  SELECT * FROM stats_daily WHERE workspace_id = ?1 AND bucket >= ?4 AND bucket < ?5 \
@@ -259,5 +271,119 @@ pub async fn by_agent(
         created: figures.created,
         closed: figures.closed,
         rated: figures.rated,
+    })
+}
+
+/// A series' figures, one row per day that has any (the `day` field), per kind.
+pub struct DailyRows {
+    pub created: Vec<Created>,
+    pub closed: Vec<Closed>,
+    pub rated: Vec<Rated>,
+}
+
+/// The days of `series`, all chats or only `agent`'s. The days travel as one JSON
+/// value, `[{"day", "start", "end"}]`, joined against the rollups' (or the chats')
+/// index range by range.
+pub async fn daily(
+    db: &D1Database,
+    workspace_id: &str,
+    series: &Series,
+    agent: Option<&str>,
+) -> Result<DailyRows, ApiError> {
+    let (slices, source) = match series {
+        Series::Daily(s) => (s, Some("stats_daily")),
+        Series::Hourly(s) => (s, Some("stats_hourly")),
+        Series::Chats(s) => (s, None),
+    };
+    let days: Vec<serde_json::Value> = slices
+        .iter()
+        .map(|d| serde_json::json!({"day": d.day, "start": d.start, "end": d.end}))
+        .collect();
+    let mut values: Vec<JsValue> = vec![
+        workspace_id.into(),
+        serde_json::Value::Array(days).to_string().into(),
+    ];
+    if let Some(agent) = agent {
+        values.push(agent.into());
+    }
+    const DAY: &str = "json_extract(j.value, '$.day')";
+    let within = |column: &str| {
+        format!(
+            "{column} >= json_extract(j.value, '$.start') AND {column} < json_extract(j.value, '$.end')"
+        )
+    };
+    let statements = match source {
+        Some(table) => {
+            let agent_filter = if agent.is_some() {
+                "AND s.agent = ?3"
+            } else {
+                ""
+            };
+            vec![stmt(
+                db,
+                &format!(
+                    "SELECT {DAY} AS day, {ROLLUP_FIGURES} \
+                       FROM json_each(?2) AS j \
+                       JOIN {table} AS s ON s.workspace_id = ?1 AND {} {agent_filter} \
+                      GROUP BY day",
+                    within("s.bucket")
+                ),
+                &values,
+            )?]
+        }
+        None => {
+            let agent_filter = if agent.is_some() {
+                "AND c.assigned_to = ?3"
+            } else {
+                ""
+            };
+            let from_chats = |time: &str| {
+                format!(
+                    "FROM json_each(?2) AS j JOIN chats AS c ON c.workspace_id = ?1 AND {} {agent_filter} \
+                     GROUP BY day",
+                    within(time)
+                )
+            };
+            vec![
+                stmt(
+                    db,
+                    &format!(
+                        "SELECT {DAY} AS day, COUNT(*) AS chats, SUM(status = 'closed') AS resolved, \
+                                AVG({RESPONSE_SECONDS}) AS response_seconds {}",
+                        from_chats("c.created_at")
+                    ),
+                    &values,
+                )?,
+                stmt(
+                    db,
+                    &format!(
+                        "SELECT {DAY} AS day, COUNT(*) AS closed, \
+                                AVG({RESOLUTION_MINUTES}) AS resolution_minutes, \
+                                SUM(reopened_count = 0 AND agents_replied <= 1) AS first_contact {}",
+                        from_chats("c.closed_at")
+                    ),
+                    &values,
+                )?,
+                stmt(
+                    db,
+                    &format!(
+                        "SELECT {DAY} AS day, COUNT(*) AS ratings, AVG(rating_score) AS csat {}",
+                        from_chats("c.rated_at")
+                    ),
+                    &values,
+                )?,
+            ]
+        }
+    };
+    let kinds = statements.len();
+    let results = db
+        .batch(statements)
+        .await
+        .map_err(|e| d1_error("analytics daily", e))?;
+    let (created, closed, rated) = if kinds == 1 { (0, 0, 0) } else { (0, 1, 2) };
+    Ok(DailyRows {
+        created: rows(results.get(created), "created by day")?,
+        closed: rows(results.get(closed), "closed by day")?,
+        rated: rows(results.get(rated), "rated by day")?,
     })
 }
