@@ -38,9 +38,9 @@ mod entry {
     async fn fetch(
         req: HttpRequest,
         env: Env,
-        _ctx: Context,
+        ctx: Context,
     ) -> worker::Result<axum::http::Response<axum::body::Body>> {
-        let mut router = crate::routes::router(crate::state::AppState::new(env));
+        let mut router = crate::routes::router(crate::state::AppState::for_request(env, ctx));
         // The router's error type is Infallible: every failure is already a response.
         Ok(router.call(req).await?)
     }

@@ -1,8 +1,9 @@
 //! What every handler can reach: the Worker's bindings.
 
+use std::future::Future;
 use std::sync::Arc;
 use worker::send::SendWrapper;
-use worker::{Bucket, D1Database, Env, ObjectNamespace, Queue};
+use worker::{Bucket, Context, D1Database, Env, ObjectNamespace, Queue};
 
 use crate::error::ApiError;
 
@@ -12,12 +13,32 @@ pub struct AppState {
     // Env is !Send, but a worker isolate is single-threaded, so axum's Send bound is
     // satisfied without any real sharing across threads.
     env: Arc<SendWrapper<Env>>,
+    /// The fetch event's context, so work the answer does not wait for can outlive it.
+    ctx: Option<Arc<Context>>,
 }
 
 impl AppState {
     pub fn new(env: Env) -> Self {
         Self {
             env: Arc::new(SendWrapper::new(env)),
+            ctx: None,
+        }
+    }
+
+    /// The state of one fetch event.
+    pub fn for_request(env: Env, ctx: Context) -> Self {
+        Self {
+            ctx: Some(Arc::new(ctx)),
+            ..Self::new(env)
+        }
+    }
+
+    /// Runs `work` after the response has gone out (the event waits for it) when there
+    /// is a request to answer first; otherwise (a queue batch, a cron) runs it now.
+    pub async fn after_response(&self, work: impl Future<Output = ()> + 'static) {
+        match &self.ctx {
+            Some(ctx) => ctx.wait_until(work),
+            None => work.await,
         }
     }
 

@@ -262,17 +262,31 @@ pub async fn post_message(
         require_open: author.kind == SenderType::Agent,
     };
     let stored = realtime::append(state, chat_id, &append).await?;
-    realtime::publish(
-        state,
-        workspace_id,
-        &ServerFrame::MessageCreated {
-            chat_id: chat_id.clone(),
-            message: stored.clone(),
-        },
-    )
-    .await;
-    realtime::publish_chat(state, db, workspace_id, chat_id).await;
-    crate::webhooks::message_posted(state, workspace_id, &stored).await;
+    // The room has stored and broadcast the message; the agents' feed and the webhooks
+    // need not hold up the sender's answer.
+    let (after, workspace_id, chat_id, message) = (
+        state.clone(),
+        workspace_id.to_string(),
+        chat_id.clone(),
+        stored.clone(),
+    );
+    state
+        .after_response(async move {
+            realtime::publish(
+                &after,
+                &workspace_id,
+                &ServerFrame::MessageCreated {
+                    chat_id: chat_id.clone(),
+                    message: message.clone(),
+                },
+            )
+            .await;
+            if let Ok(db) = after.db() {
+                realtime::publish_chat(&after, &db, &workspace_id, &chat_id).await;
+            }
+            crate::webhooks::message_posted(&after, &workspace_id, &message).await;
+        })
+        .await;
     Ok(stored)
 }
 

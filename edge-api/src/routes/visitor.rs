@@ -134,7 +134,13 @@ async fn start_chat(
     )
     .await?;
     let chat = load_detail(&db, &visitor.workspace_id, &chat_id).await?;
-    crate::webhooks::chat_created(&state, &visitor.workspace_id, &chat).await;
+    let (after, workspace_id, created) =
+        (state.clone(), visitor.workspace_id.clone(), chat.clone());
+    state
+        .after_response(async move {
+            crate::webhooks::chat_created(&after, &workspace_id, &created).await;
+        })
+        .await;
     let chat = visitor_view(chat);
     Ok((StatusCode::CREATED, Json(StartedChat { chat, message })))
 }

@@ -306,12 +306,12 @@ pub async fn daily(
     if let Some(agent) = agent {
         values.push(agent.into());
     }
-    const DAY: &str = "json_extract(j.value, '$.day')";
-    let within = |column: &str| {
-        format!(
-            "{column} >= json_extract(j.value, '$.start') AND {column} < json_extract(j.value, '$.end')"
-        )
-    };
+    // The days are unpacked once, not per row compared.
+    const DAYS: &str = "WITH j AS MATERIALIZED (SELECT json_extract(value, '$.day') AS day, \
+         json_extract(value, '$.start') AS first, json_extract(value, '$.end') AS past \
+         FROM json_each(?2))";
+    const DAY: &str = "j.day";
+    let within = |column: &str| format!("{column} >= j.first AND {column} < j.past");
     let statements = match source {
         Some(table) => {
             let agent_filter = if agent.is_some() {
@@ -322,8 +322,8 @@ pub async fn daily(
             vec![stmt(
                 db,
                 &format!(
-                    "SELECT {DAY} AS day, {ROLLUP_FIGURES} \
-                       FROM json_each(?2) AS j \
+                    "{DAYS} SELECT {DAY} AS day, {ROLLUP_FIGURES} \
+                       FROM j \
                        JOIN {table} AS s ON s.workspace_id = ?1 AND {} {agent_filter} \
                       GROUP BY day",
                     within("s.bucket")
@@ -339,7 +339,7 @@ pub async fn daily(
             };
             let from_chats = |time: &str| {
                 format!(
-                    "FROM json_each(?2) AS j JOIN chats AS c ON c.workspace_id = ?1 AND {} {agent_filter} \
+                    "FROM j JOIN chats AS c ON c.workspace_id = ?1 AND {} {agent_filter} \
                      GROUP BY day",
                     within(time)
                 )
@@ -348,7 +348,7 @@ pub async fn daily(
                 stmt(
                     db,
                     &format!(
-                        "SELECT {DAY} AS day, COUNT(*) AS chats, SUM(status = 'closed') AS resolved, \
+                        "{DAYS} SELECT {DAY} AS day, COUNT(*) AS chats, SUM(status = 'closed') AS resolved, \
                                 AVG({RESPONSE_SECONDS}) AS response_seconds {}",
                         from_chats("c.created_at")
                     ),
@@ -357,7 +357,7 @@ pub async fn daily(
                 stmt(
                     db,
                     &format!(
-                        "SELECT {DAY} AS day, COUNT(*) AS closed, \
+                        "{DAYS} SELECT {DAY} AS day, COUNT(*) AS closed, \
                                 AVG({RESOLUTION_MINUTES}) AS resolution_minutes, \
                                 SUM(reopened_count = 0 AND agents_replied <= 1) AS first_contact {}",
                         from_chats("c.closed_at")
@@ -367,7 +367,7 @@ pub async fn daily(
                 stmt(
                     db,
                     &format!(
-                        "SELECT {DAY} AS day, COUNT(*) AS ratings, AVG(rating_score) AS csat {}",
+                        "{DAYS} SELECT {DAY} AS day, COUNT(*) AS ratings, AVG(rating_score) AS csat {}",
                         from_chats("c.rated_at")
                     ),
                     &values,

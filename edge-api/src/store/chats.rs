@@ -327,7 +327,8 @@ pub async fn rate(
         ],
     )
     .await?;
-    Ok(changed == 1)
+    // D1 counts the analytics triggers' writes too; any change means the row was rated.
+    Ok(changed > 0)
 }
 
 /// Reopens a closed chat (a visitor wrote into it): back to assigned if it has an

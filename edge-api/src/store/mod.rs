@@ -60,7 +60,8 @@ pub async fn first<T: DeserializeOwned>(
         .map_err(|e| d1_error(sql, e))
 }
 
-/// Runs a write; returns the number of rows it changed.
+/// Runs a write; returns the number of rows it changed, counting rows that triggers
+/// changed (D1 reports it so), so "did it change the row" is `> 0`, not `== 1`.
 pub async fn run(db: &D1Database, sql: &str, values: &[JsValue]) -> Result<usize, ApiError> {
     let result = stmt(db, sql, values)?
         .run()
