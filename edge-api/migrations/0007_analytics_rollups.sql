@@ -7,11 +7,12 @@
 --   created_at: created, resolved (status is closed now), response time
 --   closed_at:  closed, resolution time, first contact resolution
 --   rated_at:   ratings and their sum
--- The triggers below subtract a chat's old contribution and add its new one whenever a
--- column the figures read changes, in the same transaction as the change, so a
--- reassignment, a reopen or a late first reply moves the figures with it. Times are
--- whole seconds (timestamps are stored to the second), so sums are exact integers.
--- agent is '' for unassigned chats so it can be part of the key.
+-- chat_contributions says so once. Triggers subtract a chat's contribution before a
+-- column it reads changes (the row still holds the old values then) and add it back
+-- after, in the same transaction as the change, so a reassignment, a reopen or a late
+-- first reply moves the figures with it. Times are whole seconds (timestamps are stored
+-- to the second), so sums are exact integers. agent is '' for unassigned chats so it
+-- can be part of the key.
 
 CREATE TABLE stats_daily (
     workspace_id   TEXT NOT NULL,
@@ -45,112 +46,47 @@ CREATE TABLE stats_hourly (
     PRIMARY KEY (workspace_id, bucket, agent)
 ) WITHOUT ROWID;
 
--- One chat's contribution as up to three rows (created, closed, rated), for a bucket
--- length of 10 (days) or 13 (hours) characters of the timestamp. SQLite has no
--- parameterised views, so the triggers spell it out for OLD and NEW; this backfill is
--- the same expression over every existing chat.
+-- Up to three rows per chat: what it adds to the bucket of each time it has.
+CREATE VIEW chat_contributions AS
+SELECT id AS chat_id, workspace_id, created_at AS at, COALESCE(assigned_to, '') AS agent,
+       1 AS created, status = 'closed' AS resolved,
+       COALESCE(first_response_at >= first_visitor_message_at, 0) AS response_n,
+       CASE WHEN first_response_at >= first_visitor_message_at THEN
+         CAST(round((julianday(first_response_at) - julianday(first_visitor_message_at)) * 86400) AS INTEGER)
+       ELSE 0 END AS response_s,
+       0 AS closed, 0 AS resolution_s, 0 AS first_contact, 0 AS ratings, 0 AS rating_sum
+  FROM chats
+UNION ALL
+SELECT id, workspace_id, closed_at, COALESCE(assigned_to, ''), 0, 0, 0, 0, 1,
+       CAST(round((julianday(closed_at) - julianday(created_at)) * 86400) AS INTEGER),
+       reopened_count = 0 AND agents_replied <= 1, 0, 0
+  FROM chats WHERE closed_at IS NOT NULL
+UNION ALL
+SELECT id, workspace_id, rated_at, COALESCE(assigned_to, ''), 0, 0, 0, 0, 0, 0, 0, 1, rating_score
+  FROM chats WHERE rated_at IS NOT NULL;
+
 INSERT INTO stats_daily
-SELECT workspace_id, bucket, agent, SUM(created), SUM(resolved), SUM(response_n),
-       SUM(response_s), SUM(closed), SUM(resolution_s), SUM(first_contact), SUM(ratings),
-       SUM(rating_sum)
-  FROM (
-    SELECT workspace_id, substr(created_at, 1, 10) AS bucket,
-           COALESCE(assigned_to, '') AS agent, 1 AS created,
-           status = 'closed' AS resolved,
-           COALESCE(first_response_at >= first_visitor_message_at, 0) AS response_n,
-           CASE WHEN first_response_at >= first_visitor_message_at THEN
-             CAST(round((julianday(first_response_at) - julianday(first_visitor_message_at)) * 86400) AS INTEGER)
-           ELSE 0 END AS response_s,
-           0 AS closed, 0 AS resolution_s, 0 AS first_contact, 0 AS ratings, 0 AS rating_sum
-      FROM chats
-    UNION ALL
-    SELECT workspace_id, substr(closed_at, 1, 10), COALESCE(assigned_to, ''), 0, 0, 0, 0, 1,
-           CAST(round((julianday(closed_at) - julianday(created_at)) * 86400) AS INTEGER),
-           reopened_count = 0 AND agents_replied <= 1, 0, 0
-      FROM chats WHERE closed_at IS NOT NULL
-    UNION ALL
-    SELECT workspace_id, substr(rated_at, 1, 10), COALESCE(assigned_to, ''), 0, 0, 0, 0, 0, 0,
-           0, 1, rating_score
-      FROM chats WHERE rated_at IS NOT NULL
-  )
- GROUP BY workspace_id, bucket, agent;
+SELECT workspace_id, substr(at, 1, 10) AS bucket, agent, SUM(created), SUM(resolved), SUM(response_n), SUM(response_s), SUM(closed), SUM(resolution_s), SUM(first_contact), SUM(ratings), SUM(rating_sum)
+  FROM chat_contributions GROUP BY workspace_id, bucket, agent;
 
 INSERT INTO stats_hourly
-SELECT workspace_id, bucket, agent, SUM(created), SUM(resolved), SUM(response_n),
-       SUM(response_s), SUM(closed), SUM(resolution_s), SUM(first_contact), SUM(ratings),
-       SUM(rating_sum)
-  FROM (
-    SELECT workspace_id, substr(created_at, 1, 13) AS bucket,
-           COALESCE(assigned_to, '') AS agent, 1 AS created,
-           status = 'closed' AS resolved,
-           COALESCE(first_response_at >= first_visitor_message_at, 0) AS response_n,
-           CASE WHEN first_response_at >= first_visitor_message_at THEN
-             CAST(round((julianday(first_response_at) - julianday(first_visitor_message_at)) * 86400) AS INTEGER)
-           ELSE 0 END AS response_s,
-           0 AS closed, 0 AS resolution_s, 0 AS first_contact, 0 AS ratings, 0 AS rating_sum
-      FROM chats
-    UNION ALL
-    SELECT workspace_id, substr(closed_at, 1, 13), COALESCE(assigned_to, ''), 0, 0, 0, 0, 1,
-           CAST(round((julianday(closed_at) - julianday(created_at)) * 86400) AS INTEGER),
-           reopened_count = 0 AND agents_replied <= 1, 0, 0
-      FROM chats WHERE closed_at IS NOT NULL
-    UNION ALL
-    SELECT workspace_id, substr(rated_at, 1, 13), COALESCE(assigned_to, ''), 0, 0, 0, 0, 0, 0,
-           0, 1, rating_score
-      FROM chats WHERE rated_at IS NOT NULL
-  )
- GROUP BY workspace_id, bucket, agent;
+SELECT workspace_id, substr(at, 1, 13) AS bucket, agent, SUM(created), SUM(resolved), SUM(response_n), SUM(response_s), SUM(closed), SUM(resolution_s), SUM(first_contact), SUM(ratings), SUM(rating_sum)
+  FROM chat_contributions GROUP BY workspace_id, bucket, agent;
 
--- The generated trigger bodies: the backfill's expression for NEW (added) and OLD
--- (subtracted), into both tables.
-CREATE TRIGGER stats_after_insert AFTER INSERT ON chats
+CREATE TRIGGER stats_add_inserted AFTER INSERT ON chats
 BEGIN
-    INSERT INTO stats_daily (workspace_id, bucket, agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum)
-    SELECT * FROM (
-        SELECT NEW.workspace_id, substr(NEW.created_at, 1, 10), COALESCE(NEW.assigned_to, ''),
-               1, (NEW.status = 'closed'),
-               COALESCE(NEW.first_response_at >= NEW.first_visitor_message_at, 0),
-               CASE WHEN NEW.first_response_at >= NEW.first_visitor_message_at THEN
-                 CAST(round((julianday(NEW.first_response_at) - julianday(NEW.first_visitor_message_at)) * 86400) AS INTEGER)
-               ELSE 0 END,
-               0, 0, 0, 0, 0
-        UNION ALL
-        SELECT NEW.workspace_id, substr(NEW.closed_at, 1, 10), COALESCE(NEW.assigned_to, ''),
-               0, 0, 0, 0, 1,
-               CAST(round((julianday(NEW.closed_at) - julianday(NEW.created_at)) * 86400) AS INTEGER),
-               (NEW.reopened_count = 0 AND NEW.agents_replied <= 1), 0, 0
-         WHERE NEW.closed_at IS NOT NULL
-        UNION ALL
-        SELECT NEW.workspace_id, substr(NEW.rated_at, 1, 10), COALESCE(NEW.assigned_to, ''),
-               0, 0, 0, 0, 0, 0, 0, 1, NEW.rating_score
-         WHERE NEW.rated_at IS NOT NULL
-    ) WHERE true
+    INSERT INTO stats_daily
+    SELECT workspace_id, substr(at, 1, 10), agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum
+      FROM chat_contributions WHERE chat_id = NEW.id
     ON CONFLICT (workspace_id, bucket, agent) DO UPDATE SET
         created = created + excluded.created, resolved = resolved + excluded.resolved,
         response_n = response_n + excluded.response_n, response_s = response_s + excluded.response_s,
         closed = closed + excluded.closed, resolution_s = resolution_s + excluded.resolution_s,
         first_contact = first_contact + excluded.first_contact, ratings = ratings + excluded.ratings,
         rating_sum = rating_sum + excluded.rating_sum;
-    INSERT INTO stats_hourly (workspace_id, bucket, agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum)
-    SELECT * FROM (
-        SELECT NEW.workspace_id, substr(NEW.created_at, 1, 13), COALESCE(NEW.assigned_to, ''),
-               1, (NEW.status = 'closed'),
-               COALESCE(NEW.first_response_at >= NEW.first_visitor_message_at, 0),
-               CASE WHEN NEW.first_response_at >= NEW.first_visitor_message_at THEN
-                 CAST(round((julianday(NEW.first_response_at) - julianday(NEW.first_visitor_message_at)) * 86400) AS INTEGER)
-               ELSE 0 END,
-               0, 0, 0, 0, 0
-        UNION ALL
-        SELECT NEW.workspace_id, substr(NEW.closed_at, 1, 13), COALESCE(NEW.assigned_to, ''),
-               0, 0, 0, 0, 1,
-               CAST(round((julianday(NEW.closed_at) - julianday(NEW.created_at)) * 86400) AS INTEGER),
-               (NEW.reopened_count = 0 AND NEW.agents_replied <= 1), 0, 0
-         WHERE NEW.closed_at IS NOT NULL
-        UNION ALL
-        SELECT NEW.workspace_id, substr(NEW.rated_at, 1, 13), COALESCE(NEW.assigned_to, ''),
-               0, 0, 0, 0, 0, 0, 0, 1, NEW.rating_score
-         WHERE NEW.rated_at IS NOT NULL
-    ) WHERE true
+    INSERT INTO stats_hourly
+    SELECT workspace_id, substr(at, 1, 13), agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum
+      FROM chat_contributions WHERE chat_id = NEW.id
     ON CONFLICT (workspace_id, bucket, agent) DO UPDATE SET
         created = created + excluded.created, resolved = resolved + excluded.resolved,
         response_n = response_n + excluded.response_n, response_s = response_s + excluded.response_s,
@@ -159,7 +95,7 @@ BEGIN
         rating_sum = rating_sum + excluded.rating_sum;
 END;
 
-CREATE TRIGGER stats_after_update AFTER UPDATE OF status, assigned_to, first_visitor_message_at, first_response_at, closed_at, reopened_count, agents_replied, rating_score, rated_at, created_at ON chats
+CREATE TRIGGER stats_remove_updated BEFORE UPDATE OF status, assigned_to, first_visitor_message_at, first_response_at, closed_at, reopened_count, agents_replied, rating_score, rated_at, created_at ON chats
 WHEN OLD.status IS NOT NEW.status
   OR OLD.assigned_to IS NOT NEW.assigned_to
   OR OLD.first_visitor_message_at IS NOT NEW.first_visitor_message_at
@@ -171,104 +107,18 @@ WHEN OLD.status IS NOT NEW.status
   OR OLD.rated_at IS NOT NEW.rated_at
   OR OLD.created_at IS NOT NEW.created_at
 BEGIN
-    INSERT INTO stats_daily (workspace_id, bucket, agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum)
-    SELECT * FROM (
-        SELECT OLD.workspace_id, substr(OLD.created_at, 1, 10), COALESCE(OLD.assigned_to, ''),
-               -1, -(OLD.status = 'closed'),
-               -COALESCE(OLD.first_response_at >= OLD.first_visitor_message_at, 0),
-               -CASE WHEN OLD.first_response_at >= OLD.first_visitor_message_at THEN
-                 CAST(round((julianday(OLD.first_response_at) - julianday(OLD.first_visitor_message_at)) * 86400) AS INTEGER)
-               ELSE 0 END,
-               0, 0, 0, 0, 0
-        UNION ALL
-        SELECT OLD.workspace_id, substr(OLD.closed_at, 1, 10), COALESCE(OLD.assigned_to, ''),
-               0, 0, 0, 0, -1,
-               -CAST(round((julianday(OLD.closed_at) - julianday(OLD.created_at)) * 86400) AS INTEGER),
-               -(OLD.reopened_count = 0 AND OLD.agents_replied <= 1), 0, 0
-         WHERE OLD.closed_at IS NOT NULL
-        UNION ALL
-        SELECT OLD.workspace_id, substr(OLD.rated_at, 1, 10), COALESCE(OLD.assigned_to, ''),
-               0, 0, 0, 0, 0, 0, 0, -1, -OLD.rating_score
-         WHERE OLD.rated_at IS NOT NULL
-    ) WHERE true
+    INSERT INTO stats_daily
+    SELECT workspace_id, substr(at, 1, 10), agent, -created, -resolved, -response_n, -response_s, -closed, -resolution_s, -first_contact, -ratings, -rating_sum
+      FROM chat_contributions WHERE chat_id = OLD.id
     ON CONFLICT (workspace_id, bucket, agent) DO UPDATE SET
         created = created + excluded.created, resolved = resolved + excluded.resolved,
         response_n = response_n + excluded.response_n, response_s = response_s + excluded.response_s,
         closed = closed + excluded.closed, resolution_s = resolution_s + excluded.resolution_s,
         first_contact = first_contact + excluded.first_contact, ratings = ratings + excluded.ratings,
         rating_sum = rating_sum + excluded.rating_sum;
-    INSERT INTO stats_hourly (workspace_id, bucket, agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum)
-    SELECT * FROM (
-        SELECT OLD.workspace_id, substr(OLD.created_at, 1, 13), COALESCE(OLD.assigned_to, ''),
-               -1, -(OLD.status = 'closed'),
-               -COALESCE(OLD.first_response_at >= OLD.first_visitor_message_at, 0),
-               -CASE WHEN OLD.first_response_at >= OLD.first_visitor_message_at THEN
-                 CAST(round((julianday(OLD.first_response_at) - julianday(OLD.first_visitor_message_at)) * 86400) AS INTEGER)
-               ELSE 0 END,
-               0, 0, 0, 0, 0
-        UNION ALL
-        SELECT OLD.workspace_id, substr(OLD.closed_at, 1, 13), COALESCE(OLD.assigned_to, ''),
-               0, 0, 0, 0, -1,
-               -CAST(round((julianday(OLD.closed_at) - julianday(OLD.created_at)) * 86400) AS INTEGER),
-               -(OLD.reopened_count = 0 AND OLD.agents_replied <= 1), 0, 0
-         WHERE OLD.closed_at IS NOT NULL
-        UNION ALL
-        SELECT OLD.workspace_id, substr(OLD.rated_at, 1, 13), COALESCE(OLD.assigned_to, ''),
-               0, 0, 0, 0, 0, 0, 0, -1, -OLD.rating_score
-         WHERE OLD.rated_at IS NOT NULL
-    ) WHERE true
-    ON CONFLICT (workspace_id, bucket, agent) DO UPDATE SET
-        created = created + excluded.created, resolved = resolved + excluded.resolved,
-        response_n = response_n + excluded.response_n, response_s = response_s + excluded.response_s,
-        closed = closed + excluded.closed, resolution_s = resolution_s + excluded.resolution_s,
-        first_contact = first_contact + excluded.first_contact, ratings = ratings + excluded.ratings,
-        rating_sum = rating_sum + excluded.rating_sum;
-    INSERT INTO stats_daily (workspace_id, bucket, agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum)
-    SELECT * FROM (
-        SELECT NEW.workspace_id, substr(NEW.created_at, 1, 10), COALESCE(NEW.assigned_to, ''),
-               1, (NEW.status = 'closed'),
-               COALESCE(NEW.first_response_at >= NEW.first_visitor_message_at, 0),
-               CASE WHEN NEW.first_response_at >= NEW.first_visitor_message_at THEN
-                 CAST(round((julianday(NEW.first_response_at) - julianday(NEW.first_visitor_message_at)) * 86400) AS INTEGER)
-               ELSE 0 END,
-               0, 0, 0, 0, 0
-        UNION ALL
-        SELECT NEW.workspace_id, substr(NEW.closed_at, 1, 10), COALESCE(NEW.assigned_to, ''),
-               0, 0, 0, 0, 1,
-               CAST(round((julianday(NEW.closed_at) - julianday(NEW.created_at)) * 86400) AS INTEGER),
-               (NEW.reopened_count = 0 AND NEW.agents_replied <= 1), 0, 0
-         WHERE NEW.closed_at IS NOT NULL
-        UNION ALL
-        SELECT NEW.workspace_id, substr(NEW.rated_at, 1, 10), COALESCE(NEW.assigned_to, ''),
-               0, 0, 0, 0, 0, 0, 0, 1, NEW.rating_score
-         WHERE NEW.rated_at IS NOT NULL
-    ) WHERE true
-    ON CONFLICT (workspace_id, bucket, agent) DO UPDATE SET
-        created = created + excluded.created, resolved = resolved + excluded.resolved,
-        response_n = response_n + excluded.response_n, response_s = response_s + excluded.response_s,
-        closed = closed + excluded.closed, resolution_s = resolution_s + excluded.resolution_s,
-        first_contact = first_contact + excluded.first_contact, ratings = ratings + excluded.ratings,
-        rating_sum = rating_sum + excluded.rating_sum;
-    INSERT INTO stats_hourly (workspace_id, bucket, agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum)
-    SELECT * FROM (
-        SELECT NEW.workspace_id, substr(NEW.created_at, 1, 13), COALESCE(NEW.assigned_to, ''),
-               1, (NEW.status = 'closed'),
-               COALESCE(NEW.first_response_at >= NEW.first_visitor_message_at, 0),
-               CASE WHEN NEW.first_response_at >= NEW.first_visitor_message_at THEN
-                 CAST(round((julianday(NEW.first_response_at) - julianday(NEW.first_visitor_message_at)) * 86400) AS INTEGER)
-               ELSE 0 END,
-               0, 0, 0, 0, 0
-        UNION ALL
-        SELECT NEW.workspace_id, substr(NEW.closed_at, 1, 13), COALESCE(NEW.assigned_to, ''),
-               0, 0, 0, 0, 1,
-               CAST(round((julianday(NEW.closed_at) - julianday(NEW.created_at)) * 86400) AS INTEGER),
-               (NEW.reopened_count = 0 AND NEW.agents_replied <= 1), 0, 0
-         WHERE NEW.closed_at IS NOT NULL
-        UNION ALL
-        SELECT NEW.workspace_id, substr(NEW.rated_at, 1, 13), COALESCE(NEW.assigned_to, ''),
-               0, 0, 0, 0, 0, 0, 0, 1, NEW.rating_score
-         WHERE NEW.rated_at IS NOT NULL
-    ) WHERE true
+    INSERT INTO stats_hourly
+    SELECT workspace_id, substr(at, 1, 13), agent, -created, -resolved, -response_n, -response_s, -closed, -resolution_s, -first_contact, -ratings, -rating_sum
+      FROM chat_contributions WHERE chat_id = OLD.id
     ON CONFLICT (workspace_id, bucket, agent) DO UPDATE SET
         created = created + excluded.created, resolved = resolved + excluded.resolved,
         response_n = response_n + excluded.response_n, response_s = response_s + excluded.response_s,
@@ -277,54 +127,52 @@ BEGIN
         rating_sum = rating_sum + excluded.rating_sum;
 END;
 
-CREATE TRIGGER stats_after_delete AFTER DELETE ON chats
+CREATE TRIGGER stats_add_updated AFTER UPDATE OF status, assigned_to, first_visitor_message_at, first_response_at, closed_at, reopened_count, agents_replied, rating_score, rated_at, created_at ON chats
+WHEN OLD.status IS NOT NEW.status
+  OR OLD.assigned_to IS NOT NEW.assigned_to
+  OR OLD.first_visitor_message_at IS NOT NEW.first_visitor_message_at
+  OR OLD.first_response_at IS NOT NEW.first_response_at
+  OR OLD.closed_at IS NOT NEW.closed_at
+  OR OLD.reopened_count IS NOT NEW.reopened_count
+  OR OLD.agents_replied IS NOT NEW.agents_replied
+  OR OLD.rating_score IS NOT NEW.rating_score
+  OR OLD.rated_at IS NOT NEW.rated_at
+  OR OLD.created_at IS NOT NEW.created_at
 BEGIN
-    INSERT INTO stats_daily (workspace_id, bucket, agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum)
-    SELECT * FROM (
-        SELECT OLD.workspace_id, substr(OLD.created_at, 1, 10), COALESCE(OLD.assigned_to, ''),
-               -1, -(OLD.status = 'closed'),
-               -COALESCE(OLD.first_response_at >= OLD.first_visitor_message_at, 0),
-               -CASE WHEN OLD.first_response_at >= OLD.first_visitor_message_at THEN
-                 CAST(round((julianday(OLD.first_response_at) - julianday(OLD.first_visitor_message_at)) * 86400) AS INTEGER)
-               ELSE 0 END,
-               0, 0, 0, 0, 0
-        UNION ALL
-        SELECT OLD.workspace_id, substr(OLD.closed_at, 1, 10), COALESCE(OLD.assigned_to, ''),
-               0, 0, 0, 0, -1,
-               -CAST(round((julianday(OLD.closed_at) - julianday(OLD.created_at)) * 86400) AS INTEGER),
-               -(OLD.reopened_count = 0 AND OLD.agents_replied <= 1), 0, 0
-         WHERE OLD.closed_at IS NOT NULL
-        UNION ALL
-        SELECT OLD.workspace_id, substr(OLD.rated_at, 1, 10), COALESCE(OLD.assigned_to, ''),
-               0, 0, 0, 0, 0, 0, 0, -1, -OLD.rating_score
-         WHERE OLD.rated_at IS NOT NULL
-    ) WHERE true
+    INSERT INTO stats_daily
+    SELECT workspace_id, substr(at, 1, 10), agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum
+      FROM chat_contributions WHERE chat_id = NEW.id
     ON CONFLICT (workspace_id, bucket, agent) DO UPDATE SET
         created = created + excluded.created, resolved = resolved + excluded.resolved,
         response_n = response_n + excluded.response_n, response_s = response_s + excluded.response_s,
         closed = closed + excluded.closed, resolution_s = resolution_s + excluded.resolution_s,
         first_contact = first_contact + excluded.first_contact, ratings = ratings + excluded.ratings,
         rating_sum = rating_sum + excluded.rating_sum;
-    INSERT INTO stats_hourly (workspace_id, bucket, agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum)
-    SELECT * FROM (
-        SELECT OLD.workspace_id, substr(OLD.created_at, 1, 13), COALESCE(OLD.assigned_to, ''),
-               -1, -(OLD.status = 'closed'),
-               -COALESCE(OLD.first_response_at >= OLD.first_visitor_message_at, 0),
-               -CASE WHEN OLD.first_response_at >= OLD.first_visitor_message_at THEN
-                 CAST(round((julianday(OLD.first_response_at) - julianday(OLD.first_visitor_message_at)) * 86400) AS INTEGER)
-               ELSE 0 END,
-               0, 0, 0, 0, 0
-        UNION ALL
-        SELECT OLD.workspace_id, substr(OLD.closed_at, 1, 13), COALESCE(OLD.assigned_to, ''),
-               0, 0, 0, 0, -1,
-               -CAST(round((julianday(OLD.closed_at) - julianday(OLD.created_at)) * 86400) AS INTEGER),
-               -(OLD.reopened_count = 0 AND OLD.agents_replied <= 1), 0, 0
-         WHERE OLD.closed_at IS NOT NULL
-        UNION ALL
-        SELECT OLD.workspace_id, substr(OLD.rated_at, 1, 13), COALESCE(OLD.assigned_to, ''),
-               0, 0, 0, 0, 0, 0, 0, -1, -OLD.rating_score
-         WHERE OLD.rated_at IS NOT NULL
-    ) WHERE true
+    INSERT INTO stats_hourly
+    SELECT workspace_id, substr(at, 1, 13), agent, created, resolved, response_n, response_s, closed, resolution_s, first_contact, ratings, rating_sum
+      FROM chat_contributions WHERE chat_id = NEW.id
+    ON CONFLICT (workspace_id, bucket, agent) DO UPDATE SET
+        created = created + excluded.created, resolved = resolved + excluded.resolved,
+        response_n = response_n + excluded.response_n, response_s = response_s + excluded.response_s,
+        closed = closed + excluded.closed, resolution_s = resolution_s + excluded.resolution_s,
+        first_contact = first_contact + excluded.first_contact, ratings = ratings + excluded.ratings,
+        rating_sum = rating_sum + excluded.rating_sum;
+END;
+
+CREATE TRIGGER stats_remove_deleted BEFORE DELETE ON chats
+BEGIN
+    INSERT INTO stats_daily
+    SELECT workspace_id, substr(at, 1, 10), agent, -created, -resolved, -response_n, -response_s, -closed, -resolution_s, -first_contact, -ratings, -rating_sum
+      FROM chat_contributions WHERE chat_id = OLD.id
+    ON CONFLICT (workspace_id, bucket, agent) DO UPDATE SET
+        created = created + excluded.created, resolved = resolved + excluded.resolved,
+        response_n = response_n + excluded.response_n, response_s = response_s + excluded.response_s,
+        closed = closed + excluded.closed, resolution_s = resolution_s + excluded.resolution_s,
+        first_contact = first_contact + excluded.first_contact, ratings = ratings + excluded.ratings,
+        rating_sum = rating_sum + excluded.rating_sum;
+    INSERT INTO stats_hourly
+    SELECT workspace_id, substr(at, 1, 13), agent, -created, -resolved, -response_n, -response_s, -closed, -resolution_s, -first_contact, -ratings, -rating_sum
+      FROM chat_contributions WHERE chat_id = OLD.id
     ON CONFLICT (workspace_id, bucket, agent) DO UPDATE SET
         created = created + excluded.created, resolved = resolved + excluded.resolved,
         response_n = response_n + excluded.response_n, response_s = response_s + excluded.response_s,
