@@ -189,6 +189,9 @@ pub async fn message_posted(state: &AppState, workspace_id: &str, message: &Conv
 
 /// The queue handler: delivers a batch of the WEBHOOKS queue, or logs a batch of its
 /// dead-letter queue (the queue's name tells which: `…-dlq…`).
+/// Runs of a batch before it goes back to the queue.
+const BATCH_TRIES: u64 = 3;
+
 pub async fn consume(batch: MessageBatch<DeliveryJob>, env: Env) -> worker::Result<()> {
     let state = AppState::new(env);
     let base = state.webhook_retry_base_seconds();
@@ -200,9 +203,21 @@ pub async fn consume(batch: MessageBatch<DeliveryJob>, env: Env) -> worker::Resu
                 .ok()
         })
         .collect();
-    let result = match batch.queue().contains("-dlq") {
-        true => log_dead_letters(&state, &messages).await,
-        false => deliver_batch(&state, &messages, base).await,
+    let dead_letters = batch.queue().contains("-dlq");
+    // A failed read (D1 busy) is tried again here first: handing the batch back to the
+    // queue costs every job one of its 9 attempts without its receiver being called.
+    // Both paths fail only before anything is sent or written, so a second run is safe.
+    let mut tries = 0;
+    let result = loop {
+        tries += 1;
+        let result = match dead_letters {
+            true => log_dead_letters(&state, &messages).await,
+            false => deliver_batch(&state, &messages, base).await,
+        };
+        if result.is_ok() || tries == BATCH_TRIES {
+            break result;
+        }
+        Delay::from(Duration::from_millis(250 * tries)).await;
     };
     if let Err(e) = result {
         // The webhooks or the log could not be read: try again later rather than
