@@ -32,7 +32,8 @@ pub struct Period {
     pub to: IsoDate,
 }
 
-/// `?from=&to=` of `GET /agents/{id}/stats`. Absent bounds are chosen by the
+/// `?from=&to=&tz=` of `GET /agents/{id}/stats`, and of the other analytics queries
+/// within theirs. Absent bounds are chosen by the
 /// server and echoed in `period`; `from` after `to` is
 /// [`ErrorCode::InvalidQuery`](crate::ErrorCode::InvalidQuery).
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
@@ -61,15 +62,9 @@ impl DateRangeQuery {
 /// Query of `GET /analytics/overview`.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
 pub struct OverviewQuery {
-    /// First day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<IsoDate>,
-    /// Last day, inclusive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<IsoDate>,
-    /// The zone whose midnights bound the days; absent means UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tz: Option<TimeZoneName>,
+    /// `from`, `to` and `tz`.
+    #[serde(flatten)]
+    pub days: DateRangeQuery,
     /// Optional; must be the caller's own workspace (another one is a 404).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<WorkspaceId>,
@@ -78,15 +73,9 @@ pub struct OverviewQuery {
 /// Query of `GET /analytics/agents`.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
 pub struct AgentPerformanceQuery {
-    /// First day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<IsoDate>,
-    /// Last day, inclusive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<IsoDate>,
-    /// The zone whose midnights bound the days; absent means UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tz: Option<TimeZoneName>,
+    /// `from`, `to` and `tz`.
+    #[serde(flatten)]
+    pub days: DateRangeQuery,
     /// Order of the rows; absent means `total_chats`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<AgentSortBy>,
@@ -151,15 +140,9 @@ pub struct AgentPerformance {
 /// Query of `GET /v1/analytics/daily` (ours: the series behind the console's charts).
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
 pub struct DailyQuery {
-    /// First day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<IsoDate>,
-    /// Last day, inclusive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<IsoDate>,
-    /// The zone whose midnights bound the days; absent means UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tz: Option<TimeZoneName>,
+    /// `from`, `to` and `tz`.
+    #[serde(flatten)]
+    pub days: DateRangeQuery,
     /// Only the chats assigned to this agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<AgentId>,
@@ -220,7 +203,7 @@ mod tests {
         let q: AgentPerformanceQuery =
             serde_urlencoded::from_str("from=2026-02-01&to=2026-02-11&sort_by=csat_score").unwrap();
         assert_eq!(q.sort_by, Some(AgentSortBy::CsatScore));
-        assert_eq!(q.from.unwrap().as_str(), "2026-02-01");
+        assert_eq!(q.days.from.unwrap().as_str(), "2026-02-01");
         let o: OverviewQuery = serde_urlencoded::from_str("workspace_id=ws_1").unwrap();
         assert_eq!(o.workspace_id.unwrap().as_str(), "ws_1");
         for bad in ["sort_by=name", "from=yesterday", "to=2026-02-30"] {

@@ -15,7 +15,7 @@ use shared_types::analytics::{
 use shared_types::error::ErrorCode;
 use shared_types::error::FieldErrors;
 use shared_types::ids::AgentId;
-use shared_types::validate::{IsoDate, TimeZoneName};
+use shared_types::validate::IsoDate;
 use shared_types::DataList;
 
 use crate::auth::Caller;
@@ -42,15 +42,11 @@ struct Days {
 }
 
 impl Days {
-    fn parse(
-        from: Option<&IsoDate>,
-        to: Option<&IsoDate>,
-        tz: Option<&TimeZoneName>,
-    ) -> Result<Days, ApiError> {
+    fn parse(query: &DateRangeQuery) -> Result<Days, ApiError> {
         let invalid = |fields: FieldErrors| {
             ApiError::with_details(ErrorCode::InvalidQuery, fields.into_details())
         };
-        let zone = match tz {
+        let zone = match &query.tz {
             Some(name) if !name.is_utc() => Some(Zone::new(name.as_str()).ok_or_else(|| {
                 let mut fields = FieldErrors::default();
                 fields.push("tz", "is not a time zone this service knows");
@@ -60,8 +56,12 @@ impl Days {
         };
         let offset = |t| zone.as_ref().map_or(0, |z: &Zone| z.offset_seconds(t));
         let now = time::now();
-        let range = analytics::resolve(from, to, analytics::local_today(now, offset(now)))
-            .map_err(invalid)?;
+        let range = analytics::resolve(
+            query.from.as_ref(),
+            query.to.as_ref(),
+            analytics::local_today(now, offset(now)),
+        )
+        .map_err(invalid)?;
         Ok(Days { range, zone })
     }
 
@@ -95,7 +95,7 @@ async fn overview(
     {
         return Err(ErrorCode::WorkspaceNotFound.into());
     }
-    let days = Days::parse(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
+    let days = Days::parse(&query.days)?;
     let (now, before) = days.plans();
     let o = store::analytics::overview(&state.db()?, &caller.workspace_id, &now, &before).await?;
     let response_now = whole(o.created.response_seconds);
@@ -163,7 +163,7 @@ async fn agents(
     caller: Caller,
     ApiQuery(query): ApiQuery<AgentPerformanceQuery>,
 ) -> Result<Json<DataList<AgentPerformance>>, ApiError> {
-    let days = Days::parse(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
+    let days = Days::parse(&query.days)?;
     let mut data: Vec<AgentPerformance> = rows(&state, &caller.workspace_id, &days.plans().0)
         .await?
         .into_iter()
@@ -192,7 +192,7 @@ async fn agent_stats(
     ApiQuery(query): ApiQuery<DateRangeQuery>,
 ) -> Result<Json<AgentStats>, ApiError> {
     let agent_id = AgentId::parse(&agent_id).map_err(|_| ErrorCode::AgentNotFound)?;
-    let days = Days::parse(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
+    let days = Days::parse(&query)?;
     let row = rows(&state, &caller.workspace_id, &days.plans().0)
         .await?
         .into_iter()
@@ -219,7 +219,7 @@ async fn daily(
     caller: Caller,
     ApiQuery(query): ApiQuery<DailyQuery>,
 ) -> Result<Json<AnalyticsDaily>, ApiError> {
-    let days = Days::parse(query.from.as_ref(), query.to.as_ref(), query.tz.as_ref())?;
+    let days = Days::parse(&query.days)?;
     let db = state.db()?;
     if let Some(agent) = &query.agent_id {
         store::agents::get(&db, &caller.workspace_id, agent.as_str())
