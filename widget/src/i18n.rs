@@ -43,6 +43,10 @@ pub struct Words {
     pub rate_star: &'static str,
     pub thanks: &'static str,
     pub email_placeholder: &'static str,
+    pub attach: &'static str,
+    pub download: &'static str,
+    pub too_large: &'static str,
+    pub wrong_type: &'static str,
 }
 
 /// The texts for `lang`.
@@ -63,6 +67,11 @@ pub fn words(lang: Lang) -> &'static Words {
             rate_star: "Baho",
             thanks: "Rahmat!",
             email_placeholder: "Emailingiz (javobni yuboramiz)",
+            attach: "Fayl biriktirish",
+            download: "Faylni yuklab olish",
+            too_large: "Fayl juda katta: 10 MB gacha yuborish mumkin.",
+            wrong_type:
+                "Bu turdagi fayl qabul qilinmaydi: rasm, PDF, matn yoki ofis hujjati yuboring.",
         },
         Lang::Ru => &Words {
             close: "Закрыть",
@@ -79,6 +88,11 @@ pub fn words(lang: Lang) -> &'static Words {
             rate_star: "Оценка",
             thanks: "Спасибо!",
             email_placeholder: "Ваш email (пришлём ответ)",
+            attach: "Прикрепить файл",
+            download: "Скачать файл",
+            too_large: "Файл слишком большой: можно до 10 МБ.",
+            wrong_type:
+                "Такой файл не принимается: отправьте изображение, PDF, текст или офисный документ.",
         },
         Lang::En => &Words {
             close: "Close",
@@ -95,6 +109,11 @@ pub fn words(lang: Lang) -> &'static Words {
             rate_star: "Rating",
             thanks: "Thank you!",
             email_placeholder: "Your email (we'll reply there)",
+            attach: "Attach a file",
+            download: "Download the file",
+            too_large: "The file is too large: 10 MB at most.",
+            wrong_type:
+                "This type of file can't be sent: send an image, a PDF, text or an office document.",
         },
     }
 }

@@ -84,7 +84,7 @@ impl Config {
 }
 
 /// Keeps `url` only when it is an absolute `http(s)` URL.
-fn safe_url(url: Option<String>) -> Option<String> {
+pub fn safe_url(url: Option<String>) -> Option<String> {
     url.filter(|u| {
         let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
         lower.starts_with("https://") || lower.starts_with("http://")

@@ -1,23 +1,73 @@
+use leptos::either::Either;
+use leptos::ev::KeyboardEvent;
 use leptos::html::Div;
 use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlElement, ShadowRoot};
 
 use super::{composer, header};
 use crate::chat::{Chat, Trouble};
 use crate::i18n::words;
 use crate::state::Config;
 
-/// The open chat panel (a non-modal dialog): header, the greeting, the composer and the
-/// "Powered by" line. Focus moves into it when it opens, so keyboard and screen-reader
-/// users land in the dialog; launcher.rs returns focus to the launcher when it closes.
+/// What Tab can reach inside the panel.
+const FOCUSABLE: &str =
+    "button:not([disabled]),textarea:not([disabled]),input:not([hidden]):not([disabled]),a[href]";
+
+/// The open chat panel (a dialog): header, the greeting, the composer and the "Powered
+/// by" line. Opening puts the caret in the composer, so a visitor can type at once;
+/// Tab and Shift+Tab then cycle inside the panel (the page behind is not reachable
+/// until Esc or the close button, and on a phone the panel is all there is), and
+/// launcher.rs returns focus to the launcher when it closes.
 pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView {
     let w = words(config.lang);
     let dialog = NodeRef::<Div>::new();
     let log = NodeRef::<Div>::new();
     Effect::new(move || {
         if let Some(el) = dialog.get() {
-            let _ = el.focus();
+            let input = el
+                .query_selector(".cf-input")
+                .ok()
+                .flatten()
+                .and_then(|i| i.dyn_into::<HtmlElement>().ok());
+            let _ = input.unwrap_or_else(|| el.into()).focus();
         }
     });
+    let trap = move |ev: KeyboardEvent| {
+        if ev.key() != "Tab" {
+            return;
+        }
+        let Some(el) = dialog.get_untracked() else {
+            return;
+        };
+        let Ok(list) = el.query_selector_all(FOCUSABLE) else {
+            return;
+        };
+        let (Some(first), Some(last)) = (list.get(0), list.get(list.length().saturating_sub(1)))
+        else {
+            return;
+        };
+        let active: JsValue = el
+            .get_root_node()
+            .dyn_into::<ShadowRoot>()
+            .ok()
+            .and_then(|r| r.active_element())
+            .map_or(JsValue::NULL, Into::into);
+        let (edge, to) = if ev.shift_key() {
+            (
+                active == ***first || active == *AsRef::<JsValue>::as_ref(&el),
+                last,
+            )
+        } else {
+            (active == ***last, first)
+        };
+        if edge {
+            ev.prevent_default();
+            if let Ok(to) = to.dyn_into::<HtmlElement>() {
+                let _ = to.focus();
+            }
+        }
+    };
     // The newest message (or the typing dots) stays in view.
     Effect::new(move || {
         chat.messages.track();
@@ -36,7 +86,36 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
                 } else {
                     "cf-bubble cf-bubble-agent"
                 };
-                view! { <p class=class data-testid="cf-message" data-seq=m.seq>{m.text}</p> }
+                let side = if m.mine { "cf-file cf-mine" } else { "cf-file" };
+                let alt = m.text.clone();
+                let files = m
+                    .files
+                    .into_iter()
+                    .map(|f| {
+                        if f.image {
+                            Either::Left(view! {
+                                <img class=side data-testid="cf-image" src=f.url alt=alt.clone() />
+                            })
+                        } else {
+                            Either::Right(view! {
+                                <a
+                                    class=side
+                                    data-testid="cf-file"
+                                    href=f.url
+                                    target="_blank"
+                                    rel="noopener"
+                                    download=""
+                                >
+                                    {w.download}
+                                </a>
+                            })
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <p class=class data-testid="cf-message" data-seq=m.seq>{m.text}</p>
+                    {files}
+                }
             })
             .collect_view()
     };
@@ -50,6 +129,8 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
             let text = match t {
                 Trouble::NotSent => w.not_sent,
                 Trouble::TooFast => w.too_fast,
+                Trouble::TooLarge => w.too_large,
+                Trouble::WrongType => w.wrong_type,
             };
             view! { <p class="cf-trouble" role="alert" data-testid="cf-trouble">{text}</p> }
         })
@@ -116,8 +197,10 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
             class="cf-panel"
             data-testid="cf-panel"
             role="dialog"
+            aria-modal="true"
             aria-label=w.chat_label
             tabindex="-1"
+            on:keydown=trap
         >
             {header::header(&config, open)}
             <div node_ref=log class="cf-messages" role="log" aria-live="polite">
