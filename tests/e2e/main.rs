@@ -23,7 +23,9 @@ mod triggers;
 mod visitor;
 mod webhooks;
 mod widget_config;
+mod widget_files;
 mod widget_page;
+mod widget_quality;
 
 use std::sync::Arc;
 
@@ -61,6 +63,8 @@ fn main() {
         visitor::tests(),
         webhooks::tests(),
         widget_page::tests(),
+        widget_files::tests(),
+        widget_quality::tests(),
     ]
     .into_iter()
     .flatten()
