@@ -166,19 +166,23 @@ impl Browser {
         );
     }
 
-    /// Emulates a `width`×`height` CSS-pixel phone screen (Chromium's DevTools
-    /// protocol through chromedriver): windows cannot be made narrower than about 500
-    /// pixels, phones are.
+    /// Emulates a `width`×`height` CSS-pixel phone screen: windows cannot be made
+    /// narrower than about 500 pixels, phones are.
     pub fn phone_viewport(&self, width: u32, height: u32) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 2, "mobile": true}),
+        );
+    }
+
+    /// Runs a Chromium DevTools protocol command (through chromedriver) in the current
+    /// tab and returns its result.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
         self.command(
             "POST",
             "/goog/cdp/execute",
-            Some(
-                json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
-                    "width": width, "height": height, "deviceScaleFactor": 2, "mobile": true
-                }}),
-            ),
-        );
+            Some(json!({"cmd": cmd, "params": params})),
+        )
     }
 
     /// Opens a new tab (same profile, so the same `localStorage`) and returns its handle;
