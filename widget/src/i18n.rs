@@ -70,8 +70,7 @@ pub fn words(lang: Lang) -> &'static Words {
             attach: "Fayl biriktirish",
             download: "Faylni yuklab olish",
             too_large: "Fayl juda katta: 10 MB gacha yuborish mumkin.",
-            wrong_type:
-                "Bu turdagi fayl qabul qilinmaydi: rasm, PDF, matn yoki ofis hujjati yuboring.",
+            wrong_type: "Bu turdagi fayl qabul qilinmaydi: rasm, PDF yoki hujjat yuboring.",
         },
         Lang::Ru => &Words {
             close: "Закрыть",
@@ -91,8 +90,7 @@ pub fn words(lang: Lang) -> &'static Words {
             attach: "Прикрепить файл",
             download: "Скачать файл",
             too_large: "Файл слишком большой: можно до 10 МБ.",
-            wrong_type:
-                "Такой файл не принимается: отправьте изображение, PDF, текст или офисный документ.",
+            wrong_type: "Такой файл не принимается: отправьте картинку, PDF или документ.",
         },
         Lang::En => &Words {
             close: "Close",
@@ -112,8 +110,7 @@ pub fn words(lang: Lang) -> &'static Words {
             attach: "Attach a file",
             download: "Download the file",
             too_large: "The file is too large: 10 MB at most.",
-            wrong_type:
-                "This type of file can't be sent: send an image, a PDF, text or an office document.",
+            wrong_type: "This type of file can't be sent: send an image, a PDF or a document.",
         },
     }
 }

@@ -2,7 +2,6 @@ use leptos::ev::KeyboardEvent;
 use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared_types::files::ALLOWED_CONTENT_TYPES;
 
 use crate::chat::Chat;
 use crate::i18n::{words, Lang};
@@ -33,7 +32,6 @@ pub fn composer(lang: Lang, chat: Chat) -> impl IntoView {
                     type="file"
                     data-testid="cf-picker"
                     hidden=true
-                    accept=ALLOWED_CONTENT_TYPES.join(",")
                     on:change=picked
                 />
                 <button

@@ -10,10 +10,10 @@ use crate::state::Config;
 /// the title, whether anyone is online, and the close button.
 pub fn header(config: &Config, open: RwSignal<bool>) -> impl IntoView {
     let w = words(config.lang);
-    let status = if config.agents_online {
-        w.online
+    let (status, status_class) = if config.agents_online {
+        (w.online, "cf-status cf-online")
     } else {
-        w.offline
+        (w.offline, "cf-status")
     };
     // Decorative (the title beside it names the chat). A logo that fails to load is
     // hidden rather than shown as a broken image.
@@ -25,9 +25,7 @@ pub fn header(config: &Config, open: RwSignal<bool>) -> impl IntoView {
             {logo}
             <div class="cf-heading">
                 <span class="cf-title">{config.button_text.clone()}</span>
-                <span class="cf-status" class:cf-online=config.agents_online>
-                    {status}
-                </span>
+                <span class=status_class>{status}</span>
             </div>
             <button
                 class="cf-close"

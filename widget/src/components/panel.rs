@@ -1,4 +1,4 @@
-use leptos::either::Either;
+use leptos::either::EitherOf3;
 use leptos::ev::KeyboardEvent;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -23,15 +23,26 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
     let w = words(config.lang);
     let dialog = NodeRef::<Div>::new();
     let log = NodeRef::<Div>::new();
-    Effect::new(move || {
-        if let Some(el) = dialog.get() {
-            let input = el
-                .query_selector(".cf-input")
-                .ok()
-                .flatten()
-                .and_then(|i| i.dyn_into::<HtmlElement>().ok());
-            let _ = input.unwrap_or_else(|| el.into()).focus();
+    // On opening, the caret goes to the composer; after that the newest message (or
+    // the typing dots) stays in view. One effect (each is its own code in the wasm).
+    Effect::new(move |opened: Option<bool>| {
+        chat.messages.track();
+        chat.agent_typing.track();
+        let Some(el) = log.get() else {
+            return false;
+        };
+        el.set_scroll_top(el.scroll_height());
+        if opened != Some(true) {
+            if let Some(dialog) = dialog.get_untracked() {
+                let input = dialog
+                    .query_selector(".cf-input")
+                    .ok()
+                    .flatten()
+                    .and_then(|i| i.dyn_into::<HtmlElement>().ok());
+                let _ = input.unwrap_or_else(|| dialog.into()).focus();
+            }
         }
+        true
     });
     let trap = move |ev: KeyboardEvent| {
         if ev.key() != "Tab" {
@@ -68,61 +79,48 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
             }
         }
     };
-    // The newest message (or the typing dots) stays in view.
-    Effect::new(move || {
-        chat.messages.track();
-        chat.agent_typing.track();
-        if let Some(el) = log.get() {
-            el.set_scroll_top(el.scroll_height());
-        }
-    });
+    // One flat list of bubbles and the attachments after them (a list inside each
+    // message would add another copy of the list-rendering code to the wasm).
     let messages = move || {
         chat.messages
             .get()
             .into_iter()
-            .map(|m| {
-                let class = if m.mine {
-                    "cf-bubble cf-bubble-visitor"
+            .flat_map(|m| {
+                let (class, side) = if m.mine {
+                    ("cf-bubble cf-bubble-visitor", "cf-file cf-mine")
                 } else {
-                    "cf-bubble cf-bubble-agent"
+                    ("cf-bubble cf-bubble-agent", "cf-file")
                 };
-                let side = if m.mine { "cf-file cf-mine" } else { "cf-file" };
                 let alt = m.text.clone();
-                let files = m
-                    .files
-                    .into_iter()
-                    .map(|f| {
-                        if f.image {
-                            Either::Left(view! {
-                                <img class=side data-testid="cf-image" src=f.url alt=alt.clone() />
-                            })
-                        } else {
-                            Either::Right(view! {
-                                <a
-                                    class=side
-                                    data-testid="cf-file"
-                                    href=f.url
-                                    target="_blank"
-                                    rel="noopener"
-                                    download=""
-                                >
-                                    {w.download}
-                                </a>
-                            })
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <p class=class data-testid="cf-message" data-seq=m.seq>{m.text}</p>
-                    {files}
-                }
+                let files = m.files.into_iter().map(move |f| {
+                    if f.image {
+                        EitherOf3::B(view! {
+                            <img class=side data-testid="cf-image" src=f.url alt=alt.clone() />
+                        })
+                    } else {
+                        EitherOf3::C(view! {
+                            <a
+                                class=side
+                                data-testid="cf-file"
+                                href=f.url
+                                target="_blank"
+                                rel="noopener"
+                                download=""
+                            >
+                                {w.download}
+                            </a>
+                        })
+                    }
+                });
+                std::iter::once(EitherOf3::A(bubble(class, "cf-message", m.seq, m.text)))
+                    .chain(files)
             })
             .collect_view()
     };
     let typing = move || {
-        chat.agent_typing.get().then(|| {
-            view! { <p class="cf-typing" data-testid="cf-typing" aria-label=w.typing>{"•••"}</p> }
-        })
+        chat.agent_typing
+            .get()
+            .then(|| note("cf-typing", "status", "cf-typing", w.typing))
     };
     let trouble = move || {
         chat.trouble.get().map(|t| {
@@ -132,7 +130,7 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
                 Trouble::TooLarge => w.too_large,
                 Trouble::WrongType => w.wrong_type,
             };
-            view! { <p class="cf-trouble" role="alert" data-testid="cf-trouble">{text}</p> }
+            note("cf-trouble", "alert", "cf-trouble", text)
         })
     };
     let greeting = config.greeting().to_string();
@@ -164,15 +162,15 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
             };
             view! {
                 <div class="cf-rating" role="group" aria-label=w.rate_prompt>
-                    <p class="cf-rating-prompt">{w.rate_prompt}</p>
-                    {(1..=5u8).map(star).collect_view()}
+                    {note("cf-rating-prompt", "none", "cf-rate-prompt", w.rate_prompt)}
+                    {(star(1), star(2), star(3), star(4), star(5))}
                 </div>
             }
         })
     };
     let thanks = move || {
         (chat.closed.get() && chat.rated.get().is_some())
-            .then(|| view! { <p class="cf-rating" data-testid="cf-rated">{w.thanks}</p> })
+            .then(|| note("cf-rating", "status", "cf-rated", w.thanks))
     };
     // Nobody online and no chat yet: an email lets the agents answer later.
     let offline = !config.agents_online;
@@ -204,7 +202,7 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
         >
             {header::header(&config, open)}
             <div node_ref=log class="cf-messages" role="log" aria-live="polite">
-                <p class="cf-bubble cf-bubble-agent">{greeting}</p>
+                {bubble("cf-bubble cf-bubble-agent", "cf-greeting", 0, greeting)}
                 {messages}
                 {typing}
             </div>
@@ -213,7 +211,24 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
             {thanks}
             {email}
             {composer::composer(config.lang, chat)}
-            {config.show_powered_by.then(|| view! { <p class="cf-powered">{w.powered_by}</p> })}
+            {config.show_powered_by.then(|| note("cf-powered", "note", "cf-powered", w.powered_by))}
         </div>
     }
+}
+
+/// A line of the widget's own text. One function for all of them, so they share one
+/// view shape: each distinct shape adds its own copy of Leptos's rendering code to the
+/// wasm every visitor downloads.
+fn note(
+    class: &'static str,
+    role: &'static str,
+    testid: &'static str,
+    text: &'static str,
+) -> impl IntoView {
+    view! { <p class=class role=role data-testid=testid>{text}</p> }
+}
+
+/// A chat bubble (the greeting and every message share this one view shape).
+fn bubble(class: &'static str, testid: &'static str, seq: u64, text: String) -> impl IntoView {
+    view! { <p class=class data-testid=testid data-seq=seq>{text}</p> }
 }
