@@ -100,6 +100,11 @@ glue = glue.replace(/^export class IntoUnderlying\w+ \{\n[\s\S]*?\n\}\n/gm, "")
   .replace(/^if \(Symbol\.dispose\) IntoUnderlying.*\n/gm, "")
   .replace(/^const IntoUnderlying\w+Finalization = [\s\S]*?;\n/gm, "");
 if (/IntoUnderlying|intounderlying/.test(glue)) fail("wasm-streams glue left behind");
+// JsValue's Debug text only ever feeds panic messages, which a panic=abort build never
+// shows: wasm-bindgen's 60-line describer of any JS value is not worth its bytes.
+const debug = /^function debugString\(val\) \{\n[\s\S]*?\n\}\n/m;
+if (!debug.test(glue)) fail("no debugString in the glue");
+glue = glue.replace(debug, "function debugString(val) {\n    return String(val);\n}\n");
 
 // 2. Short names, in the wasm's import and export sections and in the glue.
 const renamed = [];

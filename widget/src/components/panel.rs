@@ -122,16 +122,21 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
             .get()
             .then(|| note("cf-typing", "status", "cf-typing", w.typing))
     };
-    let trouble = move || {
-        chat.trouble.get().map(|t| {
+    // One line under the conversation: what went wrong, else thanks for a rating.
+    let notice = move || {
+        let trouble = chat.trouble.get().map(|t| {
             let text = match t {
                 Trouble::NotSent => w.not_sent,
                 Trouble::TooFast => w.too_fast,
                 Trouble::TooLarge => w.too_large,
                 Trouble::WrongType => w.wrong_type,
             };
-            note("cf-trouble", "alert", "cf-trouble", text)
-        })
+            ("cf-trouble", "alert", "cf-trouble", text)
+        });
+        let thanks = chat.closed.get() && chat.rated.get().is_some();
+        trouble
+            .or(thanks.then_some(("cf-rating", "status", "cf-rated", w.thanks)))
+            .map(|(class, role, testid, text)| note(class, role, testid, text))
     };
     let greeting = config.greeting().to_string();
     // After an agent closes the chat: 1 to 5 stars, then thanks.
@@ -152,7 +157,6 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
                         class="cf-star"
                         type="button"
                         data-testid=IDS[i]
-                        title=w.rate_star
                         aria-label=OF_FIVE[i]
                         on:click=move |_| leptos::task::spawn_local(chat.rate(n))
                     >
@@ -167,10 +171,6 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
                 </div>
             }
         })
-    };
-    let thanks = move || {
-        (chat.closed.get() && chat.rated.get().is_some())
-            .then(|| note("cf-rating", "status", "cf-rated", w.thanks))
     };
     // Nobody online and no chat yet: an email lets the agents answer later.
     let offline = !config.agents_online;
@@ -206,9 +206,8 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
                 {messages}
                 {typing}
             </div>
-            {trouble}
+            {notice}
             {stars}
-            {thanks}
             {email}
             {composer::composer(config.lang, chat)}
             {config.show_powered_by.then(|| note("cf-powered", "note", "cf-powered", w.powered_by))}
