@@ -224,12 +224,12 @@ HEADERS
 install_if_changed "$tmp/_headers" dist/public/_headers
 
 size_row() {
-  printf '%-44s %8d B raw %7d B gzip\n' "$1" "$(wc -c < "$2")" "$(gzip -9 -c "$2" | wc -c)"
+  printf '%-44s %8d B raw %7d B gzip\n' "$1" "$(wc -c < "$2")" "$(gzip -9nc "$2" | wc -c)"
 }
 total=0
 for f in widget.js chatflow_widget.js chatflow_widget_bg.wasm; do
   size_row "$out/$f" "$out/$f"
-  total=$((total + $(gzip -9 -c "$out/$f" | wc -c)))
+  total=$((total + $(gzip -9nc "$out/$f" | wc -c)))
 done
 size_row "  (launcher.css, inlined in widget.js)" "$tmp/style.css"
 printf '%-44s %12s %7d B gzip (version %s)\n' "widget total" "" "$total" "$version"
