@@ -18,6 +18,7 @@ crate::tests![
     the_widget_does_not_change_the_host_pages_styles,
     exit_intent_shows_its_message_when_the_pointer_leaves_the_top,
     a_second_tab_shows_the_same_conversation_live,
+    the_panel_speaks_the_pages_language_unless_data_lang_says_otherwise,
 ];
 
 /// What has focus: the widget's element's `data-testid` (or class) when focus is in
@@ -313,4 +314,53 @@ fn a_second_tab_shows_the_same_conversation_live(ctx: &Ctx) {
     wait_for_messages(&browser, &all);
     browser.switch_to(&second);
     wait_for_messages(&browser, &all);
+}
+
+/// Installed before the demo page's own scripts: `?lang=` sets `<html lang>` and
+/// `?data_lang=` the script tag's `data-lang`, as a site would have written them, before
+/// the loader (an async script, so it runs after both are in place) reads them.
+const LANGUAGE_OF_THE_PAGE: &str = r#"
+const params = new URLSearchParams(location.search);
+new MutationObserver((_, obs) => {
+  const script = document.querySelector('script[data-workspace]');
+  if (!script) return;
+  obs.disconnect();
+  if (params.get('lang')) document.documentElement.lang = params.get('lang');
+  if (params.get('data_lang')) script.setAttribute('data-lang', params.get('data_lang'));
+}).observe(document, { childList: true, subtree: true });
+"#;
+
+fn the_panel_speaks_the_pages_language_unless_data_lang_says_otherwise(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let browser = Browser::start(1280, 800);
+    browser.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": LANGUAGE_OF_THE_PAGE }),
+    );
+    let page = format!("{}/demo/{}", ctx.server.base_url, ws.id);
+    let words = "const r = document.getElementById('chatflow-widget').shadowRoot; \
+         return [r.querySelector('[data-testid=\"cf-input\"]').placeholder, \
+           r.querySelector('[data-testid=\"cf-send\"]').textContent, \
+           r.querySelector('[data-testid=\"cf-panel\"]').getAttribute('aria-label')];";
+    for (query, expected) in [
+        // The demo page is <html lang="uz">.
+        ("", ["Xabaringizni yozing…", "Yuborish", "Chat oynasi"]),
+        (
+            "?lang=ru-RU",
+            ["Напишите сообщение…", "Отправить", "Окно чата"],
+        ),
+        ("?lang=en-GB", ["Type your message…", "Send", "Chat window"]),
+        (
+            "?lang=ru&data_lang=en",
+            ["Type your message…", "Send", "Chat window"],
+        ),
+        (
+            "?lang=en&data_lang=uz",
+            ["Xabaringizni yozing…", "Yuborish", "Chat oynasi"],
+        ),
+    ] {
+        browser.goto(&format!("{page}{query}"));
+        open_panel(&browser);
+        assert_eq!(browser.eval(words, json!([])), json!(expected), "{query}");
+    }
 }
