@@ -14,6 +14,7 @@ use crate::widget_page::{open_panel, type_and_send, wait_for_messages};
 crate::tests![
     a_visitor_sends_an_image_and_a_file_and_sees_the_agents_image,
     oversize_wrong_type_and_refused_files_are_explained_and_nothing_is_uploaded,
+    a_widget_on_another_origin_uploads_across_origins,
 ];
 
 /// A 1×1 PNG.
@@ -271,4 +272,57 @@ fn oversize_wrong_type_and_refused_files_are_explained_and_nothing_is_uploaded(c
         json!([]),
     );
     assert_eq!(shown, json!(["Fayl yubormoqchiman"]));
+}
+
+/// Serves `html` for every request on a fresh loopback port; the page's origin is
+/// `http://localhost:<port>`, another origin than the API's `http://127.0.0.1:…`. The
+/// thread lives as long as the test binary.
+fn host_page(html: String) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{html}",
+                html.len()
+            );
+        }
+    });
+    format!("http://localhost:{port}/")
+}
+
+fn a_widget_on_another_origin_uploads_across_origins(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let page = host_page(format!(
+        "<!doctype html><html lang=\"uz\"><head><meta charset=\"utf-8\"><title>Do'kon</title></head>\
+         <body><p>Boshqa sayt</p><script src=\"{}/widget/widget.js\" data-workspace=\"{}\" async>\
+         </script></body></html>",
+        ctx.server.base_url, ws.id
+    ));
+    let browser = Browser::start(1280, 800);
+    browser.goto(&page);
+    open_panel(&browser);
+    type_and_send(&browser, "Boshqa saytdan");
+    wait_for_messages(&browser, &["Boshqa saytdan"]);
+    let chat_id = only_chat(&ws);
+    pick(&browser, "chek.png", "image/png", Some(PNG), 0);
+    wait_for_messages(&browser, &["Boshqa saytdan", "chek.png"]);
+    let srcs = wait_for_images(&browser, 1);
+    let stored = messages(&ws, &chat_id);
+    assert_eq!(
+        stored[1]["attachments"],
+        json!([{"type": "image", "url": srcs[0]}])
+    );
+    assert_eq!(browser.eval(TROUBLE, json!([])), Value::Null);
 }
