@@ -113,9 +113,14 @@ impl Browser {
 
     /// Polls `script` until it returns something other than null/false.
     pub fn wait_for(&self, script: &str, timeout: Duration) -> Value {
+        self.wait_for_with(script, json!([]), timeout)
+    }
+
+    /// [`Browser::wait_for`] with `arguments`.
+    pub fn wait_for_with(&self, script: &str, args: Value, timeout: Duration) -> Value {
         let deadline = Instant::now() + timeout;
         loop {
-            let value = self.eval(script, json!([]));
+            let value = self.eval(script, args.clone());
             if !(value.is_null() || value == Value::Bool(false)) {
                 return value;
             }
@@ -124,6 +129,80 @@ impl Browser {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+}
+
+/// WebDriver's codes for keys that are not characters, for [`Browser::keys`].
+pub mod key {
+    pub const TAB: &str = "\u{E004}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const SHIFT: &str = "\u{E008}";
+    pub const ESCAPE: &str = "\u{E00C}";
+}
+
+impl Browser {
+    /// Presses and releases each key of `keys` in turn, as a person would: real
+    /// (trusted) events, so Tab moves focus and Enter activates buttons. A
+    /// [`key::SHIFT`] stays down until the end of `keys`.
+    pub fn keys(&self, keys: &str) {
+        let mut actions = Vec::new();
+        let mut held = Vec::new();
+        for c in keys.chars() {
+            let value = c.to_string();
+            actions.push(json!({"type": "keyDown", "value": value}));
+            if value == key::SHIFT {
+                held.push(value);
+            } else {
+                actions.push(json!({"type": "keyUp", "value": value}));
+            }
+        }
+        for value in held {
+            actions.push(json!({"type": "keyUp", "value": value}));
+        }
+        self.command(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+    }
+
+    /// Emulates a `width`×`height` CSS-pixel phone screen: windows cannot be made
+    /// narrower than about 500 pixels, phones are.
+    pub fn phone_viewport(&self, width: u32, height: u32) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 2, "mobile": true}),
+        );
+    }
+
+    /// Runs a Chromium DevTools protocol command (through chromedriver) in the current
+    /// tab and returns its result.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.command(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": cmd, "params": params})),
+        )
+    }
+
+    /// Opens a new tab (same profile, so the same `localStorage`) and returns its handle;
+    /// the current tab stays current.
+    pub fn new_tab(&self) -> String {
+        let value = self.command("POST", "/window/new", Some(json!({"type": "tab"})));
+        value["handle"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// The current tab's handle.
+    pub fn tab(&self) -> String {
+        self.command("GET", "/window", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Makes `handle` the current tab.
+    pub fn switch_to(&self, handle: &str) {
+        self.command("POST", "/window", Some(json!({"handle": handle})));
     }
 }
 

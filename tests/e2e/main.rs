@@ -24,7 +24,9 @@ mod triggers;
 mod visitor;
 mod webhooks;
 mod widget_config;
+mod widget_files;
 mod widget_page;
+mod widget_quality;
 
 use std::sync::Arc;
 
@@ -63,6 +65,8 @@ fn main() {
         webhooks::tests(),
         retention::tests(),
         widget_page::tests(),
+        widget_files::tests(),
+        widget_quality::tests(),
     ]
     .into_iter()
     .flatten()

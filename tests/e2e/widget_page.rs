@@ -23,18 +23,18 @@ const NUDGE: &str = "const r = document.getElementById('chatflow-widget')?.shado
      return n ? n.textContent : null;";
 
 /// Waits until the app is in (the loader fires `chatflow:ready`; `ChatFlow` is set).
-fn wait_until_ready(browser: &Browser) {
+pub(crate) fn wait_until_ready(browser: &Browser) {
     browser.wait_for("return !!window.ChatFlow;", Duration::from_secs(20));
 }
 
 /// The texts of the widget's message bubbles, in order.
-const MESSAGES: &str = "const host = document.getElementById('chatflow-widget'); \
+pub(crate) const MESSAGES: &str = "const host = document.getElementById('chatflow-widget'); \
      const r = host && host.shadowRoot; \
      if (!r) return null; \
      return Array.from(r.querySelectorAll('[data-testid=\"cf-message\"]')).map(e => e.textContent);";
 
 /// Opens the panel (clicking the launcher) and waits until the composer is there.
-fn open_panel(browser: &Browser) {
+pub(crate) fn open_panel(browser: &Browser) {
     browser.wait_for(
         "const r = document.getElementById('chatflow-widget')?.shadowRoot; \
          const b = r && r.querySelector('[data-testid=\"cf-launcher\"]'); \
@@ -48,7 +48,7 @@ fn open_panel(browser: &Browser) {
     );
 }
 
-fn type_and_send(browser: &Browser, text: &str) {
+pub(crate) fn type_and_send(browser: &Browser, text: &str) {
     browser.eval(
         "const r = document.getElementById('chatflow-widget').shadowRoot; \
          const input = r.querySelector('[data-testid=\"cf-input\"]'); \
@@ -58,7 +58,7 @@ fn type_and_send(browser: &Browser, text: &str) {
     );
 }
 
-fn wait_for_messages(browser: &Browser, expected: &[&str]) -> Value {
+pub(crate) fn wait_for_messages(browser: &Browser, expected: &[&str]) -> Value {
     let want = serde_json::to_string(expected).unwrap_or_default();
     let script = format!(
         "const got = (() => {{ {MESSAGES} }})(); \

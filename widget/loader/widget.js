@@ -4,7 +4,7 @@
  *
  * It fetches the public config at once and paints the launcher from it inside an open
  * shadow root, so no style leaks either way. The Leptos app (wasm-bindgen glue + wasm,
- * about 50 KB gzip) loads only when the browser is idle after the page's load event, or
+ * about 97 KB gzip) loads only when the browser is idle after the page's load event, or
  * at once when the visitor reaches for the launcher; it then adopts the launcher and
  * adds the panel (widget/src/lib.rs `mount`), reusing the config fetched here.
  *

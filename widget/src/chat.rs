@@ -15,6 +15,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, WebSocket};
 
+use shared_types::error::ErrorCode;
+use shared_types::files::check_upload;
+
 use crate::transport::{self, call, field, object, text, Endpoint, Failure, Session};
 
 /// One message as the panel shows it.
@@ -25,6 +28,15 @@ pub struct Msg {
     pub text: String,
     /// Written by this visitor (shown on the right, in the brand colour).
     pub mine: bool,
+    pub files: Vec<File>,
+}
+
+/// A message's attachment: an image is shown inline, anything else is a link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct File {
+    pub image: bool,
+    /// Always an `http(s)` URL (others are dropped when the message is read).
+    pub url: String,
 }
 
 /// What went wrong, for the panel to say in the visitor's language.
@@ -34,6 +46,21 @@ pub enum Trouble {
     NotSent,
     /// Too many messages too fast (429).
     TooFast,
+    /// The picked file is over the upload limit (checked before and by the server).
+    TooLarge,
+    /// The picked file's type is not accepted.
+    WrongType,
+}
+
+impl Trouble {
+    fn of(failure: &Failure) -> Trouble {
+        match (failure.status, failure.code.as_deref()) {
+            (429, _) => Trouble::TooFast,
+            (413, _) | (_, Some("FILE-002")) => Trouble::TooLarge,
+            (_, Some("FILE-003")) => Trouble::WrongType,
+            _ => Trouble::NotSent,
+        }
+    }
 }
 
 /// The conversation's reactive state plus what keeps it current. Cheap to copy.
@@ -97,7 +124,44 @@ impl Chat {
         if chat.ids().is_some() {
             spawn_local(async move { chat.restore().await });
         }
+        chat.follow_other_tabs();
         chat
+    }
+
+    /// Keeps this tab on the conversation another tab of the same site starts: the
+    /// session in `localStorage` is shared, and its `storage` event tells the other
+    /// tabs. Each tab then keeps its own socket rather than electing one to relay over
+    /// a BroadcastChannel: the room already sends every message to every socket of the
+    /// chat (the visitor's own included), a hibernated socket costs the server nothing
+    /// while idle, and no tab depends on another that the browser may freeze or close.
+    fn follow_other_tabs(self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let on_storage =
+            Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
+                let inner = self.inner();
+                let workspace_id = &inner.endpoint.workspace_id;
+                if ev.key().as_deref() != Some(transport::storage_key(workspace_id).as_str()) {
+                    return;
+                }
+                let theirs = Session::load(workspace_id);
+                let had_chat = inner.session.borrow().chat_id.is_some();
+                // A tab in a conversation stays in it; one without adopts the other's
+                // visitor (so it makes no second one) and, once there, its chat.
+                if had_chat && theirs.chat_id.is_some() {
+                    return;
+                }
+                let adopt_chat = !had_chat && theirs.chat_id.is_some();
+                *inner.session.borrow_mut() = theirs;
+                if adopt_chat {
+                    spawn_local(async move { self.restore().await });
+                }
+            });
+        let _ =
+            window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+        // Listens as long as the page lives, like the widget.
+        on_storage.forget();
     }
 
     fn inner(&self) -> Rc<Inner> {
@@ -151,11 +215,25 @@ impl Chat {
         let sender = field(m, "sender");
         let kind = text(&sender, "type")?;
         let mine = kind == "visitor";
+        let files = field(m, "attachments")
+            .dyn_into::<js_sys::Array>()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|a| {
+                        Some(File {
+                            image: text(&a, "type").as_deref() == Some("image"),
+                            url: crate::state::safe_url(text(&a, "url"))?,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Some(Msg {
             id: text(m, "id")?,
             seq: field(m, "seq").as_f64()? as u64,
             text: text(m, "text").unwrap_or_default(),
             mine,
+            files,
         })
     }
 
@@ -203,14 +281,90 @@ impl Chat {
                 true
             }
             Err(f) => {
-                self.trouble.set(Some(if f.status == 429 {
-                    Trouble::TooFast
-                } else {
-                    Trouble::NotSent
-                }));
+                self.trouble.set(Some(Trouble::of(&f)));
                 false
             }
         }
+    }
+
+    /// Sends `file` as a message of its own (its name as the text), through the
+    /// two-step file flow. The upload policy is checked here first, so a file the
+    /// server would refuse is never sent; what the server refuses anyway is shown too.
+    /// Files go into an existing chat (the server attaches them to one, and a chat
+    /// starts with text), so the panel offers this once the chat has begun.
+    pub async fn attach(self, file: web_sys::File) {
+        self.trouble.set(None);
+        if let Err(refused) = check_upload(&file.type_(), file.size() as u64) {
+            self.trouble
+                .set(Some(if refused == ErrorCode::FileTooLarge {
+                    Trouble::TooLarge
+                } else {
+                    Trouble::WrongType
+                }));
+            return;
+        }
+        let Some((chat_id, token)) = self.ids() else {
+            return;
+        };
+        self.sending.set(true);
+        let result = self.upload(&chat_id, &token, &file).await;
+        self.sending.set(false);
+        if let Err(f) = result {
+            self.trouble.set(Some(Trouble::of(&f)));
+        }
+    }
+
+    async fn upload(
+        &self,
+        chat_id: &str,
+        token: &str,
+        file: &web_sys::File,
+    ) -> Result<(), Failure> {
+        let api = self.inner().endpoint.api.clone();
+        let kind = file.type_();
+        let request = object(&[
+            ("filename", file.name().into()),
+            ("content_type", kind.clone().into()),
+            ("size_bytes", file.size().into()),
+        ]);
+        let granted = call(
+            "POST",
+            &format!("{api}/v1/visitor/files/upload-url"),
+            Some(token),
+            Some(&request),
+        )
+        .await?;
+        transport::put_file(&text(&granted, "upload_url").unwrap_or_default(), file).await?;
+        let confirm = object(&[
+            ("file_id", field(&granted, "file_id")),
+            ("chat_id", chat_id.into()),
+        ]);
+        let stored = call(
+            "POST",
+            &format!("{api}/v1/visitor/files/confirm"),
+            Some(token),
+            Some(&confirm),
+        )
+        .await?;
+        let kind = if kind.starts_with("image/") {
+            "image"
+        } else {
+            "file"
+        };
+        let attachment = object(&[("type", kind.into()), ("url", field(&stored, "url"))]);
+        let message = object(&[
+            ("text", file.name().into()),
+            ("attachments", js_sys::Array::of1(&attachment).into()),
+        ]);
+        let sent = call(
+            "POST",
+            &format!("{api}/v1/visitor/chats/{chat_id}/messages"),
+            Some(token),
+            Some(&message),
+        )
+        .await?;
+        self.merge(self.parse_message(&sent).into_iter().collect(), true);
+        Ok(())
     }
 
     async fn post(&self, inner: &Inner, body: &str) -> Result<(), Failure> {

@@ -12,16 +12,18 @@ impl Lang {
     /// `ru`, `ru-RU` → Russian; `en`, `en-GB` → English; anything else (including `uz`,
     /// `uz-Cyrl` and the empty tag) → Uzbek, the product's default.
     pub fn parse(tag: &str) -> Lang {
+        // The primary subtag, compared without allocating (every byte here is wasm).
+        let tag = tag.trim().as_bytes();
         let primary = tag
-            .trim()
-            .split(['-', '_'])
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        match primary.as_str() {
-            "ru" => Lang::Ru,
-            "en" => Lang::En,
-            _ => Lang::Uz,
+            .iter()
+            .position(|b| *b == b'-' || *b == b'_')
+            .map_or(tag, |end| &tag[..end]);
+        if primary.eq_ignore_ascii_case(b"ru") {
+            Lang::Ru
+        } else if primary.eq_ignore_ascii_case(b"en") {
+            Lang::En
+        } else {
+            Lang::Uz
         }
     }
 }
@@ -40,9 +42,12 @@ pub struct Words {
     pub not_sent: &'static str,
     pub too_fast: &'static str,
     pub rate_prompt: &'static str,
-    pub rate_star: &'static str,
     pub thanks: &'static str,
     pub email_placeholder: &'static str,
+    pub attach: &'static str,
+    pub download: &'static str,
+    pub too_large: &'static str,
+    pub wrong_type: &'static str,
 }
 
 /// The texts for `lang`.
@@ -60,9 +65,12 @@ pub fn words(lang: Lang) -> &'static Words {
             not_sent: "Xabar yuborilmadi. Qayta urinib ko'ring.",
             too_fast: "Juda tez yozyapsiz, bir oz kuting.",
             rate_prompt: "Suhbat sizga qanday bo'ldi?",
-            rate_star: "Baho",
             thanks: "Rahmat!",
             email_placeholder: "Emailingiz (javobni yuboramiz)",
+            attach: "Fayl biriktirish",
+            download: "Faylni yuklab olish",
+            too_large: "Fayl juda katta: 10 MB gacha yuborish mumkin.",
+            wrong_type: "Bu turdagi fayl qabul qilinmaydi: rasm, PDF yoki hujjat yuboring.",
         },
         Lang::Ru => &Words {
             close: "Закрыть",
@@ -76,9 +84,12 @@ pub fn words(lang: Lang) -> &'static Words {
             not_sent: "Сообщение не отправлено. Попробуйте ещё раз.",
             too_fast: "Слишком быстро, подождите немного.",
             rate_prompt: "Как прошёл разговор?",
-            rate_star: "Оценка",
             thanks: "Спасибо!",
             email_placeholder: "Ваш email (пришлём ответ)",
+            attach: "Прикрепить файл",
+            download: "Скачать файл",
+            too_large: "Файл слишком большой: можно до 10 МБ.",
+            wrong_type: "Такой файл не принимается: отправьте картинку, PDF или документ.",
         },
         Lang::En => &Words {
             close: "Close",
@@ -92,9 +103,12 @@ pub fn words(lang: Lang) -> &'static Words {
             not_sent: "Your message was not sent. Please try again.",
             too_fast: "You're sending too fast; wait a moment.",
             rate_prompt: "How was this conversation?",
-            rate_star: "Rating",
             thanks: "Thank you!",
             email_placeholder: "Your email (we'll reply there)",
+            attach: "Attach a file",
+            download: "Download the file",
+            too_large: "The file is too large: 10 MB at most.",
+            wrong_type: "This type of file can't be sent: send an image, a PDF or a document.",
         },
     }
 }

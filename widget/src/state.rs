@@ -84,10 +84,10 @@ impl Config {
 }
 
 /// Keeps `url` only when it is an absolute `http(s)` URL.
-fn safe_url(url: Option<String>) -> Option<String> {
+pub fn safe_url(url: Option<String>) -> Option<String> {
     url.filter(|u| {
-        let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
-        lower.starts_with("https://") || lower.starts_with("http://")
+        let starts = |p: &str| u.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
+        starts("https://") || starts("http://")
     })
 }
 

@@ -16,10 +16,21 @@ pub struct Endpoint {
     pub workspace_id: String,
 }
 
-/// A failed call: the HTTP status (0 when the network failed).
+/// A failed call: the HTTP status (0 when the network failed) and the envelope's
+/// error code (`FILE-002`…) when the server sent one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Failure {
     pub status: u16,
+    pub code: Option<String>,
+}
+
+impl Failure {
+    fn network(_: JsValue) -> Failure {
+        Failure {
+            status: 0,
+            code: None,
+        }
+    }
 }
 
 /// `obj[key]` as a string, if it is one.
@@ -50,7 +61,7 @@ pub async fn call(
     token: Option<&str>,
     body: Option<&JsValue>,
 ) -> Result<JsValue, Failure> {
-    let network = |_| Failure { status: 0 };
+    let network = Failure::network;
     let init = RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(network)?;
@@ -67,19 +78,41 @@ pub async fn call(
         init.set_body(&json.into());
     }
     init.set_headers(&headers);
-    let window = web_sys::window().ok_or(Failure { status: 0 })?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    fetch(url, &init).await
+}
+
+/// PUTs `file`'s bytes to a signed upload URL with its own content type (the server
+/// compares it with the type declared for the URL).
+pub async fn put_file(url: &str, file: &web_sys::File) -> Result<JsValue, Failure> {
+    let init = RequestInit::new();
+    init.set_method("PUT");
+    let headers = web_sys::Headers::new().map_err(Failure::network)?;
+    headers
+        .set("Content-Type", &file.type_())
+        .map_err(Failure::network)?;
+    init.set_headers(&headers);
+    init.set_body(file);
+    fetch(url, &init).await
+}
+
+/// The parsed JSON body on 2xx; otherwise the status and the envelope's code.
+async fn fetch(url: &str, init: &RequestInit) -> Result<JsValue, Failure> {
+    let window = web_sys::window().ok_or(Failure::network(JsValue::NULL))?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
         .await
-        .map_err(network)?
+        .map_err(Failure::network)?
         .unchecked_into();
-    if !response.ok() {
-        return Err(Failure {
+    let body = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::NULL),
+        Err(_) => JsValue::NULL,
+    };
+    if response.ok() {
+        Ok(body)
+    } else {
+        Err(Failure {
             status: response.status(),
-        });
-    }
-    match response.json() {
-        Ok(promise) => Ok(JsFuture::from(promise).await.unwrap_or(JsValue::NULL)),
-        Err(_) => Ok(JsValue::NULL),
+            code: text(&field(&body, "error"), "code"),
+        })
     }
 }
 
@@ -90,7 +123,7 @@ pub struct Session {
     pub chat_id: Option<String>,
 }
 
-fn storage_key(workspace_id: &str) -> String {
+pub fn storage_key(workspace_id: &str) -> String {
     format!("chatflow:{workspace_id}")
 }
 

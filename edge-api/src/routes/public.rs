@@ -72,7 +72,10 @@ pub async fn widget_config(
 /// the Authorization header.
 pub async fn cors(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    if !(path.starts_with("/v1/public/") || path.starts_with("/v1/visitor/")) {
+    // A signed upload URL (`PUT /v1/files/{id}/upload`) is the widget's too: its
+    // signature is the credential, so any origin may send the bytes.
+    let upload = path.starts_with("/v1/files/") && path.ends_with("/upload");
+    if !(path.starts_with("/v1/public/") || path.starts_with("/v1/visitor/") || upload) {
         return next.run(req).await;
     }
     let origin = req.headers().get(ORIGIN).cloned();
@@ -81,7 +84,7 @@ pub async fn cors(req: Request, next: Next) -> Response {
         let h = res.headers_mut();
         h.insert(
             "access-control-allow-methods",
-            HeaderValue::from_static("GET, POST, OPTIONS"),
+            HeaderValue::from_static("GET, POST, PUT, OPTIONS"),
         );
         h.insert(
             "access-control-allow-headers",

@@ -1,5 +1,5 @@
 use leptos::ev::KeyboardEvent;
-use leptos::html::Textarea;
+use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -8,9 +8,50 @@ use crate::i18n::{words, Lang};
 
 /// Where the visitor types. Enter sends, Shift+Enter starts a new line. The text stays
 /// in the box until the server has stored it, so nothing typed is lost to a failure.
+/// Once the chat has begun, a paperclip button sends a file (see `Chat::attach`).
 pub fn composer(lang: Lang, chat: Chat) -> impl IntoView {
     let w = words(lang);
     let input = NodeRef::<Textarea>::new();
+    let picker = NodeRef::<Input>::new();
+    let picked = move |_| {
+        let Some(el) = picker.get_untracked() else {
+            return;
+        };
+        let file = el.files().and_then(|list| list.get(0));
+        // Cleared so that picking the same file again (after an error) is a change.
+        el.set_value("");
+        if let Some(file) = file {
+            spawn_local(chat.attach(file));
+        }
+    };
+    let attach = move || {
+        chat.messages.with(|m| !m.is_empty()).then(|| {
+            view! {
+                <input
+                    node_ref=picker
+                    type="file"
+                    data-testid="cf-picker"
+                    hidden=true
+                    on:change=picked
+                />
+                <button
+                    class="cf-attach"
+                    data-testid="cf-attach"
+                    type="button"
+                    title=w.attach
+                    aria-label=w.attach
+                    disabled=move || chat.sending.get()
+                    on:click=move |_| {
+                        if let Some(el) = picker.get_untracked() {
+                            el.click();
+                        }
+                    }
+                >
+                    {"📎"}
+                </button>
+            }
+        })
+    };
     let send = move || {
         let Some(el) = input.get_untracked() else {
             return;
@@ -34,6 +75,7 @@ pub fn composer(lang: Lang, chat: Chat) -> impl IntoView {
     };
     view! {
         <div class="cf-composer">
+            {attach}
             <textarea
                 node_ref=input
                 class="cf-input"

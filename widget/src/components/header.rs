@@ -1,7 +1,4 @@
-use leptos::ev::ErrorEvent;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
 
 use crate::i18n::words;
 use crate::state::Config;
@@ -10,24 +7,23 @@ use crate::state::Config;
 /// the title, whether anyone is online, and the close button.
 pub fn header(config: &Config, open: RwSignal<bool>) -> impl IntoView {
     let w = words(config.lang);
-    let status = if config.agents_online {
-        w.online
+    let (status, status_class) = if config.agents_online {
+        (w.online, "cf-status cf-online")
     } else {
-        w.offline
+        (w.offline, "cf-status")
     };
-    // Decorative (the title beside it names the chat). A logo that fails to load is
-    // hidden rather than shown as a broken image.
+    // Decorative (the title beside it names the chat). The empty `alt` also keeps a
+    // logo that fails to load from showing as a broken image (an error handler here
+    // would cost visitors 230 B of wasm for an owner's typo).
     let logo = config.logo_url.clone().map(|src| {
-        view! { <img class="cf-logo" src=src alt="" on:error=hide_target /> }
+        view! { <img class="cf-logo" src=src alt="" /> }
     });
     view! {
         <header class="cf-header">
             {logo}
             <div class="cf-heading">
                 <span class="cf-title">{config.button_text.clone()}</span>
-                <span class="cf-status" class:cf-online=config.agents_online>
-                    {status}
-                </span>
+                <span class=status_class>{status}</span>
             </div>
             <button
                 class="cf-close"
@@ -39,11 +35,5 @@ pub fn header(config: &Config, open: RwSignal<bool>) -> impl IntoView {
                 "×"
             </button>
         </header>
-    }
-}
-
-fn hide_target(ev: ErrorEvent) {
-    if let Some(el) = ev.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-        el.set_hidden(true);
     }
 }

@@ -16,16 +16,16 @@ pub fn adopt(button: HtmlElement, chat: Chat) {
     // The button lives as long as the page.
     toggle.forget();
 
-    let badge = button.clone();
-    Effect::new(move || match chat.unread.get() {
-        0 => {
-            let _ = badge.remove_attribute("data-unread");
-        }
-        n => {
-            let _ = badge.set_attribute("data-unread", &n.min(99).to_string());
-        }
-    });
+    // One effect for the count and the state (each effect is its own code in the wasm).
     Effect::new(move |was_open: Option<bool>| {
+        match chat.unread.get() {
+            0 => {
+                let _ = button.remove_attribute("data-unread");
+            }
+            n => {
+                let _ = button.set_attribute("data-unread", &n.min(99).to_string());
+            }
+        }
         let is_open = open.get();
         let _ = button.set_attribute("aria-expanded", if is_open { "true" } else { "false" });
         if was_open == Some(true) && !is_open {

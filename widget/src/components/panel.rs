@@ -1,58 +1,142 @@
+use leptos::either::EitherOf3;
+use leptos::ev::KeyboardEvent;
 use leptos::html::Div;
 use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlElement, ShadowRoot};
 
 use super::{composer, header};
 use crate::chat::{Chat, Trouble};
 use crate::i18n::words;
 use crate::state::Config;
 
-/// The open chat panel (a non-modal dialog): header, the greeting, the composer and the
-/// "Powered by" line. Focus moves into it when it opens, so keyboard and screen-reader
-/// users land in the dialog; launcher.rs returns focus to the launcher when it closes.
+/// What Tab can reach inside the panel.
+const FOCUSABLE: &str =
+    "button:not([disabled]),textarea:not([disabled]),input:not([hidden]):not([disabled]),a[href]";
+
+/// The open chat panel (a dialog): header, the greeting, the composer and the "Powered
+/// by" line. Opening puts the caret in the composer, so a visitor can type at once;
+/// Tab and Shift+Tab then cycle inside the panel (the page behind is not reachable
+/// until Esc or the close button, and on a phone the panel is all there is), and
+/// launcher.rs returns focus to the launcher when it closes.
 pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView {
     let w = words(config.lang);
     let dialog = NodeRef::<Div>::new();
     let log = NodeRef::<Div>::new();
-    Effect::new(move || {
-        if let Some(el) = dialog.get() {
-            let _ = el.focus();
-        }
-    });
-    // The newest message (or the typing dots) stays in view.
-    Effect::new(move || {
+    // On opening, the caret goes to the composer; after that the newest message (or
+    // the typing dots) stays in view. One effect (each is its own code in the wasm).
+    Effect::new(move |opened: Option<bool>| {
         chat.messages.track();
         chat.agent_typing.track();
-        if let Some(el) = log.get() {
-            el.set_scroll_top(el.scroll_height());
+        let Some(el) = log.get() else {
+            return false;
+        };
+        el.set_scroll_top(el.scroll_height());
+        if opened != Some(true) {
+            if let Some(dialog) = dialog.get_untracked() {
+                let input = dialog
+                    .query_selector(".cf-input")
+                    .ok()
+                    .flatten()
+                    .and_then(|i| i.dyn_into::<HtmlElement>().ok());
+                let _ = input.unwrap_or_else(|| dialog.into()).focus();
+            }
         }
+        true
     });
+    let trap = move |ev: KeyboardEvent| {
+        if ev.key() != "Tab" {
+            return;
+        }
+        let Some(el) = dialog.get_untracked() else {
+            return;
+        };
+        let Ok(list) = el.query_selector_all(FOCUSABLE) else {
+            return;
+        };
+        let (Some(first), Some(last)) = (list.get(0), list.get(list.length().saturating_sub(1)))
+        else {
+            return;
+        };
+        let active: JsValue = el
+            .get_root_node()
+            .dyn_into::<ShadowRoot>()
+            .ok()
+            .and_then(|r| r.active_element())
+            .map_or(JsValue::NULL, Into::into);
+        let (edge, to) = if ev.shift_key() {
+            (
+                active == ***first || active == *AsRef::<JsValue>::as_ref(&el),
+                last,
+            )
+        } else {
+            (active == ***last, first)
+        };
+        if edge {
+            ev.prevent_default();
+            if let Ok(to) = to.dyn_into::<HtmlElement>() {
+                let _ = to.focus();
+            }
+        }
+    };
+    // One flat list of bubbles and the attachments after them (a list inside each
+    // message would add another copy of the list-rendering code to the wasm).
     let messages = move || {
         chat.messages
             .get()
             .into_iter()
-            .map(|m| {
-                let class = if m.mine {
-                    "cf-bubble cf-bubble-visitor"
+            .flat_map(|m| {
+                let (class, side) = if m.mine {
+                    ("cf-bubble cf-bubble-visitor", "cf-file cf-mine")
                 } else {
-                    "cf-bubble cf-bubble-agent"
+                    ("cf-bubble cf-bubble-agent", "cf-file")
                 };
-                view! { <p class=class data-testid="cf-message" data-seq=m.seq>{m.text}</p> }
+                let alt = m.text.clone();
+                let files = m.files.into_iter().map(move |f| {
+                    if f.image {
+                        EitherOf3::B(view! {
+                            <img class=side data-testid="cf-image" src=f.url alt=alt.clone() />
+                        })
+                    } else {
+                        EitherOf3::C(view! {
+                            <a
+                                class=side
+                                data-testid="cf-file"
+                                href=f.url
+                                target="_blank"
+                                rel="noopener"
+                                download=""
+                            >
+                                {w.download}
+                            </a>
+                        })
+                    }
+                });
+                std::iter::once(EitherOf3::A(bubble(class, "cf-message", m.seq, m.text)))
+                    .chain(files)
             })
             .collect_view()
     };
     let typing = move || {
-        chat.agent_typing.get().then(|| {
-            view! { <p class="cf-typing" data-testid="cf-typing" aria-label=w.typing>{"•••"}</p> }
-        })
+        chat.agent_typing
+            .get()
+            .then(|| note("cf-typing", "status", "cf-typing", w.typing))
     };
-    let trouble = move || {
-        chat.trouble.get().map(|t| {
+    // One line under the conversation: what went wrong, else thanks for a rating.
+    let notice = move || {
+        let trouble = chat.trouble.get().map(|t| {
             let text = match t {
                 Trouble::NotSent => w.not_sent,
                 Trouble::TooFast => w.too_fast,
+                Trouble::TooLarge => w.too_large,
+                Trouble::WrongType => w.wrong_type,
             };
-            view! { <p class="cf-trouble" role="alert" data-testid="cf-trouble">{text}</p> }
-        })
+            ("cf-trouble", "alert", "cf-trouble", text)
+        });
+        let thanks = chat.closed.get() && chat.rated.get().is_some();
+        trouble
+            .or(thanks.then_some(("cf-rating", "status", "cf-rated", w.thanks)))
+            .map(|(class, role, testid, text)| note(class, role, testid, text))
     };
     let greeting = config.greeting().to_string();
     // After an agent closes the chat: 1 to 5 stars, then thanks.
@@ -73,7 +157,6 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
                         class="cf-star"
                         type="button"
                         data-testid=IDS[i]
-                        title=w.rate_star
                         aria-label=OF_FIVE[i]
                         on:click=move |_| leptos::task::spawn_local(chat.rate(n))
                     >
@@ -83,15 +166,11 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
             };
             view! {
                 <div class="cf-rating" role="group" aria-label=w.rate_prompt>
-                    <p class="cf-rating-prompt">{w.rate_prompt}</p>
-                    {(1..=5u8).map(star).collect_view()}
+                    {note("cf-rating-prompt", "none", "cf-rate-prompt", w.rate_prompt)}
+                    {(star(1), star(2), star(3), star(4), star(5))}
                 </div>
             }
         })
-    };
-    let thanks = move || {
-        (chat.closed.get() && chat.rated.get().is_some())
-            .then(|| view! { <p class="cf-rating" data-testid="cf-rated">{w.thanks}</p> })
     };
     // Nobody online and no chat yet: an email lets the agents answer later.
     let offline = !config.agents_online;
@@ -116,21 +195,39 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
             class="cf-panel"
             data-testid="cf-panel"
             role="dialog"
+            aria-modal="true"
             aria-label=w.chat_label
             tabindex="-1"
+            on:keydown=trap
         >
             {header::header(&config, open)}
             <div node_ref=log class="cf-messages" role="log" aria-live="polite">
-                <p class="cf-bubble cf-bubble-agent">{greeting}</p>
+                {bubble("cf-bubble cf-bubble-agent", "cf-greeting", 0, greeting)}
                 {messages}
                 {typing}
             </div>
-            {trouble}
+            {notice}
             {stars}
-            {thanks}
             {email}
             {composer::composer(config.lang, chat)}
-            {config.show_powered_by.then(|| view! { <p class="cf-powered">{w.powered_by}</p> })}
+            {config.show_powered_by.then(|| note("cf-powered", "note", "cf-powered", w.powered_by))}
         </div>
     }
+}
+
+/// A line of the widget's own text. One function for all of them, so they share one
+/// view shape: each distinct shape adds its own copy of Leptos's rendering code to the
+/// wasm every visitor downloads.
+fn note(
+    class: &'static str,
+    role: &'static str,
+    testid: &'static str,
+    text: &'static str,
+) -> impl IntoView {
+    view! { <p class=class role=role data-testid=testid>{text}</p> }
+}
+
+/// A chat bubble (the greeting and every message share this one view shape).
+fn bubble(class: &'static str, testid: &'static str, seq: u64, text: String) -> impl IntoView {
+    view! { <p class=class data-testid=testid data-seq=seq>{text}</p> }
 }
