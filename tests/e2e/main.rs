@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod chats;
 mod client;
+mod console;
 mod examples;
 mod files;
 mod hardening;
@@ -60,6 +61,7 @@ fn main() {
         rate_limits::tests(),
         visitor::tests(),
         webhooks::tests(),
+        console::tests(),
         widget_page::tests(),
     ]
     .into_iter()

@@ -1,0 +1,325 @@
+//! The agent console: email/password sign-in, the session cookie standing in for an API
+//! key on the public API (roles and the CSRF guard included), invitations, and the
+//! console itself in headless Chromium.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde_json::{json, Value};
+use shared_types::admin::CreateWorkspaceResponse;
+use shared_types::auth::{CreatedAgent, SessionInfo};
+use shared_types::error::ErrorCode;
+
+use crate::client::{Ctx, Resp};
+
+crate::tests![
+    login_sets_a_strict_http_only_cookie_that_works_on_the_api,
+    wrong_password_or_unknown_email_is_401_auth_001_and_makes_no_session,
+    repeated_failures_for_an_email_are_throttled_with_retry_after,
+    logout_ends_the_session_and_clears_the_cookie,
+    an_invited_operator_signs_in_and_cannot_manage_keys_webhooks_or_widget,
+    cookie_writes_need_the_console_header_or_our_origin,
+    a_short_owner_password_is_refused_and_provisions_nothing,
+];
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// An email no other test uses (the throttle counts per email).
+pub fn unique_email(tag: &str) -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "{tag}-{}-{nanos}-{}@console.example",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A workspace whose owner has a console password.
+pub fn workspace_with_password(ctx: &Ctx, email: &str) -> CreateWorkspaceResponse {
+    ctx.client
+        .post(
+            "/v1/admin/workspaces",
+            ctx.admin_token(),
+            &json!({"name": "Console Shop",
+                    "owner": {"name": "Sara", "email": email, "password": PASSWORD}}),
+        )
+        .expect(201)
+}
+
+/// Signs in, returning 429s rather than waiting them out.
+pub fn login(ctx: &Ctx, email: &str, password: &str) -> Resp {
+    ctx.client.impatient().send(
+        "POST",
+        "/v1/auth/login",
+        &[],
+        Some(&json!({"email": email, "password": password})),
+    )
+}
+
+/// `cf_session=<token>` from a sign-in's `Set-Cookie`, as a browser would send it back.
+pub fn session_cookie(resp: &Resp) -> String {
+    let set = resp
+        .header("set-cookie")
+        .unwrap_or_else(|| panic!("no Set-Cookie: {}", resp.text));
+    set.split(';').next().unwrap_or_default().trim().to_string()
+}
+
+/// A request the way the console makes it: the cookie and the console's header.
+pub fn as_console(ctx: &Ctx, method: &str, path: &str, cookie: &str, body: Option<&Value>) -> Resp {
+    ctx.client.send(
+        method,
+        path,
+        &[("Cookie", cookie), ("X-ChatFlow-Console", "1")],
+        body,
+    )
+}
+
+fn sessions_of(ctx: &Ctx, agent_id: &str) -> u64 {
+    ctx.server.d1(&format!(
+        "SELECT COUNT(*) AS n FROM sessions WHERE agent_id = '{agent_id}'"
+    ))[0]["n"]
+        .as_u64()
+        .unwrap_or(u64::MAX)
+}
+
+fn login_sets_a_strict_http_only_cookie_that_works_on_the_api(ctx: &Ctx) {
+    let email = unique_email("owner");
+    let ws = workspace_with_password(ctx, &email);
+    // Any case of the email signs in.
+    let resp = login(ctx, &email.to_uppercase(), PASSWORD);
+    let info: SessionInfo = resp.expect(200);
+    assert_eq!(info.agent.id, ws.agent.id);
+    assert_eq!(info.workspace.id, ws.workspace.id);
+    let set = resp.header("set-cookie").unwrap_or_default().to_string();
+    let attributes: Vec<&str> = set.split(';').map(str::trim).collect();
+    for wanted in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+        assert!(attributes.contains(&wanted), "{wanted} missing in {set}");
+    }
+    let max_age = attributes
+        .iter()
+        .find_map(|a| a.strip_prefix("Max-Age="))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    assert!(max_age >= 3600, "{set}");
+    let token = session_cookie(&resp);
+    assert!(token.starts_with("cf_session=cfs_"), "{token}");
+    // Only the token's hash is stored.
+    let stored = ctx.server.d1(&format!(
+        "SELECT token_hash FROM sessions WHERE agent_id = '{}'",
+        ws.agent.id
+    ));
+    assert!(!stored.to_string().contains(&token["cf_session=".len()..]));
+
+    // The cookie is a caller like an API key, reads need no console header.
+    let me: SessionInfo = ctx
+        .client
+        .send("GET", "/v1/auth/me", &[("Cookie", &token)], None)
+        .expect(200);
+    assert_eq!(me.agent.email, email);
+    let chats = ctx.client.send(
+        "GET",
+        "/v1/chats?status=active",
+        &[("Cookie", &token)],
+        None,
+    );
+    assert_eq!(chats.status, 200, "{}", chats.text);
+    assert!(chats.header("x-ratelimit-limit").is_some());
+    // The stored hash has the documented format.
+    let hash = ctx.server.d1(&format!(
+        "SELECT password_hash FROM agents WHERE id = '{}'",
+        ws.agent.id
+    ))[0]["password_hash"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(hash.starts_with("pbkdf2_sha256$100000$"), "{hash}");
+    assert!(!hash.contains(PASSWORD));
+}
+
+fn wrong_password_or_unknown_email_is_401_auth_001_and_makes_no_session(ctx: &Ctx) {
+    let email = unique_email("wrong");
+    let ws = workspace_with_password(ctx, &email);
+    let resp = login(ctx, &email, "not the password");
+    resp.assert_error(ErrorCode::AuthInvalidCredentials);
+    assert_eq!(resp.header("set-cookie"), None);
+    assert_eq!(
+        resp.json()["error"]["message_en"],
+        "Invalid email or password"
+    );
+    login(ctx, &unique_email("nobody"), PASSWORD).assert_error(ErrorCode::AuthInvalidCredentials);
+    assert_eq!(sessions_of(ctx, ws.agent.id.as_str()), 0);
+    // A body that is not a sign-in is the usual 400, not a failure counted against anyone.
+    ctx.client
+        .send(
+            "POST",
+            "/v1/auth/login",
+            &[],
+            Some(&json!({"email": email})),
+        )
+        .assert_error(ErrorCode::Validation);
+    login(ctx, &email, PASSWORD).expect::<SessionInfo>(200);
+}
+
+fn repeated_failures_for_an_email_are_throttled_with_retry_after(ctx: &Ctx) {
+    let email = unique_email("throttle");
+    let ws = workspace_with_password(ctx, &email);
+    for _ in 0..5 {
+        login(ctx, &email, "guess").assert_error(ErrorCode::AuthInvalidCredentials);
+    }
+    // Even the right password waits now: the guesser must not learn it is right.
+    let resp = login(ctx, &email, PASSWORD);
+    resp.assert_error(ErrorCode::RateLimited);
+    let wait: u64 = resp
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!((1..=900).contains(&wait), "Retry-After {wait}");
+    assert_eq!(sessions_of(ctx, ws.agent.id.as_str()), 0);
+    // Another agent's email is not affected.
+    let other = unique_email("unaffected");
+    workspace_with_password(ctx, &other);
+    login(ctx, &other, PASSWORD).expect::<SessionInfo>(200);
+}
+
+fn logout_ends_the_session_and_clears_the_cookie(ctx: &Ctx) {
+    let email = unique_email("logout");
+    workspace_with_password(ctx, &email);
+    let cookie = session_cookie(&login(ctx, &email, PASSWORD));
+    // Signing out is a write: another site cannot do it for the agent.
+    ctx.client
+        .send("POST", "/v1/auth/logout", &[("Cookie", &cookie)], None)
+        .assert_error(ErrorCode::AuthCsrf);
+    let resp = as_console(ctx, "POST", "/v1/auth/logout", &cookie, None);
+    assert_eq!(resp.status, 204, "{}", resp.text);
+    assert!(resp
+        .header("set-cookie")
+        .is_some_and(|c| c.contains("Max-Age=0")));
+    as_console(ctx, "GET", "/v1/chats", &cookie, None).assert_error(ErrorCode::AuthSessionInvalid);
+}
+
+fn an_invited_operator_signs_in_and_cannot_manage_keys_webhooks_or_widget(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let email = unique_email("operator");
+    let created: CreatedAgent = ws
+        .post(
+            "/v1/agents",
+            &json!({"name": "Olim", "email": email, "role": "operator"}),
+        )
+        .expect(201);
+    let invitation = created.invitation;
+    assert!(invitation.token.starts_with("inv_"));
+    assert!(
+        invitation
+            .url
+            .ends_with(&format!("/console/#invite={}", invitation.token)),
+        "{}",
+        invitation.url
+    );
+    // No password yet: nothing to sign in with.
+    login(ctx, &email, PASSWORD).assert_error(ErrorCode::AuthInvalidCredentials);
+
+    let accept = |token: &str, password: &str| {
+        ctx.client.send(
+            "POST",
+            "/v1/auth/accept-invite",
+            &[],
+            Some(&json!({"token": token, "password": password, "name": "Olim Karimov"})),
+        )
+    };
+    accept(&invitation.token, "short").assert_error(ErrorCode::Validation);
+    let resp = accept(&invitation.token, PASSWORD);
+    let info: SessionInfo = resp.expect(200);
+    assert_eq!(info.agent.id, created.agent.id);
+    assert_eq!(info.agent.name, "Olim Karimov");
+    assert!(resp.header("set-cookie").is_some());
+    // One use only.
+    accept(&invitation.token, PASSWORD).assert_error(ErrorCode::AuthInvitation);
+    accept("inv_unknown", PASSWORD).assert_error(ErrorCode::AuthInvitation);
+
+    let cookie = session_cookie(&login(ctx, &email, PASSWORD));
+    let refused = [
+        ("GET", "/v1/api-keys", None),
+        ("POST", "/v1/api-keys", Some(json!({"name": "mine"}))),
+        ("GET", "/v1/webhooks", None),
+        (
+            "POST",
+            "/v1/webhooks",
+            Some(json!({"url": "https://example.com/hook", "events": ["chat.created"]})),
+        ),
+        (
+            "PATCH",
+            "/v1/widget/config",
+            Some(json!({"color": "#000000"})),
+        ),
+    ];
+    for (method, path, body) in refused {
+        as_console(ctx, method, path, &cookie, body.as_ref())
+            .assert_error(ErrorCode::AuthForbidden);
+    }
+    let config = ws.get("/v1/widget/config").json();
+    assert_eq!(config["color"], "#4F46E5", "the operator changed nothing");
+    assert_eq!(
+        as_console(ctx, "GET", "/v1/chats", &cookie, None).status,
+        200
+    );
+}
+
+fn cookie_writes_need_the_console_header_or_our_origin(ctx: &Ctx) {
+    let email = unique_email("csrf");
+    workspace_with_password(ctx, &email);
+    let cookie = session_cookie(&login(ctx, &email, PASSWORD));
+    let keys = |c: &str| {
+        as_console(ctx, "GET", "/v1/api-keys", c, None).json()["data"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let before = keys(&cookie);
+    let body = json!({"name": "from elsewhere"});
+    for headers in [
+        vec![("Cookie", cookie.as_str())],
+        vec![
+            ("Cookie", cookie.as_str()),
+            ("Origin", "https://evil.example"),
+        ],
+        vec![("Cookie", cookie.as_str()), ("X-ChatFlow-Console", "0")],
+    ] {
+        ctx.client
+            .send("POST", "/v1/api-keys", &headers, Some(&body))
+            .assert_error(ErrorCode::AuthCsrf);
+    }
+    assert_eq!(keys(&cookie), before, "a refused write changed nothing");
+    // The console's header, or our own origin, is enough.
+    let origin = ctx.client.base_url.clone();
+    let resp = ctx.client.send(
+        "POST",
+        "/v1/api-keys",
+        &[("Cookie", &cookie), ("Origin", &origin)],
+        Some(&body),
+    );
+    assert_eq!(resp.status, 201, "{}", resp.text);
+    let resp = as_console(ctx, "POST", "/v1/realtime/tickets", &cookie, None);
+    assert_eq!(resp.status, 201, "{}", resp.text);
+    assert_eq!(keys(&cookie), before + 1);
+}
+
+fn a_short_owner_password_is_refused_and_provisions_nothing(ctx: &Ctx) {
+    let email = unique_email("short");
+    let resp = ctx.client.post(
+        "/v1/admin/workspaces",
+        ctx.admin_token(),
+        &json!({"name": "Short", "owner": {"name": "Sara", "email": email, "password": "1234567"}}),
+    );
+    let envelope = resp.assert_error(ErrorCode::Validation);
+    assert!(
+        envelope.error.details.to_string().contains("password"),
+        "{}",
+        resp.text
+    );
+    let agents = ctx.server.d1(&format!(
+        "SELECT COUNT(*) AS n FROM agents WHERE email = '{email}'"
+    ));
+    assert_eq!(agents[0]["n"], 0);
+}
