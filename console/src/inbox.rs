@@ -28,8 +28,9 @@ impl Filter {
             && (!self.mine || chat.assigned_to.as_ref().is_some_and(|a| a.as_str() == me))
     }
 
-    fn query(&self, me: &str) -> String {
-        let mut q = String::from("/v1/chats?limit=100");
+    /// One page of the list, 100 chats (the API's most).
+    fn query(&self, me: &str, page: u32) -> String {
+        let mut q = format!("/v1/chats?limit=100&page={page}");
         if let Some(s) = self.status {
             q.push_str(&format!("&status={}", s.as_str()));
         }
@@ -57,11 +58,34 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
     let messages = RwSignal::new(Vec::<ConversationMessage>::new());
     let me = StoredValue::new(me);
 
+    // Pages loaded so far and how many there are.
+    let page = RwSignal::new(1u32);
+    let pages = RwSignal::new(1u64);
     let reload = move || {
-        let path = filter.get_untracked().query(&me.get_value());
+        let path = filter.get_untracked().query(&me.get_value(), 1);
         spawn_local(async move {
             if let Ok(list) = api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
+                page.set(1);
+                pages.set(list.pagination.pages);
                 chats.set(list.data);
+            }
+        });
+    };
+    let load_more = move |_| {
+        let next = page.get_untracked() + 1;
+        let path = filter.get_untracked().query(&me.get_value(), next);
+        spawn_local(async move {
+            if let Ok(list) = api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
+                page.set(next);
+                pages.set(list.pagination.pages);
+                // Live updates may have moved a chat already; each appears once.
+                chats.update(|c| {
+                    for chat in list.data {
+                        if c.iter().all(|x| x.id != chat.id) {
+                            c.push(chat);
+                        }
+                    }
+                });
             }
         });
     };
@@ -134,6 +158,11 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
                         <ChatRow chat=chat selected=selected w=w />
                     </For>
                 </ul>
+                <Show when=move || u64::from(page.get()) < pages.get()>
+                    <button type="button" class="more" data-testid="load-more" on:click=load_more>
+                        {w.load_more}
+                    </button>
+                </Show>
                 <Show when=move || chats.with(Vec::is_empty)>
                     <p class="empty">{w.no_chats}</p>
                 </Show>
@@ -286,7 +315,14 @@ fn ChatPane(
     };
 
     let tags = NodeRef::<Input>::new();
-    let (p1, p2, p3, p4) = (patch.clone(), patch.clone(), patch.clone(), patch);
+    let notes = NodeRef::<Textarea>::new();
+    let (p1, p2, p3, p4, p5) = (
+        patch.clone(),
+        patch.clone(),
+        patch.clone(),
+        patch.clone(),
+        patch,
+    );
     let me_id = me.clone();
     let status = move || detail.with(|d| d.as_ref().map(|d| d.status));
 
@@ -327,6 +363,24 @@ fn ChatPane(
                     <button type="submit" data-testid="tags-save">{w.save}</button>
                 </form>
             </div>
+            <dl class="visitor" data-testid="visitor-details">
+                {move || detail.with(|d| d.as_ref().map(|d| {
+                    let v = &d.visitor;
+                    [(w.email, v.email.clone()), (w.phone, v.phone.clone())]
+                        .into_iter()
+                        .filter_map(|(label, value)| value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> }))
+                        .collect_view()
+                }))}
+            </dl>
+            <form class="notes" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let value = notes.get_untracked().map(|t| t.value()).unwrap_or_default();
+                p5(json!({"notes": value}));
+            }>
+                <textarea node_ref=notes rows="2" data-testid="notes-input" aria-label=w.notes placeholder=w.notes
+                    prop:value=move || detail.with(|d| d.as_ref().and_then(|d| d.notes.clone()).unwrap_or_default())></textarea>
+                <button type="submit" data-testid="notes-save">{w.save}</button>
+            </form>
             <p class="error" role="alert" data-testid="chat-error">{move || error.get().unwrap_or_default()}</p>
             <ol class="messages" data-testid="messages">
                 <For each=move || messages.get() key=|m| m.seq let:m>
@@ -387,8 +441,8 @@ mod tests {
             mine: true,
         };
         assert_eq!(
-            f.query("agent_x"),
-            "/v1/chats?limit=100&status=closed&agent_id=agent_x"
+            f.query("agent_x", 2),
+            "/v1/chats?limit=100&page=2&status=closed&agent_id=agent_x"
         );
     }
 }

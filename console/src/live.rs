@@ -19,10 +19,19 @@ const RECONNECT_MS: i32 = 2_000;
 pub fn follow(on_frame: Rc<dyn Fn(ServerFrame)>, on_open: Rc<dyn Fn()>) {
     leptos::task::spawn_local(async move {
         let retry = || follow_later(on_frame.clone(), on_open.clone());
-        let Ok(ticket) = api::call::<RealtimeTicket>("POST", "/v1/realtime/tickets", None).await
-        else {
-            retry();
-            return;
+        let ticket = match api::call::<RealtimeTicket>("POST", "/v1/realtime/tickets", None).await {
+            Ok(ticket) => ticket,
+            // The session ended (signed out elsewhere, expired): back to the sign-in form.
+            Err(f) if f.status == 401 => {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().reload();
+                }
+                return;
+            }
+            Err(_) => {
+                retry();
+                return;
+            }
         };
         let Some(url) = socket_url(&ticket.ticket) else {
             return;

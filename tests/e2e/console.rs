@@ -28,6 +28,7 @@ crate::tests![
     a_short_owner_password_is_refused_and_provisions_nothing,
     in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it,
     in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_lack_it,
+    in_the_browser_an_inbox_of_1000_open_chats_paints_a_page_and_loads_more,
 ];
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -506,6 +507,19 @@ fn in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it(ctx: &
     fill(&browser, "tags-input", "vip, billing");
     click(&browser, "tags-save");
     wait_for_chat(&ws, &chat_id, |c| c.tags == ["vip", "billing"]);
+    // The visitor's details show; the team's note is saved.
+    browser.wait_for(
+        &format!(
+            "const e = {}; return e && e.textContent.includes('ali@example.com');",
+            el("visitor-details")
+        ),
+        WAIT,
+    );
+    fill(&browser, "notes-input", "Asks about the premium plan");
+    click(&browser, "notes-save");
+    wait_for_chat(&ws, &chat_id, |c| {
+        c.notes.as_deref() == Some("Asks about the premium plan")
+    });
     click(&browser, "close-chat");
     let closed = wait_for_chat(&ws, &chat_id, |c| c.status == ChatStatus::Closed);
     assert_eq!(closed.tags, ["vip", "billing"]);
@@ -580,5 +594,63 @@ fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_
     assert_eq!(
         browser.eval(&format!("return {} === null;", el("tab-keys")), json!([])),
         true
+    );
+}
+
+/// Fills the workspace with `chats` synthetic chats (a third each active, assigned,
+/// closed) through scripts/seed.sh, while no request is in flight.
+fn seed(ctx: &Ctx, workspace_id: &str, chats: u32) {
+    let _quiet = crate::client::QUIET
+        .write()
+        .unwrap_or_else(|e| e.into_inner());
+    let status = std::process::Command::new("bash")
+        .arg(crate::harness::repo_root().join("scripts/seed.sh"))
+        .arg(&ctx.server.persist_dir)
+        .arg(workspace_id)
+        .arg(chats.to_string())
+        .arg("2")
+        .status()
+        .expect("scripts/seed.sh");
+    assert!(status.success(), "seeding failed");
+}
+
+fn in_the_browser_an_inbox_of_1000_open_chats_paints_a_page_and_loads_more(ctx: &Ctx) {
+    let email = unique_email("browser-many");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    seed(ctx, &ws.id, 1_500);
+    let open = ws.get("/v1/chats?status=active").json()["pagination"]["total"]
+        .as_u64()
+        .unwrap_or_default()
+        + ws.get("/v1/chats?status=assigned").json()["pagination"]["total"]
+            .as_u64()
+            .unwrap_or_default();
+    assert_eq!(open, 1_000);
+
+    let browser = Browser::start(1280, 800);
+    browser.goto(&format!("{}/console/", ctx.server.base_url));
+    fill(&browser, "signin-email", &email);
+    fill(&browser, "signin-password", PASSWORD);
+    let rows = "return document.querySelectorAll('[data-testid=\"chat-row\"]').length;";
+    let started = std::time::Instant::now();
+    click(&browser, "signin-submit");
+    browser.wait_for(&format!("return (() => {{ {rows} }})() === 100;"), WAIT);
+    println!(
+        "console: sign-in to an inbox of 1,000 open chats painted (first 100 rows) in {} ms",
+        started.elapsed().as_millis()
+    );
+    click(&browser, "load-more");
+    browser.wait_for(&format!("return (() => {{ {rows} }})() === 200;"), WAIT);
+    // The status filter asks the server again.
+    browser.eval(
+        &format!(
+            "const s = {}; s.value = 'closed'; s.dispatchEvent(new Event('change', {{bubbles: true}}));",
+            el("filter-status")
+        ),
+        json!([]),
+    );
+    browser.wait_for(
+        "const s = Array.from(document.querySelectorAll('[data-testid=\"chat-row-status\"]')).map(e => e.textContent); \
+         return s.length === 100 && s.every(t => t === 'Closed');",
+        WAIT,
     );
 }
