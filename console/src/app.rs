@@ -8,6 +8,7 @@ use serde_json::json;
 use shared_types::agents::AgentRole;
 use shared_types::auth::SessionInfo;
 
+use crate::agents::Agents;
 use crate::api;
 use crate::i18n::{words, Lang};
 use crate::inbox::Inbox;
@@ -17,6 +18,7 @@ use crate::keys::Keys;
 enum Tab {
     Inbox,
     Keys,
+    Agents,
 }
 
 #[component]
@@ -65,6 +67,7 @@ fn SignIn(lang: Lang, session: RwSignal<Option<SessionInfo>>) -> impl IntoView {
             return;
         };
         busy.set(true);
+        crate::alert::ask_permission();
         spawn_local(async move {
             let body = json!({"email": e.value(), "password": p.value()});
             match api::call::<SessionInfo>("POST", "/v1/auth/login", Some(&body)).await {
@@ -177,6 +180,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
             <nav role="tablist">
                 {tab_button(Tab::Inbox, w.inbox, "tab-inbox")}
                 {manager.then(|| tab_button(Tab::Keys, w.api_keys, "tab-keys"))}
+                {manager.then(|| tab_button(Tab::Agents, w.agents, "tab-agents"))}
             </nav>
             <span class="who" data-testid="agent-name">{info.agent.name.clone()}</span>
             <button type="button" data-testid="signout" on:click=sign_out>{w.sign_out}</button>
@@ -188,6 +192,9 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
         {manager.then(|| view! {
             <div class="tabpanel" hidden=move || tab.get() != Tab::Keys>
                 <Keys lang=lang />
+            </div>
+            <div class="tabpanel" hidden=move || tab.get() != Tab::Agents>
+                <Agents lang=lang />
             </div>
         })}
     }

@@ -8,9 +8,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
 use shared_types::chats::{ChatDetail, ChatStatus, ChatSummary, ConversationMessage, SenderType};
+use shared_types::ids::ChatId;
 use shared_types::realtime::ServerFrame;
 use shared_types::{DataList, ListResponse};
 
+use crate::alert;
 use crate::api;
 use crate::i18n::{words, Lang, Words};
 use crate::live;
@@ -58,6 +60,17 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
     let messages = RwSignal::new(Vec::<ConversationMessage>::new());
     let me = StoredValue::new(me);
 
+    // Every chat this page has heard of: a frame about any other is a new chat.
+    let seen = StoredValue::new(std::collections::HashSet::<ChatId>::new());
+    let remember = move |list: &[ChatSummary]| {
+        seen.update_value(|s| s.extend(list.iter().map(|c| c.id.clone())));
+    };
+    Effect::new(move || {
+        let unread = chats.with(|c| c.iter().map(|c| c.unread_count).sum::<u32>());
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&alert::title(unread));
+        }
+    });
     // Pages loaded so far and how many there are.
     let page = RwSignal::new(1u32);
     let pages = RwSignal::new(1u64);
@@ -67,6 +80,7 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
             if let Ok(list) = api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
                 page.set(1);
                 pages.set(list.pagination.pages);
+                remember(&list.data);
                 chats.set(list.data);
             }
         });
@@ -78,6 +92,7 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
             if let Ok(list) = api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
                 page.set(next);
                 pages.set(list.pagination.pages);
+                remember(&list.data);
                 // Live updates may have moved a chat already; each appears once.
                 chats.update(|c| {
                     for chat in list.data {
@@ -96,6 +111,16 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
 
     let on_frame: Rc<dyn Fn(ServerFrame)> = Rc::new(move |frame| match frame {
         ServerFrame::ChatUpdated { chat } => {
+            let is_new = seen
+                .try_update_value(|s| s.insert(chat.id.clone()))
+                .unwrap_or(false);
+            if is_new && chat.status == ChatStatus::Active {
+                let who = chat
+                    .visitor_name
+                    .clone()
+                    .unwrap_or_else(|| w.visitor.to_string());
+                alert::new_chat(w.new_chat, &who);
+            }
             let keep = filter.get_untracked().admits(&chat, &me.get_value());
             chats.update(|list| {
                 list.retain(|c| c.id != chat.id);
@@ -122,8 +147,17 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
         }
         _ => {}
     });
-    // After a reconnect the list is refetched: frames sent while away are gone.
-    live::follow(on_frame, Rc::new(reload));
+    // After a reconnect the list is refetched: frames sent while away are gone. Not
+    // after the first connect: the list was just fetched, and refetching then would
+    // undo a "Load more" clicked meanwhile.
+    let connected_before = StoredValue::new(false);
+    let on_open = move || {
+        if connected_before.get_value() {
+            reload();
+        }
+        connected_before.set_value(true);
+    };
+    live::follow(on_frame, Rc::new(on_open));
 
     let status_select = NodeRef::<Select>::new();
     let on_status = move |_| {

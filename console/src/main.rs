@@ -4,6 +4,8 @@
 //! guard asks of cookie writes) and to the agent realtime socket. It is not a second
 //! back end: whatever it may do, the server checks again (roles, limits, validation).
 
+mod agents;
+mod alert;
 mod api;
 mod app;
 mod i18n;

@@ -469,6 +469,9 @@ fn in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it(ctx: &
         WAIT,
     );
 
+    // The tab's title counts it too (a tone and a notification go with a new chat).
+    browser.wait_for("return document.title === '(1) ChatFlow console';", WAIT);
+
     // Open it, read it, answer it: the visitor's API sees the answer.
     browser.eval(&format!("{row}.click();"), json!([]));
     wait_for_message(&browser, "Salom, yordam kerak");
@@ -570,24 +573,43 @@ fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_
     ctx.client
         .get("/v1/agents", &key)
         .assert_error(ErrorCode::AuthRevokedKey);
-    drop(browser);
 
-    // An operator signs in and has no keys tab.
+    // The owner invites an operator from the Agents tab; the link signs the operator in,
+    // and an operator has no keys tab.
+    click(&browser, "tab-agents");
     let operator = unique_email("browser-operator");
-    let created: CreatedAgent = ws
-        .post(
-            "/v1/agents",
-            &json!({"name": "Olim", "email": operator, "role": "operator"}),
+    fill(&browser, "invite-name", "Olim");
+    fill(&browser, "invite-email", &operator);
+    click(&browser, "invite-create");
+    let link = browser
+        .wait_for(
+            &format!(
+                "const e = {}; return e && e.textContent;",
+                el("invite-link")
+            ),
+            WAIT,
         )
-        .expect(201);
-    ctx.client
-        .send(
-            "POST",
-            "/v1/auth/accept-invite",
-            &[],
-            Some(&json!({"token": created.invitation.token, "password": PASSWORD})),
-        )
-        .expect::<SessionInfo>(200);
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(link.contains("/console/#invite=inv_"), "{link}");
+    drop(browser);
+    let browser = Browser::start(1280, 800);
+    browser.goto(&link);
+    fill(&browser, "invite-password", PASSWORD);
+    click(&browser, "invite-submit");
+    browser.wait_for(&format!("return {} !== null;", el("chat-list")), WAIT);
+    assert_eq!(
+        browser.eval(&format!("return {} === null;", el("tab-keys")), json!([])),
+        true
+    );
+    let agents: DataList<shared_types::agents::Agent> = ws.get("/v1/agents").expect(200);
+    assert!(agents
+        .data
+        .iter()
+        .any(|a| a.email == operator && a.role.as_str() == "operator"));
+    drop(browser);
+    // The password set through the link signs in from the form too.
     let browser = Browser::start(1280, 800);
     sign_in(&browser, ctx, &operator, PASSWORD);
     browser.wait_for(&format!("return {} !== null;", el("chat-list")), WAIT);
