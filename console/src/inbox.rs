@@ -7,7 +7,9 @@ use leptos::html::{Input, Select, Textarea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
-use shared_types::chats::{ChatDetail, ChatStatus, ChatSummary, ConversationMessage, SenderType};
+use shared_types::chats::{
+    AttachmentType, ChatDetail, ChatStatus, ChatSummary, ConversationMessage, SenderType,
+};
 use shared_types::ids::ChatId;
 use shared_types::realtime::ServerFrame;
 use shared_types::{DataList, ListResponse};
@@ -257,6 +259,14 @@ fn status_word(status: ChatStatus, w: &Words) -> &'static str {
     }
 }
 
+/// Only web and same-origin links become `href`s: never `javascript:`, `data:` or a
+/// protocol-relative `//host`.
+fn safe_url(url: &str) -> bool {
+    url.starts_with("https://")
+        || url.starts_with("http://")
+        || (url.starts_with('/') && !url.starts_with("//"))
+}
+
 fn mark_read(chat_id: String) {
     spawn_local(async move {
         let path = format!("/v1/chats/{}/read", api::encode(&chat_id));
@@ -421,6 +431,19 @@ fn ChatPane(
                     <li class=format!("msg {}", m.sender.kind.as_str()) data-testid="chat-message">
                         <span class="who">{m.sender.name.clone().unwrap_or_else(|| m.sender.kind.as_str().to_string())}</span>
                         <span class="text">{m.text.clone()}</span>
+                        {m.attachments.iter().filter(|a| safe_url(&a.url)).map(|a| {
+                            let (url, src) = (a.url.clone(), a.url.clone());
+                            match a.kind {
+                                AttachmentType::Image => view! {
+                                    <a href=url target="_blank" rel="noopener noreferrer" data-testid="attachment">
+                                        <img src=src alt="" loading="lazy" />
+                                    </a>
+                                }.into_any(),
+                                AttachmentType::File => view! {
+                                    <a href=url target="_blank" rel="noopener noreferrer" data-testid="attachment">{w.attachment}</a>
+                                }.into_any(),
+                            }
+                        }).collect_view()}
                     </li>
                 </For>
             </ol>
@@ -466,6 +489,15 @@ mod tests {
             mine: false,
         };
         assert!(all.admits(&chat(ChatStatus::Active, None), me.as_str()));
+    }
+
+    #[test]
+    fn attachment_links_are_web_or_ours_only() {
+        assert!(safe_url("https://cdn.example/a.png"));
+        assert!(safe_url("/v1/files/file_1/a.png"));
+        assert!(!safe_url("javascript:alert(1)"));
+        assert!(!safe_url("data:text/html,x"));
+        assert!(!safe_url("//evil.example/x"));
     }
 
     #[test]

@@ -503,7 +503,40 @@ fn in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it(ctx: &
         )
         .expect::<Value>(201);
     wait_for_message(&browser, "Narxlar qancha?");
-
+    // Another agent answers through the API with a file: the console links it.
+    let bytes = b"%PDF-1.4 price list".to_vec();
+    let up: Value = ws
+        .post(
+            "/v1/files/upload-url",
+            &json!({"filename": "narxlar.pdf", "content_type": "application/pdf", "size_bytes": bytes.len()}),
+        )
+        .expect(200);
+    let put = ctx.client.send_raw(
+        "PUT",
+        up["upload_url"].as_str().unwrap_or_default(),
+        &[("Content-Type", "application/pdf")],
+        &bytes,
+    );
+    assert_eq!(put.status, 200, "{}", put.text);
+    let file: Value = ws
+        .post(
+            "/v1/files/confirm",
+            &json!({"file_id": up["file_id"], "chat_id": chat_id}),
+        )
+        .expect(200);
+    ws.post(
+        &format!("/v1/chats/{chat_id}/messages"),
+        &json!({"text": "Narxlar jadvali", "attachments": [{"type": "file", "url": file["url"]}]}),
+    )
+    .expect::<Value>(201);
+    let url = file["url"].as_str().unwrap_or_default().to_string();
+    browser.wait_for(
+        &format!(
+            "const a = document.querySelector('[data-testid=\"attachment\"]'); \
+             return a && a.href === {url:?};"
+        ),
+        WAIT,
+    );
     click(&browser, "assign-me");
     let owner = ws.owner.id.clone();
     wait_for_chat(&ws, &chat_id, |c| c.assigned_to.as_ref() == Some(&owner));
