@@ -9,6 +9,7 @@ use shared_types::agents::AgentRole;
 use shared_types::auth::SessionInfo;
 
 use crate::agents::Agents;
+use crate::analytics::Analytics;
 use crate::api;
 use crate::i18n::{words, Lang};
 use crate::inbox::Inbox;
@@ -19,6 +20,7 @@ enum Tab {
     Inbox,
     Keys,
     Agents,
+    Analytics,
 }
 
 #[component]
@@ -181,6 +183,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
                 {tab_button(Tab::Inbox, w.inbox, "tab-inbox")}
                 {manager.then(|| tab_button(Tab::Keys, w.api_keys, "tab-keys"))}
                 {manager.then(|| tab_button(Tab::Agents, w.agents, "tab-agents"))}
+                {tab_button(Tab::Analytics, w.analytics, "tab-analytics")}
             </nav>
             <span class="who" data-testid="agent-name">{info.agent.name.clone()}</span>
             <button type="button" data-testid="signout" on:click=sign_out>{w.sign_out}</button>
@@ -189,6 +192,8 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
         <div class="tabpanel" hidden=move || tab.get() != Tab::Inbox>
             <Inbox me=me lang=lang />
         </div>
+        // Loaded when first opened: most visits are for the inbox.
+        {move || (tab.get() == Tab::Analytics).then(|| view! { <Analytics lang=lang /> })}
         {manager.then(|| view! {
             <div class="tabpanel" hidden=move || tab.get() != Tab::Keys>
                 <Keys lang=lang />

@@ -6,6 +6,7 @@
 
 mod agents;
 mod alert;
+mod analytics;
 mod api;
 mod app;
 mod i18n;

@@ -560,6 +560,17 @@ fn in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it(ctx: &
     let closed = wait_for_chat(&ws, &chat_id, |c| c.status == ChatStatus::Closed);
     assert_eq!(closed.tags, ["vip", "billing"]);
     browser.wait_for(&format!("return {} !== null;", el("reopen-chat")), WAIT);
+
+    // The period's figures count the chat, and the owner's bar is there.
+    click(&browser, "tab-analytics");
+    browser.wait_for(
+        &format!(
+            "const o = {}; return o && o.querySelector('dd').textContent === '1' && {} !== null;",
+            el("overview"),
+            el("agent-stats")
+        ),
+        WAIT,
+    );
 }
 
 fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_lack_it(ctx: &Ctx) {
