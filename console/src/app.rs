@@ -14,6 +14,7 @@ use crate::api;
 use crate::i18n::{words, Lang};
 use crate::inbox::Inbox;
 use crate::keys::Keys;
+use crate::widget::WidgetSettings;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -21,6 +22,7 @@ enum Tab {
     Keys,
     Agents,
     Analytics,
+    Widget,
 }
 
 #[component]
@@ -160,6 +162,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
     // Operators never see the tab; the server refuses them the endpoints anyway.
     let manager = info.agent.role != AgentRole::Operator;
     let me = info.agent.id.as_str().to_string();
+    let workspace_id = info.workspace.id.as_str().to_string();
     let sign_out = move |_| {
         spawn_local(async move {
             let _ = api::call::<serde::de::IgnoredAny>("POST", "/v1/auth/logout", None).await;
@@ -183,6 +186,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
                 {tab_button(Tab::Inbox, w.inbox, "tab-inbox")}
                 {manager.then(|| tab_button(Tab::Keys, w.api_keys, "tab-keys"))}
                 {manager.then(|| tab_button(Tab::Agents, w.agents, "tab-agents"))}
+                {manager.then(|| tab_button(Tab::Widget, w.widget, "tab-widget"))}
                 {tab_button(Tab::Analytics, w.analytics, "tab-analytics")}
             </nav>
             <span class="who" data-testid="agent-name">{info.agent.name.clone()}</span>
@@ -194,6 +198,9 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
         </div>
         // Loaded when first opened: most visits are for the inbox.
         {move || (tab.get() == Tab::Analytics).then(|| view! { <Analytics lang=lang /> })}
+        {move || (tab.get() == Tab::Widget).then(|| {
+            view! { <WidgetSettings workspace_id=workspace_id.clone() lang=lang /> }
+        })}
         {manager.then(|| view! {
             <div class="tabpanel" hidden=move || tab.get() != Tab::Keys>
                 <Keys lang=lang />

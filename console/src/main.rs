@@ -13,6 +13,7 @@ mod i18n;
 mod inbox;
 mod keys;
 mod live;
+mod widget;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -561,6 +561,39 @@ fn in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it(ctx: &
     assert_eq!(closed.tags, ["vip", "billing"]);
     browser.wait_for(&format!("return {} !== null;", el("reopen-chat")), WAIT);
 
+    // The widget's colour changes from its tab, and the preview shows the real widget in it.
+    click(&browser, "tab-widget");
+    browser.wait_for(
+        &format!(
+            "const e = {}; return e && e.value === '#4f46e5';",
+            el("widget-color")
+        ),
+        WAIT,
+    );
+    fill(&browser, "widget-color", "#0ea5e9");
+    fill(&browser, "widget-welcome", "Xush kelibsiz!");
+    click(&browser, "widget-save");
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let config = ws.get("/v1/widget/config").json();
+        if config["color"] == "#0EA5E9" {
+            assert_eq!(config["welcome_message"], "Xush kelibsiz!");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not saved: {config}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    browser.wait_for(
+        &format!(
+            "const f = {}; const d = f && f.contentDocument; \
+             const h = d && d.getElementById('chatflow-widget'); \
+             const b = h && h.shadowRoot && h.shadowRoot.querySelector('[data-testid=\"cf-launcher\"]'); \
+             return b && getComputedStyle(b).backgroundColor === 'rgb(14, 165, 233)';",
+            el("widget-preview")
+        ),
+        WAIT,
+    );
+
     // The period's figures count the chat, and the owner's bar is there.
     click(&browser, "tab-analytics");
     browser.wait_for(
