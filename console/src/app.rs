@@ -14,6 +14,7 @@ use crate::api;
 use crate::i18n::{words, Lang};
 use crate::inbox::Inbox;
 use crate::keys::Keys;
+use crate::webhooks::Webhooks;
 use crate::widget::WidgetSettings;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,6 +24,7 @@ enum Tab {
     Agents,
     Analytics,
     Widget,
+    Webhooks,
 }
 
 #[component]
@@ -187,6 +189,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
                 {manager.then(|| tab_button(Tab::Keys, w.api_keys, "tab-keys"))}
                 {manager.then(|| tab_button(Tab::Agents, w.agents, "tab-agents"))}
                 {manager.then(|| tab_button(Tab::Widget, w.widget, "tab-widget"))}
+                {manager.then(|| tab_button(Tab::Webhooks, w.webhooks, "tab-webhooks"))}
                 {tab_button(Tab::Analytics, w.analytics, "tab-analytics")}
             </nav>
             <span class="who" data-testid="agent-name">{info.agent.name.clone()}</span>
@@ -198,6 +201,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
         </div>
         // Loaded when first opened: most visits are for the inbox.
         {move || (tab.get() == Tab::Analytics).then(|| view! { <Analytics lang=lang /> })}
+        {move || (tab.get() == Tab::Webhooks).then(|| view! { <Webhooks lang=lang /> })}
         {move || (tab.get() == Tab::Widget).then(|| {
             view! { <WidgetSettings workspace_id=workspace_id.clone() lang=lang /> }
         })}

@@ -13,6 +13,7 @@ mod i18n;
 mod inbox;
 mod keys;
 mod live;
+mod webhooks;
 mod widget;
 
 fn main() {

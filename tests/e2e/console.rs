@@ -625,11 +625,11 @@ fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_
     assert!(key.starts_with("cf_live_"), "{key}");
     assert_eq!(ctx.client.get("/v1/agents", &key).status, 200);
     // Nothing overflows a 360 px screen.
-    let wide = browser.eval("return document.documentElement.scrollWidth;", json!([]));
-    assert!(
-        wide.as_u64().unwrap_or(9999) <= 360,
-        "page is {wide} px wide"
+    let wide = browser.eval(
+        "return [window.innerWidth, document.documentElement.scrollWidth];",
+        json!([]),
     );
+    assert_eq!(wide, json!([360, 360]), "[viewport, page] width");
 
     let keys: DataList<shared_types::admin::ApiKey> = ws.get("/v1/api-keys").expect(200);
     let id = keys
@@ -650,6 +650,37 @@ fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_
     ctx.client
         .get("/v1/agents", &key)
         .assert_error(ErrorCode::AuthRevokedKey);
+
+    // A webhook added in its tab shows its secret once and logs its deliveries (to a
+    // port nobody listens on: a failed attempt is logged too).
+    click(&browser, "tab-webhooks");
+    fill(&browser, "webhook-url", "http://127.0.0.1:9/chatflow");
+    click(&browser, "webhook-create");
+    let secret = browser.wait_for(
+        &format!(
+            "const e = {}; return e && e.textContent;",
+            el("webhook-secret")
+        ),
+        WAIT,
+    );
+    assert!(
+        secret.as_str().is_some_and(|s| s.starts_with("whsec_")),
+        "{secret}"
+    );
+    ws.chat("webhook, please");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        click(&browser, "webhook-log");
+        std::thread::sleep(Duration::from_millis(500));
+        let rows = browser.eval(
+            "return document.querySelectorAll('[data-testid=\"delivery-row\"]').length;",
+            json!([]),
+        );
+        if rows.as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no delivery logged");
+    }
 
     // The owner invites an operator from the Agents tab; the link signs the operator in,
     // and an operator has no keys tab.
