@@ -32,15 +32,18 @@ if [ -f "$demo" ]; then
   # shellcheck disable=SC1090
   . "$demo"
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${API_KEY:-}" "$base/v1/agents")
-  [ "$code" = 200 ] || rm -f "$demo"
+  # A workspace remembered from before the console had passwords is made again.
+  [ "$code" = 200 ] && [ -n "${CONSOLE_PASSWORD:-}" ] || rm -f "$demo"
 fi
 if [ ! -f "$demo" ]; then
   admin_token=$(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)
+  password=$(node -e 'console.log(require("crypto").randomBytes(9).toString("base64url"))')
   curl -fsS -X POST "$base/v1/admin/workspaces" \
     -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
-    -d '{"name":"Demo Shop","owner":{"name":"Sara","email":"sara@demo.chatflow.uz"}}' \
+    -d "{\"name\":\"Demo Shop\",\"owner\":{\"name\":\"Sara\",\"email\":\"sara@demo.chatflow.uz\",\"password\":\"$password\"}}" \
     | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);
-        console.log(`WORKSPACE_ID=${r.workspace.id}\nAPI_KEY=${r.api_key}`)})' > "$demo"
+        console.log(`WORKSPACE_ID=${r.workspace.id}\nAPI_KEY=${r.api_key}\nCONSOLE_EMAIL=${r.agent.email}`)})' > "$demo"
+  echo "CONSOLE_PASSWORD=$password" >> "$demo"
   # shellcheck disable=SC1090
   . "$demo"
 fi
@@ -51,6 +54,7 @@ cat <<MSG
   Demo page:     $base/demo/$WORKSPACE_ID
   Workspace id:  $WORKSPACE_ID
   API key:       $API_KEY
+  Console:       $base/console/   ($CONSOLE_EMAIL / $CONSOLE_PASSWORD)
 
   Try: curl -H "Authorization: Bearer $API_KEY" $base/v1/widget/config
 

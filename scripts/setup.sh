@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and running ChatFlow needs, skipping whatever is already there:
 # the wasm32 target, wasm-bindgen-cli at exactly the version in Cargo.lock, worker-build,
+# trunk (builds the console),
 # the npm packages (wrangler, binaryen's wasm-opt), and local secrets in .dev.vars.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WORKER_BUILD_VERSION=0.8.7
+TRUNK_VERSION=0.21.14
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -29,6 +31,11 @@ if [ "$(worker-build --version 2>/dev/null)" != "$WORKER_BUILD_VERSION" ]; then
   say "installing worker-build $WORKER_BUILD_VERSION"
   cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked \
     || cargo install worker-build --version "$WORKER_BUILD_VERSION"
+fi
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
 fi
 
 if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] \

@@ -1,14 +1,17 @@
-//! Who is calling: an agent through an API key, or the operator through ADMIN_TOKEN.
+//! Who is calling: an agent through an API key or a console session cookie, a visitor
+//! through its token, or the operator through ADMIN_TOKEN.
 
 use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, Uri};
 use shared_types::admin::ApiKeySecret;
 use shared_types::agents::AgentRole;
+use shared_types::auth::CONSOLE_HEADER;
 use shared_types::error::ErrorCode;
 use worker::send::SendFuture;
 
-use crate::domain::{api_key, rate_limit};
+use crate::domain::{api_key, rate_limit, session};
 use crate::domain::{secret, time, token};
 use crate::error::ApiError;
 use crate::limits;
@@ -41,6 +44,14 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let header = parts.headers.get(AUTHORIZATION).map(|v| v.to_str());
+        if header.is_none() {
+            if let Some(token) = session_token(&parts.headers) {
+                let token = token.to_string();
+                let (state, parts) = (state.clone(), &*parts);
+                return SendFuture::new(async move { from_session(&state, parts, &token).await })
+                    .await;
+            }
+        }
         let key = match header {
             None => return Err(ErrorCode::AuthMissing.into()),
             Some(Err(_)) => return Err(ErrorCode::AuthMalformed.into()),
@@ -73,6 +84,54 @@ impl FromRequestParts<AppState> for Caller {
         })
         .await
     }
+}
+
+/// The console's session token in the request's cookies, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(session::token_from_cookie_header)
+}
+
+/// Whether a request that the browser sent with our cookie came from our own pages
+/// (see [`session::request_is_ours`]): AUTH-012 otherwise.
+pub fn cookie_request_is_ours(method: &Method, uri: &Uri, headers: &HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let service_origin = crate::routes::origin(uri, headers);
+    session::request_is_ours(&session::Provenance {
+        method: method.as_str(),
+        upgrade: text("upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket")),
+        console_header: text(CONSOLE_HEADER),
+        origin: text("origin"),
+        service_origin: &service_origin,
+    })
+}
+
+/// The agent of a console session: AUTH-012 for a cross-site write, AUTH-011 for a
+/// session that is over; then the agent's budget (the same numbers as a key's).
+async fn from_session(state: &AppState, parts: &Parts, token: &str) -> Result<Caller, ApiError> {
+    if !cookie_request_is_ours(&parts.method, &parts.uri, &parts.headers) {
+        return Err(ErrorCode::AuthCsrf.into());
+    }
+    let owner = store::sessions::owner(
+        &state.db()?,
+        &session::hash_hex(token),
+        &time::now_rfc3339(),
+    )
+    .await?
+    .ok_or(ErrorCode::AuthSessionInvalid)?;
+    let role = owner.role.parse::<AgentRole>().map_err(|_| {
+        ApiError::internal(format!("agent {} has role {}", owner.agent_id, owner.role))
+    })?;
+    let budget = format!("agent:{}", owner.agent_id);
+    limits::spend(state, parts, &budget, rate_limit::API_KEY).await?;
+    Ok(Caller {
+        workspace_id: owner.workspace_id,
+        agent_id: owner.agent_id,
+        agent_name: owner.agent_name,
+        role,
+    })
 }
 
 async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, ApiError> {

@@ -79,6 +79,13 @@ impl AppState {
             .map_err(|e| ApiError::unavailable(format!("Durable Object binding RATE_LIMITER: {e}")))
     }
 
+    /// The static files (dist/public): the widget, the console, the demo's assets.
+    pub fn assets(&self) -> Result<worker::Fetcher, ApiError> {
+        self.env
+            .assets("ASSETS")
+            .map_err(|e| ApiError::unavailable(format!("assets binding ASSETS: {e}")))
+    }
+
     /// Where webhook deliveries are enqueued.
     pub fn webhook_queue(&self) -> Result<Queue, ApiError> {
         self.env

@@ -31,6 +31,10 @@ pub struct NewOwner {
     pub name: ShortText,
     /// A valid email; lower-cased.
     pub email: Email,
+    /// The owner's console password; without it the owner signs in only after an
+    /// invitation (or uses the API key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<crate::auth::Password>,
 }
 
 /// A workspace (one customer account).

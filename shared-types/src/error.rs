@@ -107,6 +107,19 @@ error_catalogue! {
     AdminToken => ("AUTH-010", 401,
         "Administrator tokeni noto'g'ri",
         "Invalid admin token"),
+    /// The console's session cookie names no current session (expired, signed out).
+    AuthSessionInvalid => ("AUTH-011", 401,
+        "Sessiya yaroqsiz yoki muddati tugagan, qayta kiring",
+        "Session is invalid or expired; sign in again"),
+    /// A cookie-authenticated request that changes something came without the
+    /// console's header or a same-origin `Origin` (cross-site request forgery guard).
+    AuthCsrf => ("AUTH-012", 403,
+        "So'rov konsol sahifasidan yuborilmagan",
+        "Cookie-authenticated requests must come from the console (X-ChatFlow-Console header or same Origin)"),
+    /// The invitation token is unknown, expired or already used.
+    AuthInvitation => ("AUTH-013", 401,
+        "Taklif havolasi yaroqsiz, muddati tugagan yoki allaqachon ishlatilgan",
+        "Invitation is invalid, expired or already used"),
 
     // ---- REQ: the request itself ----------------------------------------------
     /// The body is not syntactically valid JSON.
@@ -473,7 +486,10 @@ mod tests {
             | AuthVisitorToken
             | AuthTicket
             | OriginNotAllowed
-            | AdminToken => "AUTH",
+            | AdminToken
+            | AuthSessionInvalid
+            | AuthCsrf
+            | AuthInvitation => "AUTH",
             MalformedJson | UnsupportedMediaType | PayloadTooLarge | Validation | InvalidQuery
             | IdempotencyConflict => "REQ",
             RouteNotFound | MethodNotAllowed => "RES",

@@ -31,6 +31,7 @@ mod serde_util;
 pub mod admin;
 pub mod agents;
 pub mod analytics;
+pub mod auth;
 pub mod automation;
 pub mod chats;
 pub mod error;

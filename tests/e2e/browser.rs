@@ -22,6 +22,16 @@ pub struct Browser {
 impl Browser {
     /// A new headless Chromium with its own profile, `width`×`height` CSS pixels.
     pub fn start(width: u32, height: u32) -> Browser {
+        Self::launch(width, height, false)
+    }
+
+    /// Like [`Browser::start`], but the page sees a phone's viewport of exactly
+    /// `width`×`height` (a desktop window cannot be narrower than about 500 px).
+    pub fn start_phone(width: u32, height: u32) -> Browser {
+        Self::launch(width, height, true)
+    }
+
+    fn launch(width: u32, height: u32, phone: bool) -> Browser {
         for path in [CHROMIUM, CHROMEDRIVER] {
             assert!(
                 std::path::Path::new(path).exists(),
@@ -47,7 +57,7 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(100));
         }
         let profile = TempDir::new("chatflow-chromium");
-        let caps = json!({"capabilities": {"alwaysMatch": {
+        let mut caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
@@ -60,6 +70,11 @@ impl Browser {
                 ]
             }
         }}});
+        if phone {
+            caps["capabilities"]["alwaysMatch"]["goog:chromeOptions"]["mobileEmulation"] = json!({
+                "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}
+            });
+        }
         let resp: Value = agent
             .post(&format!("{base}/session"))
             .send_json(caps)

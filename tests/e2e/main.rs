@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod chats;
 mod client;
+mod console;
 mod examples;
 mod files;
 mod hardening;
@@ -64,6 +65,7 @@ fn main() {
         visitor::tests(),
         webhooks::tests(),
         retention::tests(),
+        console::tests(),
         widget_page::tests(),
         widget_files::tests(),
         widget_quality::tests(),

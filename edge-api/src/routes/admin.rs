@@ -21,6 +21,10 @@ pub async fn create_workspace(
     ApiJson(body): ApiJson<CreateWorkspaceRequest>,
 ) -> Result<(StatusCode, Json<CreateWorkspaceResponse>), ApiError> {
     let key = api_key::generate();
+    let password_hash = match &body.owner.password {
+        Some(password) => Some(crate::crypto::hash_password(password.as_str()).await?),
+        None => None,
+    };
     let now = time::now_rfc3339();
     let workspace_id = WorkspaceId::with_suffix(&ids::suffix());
     let owner_id = AgentId::with_suffix(&ids::suffix());
@@ -32,6 +36,7 @@ pub async fn create_workspace(
             owner_id: owner_id.as_str(),
             owner_name: body.owner.name.as_str(),
             owner_email: body.owner.email.as_str(),
+            owner_password_hash: password_hash.as_deref(),
             key_id: ApiKeyId::with_suffix(&ids::suffix()).as_str(),
             key_prefix: key.display_prefix(),
             key_hash: &api_key::hash_hex(&key),

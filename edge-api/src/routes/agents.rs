@@ -1,18 +1,20 @@
 //! Agents: `GET /v1/agents` (the spec), `POST /v1/agents` and `PATCH /v1/agents/{id}`
-//! (DESIGN.md). Owners and admins manage the team; only an owner makes or unmakes
+//! (DESIGN.md). A new agent comes with a one-time invitation to set a console password
+//! (shown once). Owners and admins manage the team; only an owner makes or unmakes
 //! owners; an agent may always change its own name and status.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, patch};
 use axum::{Json, Router};
 use shared_types::agents::{Agent, AgentRole, AgentStatus, CreateAgentRequest, UpdateAgentRequest};
+use shared_types::auth::{CreatedAgent, Invitation, INVITATION_TTL_HOURS};
 use shared_types::error::ErrorCode;
 use shared_types::ids::AgentId;
 use shared_types::DataList;
 
 use crate::auth::Caller;
-use crate::domain::{ids, time};
+use crate::domain::{ids, session, time};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
@@ -37,8 +39,10 @@ pub async fn list(
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
+    uri: Uri,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<CreateAgentRequest>,
-) -> Result<(StatusCode, Json<Agent>), ApiError> {
+) -> Result<(StatusCode, Json<CreatedAgent>), ApiError> {
     caller.require_manager()?;
     if body.role == AgentRole::Owner && caller.role != AgentRole::Owner {
         return Err(ErrorCode::AuthForbidden.into());
@@ -48,7 +52,19 @@ async fn create(
         return Err(ErrorCode::AgentEmailTaken.into());
     }
     let id = AgentId::with_suffix(&ids::suffix());
-    let inserted = store::agents::insert(
+    let token = session::new_invitation_token();
+    let now = time::now();
+    let expires_at = time::format(now + chrono::Duration::hours(INVITATION_TTL_HOURS));
+    let now = time::format(now);
+    let invitation = store::invitations::insert(
+        &db,
+        &session::hash_hex(&token),
+        &caller.workspace_id,
+        id.as_str(),
+        &now,
+        &expires_at,
+    )?;
+    let inserted = store::agents::insert_invited(
         &db,
         &store::agents::NewAgent {
             id: id.as_str(),
@@ -56,23 +72,32 @@ async fn create(
             name: body.name.as_str(),
             email: body.email.as_str(),
             role: body.role.as_str(),
-            now: &time::now_rfc3339(),
+            now: &now,
         },
+        invitation,
     )
     .await?;
     if !inserted {
         return Err(ErrorCode::AgentEmailTaken.into());
     }
+    let url = format!("{}/console/#invite={token}", super::origin(&uri, &headers));
     Ok((
         StatusCode::CREATED,
-        Json(Agent {
-            id,
-            name: body.name.as_str().to_string(),
-            email: body.email.as_str().to_string(),
-            role: body.role,
-            status: AgentStatus::Offline,
-            active_chats: 0,
-            total_chats: 0,
+        Json(CreatedAgent {
+            agent: Agent {
+                id,
+                name: body.name.as_str().to_string(),
+                email: body.email.as_str().to_string(),
+                role: body.role,
+                status: AgentStatus::Offline,
+                active_chats: 0,
+                total_chats: 0,
+            },
+            invitation: Invitation {
+                token,
+                url,
+                expires_at,
+            },
         }),
     ))
 }

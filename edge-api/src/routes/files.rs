@@ -6,7 +6,7 @@
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -62,7 +62,7 @@ async fn agent_upload_url(
         kind: "agent",
         id: &caller.agent_id,
     };
-    issue_upload_url(&state, &uploader, &origin(&uri, &headers), body).await
+    issue_upload_url(&state, &uploader, &super::origin(&uri, &headers), body).await
 }
 
 #[worker::send]
@@ -78,7 +78,7 @@ async fn visitor_upload_url(
         kind: "visitor",
         id: &visitor.visitor_id,
     };
-    issue_upload_url(&state, &uploader, &origin(&uri, &headers), body).await
+    issue_upload_url(&state, &uploader, &super::origin(&uri, &headers), body).await
 }
 
 async fn issue_upload_url(
@@ -210,7 +210,13 @@ async fn agent_confirm(
     let db = state.db()?;
     let chat_id = parse_chat_id(body.chat_id.as_str())?;
     load_head(&db, &caller.workspace_id, &chat_id).await?;
-    confirm(&state, &caller.workspace_id, &body, &origin(&uri, &headers)).await
+    confirm(
+        &state,
+        &caller.workspace_id,
+        &body,
+        &super::origin(&uri, &headers),
+    )
+    .await
 }
 
 #[worker::send]
@@ -231,7 +237,7 @@ async fn visitor_confirm(
         &state,
         &visitor.workspace_id,
         &body,
-        &origin(&uri, &headers),
+        &super::origin(&uri, &headers),
     )
     .await
 }
@@ -338,20 +344,6 @@ async fn download(
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
     Ok(res)
-}
-
-/// `scheme://host[:port]` of this worker as the client reached it.
-fn origin(uri: &Uri, headers: &HeaderMap) -> String {
-    match (uri.scheme_str(), uri.authority()) {
-        (Some(scheme), Some(authority)) => format!("{scheme}://{authority}"),
-        _ => {
-            let host = headers
-                .get(HOST)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("localhost");
-            format!("https://{host}")
-        }
-    }
 }
 
 /// An upload URL's file row outlives nothing: past its expiry it takes no bytes.

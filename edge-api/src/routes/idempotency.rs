@@ -52,6 +52,8 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, R
     let auth = req
         .headers()
         .get(AUTHORIZATION)
+        // A console request is the session's: its cookie scopes the key instead.
+        .or_else(|| req.headers().get(axum::http::header::COOKIE))
         .map(|v| v.as_bytes().to_vec())
         .unwrap_or_default();
     let scope = sha256_hex(&[auth.as_slice(), b" ", req.uri().path().as_bytes()].concat());

@@ -4,7 +4,9 @@ mod admin;
 mod agents;
 mod analytics;
 mod api_keys;
+mod auth;
 mod chats;
+mod console;
 mod demo;
 mod files;
 mod health;
@@ -44,6 +46,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/health", get(health::health))
         .route("/v1/admin/workspaces", post(admin::create_workspace))
         .route("/demo/{workspace_id}", get(demo::page))
+        .route("/console", get(console::page))
+        .route("/console/{*rest}", get(console::page))
+        .merge(auth::routes())
         .merge(api_keys::routes())
         .merge(agents::routes())
         .merge(analytics::routes())
@@ -129,4 +134,18 @@ async fn route_not_found() -> ApiError {
 
 async fn method_not_allowed() -> ApiError {
     ErrorCode::MethodNotAllowed.into()
+}
+
+/// `scheme://host[:port]` of this worker as the client reached it.
+pub fn origin(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> String {
+    match (uri.scheme_str(), uri.authority()) {
+        (Some(scheme), Some(authority)) => format!("{scheme}://{authority}"),
+        _ => {
+            let host = headers
+                .get(axum::http::header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("localhost");
+            format!("https://{host}")
+        }
+    }
 }

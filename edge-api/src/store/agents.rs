@@ -77,27 +77,6 @@ pub struct NewAgent<'a> {
     pub now: &'a str,
 }
 
-/// Inserts an offline agent; false when the email was taken meanwhile (the unique index
-/// decides, so two concurrent invitations cannot both succeed).
-pub async fn insert(db: &D1Database, a: &NewAgent<'_>) -> Result<bool, ApiError> {
-    let changed = run(
-        db,
-        "INSERT INTO agents (id, workspace_id, name, email, role, status, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'offline', ?6, ?6)
-         ON CONFLICT (workspace_id, email) DO NOTHING",
-        &[
-            a.id.into(),
-            a.workspace_id.into(),
-            a.name.into(),
-            a.email.into(),
-            a.role.into(),
-            a.now.into(),
-        ],
-    )
-    .await?;
-    Ok(changed == 1)
-}
-
 /// Sets name, role and status (the caller merged the patch into the current values).
 /// Demoting an owner only happens while another owner remains, checked in the same
 /// statement so two concurrent demotions cannot leave the workspace without one.
@@ -128,4 +107,90 @@ pub async fn update(
     )
     .await?;
     Ok(changed == 1)
+}
+
+/// An agent who may sign in with a password.
+#[derive(Debug, serde::Deserialize)]
+pub struct Credentials {
+    pub id: String,
+    pub workspace_id: String,
+    pub password_hash: String,
+}
+
+/// The agents with this email and a password, oldest workspace first (an email may be
+/// an agent of several workspaces), at most 5; only in `workspace_id` when given.
+pub async fn credentials_by_email(
+    db: &D1Database,
+    email: &str,
+    workspace_id: Option<&str>,
+) -> Result<Vec<Credentials>, ApiError> {
+    all(
+        db,
+        "SELECT id, workspace_id, password_hash FROM agents
+          WHERE email = ?1 AND password_hash IS NOT NULL AND (?2 IS NULL OR workspace_id = ?2)
+          ORDER BY created_at, rowid LIMIT 5",
+        &[email.into(), super::opt_str(workspace_id)],
+    )
+    .await
+}
+
+/// Sets an agent's password hash and, when given, a new name.
+pub async fn set_password(
+    db: &D1Database,
+    workspace_id: &str,
+    agent_id: &str,
+    password_hash: &str,
+    name: Option<&str>,
+    now: &str,
+) -> Result<(), ApiError> {
+    run(
+        db,
+        "UPDATE agents SET password_hash = ?3, name = COALESCE(?4, name), updated_at = ?5
+          WHERE workspace_id = ?1 AND id = ?2",
+        &[
+            workspace_id.into(),
+            agent_id.into(),
+            password_hash.into(),
+            super::opt_str(name),
+            now.into(),
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// Inserts an offline agent with its invitation in one batch; false when the email was
+/// taken meanwhile (the unique index decides; the invitation then inserts nothing).
+pub async fn insert_invited(
+    db: &D1Database,
+    a: &NewAgent<'_>,
+    invitation: worker::D1PreparedStatement,
+) -> Result<bool, ApiError> {
+    let agent = super::stmt(
+        db,
+        "INSERT INTO agents (id, workspace_id, name, email, role, status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'offline', ?6, ?6)
+         ON CONFLICT (workspace_id, email) DO NOTHING",
+        &[
+            a.id.into(),
+            a.workspace_id.into(),
+            a.name.into(),
+            a.email.into(),
+            a.role.into(),
+            a.now.into(),
+        ],
+    )?;
+    let results = db
+        .batch(vec![agent, invitation])
+        .await
+        .map_err(|e| super::d1_error("agent and invitation", e))?;
+    if let Some(e) = results.iter().find_map(|r| r.error()) {
+        return Err(ApiError::internal(format!("agent and invitation: {e}")));
+    }
+    let changes = results
+        .first()
+        .and_then(|r| r.meta().ok().flatten())
+        .and_then(|m| m.changes)
+        .unwrap_or(0);
+    Ok(changes == 1)
 }

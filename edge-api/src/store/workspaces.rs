@@ -2,7 +2,9 @@
 
 use worker::D1Database;
 
-use super::{batch, stmt, widget_config};
+use shared_types::admin::Workspace;
+
+use super::{batch, first, stmt, widget_config};
 use crate::error::ApiError;
 
 /// Everything a new workspace starts with, written in one batch.
@@ -12,6 +14,8 @@ pub struct NewWorkspace<'a> {
     pub owner_id: &'a str,
     pub owner_name: &'a str,
     pub owner_email: &'a str,
+    /// `pbkdf2_sha256$…` when the owner was given a console password.
+    pub owner_password_hash: Option<&'a str>,
     pub key_id: &'a str,
     pub key_prefix: &'a str,
     pub key_hash: &'a str,
@@ -29,14 +33,16 @@ pub async fn create(db: &D1Database, w: &NewWorkspace<'_>) -> Result<(), ApiErro
         )?,
         stmt(
             db,
-            "INSERT INTO agents (id, workspace_id, name, email, role, status, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 'owner', 'offline', ?5, ?5)",
+            "INSERT INTO agents (id, workspace_id, name, email, role, status, password_hash,
+                                 created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'owner', 'offline', ?6, ?5, ?5)",
             &[
                 w.owner_id.into(),
                 w.id.into(),
                 w.owner_name.into(),
                 w.owner_email.into(),
                 w.now.into(),
+                super::opt_str(w.owner_password_hash),
             ],
         )?,
         stmt(
@@ -55,4 +61,14 @@ pub async fn create(db: &D1Database, w: &NewWorkspace<'_>) -> Result<(), ApiErro
         widget_config::insert_defaults(db, w.id, w.now)?,
     ];
     batch(db, statements).await
+}
+
+/// One workspace.
+pub async fn get(db: &D1Database, id: &str) -> Result<Option<Workspace>, ApiError> {
+    first(
+        db,
+        "SELECT id, name, created_at FROM workspaces WHERE id = ?1",
+        &[id.into()],
+    )
+    .await
 }

@@ -1,0 +1,131 @@
+//! The console's only way to the server: JSON over `fetch` to `/v1/…` on the same
+//! origin, with the session cookie and the console header.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use shared_types::auth::CONSOLE_HEADER;
+use shared_types::error::ErrorEnvelope;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestInit, Response};
+
+use crate::i18n::{Lang, Words};
+
+/// A refused or failed call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    /// The HTTP status; 0 when the network failed.
+    pub status: u16,
+    /// The catalogue code, when the server sent an envelope.
+    pub code: Option<String>,
+    /// The envelope's Uzbek and English messages.
+    pub message: String,
+    pub message_en: String,
+    /// `Retry-After`, for a 429.
+    pub retry_after: Option<u64>,
+}
+
+impl Failure {
+    fn network() -> Failure {
+        Failure {
+            status: 0,
+            code: None,
+            message: String::new(),
+            message_en: String::new(),
+            retry_after: None,
+        }
+    }
+
+    /// What to show the agent: the console's own words for the errors it expects, the
+    /// server's message otherwise.
+    pub fn text(&self, lang: Lang, w: &Words) -> String {
+        match self.code.as_deref() {
+            Some("AUTH-001") => w.invalid_credentials.to_string(),
+            Some("RATE-001") => match self.retry_after {
+                Some(s) => format!("{} ({s} s)", w.throttled),
+                None => w.throttled.to_string(),
+            },
+            Some(_) if lang == Lang::Uz => self.message.clone(),
+            Some(_) => self.message_en.clone(),
+            None => w.network_error.to_string(),
+        }
+    }
+}
+
+/// Sends `method path` with an optional JSON body; the decoded answer on 2xx (use
+/// `serde::de::IgnoredAny` for a 204).
+pub async fn call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> Result<T, Failure> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().map_err(|_| Failure::network())?;
+    let _ = headers.set(CONSOLE_HEADER, "1");
+    if let Some(body) = body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&body.to_string().into());
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or_else(Failure::network)?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| Failure::network())?
+        .unchecked_into();
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    if !response.ok() {
+        let envelope = serde_json::from_str::<ErrorEnvelope>(&text).ok();
+        return Err(Failure {
+            status: response.status(),
+            code: envelope.as_ref().map(|e| e.error.code.clone()),
+            message: envelope
+                .as_ref()
+                .map(|e| e.error.message.clone())
+                .unwrap_or_default(),
+            message_en: envelope.map(|e| e.error.message_en).unwrap_or_default(),
+            retry_after: response
+                .headers()
+                .get("retry-after")
+                .ok()
+                .flatten()
+                .and_then(|v| v.parse().ok()),
+        });
+    }
+    let text = if text.is_empty() { "null" } else { &text };
+    serde_json::from_str(text).map_err(|_| Failure::network())
+}
+
+/// A path segment or query value, percent-encoded (everything but RFC 3986's
+/// unreserved characters). Pure Rust, so it is unit-tested natively.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode;
+
+    #[test]
+    fn ids_pass_and_everything_else_is_escaped() {
+        assert_eq!(encode("chat_7fK2-x.y~"), "chat_7fK2-x.y~");
+        assert_eq!(encode("a/b?c=d&e f"), "a%2Fb%3Fc%3Dd%26e%20f");
+        assert_eq!(encode("ё"), "%D1%91");
+    }
+}

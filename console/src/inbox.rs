@@ -1,0 +1,514 @@
+//! The inbox: chats filtered by status and assignee, kept live by the workspace feed,
+//! and the open chat (conversation, reply, assign, close/reopen, tags).
+
+use std::rc::Rc;
+
+use leptos::html::{Input, Select, Textarea};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::json;
+use shared_types::chats::{
+    AttachmentType, ChatDetail, ChatStatus, ChatSummary, ConversationMessage, SenderType,
+};
+use shared_types::ids::ChatId;
+use shared_types::realtime::ServerFrame;
+use shared_types::{DataList, ListResponse};
+
+use crate::alert;
+use crate::api;
+use crate::i18n::{words, Lang, Words};
+use crate::live;
+
+/// Which chats the list shows.
+#[derive(Clone, Debug, PartialEq)]
+struct Filter {
+    status: Option<ChatStatus>,
+    mine: bool,
+}
+
+impl Filter {
+    fn admits(&self, chat: &ChatSummary, me: &str) -> bool {
+        self.status.is_none_or(|s| s == chat.status)
+            && (!self.mine || chat.assigned_to.as_ref().is_some_and(|a| a.as_str() == me))
+    }
+
+    /// One page of the list, 100 chats (the API's most).
+    fn query(&self, me: &str, page: u32) -> String {
+        let mut q = format!("/v1/chats?limit=100&page={page}");
+        if let Some(s) = self.status {
+            q.push_str(&format!("&status={}", s.as_str()));
+        }
+        if self.mine {
+            q.push_str(&format!("&agent_id={}", api::encode(me)));
+        }
+        q
+    }
+}
+
+/// Newest activity first, by the stamps the server gives.
+fn sort(chats: &mut [ChatSummary]) {
+    chats.sort_by(|a, b| b.last_message_at.cmp(&a.last_message_at));
+}
+
+#[component]
+pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
+    let w = words(lang);
+    let filter = RwSignal::new(Filter {
+        status: None,
+        mine: false,
+    });
+    let chats = RwSignal::new(Vec::<ChatSummary>::new());
+    let selected = RwSignal::new(None::<String>);
+    let messages = RwSignal::new(Vec::<ConversationMessage>::new());
+    let me = StoredValue::new(me);
+
+    // Every chat this page has heard of: a frame about any other is a new chat.
+    let seen = StoredValue::new(std::collections::HashSet::<ChatId>::new());
+    let remember = move |list: &[ChatSummary]| {
+        seen.update_value(|s| s.extend(list.iter().map(|c| c.id.clone())));
+    };
+    Effect::new(move || {
+        let unread = chats.with(|c| c.iter().map(|c| c.unread_count).sum::<u32>());
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&alert::title(unread));
+        }
+    });
+    // Pages loaded so far and how many there are.
+    let page = RwSignal::new(1u32);
+    let pages = RwSignal::new(1u64);
+    let reload = move || {
+        let path = filter.get_untracked().query(&me.get_value(), 1);
+        spawn_local(async move {
+            if let Ok(list) = api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
+                page.set(1);
+                pages.set(list.pagination.pages);
+                remember(&list.data);
+                chats.set(list.data);
+            }
+        });
+    };
+    let load_more = move |_| {
+        let next = page.get_untracked() + 1;
+        let path = filter.get_untracked().query(&me.get_value(), next);
+        spawn_local(async move {
+            if let Ok(list) = api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
+                page.set(next);
+                pages.set(list.pagination.pages);
+                remember(&list.data);
+                // Live updates may have moved a chat already; each appears once.
+                chats.update(|c| {
+                    for chat in list.data {
+                        if c.iter().all(|x| x.id != chat.id) {
+                            c.push(chat);
+                        }
+                    }
+                });
+            }
+        });
+    };
+    Effect::new(move || {
+        filter.track();
+        reload();
+    });
+
+    let on_frame: Rc<dyn Fn(ServerFrame)> = Rc::new(move |frame| match frame {
+        ServerFrame::ChatUpdated { chat } => {
+            let is_new = seen
+                .try_update_value(|s| s.insert(chat.id.clone()))
+                .unwrap_or(false);
+            if is_new && chat.status == ChatStatus::Active {
+                let who = chat
+                    .visitor_name
+                    .clone()
+                    .unwrap_or_else(|| w.visitor.to_string());
+                alert::new_chat(w.new_chat, &who);
+            }
+            let keep = filter.get_untracked().admits(&chat, &me.get_value());
+            chats.update(|list| {
+                list.retain(|c| c.id != chat.id);
+                if keep {
+                    list.push(chat);
+                    sort(list);
+                }
+            });
+        }
+        // Only the open chat shows messages; the others learn of them through
+        // chat.updated (unread counts).
+        ServerFrame::MessageCreated { chat_id, message }
+            if selected.get_untracked().as_deref() == Some(chat_id.as_str()) =>
+        {
+            // A resumed or repeated frame carries a seq the chat already has.
+            let fresh = messages.with_untracked(|m| m.iter().all(|x| x.seq != message.seq));
+            if fresh {
+                let from_visitor = message.sender.kind == SenderType::Visitor;
+                messages.update(|m| m.push(message));
+                if from_visitor {
+                    mark_read(chat_id.as_str().to_string());
+                }
+            }
+        }
+        _ => {}
+    });
+    // After a reconnect the list is refetched: frames sent while away are gone. Not
+    // after the first connect: the list was just fetched, and refetching then would
+    // undo a "Load more" clicked meanwhile.
+    let connected_before = StoredValue::new(false);
+    let on_open = move || {
+        if connected_before.get_value() {
+            reload();
+        }
+        connected_before.set_value(true);
+    };
+    live::follow(on_frame, Rc::new(on_open));
+
+    let status_select = NodeRef::<Select>::new();
+    let on_status = move |_| {
+        let value = status_select
+            .get_untracked()
+            .map(|s| s.value())
+            .unwrap_or_default();
+        filter.update(|f| f.status = value.parse().ok());
+    };
+    let on_mine = move |ev: leptos::ev::Event| {
+        filter.update(|f| f.mine = event_target_checked(&ev));
+    };
+
+    view! {
+        <div class="inbox" class:has-chat=move || selected.get().is_some()>
+            <section class="list" aria-label=w.inbox>
+                <div class="filters">
+                    <select node_ref=status_select data-testid="filter-status" on:change=on_status
+                        aria-label="status">
+                        <option value="">{w.all}</option>
+                        <option value="active">{w.active}</option>
+                        <option value="assigned">{w.assigned}</option>
+                        <option value="closed">{w.closed}</option>
+                    </select>
+                    <label class="mine">
+                        <input type="checkbox" data-testid="filter-mine" on:change=on_mine />
+                        {w.mine}
+                    </label>
+                </div>
+                <ul data-testid="chat-list">
+                    <For each=move || chats.get() key=|c| (c.id.clone(), c.unread_count, c.status, c.assigned_to.clone(), c.last_message_at.clone()) let:chat>
+                        <ChatRow chat=chat selected=selected w=w />
+                    </For>
+                </ul>
+                <Show when=move || u64::from(page.get()) < pages.get()>
+                    <button type="button" class="more" data-testid="load-more" on:click=load_more>
+                        {w.load_more}
+                    </button>
+                </Show>
+                <Show when=move || chats.with(Vec::is_empty)>
+                    <p class="empty">{w.no_chats}</p>
+                </Show>
+            </section>
+            <section class="chat" aria-live="polite">
+                {move || match selected.get() {
+                    None => view! { <p class="empty">{w.pick_chat}</p> }.into_any(),
+                    Some(id) => view! {
+                        <ChatPane id=id me=me.get_value() w=w lang=lang selected=selected messages=messages />
+                    }.into_any(),
+                }}
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn ChatRow(
+    chat: ChatSummary,
+    selected: RwSignal<Option<String>>,
+    w: &'static Words,
+) -> impl IntoView {
+    let id = chat.id.as_str().to_string();
+    let name = chat
+        .visitor_name
+        .clone()
+        .or(chat.visitor_email.clone())
+        .unwrap_or_else(|| w.visitor.to_string());
+    let unread = chat.unread_count;
+    let status = status_word(chat.status, w);
+    let current = {
+        let id = id.clone();
+        move || selected.get().as_deref() == Some(id.as_str())
+    };
+    let open = {
+        let id = id.clone();
+        move |_| selected.set(Some(id.clone()))
+    };
+    view! {
+        <li>
+            <button type="button" class="row" data-testid="chat-row" data-chat-id=id
+                aria-current=move || current().to_string() on:click=open>
+                <span class="name">{name}</span>
+                <span class="status" data-testid="chat-row-status">{status}</span>
+                {(unread > 0).then(|| view! {
+                    <span class="badge" data-testid="unread" aria-label="unread">{unread}</span>
+                })}
+            </button>
+        </li>
+    }
+}
+
+fn status_word(status: ChatStatus, w: &Words) -> &'static str {
+    match status {
+        ChatStatus::Active => w.active,
+        ChatStatus::Assigned => w.assigned,
+        ChatStatus::Closed => w.closed,
+    }
+}
+
+/// Only web and same-origin links become `href`s: never `javascript:`, `data:` or a
+/// protocol-relative `//host`.
+fn safe_url(url: &str) -> bool {
+    url.starts_with("https://")
+        || url.starts_with("http://")
+        || (url.starts_with('/') && !url.starts_with("//"))
+}
+
+fn mark_read(chat_id: String) {
+    spawn_local(async move {
+        let path = format!("/v1/chats/{}/read", api::encode(&chat_id));
+        let _ = api::call::<serde::de::IgnoredAny>("POST", &path, None).await;
+    });
+}
+
+#[component]
+fn ChatPane(
+    id: String,
+    me: String,
+    w: &'static Words,
+    lang: Lang,
+    selected: RwSignal<Option<String>>,
+    messages: RwSignal<Vec<ConversationMessage>>,
+) -> impl IntoView {
+    let detail = RwSignal::new(None::<ChatDetail>);
+    let error = RwSignal::new(None::<String>);
+    let base = format!("/v1/chats/{}", api::encode(&id));
+    messages.set(Vec::new());
+    {
+        let base = base.clone();
+        let id = id.clone();
+        spawn_local(async move {
+            if let Ok(d) = api::call::<ChatDetail>("GET", &base, None).await {
+                detail.set(Some(d));
+            }
+            let path = format!("{base}/messages?limit=100");
+            if let Ok(list) = api::call::<DataList<ConversationMessage>>("GET", &path, None).await {
+                messages.update(|m| {
+                    for msg in list.data {
+                        if m.iter().all(|x| x.seq != msg.seq) {
+                            m.push(msg);
+                        }
+                    }
+                    m.sort_by_key(|x| x.seq);
+                });
+            }
+            mark_read(id);
+        });
+    }
+
+    let patch = {
+        let base = base.clone();
+        move |body: serde_json::Value| {
+            let base = base.clone();
+            spawn_local(async move {
+                match api::call::<ChatDetail>("PATCH", &base, Some(&body)).await {
+                    Ok(d) => {
+                        error.set(None);
+                        detail.set(Some(d));
+                    }
+                    Err(f) => error.set(Some(f.text(lang, w))),
+                }
+            });
+        }
+    };
+
+    let input = NodeRef::<Textarea>::new();
+    let send = {
+        let base = base.clone();
+        move || {
+            let Some(el) = input.get_untracked() else {
+                return;
+            };
+            let text = el.value();
+            if text.trim().is_empty() {
+                return;
+            }
+            let path = format!("{base}/messages");
+            spawn_local(async move {
+                let body = json!({"text": text.trim()});
+                match api::call::<serde_json::Value>("POST", &path, Some(&body)).await {
+                    // The message itself arrives on the feed, with its seq.
+                    Ok(_) => {
+                        el.set_value("");
+                        error.set(None);
+                    }
+                    Err(f) => error.set(Some(f.text(lang, w))),
+                }
+            });
+        }
+    };
+    let send_click = send.clone();
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            send();
+        }
+    };
+
+    let tags = NodeRef::<Input>::new();
+    let notes = NodeRef::<Textarea>::new();
+    let (p1, p2, p3, p4, p5) = (
+        patch.clone(),
+        patch.clone(),
+        patch.clone(),
+        patch.clone(),
+        patch,
+    );
+    let me_id = me.clone();
+    let status = move || detail.with(|d| d.as_ref().map(|d| d.status));
+
+    view! {
+        <div class="pane">
+            <div class="pane-head">
+                <button type="button" class="back" on:click=move |_| selected.set(None)>{w.back}</button>
+                <strong data-testid="chat-visitor">
+                    {move || detail.with(|d| d.as_ref().and_then(|d| d.visitor.name.clone().or(d.visitor.email.clone())))
+                        .unwrap_or_else(|| w.visitor.to_string())}
+                </strong>
+                <span class="status" data-testid="chat-status">
+                    {move || status().map(|s| s.as_str()).unwrap_or_default()}
+                </span>
+            </div>
+            <div class="actions">
+                <button type="button" data-testid="assign-me"
+                    disabled=move || detail.with(|d| d.as_ref().is_some_and(|d| d.assigned_to.as_ref().is_some_and(|a| a.as_str() == me_id)))
+                    on:click=move |_| p1(json!({"assigned_to": me.clone()}))>{w.assign_to_me}</button>
+                <Show when=move || status() != Some(ChatStatus::Closed)
+                    fallback=move || { let p = p3.clone(); view! {
+                        <button type="button" data-testid="reopen-chat"
+                            on:click=move |_| p(json!({"status": "active"}))>{w.reopen}</button>
+                    }}>
+                    {let p = p2.clone(); view! {
+                        <button type="button" data-testid="close-chat"
+                            on:click=move |_| p(json!({"status": "closed"}))>{w.close}</button>
+                    }}
+                </Show>
+                <form class="tags" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    let value = tags.get_untracked().map(|t| t.value()).unwrap_or_default();
+                    let list: Vec<&str> = value.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
+                    p4(json!({"tags": list}));
+                }>
+                    <input node_ref=tags type="text" data-testid="tags-input" aria-label=w.tags placeholder=w.tags
+                        prop:value=move || detail.with(|d| d.as_ref().map(|d| d.tags.join(", ")).unwrap_or_default()) />
+                    <button type="submit" data-testid="tags-save">{w.save}</button>
+                </form>
+            </div>
+            <dl class="visitor" data-testid="visitor-details">
+                {move || detail.with(|d| d.as_ref().map(|d| {
+                    let v = &d.visitor;
+                    [(w.email, v.email.clone()), (w.phone, v.phone.clone())]
+                        .into_iter()
+                        .filter_map(|(label, value)| value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> }))
+                        .collect_view()
+                }))}
+            </dl>
+            <form class="notes" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let value = notes.get_untracked().map(|t| t.value()).unwrap_or_default();
+                p5(json!({"notes": value}));
+            }>
+                <textarea node_ref=notes rows="2" data-testid="notes-input" aria-label=w.notes placeholder=w.notes
+                    prop:value=move || detail.with(|d| d.as_ref().and_then(|d| d.notes.clone()).unwrap_or_default())></textarea>
+                <button type="submit" data-testid="notes-save">{w.save}</button>
+            </form>
+            <p class="error" role="alert" data-testid="chat-error">{move || error.get().unwrap_or_default()}</p>
+            <ol class="messages" data-testid="messages">
+                <For each=move || messages.get() key=|m| m.seq let:m>
+                    <li class=format!("msg {}", m.sender.kind.as_str()) data-testid="chat-message">
+                        <span class="who">{m.sender.name.clone().unwrap_or_else(|| m.sender.kind.as_str().to_string())}</span>
+                        <span class="text">{m.text.clone()}</span>
+                        {m.attachments.iter().filter(|a| safe_url(&a.url)).map(|a| {
+                            let (url, src) = (a.url.clone(), a.url.clone());
+                            match a.kind {
+                                AttachmentType::Image => view! {
+                                    <a href=url target="_blank" rel="noopener noreferrer" data-testid="attachment">
+                                        <img src=src alt="" loading="lazy" />
+                                    </a>
+                                }.into_any(),
+                                AttachmentType::File => view! {
+                                    <a href=url target="_blank" rel="noopener noreferrer" data-testid="attachment">{w.attachment}</a>
+                                }.into_any(),
+                            }
+                        }).collect_view()}
+                    </li>
+                </For>
+            </ol>
+            <div class="composer">
+                <textarea node_ref=input rows="2" data-testid="reply-input" aria-label=w.reply
+                    placeholder=w.reply on:keydown=on_key></textarea>
+                <button type="button" data-testid="reply-send" on:click=move |_| send_click()>{w.send}</button>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared_types::ids::{AgentId, ChatId};
+
+    fn chat(status: ChatStatus, assigned_to: Option<&str>) -> ChatSummary {
+        ChatSummary {
+            id: ChatId::with_suffix("1"),
+            visitor_name: None,
+            visitor_email: None,
+            status,
+            assigned_to: assigned_to.map(AgentId::with_suffix),
+            unread_count: 0,
+            last_message_at: "2026-02-11T14:23:00Z".into(),
+            created_at: "2026-02-11T14:23:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_live_chat_stays_in_the_list_only_while_it_matches_the_filter() {
+        let me = AgentId::with_suffix("me");
+        let mine = Filter {
+            status: Some(ChatStatus::Assigned),
+            mine: true,
+        };
+        assert!(mine.admits(&chat(ChatStatus::Assigned, Some("me")), me.as_str()));
+        assert!(!mine.admits(&chat(ChatStatus::Assigned, Some("other")), me.as_str()));
+        assert!(!mine.admits(&chat(ChatStatus::Closed, Some("me")), me.as_str()));
+        let all = Filter {
+            status: None,
+            mine: false,
+        };
+        assert!(all.admits(&chat(ChatStatus::Active, None), me.as_str()));
+    }
+
+    #[test]
+    fn attachment_links_are_web_or_ours_only() {
+        assert!(safe_url("https://cdn.example/a.png"));
+        assert!(safe_url("/v1/files/file_1/a.png"));
+        assert!(!safe_url("javascript:alert(1)"));
+        assert!(!safe_url("data:text/html,x"));
+        assert!(!safe_url("//evil.example/x"));
+    }
+
+    #[test]
+    fn the_filter_is_the_list_query() {
+        let f = Filter {
+            status: Some(ChatStatus::Closed),
+            mine: true,
+        };
+        assert_eq!(
+            f.query("agent_x", 2),
+            "/v1/chats?limit=100&page=2&status=closed&agent_id=agent_x"
+        );
+    }
+}

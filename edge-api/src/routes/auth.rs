@@ -1,0 +1,193 @@
+//! Console sign-in: `POST /v1/auth/login`, `POST /v1/auth/logout`, `GET /v1/auth/me`,
+//! `POST /v1/auth/accept-invite`. A session is an HttpOnly cookie that the `Caller`
+//! extractor accepts in place of an API key, so the console uses the public API only.
+
+use axum::extract::State;
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use shared_types::auth::{AcceptInviteRequest, LoginRequest, SessionInfo};
+use shared_types::error::ErrorCode;
+
+use crate::auth::Caller;
+use crate::crypto;
+use crate::domain::password::{self, PasswordHash};
+use crate::domain::{session, throttle, time};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::limits;
+use crate::state::AppState;
+use crate::store;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/auth/login", post(login))
+        .route("/v1/auth/logout", post(logout))
+        .route("/v1/auth/me", get(me))
+        .route("/v1/auth/accept-invite", post(accept_invite))
+}
+
+/// Passwords longer than any that can be set are wrong without hashing them.
+const MAX_PASSWORD_BYTES: usize = 4 * 128;
+
+#[worker::send]
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let db = state.db()?;
+    let now = time::now();
+    let since = time::format(now - chrono::Duration::seconds(throttle::WINDOW_SECONDS));
+    let email_subject = format!("email:{}", body.email.as_str());
+    let ip_subject = format!("ip:{}", limits::client_ip(&headers));
+
+    let failures = store::login_failures::since(&db, &email_subject, &ip_subject, &since).await?;
+    let at = |subject: &str| -> Vec<i64> {
+        failures
+            .iter()
+            .filter(|f| f.subject == subject)
+            .filter_map(|f| time::parse(&f.failed_at).map(|t| t.timestamp()))
+            .collect()
+    };
+    let wait = [
+        throttle::retry_after(&at(&email_subject), throttle::PER_EMAIL, now.timestamp()),
+        throttle::retry_after(&at(&ip_subject), throttle::PER_ADDRESS, now.timestamp()),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    if let Some(seconds) = wait {
+        return Ok((
+            [(RETRY_AFTER, seconds.to_string())],
+            ApiError::new(ErrorCode::RateLimited),
+        )
+            .into_response());
+    }
+
+    let candidates = store::agents::credentials_by_email(
+        &db,
+        body.email.as_str(),
+        body.workspace_id.as_ref().map(|w| w.as_str()),
+    )
+    .await?;
+    let mut signed_in = None;
+    if body.password.len() <= MAX_PASSWORD_BYTES {
+        for c in &candidates {
+            if let Some(stored) = PasswordHash::parse(&c.password_hash) {
+                if crypto::verify_password(&stored, &body.password).await? {
+                    signed_in = Some((c.workspace_id.clone(), c.id.clone()));
+                    break;
+                }
+            }
+        }
+        if candidates.is_empty() {
+            // The same work as for a real agent, so timing does not reveal the email.
+            crypto::verify_password(&password::decoy(), &body.password).await?;
+        }
+    }
+    let Some((workspace_id, agent_id)) = signed_in else {
+        let now = time::format(now);
+        store::login_failures::record(&db, &email_subject, &ip_subject, &now, &since).await?;
+        return Err(ErrorCode::AuthInvalidCredentials.into());
+    };
+    start_session(&state, &workspace_id, &agent_id).await
+}
+
+/// Makes a session for the agent and answers with it: 200, the agent and workspace,
+/// and the cookie.
+async fn start_session(
+    state: &AppState,
+    workspace_id: &str,
+    agent_id: &str,
+) -> Result<Response, ApiError> {
+    let db = state.db()?;
+    let token = session::new_token();
+    let now = time::now();
+    let expires = now + chrono::Duration::seconds(session::TTL_SECONDS);
+    store::sessions::insert(
+        &db,
+        &session::hash_hex(&token),
+        workspace_id,
+        agent_id,
+        &time::format(now),
+        &time::format(expires),
+    )
+    .await?;
+    let info = session_info(state, workspace_id, agent_id).await?;
+    Ok(([(SET_COOKIE, session::set_cookie(&token))], Json(info)).into_response())
+}
+
+async fn session_info(
+    state: &AppState,
+    workspace_id: &str,
+    agent_id: &str,
+) -> Result<SessionInfo, ApiError> {
+    let db = state.db()?;
+    let agent = store::agents::get(&db, workspace_id, agent_id)
+        .await?
+        .ok_or(ErrorCode::AuthSessionInvalid)?;
+    let workspace = store::workspaces::get(&db, workspace_id)
+        .await?
+        .ok_or(ErrorCode::AuthSessionInvalid)?;
+    Ok(SessionInfo { agent, workspace })
+}
+
+/// Ends the cookie's session; 204 and a cleared cookie whether or not one was current.
+/// Needs the console header like any cookie write, so another site cannot sign an agent
+/// out.
+#[worker::send]
+async fn logout(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if !crate::auth::cookie_request_is_ours(&method, &uri, &headers) {
+        return Err(ErrorCode::AuthCsrf.into());
+    }
+    if let Some(token) = crate::auth::session_token(&headers) {
+        let db = state.db()?;
+        store::sessions::delete(&db, &session::hash_hex(token), &time::now_rfc3339()).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(SET_COOKIE, session::clear_cookie())],
+    )
+        .into_response())
+}
+
+/// The caller (session or API key) and its workspace.
+#[worker::send]
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<SessionInfo>, ApiError> {
+    session_info(&state, &caller.workspace_id, &caller.agent_id)
+        .await
+        .map(Json)
+}
+
+/// Sets the invited agent's password and signs it in.
+#[worker::send]
+async fn accept_invite(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<AcceptInviteRequest>,
+) -> Result<Response, ApiError> {
+    let db = state.db()?;
+    // Hashed before the invitation is spent, so a failure here leaves it usable.
+    let hash = crypto::hash_password(body.password.as_str()).await?;
+    let now = time::now_rfc3339();
+    let claimed = store::invitations::claim(&db, &session::hash_hex(&body.token), &now)
+        .await?
+        .ok_or(ErrorCode::AuthInvitation)?;
+    store::agents::set_password(
+        &db,
+        &claimed.workspace_id,
+        &claimed.agent_id,
+        &hash,
+        body.name.as_ref().map(|n| n.as_str()),
+        &now,
+    )
+    .await?;
+    start_session(&state, &claimed.workspace_id, &claimed.agent_id).await
+}
