@@ -52,10 +52,13 @@ mod entry {
     async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         match crate::retention::sweep(env).await {
             Ok(s) => worker::console_log!(
-                "retention sweep: {} webhook deliveries, {} idempotency keys, {} tickets, {} abandoned uploads",
+                "retention sweep: {} webhook deliveries, {} idempotency keys, {} tickets, {} sessions, {} invitations, {} sign-in failures, {} abandoned uploads",
                 s.deliveries,
                 s.idempotency_keys,
                 s.tickets,
+                s.sessions,
+                s.invitations,
+                s.login_failures,
                 s.uploads
             ),
             Err(e) => worker::console_error!("retention sweep failed: {e:?}"),

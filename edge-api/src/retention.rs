@@ -29,6 +29,8 @@ pub async fn sweep(env: Env) -> Result<Swept, ApiError> {
         &time::format(now),
         &time::format(now - Duration::days(DELIVERY_DAYS)),
         &time::format(now - Duration::hours(IDEMPOTENCY_HOURS)),
+        // Sign-in throttling looks no further back than its window.
+        &time::format(now - Duration::seconds(crate::domain::throttle::WINDOW_SECONDS)),
     )
     .await?;
     let bucket = state.bucket()?;

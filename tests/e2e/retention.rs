@@ -69,6 +69,25 @@ fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
             ago(when)
         ));
     }
+    let owner = ws.owner.id.as_str();
+    for (token, when) in [("gone", "-1 minutes"), ("live", "+1 days")] {
+        sql.push_str(&format!(
+            "INSERT INTO sessions (token_hash, workspace_id, agent_id, created_at, expires_at)
+             VALUES ('{ws}-{token}', '{ws}', '{owner}', {now}, {t});
+             INSERT INTO invitations (token_hash, workspace_id, agent_id, created_at, expires_at)
+             VALUES ('{ws}-{token}', '{ws}', '{owner}', {now}, {t});",
+            ws = ws.id,
+            now = ago("+0 seconds"),
+            t = ago(when),
+        ));
+    }
+    for (n, when) in [(1, "-16 minutes"), (2, "-14 minutes")] {
+        sql.push_str(&format!(
+            "INSERT INTO login_failures (subject, failed_at) VALUES ('email:sweep{n}@{}', {});",
+            ws.id,
+            ago(when)
+        ));
+    }
     ctx.server.d1(&sql);
 
     // Uploaded but never confirmed: one whose URL expired two days ago (abandoned), one
@@ -135,6 +154,30 @@ fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
         ),
         1,
         "the expired ticket goes"
+    );
+    for table in ["sessions", "invitations"] {
+        assert_eq!(
+            count(
+                ctx,
+                &format!(
+                    "SELECT COUNT(*) AS n FROM {table} WHERE token_hash LIKE '{}-%'",
+                    ws.id
+                )
+            ),
+            1,
+            "the expired row of {table} goes"
+        );
+    }
+    assert_eq!(
+        count(
+            ctx,
+            &format!(
+                "SELECT COUNT(*) AS n FROM login_failures WHERE subject LIKE 'email:sweep%@{}'",
+                ws.id
+            )
+        ),
+        1,
+        "only the failure older than the throttle's 15 minutes goes"
     );
     let files: Value = ctx.server.d1(&format!(
         "SELECT id, status FROM files WHERE workspace_id = '{}' ORDER BY filename",

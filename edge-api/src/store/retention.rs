@@ -12,16 +12,21 @@ pub struct Swept {
     pub deliveries: u64,
     pub idempotency_keys: u64,
     pub tickets: u64,
+    pub sessions: u64,
+    pub invitations: u64,
+    pub login_failures: u64,
     pub uploads: u64,
 }
 
 /// Webhook deliveries logged before `deliveries_before`, idempotency keys claimed
-/// before `keys_before`, and spent tickets that have expired by `now`, in one batch.
+/// before `keys_before`, sign-in failures before `failures_before`, and spent tickets,
+/// sessions and invitations that have expired by `now`, in one batch.
 pub async fn delete_expired_rows(
     db: &D1Database,
     now: &str,
     deliveries_before: &str,
     keys_before: &str,
+    failures_before: &str,
 ) -> Result<Swept, ApiError> {
     let results = db
         .batch(vec![
@@ -40,6 +45,21 @@ pub async fn delete_expired_rows(
                 "DELETE FROM used_tickets WHERE expires_at < ?1",
                 &[now.into()],
             )?,
+            stmt(
+                db,
+                "DELETE FROM sessions WHERE expires_at < ?1",
+                &[now.into()],
+            )?,
+            stmt(
+                db,
+                "DELETE FROM invitations WHERE expires_at < ?1",
+                &[now.into()],
+            )?,
+            stmt(
+                db,
+                "DELETE FROM login_failures WHERE failed_at < ?1",
+                &[failures_before.into()],
+            )?,
         ])
         .await
         .map_err(|e| d1_error("retention sweep", e))?;
@@ -54,6 +74,9 @@ pub async fn delete_expired_rows(
         deliveries: changes(0),
         idempotency_keys: changes(1),
         tickets: changes(2),
+        sessions: changes(3),
+        invitations: changes(4),
+        login_failures: changes(5),
         uploads: 0,
     })
 }
