@@ -6,7 +6,8 @@
 #   chatflow_widget.js         the wasm-bindgen glue (ES module, minified)
 #   chatflow_widget_bg.wasm    the Leptos app, optimised for size by wasm-opt -Oz, its
 #                              imports and exports renamed short (with the glue's)
-# and dist/public/_headers (CORS and caching for /widget/*). Prints each file's size,
+# and dist/public/_headers (CORS and caching for /widget/*, framing and caching for
+# /console/*). Prints each file's size,
 # raw and gzip. Run from anywhere; cheap when nothing changed (cargo's no-op build, no
 # wasm-bindgen or wasm-opt, and files are rewritten only when their bytes change, so
 # `wrangler dev` does not see spurious changes).
@@ -220,6 +221,11 @@ cat > "$tmp/_headers" <<'HEADERS'
   Cache-Control: public, max-age=300
 /widget/chatflow_widget*
   Cache-Control: public, max-age=31536000, immutable
+/console/*
+  X-Frame-Options: DENY
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: same-origin
+  Cache-Control: no-cache
 HEADERS
 install_if_changed "$tmp/_headers" dist/public/_headers
 

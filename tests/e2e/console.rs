@@ -124,6 +124,18 @@ fn login_sets_a_strict_http_only_cookie_that_works_on_the_api(ctx: &Ctx) {
     ));
     assert!(!stored.to_string().contains(&token["cf_session=".len()..]));
 
+    // The console's page may not be framed (clickjacking) nor sniffed.
+    for path in ["/console/", "/console/index.html"] {
+        let page = ctx.client.send("GET", path, &[], None);
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(page.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(
+            page.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+
     // The cookie is a caller like an API key, reads need no console header.
     let me: SessionInfo = ctx
         .client
