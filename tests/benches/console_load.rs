@@ -26,13 +26,15 @@ mod browser;
 mod client;
 #[path = "../e2e/harness.rs"]
 mod harness;
+#[path = "support/measure.rs"]
+mod measure;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use browser::Browser;
 use client::{Client, Ctx};
+use measure::{env_or, get_bytes, gzip_len, median_p90};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "bench-password-1";
@@ -67,42 +69,10 @@ __cc.submit = performance.now();
 document.querySelector('[data-testid="signin-submit"]').click();
 "#;
 
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn gzip_len(bytes: &[u8]) -> usize {
-    let mut child = Command::new("gzip")
-        .arg("-9c")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("gzip");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = bytes.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().expect("gzip output");
-    let _ = writer.join();
-    out.stdout.len()
-}
-
-fn get_bytes(url: &str) -> Vec<u8> {
-    let resp = ureq::get(url).call().expect("asset");
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut resp.into_reader(), &mut bytes).expect("asset body");
-    bytes
-}
-
 fn report(name: &str, values: &mut [f64]) {
-    values.sort_by(f64::total_cmp);
-    let at = |q: f64| values[((values.len() as f64 - 1.0) * q).round() as usize];
+    let (median, p90) = median_p90(values);
     println!(
-        "{name:<46} median {:7.1} ms   p90 {:7.1} ms   (min {:.1}, max {:.1})",
-        at(0.5),
-        at(0.9),
+        "{name:<46} median {median:7.1} ms   p90 {p90:7.1} ms   (min {:.1}, max {:.1})",
         values[0],
         values[values.len() - 1]
     );

@@ -32,13 +32,14 @@ mod browser;
 mod client;
 #[path = "../e2e/harness.rs"]
 mod harness;
+#[path = "support/measure.rs"]
+mod measure;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use browser::Browser;
 use client::{Client, Ctx};
+use measure::{env_or, get_bytes, gzip_len, median_p90};
 use serde_json::{json, Value};
 
 /// Installed before any of the page's scripts: notes `load`, the launcher's first
@@ -69,42 +70,6 @@ root.addEventListener('focusin', (ev) => {
 __cf.click = performance.now();
 root.querySelector('[data-testid="cf-launcher"]').click();
 "#;
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn gzip_len(bytes: &[u8]) -> usize {
-    let mut child = Command::new("gzip")
-        .arg("-9c")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("gzip");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = bytes.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().expect("gzip output");
-    let _ = writer.join();
-    out.stdout.len()
-}
-
-fn get_bytes(url: &str) -> Vec<u8> {
-    let resp = ureq::get(url).call().expect("asset");
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut resp.into_reader(), &mut bytes).expect("asset body");
-    bytes
-}
-
-/// (median, p90) of `values`, in the values' unit.
-fn median_p90(values: &mut [f64]) -> (f64, f64) {
-    values.sort_by(f64::total_cmp);
-    let at = |q: f64| values[((values.len() as f64 - 1.0) * q).round() as usize];
-    (at(0.5), at(0.9))
-}
 
 fn report(name: &str, values: &mut [f64], goal: Option<f64>) {
     let (median, p90) = median_p90(values);

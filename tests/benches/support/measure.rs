@@ -1,0 +1,42 @@
+//! What the browser benches share: settings from the environment and the bytes a
+//! page fetched, raw and gzip.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+pub fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The size of `bytes` after `gzip -9`, as a server would send them.
+pub fn gzip_len(bytes: &[u8]) -> usize {
+    let mut child = Command::new("gzip")
+        .arg("-9c")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("gzip");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("gzip output");
+    let _ = writer.join();
+    out.stdout.len()
+}
+
+pub fn get_bytes(url: &str) -> Vec<u8> {
+    let resp = ureq::get(url).call().expect("asset");
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut resp.into_reader(), &mut bytes).expect("asset body");
+    bytes
+}
+
+/// (median, p90) of `values`, which are left sorted.
+pub fn median_p90(values: &mut [f64]) -> (f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| values[((values.len() as f64 - 1.0) * q).round() as usize];
+    (at(0.5), at(0.9))
+}
