@@ -22,6 +22,7 @@ crate::tests![
     login_sets_a_strict_http_only_cookie_that_works_on_the_api,
     wrong_password_or_unknown_email_is_401_auth_001_and_makes_no_session,
     repeated_failures_for_an_email_are_throttled_with_retry_after,
+    a_burst_of_parallel_guesses_gets_no_more_than_five_checked,
     logout_ends_the_session_and_clears_the_cookie,
     an_invited_operator_signs_in_and_cannot_manage_keys_webhooks_or_widget,
     cookie_writes_need_the_console_header_or_our_origin,
@@ -205,6 +206,41 @@ fn repeated_failures_for_an_email_are_throttled_with_retry_after(ctx: &Ctx) {
     let other = unique_email("unaffected");
     workspace_with_password(ctx, &other);
     login(ctx, &other, PASSWORD).expect::<SessionInfo>(200);
+}
+
+fn a_burst_of_parallel_guesses_gets_no_more_than_five_checked(ctx: &Ctx) {
+    let email = unique_email("burst");
+    let ws = workspace_with_password(ctx, &email);
+    // Each attempt is counted before its password is checked, so attempts made at the
+    // same moment cannot all pass the check together.
+    let codes: Vec<String> = std::thread::scope(|scope| {
+        let guesses: Vec<_> = (0..8)
+            .map(|i| {
+                let email = &email;
+                scope.spawn(move || {
+                    let resp = login(ctx, email, &format!("guess {i}"));
+                    resp.json()["error"]["code"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+            })
+            .collect();
+        guesses
+            .into_iter()
+            .map(|g| g.join().expect("guess"))
+            .collect()
+    });
+    let checked = codes.iter().filter(|c| *c == "AUTH-001").count();
+    let refused = codes.iter().filter(|c| *c == "RATE-001").count();
+    assert_eq!((checked, refused), (5, 3), "{codes:?}");
+    // The refused ones were not counted as failures of their own: exactly five rows.
+    let failures = ctx.server.d1(&format!(
+        "SELECT COUNT(*) AS n FROM login_failures WHERE subject = 'email:{email}'"
+    ))[0]["n"]
+        .as_u64();
+    assert_eq!(failures, Some(5));
+    assert_eq!(sessions_of(ctx, ws.agent.id.as_str()), 0);
 }
 
 fn logout_ends_the_session_and_clears_the_cookie(ctx: &Ctx) {

@@ -44,11 +44,19 @@ async fn login(
     let email_subject = format!("email:{}", body.email.as_str());
     let ip_subject = format!("ip:{}", limits::client_ip(&headers));
 
-    let failures = store::login_failures::since(&db, &email_subject, &ip_subject, &since).await?;
+    let (mine, failures) = store::login_failures::attempt(
+        &db,
+        &email_subject,
+        &ip_subject,
+        &time::format(now),
+        &since,
+    )
+    .await?;
+    // The attempts recorded before this one (concurrent ones included) decide.
     let at = |subject: &str| -> Vec<i64> {
         failures
             .iter()
-            .filter(|f| f.subject == subject)
+            .filter(|f| f.subject == subject && !mine.contains(&f.id))
             .filter_map(|f| time::parse(&f.failed_at).map(|t| t.timestamp()))
             .collect()
     };
@@ -60,6 +68,8 @@ async fn login(
     .flatten()
     .max();
     if let Some(seconds) = wait {
+        // Refused unchecked: not a failure of its own.
+        store::login_failures::forget(&db, &mine).await?;
         return Ok((
             [(RETRY_AFTER, seconds.to_string())],
             ApiError::new(ErrorCode::RateLimited),
@@ -89,10 +99,10 @@ async fn login(
         }
     }
     let Some((workspace_id, agent_id)) = signed_in else {
-        let now = time::format(now);
-        store::login_failures::record(&db, &email_subject, &ip_subject, &now, &since).await?;
+        // The attempt's rows stay: it was a failure.
         return Err(ErrorCode::AuthInvalidCredentials.into());
     };
+    store::login_failures::forget(&db, &mine).await?;
     start_session(&state, &workspace_id, &agent_id).await
 }
 

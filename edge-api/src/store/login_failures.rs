@@ -1,53 +1,80 @@
-//! Failed sign-ins of the last minutes, per subject (`email:…`, `ip:…`).
+//! Failed sign-ins of the last minutes, per subject (`email:…`, `ip:…`). An attempt is
+//! written as a failure before its password is checked and taken back if it succeeds.
 
 use serde::Deserialize;
 use worker::D1Database;
 
-use super::{all, batch, stmt};
+use super::{d1_error, stmt};
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize)]
 pub struct Failure {
+    pub id: i64,
     pub subject: String,
     pub failed_at: String,
 }
 
-/// The failures of the two subjects since `since`.
-pub async fn since(
-    db: &D1Database,
-    email_subject: &str,
-    ip_subject: &str,
-    since: &str,
-) -> Result<Vec<Failure>, ApiError> {
-    all(
-        db,
-        "SELECT subject, failed_at FROM login_failures
-          WHERE subject IN (?1, ?2) AND failed_at > ?3",
-        &[email_subject.into(), ip_subject.into(), since.into()],
-    )
-    .await
+#[derive(Debug, Deserialize)]
+struct Recorded {
+    id: i64,
 }
 
-/// Records one failure under both subjects and forgets those older than `since`.
-pub async fn record(
+/// Records a sign-in attempt as a failure under both subjects before its password is
+/// checked, forgets failures older than `since`, and returns the ids of this attempt's
+/// rows with every failure of the two subjects since `since`, this attempt's included.
+/// One batch, so attempts made at the same time each see the ones recorded before
+/// them and a burst cannot slip past the limit.
+pub async fn attempt(
     db: &D1Database,
     email_subject: &str,
     ip_subject: &str,
     now: &str,
     since: &str,
-) -> Result<(), ApiError> {
-    let insert = "INSERT INTO login_failures (subject, failed_at) VALUES (?1, ?2)";
-    batch(
-        db,
-        vec![
-            stmt(db, insert, &[email_subject.into(), now.into()])?,
-            stmt(db, insert, &[ip_subject.into(), now.into()])?,
+) -> Result<(Vec<i64>, Vec<Failure>), ApiError> {
+    let insert =
+        "INSERT INTO login_failures (subject, failed_at) VALUES (?1, ?2) RETURNING rowid AS id";
+    let results = db
+        .batch(vec![
             stmt(
                 db,
                 "DELETE FROM login_failures WHERE failed_at <= ?1",
                 &[since.into()],
             )?,
-        ],
+            stmt(db, insert, &[email_subject.into(), now.into()])?,
+            stmt(db, insert, &[ip_subject.into(), now.into()])?,
+            stmt(
+                db,
+                "SELECT rowid AS id, subject, failed_at FROM login_failures
+                  WHERE subject IN (?1, ?2) AND failed_at > ?3",
+                &[email_subject.into(), ip_subject.into(), since.into()],
+            )?,
+        ])
+        .await
+        .map_err(|e| d1_error("sign-in attempt", e))?;
+    let rows = |i: usize| -> Result<Vec<Recorded>, ApiError> {
+        results
+            .get(i)
+            .ok_or_else(|| ApiError::internal("sign-in attempt: missing result"))?
+            .results()
+            .map_err(|e| ApiError::internal(format!("sign-in attempt: {e}")))
+    };
+    let mine = rows(1)?.into_iter().chain(rows(2)?).map(|r| r.id).collect();
+    let failures = results
+        .get(3)
+        .ok_or_else(|| ApiError::internal("sign-in attempt: missing result"))?
+        .results()
+        .map_err(|e| ApiError::internal(format!("sign-in attempt: {e}")))?;
+    Ok((mine, failures))
+}
+
+/// Takes back an attempt's rows: it signed in, or it was refused without a check.
+pub async fn forget(db: &D1Database, ids: &[i64]) -> Result<(), ApiError> {
+    let ids = serde_json::to_string(ids).map_err(|e| ApiError::internal(e.to_string()))?;
+    super::run(
+        db,
+        "DELETE FROM login_failures WHERE rowid IN (SELECT value FROM json_each(?1))",
+        &[ids.into()],
     )
     .await
+    .map(drop)
 }
