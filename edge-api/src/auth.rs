@@ -57,33 +57,46 @@ impl FromRequestParts<AppState> for Caller {
             Some(Err(_)) => return Err(ErrorCode::AuthMalformed.into()),
             Some(Ok(value)) => api_key::from_authorization(Some(value))?,
         };
-        let state = state.clone();
-        let parts = &*parts;
+        let (state, parts) = (state.clone(), &*parts);
+        // The budget is the key's, named by its hash as D1 knows it.
+        let budget = format!("key:{}", api_key::hash_hex(&key));
         SendFuture::new(async move {
-            // The budget is the key's (named by its hash, as D1 knows it), so it can be
-            // checked while D1 looks the key up; an unknown key's answer is dropped.
-            let budget = format!("key:{}", api_key::hash_hex(&key));
-            let lookup = async {
-                let started = limits::clock_ms();
-                let caller = authenticate(&state, &key).await;
-                limits::note_timing(
-                    parts,
-                    "auth",
-                    limits::clock_ms().saturating_sub(started) as f64,
-                );
-                caller
-            };
-            let (caller, checked) = futures_util::future::join(
-                lookup,
-                limits::check(&state, &budget, rate_limit::API_KEY),
-            )
-            .await;
-            let caller = caller?;
-            limits::record(parts, checked?)?;
-            Ok(caller)
+            beside_limit(&state, parts, &budget, authenticate(&state, &key)).await
         })
         .await
     }
+}
+
+/// Runs `lookup` while the limiter checks `budget`: the budget is named by the
+/// credential itself, so neither waits for the other; an unknown caller's answer from
+/// the limiter is dropped.
+async fn beside_limit(
+    state: &AppState,
+    parts: &Parts,
+    budget: &str,
+    lookup: impl std::future::Future<Output = Result<Caller, ApiError>>,
+) -> Result<Caller, ApiError> {
+    let timed = async {
+        let started = limits::clock_ms();
+        let caller = lookup.await;
+        limits::note_timing(
+            parts,
+            "auth",
+            limits::clock_ms().saturating_sub(started) as f64,
+        );
+        caller
+    };
+    let (caller, checked) =
+        futures_util::future::join(timed, limits::check(state, budget, rate_limit::API_KEY)).await;
+    let caller = caller?;
+    limits::record(parts, checked?)?;
+    Ok(caller)
+}
+
+/// An agent's stored role, which the schema's CHECK keeps to the three known ones.
+fn stored_role(agent_id: &str, role: &str) -> Result<AgentRole, ApiError> {
+    role.parse::<AgentRole>()
+        .map_err(|_| ApiError::internal(format!("agent {agent_id} has role {role}")))
 }
 
 /// The console's session token in the request's cookies, if any.
@@ -109,29 +122,26 @@ pub fn cookie_request_is_ours(method: &Method, uri: &Uri, headers: &HeaderMap) -
 }
 
 /// The agent of a console session: AUTH-012 for a cross-site write, AUTH-011 for a
-/// session that is over; then the agent's budget (the same numbers as a key's).
+/// session that is over; the session has its own budget, with a key's numbers.
 async fn from_session(state: &AppState, parts: &Parts, token: &str) -> Result<Caller, ApiError> {
     if !cookie_request_is_ours(&parts.method, &parts.uri, &parts.headers) {
         return Err(ErrorCode::AuthCsrf.into());
     }
-    let owner = store::sessions::owner(
-        &state.db()?,
-        &session::hash_hex(token),
-        &time::now_rfc3339(),
-    )
-    .await?
-    .ok_or(ErrorCode::AuthSessionInvalid)?;
-    let role = owner.role.parse::<AgentRole>().map_err(|_| {
-        ApiError::internal(format!("agent {} has role {}", owner.agent_id, owner.role))
-    })?;
-    let budget = format!("agent:{}", owner.agent_id);
-    limits::spend(state, parts, &budget, rate_limit::API_KEY).await?;
-    Ok(Caller {
-        workspace_id: owner.workspace_id,
-        agent_id: owner.agent_id,
-        agent_name: owner.agent_name,
-        role,
-    })
+    // The budget is the session's, as a key's is the key's.
+    let hash = session::hash_hex(token);
+    let budget = format!("session:{hash}");
+    let lookup = async {
+        let owner = store::sessions::owner(&state.db()?, &hash, &time::now_rfc3339())
+            .await?
+            .ok_or(ErrorCode::AuthSessionInvalid)?;
+        Ok(Caller {
+            role: stored_role(&owner.agent_id, &owner.role)?,
+            workspace_id: owner.workspace_id,
+            agent_id: owner.agent_id,
+            agent_name: owner.agent_name,
+        })
+    };
+    beside_limit(state, parts, &budget, lookup).await
 }
 
 async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, ApiError> {
@@ -142,9 +152,7 @@ async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, Ap
     if owner.revoked_at.is_some() {
         return Err(ErrorCode::AuthRevokedKey.into());
     }
-    let role = owner.role.parse::<AgentRole>().map_err(|_| {
-        ApiError::internal(format!("agent {} has role {}", owner.agent_id, owner.role))
-    })?;
+    let role = stored_role(&owner.agent_id, &owner.role)?;
     // last_used_at is kept to the minute, so most requests read without writing.
     let now = time::now();
     let stale = owner
