@@ -11,6 +11,7 @@ use shared_types::auth::CONSOLE_HEADER;
 use shared_types::error::ErrorCode;
 use worker::send::SendFuture;
 
+use crate::cache::{self, CachedCaller};
 use crate::domain::{api_key, rate_limit, session};
 use crate::domain::{secret, time, token};
 use crate::error::ApiError;
@@ -28,7 +29,29 @@ pub struct Caller {
     pub role: AgentRole,
 }
 
+impl From<CachedCaller> for Caller {
+    fn from(copy: CachedCaller) -> Self {
+        Caller {
+            workspace_id: copy.workspace_id,
+            agent_id: copy.agent_id,
+            agent_name: copy.agent_name,
+            role: copy.role,
+        }
+    }
+}
+
 impl Caller {
+    /// What the cache keeps of this caller; a session's copy ends with the session.
+    fn copy(&self, expires_at: Option<String>) -> CachedCaller {
+        CachedCaller {
+            workspace_id: self.workspace_id.clone(),
+            agent_id: self.agent_id.clone(),
+            agent_name: self.agent_name.clone(),
+            role: self.role,
+            expires_at,
+        }
+    }
+
     /// AUTH-006 unless the caller is an owner or admin: keys, webhooks and the widget are
     /// theirs to manage, not operators'.
     pub fn require_manager(&self) -> Result<(), ApiError> {
@@ -131,29 +154,46 @@ async fn from_session(state: &AppState, parts: &Parts, token: &str) -> Result<Ca
     let hash = session::hash_hex(token);
     let budget = format!("session:{hash}");
     let lookup = async {
-        let owner = store::sessions::owner(&state.db()?, &hash, &time::now_rfc3339())
+        let now = time::now_rfc3339();
+        let entry = cache::session_entry(&hash);
+        if let Some(copy) = cache::get(state, &entry).await {
+            if copy.live_at(&now) {
+                return Ok(Caller::from(copy));
+            }
+        }
+        let owner = store::sessions::owner(&state.db()?, &hash, &now)
             .await?
             .ok_or(ErrorCode::AuthSessionInvalid)?;
-        Ok(Caller {
+        let caller = Caller {
             role: stored_role(&owner.agent_id, &owner.role)?,
             workspace_id: owner.workspace_id,
             agent_id: owner.agent_id,
             agent_name: owner.agent_name,
-        })
+        };
+        cache::put(state, &entry, &caller.copy(Some(owner.expires_at))).await;
+        Ok(caller)
     };
     beside_limit(state, parts, &budget, lookup).await
 }
 
+/// The agent of a key, from the cache when it was seen in the last minute. Only keys
+/// that work are copied, so the two refusals (unknown, revoked) always come from D1.
 async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, ApiError> {
+    let hash = api_key::hash_hex(key);
+    let entry = cache::key_entry(&hash);
+    if let Some(copy) = cache::get(state, &entry).await {
+        return Ok(Caller::from(copy));
+    }
     let db = state.db()?;
-    let owner = store::api_keys::owner_by_hash(&db, &api_key::hash_hex(key))
+    let owner = store::api_keys::owner_by_hash(&db, &hash)
         .await?
         .ok_or(ErrorCode::AuthUnknownKey)?;
     if owner.revoked_at.is_some() {
         return Err(ErrorCode::AuthRevokedKey.into());
     }
     let role = stored_role(&owner.agent_id, &owner.role)?;
-    // last_used_at is kept to the minute, so most requests read without writing.
+    // last_used_at is kept to the minute (a copy lives a minute), so most requests
+    // read without writing.
     let now = time::now();
     let stale = owner
         .last_used_at
@@ -163,12 +203,14 @@ async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, Ap
     if stale {
         store::api_keys::touch(&db, &owner.key_id, &time::format(now)).await?;
     }
-    Ok(Caller {
+    let caller = Caller {
         workspace_id: owner.workspace_id,
         agent_id: owner.agent_id,
         agent_name: owner.agent_name,
         role,
-    })
+    };
+    cache::put(state, &entry, &caller.copy(None)).await;
+    Ok(caller)
 }
 
 /// The provisioning operator. The admin endpoints do not exist (404) unless the

@@ -79,6 +79,13 @@ impl AppState {
             .map_err(|e| ApiError::unavailable(format!("Durable Object binding RATE_LIMITER: {e}")))
     }
 
+    /// Read-mostly copies (see `crate::cache`).
+    pub fn cache(&self) -> Result<worker::kv::KvStore, ApiError> {
+        self.env
+            .kv("CACHE")
+            .map_err(|e| ApiError::unavailable(format!("KV binding CACHE: {e}")))
+    }
+
     /// The static files (dist/public): the widget, the console, the demo's assets.
     pub fn assets(&self) -> Result<worker::Fetcher, ApiError> {
         self.env

@@ -140,6 +140,8 @@ async fn update(
     if !updated {
         return Err(ErrorCode::LastOwner.into());
     }
+    // Keys and sessions carry the agent's name and role in their cached copies.
+    crate::cache::forget_agent(&state, agent_id.as_str()).await?;
     store::agents::get(&db, &caller.workspace_id, agent_id.as_str())
         .await?
         .map(Json)

@@ -9,6 +9,7 @@ use shared_types::ids::ApiKeyId;
 use shared_types::DataList;
 
 use crate::auth::Caller;
+use crate::cache;
 use crate::domain::{api_key, ids, time};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
@@ -92,10 +93,8 @@ pub async fn revoke(
         key_id.as_str(),
         &time::now_rfc3339(),
     )
-    .await?;
-    if revoked {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ErrorCode::ApiKeyNotFound.into())
-    }
+    .await?
+    .ok_or(ErrorCode::ApiKeyNotFound)?;
+    cache::forget(&state, &[cache::key_entry(&revoked)]).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

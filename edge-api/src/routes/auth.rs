@@ -160,7 +160,9 @@ async fn logout(
     }
     if let Some(token) = crate::auth::session_token(&headers) {
         let db = state.db()?;
-        store::sessions::delete(&db, &session::hash_hex(token), &time::now_rfc3339()).await?;
+        let hash = session::hash_hex(token);
+        store::sessions::delete(&db, &hash, &time::now_rfc3339()).await?;
+        crate::cache::forget(&state, &[crate::cache::session_entry(&hash)]).await?;
     }
     Ok((
         StatusCode::NO_CONTENT,

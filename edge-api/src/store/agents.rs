@@ -194,3 +194,35 @@ pub async fn insert_invited(
         .unwrap_or(0);
     Ok(changes == 1)
 }
+
+/// The hashes of an agent's working credentials, whose cached copies a change to the
+/// agent must delete.
+pub struct CredentialHashes {
+    pub keys: Vec<String>,
+    pub sessions: Vec<String>,
+}
+
+pub async fn credential_hashes(
+    db: &D1Database,
+    agent_id: &str,
+) -> Result<CredentialHashes, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        kind: String,
+        hash: String,
+    }
+    let rows: Vec<Row> = all(
+        db,
+        "SELECT 'key' AS kind, key_hash AS hash FROM api_keys
+          WHERE agent_id = ?1 AND revoked_at IS NULL
+         UNION ALL
+         SELECT 'session', token_hash FROM sessions WHERE agent_id = ?1",
+        &[agent_id.into()],
+    )
+    .await?;
+    let (keys, sessions): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| r.kind == "key");
+    Ok(CredentialHashes {
+        keys: keys.into_iter().map(|r| r.hash).collect(),
+        sessions: sessions.into_iter().map(|r| r.hash).collect(),
+    })
+}

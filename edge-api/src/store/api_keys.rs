@@ -73,21 +73,28 @@ pub async fn insert(db: &D1Database, k: &NewKey<'_>) -> Result<(), ApiError> {
     .map(drop)
 }
 
-/// Revokes a key of the workspace; false when there is no such unrevoked key.
+#[derive(Deserialize)]
+struct Revoked {
+    key_hash: String,
+}
+
+/// Revokes a key of the workspace and returns its hash; `None` when there is no such
+/// unrevoked key.
 pub async fn revoke(
     db: &D1Database,
     workspace_id: &str,
     key_id: &str,
     now: &str,
-) -> Result<bool, ApiError> {
-    let changed = run(
+) -> Result<Option<String>, ApiError> {
+    let revoked: Option<Revoked> = first(
         db,
         "UPDATE api_keys SET revoked_at = ?3
-          WHERE workspace_id = ?1 AND id = ?2 AND revoked_at IS NULL",
+          WHERE workspace_id = ?1 AND id = ?2 AND revoked_at IS NULL
+          RETURNING key_hash",
         &[workspace_id.into(), key_id.into(), now.into()],
     )
     .await?;
-    Ok(changed == 1)
+    Ok(revoked.map(|r| r.key_hash))
 }
 
 /// Records that a key was used.

@@ -37,6 +37,7 @@ pub struct SessionOwner {
     pub agent_id: String,
     pub agent_name: String,
     pub role: String,
+    pub expires_at: String,
 }
 
 /// The agent of an unexpired session, if any.
@@ -47,7 +48,7 @@ pub async fn owner(
 ) -> Result<Option<SessionOwner>, ApiError> {
     first(
         db,
-        "SELECT s.workspace_id, s.agent_id, a.name AS agent_name, a.role
+        "SELECT s.workspace_id, s.agent_id, a.name AS agent_name, a.role, s.expires_at
            FROM sessions s JOIN agents a ON a.id = s.agent_id
           WHERE s.token_hash = ?1 AND s.expires_at > ?2",
         &[token_hash.into(), now.into()],

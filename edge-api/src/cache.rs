@@ -1,0 +1,80 @@
+//! Copies of who is behind an API key or a console session, in the CACHE KV namespace
+//! (DESIGN: "API key lookups (short TTL)"). D1 answers from one region; KV answers from
+//! the location the request reached, so a caller seen in the last minute is known
+//! without a trip to D1.
+//!
+//! A copy lives `TTL_SECONDS`, KV's shortest expiry. Changes that must show at once
+//! delete the copies they affect before they answer: a revoked key, a signed-out
+//! session, any change to an agent (role, name, status). KV spreads a delete to other
+//! locations within about a minute, so the TTL bounds staleness there as it does here.
+//!
+//! The cache never decides alone: a copy that cannot be read, written or parsed is
+//! treated as absent, and D1 answers.
+
+use worker::kv::KvStore;
+
+use crate::domain::cached_caller::TTL_SECONDS;
+pub use crate::domain::cached_caller::{key_entry, session_entry, CachedCaller};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store;
+
+fn store_of(state: &AppState) -> Option<KvStore> {
+    state
+        .cache()
+        .inspect_err(|e| worker::console_warn!("cache unavailable: {e:?}"))
+        .ok()
+}
+
+/// The copy at `entry`, if there is a readable one.
+pub async fn get(state: &AppState, entry: &str) -> Option<CachedCaller> {
+    let kv = store_of(state)?;
+    kv.get(entry)
+        .json::<CachedCaller>()
+        .await
+        .inspect_err(|e| worker::console_warn!("cache read {entry}: {e:?}"))
+        .ok()
+        .flatten()
+}
+
+/// Keeps a copy at `entry`. Awaited before the answer, so that the client's next
+/// request (a revocation, say) cannot be overtaken by a late write of the old state.
+pub async fn put(state: &AppState, entry: &str, caller: &CachedCaller) {
+    let Some(kv) = store_of(state) else { return };
+    let written = match kv.put(entry, caller) {
+        Ok(put) => put.expiration_ttl(TTL_SECONDS).execute().await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = written {
+        worker::console_warn!("cache write {entry}: {e:?}");
+    }
+}
+
+/// Deletes the copies at `entries`. A failure is an error: the change that asked for
+/// it would otherwise stay invisible for up to a minute with nobody told.
+pub async fn forget(state: &AppState, entries: &[String]) -> Result<(), ApiError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let kv = state.cache()?;
+    let deletes = entries.iter().map(|entry| kv.delete(entry));
+    for (entry, done) in entries
+        .iter()
+        .zip(futures_util::future::join_all(deletes).await)
+    {
+        done.map_err(|e| ApiError::unavailable(format!("cache delete {entry}: {e:?}")))?;
+    }
+    Ok(())
+}
+
+/// Deletes every copy made for `agent_id`: those of its live keys and of its sessions.
+pub async fn forget_agent(state: &AppState, agent_id: &str) -> Result<(), ApiError> {
+    let hashes = store::agents::credential_hashes(&state.db()?, agent_id).await?;
+    let entries: Vec<String> = hashes
+        .keys
+        .iter()
+        .map(|h| key_entry(h))
+        .chain(hashes.sessions.iter().map(|h| session_entry(h)))
+        .collect();
+    forget(state, &entries).await
+}
