@@ -4,6 +4,10 @@
 //! adds only the part of its check that outlasts the lookup, so one run gives the
 //! request's latency with the limiter and without it (less that part), side by side.
 //!
+//! It also compares the key lookup itself (`auth`) when the key's copy is in KV (every
+//! use after the first in a minute) with a key's first use, which reads D1 and writes
+//! the copy.
+//!
 //! `cargo bench -p chatflow-e2e --bench rate_limit_cost` (after `bash scripts/build.sh`).
 //! `SAMPLES=1000` changes the length of the run.
 
@@ -44,27 +48,28 @@ fn main() {
     let mut with = Vec::with_capacity(samples);
     let mut check = Vec::with_capacity(samples);
     let mut without = Vec::with_capacity(samples);
+    let mut copied = Vec::with_capacity(samples);
     for i in 0..samples + 50 {
         let start = Instant::now();
         let resp = client.get("/v1/chats", &keys[i % keys.len()]);
         let total = start.elapsed().as_secs_f64() * 1000.0;
         assert_eq!(resp.status, 200, "{}", resp.text);
-        let timing = |name: &str| -> f64 {
-            resp.header("server-timing")
-                .and_then(|v| {
-                    v.split(", ")
-                        .find_map(|t| t.strip_prefix(name)?.strip_prefix(";dur="))
-                })
-                .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| panic!("Server-Timing {name}: {:?}", resp.headers))
-        };
-        let (auth, limiter) = (timing("auth"), timing("ratelimit"));
+        let (auth, limiter) = (timing(&resp, "auth"), timing(&resp, "ratelimit"));
         if i >= 50 {
             with.push(total);
             check.push(limiter);
             without.push(total - (limiter - auth).max(0.0));
+            copied.push(auth);
         }
         std::thread::sleep(Duration::from_millis(2));
+    }
+    // A key's first use: D1 answers, and the copy is written before the response.
+    let mut first_use = Vec::new();
+    for _ in 0..30 {
+        let key = ws.extra_key();
+        let resp = client.get("/v1/chats", &key);
+        assert_eq!(resp.status, 200, "{}", resp.text);
+        first_use.push(timing(&resp, "auth"));
     }
     let mean = check.iter().sum::<f64>() / check.len() as f64;
     println!("GET /v1/chats, {samples} sequential requests on loopback:");
@@ -78,4 +83,24 @@ fn main() {
         median(&mut check),
         mean
     );
+    println!(
+        "  key lookup, copy in KV:        median {:.2} ms (worker clock)",
+        median(&mut copied)
+    );
+    println!(
+        "  key lookup, first use (D1+KV): median {:.2} ms over {} keys",
+        median(&mut first_use),
+        first_use.len()
+    );
+}
+
+/// A `Server-Timing` entry of the response, in ms.
+fn timing(resp: &client::Resp, name: &str) -> f64 {
+    resp.header("server-timing")
+        .and_then(|v| {
+            v.split(", ")
+                .find_map(|t| t.strip_prefix(name)?.strip_prefix(";dur="))
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("Server-Timing {name}: {:?}", resp.headers))
 }
