@@ -156,7 +156,7 @@ async fn from_session(state: &AppState, parts: &Parts, token: &str) -> Result<Ca
     let lookup = async {
         let now = time::now_rfc3339();
         let entry = cache::session_entry(&hash);
-        if let Some(copy) = cache::get(state, &entry).await {
+        if let Some(copy) = cache::get::<CachedCaller>(state, &entry).await {
             if copy.live_at(&now) {
                 return Ok(Caller::from(copy));
             }
@@ -181,7 +181,7 @@ async fn from_session(state: &AppState, parts: &Parts, token: &str) -> Result<Ca
 async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, ApiError> {
     let hash = api_key::hash_hex(key);
     let entry = cache::key_entry(&hash);
-    if let Some(copy) = cache::get(state, &entry).await {
+    if let Some(copy) = cache::get::<CachedCaller>(state, &entry).await {
         return Ok(Caller::from(copy));
     }
     let db = state.db()?;

@@ -1,20 +1,24 @@
-//! Copies of who is behind an API key or a console session, in the CACHE KV namespace
-//! (DESIGN: "API key lookups (short TTL)"). D1 answers from one region; KV answers from
-//! the location the request reached, so a caller seen in the last minute is known
-//! without a trip to D1.
+//! Read-mostly copies in the CACHE KV namespace (DESIGN: "public widget config by
+//! workspace, API key lookups (short TTL)"): who is behind an API key or a console
+//! session, and a workspace's public widget settings. D1 answers from one region; KV
+//! answers from the location the request reached, so what was read in the last minute
+//! is known without a trip to D1.
 //!
 //! A copy lives `TTL_SECONDS`, KV's shortest expiry. Changes that must show at once
 //! delete the copies they affect before they answer: a revoked key, a signed-out
-//! session, any change to an agent (role, name, status). KV spreads a delete to other
-//! locations within about a minute, so the TTL bounds staleness there as it does here.
+//! session, any change to an agent (role, name, status), to the widget's settings or to
+//! a trigger. KV spreads a delete to other locations within about a minute, so the TTL
+//! bounds staleness there as it does here.
 //!
 //! The cache never decides alone: a copy that cannot be read, written or parsed is
 //! treated as absent, and D1 answers.
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use worker::kv::KvStore;
 
 use crate::domain::cached_caller::TTL_SECONDS;
-pub use crate::domain::cached_caller::{key_entry, session_entry, CachedCaller};
+pub use crate::domain::cached_caller::{key_entry, session_entry, widget_entry, CachedCaller};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
@@ -27,10 +31,10 @@ fn store_of(state: &AppState) -> Option<KvStore> {
 }
 
 /// The copy at `entry`, if there is a readable one.
-pub async fn get(state: &AppState, entry: &str) -> Option<CachedCaller> {
+pub async fn get<T: DeserializeOwned>(state: &AppState, entry: &str) -> Option<T> {
     let kv = store_of(state)?;
     kv.get(entry)
-        .json::<CachedCaller>()
+        .json::<T>()
         .await
         .inspect_err(|e| worker::console_warn!("cache read {entry}: {e:?}"))
         .ok()
@@ -39,9 +43,9 @@ pub async fn get(state: &AppState, entry: &str) -> Option<CachedCaller> {
 
 /// Keeps a copy at `entry`. Awaited before the answer, so that the client's next
 /// request (a revocation, say) cannot be overtaken by a late write of the old state.
-pub async fn put(state: &AppState, entry: &str, caller: &CachedCaller) {
+pub async fn put<T: Serialize>(state: &AppState, entry: &str, value: &T) {
     let Some(kv) = store_of(state) else { return };
-    let written = match kv.put(entry, caller) {
+    let written = match kv.put(entry, value) {
         Ok(put) => put.expiration_ttl(TTL_SECONDS).execute().await,
         Err(e) => Err(e),
     };

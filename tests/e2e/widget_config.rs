@@ -14,6 +14,7 @@ crate::tests![
     public_config_answers_only_to_allowed_origins,
     public_config_of_an_unknown_workspace_is_404,
     preflight_allows_the_widgets_headers,
+    the_public_config_is_a_copy_that_every_change_replaces_at_once,
 ];
 
 fn new_workspace_has_sensible_widget_defaults(ctx: &Ctx) {
@@ -179,4 +180,56 @@ fn preflight_allows_the_widgets_headers(ctx: &Ctx) {
         .unwrap_or_default();
     assert!(allowed.contains("Authorization") && allowed.contains("Content-Type"));
     let _ = ws;
+}
+
+fn the_public_config_is_a_copy_that_every_change_replaces_at_once(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let path = format!("/v1/public/widgets/{}", ws.id);
+    let public = || {
+        let resp = ctx.client.send("GET", &path, &[], None);
+        assert_eq!(resp.status, 200, "{}", resp.text);
+        resp.json()
+    };
+    assert_eq!(public()["color"], "#4F46E5");
+
+    // Behind the API's back, D1 changes and the copy still answers.
+    ctx.server.d1(&format!(
+        "UPDATE widget_config SET color = '#000000' WHERE workspace_id = '{}'",
+        ws.id
+    ));
+    assert_eq!(public()["color"], "#4F46E5");
+
+    // Through the API, each kind of change shows on the very next load.
+    ws.patch("/v1/widget/config", &json!({"color": "#0EA5E9"}))
+        .expect::<WidgetConfig>(200);
+    assert_eq!(public()["color"], "#0EA5E9");
+    let trigger: shared_types::automation::Trigger = ws
+        .post(
+            "/v1/automation/triggers",
+            &json!({"name": "hi", "condition": "page_load", "message": "Salom"}),
+        )
+        .expect(201);
+    assert_eq!(public()["triggers"][0]["message"], "Salom");
+    let paused = ws.patch(
+        &format!("/v1/automation/triggers/{}", trigger.id),
+        &json!({"active": false}),
+    );
+    assert_eq!(paused.status, 200, "{}", paused.text);
+    assert_eq!(public()["triggers"].as_array().map(Vec::len), Some(0));
+    let resumed = ws.patch(
+        &format!("/v1/automation/triggers/{}", trigger.id),
+        &json!({"active": true}),
+    );
+    assert_eq!(resumed.status, 200, "{}", resumed.text);
+    assert_eq!(public()["triggers"].as_array().map(Vec::len), Some(1));
+    let deleted = ws.delete(&format!("/v1/automation/triggers/{}", trigger.id));
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    assert_eq!(public()["triggers"].as_array().map(Vec::len), Some(0));
+
+    // A domain taken off the list stops answering at once.
+    ws.patch("/v1/widget/config", &json!({"domains": ["company.uz"]}))
+        .expect::<WidgetConfig>(200);
+    ctx.client
+        .send("GET", &path, &[("Origin", "https://other.uz")], None)
+        .assert_error(ErrorCode::OriginNotAllowed);
 }

@@ -1,5 +1,6 @@
 //! What the CACHE KV namespace keeps of a caller (see the worker's `cache` module), and
-//! where: one entry per credential, named by the SHA-256 that D1 also stores.
+//! where: one entry per credential, named by the SHA-256 that D1 also stores; and where
+//! a workspace's public widget settings are kept.
 
 use serde::{Deserialize, Serialize};
 use shared_types::agents::AgentRole;
@@ -15,6 +16,11 @@ pub fn key_entry(key_hash: &str) -> String {
 /// The entry of a console session, by the SHA-256 (hex) of its token.
 pub fn session_entry(token_hash: &str) -> String {
     format!("auth:session:{token_hash}")
+}
+
+/// The entry of a workspace's public widget settings and active triggers.
+pub fn widget_entry(workspace_id: &str) -> String {
+    format!("widget:{workspace_id}")
 }
 
 /// The agent behind a credential. A session's copy also keeps the session's end, so
@@ -85,5 +91,6 @@ mod tests {
         assert_eq!(key_entry("ab12"), "auth:key:ab12");
         assert_eq!(session_entry("ab12"), "auth:session:ab12");
         assert_ne!(key_entry("ab12"), session_entry("ab12"));
+        assert_eq!(widget_entry("ws_1"), "widget:ws_1");
     }
 }

@@ -6,13 +6,17 @@ use axum::http::header::{ORIGIN, REFERER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::{Deserialize, Serialize};
 use shared_types::error::ErrorCode;
 use shared_types::ids::WorkspaceId;
 use shared_types::validate::DomainPattern;
-use shared_types::visitor::PublicWidgetConfig;
+use shared_types::visitor::{PublicTrigger, PublicWidgetConfig};
+use shared_types::widget::WidgetConfig;
+use worker::D1Database;
 
+use crate::cache;
 use crate::error::ApiError;
-use crate::routes::widget::{config_view, domains_of};
+use crate::routes::widget::config_view;
 use crate::state::AppState;
 use crate::store;
 use axum::extract::Request;
@@ -33,15 +37,18 @@ pub async fn widget_config(
 ) -> Response {
     let result = async {
         let db = state.db()?;
-        let row = store::widget_config::get(&db, &workspace_id)
-            .await?
-            .ok_or(ErrorCode::WorkspaceNotFound)?;
-        check_origin(&headers, &domains_of(&row)?)?;
+        // Presence changes by the minute, so it is always read; the settings come from
+        // their copy when there is one.
+        let (settings, agents_online) = futures_util::future::join(
+            widget_settings(&state, &db, &workspace_id),
+            store::agents::any_online(&db, &workspace_id),
+        )
+        .await;
+        let WidgetSettings { config, triggers } = settings?.ok_or(ErrorCode::WorkspaceNotFound)?;
+        let agents_online = agents_online?;
+        check_origin(&headers, &config.domains)?;
         let workspace_id = WorkspaceId::parse(&workspace_id)
             .map_err(|e| ApiError::internal(format!("stored workspace id: {e}")))?;
-        let config = config_view(row)?;
-        let triggers = store::triggers::list_active_public(&db, workspace_id.as_str()).await?;
-        let agents_online = store::agents::any_online(&db, workspace_id.as_str()).await?;
         Ok::<_, ApiError>(PublicWidgetConfig {
             workspace_id,
             color: config.color,
@@ -64,6 +71,39 @@ pub async fn widget_config(
     res.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-cache"));
     res
+}
+
+/// A workspace's widget settings and active triggers: what the public config copies
+/// into KV (`cache::widget_entry`), deleted by every change to either.
+#[derive(Serialize, Deserialize)]
+struct WidgetSettings {
+    config: WidgetConfig,
+    triggers: Vec<PublicTrigger>,
+}
+
+/// The settings of `workspace_id` from their copy, or from D1 (then copied); `None`
+/// for a workspace that does not exist, which is not copied.
+async fn widget_settings(
+    state: &AppState,
+    db: &D1Database,
+    workspace_id: &str,
+) -> Result<Option<WidgetSettings>, ApiError> {
+    let entry = cache::widget_entry(workspace_id);
+    if let Some(copy) = cache::get(state, &entry).await {
+        return Ok(Some(copy));
+    }
+    let (row, triggers) = futures_util::future::join(
+        store::widget_config::get(db, workspace_id),
+        store::triggers::list_active_public(db, workspace_id),
+    )
+    .await;
+    let Some(row) = row? else { return Ok(None) };
+    let settings = WidgetSettings {
+        config: config_view(row)?,
+        triggers: triggers?,
+    };
+    cache::put(state, &entry, &settings).await;
+    Ok(Some(settings))
 }
 
 /// CORS for the widget's endpoints, which pages on customers' sites call: preflights

@@ -67,6 +67,7 @@ async fn create(
         );
         return Err(ApiError::validation(fields));
     }
+    forget_public_copy(&state, &caller).await?;
     Ok((StatusCode::CREATED, Json(trigger)))
 }
 
@@ -99,6 +100,7 @@ async fn update(
         trigger.active = active;
     }
     store::triggers::put(&db, &caller.workspace_id, &trigger, &time::now_rfc3339()).await?;
+    forget_public_copy(&state, &caller).await?;
     Ok(Json(trigger))
 }
 
@@ -111,6 +113,7 @@ async fn remove(
     caller.require_manager()?;
     let id = TriggerId::parse(&trigger_id).map_err(|_| ErrorCode::TriggerNotFound)?;
     if store::triggers::delete(&state.db()?, &caller.workspace_id, id.as_str()).await? {
+        forget_public_copy(&state, &caller).await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ErrorCode::TriggerNotFound.into())
@@ -126,4 +129,9 @@ async fn load(
     store::triggers::get(db, workspace_id, id.as_str())
         .await?
         .ok_or_else(|| ErrorCode::TriggerNotFound.into())
+}
+
+/// The widget reads active triggers from the public config's copy (`crate::cache`).
+async fn forget_public_copy(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+    crate::cache::forget(state, &[crate::cache::widget_entry(&caller.workspace_id)]).await
 }

@@ -46,6 +46,7 @@ pub async fn update_config(
         &time::now_rfc3339(),
     )
     .await?;
+    crate::cache::forget(&state, &[crate::cache::widget_entry(&caller.workspace_id)]).await?;
     Ok(Json(config_view(row)?))
 }
 
