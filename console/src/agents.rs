@@ -230,6 +230,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_word_is_translated() {
+        let all = |t: &TeamWords| {
+            [
+                t.role, t.status, t.owner, t.admin, t.operator, t.online, t.away, t.offline,
+                t.pending, t.reinvite,
+            ]
+        };
+        for (lang, table) in [("ru", &RU), ("uz", &UZ)] {
+            for (en, other) in all(&EN).into_iter().zip(all(table)) {
+                // "Operator" is the Uzbek word too.
+                assert!(
+                    !other.is_empty() && (other != en || en == "Operator"),
+                    "{lang}: {en}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn only_an_owner_offers_ownership_or_touches_owners() {
         assert_eq!(grantable(AgentRole::Owner), AgentRole::ALL);
         assert!(!grantable(AgentRole::Admin).contains(&AgentRole::Owner));

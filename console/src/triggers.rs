@@ -227,8 +227,39 @@ pub fn Triggers(lang: Lang) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::delay_value;
+    use super::*;
     use serde_json::json;
+
+    #[test]
+    fn every_word_is_translated() {
+        let all = |t: &TriggerWords| {
+            [
+                t.title,
+                t.name,
+                t.condition,
+                t.delay,
+                t.message,
+                t.pages,
+                t.active,
+                t.create,
+                t.empty,
+                t.page_load,
+                t.exit_intent,
+                t.time_on_page,
+                t.scroll_depth,
+            ]
+        };
+        for (en, other) in all(&EN)
+            .iter()
+            .zip(all(&RU))
+            .chain(all(&EN).iter().zip(all(&UZ)))
+        {
+            assert!(!other.is_empty() && other != *en, "{en} is not translated");
+        }
+        for c in TriggerCondition::ALL {
+            assert!(!condition_label(&UZ, *c).is_empty());
+        }
+    }
 
     #[test]
     fn a_typed_delay_is_sent_as_a_number_or_left_for_the_server_to_refuse() {

@@ -229,3 +229,26 @@ fn EditWebhook(
         </form>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_is_translated() {
+        let all = |t: &HookWords| [t.events, t.edit, t.save, t.cancel, t.active, t.editing];
+        for table in [&RU, &UZ] {
+            for (en, other) in all(&EN).into_iter().zip(all(table)) {
+                assert!(!other.is_empty() && other != en, "{en}");
+            }
+        }
+    }
+
+    #[test]
+    fn events_are_sent_by_their_wire_names() {
+        assert_eq!(
+            event_names(&[WebhookEvent::ChatCreated, WebhookEvent::ChatClosed]),
+            vec!["chat.created", "chat.closed"]
+        );
+    }
+}

@@ -12,7 +12,7 @@ use shared_types::error::ErrorCode;
 use shared_types::webhooks::Webhook;
 use shared_types::DataList;
 
-use crate::browser::Browser;
+use crate::browser::{key, Browser};
 use crate::client::{Ctx, Resp, TestWorkspace};
 use crate::console::{
     as_console, login, session_cookie, unique_email, workspace_with_password, PASSWORD,
@@ -21,6 +21,7 @@ use crate::console::{
 crate::tests![
     in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_until_switched_off,
     in_the_browser_an_invalid_trigger_shows_the_servers_reason_and_stores_nothing,
+    in_the_browser_a_trigger_is_made_and_switched_on_with_the_keyboard_alone,
     in_the_browser_an_owner_makes_an_operator_admin_who_may_then_manage_keys,
     forbidden_role_changes_are_refused_and_change_nothing,
     a_new_invitation_link_replaces_the_old_one_and_joined_agents_get_none,
@@ -608,5 +609,61 @@ fn an_operator_is_refused_trigger_changes_and_has_no_triggers_tab(ctx: &Ctx) {
             json!([])
         ),
         json!([true, true])
+    );
+}
+
+fn in_the_browser_a_trigger_is_made_and_switched_on_with_the_keyboard_alone(ctx: &Ctx) {
+    let (ws, email) = owned_workspace(ctx, "trigger-keys");
+    let browser = Browser::start(1280, 800);
+    sign_in(&browser, ctx, &email);
+    click(&browser, "tab-triggers");
+    browser.wait_for(
+        &format!(
+            "const e = {}; if (!e) return false; e.focus(); return document.activeElement === e;",
+            el("trigger-name")
+        ),
+        WAIT,
+    );
+    // Name, then past the condition and the delay (their defaults) to the pages, the
+    // message, the on/off box (Space unticks it) and the submit button (Enter).
+    let typed = [
+        "Help",
+        key::TAB,
+        key::TAB,
+        key::TAB,
+        "/help",
+        key::TAB,
+        "Yordam kerakmi?",
+        key::TAB,
+        " ",
+        key::TAB,
+        key::ENTER,
+    ]
+    .concat();
+    browser.keys(&typed);
+    browser.wait_for(&format!("return {} !== null;", el("trigger-row")), WAIT);
+    let stored = triggers_of(&ws);
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(
+        (
+            stored[0].name.as_str(),
+            stored[0].condition.as_str(),
+            stored[0].delay_seconds,
+            stored[0].url_pattern.as_str(),
+            stored[0].message.as_str(),
+            stored[0].active
+        ),
+        ("Help", "page_load", 0, "/help", "Yordam kerakmi?", false)
+    );
+    assert!(public_trigger_messages(ctx, &ws).is_empty());
+    // The list's switch takes focus and Space.
+    browser.eval(&format!("{}.focus();", el("trigger-active")), json!([]));
+    browser.keys(" ");
+    eventually("the trigger to be switched on", || {
+        triggers_of(&ws).first().is_some_and(|t| t.active)
+    });
+    assert_eq!(
+        public_trigger_messages(ctx, &ws),
+        vec!["Yordam kerakmi?".to_string()]
     );
 }
