@@ -197,6 +197,17 @@ fn EditWebhook(
     let active = NodeRef::<Input>::new();
     let chosen = RwSignal::new(hook.events.clone());
     let id = hook.id.as_str().to_string();
+    // Opened from a row's button: the keyboard lands in the form, Escape leaves it.
+    Effect::new(move |_| {
+        if let Some(input) = url.get() {
+            let _ = input.focus();
+        }
+    });
+    let escape = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            editing.set(None);
+        }
+    };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (Some(url), Some(active)) = (url.get_untracked(), active.get_untracked()) else {
@@ -212,7 +223,8 @@ fn EditWebhook(
         });
     };
     view! {
-        <form class="edit card" on:submit=save aria-label=hw.editing data-testid="webhook-editor">
+        <form class="edit card" on:submit=save on:keydown=escape aria-label=hw.editing
+            data-testid="webhook-editor">
             <strong>{hw.editing}</strong>
             <input node_ref=url type="url" required aria-label="URL" value=hook.url.clone()
                 data-testid="webhook-edit-url" />

@@ -544,6 +544,14 @@ fn in_the_browser_a_webhook_gets_the_chosen_events_and_is_edited_and_switched_of
     assert_eq!(hooks[0].url, "http://127.0.0.1:9/first");
     assert!(hooks[0].active);
 
+    // The editor takes the keyboard and Escape closes it unsaved.
+    click(&browser, "webhook-edit");
+    browser.wait_for(
+        "const e = document.activeElement; return e && e.dataset.testid === 'webhook-edit-url';",
+        WAIT,
+    );
+    browser.keys(key::ESCAPE);
+    browser.wait_for(&format!("return {} === null;", el("webhook-editor")), WAIT);
     // Edited: another URL, other events, switched off.
     click(&browser, "webhook-edit");
     fill(&browser, "webhook-edit-url", "http://127.0.0.1:9/second");
