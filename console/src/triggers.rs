@@ -22,6 +22,9 @@ struct TriggerWords {
     pages: &'static str,
     active: &'static str,
     create: &'static str,
+    edit: &'static str,
+    save: &'static str,
+    cancel: &'static str,
     empty: &'static str,
     page_load: &'static str,
     exit_intent: &'static str,
@@ -38,6 +41,9 @@ static EN: TriggerWords = TriggerWords {
     pages: "Pages (* or a path such as /pricing)",
     active: "On",
     create: "Add trigger",
+    edit: "Edit",
+    save: "Save trigger",
+    cancel: "Cancel",
     empty: "No triggers yet",
     page_load: "When the page loads",
     exit_intent: "When the visitor is leaving",
@@ -54,6 +60,9 @@ static RU: TriggerWords = TriggerWords {
     pages: "Страницы (* или путь, например /pricing)",
     active: "Вкл.",
     create: "Добавить триггер",
+    edit: "Изменить",
+    save: "Сохранить триггер",
+    cancel: "Отмена",
     empty: "Триггеров пока нет",
     page_load: "При загрузке страницы",
     exit_intent: "Когда посетитель уходит",
@@ -70,6 +79,9 @@ static UZ: TriggerWords = TriggerWords {
     pages: "Sahifalar (* yoki /pricing kabi yo'l)",
     active: "Yoqilgan",
     create: "Trigger qo'shish",
+    edit: "Tahrirlash",
+    save: "Triggerni saqlash",
+    cancel: "Bekor qilish",
     empty: "Hozircha triggerlar yo'q",
     page_load: "Sahifa yuklanganda",
     exit_intent: "Tashrifchi chiqib ketayotganda",
@@ -120,7 +132,32 @@ pub fn Triggers(lang: Lang) -> impl IntoView {
     let message = NodeRef::<Textarea>::new();
     let pages = NodeRef::<Input>::new();
     let active = NodeRef::<Input>::new();
-    let create = move |ev: leptos::ev::SubmitEvent| {
+    // The trigger the form is changing; none while it adds a new one.
+    let editing = RwSignal::new(None::<String>);
+    let fill = move |tr: Option<&Trigger>| {
+        let (Some(n), Some(c), Some(d), Some(m), Some(p), Some(a)) = (
+            name.get_untracked(),
+            condition.get_untracked(),
+            delay.get_untracked(),
+            message.get_untracked(),
+            pages.get_untracked(),
+            active.get_untracked(),
+        ) else {
+            return;
+        };
+        n.set_value(tr.map_or("", |t| t.name.as_str()));
+        c.set_value(
+            tr.map_or(TriggerCondition::ALL[0], |t| t.condition)
+                .as_str(),
+        );
+        d.set_value(&tr.map_or(0, |t| t.delay_seconds).to_string());
+        m.set_value(tr.map_or("", |t| t.message.as_str()));
+        p.set_value(tr.map_or("", |t| t.url_pattern.as_str()));
+        a.set_checked(tr.is_none_or(|t| t.active));
+        editing.set(tr.map(|t| t.id.as_str().to_string()));
+        let _ = n.focus();
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (Some(n), Some(c), Some(d), Some(m), Some(p), Some(a)) = (
             name.get_untracked(),
@@ -139,19 +176,25 @@ pub fn Triggers(lang: Lang) -> impl IntoView {
             "message": m.value(),
             "active": a.checked(),
         });
-        // Blank means the API's default, every page.
-        if !p.value().trim().is_empty() {
-            body["url_pattern"] = json!(p.value().trim());
+        // Blank means every page: the API's default for a new trigger, `*` for a change.
+        let pattern = p.value().trim().to_string();
+        match editing.get_untracked() {
+            Some(id) => {
+                body["url_pattern"] = json!(if pattern.is_empty() { "*" } else { &pattern });
+                let path = triggers.item_path(&id);
+                triggers.send("PATCH", path, Some(body), move |_: Trigger| fill(None));
+            }
+            None => {
+                if !pattern.is_empty() {
+                    body["url_pattern"] = json!(pattern);
+                }
+                triggers.create(body, move |_: Trigger| fill(None));
+            }
         }
-        triggers.create(body, move |_: Trigger| {
-            n.set_value("");
-            m.set_value("");
-            let _ = n.focus();
-        });
     };
     view! {
         <section class="keys triggers" aria-label=t.title data-testid="triggers">
-            <form class="card trigger-form" on:submit=create>
+            <form class="card trigger-form" on:submit=submit>
                 <label>{t.name}
                     <input node_ref=name type="text" required maxlength="100"
                         data-testid="trigger-name" />
@@ -178,7 +221,15 @@ pub fn Triggers(lang: Lang) -> impl IntoView {
                     <input node_ref=active type="checkbox" checked data-testid="trigger-active-new" />
                     {t.active}
                 </label>
-                <button type="submit" data-testid="trigger-create">{t.create}</button>
+                <div class="buttons">
+                    <button type="submit" data-testid="trigger-create">
+                        {move || if editing.get().is_some() { t.save } else { t.create }}
+                    </button>
+                    {move || editing.get().is_some().then(|| view! {
+                        <button type="button" data-testid="trigger-cancel"
+                            on:click=move |_| fill(None)>{t.cancel}</button>
+                    })}
+                </div>
             </form>
             <ErrorLine error=triggers.error testid="trigger-error" />
             {move || triggers.items.with(Vec::is_empty).then(|| view! {
@@ -186,7 +237,10 @@ pub fn Triggers(lang: Lang) -> impl IntoView {
             })}
             <table>
                 <tbody>
-                    <For each=move || triggers.items.get() key=|tr| (tr.id.clone(), tr.active) let:tr>
+                    <For each=move || triggers.items.get() key=|tr| {
+                        (tr.id.clone(), tr.active, tr.name.clone(), tr.condition, tr.delay_seconds,
+                         tr.message.clone(), tr.url_pattern.as_str().to_string())
+                    } let:tr>
                         <tr data-testid="trigger-row" data-trigger-id=tr.id.as_str().to_string()>
                             <td>
                                 <strong>{tr.name.clone()}</strong>
@@ -211,7 +265,11 @@ pub fn Triggers(lang: Lang) -> impl IntoView {
                                     {t.active}
                                 </label>
                             </td>
-                            <td>
+                            <td class="row-actions">
+                                <button type="button" data-testid="trigger-edit"
+                                    on:click={let tr = tr.clone(); move |_| fill(Some(&tr))}>
+                                    {t.edit}
+                                </button>
                                 <button type="button" data-testid="trigger-delete"
                                     on:click={let id = tr.id.as_str().to_string(); move |_| triggers.remove(&id)}>
                                     {w.delete}
@@ -242,6 +300,9 @@ mod tests {
                 t.pages,
                 t.active,
                 t.create,
+                t.edit,
+                t.save,
+                t.cancel,
                 t.empty,
                 t.page_load,
                 t.exit_intent,

@@ -19,7 +19,7 @@ use crate::console::{
 };
 
 crate::tests![
-    in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_until_switched_off,
+    in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_edits_it_and_switches_it_off,
     in_the_browser_an_invalid_trigger_shows_the_servers_reason_and_stores_nothing,
     in_the_browser_a_trigger_is_made_and_switched_on_with_the_keyboard_alone,
     in_the_browser_an_owner_makes_an_operator_admin_who_may_then_manage_keys,
@@ -162,7 +162,9 @@ fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
-fn in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_until_switched_off(ctx: &Ctx) {
+fn in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_edits_it_and_switches_it_off(
+    ctx: &Ctx,
+) {
     let (ws, email) = owned_workspace(ctx, "triggers");
     let browser = Browser::start_phone(360, 740);
     sign_in(&browser, ctx, &email);
@@ -205,12 +207,59 @@ fn in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_until_switch
         triggers_of(&ws).first().is_some_and(|t| !t.active)
     });
     assert!(public_trigger_messages(ctx, &ws).is_empty());
-    // On again, then deleted.
+    // On again, then edited: the form takes the stored values and saves changes.
     click(&browser, "trigger-active");
     eventually("the trigger to be switched on", || {
         triggers_of(&ws).first().is_some_and(|t| t.active)
     });
     assert_eq!(public_trigger_messages(ctx, &ws).len(), 1);
+    click(&browser, "trigger-edit");
+    let shown = browser.eval(
+        "return ['trigger-name', 'trigger-condition', 'trigger-delay', 'trigger-pages', 'trigger-message'].map(t => document.querySelector(`[data-testid=\"${t}\"]`).value);",
+        json!([]),
+    );
+    assert_eq!(
+        shown,
+        json!([
+            "Pricing help",
+            "time_on_page",
+            "15",
+            "/pricing",
+            "Narxlar bo'yicha yordam kerakmi?"
+        ])
+    );
+    choose(&browser, "form", "trigger-condition", "exit_intent");
+    fill(&browser, "trigger-delay", "0");
+    fill(&browser, "trigger-pages", "");
+    fill(&browser, "trigger-message", "Ketayapsizmi?");
+    click(&browser, "trigger-create");
+    eventually("the trigger to be changed", || {
+        triggers_of(&ws)
+            .first()
+            .is_some_and(|t| t.message == "Ketayapsizmi?")
+    });
+    let changed = triggers_of(&ws);
+    assert_eq!(changed.len(), 1, "an edit adds nothing");
+    assert_eq!(
+        (
+            changed[0].id.clone(),
+            changed[0].name.as_str(),
+            changed[0].condition.as_str(),
+            changed[0].delay_seconds,
+            changed[0].url_pattern.as_str(),
+            changed[0].active
+        ),
+        (t.id.clone(), "Pricing help", "exit_intent", 0, "*", true)
+    );
+    assert_eq!(
+        public_trigger_messages(ctx, &ws),
+        vec!["Ketayapsizmi?".to_string()]
+    );
+    browser.wait_for(
+        "return Array.from(document.querySelectorAll('[data-testid=\"trigger-row\"]')).some(r => r.textContent.includes('Ketayapsizmi?'));",
+        WAIT,
+    );
+    // Deleted.
     click(&browser, "trigger-delete");
     eventually("the trigger to be deleted", || triggers_of(&ws).is_empty());
     assert!(public_trigger_messages(ctx, &ws).is_empty());
