@@ -23,6 +23,9 @@ pub struct Failure {
     pub message_en: String,
     /// `Retry-After`, for a 429.
     pub retry_after: Option<u64>,
+    /// A validation error's fields and their (English) reasons, so a form can say which
+    /// of its inputs is wrong.
+    pub fields: Vec<(String, String)>,
 }
 
 impl Failure {
@@ -33,6 +36,7 @@ impl Failure {
             message: String::new(),
             message_en: String::new(),
             retry_after: None,
+            fields: Vec::new(),
         }
     }
 
@@ -84,7 +88,17 @@ pub async fn call<T: DeserializeOwned>(
     };
     if !response.ok() {
         let envelope = serde_json::from_str::<ErrorEnvelope>(&text).ok();
+        let fields = envelope
+            .as_ref()
+            .and_then(|e| e.error.details.get("fields")?.as_object().cloned())
+            .map(|f| {
+                f.into_iter()
+                    .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
         return Err(Failure {
+            fields,
             status: response.status(),
             code: envelope.as_ref().map(|e| e.error.code.clone()),
             message: envelope

@@ -14,6 +14,7 @@ use crate::api;
 use crate::i18n::{words, Lang};
 use crate::inbox::Inbox;
 use crate::keys::Keys;
+use crate::triggers::Triggers;
 use crate::webhooks::Webhooks;
 use crate::widget::WidgetSettings;
 
@@ -25,6 +26,7 @@ enum Tab {
     Analytics,
     Widget,
     Webhooks,
+    Triggers,
 }
 
 #[component]
@@ -164,6 +166,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
     // Operators never see the tab; the server refuses them the endpoints anyway.
     let manager = info.agent.role != AgentRole::Operator;
     let me = info.agent.id.as_str().to_string();
+    let my_role = info.agent.role;
     let workspace_id = info.workspace.id.as_str().to_string();
     let sign_out = move |_| {
         spawn_local(async move {
@@ -190,6 +193,9 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
                 {manager.then(|| tab_button(Tab::Agents, w.agents, "tab-agents"))}
                 {manager.then(|| tab_button(Tab::Widget, w.widget, "tab-widget"))}
                 {manager.then(|| tab_button(Tab::Webhooks, w.webhooks, "tab-webhooks"))}
+                {manager.then(|| {
+                    tab_button(Tab::Triggers, crate::triggers::tab_label(lang), "tab-triggers")
+                })}
                 {tab_button(Tab::Analytics, w.analytics, "tab-analytics")}
             </nav>
             <span class="who" data-testid="agent-name">{info.agent.name.clone()}</span>
@@ -202,6 +208,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
         // Loaded when first opened: most visits are for the inbox.
         {move || (tab.get() == Tab::Analytics).then(|| view! { <Analytics lang=lang /> })}
         {move || (tab.get() == Tab::Webhooks).then(|| view! { <Webhooks lang=lang /> })}
+        {move || (tab.get() == Tab::Triggers).then(|| view! { <Triggers lang=lang /> })}
         {move || (tab.get() == Tab::Widget).then(|| {
             view! { <WidgetSettings workspace_id=workspace_id.clone() lang=lang /> }
         })}
@@ -210,7 +217,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
                 <Keys lang=lang />
             </div>
             <div class="tabpanel" hidden=move || tab.get() != Tab::Agents>
-                <Agents lang=lang />
+                <Agents lang=lang me=my_role />
             </div>
         })}
     }

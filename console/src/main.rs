@@ -13,6 +13,8 @@ mod i18n;
 mod inbox;
 mod keys;
 mod live;
+mod settings;
+mod triggers;
 mod webhooks;
 mod widget;
 

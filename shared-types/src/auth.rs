@@ -96,6 +96,17 @@ pub struct Invitation {
     pub expires_at: Timestamp,
 }
 
+/// One row of `GET /agents/invitations` (owner or admin): an agent who has not set a
+/// password yet, and when its newest invitation stops working. `POST
+/// /agents/{agent_id}/invitation` replaces that invitation with a new [`Invitation`].
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct PendingInvitation {
+    /// The invited agent.
+    pub agent_id: crate::ids::AgentId,
+    /// When its newest invitation expires; `null` if it has none left.
+    pub expires_at: Option<Timestamp>,
+}
+
 /// How long an invitation is valid, in hours.
 pub const INVITATION_TTL_HOURS: i64 = 72;
 

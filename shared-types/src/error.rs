@@ -194,6 +194,10 @@ error_catalogue! {
     LastOwner => ("AGENT-003", 409,
         "Ish maydonida kamida bitta egasi qolishi kerak",
         "A workspace must keep at least one owner"),
+    /// The agent already set a password: there is no invitation left to send again.
+    AgentAlreadyJoined => ("AGENT-004", 409,
+        "Agent taklifni allaqachon qabul qilgan",
+        "The agent has already accepted the invitation"),
 
     // ---- other resources ----------------------------------------------------
     /// No such workspace.
@@ -496,7 +500,7 @@ mod tests {
             ChatNotFound | InvalidStatusTransition | ChatClosed | AlreadyRated | ChatNotClosed => {
                 "CHAT"
             }
-            AgentNotFound | AgentEmailTaken | LastOwner => "AGENT",
+            AgentNotFound | AgentEmailTaken | LastOwner | AgentAlreadyJoined => "AGENT",
             WorkspaceNotFound => "WS",
             TriggerNotFound => "TRIG",
             WebhookNotFound | WebhookUrlNotAllowed => "HOOK",

@@ -1,14 +1,16 @@
 //! Agents: `GET /v1/agents` (the spec), `POST /v1/agents` and `PATCH /v1/agents/{id}`
 //! (DESIGN.md). A new agent comes with a one-time invitation to set a console password
-//! (shown once). Owners and admins manage the team; only an owner makes or unmakes
-//! owners; an agent may always change its own name and status.
+//! (shown once); `GET /v1/agents/invitations` says who has not used theirs yet and
+//! `POST /v1/agents/{id}/invitation` sends a new one in place of the old. Owners and
+//! admins manage the team; only an owner makes or unmakes owners (or re-invites one);
+//! an agent may always change its own name and status.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::routing::{get, patch};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use shared_types::agents::{Agent, AgentRole, AgentStatus, CreateAgentRequest, UpdateAgentRequest};
-use shared_types::auth::{CreatedAgent, Invitation, INVITATION_TTL_HOURS};
+use shared_types::auth::{CreatedAgent, Invitation, PendingInvitation, INVITATION_TTL_HOURS};
 use shared_types::error::ErrorCode;
 use shared_types::ids::AgentId;
 use shared_types::DataList;
@@ -23,7 +25,9 @@ use crate::store;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/agents", get(list).post(create))
+        .route("/v1/agents/invitations", get(pending))
         .route("/v1/agents/{agent_id}", patch(update))
+        .route("/v1/agents/{agent_id}/invitation", post(reinvite))
 }
 
 #[worker::send]
@@ -52,10 +56,8 @@ async fn create(
         return Err(ErrorCode::AgentEmailTaken.into());
     }
     let id = AgentId::with_suffix(&ids::suffix());
-    let token = session::new_invitation_token();
-    let now = time::now();
-    let expires_at = time::format(now + chrono::Duration::hours(INVITATION_TTL_HOURS));
-    let now = time::format(now);
+    let fresh = FreshInvitation::new();
+    let (token, now, expires_at) = (fresh.token, fresh.now, fresh.expires_at);
     let invitation = store::invitations::insert(
         &db,
         &session::hash_hex(&token),
@@ -146,4 +148,81 @@ async fn update(
         .await?
         .map(Json)
         .ok_or_else(|| ErrorCode::AgentNotFound.into())
+}
+
+/// A new invitation's secret and times (the caller stores only the secret's hash).
+struct FreshInvitation {
+    token: String,
+    now: String,
+    expires_at: String,
+}
+
+impl FreshInvitation {
+    fn new() -> Self {
+        let now = time::now();
+        FreshInvitation {
+            token: session::new_invitation_token(),
+            expires_at: time::format(now + chrono::Duration::hours(INVITATION_TTL_HOURS)),
+            now: time::format(now),
+        }
+    }
+}
+
+/// The agents who have not set a password yet.
+#[worker::send]
+async fn pending(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<DataList<PendingInvitation>>, ApiError> {
+    caller.require_manager()?;
+    let data = store::invitations::pending(&state.db()?, &caller.workspace_id).await?;
+    Ok(Json(DataList { data }))
+}
+
+/// A new one-time link for an agent who has not set a password; the old link stops
+/// working. An agent with a password is AGENT-004: a link would let whoever holds it
+/// take over a working account.
+#[worker::send]
+async fn reinvite(
+    State(state): State<AppState>,
+    caller: Caller,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(agent_id): Path<String>,
+) -> Result<(StatusCode, Json<Invitation>), ApiError> {
+    caller.require_manager()?;
+    let db = state.db()?;
+    let agent_id = AgentId::parse(&agent_id).map_err(|_| ErrorCode::AgentNotFound)?;
+    let agent = store::agents::get(&db, &caller.workspace_id, agent_id.as_str())
+        .await?
+        .ok_or(ErrorCode::AgentNotFound)?;
+    if agent.role == AgentRole::Owner && caller.role != AgentRole::Owner {
+        return Err(ErrorCode::AuthForbidden.into());
+    }
+    let fresh = FreshInvitation::new();
+    let replaced = store::invitations::replace(
+        &db,
+        &session::hash_hex(&fresh.token),
+        &caller.workspace_id,
+        agent_id.as_str(),
+        &fresh.now,
+        &fresh.expires_at,
+    )
+    .await?;
+    if !replaced {
+        return Err(ErrorCode::AgentAlreadyJoined.into());
+    }
+    let url = format!(
+        "{}/console/#invite={}",
+        super::origin(&uri, &headers),
+        fresh.token
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(Invitation {
+            token: fresh.token,
+            url,
+            expires_at: fresh.expires_at,
+        }),
+    ))
 }
