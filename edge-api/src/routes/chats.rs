@@ -1,6 +1,11 @@
 //! Chats and their messages, for agents (API key): the spec's `GET /chats`,
 //! `GET/PATCH /chats/{id}`, `POST /chats/{id}/messages`, plus the conversation itself
 //! (`GET /chats/{id}/messages?after=`) and `POST /chats/{id}/read`.
+//!
+//! A chat's detail (GET, and PATCH's answer, which is the same) adds two fields to the
+//! spec's example, at its top level: `page_url`, the page the visitor started the chat
+//! on (a property of the chat, not of the visitor, who may start another elsewhere), and
+//! `visitor_read_seq`, what the visitor has read, so agents can show "Seen".
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -196,6 +201,8 @@ async fn mark_read(
     let db = state.db()?;
     load_head(&db, &caller.workspace_id, &chat_id).await?;
     store::chats::mark_read(&db, &caller.workspace_id, chat_id.as_str(), false).await?;
+    // Every agent's inbox shows the unread count, so every one hears it drop.
+    realtime::publish_chat(&state, &db, &caller.workspace_id, &chat_id).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
