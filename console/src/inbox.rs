@@ -181,11 +181,10 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
         }
         // Only the open chat shows messages; the others learn of them through
         // chat.updated (unread counts).
-        ServerFrame::MessageCreated { chat_id, message }
-            if selected.get_untracked().as_deref() == Some(chat_id.as_str()) =>
-        {
+        ServerFrame::MessageCreated { chat_id, message } => {
+            let open = selected.get_untracked().as_deref() == Some(chat_id.as_str());
             // The chat's room socket brings it too; whichever is first counts.
-            if merge(messages, message) {
+            if open && merge(messages, message) {
                 mark_read(chat_id.as_str().to_string());
             }
         }
