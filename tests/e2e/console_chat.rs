@@ -14,7 +14,7 @@ use shared_types::DataList;
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message as Frame, WebSocket};
 
-use crate::browser::Browser;
+use crate::browser::{key, Browser};
 use crate::client::{Ctx, TestWorkspace};
 use crate::console::{unique_email, workspace_with_password, PASSWORD};
 use crate::harness::TempDir;
@@ -24,6 +24,7 @@ crate::tests![
     in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen,
     in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_leave,
     in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox,
+    on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order,
 ];
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -561,4 +562,72 @@ fn in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox(ctx: &Ctx
         browser.eval(&format!("return {} === null;", el("load-more")), json!([])),
         true
     );
+}
+
+
+/// Makes the tab's browser speak `locale` (what `navigator.language` says, which the
+/// console picks its words by). Before the page loads.
+fn speaking(browser: &Browser, locale: &str) {
+    browser.cdp("Emulation.setLocaleOverride", json!({"locale": locale}));
+    browser.cdp(
+        "Network.setUserAgentOverride",
+        json!({"userAgent": "Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile", "acceptLanguage": locale}),
+    );
+}
+
+fn on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order(ctx: &Ctx) {
+    let email = unique_email("chat-phone");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    let (chat_id, _token) = ws.chat("Salom");
+    let dir = TempDir::new("chatflow-console-phone");
+    let page = dir.path().join("page.html");
+    std::fs::write(&page, "<p>x</p>").expect("html file");
+
+    let browser = Browser::start_phone(360, 740);
+    speaking(&browser, "uz-UZ");
+    browser.goto(&format!("{}/console/", ctx.server.base_url));
+    fill(&browser, "signin-email", &email);
+    fill(&browser, "signin-password", PASSWORD);
+    click(&browser, "signin-submit");
+    open_chat(&browser, &chat_id);
+
+    // The page link, the paperclip and the reply box all fit 360 px, nothing scrolls
+    // sideways.
+    browser.wait_for(&format!("return {} !== null;", el("visitor-page")), WAIT);
+    let fits = browser.eval(
+        &format!(
+            "const w = window.innerWidth; \
+             const inside = e => {{ const r = e.getBoundingClientRect(); return r.left >= 0 && r.right <= w && r.width > 0; }}; \
+             return [w, document.documentElement.scrollWidth <= w, inside({}), inside({}), inside({})];",
+            el("attach-file"),
+            el("reply-input"),
+            el("reply-send")
+        ),
+        json!([]),
+    );
+    assert_eq!(fits, json!([360, true, true, true, true]));
+
+    // Shift+Tab from the reply box lands on the paperclip (the file input itself is
+    // out of the tab order), named in Uzbek.
+    browser.eval(&format!("{}.focus();", el("reply-input")), json!([]));
+    browser.keys(&format!("{}{}", key::SHIFT, key::TAB));
+    assert_eq!(
+        browser.eval(
+            "const a = document.activeElement; return [a.dataset.testid, a.getAttribute('aria-label')];",
+            json!([])
+        ),
+        json!(["attach-file", "Fayl biriktirish"])
+    );
+
+    // A refused file is refused in Uzbek, and nothing is uploaded.
+    pick_file(&browser, &page);
+    browser.wait_for(
+        &format!(
+            "const e = {}; return e && e.textContent === \"Bu turdagi faylni yuborib bo'lmaydi\";",
+            el("upload-status")
+        ),
+        WAIT,
+    );
+    assert_eq!(browser.eval(FILE_REQUESTS, json!([])), 0);
+    assert_eq!(files_of(ctx, &ws.id), 0);
 }
