@@ -132,8 +132,8 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
                     Err(_) => return,
                 }
             }
-            // The filter changed meanwhile: its own fetch is the truth.
-            if asked != filter.get_untracked() {
+            // The filter changed or "Load more" ran meanwhile: their lists are newer.
+            if asked != filter.get_untracked() || loaded != page.get_untracked() {
                 return;
             }
             // A chat that moved up a page while paging comes back twice.
@@ -190,17 +190,10 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
         }
         _ => {}
     });
-    // After a reconnect the list is refetched: frames sent while away are gone. Not
-    // after the first connect: the list was just fetched, and refetching then would
-    // undo a "Load more" clicked meanwhile.
-    let connected_before = StoredValue::new(false);
-    let on_open = move || {
-        if connected_before.get_value() {
-            refetch();
-        }
-        connected_before.set_value(true);
-    };
-    live::follow(on_frame, Rc::new(on_open));
+    // After every connect the loaded pages are fetched again: frames sent while the
+    // socket was away are gone, and on the first connect so are those sent between
+    // the list's fetch and the socket opening.
+    live::follow(on_frame, Rc::new(refetch));
 
     let status_select = NodeRef::<Select>::new();
     let on_status = move |_| {
@@ -331,6 +324,28 @@ fn merge(messages: RwSignal<Vec<ConversationMessage>>, message: ConversationMess
     from_visitor
 }
 
+/// The messages after the last one shown, page by page (the API gives 100 at most):
+/// on open the whole chat, after a reconnect what was missed.
+async fn load_after(base: &str, messages: RwSignal<Vec<ConversationMessage>>) {
+    const PAGE: usize = 100;
+    loop {
+        let after = messages.with_untracked(|m| m.last().map(|x| x.seq).unwrap_or(0));
+        let path = format!("{base}/messages?limit={PAGE}&after={after}");
+        let Ok(list) = api::call::<DataList<ConversationMessage>>("GET", &path, None).await else {
+            return;
+        };
+        let full = list.data.len() == PAGE;
+        for msg in list.data {
+            merge(messages, msg);
+        }
+        // A message that came live meanwhile moves `after` on; one that did not
+        // arrive (a short page) ends it.
+        if !full {
+            return;
+        }
+    }
+}
+
 fn mark_read(chat_id: String) {
     spawn_local(async move {
         let path = format!("/v1/chats/{}/read", api::encode(&chat_id));
@@ -358,22 +373,12 @@ fn ChatPane(
     let base = format!("/v1/chats/{}", api::encode(&id));
     messages.set(Vec::new());
 
-    // Everything after the last message shown: on open the whole chat, after the room's
-    // socket reconnects what it missed.
+    // After the room's socket reconnects: what was sent while it was away.
     let fetch_after = {
         let base = base.clone();
         move || {
-            let after = messages.with_untracked(|m| m.last().map(|x| x.seq).unwrap_or(0));
-            let path = format!("{base}/messages?limit=100&after={after}");
-            spawn_local(async move {
-                if let Ok(list) =
-                    api::call::<DataList<ConversationMessage>>("GET", &path, None).await
-                {
-                    for msg in list.data {
-                        merge(messages, msg);
-                    }
-                }
-            });
+            let base = base.clone();
+            spawn_local(async move { load_after(&base, messages).await });
         }
     };
     {
@@ -384,12 +389,7 @@ fn ChatPane(
                 read_seq.update(|r| *r = (*r).max(d.visitor_read_seq));
                 detail.set(Some(d));
             }
-            let path = format!("{base}/messages?limit=100");
-            if let Ok(list) = api::call::<DataList<ConversationMessage>>("GET", &path, None).await {
-                for msg in list.data {
-                    merge(messages, msg);
-                }
-            }
+            load_after(&base, messages).await;
             mark_read(id);
         });
     }

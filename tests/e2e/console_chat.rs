@@ -24,6 +24,7 @@ crate::tests![
     in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen,
     in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_leave,
     in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox,
+    in_the_browser_a_chat_started_before_the_feed_is_up_is_not_missed,
     on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order,
 ];
 
@@ -564,7 +565,6 @@ fn in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox(ctx: &Ctx
     );
 }
 
-
 /// Makes the tab's browser speak `locale` (what `navigator.language` says, which the
 /// console picks its words by). Before the page loads.
 fn speaking(browser: &Browser, locale: &str) {
@@ -630,4 +630,32 @@ fn on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order(
     );
     assert_eq!(browser.eval(FILE_REQUESTS, json!([])), 0);
     assert_eq!(files_of(ctx, &ws.id), 0);
+}
+
+fn in_the_browser_a_chat_started_before_the_feed_is_up_is_not_missed(ctx: &Ctx) {
+    let email = unique_email("chat-gap");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    let browser = Browser::start(1280, 800);
+    // No realtime ticket for now: the list loads, the feed cannot open.
+    browser.cdp("Network.enable", json!({}));
+    browser.cdp(
+        "Network.setBlockedURLs",
+        json!({"urls": ["*/v1/realtime/tickets*"]}),
+    );
+    browser.goto(&format!("{}/console/", ctx.server.base_url));
+    fill(&browser, "signin-email", &email);
+    fill(&browser, "signin-password", PASSWORD);
+    click(&browser, "signin-submit");
+    browser.wait_for(&format!("return {} !== null;", el("chat-list")), WAIT);
+
+    // A chat starts in the gap: no frame can tell the page of it.
+    let (chat_id, _token) = ws.chat("Salom");
+    std::thread::sleep(Duration::from_millis(1_000));
+    assert_eq!(
+        browser.eval(&format!("return {} === null;", row(&chat_id)), json!([])),
+        true
+    );
+    // Once the feed opens, the list is fetched again and the chat is there.
+    browser.cdp("Network.setBlockedURLs", json!({"urls": []}));
+    browser.wait_for(&format!("return {} !== null;", row(&chat_id)), WAIT);
 }
