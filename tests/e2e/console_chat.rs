@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use shared_types::admin::CreateWorkspaceResponse;
 use shared_types::chats::{AttachmentType, ChatDetail, ConversationMessage};
+use shared_types::error::ErrorCode;
 use shared_types::DataList;
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message as Frame, WebSocket};
@@ -207,9 +208,25 @@ fn a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read(ctx: &Ctx
         .client
         .post("/v1/visitor/chats", &other, &json!({"text": "Salom"}))
         .expect(201);
-    let other_id = started["chat"]["id"].as_str().unwrap_or_default();
-    let raw = ws.get(&format!("/v1/chats/{other_id}")).json();
+    let other_id = started["id"].as_str().expect("the chat's id");
+    let raw: Value = ws.get(&format!("/v1/chats/{other_id}")).expect(200);
+    assert_eq!(raw["id"], other_id);
     assert_eq!(raw["page_url"], Value::Null, "{raw}");
+    assert!(raw.get("page_url").is_some(), "{raw}");
+
+    // Another workspace can neither read this chat's detail nor mark it read.
+    let stranger = ctx.workspace();
+    let path = format!("/v1/chats/{other_id}");
+    stranger.get(&path).assert_error(ErrorCode::ChatNotFound);
+    stranger
+        .post(&format!("{path}/read"), &json!({}))
+        .assert_error(ErrorCode::ChatNotFound);
+    let list = ws.get("/v1/chats").json();
+    let theirs = list["data"]
+        .as_array()
+        .and_then(|d| d.iter().find(|c| c["id"] == other_id))
+        .expect("the chat in its own list");
+    assert_eq!(theirs["unread_count"], 1, "{theirs}");
 }
 
 fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &Ctx) {
