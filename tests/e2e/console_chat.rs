@@ -110,6 +110,29 @@ fn visitor_socket(ctx: &Ctx, chat_id: &str, token: &str) -> Socket {
     socket
 }
 
+/// An agent's socket on the chat's room, with the workspace's API key.
+fn agent_socket(ctx: &Ctx, ws: &TestWorkspace, chat_id: &str) -> Socket {
+    use tungstenite::client::IntoClientRequest;
+    let mut request = format!(
+        "{}/v1/realtime?chat_id={chat_id}",
+        ctx.server.base_url.replacen("http://", "ws://", 1)
+    )
+    .into_client_request()
+    .expect("request");
+    request.headers_mut().insert(
+        "Authorization",
+        format!("Bearer {}", ws.api_key).parse().expect("header"),
+    );
+    let _quiet = crate::client::QUIET
+        .read()
+        .unwrap_or_else(|e| e.into_inner());
+    let (socket, _) = tungstenite::connect(request).expect("agent socket");
+    if let MaybeTlsStream::Plain(stream) = socket.get_ref() {
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    }
+    socket
+}
+
 /// The next frame of `kind` within `wait`.
 fn frame_of(socket: &mut Socket, kind: &str, wait: Duration) -> Option<Value> {
     let deadline = Instant::now() + wait;
@@ -166,6 +189,7 @@ fn a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read(ctx: &Ctx
         .expect::<Value>(201);
     }
     assert_eq!(detail(&ws, &chat_id).visitor_read_seq, 0);
+    let mut agent = agent_socket(ctx, &ws, &chat_id);
     let read = ws.client.post(
         &format!("/v1/visitor/chats/{chat_id}/read"),
         &token,
@@ -173,6 +197,11 @@ fn a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read(ctx: &Ctx
     );
     assert_eq!(read.status, 204, "{}", read.text);
     assert_eq!(detail(&ws, &chat_id).visitor_read_seq, 3);
+    // Agents in the room hear it as they would hear the widget's socket.
+    assert_eq!(
+        frame_of(&mut agent, "read", Duration::from_secs(5)),
+        Some(json!({"type": "read", "chat_id": chat_id, "reader": "visitor", "seq": 3}))
+    );
     // A later answer is unread: "Seen" stays under the third message.
     ws.post(
         &format!("/v1/chats/{chat_id}/messages"),

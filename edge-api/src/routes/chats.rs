@@ -206,6 +206,29 @@ async fn mark_read(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// After a visitor's `POST …/read`: the agents in the chat's room hear it as the
+/// widget's socket `read` frame would tell them, so "Seen" shows for API visitors too.
+/// Best effort: the read is stored already.
+pub async fn tell_visitor_read(
+    state: &AppState,
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &ChatId,
+) {
+    match store::chats::detail(db, workspace_id, chat_id.as_str()).await {
+        Ok(Some(chat)) => {
+            let frame = ServerFrame::Read {
+                chat_id: chat_id.clone(),
+                reader: SenderType::Visitor,
+                seq: chat.visitor_read_seq,
+            };
+            realtime::broadcast(state, chat_id, &frame).await;
+        }
+        Ok(None) => {}
+        Err(e) => worker::console_error!("read receipt for {chat_id}: {:?}", e.cause),
+    }
+}
+
 /// A malformed id can name no chat: the same 404 as a missing or foreign one.
 pub fn parse_chat_id(raw: &str) -> Result<ChatId, ApiError> {
     ChatId::parse(raw).map_err(|_| ErrorCode::ChatNotFound.into())
