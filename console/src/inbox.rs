@@ -16,6 +16,8 @@ use shared_types::{DataList, ListResponse};
 
 use crate::alert;
 use crate::api;
+use crate::chat_view::{self, chat_words, later, now_ms, seen_seq, Room, TypingNote};
+use crate::composer::Composer;
 use crate::i18n::{words, Lang, Words};
 use crate::live;
 
@@ -110,6 +112,47 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
         filter.track();
         reload();
     });
+    // Every page loaded so far, again, in one swap: after a reconnect the list must
+    // neither shrink back to the first page nor keep what changed while away.
+    let refetch = move || {
+        let asked = filter.get_untracked();
+        let me = me.get_value();
+        let loaded = page.get_untracked();
+        spawn_local(async move {
+            let mut all = Vec::new();
+            let mut total = 1;
+            for p in 1..=loaded {
+                let path = asked.query(&me, p);
+                match api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
+                    Ok(list) => {
+                        total = list.pagination.pages;
+                        all.extend(list.data);
+                    }
+                    // Half a list is worse than the old one; the next reconnect tries again.
+                    Err(_) => return,
+                }
+            }
+            // The filter changed or "Load more" ran meanwhile: their lists are newer.
+            if asked != filter.get_untracked() || loaded != page.get_untracked() {
+                return;
+            }
+            // A chat that moved up a page while paging comes back twice.
+            let mut ids = std::collections::HashSet::new();
+            all.retain(|c| ids.insert(c.id.clone()));
+            if let Some(open) = selected.get_untracked() {
+                read_locally(&mut all, &open);
+            }
+            remember(&all);
+            pages.set(total);
+            chats.set(all);
+        });
+    };
+    // The open chat is being read: its badge goes at once, not after the server's echo.
+    Effect::new(move || {
+        if let Some(open) = selected.get() {
+            chats.update(|list| read_locally(list, &open));
+        }
+    });
 
     let on_frame: Rc<dyn Fn(ServerFrame)> = Rc::new(move |frame| match frame {
         ServerFrame::ChatUpdated { chat } => {
@@ -124,6 +167,10 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
                 alert::new_chat(w.new_chat, &who);
             }
             let keep = filter.get_untracked().admits(&chat, &me.get_value());
+            let mut chat = chat;
+            if selected.get_untracked().as_deref() == Some(chat.id.as_str()) {
+                chat.unread_count = 0;
+            }
             chats.update(|list| {
                 list.retain(|c| c.id != chat.id);
                 if keep {
@@ -134,32 +181,19 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
         }
         // Only the open chat shows messages; the others learn of them through
         // chat.updated (unread counts).
-        ServerFrame::MessageCreated { chat_id, message }
-            if selected.get_untracked().as_deref() == Some(chat_id.as_str()) =>
-        {
-            // A resumed or repeated frame carries a seq the chat already has.
-            let fresh = messages.with_untracked(|m| m.iter().all(|x| x.seq != message.seq));
-            if fresh {
-                let from_visitor = message.sender.kind == SenderType::Visitor;
-                messages.update(|m| m.push(message));
-                if from_visitor {
-                    mark_read(chat_id.as_str().to_string());
-                }
+        ServerFrame::MessageCreated { chat_id, message } => {
+            let open = selected.get_untracked().as_deref() == Some(chat_id.as_str());
+            // The chat's room socket brings it too; whichever is first counts.
+            if open && merge(messages, message) {
+                mark_read(chat_id.as_str().to_string());
             }
         }
         _ => {}
     });
-    // After a reconnect the list is refetched: frames sent while away are gone. Not
-    // after the first connect: the list was just fetched, and refetching then would
-    // undo a "Load more" clicked meanwhile.
-    let connected_before = StoredValue::new(false);
-    let on_open = move || {
-        if connected_before.get_value() {
-            reload();
-        }
-        connected_before.set_value(true);
-    };
-    live::follow(on_frame, Rc::new(on_open));
+    // After every connect the loaded pages are fetched again: frames sent while the
+    // socket was away are gone, and on the first connect so are those sent between
+    // the list's fetch and the socket opening.
+    live::follow(on_frame, Rc::new(refetch));
 
     let status_select = NodeRef::<Select>::new();
     let on_status = move |_| {
@@ -267,6 +301,51 @@ fn safe_url(url: &str) -> bool {
         || (url.starts_with('/') && !url.starts_with("//"))
 }
 
+/// Zeroes the open chat's badge in the list.
+fn read_locally(list: &mut [ChatSummary], open: &str) {
+    for chat in list.iter_mut().filter(|c| c.id.as_str() == open) {
+        chat.unread_count = 0;
+    }
+}
+
+/// Adds a message to the open chat unless it has its seq already (a resumed or
+/// repeated frame, or the same message from the feed and the room); true when it was
+/// new and from the visitor, i.e. something to mark read.
+fn merge(messages: RwSignal<Vec<ConversationMessage>>, message: ConversationMessage) -> bool {
+    let fresh = messages.with_untracked(|m| m.iter().all(|x| x.seq != message.seq));
+    if !fresh {
+        return false;
+    }
+    let from_visitor = message.sender.kind == SenderType::Visitor;
+    messages.update(|m| {
+        m.push(message);
+        m.sort_by_key(|x| x.seq);
+    });
+    from_visitor
+}
+
+/// The messages after the last one shown, page by page (the API gives 100 at most):
+/// on open the whole chat, after a reconnect what was missed.
+async fn load_after(base: &str, messages: RwSignal<Vec<ConversationMessage>>) {
+    const PAGE: usize = 100;
+    loop {
+        let after = messages.with_untracked(|m| m.last().map(|x| x.seq).unwrap_or(0));
+        let path = format!("{base}/messages?limit={PAGE}&after={after}");
+        let Ok(list) = api::call::<DataList<ConversationMessage>>("GET", &path, None).await else {
+            return;
+        };
+        let full = list.data.len() == PAGE;
+        for msg in list.data {
+            merge(messages, msg);
+        }
+        // A message that came live meanwhile moves `after` on; one that did not
+        // arrive (a short page) ends it.
+        if !full {
+            return;
+        }
+    }
+}
+
 fn mark_read(chat_id: String) {
     spawn_local(async move {
         let path = format!("/v1/chats/{}/read", api::encode(&chat_id));
@@ -283,31 +362,95 @@ fn ChatPane(
     selected: RwSignal<Option<String>>,
     messages: RwSignal<Vec<ConversationMessage>>,
 ) -> impl IntoView {
+    let cw = chat_words(lang);
     let detail = RwSignal::new(None::<ChatDetail>);
     let error = RwSignal::new(None::<String>);
+    // What the visitor has read (the detail's count, then the room's read frames) and
+    // whether they are typing now.
+    let read_seq = RwSignal::new(0u64);
+    let typing = RwSignal::new(false);
+    let typing_until = StoredValue::new(0f64);
     let base = format!("/v1/chats/{}", api::encode(&id));
     messages.set(Vec::new());
+
+    // After the room's socket reconnects: what was sent while it was away.
+    let fetch_after = {
+        let base = base.clone();
+        move || {
+            let base = base.clone();
+            spawn_local(async move { load_after(&base, messages).await });
+        }
+    };
     {
         let base = base.clone();
         let id = id.clone();
         spawn_local(async move {
             if let Ok(d) = api::call::<ChatDetail>("GET", &base, None).await {
+                read_seq.update(|r| *r = (*r).max(d.visitor_read_seq));
                 detail.set(Some(d));
             }
-            let path = format!("{base}/messages?limit=100");
-            if let Ok(list) = api::call::<DataList<ConversationMessage>>("GET", &path, None).await {
-                messages.update(|m| {
-                    for msg in list.data {
-                        if m.iter().all(|x| x.seq != msg.seq) {
-                            m.push(msg);
-                        }
-                    }
-                    m.sort_by_key(|x| x.seq);
-                });
-            }
+            load_after(&base, messages).await;
             mark_read(id);
         });
     }
+
+    let on_frame = {
+        let id = id.clone();
+        move |frame: ServerFrame| match frame {
+            ServerFrame::Typing {
+                sender: SenderType::Visitor,
+                is_typing,
+                ..
+            } => {
+                typing.set(is_typing);
+                if is_typing {
+                    let until = now_ms() + f64::from(chat_view::TYPING_EXPIRES_MS);
+                    typing_until.set_value(until);
+                    later(chat_view::TYPING_EXPIRES_MS, move || {
+                        let expired = typing_until
+                            .try_with_value(|u| now_ms() >= *u)
+                            .unwrap_or(false);
+                        if expired {
+                            typing.try_set(false);
+                        }
+                    });
+                }
+            }
+            ServerFrame::Read {
+                reader: SenderType::Visitor,
+                seq,
+                ..
+            } => {
+                read_seq.update(|r| *r = (*r).max(seq));
+            }
+            ServerFrame::MessageCreated { message, .. } => {
+                if message.sender.kind == SenderType::Visitor {
+                    typing.set(false);
+                }
+                if merge(messages, message) {
+                    mark_read(id.clone());
+                }
+            }
+            _ => {}
+        }
+    };
+    // Not on the first open: the chat was just fetched.
+    let opened_before = StoredValue::new(false);
+    let on_open = move || {
+        if opened_before.get_value() {
+            fetch_after();
+        }
+        opened_before.set_value(true);
+    };
+    let room = StoredValue::new_local(Some(Room::open(id.clone(), on_frame, on_open)));
+    on_cleanup(move || {
+        room.with_value(|r| {
+            if let Some(r) = r {
+                r.shut();
+            }
+        })
+    });
+    let seen = Memo::new(move |_| messages.with(|m| seen_seq(m, read_seq.get())));
 
     let patch = {
         let base = base.clone();
@@ -317,44 +460,12 @@ fn ChatPane(
                 match api::call::<ChatDetail>("PATCH", &base, Some(&body)).await {
                     Ok(d) => {
                         error.set(None);
+                        read_seq.update(|r| *r = (*r).max(d.visitor_read_seq));
                         detail.set(Some(d));
                     }
                     Err(f) => error.set(Some(f.text(lang, w))),
                 }
             });
-        }
-    };
-
-    let input = NodeRef::<Textarea>::new();
-    let send = {
-        let base = base.clone();
-        move || {
-            let Some(el) = input.get_untracked() else {
-                return;
-            };
-            let text = el.value();
-            if text.trim().is_empty() {
-                return;
-            }
-            let path = format!("{base}/messages");
-            spawn_local(async move {
-                let body = json!({"text": text.trim()});
-                match api::call::<serde_json::Value>("POST", &path, Some(&body)).await {
-                    // The message itself arrives on the feed, with its seq.
-                    Ok(_) => {
-                        el.set_value("");
-                        error.set(None);
-                    }
-                    Err(f) => error.set(Some(f.text(lang, w))),
-                }
-            });
-        }
-    };
-    let send_click = send.clone();
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
-            ev.prevent_default();
-            send();
         }
     };
 
@@ -415,6 +526,14 @@ fn ChatPane(
                         .filter_map(|(label, value)| value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> }))
                         .collect_view()
                 }))}
+                {move || detail.with(|d| {
+                    let url = d.as_ref()?.page_url.clone()?;
+                    let href = chat_view::page_href(&url)?.to_string();
+                    Some(view! {
+                        <dt>{cw.page}</dt>
+                        <dd><a href=href target="_blank" rel="noopener noreferrer" data-testid="visitor-page">{url}</a></dd>
+                    })
+                })}
             </dl>
             <form class="notes" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
@@ -444,14 +563,14 @@ fn ChatPane(
                                 }.into_any(),
                             }
                         }).collect_view()}
+                        {move || (seen.get() == Some(m.seq)).then(|| view! {
+                            <span class="seen" data-testid="seen">{cw.seen}</span>
+                        })}
                     </li>
                 </For>
             </ol>
-            <div class="composer">
-                <textarea node_ref=input rows="2" data-testid="reply-input" aria-label=w.reply
-                    placeholder=w.reply on:keydown=on_key></textarea>
-                <button type="button" data-testid="reply-send" on:click=move |_| send_click()>{w.send}</button>
-            </div>
+            <TypingNote typing=typing cw=cw />
+            <Composer chat_id=id room=room w=w cw=cw lang=lang error=error />
         </div>
     }
 }

@@ -33,7 +33,7 @@ pub fn follow(on_frame: Rc<dyn Fn(ServerFrame)>, on_open: Rc<dyn Fn()>) {
                 return;
             }
         };
-        let Some(url) = socket_url(&ticket.ticket) else {
+        let Some(url) = socket_url(&format!("ticket={}", api::encode(&ticket.ticket))) else {
             return;
         };
         let Ok(socket) = WebSocket::new(&url) else {
@@ -70,8 +70,9 @@ fn follow_later(on_frame: Rc<dyn Fn(ServerFrame)>, on_open: Rc<dyn Fn()>) {
     }
 }
 
-/// `ws(s)://<this host>/v1/realtime?ticket=…`.
-fn socket_url(ticket: &str) -> Option<String> {
+/// `ws(s)://<this host>/v1/realtime?<query>`: the feed with `ticket=…`, a chat's room
+/// with `chat_id=…&ticket=…`.
+pub fn socket_url(query: &str) -> Option<String> {
     let location = web_sys::window()?.location();
     let scheme = if location.protocol().ok()? == "https:" {
         "wss"
@@ -79,8 +80,7 @@ fn socket_url(ticket: &str) -> Option<String> {
         "ws"
     };
     Some(format!(
-        "{scheme}://{}/v1/realtime?ticket={}",
-        location.host().ok()?,
-        api::encode(ticket)
+        "{scheme}://{}/v1/realtime?{query}",
+        location.host().ok()?
     ))
 }

@@ -9,6 +9,8 @@ mod alert;
 mod analytics;
 mod api;
 mod app;
+mod chat_view;
+mod composer;
 mod i18n;
 mod inbox;
 mod keys;

@@ -131,6 +131,16 @@ pub struct ChatDetail {
     pub created_at: Timestamp,
     /// When status, assignment, tags, notes or messages last changed.
     pub updated_at: Timestamp,
+    /// The page the visitor started the chat on (the widget's `page_url`), `null`
+    /// when not given. Beside `visitor`, not in it: it belongs to this chat, and the
+    /// same visitor may start another chat elsewhere. Not in the spec's example:
+    /// an additive field.
+    #[serde(default)]
+    pub page_url: Option<String>,
+    /// The `seq` of the last agent message the visitor has read, 0 when none: agents
+    /// show "Seen" under it. Additive, like `page_url`.
+    #[serde(default)]
+    pub visitor_read_seq: u64,
 }
 
 /// An attachment in a request: a URL from the file flow

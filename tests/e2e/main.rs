@@ -11,6 +11,7 @@ mod browser;
 mod chats;
 mod client;
 mod console;
+mod console_chat;
 mod console_settings;
 mod examples;
 mod files;
@@ -67,6 +68,7 @@ fn main() {
         webhooks::tests(),
         retention::tests(),
         console::tests(),
+        console_chat::tests(),
         console_settings::tests(),
         widget_page::tests(),
         widget_files::tests(),

@@ -1,6 +1,11 @@
 //! Chats and their messages, for agents (API key): the spec's `GET /chats`,
 //! `GET/PATCH /chats/{id}`, `POST /chats/{id}/messages`, plus the conversation itself
 //! (`GET /chats/{id}/messages?after=`) and `POST /chats/{id}/read`.
+//!
+//! A chat's detail (GET, and PATCH's answer, which is the same) adds two fields to the
+//! spec's example, at its top level: `page_url`, the page the visitor started the chat
+//! on (a property of the chat, not of the visitor, who may start another elsewhere), and
+//! `visitor_read_seq`, what the visitor has read, so agents can show "Seen".
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -196,7 +201,32 @@ async fn mark_read(
     let db = state.db()?;
     load_head(&db, &caller.workspace_id, &chat_id).await?;
     store::chats::mark_read(&db, &caller.workspace_id, chat_id.as_str(), false).await?;
+    // Every agent's inbox shows the unread count, so every one hears it drop.
+    realtime::publish_chat(&state, &db, &caller.workspace_id, &chat_id).await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// After a visitor's `POST …/read`: the agents in the chat's room hear it as the
+/// widget's socket `read` frame would tell them, so "Seen" shows for API visitors too.
+/// Best effort: the read is stored already.
+pub async fn tell_visitor_read(
+    state: &AppState,
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &ChatId,
+) {
+    match store::chats::detail(db, workspace_id, chat_id.as_str()).await {
+        Ok(Some(chat)) => {
+            let frame = ServerFrame::Read {
+                chat_id: chat_id.clone(),
+                reader: SenderType::Visitor,
+                seq: chat.visitor_read_seq,
+            };
+            realtime::broadcast(state, chat_id, &frame).await;
+        }
+        Ok(None) => {}
+        Err(e) => worker::console_error!("read receipt for {chat_id}: {:?}", e.cause),
+    }
 }
 
 /// A malformed id can name no chat: the same 404 as a missing or foreign one.

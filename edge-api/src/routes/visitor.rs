@@ -211,6 +211,7 @@ async fn mark_read(
     let db = state.db()?;
     let (chat_id, _) = own_chat(&db, &visitor, &chat_id).await?;
     store::chats::mark_read(&db, &visitor.workspace_id, chat_id.as_str(), true).await?;
+    crate::routes::chats::tell_visitor_read(&state, &db, &visitor.workspace_id, &chat_id).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,0 +1,332 @@
+//! What the open chat adds to the inbox's list: its own socket on the chat's room (the
+//! workspace feed carries no typing or read frames), who is typing, what the visitor
+//! has read, and the page they came from. Its words are its own table, so other
+//! parts of the console can grow theirs without touching the same struct.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use leptos::prelude::*;
+use shared_types::chats::{ConversationMessage, SenderType};
+use shared_types::realtime::{ClientFrame, RealtimeTicket, ServerFrame};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, WebSocket};
+
+use crate::api;
+use crate::i18n::Lang;
+use crate::live;
+
+/// The chat view's texts.
+pub struct ChatWords {
+    pub visitor_typing: &'static str,
+    pub seen: &'static str,
+    pub page: &'static str,
+    pub attach: &'static str,
+    pub uploading: &'static str,
+    pub too_large: &'static str,
+    pub wrong_type: &'static str,
+    pub upload_failed: &'static str,
+}
+
+static EN: ChatWords = ChatWords {
+    visitor_typing: "Visitor is typing…",
+    seen: "Seen",
+    page: "Page",
+    attach: "Attach a file",
+    uploading: "Sending the file…",
+    too_large: "The file is larger than 10 MB",
+    wrong_type: "This type of file cannot be sent",
+    upload_failed: "The file was not sent",
+};
+
+static RU: ChatWords = ChatWords {
+    visitor_typing: "Посетитель печатает…",
+    seen: "Прочитано",
+    page: "Страница",
+    attach: "Прикрепить файл",
+    uploading: "Отправка файла…",
+    too_large: "Файл больше 10 МБ",
+    wrong_type: "Файлы такого типа отправлять нельзя",
+    upload_failed: "Файл не отправлен",
+};
+
+static UZ: ChatWords = ChatWords {
+    visitor_typing: "Tashrif buyuruvchi yozmoqda…",
+    seen: "Ko'rildi",
+    page: "Sahifa",
+    attach: "Fayl biriktirish",
+    uploading: "Fayl yuborilmoqda…",
+    too_large: "Fayl 10 MB dan katta",
+    wrong_type: "Bu turdagi faylni yuborib bo'lmaydi",
+    upload_failed: "Fayl yuborilmadi",
+};
+
+pub fn chat_words(lang: Lang) -> &'static ChatWords {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ru => &RU,
+        Lang::Uz => &UZ,
+    }
+}
+
+/// At most one "is typing" per this long while the agent keeps typing: the visitor's
+/// dots need a refresh, not a frame per key.
+pub const TYPING_EVERY_MS: f64 = 2_500.0;
+
+/// The visitor's "is typing" goes away after this long without another: a lost
+/// "stopped" (a closed tab) must not leave it on.
+pub const TYPING_EXPIRES_MS: i32 = 5_000;
+
+/// Lets a repeated event through at most once per `every` ms.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Throttle {
+    last: Option<f64>,
+}
+
+impl Throttle {
+    /// Whether an event at `now` (ms) goes through; if so it counts as the last one.
+    pub fn ready(&mut self, now: f64, every: f64) -> bool {
+        if self.last.is_some_and(|last| now - last < every) {
+            return false;
+        }
+        self.last = Some(now);
+        true
+    }
+
+    /// The next event goes through whenever it comes (after a "stopped").
+    pub fn reset(&mut self) {
+        self.last = None;
+    }
+}
+
+/// The agent message to show "Seen" under: the last one at or before what the visitor
+/// has read (`read_seq`), if any.
+pub fn seen_seq(messages: &[ConversationMessage], read_seq: u64) -> Option<u64> {
+    messages
+        .iter()
+        .filter(|m| m.sender.kind == SenderType::Agent && m.seq <= read_seq)
+        .map(|m| m.seq)
+        .max()
+}
+
+/// The page link: only web pages become `href`s (the API stores what the widget
+/// sent, checked, but the console does not rely on that).
+pub fn page_href(url: &str) -> Option<&str> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then_some(url)
+}
+
+/// Milliseconds since the page loaded, for throttles and expiries.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+/// Runs `f` after `ms`.
+pub fn later(ms: i32, f: impl FnOnce() + 'static) {
+    let f = Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
+    }
+}
+
+/// The open chat's socket on its room (`/v1/realtime?chat_id=…&ticket=…`), reopened
+/// with a fresh ticket while the chat stays open, shut when it closes.
+pub struct Room {
+    inner: Rc<RoomInner>,
+}
+
+struct RoomInner {
+    chat_id: String,
+    socket: RefCell<Option<WebSocket>>,
+    /// The chat was closed in the console: no more reconnects.
+    shut: Cell<bool>,
+    on_frame: Box<dyn Fn(ServerFrame)>,
+    /// After each (re)connect: what was sent meanwhile is fetched again.
+    on_open: Box<dyn Fn()>,
+}
+
+/// Milliseconds before reopening a dropped room socket.
+const RECONNECT_MS: i32 = 2_000;
+
+impl Room {
+    pub fn open(
+        chat_id: String,
+        on_frame: impl Fn(ServerFrame) + 'static,
+        on_open: impl Fn() + 'static,
+    ) -> Room {
+        let inner = Rc::new(RoomInner {
+            chat_id,
+            socket: RefCell::new(None),
+            shut: Cell::new(false),
+            on_frame: Box::new(on_frame),
+            on_open: Box::new(on_open),
+        });
+        connect(Rc::downgrade(&inner));
+        Room { inner }
+    }
+
+    /// Sends a frame if the socket is open; typing and read frames are worth nothing
+    /// late, so nothing is queued.
+    pub fn send(&self, frame: &ClientFrame) {
+        let socket = self.inner.socket.borrow();
+        if let (Some(socket), Ok(text)) = (socket.as_ref(), serde_json::to_string(frame)) {
+            if socket.ready_state() == WebSocket::OPEN {
+                let _ = socket.send_with_str(&text);
+            }
+        }
+    }
+
+    pub fn shut(&self) {
+        self.inner.shut.set(true);
+        if let Some(socket) = self.inner.socket.borrow_mut().take() {
+            let _ = socket.close();
+        }
+    }
+}
+
+/// The handlers hold the room weakly: once the chat is closed and the room dropped,
+/// a late ticket or event finds nothing and stops.
+fn connect(room: Weak<RoomInner>) {
+    leptos::task::spawn_local(async move {
+        let ticket = api::call::<RealtimeTicket>("POST", "/v1/realtime/tickets", None).await;
+        let Some(inner) = room.upgrade().filter(|r| !r.shut.get()) else {
+            return;
+        };
+        let socket = ticket.ok().and_then(|t| {
+            let query = format!(
+                "chat_id={}&ticket={}",
+                api::encode(&inner.chat_id),
+                api::encode(&t.ticket)
+            );
+            live::socket_url(&query).and_then(|url| WebSocket::new(&url).ok())
+        });
+        let Some(socket) = socket else {
+            return later(RECONNECT_MS, move || connect(room));
+        };
+        let weak = room.clone();
+        let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
+            let frame = e
+                .data()
+                .as_string()
+                .and_then(|t| serde_json::from_str::<ServerFrame>(&t).ok());
+            if let (Some(inner), Some(frame)) = (weak.upgrade(), frame) {
+                (inner.on_frame)(frame);
+            }
+        });
+        socket.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        onmessage.forget();
+        let weak = room.clone();
+        let onopen = Closure::<dyn Fn()>::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                (inner.on_open)();
+            }
+        });
+        socket.set_onopen(Some(onopen.as_ref().unchecked_ref()));
+        onopen.forget();
+        let weak = room.clone();
+        let onclose = Closure::once_into_js(move || {
+            if weak.upgrade().is_some_and(|r| !r.shut.get()) {
+                later(RECONNECT_MS, move || connect(weak));
+            }
+        });
+        socket.set_onclose(Some(onclose.unchecked_ref()));
+        *inner.socket.borrow_mut() = Some(socket);
+    });
+}
+
+/// "Visitor is typing…", while it holds.
+#[component]
+pub fn TypingNote(typing: RwSignal<bool>, cw: &'static ChatWords) -> impl IntoView {
+    view! {
+        <p class="typing" data-testid="visitor-typing" aria-live="polite">
+            {move || typing.get().then_some(cw.visitor_typing)}
+        </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared_types::chats::Sender;
+    use shared_types::ids::{ChatId, MessageId};
+
+    fn message(seq: u64, kind: SenderType) -> ConversationMessage {
+        ConversationMessage {
+            id: MessageId::with_suffix(&seq.to_string()),
+            chat_id: ChatId::with_suffix("1"),
+            seq,
+            text: "x".into(),
+            sender: Sender {
+                kind,
+                id: None,
+                name: None,
+            },
+            attachments: Vec::new(),
+            created_at: "2026-02-11T14:23:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn seen_goes_under_the_last_agent_message_the_visitor_has_read() {
+        let m = [
+            message(1, SenderType::Visitor),
+            message(2, SenderType::Agent),
+            message(3, SenderType::Agent),
+            message(4, SenderType::Visitor),
+            message(5, SenderType::Agent),
+        ];
+        assert_eq!(seen_seq(&m, 0), None);
+        assert_eq!(seen_seq(&m, 1), None);
+        assert_eq!(seen_seq(&m, 3), Some(3));
+        assert_eq!(seen_seq(&m, 4), Some(3));
+        assert_eq!(seen_seq(&m, 9), Some(5));
+    }
+
+    #[test]
+    fn typing_goes_out_at_most_once_per_period_and_at_once_after_a_stop() {
+        let mut t = Throttle::default();
+        assert!(t.ready(0.0, TYPING_EVERY_MS));
+        assert!(!t.ready(1_000.0, TYPING_EVERY_MS));
+        assert!(!t.ready(2_499.0, TYPING_EVERY_MS));
+        assert!(t.ready(2_500.0, TYPING_EVERY_MS));
+        t.reset();
+        assert!(t.ready(2_600.0, TYPING_EVERY_MS));
+    }
+
+    #[test]
+    fn only_web_pages_are_links() {
+        assert_eq!(
+            page_href("https://shop.example/pricing"),
+            Some("https://shop.example/pricing")
+        );
+        assert_eq!(page_href("HTTP://a.example/"), Some("HTTP://a.example/"));
+        assert_eq!(page_href("javascript:alert(1)"), None);
+        assert_eq!(page_href("//evil.example"), None);
+        assert_eq!(page_href("data:text/html,x"), None);
+    }
+
+    #[test]
+    fn every_language_has_every_word() {
+        for lang in [Lang::En, Lang::Ru, Lang::Uz] {
+            let w = chat_words(lang);
+            for text in [
+                w.visitor_typing,
+                w.seen,
+                w.page,
+                w.attach,
+                w.uploading,
+                w.too_large,
+                w.wrong_type,
+                w.upload_failed,
+            ] {
+                assert!(!text.is_empty());
+            }
+        }
+        assert_ne!(chat_words(Lang::Ru).seen, chat_words(Lang::En).seen);
+        assert_ne!(chat_words(Lang::Uz).seen, chat_words(Lang::En).seen);
+    }
+}

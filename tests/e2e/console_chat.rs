@@ -1,0 +1,707 @@
+//! The console's chat view in headless Chromium against `wrangler dev`: the page the
+//! visitor came from, typing both ways, "Seen", replies with files (and the files the
+//! console refuses before any request), and an inbox that keeps every loaded page
+//! across a reconnect.
+
+use std::net::TcpStream;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use shared_types::admin::CreateWorkspaceResponse;
+use shared_types::chats::{AttachmentType, ChatDetail, ConversationMessage};
+use shared_types::error::ErrorCode;
+use shared_types::DataList;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message as Frame, WebSocket};
+
+use crate::browser::{key, Browser};
+use crate::client::{Ctx, TestWorkspace};
+use crate::console::{unique_email, workspace_with_password, PASSWORD};
+use crate::harness::TempDir;
+
+crate::tests![
+    a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read,
+    in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen,
+    in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_leave,
+    in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox,
+    in_the_browser_a_chat_started_before_the_feed_is_up_is_not_missed,
+    on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order,
+];
+
+const WAIT: Duration = Duration::from_secs(20);
+
+type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
+
+fn test_workspace(ctx: &Ctx, created: CreateWorkspaceResponse) -> TestWorkspace {
+    TestWorkspace {
+        id: created.workspace.id.as_str().to_string(),
+        api_key: created.api_key,
+        owner: created.agent,
+        client: ctx.client.clone(),
+    }
+}
+
+fn el(testid: &str) -> String {
+    format!("document.querySelector('[data-testid=\"{testid}\"]')")
+}
+
+fn fill(browser: &Browser, testid: &str, value: &str) {
+    browser.wait_for(&format!("return {} !== null;", el(testid)), WAIT);
+    browser.eval(
+        &format!("const e = {}; e.value = arguments[0]; e.dispatchEvent(new Event('input', {{bubbles: true}}));", el(testid)),
+        json!([value]),
+    );
+}
+
+fn click(browser: &Browser, testid: &str) {
+    browser.wait_for(
+        &format!(
+            "const e = {}; if (!e || e.disabled) return false; e.click(); return true;",
+            el(testid)
+        ),
+        WAIT,
+    );
+}
+
+/// A browser signed in to the console as the workspace's owner, its inbox painted.
+fn signed_in(ctx: &Ctx, email: &str) -> Browser {
+    let browser = Browser::start(1280, 800);
+    browser.goto(&format!("{}/console/", ctx.server.base_url));
+    fill(&browser, "signin-email", email);
+    fill(&browser, "signin-password", PASSWORD);
+    click(&browser, "signin-submit");
+    browser.wait_for(&format!("return {} !== null;", el("chat-list")), WAIT);
+    browser
+}
+
+fn row(chat_id: &str) -> String {
+    format!("document.querySelector('[data-chat-id=\"{chat_id}\"]')")
+}
+
+/// Opens a chat from the list and waits for its first message.
+fn open_chat(browser: &Browser, chat_id: &str) {
+    browser.wait_for(
+        &format!(
+            "const r = {}; if (!r) return false; r.click(); return true;",
+            row(chat_id)
+        ),
+        WAIT,
+    );
+    browser.wait_for(
+        "return document.querySelectorAll('[data-testid=\"chat-message\"]').length > 0;",
+        WAIT,
+    );
+}
+
+/// The visitor's own socket on the chat's room.
+fn visitor_socket(ctx: &Ctx, chat_id: &str, token: &str) -> Socket {
+    let url = format!(
+        "{}/v1/realtime?chat_id={chat_id}&token={token}",
+        ctx.server.base_url.replacen("http://", "ws://", 1)
+    );
+    let _quiet = crate::client::QUIET
+        .read()
+        .unwrap_or_else(|e| e.into_inner());
+    let (socket, _) = tungstenite::connect(url).expect("visitor socket");
+    if let MaybeTlsStream::Plain(stream) = socket.get_ref() {
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    }
+    socket
+}
+
+/// An agent's socket on the chat's room, with the workspace's API key.
+fn agent_socket(ctx: &Ctx, ws: &TestWorkspace, chat_id: &str) -> Socket {
+    use tungstenite::client::IntoClientRequest;
+    let mut request = format!(
+        "{}/v1/realtime?chat_id={chat_id}",
+        ctx.server.base_url.replacen("http://", "ws://", 1)
+    )
+    .into_client_request()
+    .expect("request");
+    request.headers_mut().insert(
+        "Authorization",
+        format!("Bearer {}", ws.api_key).parse().expect("header"),
+    );
+    let _quiet = crate::client::QUIET
+        .read()
+        .unwrap_or_else(|e| e.into_inner());
+    let (socket, _) = tungstenite::connect(request).expect("agent socket");
+    if let MaybeTlsStream::Plain(stream) = socket.get_ref() {
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    }
+    socket
+}
+
+/// The next frame of `kind` within `wait`.
+fn frame_of(socket: &mut Socket, kind: &str, wait: Duration) -> Option<Value> {
+    let deadline = Instant::now() + wait;
+    while Instant::now() < deadline {
+        match socket.read() {
+            Ok(Frame::Text(text)) => {
+                let frame: Value = serde_json::from_str(&text).expect("json frame");
+                if frame["type"] == kind {
+                    return Some(frame);
+                }
+            }
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => panic!("socket read: {e}"),
+        }
+    }
+    None
+}
+
+fn send(socket: &mut Socket, frame: Value) {
+    socket
+        .send(Frame::text(frame.to_string()))
+        .expect("send frame");
+}
+
+fn detail(ws: &TestWorkspace, chat_id: &str) -> ChatDetail {
+    ws.get(&format!("/v1/chats/{chat_id}")).expect(200)
+}
+
+fn a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("Salom");
+    let chat = detail(&ws, &chat_id);
+    assert_eq!(
+        chat.page_url.as_deref(),
+        Some("https://shop.example/pricing")
+    );
+    assert_eq!(chat.visitor_read_seq, 0);
+    // Beside `visitor`, always present.
+    let raw = ws.get(&format!("/v1/chats/{chat_id}")).json();
+    assert_eq!(raw["page_url"], "https://shop.example/pricing");
+    assert!(raw["visitor"].get("page_url").is_none(), "{raw}");
+
+    // Two agent answers (seq 2 and 3): nothing read until the visitor reads.
+    for text in ["Assalomu alaykum", "Qanday yordam kerak?"] {
+        ws.post(
+            &format!("/v1/chats/{chat_id}/messages"),
+            &json!({"text": text}),
+        )
+        .expect::<Value>(201);
+    }
+    assert_eq!(detail(&ws, &chat_id).visitor_read_seq, 0);
+    let mut agent = agent_socket(ctx, &ws, &chat_id);
+    let read = ws.client.post(
+        &format!("/v1/visitor/chats/{chat_id}/read"),
+        &token,
+        &json!({}),
+    );
+    assert_eq!(read.status, 204, "{}", read.text);
+    assert_eq!(detail(&ws, &chat_id).visitor_read_seq, 3);
+    // Agents in the room hear it as they would hear the widget's socket.
+    assert_eq!(
+        frame_of(&mut agent, "read", Duration::from_secs(5)),
+        Some(json!({"type": "read", "chat_id": chat_id, "reader": "visitor", "seq": 3}))
+    );
+    // A later answer is unread: "Seen" stays under the third message.
+    ws.post(
+        &format!("/v1/chats/{chat_id}/messages"),
+        &json!({"text": "Javob kutyapman"}),
+    )
+    .expect::<Value>(201);
+    // A visitor message in between does not move it either.
+    ws.client
+        .post(
+            &format!("/v1/visitor/chats/{chat_id}/messages"),
+            &token,
+            &json!({"text": "Bir daqiqa"}),
+        )
+        .expect::<Value>(201);
+    let chat = detail(&ws, &chat_id);
+    assert_eq!(chat.visitor_read_seq, 3);
+
+    // PATCH answers the same shape as GET.
+    let patched = ws
+        .client
+        .patch(
+            &format!("/v1/chats/{chat_id}"),
+            &ws.api_key,
+            &json!({"tags": ["vip"]}),
+        )
+        .json();
+    assert_eq!(patched["page_url"], "https://shop.example/pricing");
+    assert_eq!(patched["visitor_read_seq"], 3);
+
+    // A chat started without a page says so with null.
+    let other = ws.visitor("Vali");
+    let started: Value = ws
+        .client
+        .post("/v1/visitor/chats", &other, &json!({"text": "Salom"}))
+        .expect(201);
+    let other_id = started["id"].as_str().expect("the chat's id");
+    let raw: Value = ws.get(&format!("/v1/chats/{other_id}")).expect(200);
+    assert_eq!(raw["id"], other_id);
+    assert_eq!(raw["page_url"], Value::Null, "{raw}");
+    assert!(raw.get("page_url").is_some(), "{raw}");
+
+    // Another workspace can neither read this chat's detail nor mark it read.
+    let stranger = ctx.workspace();
+    let path = format!("/v1/chats/{other_id}");
+    stranger.get(&path).assert_error(ErrorCode::ChatNotFound);
+    stranger
+        .post(&format!("{path}/read"), &json!({}))
+        .assert_error(ErrorCode::ChatNotFound);
+    let list = ws.get("/v1/chats").json();
+    let theirs = list["data"]
+        .as_array()
+        .and_then(|d| d.iter().find(|c| c["id"] == other_id))
+        .expect("the chat in its own list");
+    assert_eq!(theirs["unread_count"], 1, "{theirs}");
+}
+
+fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &Ctx) {
+    let email = unique_email("chat-view");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    // Started before the console opens: the list fetch has it, with no race against
+    // the feed's connect.
+    let (chat_id, token) = ws.chat("Salom, narxlar qancha?");
+    let browser = signed_in(ctx, &email);
+
+    // Unread in the list; opening the chat reads it, for the list and the API.
+    browser.wait_for(
+        &format!("const r = {}; const b = r && r.querySelector('[data-testid=\"unread\"]'); return b && b.textContent === '1';", row(&chat_id)),
+        WAIT,
+    );
+    open_chat(&browser, &chat_id);
+    browser.wait_for(
+        &format!(
+            "const r = {}; return r && r.querySelector('[data-testid=\"unread\"]') === null;",
+            row(&chat_id)
+        ),
+        WAIT,
+    );
+    let deadline = Instant::now() + WAIT;
+    while ws.get("/v1/chats").json()["data"][0]["unread_count"] != 0 {
+        assert!(Instant::now() < deadline, "the chat stayed unread");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // The page the visitor came from, as a link that opens apart from the console.
+    let link = browser.wait_for(
+        &format!(
+            "const a = {}; return a && [a.href, a.target, a.rel, a.textContent];",
+            el("visitor-page")
+        ),
+        WAIT,
+    );
+    assert_eq!(
+        link,
+        json!([
+            "https://shop.example/pricing",
+            "_blank",
+            "noopener noreferrer",
+            "https://shop.example/pricing"
+        ])
+    );
+
+    // The visitor types: the agent sees it (once the chat's socket is up; the room
+    // relays one "typing" per 2 s, so the visitor repeats it as the widget does).
+    let mut visitor = visitor_socket(ctx, &chat_id, &token);
+    let typing = format!(
+        "const e = {}; return e && e.textContent === 'Visitor is typing…';",
+        el("visitor-typing")
+    );
+    let deadline = Instant::now() + WAIT;
+    loop {
+        send(
+            &mut visitor,
+            json!({"type": "typing", "chat_id": chat_id, "is_typing": true}),
+        );
+        let shown = Instant::now() + Duration::from_millis(2_100);
+        while Instant::now() < shown && browser.eval(&typing, json!([])) != true {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if browser.eval(&typing, json!([])) == true {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the agent never saw the visitor typing"
+        );
+    }
+    let last_frame = Instant::now();
+    // Without another frame the note goes after about 5 s, not at once.
+    std::thread::sleep(Duration::from_millis(1_500));
+    assert_eq!(browser.eval(&typing, json!([])), true);
+    browser.wait_for(
+        &format!(
+            "const e = {}; return e && e.textContent === '';",
+            el("visitor-typing")
+        ),
+        Duration::from_secs(8),
+    );
+    assert!(last_frame.elapsed() >= Duration::from_secs(4));
+
+    // The agent types: the visitor's socket hears it, from the agent.
+    let deadline = Instant::now() + WAIT;
+    let frame = loop {
+        fill(&browser, "reply-input", "Assalomu alaykum");
+        if let Some(frame) = frame_of(&mut visitor, "typing", Duration::from_millis(2_600)) {
+            break frame;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the visitor never heard the agent typing"
+        );
+    };
+    assert_eq!(
+        frame,
+        json!({"type": "typing", "chat_id": chat_id, "sender": "agent", "is_typing": true})
+    );
+    // Repeated keys within the throttle send nothing more.
+    for text in ["Assalomu alaykum!", "Assalomu alaykum!!"] {
+        fill(&browser, "reply-input", text);
+    }
+    assert_eq!(
+        frame_of(&mut visitor, "typing", Duration::from_millis(1_000)),
+        None
+    );
+
+    // The agent sends; nothing is seen until the visitor reads it.
+    fill(&browser, "reply-input", "Narxlar saytda bor");
+    click(&browser, "reply-send");
+    let created = frame_of(&mut visitor, "message.created", WAIT).expect("the reply");
+    let seq = created["message"]["seq"].as_u64().expect("seq");
+    assert_eq!(created["message"]["text"], "Narxlar saytda bor");
+    browser.wait_for(
+        "return Array.from(document.querySelectorAll('[data-testid=\"chat-message\"] .text')).some(e => e.textContent === 'Narxlar saytda bor');",
+        WAIT,
+    );
+    assert_eq!(
+        browser.eval(&format!("return {} === null;", el("seen")), json!([])),
+        true
+    );
+    send(
+        &mut visitor,
+        json!({"type": "read", "chat_id": chat_id, "seq": seq}),
+    );
+    let under = browser.wait_for(
+        &format!(
+            "const s = {}; return s && [s.textContent, s.closest('li').querySelector('.text').textContent];",
+            el("seen")
+        ),
+        WAIT,
+    );
+    assert_eq!(under, json!(["Seen", "Narxlar saytda bor"]));
+    assert_eq!(detail(&ws, &chat_id).visitor_read_seq, seq);
+}
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+/// Puts a file from disk into the reply box's file input, as the picker would.
+fn pick_file(browser: &Browser, path: &Path) {
+    let found = browser.cdp(
+        "Runtime.evaluate",
+        json!({"expression": format!("{}", el("attach-input"))}),
+    );
+    let object_id = found["result"]["objectId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no file input: {found}"))
+        .to_string();
+    browser.cdp(
+        "DOM.setFileInputFiles",
+        json!({"files": [path.display().to_string()], "objectId": object_id}),
+    );
+}
+
+/// Calls the page's script made to the file endpoints so far (not the `<img>` loads).
+const FILE_REQUESTS: &str = "return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch' && e.name.includes('/v1/files')).length;";
+
+fn files_of(ctx: &Ctx, workspace_id: &str) -> u64 {
+    ctx.server.d1(&format!(
+        "SELECT COUNT(*) AS n FROM files WHERE workspace_id = '{workspace_id}'"
+    ))[0]["n"]
+        .as_u64()
+        .unwrap_or(u64::MAX)
+}
+
+fn in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_leave(ctx: &Ctx) {
+    let email = unique_email("chat-files");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    let dir = TempDir::new("chatflow-console-files");
+    let big = dir.path().join("big.png");
+    std::fs::write(&big, vec![0u8; 10 * 1024 * 1024 + 1]).expect("big file");
+    let page = dir.path().join("page.html");
+    std::fs::write(&page, "<script>alert(1)</script>").expect("html file");
+    let image = dir.path().join("dot.png");
+    std::fs::write(&image, PNG).expect("png file");
+
+    let (chat_id, token) = ws.chat("Rasm yubora olasizmi?");
+    let browser = signed_in(ctx, &email);
+    open_chat(&browser, &chat_id);
+    // The paperclip is a real button in the tab order, named for screen readers.
+    assert_eq!(
+        browser.eval(
+            &format!(
+                "const b = {}; return [b.tagName, b.tabIndex, b.getAttribute('aria-label')];",
+                el("attach-file")
+            ),
+            json!([])
+        ),
+        json!(["BUTTON", 0, "Attach a file"])
+    );
+
+    // Over 10 MB, then a type outside the policy: refused in the reply area, in words,
+    // before any request.
+    for (path, said) in [
+        (&big, "The file is larger than 10 MB"),
+        (&page, "This type of file cannot be sent"),
+    ] {
+        pick_file(&browser, path);
+        browser.wait_for_with(
+            &format!(
+                "const e = {}; return e && e.textContent === arguments[0];",
+                el("upload-status")
+            ),
+            json!([said]),
+            WAIT,
+        );
+    }
+    assert_eq!(browser.eval(FILE_REQUESTS, json!([])), 0);
+    assert_eq!(files_of(ctx, &ws.id), 0);
+    let before: DataList<ConversationMessage> = ws
+        .client
+        .get(&format!("/v1/visitor/chats/{chat_id}/messages"), &token)
+        .expect(200);
+    assert_eq!(before.data.len(), 1);
+
+    // A picture goes through: with the reply box's text, shown inline in the console.
+    fill(&browser, "reply-input", "Mana rasm");
+    pick_file(&browser, &image);
+    let shown = browser.wait_for(
+        "const i = document.querySelector('[data-testid=\"attachment\"] img'); \
+         return i && i.complete && i.naturalWidth > 0 && i.closest('li').querySelector('.text').textContent;",
+        WAIT,
+    );
+    assert_eq!(shown, "Mana rasm");
+    assert_eq!(
+        browser.eval(
+            &format!(
+                "const e = {}; return [e.textContent, {}.value];",
+                el("upload-status"),
+                el("reply-input")
+            ),
+            json!([])
+        ),
+        json!(["", ""])
+    );
+    // Upload URL, PUT, confirm: three requests for one file.
+    assert_eq!(browser.eval(FILE_REQUESTS, json!([])), 3);
+    let after: DataList<ConversationMessage> = ws
+        .client
+        .get(&format!("/v1/visitor/chats/{chat_id}/messages"), &token)
+        .expect(200);
+    let sent = after.data.last().expect("the picture's message");
+    assert_eq!(sent.text, "Mana rasm");
+    assert_eq!(sent.sender.kind.as_str(), "agent");
+    assert_eq!(sent.attachments.len(), 1);
+    assert_eq!(sent.attachments[0].kind, AttachmentType::Image);
+    // The visitor's link serves the picture (the console drew its pixel above).
+    let url = sent.attachments[0].url.clone();
+    let got = ctx.client.send_raw("GET", &url, &[], &[]);
+    assert_eq!(got.status, 200);
+    assert_eq!(got.header("content-type"), Some("image/png"));
+    assert_eq!(files_of(ctx, &ws.id), 1);
+}
+
+/// Fills the workspace with `chats` synthetic chats through scripts/seed.sh.
+fn seed(ctx: &Ctx, workspace_id: &str, chats: u32) {
+    let _quiet = crate::client::QUIET
+        .write()
+        .unwrap_or_else(|e| e.into_inner());
+    let status = std::process::Command::new("bash")
+        .arg(crate::harness::repo_root().join("scripts/seed.sh"))
+        .arg(&ctx.server.persist_dir)
+        .arg(workspace_id)
+        .arg(chats.to_string())
+        .arg("2")
+        .status()
+        .expect("scripts/seed.sh");
+    assert!(status.success(), "seeding failed");
+}
+
+/// Keeps every WebSocket the page opens in `window.__sockets`, so a test can drop one.
+const RECORD_SOCKETS: &str = "\
+    const Native = window.WebSocket; window.__sockets = [];\
+    window.WebSocket = function (url, protocols) {\
+      const s = protocols === undefined ? new Native(url) : new Native(url, protocols);\
+      window.__sockets.push(s); return s;\
+    };\
+    window.WebSocket.prototype = Native.prototype;\
+    for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) window.WebSocket[k] = Native[k];";
+
+fn in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox(ctx: &Ctx) {
+    let email = unique_email("chat-reconnect");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    seed(ctx, &ws.id, 150);
+
+    let browser = Browser::start(1280, 800);
+    browser.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({"source": RECORD_SOCKETS}),
+    );
+    browser.goto(&format!("{}/console/", ctx.server.base_url));
+    fill(&browser, "signin-email", &email);
+    fill(&browser, "signin-password", PASSWORD);
+    click(&browser, "signin-submit");
+    let rows = "return document.querySelectorAll('[data-testid=\"chat-row\"]').length;";
+    browser.wait_for(&format!("return (() => {{ {rows} }})() === 100;"), WAIT);
+    click(&browser, "load-more");
+    browser.wait_for(&format!("return (() => {{ {rows} }})() === 150;"), WAIT);
+    let feed_open = "return window.__sockets.filter(s => s.readyState === 1).length === 1;";
+    browser.wait_for(feed_open, WAIT);
+
+    // A chat of the second page changes while no frame tells of it (straight in the
+    // database), and the feed drops.
+    let last = browser
+        .eval(
+            "const r = document.querySelectorAll('[data-testid=\"chat-row\"]'); return r[r.length - 1].dataset.chatId;",
+            json!([]),
+        )
+        .as_str()
+        .expect("the last row's chat")
+        .to_string();
+    let badge = format!(
+        "const b = {}.querySelector('[data-testid=\"unread\"]'); return b && b.textContent;",
+        row(&last)
+    );
+    assert_ne!(browser.eval(&badge, json!([])), "77");
+    ctx.server.d1(&format!(
+        "UPDATE chats SET unread_count = 77 WHERE workspace_id = '{}' AND id = '{last}'",
+        ws.id
+    ));
+    browser.eval(
+        "window.__sockets.forEach(s => s.close()); window.__dropped = window.__sockets.length;",
+        json!([]),
+    );
+
+    // After the reconnect both pages are fetched again: still 150 rows, and the change
+    // on the second page shows.
+    browser.wait_for(
+        "return window.__sockets.length > window.__dropped && window.__sockets[window.__sockets.length - 1].readyState === 1;",
+        WAIT,
+    );
+    browser.wait_for(
+        &format!(
+            "const r = {}; const b = r && r.querySelector('[data-testid=\"unread\"]'); return b && b.textContent === '77';",
+            row(&last)
+        ),
+        WAIT,
+    );
+    assert_eq!(browser.eval(rows, json!([])), 150);
+    assert_eq!(
+        browser.eval(&format!("return {} === null;", el("load-more")), json!([])),
+        true
+    );
+}
+
+/// Makes the tab's browser speak `locale` (what `navigator.language` says, which the
+/// console picks its words by). Before the page loads.
+fn speaking(browser: &Browser, locale: &str) {
+    browser.cdp("Emulation.setLocaleOverride", json!({"locale": locale}));
+    browser.cdp(
+        "Network.setUserAgentOverride",
+        json!({"userAgent": "Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile", "acceptLanguage": locale}),
+    );
+}
+
+fn on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order(ctx: &Ctx) {
+    let email = unique_email("chat-phone");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    let (chat_id, _token) = ws.chat("Salom");
+    let dir = TempDir::new("chatflow-console-phone");
+    let page = dir.path().join("page.html");
+    std::fs::write(&page, "<p>x</p>").expect("html file");
+
+    let browser = Browser::start_phone(360, 740);
+    speaking(&browser, "uz-UZ");
+    browser.goto(&format!("{}/console/", ctx.server.base_url));
+    fill(&browser, "signin-email", &email);
+    fill(&browser, "signin-password", PASSWORD);
+    click(&browser, "signin-submit");
+    open_chat(&browser, &chat_id);
+
+    // The page link, the paperclip and the reply box all fit 360 px, nothing scrolls
+    // sideways.
+    browser.wait_for(&format!("return {} !== null;", el("visitor-page")), WAIT);
+    let fits = browser.eval(
+        &format!(
+            "const w = window.innerWidth; \
+             const inside = e => {{ const r = e.getBoundingClientRect(); return r.left >= 0 && r.right <= w && r.width > 0; }}; \
+             return [w, document.documentElement.scrollWidth <= w, inside({}), inside({}), inside({})];",
+            el("attach-file"),
+            el("reply-input"),
+            el("reply-send")
+        ),
+        json!([]),
+    );
+    assert_eq!(fits, json!([360, true, true, true, true]));
+
+    // Shift+Tab from the reply box lands on the paperclip (the file input itself is
+    // out of the tab order), named in Uzbek.
+    browser.eval(&format!("{}.focus();", el("reply-input")), json!([]));
+    browser.keys(&format!("{}{}", key::SHIFT, key::TAB));
+    assert_eq!(
+        browser.eval(
+            "const a = document.activeElement; return [a.dataset.testid, a.getAttribute('aria-label')];",
+            json!([])
+        ),
+        json!(["attach-file", "Fayl biriktirish"])
+    );
+
+    // A refused file is refused in Uzbek, and nothing is uploaded.
+    pick_file(&browser, &page);
+    browser.wait_for(
+        &format!(
+            "const e = {}; return e && e.textContent === \"Bu turdagi faylni yuborib bo'lmaydi\";",
+            el("upload-status")
+        ),
+        WAIT,
+    );
+    assert_eq!(browser.eval(FILE_REQUESTS, json!([])), 0);
+    assert_eq!(files_of(ctx, &ws.id), 0);
+}
+
+fn in_the_browser_a_chat_started_before_the_feed_is_up_is_not_missed(ctx: &Ctx) {
+    let email = unique_email("chat-gap");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    let browser = Browser::start(1280, 800);
+    // No realtime ticket for now: the list loads, the feed cannot open.
+    browser.cdp("Network.enable", json!({}));
+    browser.cdp(
+        "Network.setBlockedURLs",
+        json!({"urls": ["*/v1/realtime/tickets*"]}),
+    );
+    browser.goto(&format!("{}/console/", ctx.server.base_url));
+    fill(&browser, "signin-email", &email);
+    fill(&browser, "signin-password", PASSWORD);
+    click(&browser, "signin-submit");
+    browser.wait_for(&format!("return {} !== null;", el("chat-list")), WAIT);
+
+    // A chat starts in the gap: no frame can tell the page of it.
+    let (chat_id, _token) = ws.chat("Salom");
+    std::thread::sleep(Duration::from_millis(1_000));
+    assert_eq!(
+        browser.eval(&format!("return {} === null;", row(&chat_id)), json!([])),
+        true
+    );
+    // Once the feed opens, the list is fetched again and the chat is there.
+    browser.cdp("Network.setBlockedURLs", json!({"urls": []}));
+    browser.wait_for(&format!("return {} !== null;", row(&chat_id)), WAIT);
+}
