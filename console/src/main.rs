@@ -9,10 +9,12 @@ mod alert;
 mod analytics;
 mod api;
 mod app;
+mod chart;
 mod i18n;
 mod inbox;
 mod keys;
 mod live;
+mod range;
 mod webhooks;
 mod widget;
 

@@ -11,6 +11,7 @@ mod browser;
 mod chats;
 mod client;
 mod console;
+mod console_analytics;
 mod examples;
 mod files;
 mod hardening;
@@ -66,6 +67,7 @@ fn main() {
         webhooks::tests(),
         retention::tests(),
         console::tests(),
+        console_analytics::tests(),
         widget_page::tests(),
         widget_files::tests(),
         widget_quality::tests(),
