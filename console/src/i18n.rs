@@ -321,20 +321,23 @@ pub fn number(n: u64, lang: Lang) -> String {
 /// `value` rounded to `places` decimals, grouped, with the language's decimal mark:
 /// 4.7 / 4,7 / 4,7. A negative value keeps its minus; `-0.0` is shown as 0.
 pub fn decimal(value: f64, places: usize, lang: Lang) -> String {
-    // Halves round away from zero, as people (and `Intl`) do; `format!` alone would
-    // round 12.5 to the even 12.
-    let scale = 10f64.powi(places as i32);
-    let text = format!("{:.*}", places, (value.abs() * scale).round() / scale);
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    // Integer arithmetic instead of `format!("{:.1}")`: halves round away from zero, as
+    // people (and `Intl`) do, where `format!` rounds 12.5 to the even 12; and the
+    // console's wasm is spared the exact float formatter.
+    let scale = 10u64.pow(places.min(9) as u32);
+    let scaled = (value.abs() * scale as f64).round() as u64;
     let mut out = String::new();
-    let rounded_to_zero = text.bytes().all(|b| b == b'0' || b == b'.');
-    if value < 0.0 && !rounded_to_zero {
+    if value < 0.0 && scaled > 0 {
         out.push('-');
     }
-    out.push_str(&number(whole.parse().unwrap_or(0), lang));
-    if !fraction.is_empty() {
+    out.push_str(&number(scaled / scale, lang));
+    if places > 0 {
         out.push(lang.decimal_mark());
-        out.push_str(fraction);
+        out.push_str(&format!(
+            "{:0width$}",
+            scaled % scale,
+            width = places.min(9)
+        ));
     }
     out
 }

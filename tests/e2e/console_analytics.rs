@@ -262,6 +262,13 @@ fn in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone(c
     seed(ctx, &ws);
     // One chat made now, through the API, for today's bar.
     ws.chat("Salom, bugungi savol");
+    let operator: Value = ws
+        .post(
+            "/v1/agents",
+            &json!({"name": "Olim", "email": unique_email("analytics-op"), "role": "operator"}),
+        )
+        .expect(201);
+    let operator = operator["id"].as_str().unwrap_or_default().to_string();
     let browser = open_analytics(ctx, &email, "en-US");
     // The page really is in Tashkent's zone (the console sends what it reads here).
     assert_eq!(
@@ -353,6 +360,30 @@ fn in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone(c
         json!([]),
     );
     assert_eq!(row, "1,203");
+    // The charts can follow one agent: the operator has no chats in the range, the owner
+    // all of them; the overview stays the team's.
+    let created_per_day = "return Array.from(document.querySelectorAll('[data-testid=\"chart-chats\"] svg g[data-date]')).map(g => g.dataset.created).join(' ');";
+    choose(&browser, "agent-filter", &operator);
+    browser.wait_for(
+        &format!("return (() => {{ {created_per_day} }})() === '0 0 0 0 0 0 0';"),
+        WAIT,
+    );
+    let values: Vec<String> = bars(&browser, "chart-response")
+        .iter()
+        .map(|b| b["value"].as_str().unwrap_or("?").to_string())
+        .collect();
+    assert_eq!(values, ["", "", "", "", "", "", ""]);
+    assert_eq!(cards(&browser)["total_chats"], "1,203");
+    choose(&browser, "agent-filter", ws.owner.id.as_str());
+    browser.wait_for(
+        &format!("return (() => {{ {created_per_day} }})() === '0 2 0 1 1200 0 0';"),
+        WAIT,
+    );
+    choose(&browser, "agent-filter", "");
+    browser.wait_for(
+        &format!("return (() => {{ {created_per_day} }})() === '0 2 0 1 1200 0 0';"),
+        WAIT,
+    );
     // Nothing overflows a 360 px screen.
     assert_eq!(
         browser.eval(
