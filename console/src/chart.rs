@@ -242,30 +242,35 @@ pub fn Chart(
     }
 }
 
-/// The charts' numbers as a table for screen readers (visually hidden).
-#[component]
-pub fn ChartTable(days: Vec<DailyFigures>, lang: Lang, w: &'static Words) -> impl IntoView {
-    // The wrapper hides it: a table itself ignores `overflow`, and would widen the page.
-    view! {
-        <div class="sr-only">
-            <table data-testid="chart-table">
-                <caption>{w.chats_per_day}", "{w.response_per_day}</caption>
-                <thead>
-                    <tr><th>{w.date}</th><th>{w.created}</th><th>{w.resolved}</th><th>{w.first_response}</th></tr>
-                </thead>
-                <tbody>
-                    {days.into_iter().map(|d| view! {
-                        <tr>
-                            <th scope="row">{i18n::date(&d.date, lang)}</th>
-                            <td>{i18n::number(d.total_chats, lang)}</td>
-                            <td>{i18n::number(d.closed_chats, lang)}</td>
-                            <td>{d.avg_response_time_seconds.map_or_else(|| w.no_replies.to_string(), |s| i18n::duration(s, lang))}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
+/// The charts' numbers as a table for screen readers, as markup (like the SVG, it is
+/// only ever replaced whole). The `.sr-only` wrapper hides it: a table itself ignores
+/// `overflow`, and would widen the page.
+pub fn table_html(days: &[DailyFigures], lang: Lang, w: &Words) -> String {
+    let cell = |tag: &str, text: &str| format!("<{tag}>{}</{tag}>", escape(text));
+    let head: String = [w.date, w.created, w.resolved, w.first_response]
+        .iter()
+        .map(|t| cell("th", t))
+        .collect();
+    let rows: String = days
+        .iter()
+        .map(|d| {
+            let response = d
+                .avg_response_time_seconds
+                .map_or_else(|| w.no_replies.to_string(), |s| i18n::duration(s, lang));
+            format!(
+                r#"<tr><th scope="row">{}</th>{}{}{}</tr>"#,
+                escape(&i18n::date(&d.date, lang)),
+                cell("td", &i18n::number(d.total_chats, lang)),
+                cell("td", &i18n::number(d.closed_chats, lang)),
+                cell("td", &response)
+            )
+        })
+        .collect();
+    format!(
+        r#"<table data-testid="chart-table"><caption>{}, {}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"#,
+        escape(w.chats_per_day),
+        escape(w.response_per_day)
+    )
 }
 
 #[cfg(test)]
@@ -326,6 +331,20 @@ mod tests {
         assert!(response.contains("<title>2\u{a0}мар.\u{a0}2026: 2\u{a0}мин 15\u{a0}с</title>"));
         assert_eq!(response.matches("class=\"response\"").count(), 1);
         assert!(response.contains("дней без ответов: 2"), "{response}");
+    }
+
+    #[test]
+    fn the_table_has_a_row_per_day_with_its_numbers() {
+        let days = [
+            day("2026-03-01", 0, 0, None),
+            day("2026-03-02", 1_234, 2, Some(75)),
+        ];
+        let html = table_html(&days, Lang::Uz, crate::analytics::words(Lang::Uz));
+        assert_eq!(html.matches("<tr>").count(), 3);
+        assert!(html.contains(
+            "<tr><th scope=\"row\">2-mar, 2026</th><td>1\u{a0}234</td><td>2</td><td>1\u{a0}daq 15\u{a0}s</td></tr>"
+        ));
+        assert!(html.contains("<td>javob yo'q</td>"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::console::{unique_email, workspace_with_password, PASSWORD};
 
 crate::tests![
     in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone,
-    in_russian_analytics_writes_numbers_dates_and_durations_the_russian_way,
+    in_russian_and_uzbek_analytics_writes_numbers_dates_and_durations_their_way,
     a_reversed_or_too_long_range_is_refused_without_a_request_and_the_figures_stay,
 ];
 
@@ -427,44 +427,59 @@ fn in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone(c
     );
 }
 
-fn in_russian_analytics_writes_numbers_dates_and_durations_the_russian_way(ctx: &Ctx) {
+fn in_russian_and_uzbek_analytics_writes_numbers_dates_and_durations_their_way(ctx: &Ctx) {
     let email = unique_email("analytics-ru");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
     seed(ctx, &ws);
-    let browser = open_analytics(ctx, &email, "ru-RU");
-    assert_eq!(
-        browser.eval("return navigator.language;", json!([])),
-        "ru-RU"
-    );
-    custom_range(
-        &browser,
-        "2026-03-01",
-        "2026-03-07",
-        "1\u{a0}мар.\u{a0}2026 – 7\u{a0}мар.\u{a0}2026",
-    );
-    assert_eq!(
-        cards(&browser),
-        json!({"total_chats": "1\u{a0}203", "response_time": "1\u{a0}мин 50\u{a0}с",
-               "resolution_time": "45\u{a0}мин", "csat": "4,5", "fcr": "100\u{a0}%"})
-    );
-    let chats = bars(&browser, "chart-chats");
-    assert_eq!(chats.len(), 7);
-    assert_eq!(
-        chats[4]["title"],
-        "5\u{a0}мар.\u{a0}2026: Создано 1\u{a0}200, Решено 0"
-    );
-    let response = bars(&browser, "chart-response");
-    assert_eq!(
-        response[3]["title"],
-        "4\u{a0}мар.\u{a0}2026: 1\u{a0}мин 30\u{a0}с"
-    );
-    assert_eq!(
-        browser.eval(
-            &format!("return {}.textContent;", el("range-apply")),
-            json!([])
-        ),
-        "Показать"
-    );
+    struct Expected {
+        lang: &'static str,
+        period: &'static str,
+        cards: Value,
+        busiest_title: &'static str,
+        response_title: &'static str,
+        apply: &'static str,
+    }
+    let nb = |s: &str| s.replace('_', "\u{a0}");
+    for want in [
+        Expected {
+            lang: "ru-RU",
+            period: "1_мар._2026 – 7_мар._2026",
+            cards: json!({"total_chats": nb("1_203"), "response_time": nb("1_мин 50_с"),
+                          "resolution_time": nb("45_мин"), "csat": "4,5", "fcr": nb("100_%")}),
+            busiest_title: "5_мар._2026: Создано 1_200, Решено 0",
+            response_title: "4_мар._2026: 1_мин 30_с",
+            apply: "Показать",
+        },
+        Expected {
+            lang: "uz-UZ",
+            period: "1-mar, 2026 – 7-mar, 2026",
+            cards: json!({"total_chats": nb("1_203"), "response_time": nb("1_daq 50_s"),
+                          "resolution_time": nb("45_daq"), "csat": "4,5", "fcr": "100%"}),
+            busiest_title: "5-mar, 2026: Yaratilgan 1_200, Hal qilingan 0",
+            response_title: "4-mar, 2026: 1_daq 30_s",
+            apply: "Ko'rsatish",
+        },
+    ] {
+        let browser = open_analytics(ctx, &email, want.lang);
+        assert_eq!(
+            browser.eval("return navigator.language;", json!([])),
+            want.lang
+        );
+        custom_range(&browser, "2026-03-01", "2026-03-07", &nb(want.period));
+        assert_eq!(cards(&browser), want.cards, "{}", want.lang);
+        let chats = bars(&browser, "chart-chats");
+        assert_eq!(chats.len(), 7);
+        assert_eq!(chats[4]["title"], nb(want.busiest_title));
+        let response = bars(&browser, "chart-response");
+        assert_eq!(response[3]["title"], nb(want.response_title));
+        assert_eq!(
+            browser.eval(
+                &format!("return {}.textContent;", el("range-apply")),
+                json!([])
+            ),
+            want.apply
+        );
+    }
 }
 
 /// How many analytics requests the page has made so far.
