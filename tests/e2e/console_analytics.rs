@@ -1,6 +1,7 @@
 //! The console's Analytics tab in headless Chromium against `wrangler dev`: a range of
 //! days picked in the agent's time zone, the overview, one chart bar per day with the
-//! day's numbers, Russian formatting, and a bad range refused without a request.
+//! day's numbers, Russian and Uzbek formatting, and a bad range refused without a
+//! request.
 //!
 //! Chats with known times are written straight into D1 (as `analytics.rs` does: the API
 //! only makes chats "now"); one chat is made through the API, for today's bar.
@@ -8,11 +9,12 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use shared_types::admin::CreateWorkspaceResponse;
 
-use crate::browser::Browser;
+use crate::browser::{key, Browser};
 use crate::client::{Ctx, TestWorkspace};
-use crate::console::{unique_email, workspace_with_password, PASSWORD};
+use crate::console::{
+    click, el, fill, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
+};
 
 crate::tests![
     in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone,
@@ -20,36 +22,11 @@ crate::tests![
     a_reversed_or_too_long_range_is_refused_without_a_request_and_the_figures_stay,
 ];
 
-const WAIT: Duration = Duration::from_secs(20);
-
 /// The zone the browser is put in: +5 all year, so day edges are known.
 const ZONE: &str = "Asia/Tashkent";
-const ZONE_OFFSET_SECONDS: u64 = 5 * 3600;
 
 /// Chats bulk-created on 5 March: enough for digit groups (1,203 in all).
 const BULK: u32 = 1_200;
-
-fn el(testid: &str) -> String {
-    format!("document.querySelector('[data-testid=\"{testid}\"]')")
-}
-
-fn fill(browser: &Browser, testid: &str, value: &str) {
-    browser.wait_for(&format!("return {} !== null;", el(testid)), WAIT);
-    browser.eval(
-        &format!("const e = {}; e.value = arguments[0]; e.dispatchEvent(new Event('input', {{bubbles: true}}));", el(testid)),
-        json!([value]),
-    );
-}
-
-fn click(browser: &Browser, testid: &str) {
-    browser.wait_for(
-        &format!(
-            "const e = {}; if (!e || e.disabled) return false; e.click(); return true;",
-            el(testid)
-        ),
-        WAIT,
-    );
-}
 
 /// Chooses an option of a `<select>` as a person would (a `change` event follows).
 fn choose(browser: &Browser, testid: &str, value: &str) {
@@ -58,15 +35,6 @@ fn choose(browser: &Browser, testid: &str, value: &str) {
         &format!("const s = {}; s.value = arguments[0]; s.dispatchEvent(new Event('change', {{bubbles: true}}));", el(testid)),
         json!([value]),
     );
-}
-
-fn test_workspace(ctx: &Ctx, created: CreateWorkspaceResponse) -> TestWorkspace {
-    TestWorkspace {
-        id: created.workspace.id.as_str().to_string(),
-        api_key: created.api_key,
-        owner: created.agent,
-        client: ctx.client.clone(),
-    }
 }
 
 /// Writes the chats of 1–7 March 2026 (UTC times; Tashkent is +5):
@@ -237,23 +205,46 @@ fn bars(browser: &Browser, chart: &str) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// `YYYY-MM-DD` of today in Tashkent.
-fn tashkent_today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
+/// Waits until the chats chart's `data-created`, day by day, read `wanted`.
+fn wait_created(browser: &Browser, wanted: &str) {
+    browser.wait_for_with(
+        "return Array.from(document.querySelectorAll('[data-testid=\"chart-chats\"] svg g[data-date]'))
+            .map(g => g.dataset.created).join(' ') === arguments[0];",
+        json!([wanted]),
+        WAIT,
+    );
+}
+
+/// Nothing overflows the 360 px screen (the widest elements are named if something does).
+fn fits_a_phone(browser: &Browser, what: &str) {
+    let widths = browser.eval(
+        "return [window.innerWidth, document.documentElement.scrollWidth];",
+        json!([]),
+    );
+    let widest = browser.eval(
+        "return Array.from(document.querySelectorAll('body *'))
+            .filter(e => e.getBoundingClientRect().right > 362).slice(-8)
+            .map(e => e.tagName + '.' + e.className).join(', ');",
+        json!([]),
+    );
+    assert_eq!(
+        widths,
+        json!([360, 360]),
+        "[viewport, page] width with {what}: {widest}"
+    );
+}
+
+/// `YYYY-MM-DD` of today in Tashkent, by the browser's own zone database (`en-CA`
+/// writes dates that way).
+fn tashkent_today(browser: &Browser) -> String {
+    browser
+        .eval(
+            "return new Intl.DateTimeFormat('en-CA', {timeZone: arguments[0]}).format(new Date());",
+            json!([ZONE]),
+        )
+        .as_str()
         .unwrap_or_default()
-        + ZONE_OFFSET_SECONDS;
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+        .to_string()
 }
 
 fn in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone(ctx: &Ctx) {
@@ -362,12 +353,8 @@ fn in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone(c
     assert_eq!(row, "1,203");
     // The charts can follow one agent: the operator has no chats in the range, the owner
     // all of them; the overview stays the team's.
-    let created_per_day = "return Array.from(document.querySelectorAll('[data-testid=\"chart-chats\"] svg g[data-date]')).map(g => g.dataset.created).join(' ');";
     choose(&browser, "agent-filter", &operator);
-    browser.wait_for(
-        &format!("return (() => {{ {created_per_day} }})() === '0 0 0 0 0 0 0';"),
-        WAIT,
-    );
+    wait_created(&browser, "0 0 0 0 0 0 0");
     let values: Vec<String> = bars(&browser, "chart-response")
         .iter()
         .map(|b| b["value"].as_str().unwrap_or("?").to_string())
@@ -375,29 +362,14 @@ fn in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone(c
     assert_eq!(values, ["", "", "", "", "", "", ""]);
     assert_eq!(cards(&browser)["total_chats"], "1,203");
     choose(&browser, "agent-filter", ws.owner.id.as_str());
-    browser.wait_for(
-        &format!("return (() => {{ {created_per_day} }})() === '0 2 0 1 1200 0 0';"),
-        WAIT,
-    );
+    wait_created(&browser, "0 2 0 1 1200 0 0");
     choose(&browser, "agent-filter", "");
-    browser.wait_for(
-        &format!("return (() => {{ {created_per_day} }})() === '0 2 0 1 1200 0 0';"),
-        WAIT,
-    );
-    // Nothing overflows a 360 px screen.
-    assert_eq!(
-        browser.eval(
-            "return [window.innerWidth, document.documentElement.scrollWidth];",
-            json!([])
-        ),
-        json!([360, 360]),
-        "[viewport, page] width; widest: {}",
-        browser.eval("return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 362).slice(-8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ');", json!([]))
-    );
+    wait_created(&browser, "0 2 0 1 1200 0 0");
+    fits_a_phone(&browser, "7 days");
 
     // The 7-day preset ends today in Tashkent, with the chat made now on today's bar.
     choose(&browser, "range-preset", "7");
-    let today = tashkent_today();
+    let today = tashkent_today(&browser);
     let last = browser.wait_for_with(
         "const g = Array.from(document.querySelectorAll('[data-testid=\"chart-chats\"] svg g[data-date]'));
          return g.length === 7 && g[6].dataset.date === arguments[0] && g[6].dataset.created;",
@@ -417,14 +389,7 @@ fn in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone(c
         "const g = document.querySelectorAll('[data-testid=\"chart-chats\"] svg g[data-date]'); return g.length === 90;",
         WAIT,
     );
-    assert_eq!(
-        browser.eval(
-            "return [window.innerWidth, document.documentElement.scrollWidth];",
-            json!([])
-        ),
-        json!([360, 360]),
-        "[viewport, page] width with 90 days"
-    );
+    fits_a_phone(&browser, "90 days");
 }
 
 fn in_russian_and_uzbek_analytics_writes_numbers_dates_and_durations_their_way(ctx: &Ctx) {
@@ -534,10 +499,12 @@ fn a_reversed_or_too_long_range_is_refused_without_a_request_and_the_figures_sta
             shown
         );
     }
-    // The longest range the API takes is accepted, and clears the error.
+    // The longest range the API takes is accepted, and clears the error; Enter in a
+    // date field applies it, as the button does.
     fill(&browser, "range-from", "2025-03-08");
     fill(&browser, "range-to", "2026-03-08");
-    click(&browser, "range-apply");
+    browser.eval(&format!("{}.focus();", el("range-to")), json!([]));
+    browser.keys(key::ENTER);
     wait_text(
         &browser,
         "period",
