@@ -179,9 +179,8 @@ async fn fetch(query: String, agent_id: String) -> Result<Figures, Failure> {
 pub fn Analytics(lang: Lang) -> impl IntoView {
     let w = words(lang);
     let shared = i18n::words(lang);
-    let today = StoredValue::new(range::local_today());
     let tz = StoredValue::new(range::browser_time_zone());
-    let range = RwSignal::new(DayRange::preset(Preset::Days30, &today.get_value()));
+    let range = RwSignal::new(DayRange::preset(Preset::Days30, &range::local_today()));
     let custom = RwSignal::new(false);
     let agent = RwSignal::new(String::new());
     let figures = RwSignal::new(None::<Figures>);
@@ -218,7 +217,8 @@ pub fn Analytics(lang: Lang) -> impl IntoView {
         match Preset::from_key(&key) {
             Some(preset) => {
                 custom.set(false);
-                range.set(DayRange::preset(preset, &today.get_value()));
+                // Today is read again: a console left open overnight moves on to the new day.
+                range.set(DayRange::preset(preset, &range::local_today()));
                 load();
             }
             None => custom.set(true),
