@@ -1,4 +1,7 @@
-//! The console's words in English, Russian and Uzbek, chosen by the browser's language.
+//! The console's words in English, Russian and Uzbek, chosen by the browser's language,
+//! and the way each language writes numbers, durations and dates.
+
+use shared_types::validate::IsoDate;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -275,9 +278,260 @@ pub fn words(lang: Lang) -> &'static Words {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Formatting: numbers, decimals, percentages, durations and dates the way each
+// language writes them. Hand-written tables rather than the browser's `Intl`, so the
+// functions are pure (unit-tested on the host) and every browser shows the same text.
+// Ru and Uz group thousands and split number from unit with a no-break space, so a
+// figure never wraps in the middle.
+// ---------------------------------------------------------------------------
+
+/// The no-break space between digit groups and before units (Ru, Uz).
+pub const NBSP: char = '\u{a0}';
+
+impl Lang {
+    fn thousands(self) -> char {
+        match self {
+            Lang::En => ',',
+            Lang::Ru | Lang::Uz => NBSP,
+        }
+    }
+
+    fn decimal_mark(self) -> char {
+        match self {
+            Lang::En => '.',
+            Lang::Ru | Lang::Uz => ',',
+        }
+    }
+}
+
+/// A whole number with digit groups: 1,234 / 1 234 / 1 234.
+pub fn number(n: u64, lang: Lang) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(lang.thousands());
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `value` rounded to `places` decimals, grouped, with the language's decimal mark:
+/// 4.7 / 4,7 / 4,7. A negative value keeps its minus; `-0.0` is shown as 0.
+pub fn decimal(value: f64, places: usize, lang: Lang) -> String {
+    // Integer arithmetic instead of `format!("{:.1}")`: halves round away from zero, as
+    // people (and `Intl`) do, where `format!` rounds 12.5 to the even 12; and the
+    // console's wasm is spared the exact float formatter.
+    let scale = 10u64.pow(places.min(9) as u32);
+    let scaled = (value.abs() * scale as f64).round() as u64;
+    let mut out = String::new();
+    if value < 0.0 && scaled > 0 {
+        out.push('-');
+    }
+    out.push_str(&number(scaled / scale, lang));
+    if places > 0 {
+        out.push(lang.decimal_mark());
+        out.push_str(&format!(
+            "{:0width$}",
+            scaled % scale,
+            width = places.min(9)
+        ));
+    }
+    out
+}
+
+/// A CSAT score (1–5, one decimal): 4.7 / 4,7 / 4,7.
+pub fn score(value: f64, lang: Lang) -> String {
+    decimal(value, 1, lang)
+}
+
+/// Appends the percent sign as the language does: 73% / 73 % / 73%.
+fn with_percent(number: String, lang: Lang) -> String {
+    match lang {
+        Lang::Ru => format!("{number}{NBSP}%"),
+        Lang::En | Lang::Uz => format!("{number}%"),
+    }
+}
+
+/// A rate 0.0..=1.0 as whole percent: 0.73 → 73% / 73 % / 73%.
+pub fn percent(rate: f64, lang: Lang) -> String {
+    with_percent(decimal(rate * 100.0, 0, lang), lang)
+}
+
+/// A change in percent with its sign, one decimal at most: +12.5% / −8,3 % / 0%.
+pub fn change(percent: f64, lang: Lang) -> String {
+    let rounded = (percent * 10.0).round() / 10.0;
+    let places = if rounded.fract() == 0.0 { 0 } else { 1 };
+    let body = decimal(rounded.abs(), places, lang);
+    let sign = if rounded > 0.0 {
+        "+"
+    } else if rounded < 0.0 {
+        // The minus sign, not a hyphen: it is as wide as the plus.
+        "\u{2212}"
+    } else {
+        ""
+    };
+    with_percent(format!("{sign}{body}"), lang)
+}
+
+/// A length of time in its two largest units, zero parts left out:
+/// 135 s → "2 min 15 s" / "2 мин 15 с" / "2 daq 15 s"; 3 900 s → "1 h 5 min".
+pub fn duration(seconds: u64, lang: Lang) -> String {
+    let [d, h, m, s] = match lang {
+        Lang::En => ["d", "h", "min", "s"],
+        Lang::Ru => ["д", "ч", "мин", "с"],
+        Lang::Uz => ["kun", "soat", "daq", "s"],
+    };
+    let parts = [
+        (seconds / 86_400, d),
+        (seconds / 3_600 % 24, h),
+        (seconds / 60 % 60, m),
+        (seconds % 60, s),
+    ];
+    let Some(first) = parts.iter().position(|(n, _)| *n > 0) else {
+        return format!("0{NBSP}{s}");
+    };
+    parts[first..]
+        .iter()
+        .take(2)
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{}{NBSP}{unit}", number(*n, lang)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Abbreviated month names; Russian ones are genitive, as after a day number.
+fn month_name(month: u8, lang: Lang) -> &'static str {
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    const RU: [&str; 12] = [
+        "янв.",
+        "февр.",
+        "мар.",
+        "апр.",
+        "мая",
+        "июн.",
+        "июл.",
+        "авг.",
+        "сент.",
+        "окт.",
+        "нояб.",
+        "дек.",
+    ];
+    const UZ: [&str; 12] = [
+        "yan", "fev", "mar", "apr", "may", "iyn", "iyl", "avg", "sen", "okt", "noy", "dek",
+    ];
+    let table = match lang {
+        Lang::En => &EN,
+        Lang::Ru => &RU,
+        Lang::Uz => &UZ,
+    };
+    table[usize::from(month.clamp(1, 12) - 1)]
+}
+
+/// Day and month: "25 Nov" / "25 нояб." / "25-noy" (chart labels).
+pub fn day_month(date: &IsoDate, lang: Lang) -> String {
+    let (day, month) = (date.day(), month_name(date.month(), lang));
+    match lang {
+        Lang::En | Lang::Ru => format!("{day}{NBSP}{month}"),
+        Lang::Uz => format!("{day}-{month}"),
+    }
+}
+
+/// A full date: "25 Nov 2026" / "25 нояб. 2026" / "25-noy, 2026".
+pub fn date(date: &IsoDate, lang: Lang) -> String {
+    let year = date.year();
+    match lang {
+        Lang::En | Lang::Ru => format!("{}{NBSP}{year}", day_month(date, lang)),
+        Lang::Uz => format!("{}, {year}", day_month(date, lang)),
+    }
+}
+
+/// An inclusive range of days: "1 Mar 2026 – 7 Mar 2026", or one date when both ends
+/// are the same day.
+pub fn date_range(from: &IsoDate, to: &IsoDate, lang: Lang) -> String {
+    if from == to {
+        date(from, lang)
+    } else {
+        format!("{} – {}", date(from, lang), date(to, lang))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_are_grouped_by_thousands_per_language() {
+        assert_eq!(number(0, Lang::En), "0");
+        assert_eq!(number(999, Lang::En), "999");
+        assert_eq!(number(1_234, Lang::En), "1,234");
+        assert_eq!(number(1_234, Lang::Ru), "1\u{a0}234");
+        assert_eq!(number(1_234, Lang::Uz), "1\u{a0}234");
+        assert_eq!(number(1_234_567, Lang::En), "1,234,567");
+        assert_eq!(number(100_000, Lang::Ru), "100\u{a0}000");
+    }
+
+    #[test]
+    fn decimals_scores_and_percentages_use_the_languages_marks() {
+        assert_eq!(score(4.7, Lang::En), "4.7");
+        assert_eq!(score(4.7, Lang::Ru), "4,7");
+        assert_eq!(score(4.7, Lang::Uz), "4,7");
+        assert_eq!(score(5.0, Lang::Ru), "5,0");
+        assert_eq!(decimal(1234.56, 1, Lang::En), "1,234.6");
+        assert_eq!(decimal(1234.56, 2, Lang::Ru), "1\u{a0}234,56");
+        assert_eq!(decimal(-0.04, 1, Lang::En), "0.0");
+        assert_eq!(decimal(-2.5, 1, Lang::Ru), "-2,5");
+        assert_eq!(percent(0.73, Lang::En), "73%");
+        assert_eq!(percent(0.73, Lang::Ru), "73\u{a0}%");
+        assert_eq!(percent(0.73, Lang::Uz), "73%");
+        assert_eq!(percent(1.0, Lang::En), "100%");
+        assert_eq!(percent(0.125, Lang::En), "13%");
+        assert_eq!(percent(0.005, Lang::En), "1%");
+        assert_eq!(change(12.5, Lang::En), "+12.5%");
+        assert_eq!(change(-8.3, Lang::Ru), "\u{2212}8,3\u{a0}%");
+        assert_eq!(change(-8.3, Lang::Uz), "\u{2212}8,3%");
+        assert_eq!(change(50.0, Lang::En), "+50%");
+        assert_eq!(change(0.0, Lang::En), "0%");
+        assert_eq!(change(-0.01, Lang::En), "0%");
+    }
+
+    #[test]
+    fn durations_show_their_two_largest_units() {
+        let nb = |s: &str| s.replace('_', "\u{a0}");
+        assert_eq!(duration(0, Lang::En), nb("0_s"));
+        assert_eq!(duration(45, Lang::En), nb("45_s"));
+        assert_eq!(duration(135, Lang::En), nb("2_min 15_s"));
+        assert_eq!(duration(135, Lang::Ru), nb("2_мин 15_с"));
+        assert_eq!(duration(135, Lang::Uz), nb("2_daq 15_s"));
+        assert_eq!(duration(120, Lang::En), nb("2_min"));
+        assert_eq!(duration(3_900, Lang::En), nb("1_h 5_min"));
+        assert_eq!(duration(3_600 + 59, Lang::Ru), nb("1_ч"));
+        assert_eq!(duration(3_605, Lang::Uz), nb("1_soat"));
+        assert_eq!(duration(90_000, Lang::Uz), nb("1_kun 1_soat"));
+        assert_eq!(duration(86_400 * 1_500, Lang::En), nb("1,500_d"));
+    }
+
+    #[test]
+    fn dates_are_written_the_way_each_language_writes_them() {
+        let d = IsoDate::parse("2026-11-25").unwrap();
+        assert_eq!(date(&d, Lang::En), "25\u{a0}Nov\u{a0}2026");
+        assert_eq!(date(&d, Lang::Ru), "25\u{a0}нояб.\u{a0}2026");
+        assert_eq!(date(&d, Lang::Uz), "25-noy, 2026");
+        let may = IsoDate::parse("2026-05-01").unwrap();
+        assert_eq!(day_month(&may, Lang::Ru), "1\u{a0}мая");
+        assert_eq!(day_month(&may, Lang::En), "1\u{a0}May");
+        let jan = IsoDate::parse("2027-01-09").unwrap();
+        assert_eq!(day_month(&jan, Lang::Uz), "9-yan");
+        assert_eq!(
+            date_range(&may, &jan, Lang::En),
+            "1\u{a0}May\u{a0}2026 – 9\u{a0}Jan\u{a0}2027"
+        );
+        assert_eq!(date_range(&d, &d, Lang::Uz), "25-noy, 2026");
+    }
 
     #[test]
     fn browser_tags_pick_the_language_and_english_is_the_fallback() {

@@ -386,7 +386,7 @@ fn a_short_owner_password_is_refused_and_provisions_nothing(ctx: &Ctx) {
 // ---------------------------------------------------------------- in the browser
 
 /// The workspace of a provisioning answer, for the typed helpers.
-fn test_workspace(ctx: &Ctx, created: CreateWorkspaceResponse) -> TestWorkspace {
+pub fn test_workspace(ctx: &Ctx, created: CreateWorkspaceResponse) -> TestWorkspace {
     TestWorkspace {
         id: created.workspace.id.as_str().to_string(),
         api_key: created.api_key,
@@ -395,15 +395,15 @@ fn test_workspace(ctx: &Ctx, created: CreateWorkspaceResponse) -> TestWorkspace 
     }
 }
 
-const WAIT: Duration = Duration::from_secs(20);
+pub const WAIT: Duration = Duration::from_secs(20);
 
 /// `document.querySelector('[data-testid=…]')` as script.
-fn el(testid: &str) -> String {
+pub fn el(testid: &str) -> String {
     format!("document.querySelector('[data-testid=\"{testid}\"]')")
 }
 
 /// Sets an input's value as typing would, for the forms that read it on submit.
-fn fill(browser: &Browser, testid: &str, value: &str) {
+pub fn fill(browser: &Browser, testid: &str, value: &str) {
     browser.wait_for(&format!("return {} !== null;", el(testid)), WAIT);
     browser.eval(
         &format!("const e = {}; e.value = arguments[0]; e.dispatchEvent(new Event('input', {{bubbles: true}}));", el(testid)),
@@ -411,7 +411,7 @@ fn fill(browser: &Browser, testid: &str, value: &str) {
     );
 }
 
-fn click(browser: &Browser, testid: &str) {
+pub fn click(browser: &Browser, testid: &str) {
     browser.wait_for(
         &format!(
             "const e = {}; if (!e || e.disabled) return false; e.click(); return true;",

@@ -11,6 +11,7 @@ mod browser;
 mod chats;
 mod client;
 mod console;
+mod console_analytics;
 mod console_chat;
 mod console_settings;
 mod examples;
@@ -70,6 +71,7 @@ fn main() {
         console::tests(),
         console_chat::tests(),
         console_settings::tests(),
+        console_analytics::tests(),
         widget_page::tests(),
         widget_files::tests(),
         widget_quality::tests(),
