@@ -30,8 +30,13 @@ pub struct Failure {
 
 impl Failure {
     fn network() -> Failure {
+        Failure::status(0)
+    }
+
+    /// A refusal that carries no envelope (a signed upload's PUT, say); 0 for the network.
+    pub fn status(status: u16) -> Failure {
         Failure {
-            status: 0,
+            status,
             code: None,
             message: String::new(),
             message_en: String::new(),
@@ -57,12 +62,20 @@ impl Failure {
 }
 
 /// Sends `method path` with an optional JSON body; the decoded answer on 2xx (use
-/// `serde::de::IgnoredAny` for a 204).
+/// `serde::de::IgnoredAny` for a 204). Only the decoding is generic: the request and the
+/// error envelope are one function for every answer type, not one per type.
 pub async fn call<T: DeserializeOwned>(
     method: &str,
     path: &str,
     body: Option<&Value>,
 ) -> Result<T, Failure> {
+    let text = call_text(method, path, body).await?;
+    let text = if text.is_empty() { "null" } else { &text };
+    serde_json::from_str(text).map_err(|_| Failure::network())
+}
+
+/// The body of a 2xx answer, as text.
+async fn call_text(method: &str, path: &str, body: Option<&Value>) -> Result<String, Failure> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
@@ -86,36 +99,35 @@ pub async fn call<T: DeserializeOwned>(
             .unwrap_or_default(),
         Err(_) => String::new(),
     };
-    if !response.ok() {
-        let envelope = serde_json::from_str::<ErrorEnvelope>(&text).ok();
-        let fields = envelope
-            .as_ref()
-            .and_then(|e| e.error.details.get("fields")?.as_object().cloned())
-            .map(|f| {
-                f.into_iter()
-                    .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        return Err(Failure {
-            fields,
-            status: response.status(),
-            code: envelope.as_ref().map(|e| e.error.code.clone()),
-            message: envelope
-                .as_ref()
-                .map(|e| e.error.message.clone())
-                .unwrap_or_default(),
-            message_en: envelope.map(|e| e.error.message_en).unwrap_or_default(),
-            retry_after: response
-                .headers()
-                .get("retry-after")
-                .ok()
-                .flatten()
-                .and_then(|v| v.parse().ok()),
-        });
+    if response.ok() {
+        return Ok(text);
     }
-    let text = if text.is_empty() { "null" } else { &text };
-    serde_json::from_str(text).map_err(|_| Failure::network())
+    let envelope = serde_json::from_str::<ErrorEnvelope>(&text).ok();
+    let fields = envelope
+        .as_ref()
+        .and_then(|e| e.error.details.get("fields")?.as_object().cloned())
+        .map(|f| {
+            f.into_iter()
+                .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Err(Failure {
+        fields,
+        status: response.status(),
+        code: envelope.as_ref().map(|e| e.error.code.clone()),
+        message: envelope
+            .as_ref()
+            .map(|e| e.error.message.clone())
+            .unwrap_or_default(),
+        message_en: envelope.map(|e| e.error.message_en).unwrap_or_default(),
+        retry_after: response
+            .headers()
+            .get("retry-after")
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse().ok()),
+    })
 }
 
 /// A path segment or query value, percent-encoded (everything but RFC 3986's

@@ -215,13 +215,7 @@ async fn send_file(chat_id: &str, file: &web_sys::File, text: &str) -> Result<()
 
 /// The signed URL is the credential: no cookie, and the declared type.
 async fn put_bytes(url: &str, content_type: &str, file: &web_sys::File) -> Result<(), Failure> {
-    let failed = |status: u16| Failure {
-        status,
-        code: None,
-        message: String::new(),
-        message_en: String::new(),
-        retry_after: None,
-    };
+    let failed = Failure::status;
     let init = RequestInit::new();
     init.set_method("PUT");
     let headers = web_sys::Headers::new().map_err(|_| failed(0))?;
