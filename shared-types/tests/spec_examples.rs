@@ -102,12 +102,33 @@ fn read_example(name: &str) -> (String, Value) {
     (text, value)
 }
 
+/// Fields our answers add to an example's shape (documented on the type): the only
+/// difference a round trip may show, and only when the example lacks them.
+const ADDITIONS: &[(&str, &[&str])] =
+    &[("get_chats_id.200.json", &["page_url", "visitor_read_seq"])];
+
+/// `actual` less the additions named for `name` that `expected` does not have.
+fn without_additions(name: &str, expected: &Value, mut actual: Value) -> Value {
+    let added = ADDITIONS
+        .iter()
+        .filter(|(example, _)| *example == name)
+        .flat_map(|(_, fields)| fields.iter());
+    if let Some(object) = actual.as_object_mut() {
+        for field in added {
+            if expected.get(field).is_none() {
+                object.remove(*field);
+            }
+        }
+    }
+    actual
+}
+
 #[test]
 fn every_spec_example_round_trips_through_its_type() {
     let mut failures = Vec::new();
     for (name, round_trip) in EXAMPLES {
         let (_, expected) = read_example(name);
-        match round_trip(&expected) {
+        match round_trip(&expected).map(|actual| without_additions(name, &expected, actual)) {
             Ok(actual) if actual == expected => {}
             Ok(actual) => failures.push(format!(
                 "{name}: re-serialised differently\n  expected {expected}\n  actual   {actual}"
