@@ -370,6 +370,12 @@ fn in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone(c
     // The 7-day preset ends today in Tashkent, with the chat made now on today's bar.
     choose(&browser, "range-preset", "7");
     let today = tashkent_today(&browser);
+    // The preset's request is under way from the change event on; its answer is
+    // painted when the section stops being busy.
+    browser.wait_for(
+        "return document.querySelector('section.analytics').getAttribute('aria-busy') === 'false';",
+        WAIT,
+    );
     let last = browser.wait_for_with(
         "const g = Array.from(document.querySelectorAll('[data-testid=\"chart-chats\"] svg g[data-date]'));
          return g.length === 7 && g[6].dataset.date === arguments[0] && g[6].dataset.created;",
