@@ -765,7 +765,7 @@ fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_
 
 /// Fills the workspace with `chats` synthetic chats (a third each active, assigned,
 /// closed) through scripts/seed.sh, while no request is in flight.
-fn seed(ctx: &Ctx, workspace_id: &str, chats: u32) {
+pub fn seed(ctx: &Ctx, workspace_id: &str, chats: u32) {
     let _quiet = crate::client::QUIET
         .write()
         .unwrap_or_else(|e| e.into_inner());

@@ -8,7 +8,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use shared_types::admin::CreateWorkspaceResponse;
 use shared_types::chats::{AttachmentType, ChatDetail, ConversationMessage};
 use shared_types::error::ErrorCode;
 use shared_types::DataList;
@@ -17,7 +16,9 @@ use tungstenite::{Message as Frame, WebSocket};
 
 use crate::browser::{key, Browser};
 use crate::client::{Ctx, TestWorkspace};
-use crate::console::{unique_email, workspace_with_password, PASSWORD};
+use crate::console::{
+    click, el, fill, seed, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
+};
 use crate::harness::TempDir;
 
 crate::tests![
@@ -29,42 +30,8 @@ crate::tests![
     on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order,
 ];
 
-const WAIT: Duration = Duration::from_secs(20);
-
 type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
-fn test_workspace(ctx: &Ctx, created: CreateWorkspaceResponse) -> TestWorkspace {
-    TestWorkspace {
-        id: created.workspace.id.as_str().to_string(),
-        api_key: created.api_key,
-        owner: created.agent,
-        client: ctx.client.clone(),
-    }
-}
-
-fn el(testid: &str) -> String {
-    format!("document.querySelector('[data-testid=\"{testid}\"]')")
-}
-
-fn fill(browser: &Browser, testid: &str, value: &str) {
-    browser.wait_for(&format!("return {} !== null;", el(testid)), WAIT);
-    browser.eval(
-        &format!("const e = {}; e.value = arguments[0]; e.dispatchEvent(new Event('input', {{bubbles: true}}));", el(testid)),
-        json!([value]),
-    );
-}
-
-fn click(browser: &Browser, testid: &str) {
-    browser.wait_for(
-        &format!(
-            "const e = {}; if (!e || e.disabled) return false; e.click(); return true;",
-            el(testid)
-        ),
-        WAIT,
-    );
-}
-
-/// A browser signed in to the console as the workspace's owner, its inbox painted.
 fn signed_in(ctx: &Ctx, email: &str) -> Browser {
     let browser = Browser::start(1280, 800);
     browser.goto(&format!("{}/console/", ctx.server.base_url));
@@ -521,21 +488,6 @@ fn in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_lea
 }
 
 /// Fills the workspace with `chats` synthetic chats through scripts/seed.sh.
-fn seed(ctx: &Ctx, workspace_id: &str, chats: u32) {
-    let _quiet = crate::client::QUIET
-        .write()
-        .unwrap_or_else(|e| e.into_inner());
-    let status = std::process::Command::new("bash")
-        .arg(crate::harness::repo_root().join("scripts/seed.sh"))
-        .arg(&ctx.server.persist_dir)
-        .arg(workspace_id)
-        .arg(chats.to_string())
-        .arg("2")
-        .status()
-        .expect("scripts/seed.sh");
-    assert!(status.success(), "seeding failed");
-}
-
 /// Keeps every WebSocket the page opens in `window.__sockets`, so a test can drop one.
 const RECORD_SOCKETS: &str = "\
     const Native = window.WebSocket; window.__sockets = [];\

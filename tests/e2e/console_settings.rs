@@ -15,7 +15,8 @@ use shared_types::DataList;
 use crate::browser::{key, Browser};
 use crate::client::{Ctx, Resp, TestWorkspace};
 use crate::console::{
-    as_console, login, session_cookie, unique_email, workspace_with_password, PASSWORD,
+    as_console, click, el, fill, login, session_cookie, unique_email, workspace_with_password,
+    PASSWORD, WAIT,
 };
 
 crate::tests![
@@ -28,31 +29,6 @@ crate::tests![
     in_the_browser_a_webhook_gets_the_chosen_events_and_is_edited_and_switched_off,
     an_operator_is_refused_trigger_changes_and_has_no_triggers_tab,
 ];
-
-const WAIT: Duration = Duration::from_secs(20);
-
-fn el(testid: &str) -> String {
-    format!("document.querySelector('[data-testid=\"{testid}\"]')")
-}
-
-/// Sets an input's value as typing would.
-fn fill(browser: &Browser, testid: &str, value: &str) {
-    browser.wait_for(&format!("return {} !== null;", el(testid)), WAIT);
-    browser.eval(
-        &format!("const e = {}; e.value = arguments[0]; e.dispatchEvent(new Event('input', {{bubbles: true}}));", el(testid)),
-        json!([value]),
-    );
-}
-
-fn click(browser: &Browser, testid: &str) {
-    browser.wait_for(
-        &format!(
-            "const e = {}; if (!e || e.disabled) return false; e.click(); return true;",
-            el(testid)
-        ),
-        WAIT,
-    );
-}
 
 /// Chooses `value` in the `testid` select inside `scope` (a CSS selector), as a person
 /// picking from the menu would (a `change` event).
