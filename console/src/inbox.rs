@@ -636,16 +636,18 @@ mod tests {
         let me = AgentId::with_suffix("me");
         let mine = Filter {
             status: Some(ChatStatus::Assigned),
-            mine: true,
+            agent: Some(me.as_str().to_string()),
         };
-        assert!(mine.admits(&chat(ChatStatus::Assigned, Some("me")), me.as_str()));
-        assert!(!mine.admits(&chat(ChatStatus::Assigned, Some("other")), me.as_str()));
-        assert!(!mine.admits(&chat(ChatStatus::Closed, Some("me")), me.as_str()));
+        assert!(mine.admits(&chat(ChatStatus::Assigned, Some("me"))));
+        assert!(!mine.admits(&chat(ChatStatus::Assigned, Some("other"))));
+        assert!(!mine.admits(&chat(ChatStatus::Closed, Some("me"))));
+        assert!(!mine.admits(&chat(ChatStatus::Active, None)));
         let all = Filter {
             status: None,
-            mine: false,
+            agent: None,
         };
-        assert!(all.admits(&chat(ChatStatus::Active, None), me.as_str()));
+        assert!(all.admits(&chat(ChatStatus::Active, None)));
+        assert!(all.admits(&chat(ChatStatus::Closed, Some("other"))));
     }
 
     #[test]
@@ -661,11 +663,16 @@ mod tests {
     fn the_filter_is_the_list_query() {
         let f = Filter {
             status: Some(ChatStatus::Closed),
-            mine: true,
+            agent: Some("agent_x".into()),
         };
         assert_eq!(
-            f.query("agent_x", 2),
+            f.query(2),
             "/v1/chats?limit=100&page=2&status=closed&agent_id=agent_x"
         );
+        let anyone = Filter {
+            status: None,
+            agent: None,
+        };
+        assert_eq!(anyone.query(1), "/v1/chats?limit=100&page=1");
     }
 }
