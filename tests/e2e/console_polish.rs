@@ -236,6 +236,23 @@ fn in_russian_the_inbox_and_keys_write_times_the_russian_way_in_the_browsers_zon
     let shown = browser.eval(&row_time, json!([]));
     assert_eq!(shown, json!(russian_tashkent(&last)), "stamp {last}");
 
+    // The open chat's message says when it was written, the same way.
+    let messages = ws.get(&format!("/v1/chats/{chat}/messages")).json();
+    let written = messages["data"][0]["created_at"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{messages}"))
+        .to_string();
+    click(&browser, "chat-row");
+    browser.wait_for(&format!("return {} !== null;", el("message-time")), WAIT);
+    assert_eq!(
+        browser.eval(
+            &format!("return {}.textContent.trim();", el("message-time")),
+            json!([])
+        ),
+        json!(russian_tashkent(&written)),
+        "stamp {written}"
+    );
+
     click(&browser, "tab-keys");
     browser.wait_for(&format!("return {} !== null;", el("key-created")), WAIT);
     let keys = ws.get("/v1/api-keys").json();
