@@ -54,6 +54,22 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Scrolls a focused tab fully into the strip: on a phone the strip scrolls sideways,
+/// and Chromium leaves a tab reached by keyboard half outside it.
+fn reveal(ev: leptos::ev::FocusEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(tab) = ev.target() else { return };
+    let options = js_sys::Object::new();
+    for key in ["block", "inline"] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &"nearest".into());
+    }
+    if let Ok(scroll) = js_sys::Reflect::get(&tab, &"scrollIntoView".into()) {
+        if let Some(scroll) = scroll.dyn_ref::<js_sys::Function>() {
+            let _ = scroll.call1(&tab, &options);
+        }
+    }
+}
+
 /// The token of an invitation link (`/console/#invite=…`).
 fn invite_token() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
@@ -181,13 +197,14 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
         view! {
             <button type="button" role="tab" data-testid=testid
                 aria-selected=move || (tab.get() == t).to_string()
+                aria-current=move || (tab.get() == t).then_some("page")
                 on:click=move |_| tab.set(t)>{label}</button>
         }
     };
     view! {
         <header class="top">
             <strong class="ws" data-testid="workspace-name">{info.workspace.name.clone()}</strong>
-            <nav role="tablist">
+            <nav role="tablist" data-testid="tabs" on:focusin=reveal>
                 {tab_button(Tab::Inbox, w.inbox, "tab-inbox")}
                 {manager.then(|| tab_button(Tab::Keys, w.api_keys, "tab-keys"))}
                 {manager.then(|| tab_button(Tab::Agents, w.agents, "tab-agents"))}

@@ -53,6 +53,7 @@ pub struct Words {
     pub assigned: &'static str,
     pub closed: &'static str,
     pub mine: &'static str,
+    pub anyone: &'static str,
     pub no_chats: &'static str,
     pub visitor: &'static str,
     pub pick_chat: &'static str,
@@ -115,6 +116,7 @@ pub fn words(lang: Lang) -> &'static Words {
             assigned: "Assigned",
             closed: "Closed",
             mine: "Mine",
+            anyone: "Anyone",
             no_chats: "No chats",
             visitor: "Visitor",
             pick_chat: "Pick a chat",
@@ -174,6 +176,7 @@ pub fn words(lang: Lang) -> &'static Words {
             assigned: "Назначенные",
             closed: "Закрытые",
             mine: "Мои",
+            anyone: "Все агенты",
             no_chats: "Чатов нет",
             visitor: "Посетитель",
             pick_chat: "Выберите чат",
@@ -233,6 +236,7 @@ pub fn words(lang: Lang) -> &'static Words {
             assigned: "Biriktirilgan",
             closed: "Yopilgan",
             mine: "Meniki",
+            anyone: "Barcha agentlar",
             no_chats: "Suhbatlar yo'q",
             visitor: "Tashrif buyuruvchi",
             pick_chat: "Suhbatni tanlang",
@@ -450,6 +454,30 @@ pub fn date(date: &IsoDate, lang: Lang) -> String {
     }
 }
 
+/// A moment as a date and a 24-hour time: "25 Nov 2026, 14:05" / "25 нояб. 2026, 14:05".
+pub fn date_time(date: &IsoDate, hour: u32, minute: u32, lang: Lang) -> String {
+    format!("{}, {hour:02}:{minute:02}", self::date(date, lang))
+}
+
+/// An RFC 3339 stamp from the API in the browser's own time zone, as [`date_time`];
+/// a stamp the browser cannot read is shown as it came rather than hidden.
+pub fn local_time(stamp: &str, lang: Lang) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(stamp));
+    if d.get_time().is_nan() {
+        return stamp.to_string();
+    }
+    let day = format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    );
+    match IsoDate::parse(&day) {
+        Ok(day) => date_time(&day, d.get_hours(), d.get_minutes(), lang),
+        Err(_) => stamp.to_string(),
+    }
+}
+
 /// An inclusive range of days: "1 Mar 2026 – 7 Mar 2026", or one date when both ends
 /// are the same day.
 pub fn date_range(from: &IsoDate, to: &IsoDate, lang: Lang) -> String {
@@ -463,6 +491,17 @@ pub fn date_range(from: &IsoDate, to: &IsoDate, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moment_is_a_date_and_a_24_hour_time_per_language() {
+        let d = IsoDate::parse("2026-11-05").unwrap();
+        assert_eq!(date_time(&d, 9, 7, Lang::En), "5\u{a0}Nov\u{a0}2026, 09:07");
+        assert_eq!(
+            date_time(&d, 14, 30, Lang::Ru),
+            "5\u{a0}нояб.\u{a0}2026, 14:30"
+        );
+        assert_eq!(date_time(&d, 0, 0, Lang::Uz), "5-noy, 2026, 00:00");
+    }
 
     #[test]
     fn whole_numbers_are_grouped_by_thousands_per_language() {

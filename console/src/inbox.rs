@@ -7,6 +7,7 @@ use leptos::html::{Input, Select, Textarea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
+use shared_types::agents::Agent;
 use shared_types::chats::{
     AttachmentType, ChatDetail, ChatStatus, ChatSummary, ConversationMessage, SenderType,
 };
@@ -25,23 +26,28 @@ use crate::live;
 #[derive(Clone, Debug, PartialEq)]
 struct Filter {
     status: Option<ChatStatus>,
-    mine: bool,
+    /// Only chats assigned to this agent ("Mine" is the signed-in agent's id).
+    agent: Option<String>,
 }
 
 impl Filter {
-    fn admits(&self, chat: &ChatSummary, me: &str) -> bool {
+    fn admits(&self, chat: &ChatSummary) -> bool {
         self.status.is_none_or(|s| s == chat.status)
-            && (!self.mine || chat.assigned_to.as_ref().is_some_and(|a| a.as_str() == me))
+            && self.agent.as_deref().is_none_or(|agent| {
+                chat.assigned_to
+                    .as_ref()
+                    .is_some_and(|a| a.as_str() == agent)
+            })
     }
 
     /// One page of the list, 100 chats (the API's most).
-    fn query(&self, me: &str, page: u32) -> String {
+    fn query(&self, page: u32) -> String {
         let mut q = format!("/v1/chats?limit=100&page={page}");
         if let Some(s) = self.status {
             q.push_str(&format!("&status={}", s.as_str()));
         }
-        if self.mine {
-            q.push_str(&format!("&agent_id={}", api::encode(me)));
+        if let Some(agent) = &self.agent {
+            q.push_str(&format!("&agent_id={}", api::encode(agent)));
         }
         q
     }
@@ -57,7 +63,14 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
     let w = words(lang);
     let filter = RwSignal::new(Filter {
         status: None,
-        mine: false,
+        agent: None,
+    });
+    // Whom chats can be filtered by; an operator refused the list keeps only "Mine".
+    let agents = RwSignal::new(Vec::<Agent>::new());
+    spawn_local(async move {
+        if let Ok(list) = api::call::<DataList<Agent>>("GET", "/v1/agents", None).await {
+            agents.set(list.data);
+        }
     });
     let chats = RwSignal::new(Vec::<ChatSummary>::new());
     let selected = RwSignal::new(None::<String>);
@@ -79,7 +92,7 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
     let page = RwSignal::new(1u32);
     let pages = RwSignal::new(1u64);
     let reload = move || {
-        let path = filter.get_untracked().query(&me.get_value(), 1);
+        let path = filter.get_untracked().query(1);
         spawn_local(async move {
             if let Ok(list) = api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
                 page.set(1);
@@ -91,7 +104,7 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
     };
     let load_more = move |_| {
         let next = page.get_untracked() + 1;
-        let path = filter.get_untracked().query(&me.get_value(), next);
+        let path = filter.get_untracked().query(next);
         spawn_local(async move {
             if let Ok(list) = api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
                 page.set(next);
@@ -116,13 +129,12 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
     // neither shrink back to the first page nor keep what changed while away.
     let refetch = move || {
         let asked = filter.get_untracked();
-        let me = me.get_value();
         let loaded = page.get_untracked();
         spawn_local(async move {
             let mut all = Vec::new();
             let mut total = 1;
             for p in 1..=loaded {
-                let path = asked.query(&me, p);
+                let path = asked.query(p);
                 match api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
                     Ok(list) => {
                         total = list.pagination.pages;
@@ -166,7 +178,7 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
                     .unwrap_or_else(|| w.visitor.to_string());
                 alert::new_chat(w.new_chat, &who);
             }
-            let keep = filter.get_untracked().admits(&chat, &me.get_value());
+            let keep = filter.get_untracked().admits(&chat);
             let mut chat = chat;
             if selected.get_untracked().as_deref() == Some(chat.id.as_str()) {
                 chat.unread_count = 0;
@@ -204,8 +216,15 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
         filter.update(|f| f.status = value.parse().ok());
     };
     let on_mine = move |ev: leptos::ev::Event| {
-        filter.update(|f| f.mine = event_target_checked(&ev));
+        let agent = event_target_checked(&ev).then(|| me.get_value());
+        filter.update(|f| f.agent = agent);
     };
+    let on_agent = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        filter.update(|f| f.agent = (!value.is_empty()).then_some(value));
+    };
+    let is_mine = move || filter.with(|f| f.agent.as_deref() == Some(me.get_value().as_str()));
+    let chosen = move || filter.with(|f| f.agent.clone().unwrap_or_default());
 
     view! {
         <div class="inbox" class:has-chat=move || selected.get().is_some()>
@@ -219,13 +238,24 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
                         <option value="closed">{w.closed}</option>
                     </select>
                     <label class="mine">
-                        <input type="checkbox" data-testid="filter-mine" on:change=on_mine />
+                        <input type="checkbox" data-testid="filter-mine" on:change=on_mine
+                            prop:checked=is_mine />
                         {w.mine}
                     </label>
+                    <select data-testid="filter-agent" aria-label=w.agents on:change=on_agent
+                        prop:value=chosen>
+                        <option value="">{w.anyone}</option>
+                        <For each=move || agents.get() key=|a| a.id.clone() let:agent>
+                            <option value=agent.id.as_str().to_string()
+                                selected=move || chosen() == agent.id.as_str()>
+                                {agent.name.clone()}
+                            </option>
+                        </For>
+                    </select>
                 </div>
                 <ul data-testid="chat-list">
                     <For each=move || chats.get() key=|c| (c.id.clone(), c.unread_count, c.status, c.assigned_to.clone(), c.last_message_at.clone()) let:chat>
-                        <ChatRow chat=chat selected=selected w=w />
+                        <ChatRow chat=chat selected=selected w=w lang=lang />
                     </For>
                 </ul>
                 <Show when=move || u64::from(page.get()) < pages.get()>
@@ -254,8 +284,10 @@ fn ChatRow(
     chat: ChatSummary,
     selected: RwSignal<Option<String>>,
     w: &'static Words,
+    lang: Lang,
 ) -> impl IntoView {
     let id = chat.id.as_str().to_string();
+    let when = crate::i18n::local_time(&chat.last_message_at, lang);
     let name = chat
         .visitor_name
         .clone()
@@ -277,6 +309,9 @@ fn ChatRow(
                 aria-current=move || current().to_string() on:click=open>
                 <span class="name">{name}</span>
                 <span class="status" data-testid="chat-row-status">{status}</span>
+                <time class="when" data-testid="chat-row-time" datetime=chat.last_message_at.clone()>
+                    {when}
+                </time>
                 {(unread > 0).then(|| view! {
                     <span class="badge" data-testid="unread" aria-label="unread">{unread}</span>
                 })}
@@ -550,6 +585,9 @@ fn ChatPane(
                     <li class=format!("msg {}", m.sender.kind.as_str()) data-testid="chat-message">
                         <span class="who">{m.sender.name.clone().unwrap_or_else(|| m.sender.kind.as_str().to_string())}</span>
                         <span class="text">{m.text.clone()}</span>
+                        <time class="when" data-testid="message-time" datetime=m.created_at.clone()>
+                            {crate::i18n::local_time(&m.created_at, lang)}
+                        </time>
                         {m.attachments.iter().filter(|a| safe_url(&a.url)).map(|a| {
                             let (url, src) = (a.url.clone(), a.url.clone());
                             match a.kind {
@@ -598,16 +636,18 @@ mod tests {
         let me = AgentId::with_suffix("me");
         let mine = Filter {
             status: Some(ChatStatus::Assigned),
-            mine: true,
+            agent: Some(me.as_str().to_string()),
         };
-        assert!(mine.admits(&chat(ChatStatus::Assigned, Some("me")), me.as_str()));
-        assert!(!mine.admits(&chat(ChatStatus::Assigned, Some("other")), me.as_str()));
-        assert!(!mine.admits(&chat(ChatStatus::Closed, Some("me")), me.as_str()));
+        assert!(mine.admits(&chat(ChatStatus::Assigned, Some("me"))));
+        assert!(!mine.admits(&chat(ChatStatus::Assigned, Some("other"))));
+        assert!(!mine.admits(&chat(ChatStatus::Closed, Some("me"))));
+        assert!(!mine.admits(&chat(ChatStatus::Active, None)));
         let all = Filter {
             status: None,
-            mine: false,
+            agent: None,
         };
-        assert!(all.admits(&chat(ChatStatus::Active, None), me.as_str()));
+        assert!(all.admits(&chat(ChatStatus::Active, None)));
+        assert!(all.admits(&chat(ChatStatus::Closed, Some("other"))));
     }
 
     #[test]
@@ -623,11 +663,16 @@ mod tests {
     fn the_filter_is_the_list_query() {
         let f = Filter {
             status: Some(ChatStatus::Closed),
-            mine: true,
+            agent: Some("agent_x".into()),
         };
         assert_eq!(
-            f.query("agent_x", 2),
+            f.query(2),
             "/v1/chats?limit=100&page=2&status=closed&agent_id=agent_x"
         );
+        let anyone = Filter {
+            status: None,
+            agent: None,
+        };
+        assert_eq!(anyone.query(1), "/v1/chats?limit=100&page=1");
     }
 }

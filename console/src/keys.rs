@@ -40,7 +40,10 @@ pub fn Keys(lang: Lang) -> impl IntoView {
                         <tr data-testid="key-row" data-key-id=k.id.as_str().to_string()>
                             <td>{k.name.clone()}</td>
                             <td><code>{format!("{}…", k.prefix)}</code></td>
-                            <td>{w.last_used}": "{k.last_used_at.clone().unwrap_or_else(|| w.never.to_string())}</td>
+                            <td data-testid="key-created">{crate::i18n::local_time(&k.created_at, lang)}</td>
+                            <td>{w.last_used}": "{k.last_used_at.as_deref()
+                                .map(|t| crate::i18n::local_time(t, lang))
+                                .unwrap_or_else(|| w.never.to_string())}</td>
                             <td>
                                 <button type="button" data-testid="key-revoke"
                                     on:click={let id = k.id.as_str().to_string(); move |_| keys.remove(&id)}>

@@ -246,7 +246,9 @@ pub fn Triggers(lang: Lang) -> impl IntoView {
                                 <strong>{tr.name.clone()}</strong>
                                 <div class="muted">
                                     {condition_label(t, tr.condition)}
-                                    {(tr.delay_seconds > 0).then(|| format!(" +{} s", tr.delay_seconds))}
+                                    {(tr.delay_seconds > 0).then(|| {
+                                        format!(" +{}", crate::i18n::duration(tr.delay_seconds.into(), lang))
+                                    })}
                                     " · "{tr.url_pattern.as_str().to_string()}
                                 </div>
                                 <div>{tr.message.clone()}</div>

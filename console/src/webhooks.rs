@@ -138,11 +138,11 @@ pub fn Webhooks(lang: Lang) -> impl IntoView {
                     <tbody>
                         {deliveries.into_iter().map(|d| view! {
                             <tr data-testid="delivery-row">
-                                <td>{d.created_at}</td>
+                                <td data-testid="delivery-time">{crate::i18n::local_time(&d.created_at, lang)}</td>
                                 <td>{d.event_type.as_str()}</td>
                                 <td>{"#"}{d.attempt}</td>
                                 <td>{d.status_code.map_or_else(|| d.error.unwrap_or_default(), |s| s.to_string())}</td>
-                                <td>{d.duration_ms.map(|ms| format!("{ms} ms")).unwrap_or_default()}</td>
+                                <td>{d.duration_ms.map(|ms| format!("{}\u{a0}ms", crate::i18n::number(ms, lang))).unwrap_or_default()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

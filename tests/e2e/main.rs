@@ -13,6 +13,7 @@ mod client;
 mod console;
 mod console_analytics;
 mod console_chat;
+mod console_polish;
 mod console_settings;
 mod examples;
 mod files;
@@ -72,6 +73,7 @@ fn main() {
         console_chat::tests(),
         console_settings::tests(),
         console_analytics::tests(),
+        console_polish::tests(),
         widget_page::tests(),
         widget_files::tests(),
         widget_quality::tests(),
