@@ -3,7 +3,6 @@
 //! console refuses before any request), and an inbox that keeps every loaded page
 //! across a reconnect.
 
-use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -11,8 +10,6 @@ use serde_json::{json, Value};
 use shared_types::chats::{AttachmentType, ChatDetail, ConversationMessage};
 use shared_types::error::ErrorCode;
 use shared_types::DataList;
-use tungstenite::stream::MaybeTlsStream;
-use tungstenite::{Message as Frame, WebSocket};
 
 use crate::browser::{key, Browser};
 use crate::client::{Ctx, TestWorkspace};
@@ -20,6 +17,7 @@ use crate::console::{
     click, el, fill, seed, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
 };
 use crate::harness::TempDir;
+use crate::realtime::{agent_socket, connect, next, send, Socket};
 
 crate::tests![
     a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read,
@@ -29,8 +27,6 @@ crate::tests![
     in_the_browser_a_chat_started_before_the_feed_is_up_is_not_missed,
     on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order,
 ];
-
-type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
 fn signed_in(ctx: &Ctx, email: &str) -> Browser {
     let browser = Browser::start(1280, 800);
@@ -63,70 +59,18 @@ fn open_chat(browser: &Browser, chat_id: &str) {
 
 /// The visitor's own socket on the chat's room.
 fn visitor_socket(ctx: &Ctx, chat_id: &str, token: &str) -> Socket {
-    let url = format!(
-        "{}/v1/realtime?chat_id={chat_id}&token={token}",
-        ctx.server.base_url.replacen("http://", "ws://", 1)
-    );
-    let _quiet = crate::client::QUIET
-        .read()
-        .unwrap_or_else(|e| e.into_inner());
-    let (socket, _) = tungstenite::connect(url).expect("visitor socket");
-    if let MaybeTlsStream::Plain(stream) = socket.get_ref() {
-        let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
-    }
-    socket
+    connect(ctx, chat_id, Some(token), None).expect("visitor socket")
 }
 
-/// An agent's socket on the chat's room, with the workspace's API key.
-fn agent_socket(ctx: &Ctx, ws: &TestWorkspace, chat_id: &str) -> Socket {
-    use tungstenite::client::IntoClientRequest;
-    let mut request = format!(
-        "{}/v1/realtime?chat_id={chat_id}",
-        ctx.server.base_url.replacen("http://", "ws://", 1)
-    )
-    .into_client_request()
-    .expect("request");
-    request.headers_mut().insert(
-        "Authorization",
-        format!("Bearer {}", ws.api_key).parse().expect("header"),
-    );
-    let _quiet = crate::client::QUIET
-        .read()
-        .unwrap_or_else(|e| e.into_inner());
-    let (socket, _) = tungstenite::connect(request).expect("agent socket");
-    if let MaybeTlsStream::Plain(stream) = socket.get_ref() {
-        let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
-    }
-    socket
-}
-
-/// The next frame of `kind` within `wait`.
+/// The next frame of `kind` within `wait`, skipping others.
 fn frame_of(socket: &mut Socket, kind: &str, wait: Duration) -> Option<Value> {
     let deadline = Instant::now() + wait;
-    while Instant::now() < deadline {
-        match socket.read() {
-            Ok(Frame::Text(text)) => {
-                let frame: Value = serde_json::from_str(&text).expect("json frame");
-                if frame["type"] == kind {
-                    return Some(frame);
-                }
-            }
-            Ok(_) => {}
-            Err(tungstenite::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
-            Err(e) => panic!("socket read: {e}"),
+    while let Some(frame) = next(socket, deadline.saturating_duration_since(Instant::now())) {
+        if frame["type"] == kind {
+            return Some(frame);
         }
     }
     None
-}
-
-fn send(socket: &mut Socket, frame: Value) {
-    socket
-        .send(Frame::text(frame.to_string()))
-        .expect("send frame");
 }
 
 fn detail(ws: &TestWorkspace, chat_id: &str) -> ChatDetail {

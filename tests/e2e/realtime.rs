@@ -27,9 +27,9 @@ crate::tests![
     an_agent_with_an_open_feed_is_online_and_goes_offline_after_it_closes,
 ];
 
-type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
+pub type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
-fn connect(
+pub fn connect(
     ctx: &Ctx,
     chat_id: &str,
     visitor_token: Option<&str>,
@@ -42,7 +42,7 @@ fn connect(
 }
 
 /// The next JSON frame, or None after `wait`.
-fn next(socket: &mut Socket, wait: Duration) -> Option<Value> {
+pub fn next(socket: &mut Socket, wait: Duration) -> Option<Value> {
     let deadline = Instant::now() + wait;
     while Instant::now() < deadline {
         match socket.read() {
@@ -63,13 +63,13 @@ fn expect_frame(socket: &mut Socket) -> Value {
     next(socket, Duration::from_secs(5)).expect("a frame within 5 s")
 }
 
-fn send(socket: &mut Socket, frame: Value) {
+pub fn send(socket: &mut Socket, frame: Value) {
     socket
         .send(Frame::text(frame.to_string()))
         .expect("send frame");
 }
 
-fn agent_socket(ctx: &Ctx, ws: &TestWorkspace, chat_id: &str) -> Socket {
+pub fn agent_socket(ctx: &Ctx, ws: &TestWorkspace, chat_id: &str) -> Socket {
     connect(ctx, chat_id, None, Some(&ws.api_key)).expect("agent socket")
 }
 
