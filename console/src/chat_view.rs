@@ -125,13 +125,8 @@ pub fn now_ms() -> f64 {
         .unwrap_or_default()
 }
 
-/// Runs `f` after `ms`.
-pub fn later(ms: i32, f: impl FnOnce() + 'static) {
-    let f = Closure::once_into_js(f);
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
-    }
-}
+pub use crate::live::later;
+use crate::live::RECONNECT_MS;
 
 /// The open chat's socket on its room (`/v1/realtime?chat_id=…&ticket=…`), reopened
 /// with a fresh ticket while the chat stays open, shut when it closes.
@@ -148,9 +143,6 @@ struct RoomInner {
     /// After each (re)connect: what was sent meanwhile is fetched again.
     on_open: Box<dyn Fn()>,
 }
-
-/// Milliseconds before reopening a dropped room socket.
-const RECONNECT_MS: i32 = 2_000;
 
 impl Room {
     pub fn open(

@@ -10,8 +10,8 @@ use web_sys::{MessageEvent, WebSocket};
 
 use crate::api;
 
-/// Milliseconds to wait before reopening a dropped socket.
-const RECONNECT_MS: i32 = 2_000;
+/// Milliseconds to wait before reopening a dropped socket (the feed or a chat's room).
+pub const RECONNECT_MS: i32 = 2_000;
 
 /// Opens the feed and hands every frame to `on_frame`, for the life of the page (signing
 /// out reloads it). `on_open` runs after each (re)connect, so the caller can refetch
@@ -61,12 +61,14 @@ pub fn follow(on_frame: Rc<dyn Fn(ServerFrame)>, on_open: Rc<dyn Fn()>) {
 }
 
 fn follow_later(on_frame: Rc<dyn Fn(ServerFrame)>, on_open: Rc<dyn Fn()>) {
-    let again = Closure::once_into_js(move || follow(on_frame, on_open));
+    later(RECONNECT_MS, move || follow(on_frame, on_open));
+}
+
+/// Runs `f` after `ms`.
+pub fn later(ms: i32, f: impl FnOnce() + 'static) {
+    let f = Closure::once_into_js(f);
     if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-            again.unchecked_ref(),
-            RECONNECT_MS,
-        );
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
     }
 }
 
