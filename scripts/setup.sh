@@ -44,10 +44,14 @@ if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] \
   npm ci --no-audit --no-fund
 fi
 
-if [ ! -f .dev.vars ]; then
-  say "writing local secrets to .dev.vars"
-  {
-    echo "ADMIN_TOKEN=$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')"
-    echo "TOKEN_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
-  } > .dev.vars
-fi
+# Each local secret is added when missing, so a .dev.vars from an older checkout gains
+# the ones introduced since.
+random_hex() { node -e "console.log(require('crypto').randomBytes($1).toString('hex'))"; }
+touch .dev.vars
+for pair in ADMIN_TOKEN:24 TOKEN_SECRET:32 ENCRYPTION_KEY:32; do
+  name=${pair%%:*}
+  if ! grep -q "^$name=" .dev.vars; then
+    say "writing the local secret $name to .dev.vars"
+    echo "$name=$(random_hex "${pair##*:}")" >> .dev.vars
+  fi
+done

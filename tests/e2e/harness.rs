@@ -216,6 +216,15 @@ impl TestServer {
                 "--var",
                 &format!("TOKEN_SECRET:test-secret-{}", std::process::id()),
             ])
+            // The key of values sealed with AES-256-GCM (webhook secrets and the like):
+            // 64 hex digits, new for every run.
+            .args([
+                "--var",
+                &format!(
+                    "ENCRYPTION_KEY:{}",
+                    format!("{:016x}", std::process::id()).repeat(4)
+                ),
+            ])
             // A whole retry schedule (1+2+4+8+16+16+16+16 s) fits in a test run.
             .args(["--var", "WEBHOOK_RETRY_BASE_SECONDS:1"])
             // /__scheduled runs the cron handler on demand (the retention tests).

@@ -8,6 +8,7 @@ pub mod chat_status;
 pub mod ids;
 pub mod password;
 pub mod rate_limit;
+pub mod sealed;
 pub mod secret;
 pub mod session;
 pub mod throttle;
