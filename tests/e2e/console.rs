@@ -18,20 +18,6 @@ use shared_types::DataList;
 use crate::browser::Browser;
 use crate::client::{Ctx, Resp, TestWorkspace};
 
-crate::tests![
-    login_sets_a_strict_http_only_cookie_that_works_on_the_api,
-    wrong_password_or_unknown_email_is_401_auth_001_and_makes_no_session,
-    repeated_failures_for_an_email_are_throttled_with_retry_after,
-    a_burst_of_parallel_guesses_gets_no_more_than_five_checked,
-    logout_ends_the_session_and_clears_the_cookie,
-    an_invited_operator_signs_in_and_cannot_manage_keys_webhooks_or_widget,
-    cookie_writes_need_the_console_header_or_our_origin,
-    a_short_owner_password_is_refused_and_provisions_nothing,
-    in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it,
-    in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_lack_it,
-    in_the_browser_an_inbox_of_1000_open_chats_paints_a_page_and_loads_more,
-];
-
 pub const PASSWORD: &str = "correct horse battery";
 
 /// An email no other test uses (the throttle counts per email).
@@ -96,6 +82,7 @@ fn sessions_of(ctx: &Ctx, agent_id: &str) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
+#[crate::e2e_test]
 fn login_sets_a_strict_http_only_cookie_that_works_on_the_api(ctx: &Ctx) {
     let email = unique_email("owner");
     let ws = workspace_with_password(ctx, &email);
@@ -163,6 +150,7 @@ fn login_sets_a_strict_http_only_cookie_that_works_on_the_api(ctx: &Ctx) {
     assert!(!hash.contains(PASSWORD));
 }
 
+#[crate::e2e_test]
 fn wrong_password_or_unknown_email_is_401_auth_001_and_makes_no_session(ctx: &Ctx) {
     let email = unique_email("wrong");
     let ws = workspace_with_password(ctx, &email);
@@ -187,6 +175,7 @@ fn wrong_password_or_unknown_email_is_401_auth_001_and_makes_no_session(ctx: &Ct
     login(ctx, &email, PASSWORD).expect::<SessionInfo>(200);
 }
 
+#[crate::e2e_test]
 fn repeated_failures_for_an_email_are_throttled_with_retry_after(ctx: &Ctx) {
     let email = unique_email("throttle");
     let ws = workspace_with_password(ctx, &email);
@@ -208,6 +197,7 @@ fn repeated_failures_for_an_email_are_throttled_with_retry_after(ctx: &Ctx) {
     login(ctx, &other, PASSWORD).expect::<SessionInfo>(200);
 }
 
+#[crate::e2e_test]
 fn a_burst_of_parallel_guesses_gets_no_more_than_five_checked(ctx: &Ctx) {
     let email = unique_email("burst");
     let ws = workspace_with_password(ctx, &email);
@@ -243,6 +233,7 @@ fn a_burst_of_parallel_guesses_gets_no_more_than_five_checked(ctx: &Ctx) {
     assert_eq!(sessions_of(ctx, ws.agent.id.as_str()), 0);
 }
 
+#[crate::e2e_test]
 fn logout_ends_the_session_and_clears_the_cookie(ctx: &Ctx) {
     let email = unique_email("logout");
     workspace_with_password(ctx, &email);
@@ -259,6 +250,7 @@ fn logout_ends_the_session_and_clears_the_cookie(ctx: &Ctx) {
     as_console(ctx, "GET", "/v1/chats", &cookie, None).assert_error(ErrorCode::AuthSessionInvalid);
 }
 
+#[crate::e2e_test]
 fn an_invited_operator_signs_in_and_cannot_manage_keys_webhooks_or_widget(ctx: &Ctx) {
     let ws = ctx.workspace();
     let email = unique_email("operator");
@@ -326,6 +318,7 @@ fn an_invited_operator_signs_in_and_cannot_manage_keys_webhooks_or_widget(ctx: &
     );
 }
 
+#[crate::e2e_test]
 fn cookie_writes_need_the_console_header_or_our_origin(ctx: &Ctx) {
     let email = unique_email("csrf");
     workspace_with_password(ctx, &email);
@@ -364,6 +357,7 @@ fn cookie_writes_need_the_console_header_or_our_origin(ctx: &Ctx) {
     assert_eq!(keys(&cookie), before + 1);
 }
 
+#[crate::e2e_test]
 fn a_short_owner_password_is_refused_and_provisions_nothing(ctx: &Ctx) {
     let email = unique_email("short");
     let resp = ctx.client.post(
@@ -463,6 +457,7 @@ fn wait_for_chat(
     }
 }
 
+#[crate::e2e_test]
 fn in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it(ctx: &Ctx) {
     let email = unique_email("browser-owner");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -642,6 +637,7 @@ fn in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it(ctx: &
     );
 }
 
+#[crate::e2e_test]
 fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_lack_it(ctx: &Ctx) {
     let email = unique_email("browser-keys");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -780,6 +776,7 @@ pub fn seed(ctx: &Ctx, workspace_id: &str, chats: u32) {
     assert!(status.success(), "seeding failed");
 }
 
+#[crate::e2e_test]
 fn in_the_browser_an_inbox_of_1000_open_chats_paints_a_page_and_loads_more(ctx: &Ctx) {
     let email = unique_email("browser-many");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));

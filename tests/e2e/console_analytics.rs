@@ -16,12 +16,6 @@ use crate::console::{
     click, el, fill, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
 };
 
-crate::tests![
-    in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone,
-    in_russian_and_uzbek_analytics_writes_numbers_dates_and_durations_their_way,
-    a_reversed_or_too_long_range_is_refused_without_a_request_and_the_figures_stay,
-];
-
 /// The zone the browser is put in: +5 all year, so day edges are known.
 const ZONE: &str = "Asia/Tashkent";
 
@@ -247,6 +241,7 @@ fn tashkent_today(browser: &Browser) -> String {
         .to_string()
 }
 
+#[crate::e2e_test]
 fn in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone(ctx: &Ctx) {
     let email = unique_email("analytics-en");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -398,6 +393,7 @@ fn in_the_browser_analytics_charts_each_day_of_a_range_in_the_agents_time_zone(c
     fits_a_phone(&browser, "90 days");
 }
 
+#[crate::e2e_test]
 fn in_russian_and_uzbek_analytics_writes_numbers_dates_and_durations_their_way(ctx: &Ctx) {
     let email = unique_email("analytics-ru");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -464,6 +460,7 @@ fn analytics_requests(browser: &Browser) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
+#[crate::e2e_test]
 fn a_reversed_or_too_long_range_is_refused_without_a_request_and_the_figures_stay(ctx: &Ctx) {
     let email = unique_email("analytics-bad");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));

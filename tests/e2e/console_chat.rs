@@ -19,15 +19,6 @@ use crate::console::{
 use crate::harness::TempDir;
 use crate::realtime::{agent_socket, connect, next, send, Socket};
 
-crate::tests![
-    a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read,
-    in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen,
-    in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_leave,
-    in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox,
-    in_the_browser_a_chat_started_before_the_feed_is_up_is_not_missed,
-    on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order,
-];
-
 fn signed_in(ctx: &Ctx, email: &str) -> Browser {
     let browser = Browser::start(1280, 800);
     browser.goto(&format!("{}/console/", ctx.server.base_url));
@@ -77,6 +68,7 @@ fn detail(ws: &TestWorkspace, chat_id: &str) -> ChatDetail {
     ws.get(&format!("/v1/chats/{chat_id}")).expect(200)
 }
 
+#[crate::e2e_test]
 fn a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("Salom");
@@ -169,6 +161,7 @@ fn a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read(ctx: &Ctx
     assert_eq!(theirs["unread_count"], 1, "{theirs}");
 }
 
+#[crate::e2e_test]
 fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &Ctx) {
     let email = unique_email("chat-view");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -351,6 +344,7 @@ fn files_of(ctx: &Ctx, workspace_id: &str) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
+#[crate::e2e_test]
 fn in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_leave(ctx: &Ctx) {
     let email = unique_email("chat-files");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -451,6 +445,7 @@ const RECORD_SOCKETS: &str = "\
     window.WebSocket.prototype = Native.prototype;\
     for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) window.WebSocket[k] = Native[k];";
 
+#[crate::e2e_test]
 fn in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox(ctx: &Ctx) {
     let email = unique_email("chat-reconnect");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -526,6 +521,7 @@ fn speaking(browser: &Browser, locale: &str) {
     );
 }
 
+#[crate::e2e_test]
 fn on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order(ctx: &Ctx) {
     let email = unique_email("chat-phone");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -583,6 +579,7 @@ fn on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order(
     assert_eq!(files_of(ctx, &ws.id), 0);
 }
 
+#[crate::e2e_test]
 fn in_the_browser_a_chat_started_before_the_feed_is_up_is_not_missed(ctx: &Ctx) {
     let email = unique_email("chat-gap");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));

@@ -12,12 +12,6 @@ use crate::console::{
     click, el, fill, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
 };
 
-crate::tests![
-    in_the_browser_the_inbox_shows_one_agents_chats_with_a_status_and_live_as_the_api_does,
-    in_russian_the_inbox_and_keys_write_times_the_russian_way_in_the_browsers_zone,
-    on_a_360_px_phone_the_tabs_fit_and_each_is_reached_and_opened_by_keyboard,
-];
-
 /// +5 all year: local times are known from UTC ones.
 const ZONE: &str = "Asia/Tashkent";
 
@@ -76,6 +70,7 @@ fn wait_rows(browser: &Browser, wanted: &BTreeSet<String>, what: &str) {
     }
 }
 
+#[crate::e2e_test]
 fn in_the_browser_the_inbox_shows_one_agents_chats_with_a_status_and_live_as_the_api_does(
     ctx: &Ctx,
 ) {
@@ -207,6 +202,7 @@ fn russian_tashkent(stamp: &str) -> String {
     )
 }
 
+#[crate::e2e_test]
 fn in_russian_the_inbox_and_keys_write_times_the_russian_way_in_the_browsers_zone(ctx: &Ctx) {
     let email = unique_email("polish-ru");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -270,6 +266,7 @@ fn in_russian_the_inbox_and_keys_write_times_the_russian_way_in_the_browsers_zon
     );
 }
 
+#[crate::e2e_test]
 fn on_a_360_px_phone_the_tabs_fit_and_each_is_reached_and_opened_by_keyboard(ctx: &Ctx) {
     let email = unique_email("polish-nav");
     let _ws = test_workspace(ctx, workspace_with_password(ctx, &email));

@@ -19,17 +19,6 @@ use crate::console::{
     PASSWORD, WAIT,
 };
 
-crate::tests![
-    in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_edits_it_and_switches_it_off,
-    in_the_browser_an_invalid_trigger_shows_the_servers_reason_and_stores_nothing,
-    in_the_browser_a_trigger_is_made_and_switched_on_with_the_keyboard_alone,
-    in_the_browser_an_owner_makes_an_operator_admin_who_may_then_manage_keys,
-    forbidden_role_changes_are_refused_and_change_nothing,
-    a_new_invitation_link_replaces_the_old_one_and_joined_agents_get_none,
-    in_the_browser_a_webhook_gets_the_chosen_events_and_is_edited_and_switched_off,
-    an_operator_is_refused_trigger_changes_and_has_no_triggers_tab,
-];
-
 /// Chooses `value` in the `testid` select inside `scope` (a CSS selector), as a person
 /// picking from the menu would (a `change` event).
 fn choose(browser: &Browser, scope: &str, testid: &str, value: &str) {
@@ -138,6 +127,7 @@ fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
+#[crate::e2e_test]
 fn in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_edits_it_and_switches_it_off(
     ctx: &Ctx,
 ) {
@@ -241,6 +231,7 @@ fn in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_edits_it_and
     assert!(public_trigger_messages(ctx, &ws).is_empty());
 }
 
+#[crate::e2e_test]
 fn in_the_browser_an_invalid_trigger_shows_the_servers_reason_and_stores_nothing(ctx: &Ctx) {
     let (ws, email) = owned_workspace(ctx, "bad-trigger");
     let browser = Browser::start(1280, 800);
@@ -273,6 +264,7 @@ fn in_the_browser_an_invalid_trigger_shows_the_servers_reason_and_stores_nothing
     assert_eq!(triggers_of(&ws).len(), 1);
 }
 
+#[crate::e2e_test]
 fn in_the_browser_an_owner_makes_an_operator_admin_who_may_then_manage_keys(ctx: &Ctx) {
     let (ws, email) = owned_workspace(ctx, "promote");
     let (operator, operator_email, cookie) = joined_agent(ctx, &ws, "operator");
@@ -358,6 +350,7 @@ fn agents_of(ws: &TestWorkspace) -> Value {
     ws.get("/v1/agents").json()
 }
 
+#[crate::e2e_test]
 fn forbidden_role_changes_are_refused_and_change_nothing(ctx: &Ctx) {
     let (ws, _) = owned_workspace(ctx, "roles");
     let (admin, _, admin_cookie) = joined_agent(ctx, &ws, "admin");
@@ -454,6 +447,7 @@ fn invitation_rows(ctx: &Ctx, agent_id: &str) -> Value {
     ))
 }
 
+#[crate::e2e_test]
 fn a_new_invitation_link_replaces_the_old_one_and_joined_agents_get_none(ctx: &Ctx) {
     let (ws, _) = owned_workspace(ctx, "reinvite");
     let email = unique_email("late");
@@ -543,6 +537,7 @@ fn events_of(hook: &Webhook) -> Vec<&'static str> {
     hook.events.iter().map(|e| e.as_str()).collect()
 }
 
+#[crate::e2e_test]
 fn in_the_browser_a_webhook_gets_the_chosen_events_and_is_edited_and_switched_off(ctx: &Ctx) {
     let (ws, email) = owned_workspace(ctx, "hook-events");
     let browser = Browser::start_phone(360, 740);
@@ -605,6 +600,7 @@ fn in_the_browser_a_webhook_gets_the_chosen_events_and_is_edited_and_switched_of
     assert_eq!(hooks_of(&ws), hooks);
 }
 
+#[crate::e2e_test]
 fn an_operator_is_refused_trigger_changes_and_has_no_triggers_tab(ctx: &Ctx) {
     let (ws, _) = owned_workspace(ctx, "trigger-operator");
     let existing: Trigger = ws
@@ -645,6 +641,7 @@ fn an_operator_is_refused_trigger_changes_and_has_no_triggers_tab(ctx: &Ctx) {
     );
 }
 
+#[crate::e2e_test]
 fn in_the_browser_a_trigger_is_made_and_switched_on_with_the_keyboard_alone(ctx: &Ctx) {
     let (ws, email) = owned_workspace(ctx, "trigger-keys");
     let browser = Browser::start(1280, 800);

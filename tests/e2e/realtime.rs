@@ -14,19 +14,6 @@ use tungstenite::{Message as Frame, WebSocket};
 
 use crate::client::{Ctx, TestWorkspace};
 
-crate::tests![
-    an_agents_rest_reply_reaches_the_visitor_socket,
-    a_visitors_message_reaches_the_agent_socket,
-    typing_and_read_receipts_reach_the_other_side,
-    a_reconnecting_client_gets_exactly_what_it_missed,
-    concurrent_messages_arrive_in_one_order_on_every_socket,
-    bad_frames_get_an_error_frame_and_the_socket_stays_open,
-    sockets_reach_only_their_own_chats,
-    the_agent_feed_hears_every_chat_of_its_workspace_only,
-    tickets_are_single_use_and_unforgeable,
-    an_agent_with_an_open_feed_is_online_and_goes_offline_after_it_closes,
-];
-
 pub type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
 pub fn connect(
@@ -73,6 +60,7 @@ pub fn agent_socket(ctx: &Ctx, ws: &TestWorkspace, chat_id: &str) -> Socket {
     connect(ctx, chat_id, None, Some(&ws.api_key)).expect("agent socket")
 }
 
+#[crate::e2e_test]
 fn an_agents_rest_reply_reaches_the_visitor_socket(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("Salom");
@@ -97,6 +85,7 @@ fn an_agents_rest_reply_reaches_the_visitor_socket(ctx: &Ctx) {
 /// Text is stored and relayed exactly as sent: quotes, markup, line breaks, emoji.
 const TRICKY: &str = "Va alaykum \"assalom\"!\n<script>alert('x')</script> \\ 👋";
 
+#[crate::e2e_test]
 fn a_visitors_message_reaches_the_agent_socket(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("Salom");
@@ -114,6 +103,7 @@ fn a_visitors_message_reaches_the_agent_socket(ctx: &Ctx) {
     assert_eq!(frame["message"]["sender"]["type"], "visitor");
 }
 
+#[crate::e2e_test]
 fn typing_and_read_receipts_reach_the_other_side(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("Salom");
@@ -165,6 +155,7 @@ fn typing_and_read_receipts_reach_the_other_side(ctx: &Ctx) {
     assert_eq!(list["data"][0]["unread_count"], 0);
 }
 
+#[crate::e2e_test]
 fn a_reconnecting_client_gets_exactly_what_it_missed(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("1");
@@ -205,6 +196,7 @@ fn a_reconnecting_client_gets_exactly_what_it_missed(ctx: &Ctx) {
     );
 }
 
+#[crate::e2e_test]
 fn concurrent_messages_arrive_in_one_order_on_every_socket(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("0");
@@ -266,6 +258,7 @@ fn concurrent_messages_arrive_in_one_order_on_every_socket(ctx: &Ctx) {
     );
 }
 
+#[crate::e2e_test]
 fn bad_frames_get_an_error_frame_and_the_socket_stays_open(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("hi");
@@ -299,6 +292,7 @@ fn bad_frames_get_an_error_frame_and_the_socket_stays_open(ctx: &Ctx) {
     assert_eq!(expect_frame(&mut visitor)["type"], "message.created");
 }
 
+#[crate::e2e_test]
 fn sockets_reach_only_their_own_chats(ctx: &Ctx) {
     let ws = ctx.workspace();
     let other = ctx.workspace();
@@ -377,6 +371,7 @@ fn next_of(socket: &mut Socket, kind: &str) -> Value {
     panic!("no {kind} frame; saw {seen:?}");
 }
 
+#[crate::e2e_test]
 fn the_agent_feed_hears_every_chat_of_its_workspace_only(ctx: &Ctx) {
     let ws = ctx.workspace();
     let other = ctx.workspace();
@@ -414,6 +409,7 @@ fn the_agent_feed_hears_every_chat_of_its_workspace_only(ctx: &Ctx) {
     }
 }
 
+#[crate::e2e_test]
 fn tickets_are_single_use_and_unforgeable(ctx: &Ctx) {
     let ws = ctx.workspace();
     let t = ticket(&ws);
@@ -437,6 +433,7 @@ fn tickets_are_single_use_and_unforgeable(ctx: &Ctx) {
     assert_eq!(feed(ctx, &format!("?token={token}"), None).err(), Some(404));
 }
 
+#[crate::e2e_test]
 fn an_agent_with_an_open_feed_is_online_and_goes_offline_after_it_closes(ctx: &Ctx) {
     let ws = ctx.workspace();
     let status = |ws: &TestWorkspace| ws.get("/v1/agents").json()["data"][0]["status"].clone();

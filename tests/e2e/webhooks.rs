@@ -13,23 +13,6 @@ use webhook_receiver::{verify, verify_now, VerifyError, EVENT_ID_HEADER, SIGNATU
 use crate::client::{Ctx, TestWorkspace};
 use crate::receiver::{Delivery, Receiver};
 
-crate::tests![
-    webhooks_are_created_listed_updated_and_deleted,
-    a_secret_is_generated_and_shown_once_when_none_is_given,
-    invalid_webhook_requests_get_4xx_and_change_nothing,
-    another_workspaces_webhook_is_404,
-    operators_cannot_see_or_change_webhooks,
-    each_event_type_reaches_a_loopback_receiver_signed,
-    tampered_bodies_and_old_timestamps_fail_verification,
-    a_receiver_failing_the_first_attempts_accepts_the_event_once_on_retry,
-    a_receiver_that_always_fails_ends_in_the_dead_letter_log,
-    deactivated_webhooks_get_nothing,
-    a_webhook_failing_for_a_day_is_deactivated,
-    events_of_another_workspace_never_arrive,
-    the_api_call_returns_before_the_receiver_is_called,
-    the_example_receiver_prints_each_verified_event,
-];
-
 /// Every event type, as the spec spells them.
 const ALL_EVENTS: &[&str] = shared_types::webhooks::WebhookEvent::SPELLINGS;
 
@@ -64,6 +47,7 @@ fn signature_verifies(d: &Delivery) -> Result<(), VerifyError> {
     )
 }
 
+#[crate::e2e_test]
 fn webhooks_are_created_listed_updated_and_deleted(ctx: &Ctx) {
     let ws = ctx.workspace();
     assert!(list(&ws).is_empty());
@@ -144,6 +128,7 @@ fn webhooks_are_created_listed_updated_and_deleted(ctx: &Ctx) {
     assert!(list(&ws).is_empty());
 }
 
+#[crate::e2e_test]
 fn a_secret_is_generated_and_shown_once_when_none_is_given(ctx: &Ctx) {
     let receiver = Receiver::accepting();
     let ws = ctx.workspace();
@@ -175,6 +160,7 @@ fn a_secret_is_generated_and_shown_once_when_none_is_given(ctx: &Ctx) {
     );
 }
 
+#[crate::e2e_test]
 fn invalid_webhook_requests_get_4xx_and_change_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let kept = subscribe(&ws, "https://myapp.com/hook", &["chat.created"]);
@@ -242,6 +228,7 @@ fn invalid_webhook_requests_get_4xx_and_change_nothing(ctx: &Ctx) {
     assert_eq!(list(&ws), before);
 }
 
+#[crate::e2e_test]
 fn another_workspaces_webhook_is_404(ctx: &Ctx) {
     let owner = ctx.workspace();
     let other = ctx.workspace_named("Other Shop");
@@ -259,6 +246,7 @@ fn another_workspaces_webhook_is_404(ctx: &Ctx) {
     assert!(list(&owner)[0].active);
 }
 
+#[crate::e2e_test]
 fn each_event_type_reaches_a_loopback_receiver_signed(ctx: &Ctx) {
     let receiver = Receiver::accepting();
     let ws = ctx.workspace();
@@ -343,6 +331,7 @@ fn each_event_type_reaches_a_loopback_receiver_signed(ctx: &Ctx) {
     assert_eq!(receiver.deliveries().len(), 7);
 }
 
+#[crate::e2e_test]
 fn tampered_bodies_and_old_timestamps_fail_verification(ctx: &Ctx) {
     let receiver = Receiver::accepting();
     let ws = ctx.workspace();
@@ -378,6 +367,7 @@ fn tampered_bodies_and_old_timestamps_fail_verification(ctx: &Ctx) {
     assert_eq!(verify(SECRET.as_bytes(), &header, &body, t + 299), Ok(()));
 }
 
+#[crate::e2e_test]
 fn a_receiver_failing_the_first_attempts_accepts_the_event_once_on_retry(ctx: &Ctx) {
     let receiver = Receiver::start(|_, attempt| {
         let status = if attempt <= 2 { 500 } else { 200 };
@@ -426,6 +416,7 @@ fn a_receiver_failing_the_first_attempts_accepts_the_event_once_on_retry(ctx: &C
     assert!(list(&ws)[0].active);
 }
 
+#[crate::e2e_test]
 fn a_receiver_that_always_fails_ends_in_the_dead_letter_log(ctx: &Ctx) {
     let receiver = Receiver::start(|_, _| (503, Duration::ZERO));
     let ws = ctx.workspace();
@@ -463,6 +454,7 @@ fn a_receiver_that_always_fails_ends_in_the_dead_letter_log(ctx: &Ctx) {
     assert!(list(&ws)[0].active);
 }
 
+#[crate::e2e_test]
 fn deactivated_webhooks_get_nothing(ctx: &Ctx) {
     let on = Receiver::accepting();
     let off = Receiver::accepting();
@@ -485,6 +477,7 @@ fn deactivated_webhooks_get_nothing(ctx: &Ctx) {
     assert_eq!(got[0].json()["data"]["id"], chat_id);
 }
 
+#[crate::e2e_test]
 fn a_webhook_failing_for_a_day_is_deactivated(ctx: &Ctx) {
     let receiver = Receiver::start(|_, _| (500, Duration::ZERO));
     let ws = ctx.workspace();
@@ -511,6 +504,7 @@ fn a_webhook_failing_for_a_day_is_deactivated(ctx: &Ctx) {
     assert_eq!(receiver.deliveries().len(), 1);
 }
 
+#[crate::e2e_test]
 fn events_of_another_workspace_never_arrive(ctx: &Ctx) {
     let mine = Receiver::accepting();
     let theirs = Receiver::accepting();
@@ -533,6 +527,7 @@ fn events_of_another_workspace_never_arrive(ctx: &Ctx) {
     assert!(mine.deliveries().is_empty());
 }
 
+#[crate::e2e_test]
 fn the_api_call_returns_before_the_receiver_is_called(ctx: &Ctx) {
     let receiver = Receiver::start(|_, _| (200, Duration::from_secs(3)));
     let ws = ctx.workspace();
@@ -553,6 +548,7 @@ fn the_api_call_returns_before_the_receiver_is_called(ctx: &Ctx) {
     assert!(got[0].arrived + Duration::from_millis(100) >= started);
 }
 
+#[crate::e2e_test]
 fn the_example_receiver_prints_each_verified_event(ctx: &Ctx) {
     let port = crate::harness::free_port();
     let mut command = std::process::Command::new(env!("CARGO"));
@@ -608,6 +604,7 @@ fn the_example_receiver_prints_each_verified_event(ctx: &Ctx) {
     assert_eq!(forged.status, 400);
 }
 
+#[crate::e2e_test]
 fn operators_cannot_see_or_change_webhooks(ctx: &Ctx) {
     let ws = ctx.workspace();
     let hook = subscribe(&ws, "https://myapp.com/hook", &["chat.created"]);
