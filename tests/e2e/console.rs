@@ -17,6 +17,7 @@ use shared_types::DataList;
 
 use crate::browser::Browser;
 use crate::client::{Ctx, Resp, TestWorkspace};
+use crate::harness::eventually;
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -443,18 +444,19 @@ fn wait_for_chat(
     chat_id: &str,
     check: impl Fn(&ChatDetail) -> bool,
 ) -> ChatDetail {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let chat = chat_detail(ws, chat_id);
-        if check(&chat) {
-            return chat;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "chat never got there: {chat:?}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    eventually(
+        "the chat to get there",
+        WAIT,
+        Duration::from_millis(200),
+        || {
+            let chat = chat_detail(ws, chat_id);
+            if check(&chat) {
+                Ok(chat)
+            } else {
+                Err(Box::new(chat))
+            }
+        },
+    )
 }
 
 #[crate::e2e_test]
@@ -604,16 +606,20 @@ fn in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it(ctx: &
     fill(&browser, "widget-color", "#0ea5e9");
     fill(&browser, "widget-welcome", "Xush kelibsiz!");
     click(&browser, "widget-save");
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let config = ws.get("/v1/widget/config").json();
-        if config["color"] == "#0EA5E9" {
-            assert_eq!(config["welcome_message"], "Xush kelibsiz!");
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "not saved: {config}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let config = eventually(
+        "the widget to be saved",
+        WAIT,
+        Duration::from_millis(200),
+        || {
+            let config = ws.get("/v1/widget/config").json();
+            if config["color"] == "#0EA5E9" {
+                Ok(config)
+            } else {
+                Err(config)
+            }
+        },
+    );
+    assert_eq!(config["welcome_message"], "Xush kelibsiz!");
     browser.wait_for(
         &format!(
             "const f = {}; const d = f && f.contentDocument; \
@@ -674,11 +680,12 @@ fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_
         &format!("const r = document.querySelector('[data-key-id=\"{id}\"] [data-testid=\"key-revoke\"]'); if (!r) return false; r.click(); return true;"),
         WAIT,
     );
-    let deadline = std::time::Instant::now() + WAIT;
-    while ctx.client.get("/v1/agents", &key).status == 200 {
-        assert!(std::time::Instant::now() < deadline, "the key still works");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    eventually(
+        "the key to stop working",
+        WAIT,
+        Duration::from_millis(200),
+        || ctx.client.get("/v1/agents", &key).status != 200,
+    );
     ctx.client
         .get("/v1/agents", &key)
         .assert_error(ErrorCode::AuthRevokedKey);
@@ -700,19 +707,21 @@ fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_
         "{secret}"
     );
     ws.chat("webhook, please");
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        click(&browser, "webhook-log");
-        std::thread::sleep(Duration::from_millis(500));
-        let rows = browser.eval(
-            "return document.querySelectorAll('[data-testid=\"delivery-row\"]').length;",
-            json!([]),
-        );
-        if rows.as_u64().unwrap_or(0) > 0 {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "no delivery logged");
-    }
+    // Each look reloads the log and gives it half a second to arrive.
+    eventually(
+        "a delivery in the log",
+        Duration::from_secs(30),
+        Duration::ZERO,
+        || {
+            click(&browser, "webhook-log");
+            std::thread::sleep(Duration::from_millis(500));
+            let rows = browser.eval(
+                "return document.querySelectorAll('[data-testid=\"delivery-row\"]').length;",
+                json!([]),
+            );
+            rows.as_u64().unwrap_or(0) > 0
+        },
+    );
 
     // The owner invites an operator from the Agents tab; the link signs the operator in,
     // and an operator has no keys tab.

@@ -16,7 +16,7 @@ use crate::client::{Ctx, TestWorkspace};
 use crate::console::{
     click, el, fill, seed, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
 };
-use crate::harness::TempDir;
+use crate::harness::{eventually, poll, TempDir};
 use crate::realtime::{agent_socket, connect, next, send, Socket};
 
 fn signed_in(ctx: &Ctx, email: &str) -> Browser {
@@ -55,13 +55,10 @@ fn visitor_socket(ctx: &Ctx, chat_id: &str, token: &str) -> Socket {
 
 /// The next frame of `kind` within `wait`, skipping others.
 fn frame_of(socket: &mut Socket, kind: &str, wait: Duration) -> Option<Value> {
-    let deadline = Instant::now() + wait;
-    while let Some(frame) = next(socket, deadline.saturating_duration_since(Instant::now())) {
-        if frame["type"] == kind {
-            return Some(frame);
-        }
-    }
-    None
+    poll(wait, Duration::ZERO, || {
+        next(socket, Duration::ZERO).filter(|f| f["type"] == kind)
+    })
+    .ok()
 }
 
 fn detail(ws: &TestWorkspace, chat_id: &str) -> ChatDetail {
@@ -183,11 +180,19 @@ fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &C
         ),
         WAIT,
     );
-    let deadline = Instant::now() + WAIT;
-    while ws.get("/v1/chats").json()["data"][0]["unread_count"] != 0 {
-        assert!(Instant::now() < deadline, "the chat stayed unread");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    eventually(
+        "the chat to be read",
+        WAIT,
+        Duration::from_millis(200),
+        || {
+            let unread = ws.get("/v1/chats").json()["data"][0]["unread_count"].clone();
+            if unread == 0 {
+                Ok(())
+            } else {
+                Err(unread)
+            }
+        },
+    );
 
     // The page the visitor came from, as a link that opens apart from the console.
     let link = browser.wait_for(
@@ -214,24 +219,22 @@ fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &C
         "const e = {}; return e && e.textContent === 'Visitor is typing…';",
         el("visitor-typing")
     );
-    let deadline = Instant::now() + WAIT;
-    loop {
-        send(
-            &mut visitor,
-            json!({"type": "typing", "chat_id": chat_id, "is_typing": true}),
-        );
-        let shown = Instant::now() + Duration::from_millis(2_100);
-        while Instant::now() < shown && browser.eval(&typing, json!([])) != true {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        if browser.eval(&typing, json!([])) == true {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the agent never saw the visitor typing"
-        );
-    }
+    eventually(
+        "the agent to see the visitor typing",
+        WAIT,
+        Duration::ZERO,
+        || {
+            send(
+                &mut visitor,
+                json!({"type": "typing", "chat_id": chat_id, "is_typing": true}),
+            );
+            poll(
+                Duration::from_millis(2_100),
+                Duration::from_millis(100),
+                || browser.eval(&typing, json!([])) == true,
+            )
+        },
+    );
     let last_frame = Instant::now();
     // Without another frame the note goes after about 5 s, not at once.
     std::thread::sleep(Duration::from_millis(1_500));
@@ -246,17 +249,15 @@ fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &C
     assert!(last_frame.elapsed() >= Duration::from_secs(4));
 
     // The agent types: the visitor's socket hears it, from the agent.
-    let deadline = Instant::now() + WAIT;
-    let frame = loop {
-        fill(&browser, "reply-input", "Assalomu alaykum");
-        if let Some(frame) = frame_of(&mut visitor, "typing", Duration::from_millis(2_600)) {
-            break frame;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the visitor never heard the agent typing"
-        );
-    };
+    let frame = eventually(
+        "the visitor to hear the agent typing",
+        WAIT,
+        Duration::ZERO,
+        || {
+            fill(&browser, "reply-input", "Assalomu alaykum");
+            frame_of(&mut visitor, "typing", Duration::from_millis(2_600))
+        },
+    );
     assert_eq!(
         frame,
         json!({"type": "typing", "chat_id": chat_id, "sender": "agent", "is_typing": true})
@@ -298,14 +299,19 @@ fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &C
     assert_eq!(under, json!(["Seen", "Narxlar saytda bor"]));
     // One fresh-clone run read 0 here once, right after "Seen" showed; the cause is not
     // found yet (see the issue note), so the detail gets a moment to agree.
-    let deadline = Instant::now() + WAIT;
-    while detail(&ws, &chat_id).visitor_read_seq != seq {
-        assert!(
-            Instant::now() < deadline,
-            "the read never reached the chat's detail"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    eventually(
+        "the read to reach the chat's detail",
+        WAIT,
+        Duration::from_millis(100),
+        || {
+            let read = detail(&ws, &chat_id).visitor_read_seq;
+            if read == seq {
+                Ok(())
+            } else {
+                Err(read)
+            }
+        },
+    );
 }
 
 /// A 1×1 PNG.

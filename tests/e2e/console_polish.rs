@@ -11,6 +11,7 @@ use crate::client::{Ctx, TestWorkspace};
 use crate::console::{
     click, el, fill, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
 };
+use crate::harness::eventually;
 
 /// +5 all year: local times are known from UTC ones.
 const ZONE: &str = "Asia/Tashkent";
@@ -56,18 +57,19 @@ fn wait_rows(browser: &Browser, wanted: &BTreeSet<String>, what: &str) {
     let script = "return Array.from(document.querySelectorAll('[data-testid=\"chat-row\"]'))
         .map(r => r.dataset.chatId).sort().join(' ');";
     let want = wanted.iter().cloned().collect::<Vec<_>>().join(" ");
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let got = browser.eval(script, json!([]));
-        if got == json!(want) {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{what}: rows {got} instead of {want:?}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(150));
-    }
+    eventually(
+        &format!("{what}: rows {want:?}"),
+        WAIT,
+        std::time::Duration::from_millis(150),
+        || {
+            let got = browser.eval(script, json!([]));
+            if got == json!(want) {
+                Ok(())
+            } else {
+                Err(got)
+            }
+        },
+    );
 }
 
 #[crate::e2e_test]

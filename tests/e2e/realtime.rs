@@ -3,7 +3,7 @@
 //! client catches up from the last `seq` it saw.
 
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use shared_types::chats::{ConversationMessage, Message};
@@ -13,6 +13,7 @@ use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message as Frame, WebSocket};
 
 use crate::client::{Ctx, TestWorkspace};
+use crate::harness::{eventually, poll};
 
 pub type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
@@ -28,22 +29,23 @@ pub fn connect(
     }
 }
 
-/// The next JSON frame, or None after `wait`.
+/// The next JSON frame, or None after `wait` (each read waits up to the socket's read
+/// timeout; `Duration::ZERO` reads once).
 pub fn next(socket: &mut Socket, wait: Duration) -> Option<Value> {
-    let deadline = Instant::now() + wait;
-    while Instant::now() < deadline {
-        match socket.read() {
-            Ok(Frame::Text(text)) => return Some(serde_json::from_str(&text).expect("json frame")),
-            Ok(_) => {}
-            Err(tungstenite::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
-            Err(e) => panic!("socket read: {e}"),
+    poll(wait, Duration::ZERO, || match socket.read() {
+        Ok(Frame::Text(text)) => Some(serde_json::from_str(&text).expect("json frame")),
+        Ok(_) => None,
+        Err(tungstenite::Error::Io(e))
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) =>
+        {
+            None
         }
-    }
-    None
+        Err(e) => panic!("socket read: {e}"),
+    })
+    .ok()
 }
 
 fn expect_frame(socket: &mut Socket) -> Value {
@@ -358,17 +360,20 @@ fn ticket(ws: &TestWorkspace) -> String {
 /// Frames until one of `kind` arrives.
 #[track_caller]
 fn next_of(socket: &mut Socket, kind: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(15);
     let mut seen = Vec::new();
-    while Instant::now() < deadline {
-        if let Some(frame) = next(socket, Duration::from_millis(500)) {
-            if frame["type"] == kind {
-                return frame;
+    eventually(
+        &format!("a {kind} frame"),
+        Duration::from_secs(15),
+        Duration::ZERO,
+        || match next(socket, Duration::from_millis(500)) {
+            Some(frame) if frame["type"] == kind => Ok(frame),
+            Some(frame) => {
+                seen.push(frame);
+                Err(seen.clone())
             }
-            seen.push(frame);
-        }
-    }
-    panic!("no {kind} frame; saw {seen:?}");
+            None => Err(seen.clone()),
+        },
+    )
 }
 
 #[crate::e2e_test]
@@ -453,13 +458,18 @@ fn an_agent_with_an_open_feed_is_online_and_goes_offline_after_it_closes(ctx: &C
     socket.close(None).expect("close");
     let _ = socket.flush();
     drop(socket);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while status(&ws) != "offline" {
-        assert!(
-            Instant::now() < deadline,
-            "still online 30 s after the socket closed"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    eventually(
+        "offline within 30 s of the socket closing",
+        Duration::from_secs(30),
+        Duration::from_millis(500),
+        || {
+            let now = status(&ws);
+            if now == "offline" {
+                Ok(())
+            } else {
+                Err(now)
+            }
+        },
+    );
     assert_eq!(online_in_widget(&ws), false);
 }

@@ -11,6 +11,7 @@ use shared_types::DataList;
 use webhook_receiver::{verify, verify_now, VerifyError, EVENT_ID_HEADER, SIGNATURE_HEADER};
 
 use crate::client::{Ctx, TestWorkspace};
+use crate::harness::eventually;
 use crate::receiver::{Delivery, Receiver};
 
 /// Every event type, as the spec spells them.
@@ -423,15 +424,19 @@ fn a_receiver_that_always_fails_ends_in_the_dead_letter_log(ctx: &Ctx) {
     let hook = subscribe(&ws, &receiver.url, &["chat.created"]);
     ws.chat("Salom");
     // 9 attempts 1+2+4+8+16+16+16+16 s apart, then the dead-letter queue.
-    let deadline = Instant::now() + Duration::from_secs(180);
-    let log = loop {
-        let log = deliveries(&ws, hook.id.as_str());
-        if log.iter().any(|l| l.dead_lettered) {
-            break log;
-        }
-        assert!(Instant::now() < deadline, "no dead letter: {log:?}");
-        std::thread::sleep(Duration::from_secs(1));
-    };
+    let log = eventually(
+        "a dead letter",
+        Duration::from_secs(180),
+        Duration::from_secs(1),
+        || {
+            let log = deliveries(&ws, hook.id.as_str());
+            if log.iter().any(|l| l.dead_lettered) {
+                Ok(log)
+            } else {
+                Err(log)
+            }
+        },
+    );
     assert_eq!(log.len(), 10, "{log:?}");
     let dead = &log[0];
     assert!(dead.dead_lettered && dead.status_code.is_none() && dead.next_retry_at.is_none());
@@ -489,11 +494,12 @@ fn a_webhook_failing_for_a_day_is_deactivated(ctx: &Ctx) {
     ));
     ws.chat("Salom");
     receiver.wait_until(ARRIVAL, "a failed attempt", |ds| !ds.is_empty());
-    let deadline = Instant::now() + ARRIVAL;
-    while list(&ws)[0].active {
-        assert!(Instant::now() < deadline, "still active");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    eventually(
+        "the webhook to be switched off",
+        ARRIVAL,
+        Duration::from_millis(200),
+        || !list(&ws)[0].active,
+    );
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(receiver.deliveries().len(), 1, "no retry once deactivated");
     let log = deliveries(&ws, hook.id.as_str());
@@ -558,15 +564,19 @@ fn the_example_receiver_prints_each_verified_event(ctx: &Ctx) {
         .env("WEBHOOK_SECRET", SECRET)
         .env("PORT", port.to_string());
     let example = crate::harness::Spawned::start(command, "webhook receiver");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !example.output_text().contains("listening on") {
-        assert!(
-            Instant::now() < deadline,
-            "the example did not start: {}",
-            example.output_text()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    eventually(
+        "the example to start",
+        Duration::from_secs(120),
+        Duration::from_millis(100),
+        || {
+            let out = example.output_text();
+            if out.contains("listening on") {
+                Ok(())
+            } else {
+                Err(out)
+            }
+        },
+    );
     let ws = ctx.workspace();
     subscribe(
         &ws,
@@ -574,20 +584,24 @@ fn the_example_receiver_prints_each_verified_event(ctx: &Ctx) {
         &["chat.created", "message.received"],
     );
     let (chat_id, _) = ws.chat("Salom");
-    let deadline = Instant::now() + ARRIVAL;
-    loop {
-        let out = example.output_text();
-        let printed = |kind: &str| {
-            out.lines()
-                .any(|l| l.contains(&format!(" {kind} evt_")) && l.contains(&chat_id))
-        };
-        if printed("chat.created") && printed("message.received") {
-            assert!(!out.contains("refused"), "{out}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "not printed: {out}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let out = eventually(
+        "both events printed",
+        ARRIVAL,
+        Duration::from_millis(100),
+        || {
+            let out = example.output_text();
+            let printed = |kind: &str| {
+                out.lines()
+                    .any(|l| l.contains(&format!(" {kind} evt_")) && l.contains(&chat_id))
+            };
+            if printed("chat.created") && printed("message.received") {
+                Ok(out)
+            } else {
+                Err(out)
+            }
+        },
+    );
+    assert!(!out.contains("refused"), "{out}");
     // A forged delivery is refused with 400.
     let forged = ctx.client.send_raw(
         "POST",
