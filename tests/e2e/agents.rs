@@ -8,19 +8,11 @@ use shared_types::DataList;
 use crate::chats::operator_key;
 use crate::client::Ctx;
 
-crate::tests![
-    an_owner_adds_an_operator_who_starts_offline,
-    a_taken_email_is_409_agent_002_and_adds_nobody,
-    operators_cannot_manage_the_team_or_keys,
-    an_agent_changes_its_own_name_and_status,
-    only_an_owner_makes_owners_and_the_last_owner_stays,
-    another_workspaces_agent_is_404,
-];
-
 fn agents(ws: &crate::client::TestWorkspace) -> Vec<Agent> {
     ws.get("/v1/agents").expect::<DataList<Agent>>(200).data
 }
 
+#[crate::e2e_test]
 fn an_owner_adds_an_operator_who_starts_offline(ctx: &Ctx) {
     let ws = ctx.workspace();
     let agent: Agent = ws
@@ -44,6 +36,7 @@ fn an_owner_adds_an_operator_who_starts_offline(ctx: &Ctx) {
     assert_eq!(admin.role, AgentRole::Admin);
 }
 
+#[crate::e2e_test]
 fn a_taken_email_is_409_agent_002_and_adds_nobody(ctx: &Ctx) {
     let ws = ctx.workspace();
     ws.post(
@@ -76,6 +69,7 @@ fn a_taken_email_is_409_agent_002_and_adds_nobody(ctx: &Ctx) {
     assert_eq!(agents(&ws).len(), 2);
 }
 
+#[crate::e2e_test]
 fn operators_cannot_manage_the_team_or_keys(ctx: &Ctx) {
     let ws = ctx.workspace();
     let key = operator_key(ctx, &ws);
@@ -103,6 +97,7 @@ fn operators_cannot_manage_the_team_or_keys(ctx: &Ctx) {
     assert_eq!(agents(&ws)[0].name, "Sara");
 }
 
+#[crate::e2e_test]
 fn an_agent_changes_its_own_name_and_status(ctx: &Ctx) {
     let ws = ctx.workspace();
     let key = operator_key(ctx, &ws);
@@ -137,6 +132,7 @@ fn an_agent_changes_its_own_name_and_status(ctx: &Ctx) {
         .assert_error(ErrorCode::Validation);
 }
 
+#[crate::e2e_test]
 fn only_an_owner_makes_owners_and_the_last_owner_stays(ctx: &Ctx) {
     let ws = ctx.workspace();
     let owner = ws.owner.id.as_str();
@@ -166,6 +162,7 @@ fn only_an_owner_makes_owners_and_the_last_owner_stays(ctx: &Ctx) {
     .assert_error(ErrorCode::AuthForbidden);
 }
 
+#[crate::e2e_test]
 fn another_workspaces_agent_is_404(ctx: &Ctx) {
     let ws = ctx.workspace();
     let other = ctx.workspace();

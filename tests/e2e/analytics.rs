@@ -9,15 +9,6 @@ use shared_types::error::ErrorCode;
 
 use crate::client::{Ctx, TestWorkspace};
 
-crate::tests![
-    every_metric_matches_the_hand_computed_answer,
-    bad_parameters_get_400_or_404_with_the_envelope,
-    an_empty_period_gives_zeros_and_nulls,
-    days_follow_the_time_zone_of_tz,
-    figures_follow_a_reassignment_made_through_the_api,
-    a_daily_series_adds_up_to_the_overview,
-];
-
 struct Seeded {
     ws: TestWorkspace,
     a: String,
@@ -194,6 +185,7 @@ fn seed(ctx: &Ctx) -> Seeded {
 
 const PERIOD: &str = "from=2026-03-01&to=2026-03-10";
 
+#[crate::e2e_test]
 fn every_metric_matches_the_hand_computed_answer(ctx: &Ctx) {
     let s = seed(ctx);
     let overview = s.ws.get(&format!("/v1/analytics/overview?{PERIOD}")).json();
@@ -286,6 +278,7 @@ fn every_metric_matches_the_hand_computed_answer(ctx: &Ctx) {
     }
 }
 
+#[crate::e2e_test]
 fn bad_parameters_get_400_or_404_with_the_envelope(ctx: &Ctx) {
     let s = seed(ctx);
     let before = s.ws.get(&format!("/v1/analytics/overview?{PERIOD}")).json();
@@ -322,6 +315,7 @@ fn bad_parameters_get_400_or_404_with_the_envelope(ctx: &Ctx) {
     );
 }
 
+#[crate::e2e_test]
 fn an_empty_period_gives_zeros_and_nulls(ctx: &Ctx) {
     let ws = ctx.workspace();
     let overview = ws
@@ -347,6 +341,7 @@ fn overview_in(s: &Seeded, tz: &str) -> Value {
         .json()
 }
 
+#[crate::e2e_test]
 fn days_follow_the_time_zone_of_tz(ctx: &Ctx) {
     let s = seed(ctx);
     // UTC+5: 1..10 March is [28 Feb 19:00, 10 Mar 19:00) UTC. c7 (28 Feb 23:59:59) moves
@@ -427,6 +422,7 @@ fn days_follow_the_time_zone_of_tz(ctx: &Ctx) {
     assert_eq!(stats["stats"]["total_chats"], 1, "{stats}");
 }
 
+#[crate::e2e_test]
 fn figures_follow_a_reassignment_made_through_the_api(ctx: &Ctx) {
     let s = seed(ctx);
     let suffix = s.ws.id.trim_start_matches("ws_").to_string();
@@ -484,6 +480,7 @@ fn figures_follow_a_reassignment_made_through_the_api(ctx: &Ctx) {
     );
 }
 
+#[crate::e2e_test]
 fn a_daily_series_adds_up_to_the_overview(ctx: &Ctx) {
     let s = seed(ctx);
     let daily = s.ws.get(&format!("/v1/analytics/daily?{PERIOD}")).json();

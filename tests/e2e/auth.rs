@@ -10,21 +10,13 @@ use shared_types::DataList;
 use crate::chats::operator_key;
 use crate::client::Ctx;
 
-crate::tests![
-    missing_key_gets_401_auth_002,
-    malformed_keys_get_401_auth_003,
-    unknown_key_gets_401_auth_004,
-    revoked_key_gets_401_auth_005_immediately,
-    keys_are_listed_by_prefix_and_created_keys_work,
-    revoking_another_workspaces_key_is_404_and_changes_nothing,
-    a_keys_cached_copy_follows_every_change_to_its_agent_at_once,
-];
-
+#[crate::e2e_test]
 fn missing_key_gets_401_auth_002(ctx: &Ctx) {
     let resp = ctx.client.send("GET", "/v1/agents", &[], None);
     resp.assert_error(ErrorCode::AuthMissing);
 }
 
+#[crate::e2e_test]
 fn malformed_keys_get_401_auth_003(ctx: &Ctx) {
     let ws = ctx.workspace();
     for header in [
@@ -41,6 +33,7 @@ fn malformed_keys_get_401_auth_003(ctx: &Ctx) {
     }
 }
 
+#[crate::e2e_test]
 fn unknown_key_gets_401_auth_004(ctx: &Ctx) {
     let resp = ctx
         .client
@@ -48,6 +41,7 @@ fn unknown_key_gets_401_auth_004(ctx: &Ctx) {
     resp.assert_error(ErrorCode::AuthUnknownKey);
 }
 
+#[crate::e2e_test]
 fn revoked_key_gets_401_auth_005_immediately(ctx: &Ctx) {
     let ws = ctx.workspace();
     let created: CreatedApiKey = ws.post("/v1/api-keys", &json!({"name": "CI"})).expect(201);
@@ -61,6 +55,7 @@ fn revoked_key_gets_401_auth_005_immediately(ctx: &Ctx) {
     assert_eq!(ws.get("/v1/agents").status, 200);
 }
 
+#[crate::e2e_test]
 fn keys_are_listed_by_prefix_and_created_keys_work(ctx: &Ctx) {
     let ws = ctx.workspace();
     let created: CreatedApiKey = ws
@@ -76,6 +71,7 @@ fn keys_are_listed_by_prefix_and_created_keys_work(ctx: &Ctx) {
     assert!(!ws.get("/v1/api-keys").text.contains(&created.key));
 }
 
+#[crate::e2e_test]
 fn revoking_another_workspaces_key_is_404_and_changes_nothing(ctx: &Ctx) {
     let a = ctx.workspace();
     let b = ctx.workspace();
@@ -85,6 +81,7 @@ fn revoking_another_workspaces_key_is_404_and_changes_nothing(ctx: &Ctx) {
     assert_eq!(b.get("/v1/agents").status, 200);
 }
 
+#[crate::e2e_test]
 fn a_keys_cached_copy_follows_every_change_to_its_agent_at_once(ctx: &Ctx) {
     let ws = ctx.workspace();
     let key = operator_key(ctx, &ws);

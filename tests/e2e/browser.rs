@@ -2,11 +2,11 @@
 //! page and run script in it (which is how tests reach into the widget's shadow root).
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::harness::{free_port, Spawned, TempDir};
+use crate::harness::{eventually, free_port, Spawned, TempDir, PAGES, PAGE_FENCE};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -47,15 +47,15 @@ impl Browser {
         let agent = ureq::AgentBuilder::new()
             .timeout(Duration::from_secs(60))
             .build();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while agent.get(&format!("{base}/status")).call().is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver did not start: {}",
-                driver.output_text()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        eventually(
+            "chromedriver to start",
+            Duration::from_secs(20),
+            Duration::from_millis(100),
+            || match agent.get(&format!("{base}/status")).call() {
+                Ok(_) => Ok(()),
+                Err(e) => Err(format!("{e}; chromedriver said: {}", driver.output_text())),
+            },
+        );
         let profile = TempDir::new("chatflow-chromium");
         let mut caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
@@ -85,13 +85,20 @@ impl Browser {
             .as_str()
             .unwrap_or_else(|| panic!("no session id: {resp}"))
             .to_string();
-        Browser {
+        let browser = Browser {
             base,
             session,
             agent,
             _driver: driver,
             _profile: profile,
-        }
+        };
+        // Before any page: the harness must be able to hold this browser's requests.
+        browser.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": PAGE_FENCE}),
+        );
+        pages().push((browser.base.clone(), browser.session.clone()));
+        browser
     }
 
     fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
@@ -133,17 +140,14 @@ impl Browser {
 
     /// [`Browser::wait_for`] with `arguments`.
     pub fn wait_for_with(&self, script: &str, args: Value, timeout: Duration) -> Value {
-        let deadline = Instant::now() + timeout;
-        loop {
+        eventually(script, timeout, Duration::from_millis(50), || {
             let value = self.eval(script, args.clone());
-            if !(value.is_null() || value == Value::Bool(false)) {
-                return value;
+            if value.is_null() || value == Value::Bool(false) {
+                Err(value)
+            } else {
+                Ok(value)
             }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for: {script}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        })
     }
 }
 
@@ -221,8 +225,14 @@ impl Browser {
     }
 }
 
+/// The live browsers' sessions (see `harness::PAGES`).
+fn pages() -> std::sync::MutexGuard<'static, Vec<(String, String)>> {
+    PAGES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
+        pages().retain(|(_, session)| *session != self.session);
         let _ = self
             .agent
             .delete(&format!("{}/session/{}", self.base, self.session))

@@ -8,23 +8,6 @@ use shared_types::DataList;
 
 use crate::client::{Ctx, TestWorkspace};
 
-crate::tests![
-    a_visitor_chat_appears_in_the_list_with_the_spec_fields,
-    pagination_is_exact_at_the_edges,
-    list_filters_by_status_and_agent,
-    bad_list_parameters_get_400_req_005,
-    agent_reply_is_201_with_the_agent_as_sender_and_joins_the_conversation,
-    messages_after_a_seq_are_exactly_the_later_ones,
-    invalid_messages_get_400_and_store_nothing,
-    patch_assigns_tags_notes_and_closes_with_valid_transitions,
-    invalid_transitions_get_409_chat_002_and_change_nothing,
-    assigning_an_unknown_agent_is_404_agent_001,
-    replying_to_a_closed_chat_is_409_chat_003,
-    another_workspaces_chat_is_404_everywhere,
-    agent_read_resets_unread_count,
-    agents_counts_are_computed_from_chats,
-];
-
 /// A key acting as a new operator of the workspace.
 pub fn operator_key(ctx: &Ctx, ws: &TestWorkspace) -> String {
     let _ = ctx;
@@ -43,6 +26,7 @@ pub fn operator_key(ctx: &Ctx, ws: &TestWorkspace) -> String {
     key.key
 }
 
+#[crate::e2e_test]
 fn a_visitor_chat_appears_in_the_list_with_the_spec_fields(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("Salom, narxlar haqida savol");
@@ -64,6 +48,7 @@ fn a_visitor_chat_appears_in_the_list_with_the_spec_fields(ctx: &Ctx) {
     assert_eq!(detail.notes, None);
 }
 
+#[crate::e2e_test]
 fn pagination_is_exact_at_the_edges(ctx: &Ctx) {
     let ws = ctx.workspace();
     let empty: ListResponse<ChatSummary> = ws.get("/v1/chats").expect(200);
@@ -114,6 +99,7 @@ fn pagination_is_exact_at_the_edges(ctx: &Ctx) {
     assert_eq!(seen, ids);
 }
 
+#[crate::e2e_test]
 fn list_filters_by_status_and_agent(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (a, _) = ws.chat("one");
@@ -137,6 +123,7 @@ fn list_filters_by_status_and_agent(ctx: &Ctx) {
     assert_eq!(count(&format!("agent_id={owner}&status=closed")), 0);
 }
 
+#[crate::e2e_test]
 fn bad_list_parameters_get_400_req_005(ctx: &Ctx) {
     let ws = ctx.workspace();
     for q in [
@@ -159,6 +146,7 @@ fn bad_list_parameters_get_400_req_005(ctx: &Ctx) {
     }
 }
 
+#[crate::e2e_test]
 fn agent_reply_is_201_with_the_agent_as_sender_and_joins_the_conversation(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("Salom");
@@ -183,6 +171,7 @@ fn agent_reply_is_201_with_the_agent_as_sender_and_joins_the_conversation(ctx: &
     );
 }
 
+#[crate::e2e_test]
 fn messages_after_a_seq_are_exactly_the_later_ones(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("1");
@@ -215,6 +204,7 @@ fn message_count(ctx: &Ctx, chat_id: &str) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
+#[crate::e2e_test]
 fn invalid_messages_get_400_and_store_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("hi");
@@ -249,6 +239,7 @@ fn invalid_messages_get_400_and_store_nothing(ctx: &Ctx) {
         .expect::<Message>(201);
 }
 
+#[crate::e2e_test]
 fn patch_assigns_tags_notes_and_closes_with_valid_transitions(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("Premium tarif haqida");
@@ -302,6 +293,7 @@ fn patch_assigns_tags_notes_and_closes_with_valid_transitions(ctx: &Ctx) {
     assert_eq!(unassigned.assigned_to, None);
 }
 
+#[crate::e2e_test]
 fn invalid_transitions_get_409_chat_002_and_change_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("hi");
@@ -318,6 +310,7 @@ fn invalid_transitions_get_409_chat_002_and_change_nothing(ctx: &Ctx) {
     assert_eq!(ws.get(&path).expect::<ChatDetail>(200), before);
 }
 
+#[crate::e2e_test]
 fn assigning_an_unknown_agent_is_404_agent_001(ctx: &Ctx) {
     let ws = ctx.workspace();
     let other = ctx.workspace();
@@ -331,6 +324,7 @@ fn assigning_an_unknown_agent_is_404_agent_001(ctx: &Ctx) {
     assert_eq!(ws.get(&path).expect::<ChatDetail>(200), before);
 }
 
+#[crate::e2e_test]
 fn replying_to_a_closed_chat_is_409_chat_003(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("hi");
@@ -347,6 +341,7 @@ fn replying_to_a_closed_chat_is_409_chat_003(ctx: &Ctx) {
     assert_eq!(message_count(ctx, &chat_id), 1);
 }
 
+#[crate::e2e_test]
 fn another_workspaces_chat_is_404_everywhere(ctx: &Ctx) {
     let mine = ctx.workspace();
     let theirs = ctx.workspace();
@@ -371,6 +366,7 @@ fn another_workspaces_chat_is_404_everywhere(ctx: &Ctx) {
     assert_eq!(message_count(ctx, &chat_id), 1);
 }
 
+#[crate::e2e_test]
 fn agent_read_resets_unread_count(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("one");
@@ -396,6 +392,7 @@ fn agent_read_resets_unread_count(ctx: &Ctx) {
     assert_eq!(unread(&ws), 0);
 }
 
+#[crate::e2e_test]
 fn agents_counts_are_computed_from_chats(ctx: &Ctx) {
     let ws = ctx.workspace();
     let owner = ws.owner.id.as_str();

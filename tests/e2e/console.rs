@@ -17,20 +17,7 @@ use shared_types::DataList;
 
 use crate::browser::Browser;
 use crate::client::{Ctx, Resp, TestWorkspace};
-
-crate::tests![
-    login_sets_a_strict_http_only_cookie_that_works_on_the_api,
-    wrong_password_or_unknown_email_is_401_auth_001_and_makes_no_session,
-    repeated_failures_for_an_email_are_throttled_with_retry_after,
-    a_burst_of_parallel_guesses_gets_no_more_than_five_checked,
-    logout_ends_the_session_and_clears_the_cookie,
-    an_invited_operator_signs_in_and_cannot_manage_keys_webhooks_or_widget,
-    cookie_writes_need_the_console_header_or_our_origin,
-    a_short_owner_password_is_refused_and_provisions_nothing,
-    in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it,
-    in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_lack_it,
-    in_the_browser_an_inbox_of_1000_open_chats_paints_a_page_and_loads_more,
-];
+use crate::harness::eventually;
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -96,6 +83,7 @@ fn sessions_of(ctx: &Ctx, agent_id: &str) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
+#[crate::e2e_test]
 fn login_sets_a_strict_http_only_cookie_that_works_on_the_api(ctx: &Ctx) {
     let email = unique_email("owner");
     let ws = workspace_with_password(ctx, &email);
@@ -163,6 +151,7 @@ fn login_sets_a_strict_http_only_cookie_that_works_on_the_api(ctx: &Ctx) {
     assert!(!hash.contains(PASSWORD));
 }
 
+#[crate::e2e_test]
 fn wrong_password_or_unknown_email_is_401_auth_001_and_makes_no_session(ctx: &Ctx) {
     let email = unique_email("wrong");
     let ws = workspace_with_password(ctx, &email);
@@ -187,6 +176,7 @@ fn wrong_password_or_unknown_email_is_401_auth_001_and_makes_no_session(ctx: &Ct
     login(ctx, &email, PASSWORD).expect::<SessionInfo>(200);
 }
 
+#[crate::e2e_test]
 fn repeated_failures_for_an_email_are_throttled_with_retry_after(ctx: &Ctx) {
     let email = unique_email("throttle");
     let ws = workspace_with_password(ctx, &email);
@@ -208,6 +198,7 @@ fn repeated_failures_for_an_email_are_throttled_with_retry_after(ctx: &Ctx) {
     login(ctx, &other, PASSWORD).expect::<SessionInfo>(200);
 }
 
+#[crate::e2e_test]
 fn a_burst_of_parallel_guesses_gets_no_more_than_five_checked(ctx: &Ctx) {
     let email = unique_email("burst");
     let ws = workspace_with_password(ctx, &email);
@@ -243,6 +234,7 @@ fn a_burst_of_parallel_guesses_gets_no_more_than_five_checked(ctx: &Ctx) {
     assert_eq!(sessions_of(ctx, ws.agent.id.as_str()), 0);
 }
 
+#[crate::e2e_test]
 fn logout_ends_the_session_and_clears_the_cookie(ctx: &Ctx) {
     let email = unique_email("logout");
     workspace_with_password(ctx, &email);
@@ -259,6 +251,7 @@ fn logout_ends_the_session_and_clears_the_cookie(ctx: &Ctx) {
     as_console(ctx, "GET", "/v1/chats", &cookie, None).assert_error(ErrorCode::AuthSessionInvalid);
 }
 
+#[crate::e2e_test]
 fn an_invited_operator_signs_in_and_cannot_manage_keys_webhooks_or_widget(ctx: &Ctx) {
     let ws = ctx.workspace();
     let email = unique_email("operator");
@@ -326,6 +319,7 @@ fn an_invited_operator_signs_in_and_cannot_manage_keys_webhooks_or_widget(ctx: &
     );
 }
 
+#[crate::e2e_test]
 fn cookie_writes_need_the_console_header_or_our_origin(ctx: &Ctx) {
     let email = unique_email("csrf");
     workspace_with_password(ctx, &email);
@@ -364,6 +358,7 @@ fn cookie_writes_need_the_console_header_or_our_origin(ctx: &Ctx) {
     assert_eq!(keys(&cookie), before + 1);
 }
 
+#[crate::e2e_test]
 fn a_short_owner_password_is_refused_and_provisions_nothing(ctx: &Ctx) {
     let email = unique_email("short");
     let resp = ctx.client.post(
@@ -449,20 +444,22 @@ fn wait_for_chat(
     chat_id: &str,
     check: impl Fn(&ChatDetail) -> bool,
 ) -> ChatDetail {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let chat = chat_detail(ws, chat_id);
-        if check(&chat) {
-            return chat;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "chat never got there: {chat:?}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    eventually(
+        "the chat to get there",
+        WAIT,
+        Duration::from_millis(200),
+        || {
+            let chat = chat_detail(ws, chat_id);
+            if check(&chat) {
+                Ok(chat)
+            } else {
+                Err(Box::new(chat))
+            }
+        },
+    )
 }
 
+#[crate::e2e_test]
 fn in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it(ctx: &Ctx) {
     let email = unique_email("browser-owner");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -609,16 +606,20 @@ fn in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it(ctx: &
     fill(&browser, "widget-color", "#0ea5e9");
     fill(&browser, "widget-welcome", "Xush kelibsiz!");
     click(&browser, "widget-save");
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let config = ws.get("/v1/widget/config").json();
-        if config["color"] == "#0EA5E9" {
-            assert_eq!(config["welcome_message"], "Xush kelibsiz!");
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "not saved: {config}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let config = eventually(
+        "the widget to be saved",
+        WAIT,
+        Duration::from_millis(200),
+        || {
+            let config = ws.get("/v1/widget/config").json();
+            if config["color"] == "#0EA5E9" {
+                Ok(config)
+            } else {
+                Err(config)
+            }
+        },
+    );
+    assert_eq!(config["welcome_message"], "Xush kelibsiz!");
     browser.wait_for(
         &format!(
             "const f = {}; const d = f && f.contentDocument; \
@@ -642,6 +643,7 @@ fn in_the_browser_an_owner_answers_a_live_chat_assigns_tags_and_closes_it(ctx: &
     );
 }
 
+#[crate::e2e_test]
 fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_lack_it(ctx: &Ctx) {
     let email = unique_email("browser-keys");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -678,11 +680,12 @@ fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_
         &format!("const r = document.querySelector('[data-key-id=\"{id}\"] [data-testid=\"key-revoke\"]'); if (!r) return false; r.click(); return true;"),
         WAIT,
     );
-    let deadline = std::time::Instant::now() + WAIT;
-    while ctx.client.get("/v1/agents", &key).status == 200 {
-        assert!(std::time::Instant::now() < deadline, "the key still works");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    eventually(
+        "the key to stop working",
+        WAIT,
+        Duration::from_millis(200),
+        || ctx.client.get("/v1/agents", &key).status != 200,
+    );
     ctx.client
         .get("/v1/agents", &key)
         .assert_error(ErrorCode::AuthRevokedKey);
@@ -704,19 +707,21 @@ fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_
         "{secret}"
     );
     ws.chat("webhook, please");
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        click(&browser, "webhook-log");
-        std::thread::sleep(Duration::from_millis(500));
-        let rows = browser.eval(
-            "return document.querySelectorAll('[data-testid=\"delivery-row\"]').length;",
-            json!([]),
-        );
-        if rows.as_u64().unwrap_or(0) > 0 {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "no delivery logged");
-    }
+    // Each look reloads the log and gives it half a second to arrive.
+    eventually(
+        "a delivery in the log",
+        Duration::from_secs(30),
+        Duration::ZERO,
+        || {
+            click(&browser, "webhook-log");
+            std::thread::sleep(Duration::from_millis(500));
+            let rows = browser.eval(
+                "return document.querySelectorAll('[data-testid=\"delivery-row\"]').length;",
+                json!([]),
+            );
+            rows.as_u64().unwrap_or(0) > 0
+        },
+    );
 
     // The owner invites an operator from the Agents tab; the link signs the operator in,
     // and an operator has no keys tab.
@@ -780,6 +785,7 @@ pub fn seed(ctx: &Ctx, workspace_id: &str, chats: u32) {
     assert!(status.success(), "seeding failed");
 }
 
+#[crate::e2e_test]
 fn in_the_browser_an_inbox_of_1000_open_chats_paints_a_page_and_loads_more(ctx: &Ctx) {
     let email = unique_email("browser-many");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));

@@ -16,17 +16,8 @@ use crate::client::{Ctx, TestWorkspace};
 use crate::console::{
     click, el, fill, seed, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
 };
-use crate::harness::TempDir;
+use crate::harness::{eventually, poll, TempDir};
 use crate::realtime::{agent_socket, connect, next, send, Socket};
-
-crate::tests![
-    a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read,
-    in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen,
-    in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_leave,
-    in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox,
-    in_the_browser_a_chat_started_before_the_feed_is_up_is_not_missed,
-    on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order,
-];
 
 fn signed_in(ctx: &Ctx, email: &str) -> Browser {
     let browser = Browser::start(1280, 800);
@@ -64,19 +55,17 @@ fn visitor_socket(ctx: &Ctx, chat_id: &str, token: &str) -> Socket {
 
 /// The next frame of `kind` within `wait`, skipping others.
 fn frame_of(socket: &mut Socket, kind: &str, wait: Duration) -> Option<Value> {
-    let deadline = Instant::now() + wait;
-    while let Some(frame) = next(socket, deadline.saturating_duration_since(Instant::now())) {
-        if frame["type"] == kind {
-            return Some(frame);
-        }
-    }
-    None
+    poll(wait, Duration::ZERO, || {
+        next(socket, Duration::ZERO).filter(|f| f["type"] == kind)
+    })
+    .ok()
 }
 
 fn detail(ws: &TestWorkspace, chat_id: &str) -> ChatDetail {
     ws.get(&format!("/v1/chats/{chat_id}")).expect(200)
 }
 
+#[crate::e2e_test]
 fn a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("Salom");
@@ -169,6 +158,7 @@ fn a_chats_detail_has_the_page_it_started_on_and_what_the_visitor_read(ctx: &Ctx
     assert_eq!(theirs["unread_count"], 1, "{theirs}");
 }
 
+#[crate::e2e_test]
 fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &Ctx) {
     let email = unique_email("chat-view");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -190,11 +180,19 @@ fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &C
         ),
         WAIT,
     );
-    let deadline = Instant::now() + WAIT;
-    while ws.get("/v1/chats").json()["data"][0]["unread_count"] != 0 {
-        assert!(Instant::now() < deadline, "the chat stayed unread");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    eventually(
+        "the chat to be read",
+        WAIT,
+        Duration::from_millis(200),
+        || {
+            let unread = ws.get("/v1/chats").json()["data"][0]["unread_count"].clone();
+            if unread == 0 {
+                Ok(())
+            } else {
+                Err(unread)
+            }
+        },
+    );
 
     // The page the visitor came from, as a link that opens apart from the console.
     let link = browser.wait_for(
@@ -221,24 +219,22 @@ fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &C
         "const e = {}; return e && e.textContent === 'Visitor is typing…';",
         el("visitor-typing")
     );
-    let deadline = Instant::now() + WAIT;
-    loop {
-        send(
-            &mut visitor,
-            json!({"type": "typing", "chat_id": chat_id, "is_typing": true}),
-        );
-        let shown = Instant::now() + Duration::from_millis(2_100);
-        while Instant::now() < shown && browser.eval(&typing, json!([])) != true {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        if browser.eval(&typing, json!([])) == true {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the agent never saw the visitor typing"
-        );
-    }
+    eventually(
+        "the agent to see the visitor typing",
+        WAIT,
+        Duration::ZERO,
+        || {
+            send(
+                &mut visitor,
+                json!({"type": "typing", "chat_id": chat_id, "is_typing": true}),
+            );
+            poll(
+                Duration::from_millis(2_100),
+                Duration::from_millis(100),
+                || browser.eval(&typing, json!([])) == true,
+            )
+        },
+    );
     let last_frame = Instant::now();
     // Without another frame the note goes after about 5 s, not at once.
     std::thread::sleep(Duration::from_millis(1_500));
@@ -253,17 +249,15 @@ fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &C
     assert!(last_frame.elapsed() >= Duration::from_secs(4));
 
     // The agent types: the visitor's socket hears it, from the agent.
-    let deadline = Instant::now() + WAIT;
-    let frame = loop {
-        fill(&browser, "reply-input", "Assalomu alaykum");
-        if let Some(frame) = frame_of(&mut visitor, "typing", Duration::from_millis(2_600)) {
-            break frame;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the visitor never heard the agent typing"
-        );
-    };
+    let frame = eventually(
+        "the visitor to hear the agent typing",
+        WAIT,
+        Duration::ZERO,
+        || {
+            fill(&browser, "reply-input", "Assalomu alaykum");
+            frame_of(&mut visitor, "typing", Duration::from_millis(2_600))
+        },
+    );
     assert_eq!(
         frame,
         json!({"type": "typing", "chat_id": chat_id, "sender": "agent", "is_typing": true})
@@ -305,14 +299,19 @@ fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &C
     assert_eq!(under, json!(["Seen", "Narxlar saytda bor"]));
     // One fresh-clone run read 0 here once, right after "Seen" showed; the cause is not
     // found yet (see the issue note), so the detail gets a moment to agree.
-    let deadline = Instant::now() + WAIT;
-    while detail(&ws, &chat_id).visitor_read_seq != seq {
-        assert!(
-            Instant::now() < deadline,
-            "the read never reached the chat's detail"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    eventually(
+        "the read to reach the chat's detail",
+        WAIT,
+        Duration::from_millis(100),
+        || {
+            let read = detail(&ws, &chat_id).visitor_read_seq;
+            if read == seq {
+                Ok(())
+            } else {
+                Err(read)
+            }
+        },
+    );
 }
 
 /// A 1×1 PNG.
@@ -351,6 +350,7 @@ fn files_of(ctx: &Ctx, workspace_id: &str) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
+#[crate::e2e_test]
 fn in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_leave(ctx: &Ctx) {
     let email = unique_email("chat-files");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -451,6 +451,7 @@ const RECORD_SOCKETS: &str = "\
     window.WebSocket.prototype = Native.prototype;\
     for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) window.WebSocket[k] = Native[k];";
 
+#[crate::e2e_test]
 fn in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox(ctx: &Ctx) {
     let email = unique_email("chat-reconnect");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -526,6 +527,7 @@ fn speaking(browser: &Browser, locale: &str) {
     );
 }
 
+#[crate::e2e_test]
 fn on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order(ctx: &Ctx) {
     let email = unique_email("chat-phone");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -583,6 +585,7 @@ fn on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order(
     assert_eq!(files_of(ctx, &ws.id), 0);
 }
 
+#[crate::e2e_test]
 fn in_the_browser_a_chat_started_before_the_feed_is_up_is_not_missed(ctx: &Ctx) {
     let email = unique_email("chat-gap");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));

@@ -11,12 +11,7 @@ use crate::client::{Ctx, TestWorkspace};
 use crate::console::{
     click, el, fill, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
 };
-
-crate::tests![
-    in_the_browser_the_inbox_shows_one_agents_chats_with_a_status_and_live_as_the_api_does,
-    in_russian_the_inbox_and_keys_write_times_the_russian_way_in_the_browsers_zone,
-    on_a_360_px_phone_the_tabs_fit_and_each_is_reached_and_opened_by_keyboard,
-];
+use crate::harness::eventually;
 
 /// +5 all year: local times are known from UTC ones.
 const ZONE: &str = "Asia/Tashkent";
@@ -62,20 +57,22 @@ fn wait_rows(browser: &Browser, wanted: &BTreeSet<String>, what: &str) {
     let script = "return Array.from(document.querySelectorAll('[data-testid=\"chat-row\"]'))
         .map(r => r.dataset.chatId).sort().join(' ');";
     let want = wanted.iter().cloned().collect::<Vec<_>>().join(" ");
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let got = browser.eval(script, json!([]));
-        if got == json!(want) {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{what}: rows {got} instead of {want:?}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(150));
-    }
+    eventually(
+        &format!("{what}: rows {want:?}"),
+        WAIT,
+        std::time::Duration::from_millis(150),
+        || {
+            let got = browser.eval(script, json!([]));
+            if got == json!(want) {
+                Ok(())
+            } else {
+                Err(got)
+            }
+        },
+    );
 }
 
+#[crate::e2e_test]
 fn in_the_browser_the_inbox_shows_one_agents_chats_with_a_status_and_live_as_the_api_does(
     ctx: &Ctx,
 ) {
@@ -207,6 +204,7 @@ fn russian_tashkent(stamp: &str) -> String {
     )
 }
 
+#[crate::e2e_test]
 fn in_russian_the_inbox_and_keys_write_times_the_russian_way_in_the_browsers_zone(ctx: &Ctx) {
     let email = unique_email("polish-ru");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
@@ -270,6 +268,7 @@ fn in_russian_the_inbox_and_keys_write_times_the_russian_way_in_the_browsers_zon
     );
 }
 
+#[crate::e2e_test]
 fn on_a_360_px_phone_the_tabs_fit_and_each_is_reached_and_opened_by_keyboard(ctx: &Ctx) {
     let email = unique_email("polish-nav");
     let _ws = test_workspace(ctx, workspace_with_password(ctx, &email));

@@ -2,7 +2,7 @@
 //! links sent again) and webhooks' events, in headless Chromium against the real
 //! worker, and the server rules behind them through the API.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use shared_types::agents::Agent;
@@ -18,17 +18,7 @@ use crate::console::{
     as_console, click, el, fill, login, session_cookie, unique_email, workspace_with_password,
     PASSWORD, WAIT,
 };
-
-crate::tests![
-    in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_edits_it_and_switches_it_off,
-    in_the_browser_an_invalid_trigger_shows_the_servers_reason_and_stores_nothing,
-    in_the_browser_a_trigger_is_made_and_switched_on_with_the_keyboard_alone,
-    in_the_browser_an_owner_makes_an_operator_admin_who_may_then_manage_keys,
-    forbidden_role_changes_are_refused_and_change_nothing,
-    a_new_invitation_link_replaces_the_old_one_and_joined_agents_get_none,
-    in_the_browser_a_webhook_gets_the_chosen_events_and_is_edited_and_switched_off,
-    an_operator_is_refused_trigger_changes_and_has_no_triggers_tab,
-];
+use crate::harness::eventually;
 
 /// Chooses `value` in the `testid` select inside `scope` (a CSS selector), as a person
 /// picking from the menu would (a `change` event).
@@ -129,15 +119,10 @@ fn public_trigger_messages(ctx: &Ctx, ws: &TestWorkspace) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Polls `check` until it holds (the console's request is in flight).
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + WAIT;
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
+/// How often the API is asked again while the console's request is in flight.
+const ASK_AGAIN: Duration = Duration::from_millis(200);
 
+#[crate::e2e_test]
 fn in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_edits_it_and_switches_it_off(
     ctx: &Ctx,
 ) {
@@ -179,13 +164,13 @@ fn in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_edits_it_and
 
     // Switched off in the list, it is stored off and no new visitor gets it.
     click(&browser, "trigger-active");
-    eventually("the trigger to be switched off", || {
+    eventually("the trigger to be switched off", WAIT, ASK_AGAIN, || {
         triggers_of(&ws).first().is_some_and(|t| !t.active)
     });
     assert!(public_trigger_messages(ctx, &ws).is_empty());
     // On again, then edited: the form takes the stored values and saves changes.
     click(&browser, "trigger-active");
-    eventually("the trigger to be switched on", || {
+    eventually("the trigger to be switched on", WAIT, ASK_AGAIN, || {
         triggers_of(&ws).first().is_some_and(|t| t.active)
     });
     assert_eq!(public_trigger_messages(ctx, &ws).len(), 1);
@@ -209,7 +194,7 @@ fn in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_edits_it_and
     fill(&browser, "trigger-pages", "");
     fill(&browser, "trigger-message", "Ketayapsizmi?");
     click(&browser, "trigger-create");
-    eventually("the trigger to be changed", || {
+    eventually("the trigger to be changed", WAIT, ASK_AGAIN, || {
         triggers_of(&ws)
             .first()
             .is_some_and(|t| t.message == "Ketayapsizmi?")
@@ -237,10 +222,13 @@ fn in_the_browser_an_owner_adds_a_trigger_that_reaches_new_visitors_edits_it_and
     );
     // Deleted.
     click(&browser, "trigger-delete");
-    eventually("the trigger to be deleted", || triggers_of(&ws).is_empty());
+    eventually("the trigger to be deleted", WAIT, ASK_AGAIN, || {
+        triggers_of(&ws).is_empty()
+    });
     assert!(public_trigger_messages(ctx, &ws).is_empty());
 }
 
+#[crate::e2e_test]
 fn in_the_browser_an_invalid_trigger_shows_the_servers_reason_and_stores_nothing(ctx: &Ctx) {
     let (ws, email) = owned_workspace(ctx, "bad-trigger");
     let browser = Browser::start(1280, 800);
@@ -273,6 +261,7 @@ fn in_the_browser_an_invalid_trigger_shows_the_servers_reason_and_stores_nothing
     assert_eq!(triggers_of(&ws).len(), 1);
 }
 
+#[crate::e2e_test]
 fn in_the_browser_an_owner_makes_an_operator_admin_who_may_then_manage_keys(ctx: &Ctx) {
     let (ws, email) = owned_workspace(ctx, "promote");
     let (operator, operator_email, cookie) = joined_agent(ctx, &ws, "operator");
@@ -302,7 +291,7 @@ fn in_the_browser_an_owner_makes_an_operator_admin_who_may_then_manage_keys(ctx:
     fits(&browser, 360);
 
     choose(&browser, &row(operator.id.as_str()), "agent-role", "admin");
-    eventually("the operator to become an admin", || {
+    eventually("the operator to become an admin", WAIT, ASK_AGAIN, || {
         ws.get("/v1/agents")
             .expect::<DataList<Agent>>(200)
             .data
@@ -335,7 +324,7 @@ fn in_the_browser_an_owner_makes_an_operator_admin_who_may_then_manage_keys(ctx:
 
     // Status too: the owner sets the admin away.
     choose(&browser, &row(operator.id.as_str()), "agent-status", "away");
-    eventually("the admin to be away", || {
+    eventually("the admin to be away", WAIT, ASK_AGAIN, || {
         ws.get("/v1/agents")
             .expect::<DataList<Agent>>(200)
             .data
@@ -358,6 +347,7 @@ fn agents_of(ws: &TestWorkspace) -> Value {
     ws.get("/v1/agents").json()
 }
 
+#[crate::e2e_test]
 fn forbidden_role_changes_are_refused_and_change_nothing(ctx: &Ctx) {
     let (ws, _) = owned_workspace(ctx, "roles");
     let (admin, _, admin_cookie) = joined_agent(ctx, &ws, "admin");
@@ -454,6 +444,7 @@ fn invitation_rows(ctx: &Ctx, agent_id: &str) -> Value {
     ))
 }
 
+#[crate::e2e_test]
 fn a_new_invitation_link_replaces_the_old_one_and_joined_agents_get_none(ctx: &Ctx) {
     let (ws, _) = owned_workspace(ctx, "reinvite");
     let email = unique_email("late");
@@ -543,6 +534,7 @@ fn events_of(hook: &Webhook) -> Vec<&'static str> {
     hook.events.iter().map(|e| e.as_str()).collect()
 }
 
+#[crate::e2e_test]
 fn in_the_browser_a_webhook_gets_the_chosen_events_and_is_edited_and_switched_off(ctx: &Ctx) {
     let (ws, email) = owned_workspace(ctx, "hook-events");
     let browser = Browser::start_phone(360, 740);
@@ -585,7 +577,7 @@ fn in_the_browser_a_webhook_gets_the_chosen_events_and_is_edited_and_switched_of
     }
     click(&browser, "webhook-edit-active");
     click(&browser, "webhook-save");
-    eventually("the webhook to be saved", || {
+    eventually("the webhook to be saved", WAIT, ASK_AGAIN, || {
         hooks_of(&ws)
             .first()
             .is_some_and(|h| h.url.ends_with("/second"))
@@ -605,6 +597,7 @@ fn in_the_browser_a_webhook_gets_the_chosen_events_and_is_edited_and_switched_of
     assert_eq!(hooks_of(&ws), hooks);
 }
 
+#[crate::e2e_test]
 fn an_operator_is_refused_trigger_changes_and_has_no_triggers_tab(ctx: &Ctx) {
     let (ws, _) = owned_workspace(ctx, "trigger-operator");
     let existing: Trigger = ws
@@ -645,6 +638,7 @@ fn an_operator_is_refused_trigger_changes_and_has_no_triggers_tab(ctx: &Ctx) {
     );
 }
 
+#[crate::e2e_test]
 fn in_the_browser_a_trigger_is_made_and_switched_on_with_the_keyboard_alone(ctx: &Ctx) {
     let (ws, email) = owned_workspace(ctx, "trigger-keys");
     let browser = Browser::start(1280, 800);
@@ -692,7 +686,7 @@ fn in_the_browser_a_trigger_is_made_and_switched_on_with_the_keyboard_alone(ctx:
     // The list's switch takes focus and Space.
     browser.eval(&format!("{}.focus();", el("trigger-active")), json!([]));
     browser.keys(" ");
-    eventually("the trigger to be switched on", || {
+    eventually("the trigger to be switched on", WAIT, ASK_AGAIN, || {
         triggers_of(&ws).first().is_some_and(|t| t.active)
     });
     assert_eq!(

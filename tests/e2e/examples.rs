@@ -7,8 +7,7 @@ use shared_types::chats::{ChatDetail, ChatStatus};
 use crate::client::Ctx;
 use crate::harness::repo_root;
 
-crate::tests![api_client_example_answers_and_closes_the_newest_chat];
-
+#[crate::e2e_test]
 fn api_client_example_answers_and_closes_the_newest_chat(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("Buyurtmam qayerda?");

@@ -8,18 +8,6 @@ use shared_types::DataList;
 
 use crate::client::{Ctx, TestWorkspace};
 
-crate::tests![
-    a_file_round_trip_stores_confirms_and_serves_it_safely,
-    images_are_served_inline_and_other_files_as_downloads,
-    a_put_larger_than_declared_is_413_and_stores_nothing,
-    confirming_before_the_upload_is_409_file_004,
-    bad_or_expired_signatures_get_403_file_005,
-    disallowed_types_and_sizes_are_refused_up_front,
-    another_workspace_cannot_confirm_or_attach_the_file,
-    a_visitor_uploads_into_their_own_chat_only,
-    attachments_must_be_files_confirmed_for_that_chat,
-];
-
 fn request_upload(
     ws: &TestWorkspace,
     name: &str,
@@ -38,6 +26,7 @@ fn put(ctx: &Ctx, url: &str, content_type: &str, bytes: &[u8]) -> crate::client:
         .send_raw("PUT", url, &[("Content-Type", content_type)], bytes)
 }
 
+#[crate::e2e_test]
 fn a_file_round_trip_stores_confirms_and_serves_it_safely(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("hisobotni yuboring");
@@ -99,6 +88,7 @@ fn a_file_round_trip_stores_confirms_and_serves_it_safely(ctx: &Ctx) {
     assert_eq!(stored.attachments[0].kind.as_str(), "file");
 }
 
+#[crate::e2e_test]
 fn images_are_served_inline_and_other_files_as_downloads(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("rasm");
@@ -127,6 +117,7 @@ fn file_rows(ctx: &Ctx, file_id: &str) -> serde_json::Value {
         .clone()
 }
 
+#[crate::e2e_test]
 fn a_put_larger_than_declared_is_413_and_stores_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("hi");
@@ -144,6 +135,7 @@ fn a_put_larger_than_declared_is_413_and_stores_nothing(ctx: &Ctx) {
     put(ctx, &up.upload_url, "text/plain", b"short").assert_error(ErrorCode::FileNotUploaded);
 }
 
+#[crate::e2e_test]
 fn confirming_before_the_upload_is_409_file_004(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("hi");
@@ -156,6 +148,7 @@ fn confirming_before_the_upload_is_409_file_004(ctx: &Ctx) {
     assert!(file_rows(ctx, up.file_id.as_str())["chat_id"].is_null());
 }
 
+#[crate::e2e_test]
 fn bad_or_expired_signatures_get_403_file_005(ctx: &Ctx) {
     let ws = ctx.workspace();
     let up = request_upload(&ws, "a.txt", "text/plain", 3);
@@ -174,6 +167,7 @@ fn bad_or_expired_signatures_get_403_file_005(ctx: &Ctx) {
     put(ctx, &up.upload_url, "text/html", b"abc").assert_error(ErrorCode::FileTypeNotAllowed);
 }
 
+#[crate::e2e_test]
 fn disallowed_types_and_sizes_are_refused_up_front(ctx: &Ctx) {
     let ws = ctx.workspace();
     for (content_type, size, code) in [
@@ -204,6 +198,7 @@ fn disallowed_types_and_sizes_are_refused_up_front(ctx: &Ctx) {
     assert_eq!(rows[0]["n"], 0);
 }
 
+#[crate::e2e_test]
 fn another_workspace_cannot_confirm_or_attach_the_file(ctx: &Ctx) {
     let ws = ctx.workspace();
     let other = ctx.workspace();
@@ -226,6 +221,7 @@ fn another_workspace_cannot_confirm_or_attach_the_file(ctx: &Ctx) {
     let _ = chat_id;
 }
 
+#[crate::e2e_test]
 fn a_visitor_uploads_into_their_own_chat_only(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("rasm yuboraman");
@@ -265,6 +261,7 @@ fn a_visitor_uploads_into_their_own_chat_only(ctx: &Ctx) {
     assert_eq!(msg.attachments[0].kind.as_str(), "image");
 }
 
+#[crate::e2e_test]
 fn attachments_must_be_files_confirmed_for_that_chat(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_a, _) = ws.chat("a");

@@ -7,18 +7,13 @@ use shared_types::error::ErrorCode;
 
 use crate::client::{bearer, Ctx, TestWorkspace};
 
-crate::tests![
-    hostile_bodies_get_4xx_and_change_nothing,
-    absurd_headers_are_refused_and_the_service_stays_up,
-    operator_endpoints_do_not_answer_other_origins,
-];
-
 fn agent_count(ws: &TestWorkspace) -> usize {
     ws.get("/v1/agents").json()["data"]
         .as_array()
         .map_or(0, Vec::len)
 }
 
+#[crate::e2e_test]
 fn hostile_bodies_get_4xx_and_change_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let auth = bearer(&ws.api_key);
@@ -117,6 +112,7 @@ fn hostile_bodies_get_4xx_and_change_nothing(ctx: &Ctx) {
     assert_eq!(ctx.client.send("GET", "/v1/health", &[], None).status, 200);
 }
 
+#[crate::e2e_test]
 fn absurd_headers_are_refused_and_the_service_stays_up(ctx: &Ctx) {
     let ws = ctx.workspace();
     let long_key = format!("Bearer cf_live_{}", "x".repeat(60_000));
@@ -156,6 +152,7 @@ fn absurd_headers_are_refused_and_the_service_stays_up(ctx: &Ctx) {
     assert_eq!(ctx.client.send("GET", "/v1/health", &[], None).status, 200);
 }
 
+#[crate::e2e_test]
 fn operator_endpoints_do_not_answer_other_origins(ctx: &Ctx) {
     let ws = ctx.workspace();
     let evil = "https://evil.example";

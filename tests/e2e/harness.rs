@@ -108,13 +108,9 @@ impl Drop for Spawned {
         unsafe {
             libc::kill(-pgid, libc::SIGTERM);
         }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let _ = poll(Duration::from_secs(5), Duration::from_millis(50), || {
+            matches!(self.child.try_wait(), Ok(Some(_)))
+        });
         unsafe {
             libc::kill(-pgid, libc::SIGKILL);
         }
@@ -254,10 +250,16 @@ impl TestServer {
 
     /// Runs SQL against the server's local D1 (for checks the API cannot make). It runs
     /// while no request is in flight (see `client::QUIET`); a busy database is retried.
+    ///
+    /// Quiet means the browsers too: `wrangler d1 execute` is a second SQLite process on
+    /// the server's file, and while it writes, every query of the server fails (D1_ERROR,
+    /// SQLITE_BUSY inside workerd). The tests' own requests wait on `client::QUIET`; the
+    /// pages of every live test browser are held by [`hold_pages`] meanwhile.
     pub fn d1(&self, sql: &str) -> serde_json::Value {
         let _quiet = crate::client::QUIET
             .write()
             .unwrap_or_else(|e| e.into_inner());
+        let _pages = hold_pages();
         let mut attempt = 0;
         let out = loop {
             let out = wrangler(&repo_root())
@@ -282,6 +284,175 @@ impl TestServer {
         let json: serde_json::Value =
             serde_json::from_slice(&out.stdout).expect("wrangler d1 execute --json output");
         json[0]["results"].clone()
+    }
+}
+
+/// The WebDriver sessions of the test browsers alive now: (chromedriver's address,
+/// session id). `Browser` adds itself on start and leaves on drop.
+pub static PAGES: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+/// Run in every document a test browser opens (and its frames, which share the top
+/// window's count): counts the page's `fetch`es in flight and, while the harness holds
+/// it, lets new ones wait. Every request of the console and the widget is a `fetch`.
+pub const PAGE_FENCE: &str = r#"(() => {
+  let shared;
+  try { shared = window.top.__chatflowFence; } catch (e) {}
+  const fence = shared || { inFlight: 0, held: null, release: null };
+  if (!shared) {
+    window.__chatflowFence = fence;
+    window.__chatflowHold = () => {
+      if (!fence.held) fence.held = new Promise(r => { fence.release = r; });
+      return fence.inFlight;
+    };
+    window.__chatflowRelease = () => {
+      const release = fence.release;
+      fence.held = null;
+      fence.release = null;
+      if (release) release();
+    };
+  }
+  const real = window.fetch;
+  window.fetch = async function (...args) {
+    while (fence.held) await fence.held;
+    fence.inFlight++;
+    try { return await real.apply(this, args); } finally { fence.inFlight--; }
+  };
+})();"#;
+
+/// While alive, no page of a test browser has a request in flight or starts one (see
+/// [`TestServer::d1`]); browsers starting meanwhile wait for it to end.
+pub struct PagesHeld {
+    pages: std::sync::MutexGuard<'static, Vec<(String, String)>>,
+    agent: ureq::Agent,
+}
+
+/// Runs `script` in a browser's current page; `Null` if the session is gone.
+fn page_eval(
+    agent: &ureq::Agent,
+    (driver, session): &(String, String),
+    script: &str,
+) -> serde_json::Value {
+    agent
+        .post(&format!("{driver}/session/{session}/execute/sync"))
+        .send_json(serde_json::json!({"script": script, "args": []}))
+        .ok()
+        .and_then(|r| r.into_json::<serde_json::Value>().ok())
+        .map(|v| v["value"].clone())
+        .unwrap_or_default()
+}
+
+/// Holds every live page's new requests and waits until those in flight have ended.
+pub fn hold_pages() -> PagesHeld {
+    let pages = PAGES.lock().unwrap_or_else(|e| e.into_inner());
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(30))
+        .build();
+    let held = PagesHeld { pages, agent };
+    eventually(
+        "the browsers' requests in flight to end",
+        Duration::from_secs(30),
+        Duration::from_millis(20),
+        || {
+            let in_flight: u64 = held
+                .pages
+                .iter()
+                .map(|page| {
+                    let n = page_eval(
+                        &held.agent,
+                        page,
+                        "return window.__chatflowHold ? window.__chatflowHold() : 0;",
+                    );
+                    n.as_u64().unwrap_or(0)
+                })
+                .sum();
+            if in_flight == 0 {
+                Ok(())
+            } else {
+                Err(in_flight)
+            }
+        },
+    );
+    held
+}
+
+impl Drop for PagesHeld {
+    fn drop(&mut self) {
+        for page in self.pages.iter() {
+            page_eval(
+                &self.agent,
+                page,
+                "if (window.__chatflowRelease) window.__chatflowRelease();",
+            );
+        }
+    }
+}
+
+/// What a probe of [`eventually`] gives: done (`Some`, `Ok`, `true`), or what it saw
+/// instead (`Err`'s value; `None` and `false` saw nothing worth naming).
+pub trait Probe {
+    type Done;
+    type Seen: std::fmt::Debug;
+    fn outcome(self) -> Result<Self::Done, Self::Seen>;
+}
+
+impl<T> Probe for Option<T> {
+    type Done = T;
+    type Seen = Option<()>;
+    fn outcome(self) -> Result<T, Option<()>> {
+        self.ok_or(None)
+    }
+}
+
+/// A condition: done when it holds.
+impl Probe for bool {
+    type Done = ();
+    type Seen = bool;
+    fn outcome(self) -> Result<(), bool> {
+        if self {
+            Ok(())
+        } else {
+            Err(false)
+        }
+    }
+}
+
+impl<T, E: std::fmt::Debug> Probe for Result<T, E> {
+    type Done = T;
+    type Seen = E;
+    fn outcome(self) -> Result<T, E> {
+        self
+    }
+}
+
+/// Runs `probe` every `every` until it is done, for at most `within` (it runs at least
+/// once); `Err` holds what the last run saw.
+pub fn poll<P: Probe>(
+    within: Duration,
+    every: Duration,
+    mut probe: impl FnMut() -> P,
+) -> Result<P::Done, P::Seen> {
+    let deadline = Instant::now() + within;
+    loop {
+        match probe().outcome() {
+            Ok(done) => return Ok(done),
+            Err(seen) if Instant::now() >= deadline => return Err(seen),
+            Err(_) => std::thread::sleep(every),
+        }
+    }
+}
+
+/// The one way tests wait for something: [`poll`] `probe` every `every` until it is
+/// done, or fail after `within` naming `what` and what the probe last saw.
+#[track_caller]
+pub fn eventually<P: Probe>(
+    what: &str,
+    within: Duration,
+    every: Duration,
+    probe: impl FnMut() -> P,
+) -> P::Done {
+    match poll(within, every, probe) {
+        Ok(done) => done,
+        Err(seen) => panic!("timed out after {within:?} waiting for {what}; last seen: {seen:?}"),
     }
 }
 

@@ -8,15 +8,6 @@ use shared_types::DataList;
 
 use crate::client::Ctx;
 
-crate::tests![
-    provisioning_returns_workspace_owner_and_a_working_key,
-    provisioning_with_a_wrong_admin_token_gets_401_auth_010_and_creates_nothing,
-    provisioning_validates_the_body_and_creates_nothing,
-    malformed_json_gets_400_req_001,
-    a_body_that_is_not_json_content_gets_415_req_002,
-    a_body_over_one_megabyte_gets_413_req_003,
-];
-
 fn workspaces_named(ctx: &Ctx, name: &str) -> u64 {
     let rows = ctx.server.d1(&format!(
         "SELECT COUNT(*) AS n FROM workspaces WHERE name = '{name}'"
@@ -24,6 +15,7 @@ fn workspaces_named(ctx: &Ctx, name: &str) -> u64 {
     rows[0]["n"].as_u64().expect("count")
 }
 
+#[crate::e2e_test]
 fn provisioning_returns_workspace_owner_and_a_working_key(ctx: &Ctx) {
     let resp = ctx.client.post(
         "/v1/admin/workspaces",
@@ -52,6 +44,7 @@ fn provisioning_returns_workspace_owner_and_a_working_key(ctx: &Ctx) {
     assert_eq!(rows[0]["n"], 0);
 }
 
+#[crate::e2e_test]
 fn provisioning_with_a_wrong_admin_token_gets_401_auth_010_and_creates_nothing(ctx: &Ctx) {
     let body = json!({"name": "Intruder Ltd", "owner": {"name": "Eve", "email": "eve@x.uz"}});
     for token in ["wrong-token", ""] {
@@ -65,6 +58,7 @@ fn provisioning_with_a_wrong_admin_token_gets_401_auth_010_and_creates_nothing(c
     assert_eq!(workspaces_named(ctx, "Intruder Ltd"), 0);
 }
 
+#[crate::e2e_test]
 fn provisioning_validates_the_body_and_creates_nothing(ctx: &Ctx) {
     for (body, field) in [
         (
@@ -101,6 +95,7 @@ fn provisioning_validates_the_body_and_creates_nothing(ctx: &Ctx) {
     assert_eq!(workspaces_named(ctx, "Bad Email Co"), 0);
 }
 
+#[crate::e2e_test]
 fn malformed_json_gets_400_req_001(ctx: &Ctx) {
     let auth = format!("Bearer {}", ctx.admin_token());
     let resp = ctx.client.send_raw(
@@ -115,6 +110,7 @@ fn malformed_json_gets_400_req_001(ctx: &Ctx) {
     resp.assert_error(ErrorCode::MalformedJson);
 }
 
+#[crate::e2e_test]
 fn a_body_that_is_not_json_content_gets_415_req_002(ctx: &Ctx) {
     let auth = format!("Bearer {}", ctx.admin_token());
     let resp = ctx.client.send_raw(
@@ -127,6 +123,7 @@ fn a_body_that_is_not_json_content_gets_415_req_002(ctx: &Ctx) {
     assert_eq!(workspaces_named(ctx, "Text Co"), 0);
 }
 
+#[crate::e2e_test]
 fn a_body_over_one_megabyte_gets_413_req_003(ctx: &Ctx) {
     let auth = format!("Bearer {}", ctx.admin_token());
     let big = format!(

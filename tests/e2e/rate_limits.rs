@@ -11,15 +11,6 @@ use shared_types::error::ErrorCode;
 
 use crate::client::{bearer, Ctx, Resp, TestWorkspace};
 
-crate::tests![
-    a_key_gets_exactly_100_requests_a_minute_and_retry_after_is_honest,
-    forty_concurrent_requests_get_exactly_the_burst_of_20,
-    two_keys_do_not_share_a_budget,
-    a_flooding_visitor_is_slowed_down_but_the_workspace_is_not,
-    one_address_cannot_mint_sessions_without_end,
-    the_budget_survives_a_restart_of_every_object,
-];
-
 fn header_num(resp: &Resp, name: &str) -> i64 {
     resp.header(name)
         .and_then(|v| v.parse().ok())
@@ -33,6 +24,7 @@ fn unix_now() -> i64 {
         .unwrap_or_default()
 }
 
+#[crate::e2e_test]
 fn a_key_gets_exactly_100_requests_a_minute_and_retry_after_is_honest(ctx: &Ctx) {
     let ws = ctx.workspace();
     let key = ws.extra_key();
@@ -114,6 +106,7 @@ fn burst(n: usize, send: impl Fn() -> Resp + Sync) -> Vec<Resp> {
     })
 }
 
+#[crate::e2e_test]
 fn forty_concurrent_requests_get_exactly_the_burst_of_20(ctx: &Ctx) {
     let ws = ctx.workspace();
     let key = ws.extra_key();
@@ -130,6 +123,7 @@ fn forty_concurrent_requests_get_exactly_the_burst_of_20(ctx: &Ctx) {
     assert_eq!(header_num(&again, "x-ratelimit-remaining"), 79);
 }
 
+#[crate::e2e_test]
 fn two_keys_do_not_share_a_budget(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (a, b) = (ws.extra_key(), ws.extra_key());
@@ -154,6 +148,7 @@ fn visitor_post(ws: &TestWorkspace, token: &str, chat_id: &str, text: &str) -> R
     )
 }
 
+#[crate::e2e_test]
 fn a_flooding_visitor_is_slowed_down_but_the_workspace_is_not(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("Salom");
@@ -186,6 +181,7 @@ fn a_flooding_visitor_is_slowed_down_but_the_workspace_is_not(ctx: &Ctx) {
     assert_eq!(ws.get("/v1/chats").status, 200);
 }
 
+#[crate::e2e_test]
 fn one_address_cannot_mint_sessions_without_end(ctx: &Ctx) {
     let ws = ctx.workspace();
     let path = format!("/v1/public/widgets/{}/sessions", ws.id);
@@ -215,6 +211,7 @@ fn one_address_cannot_mint_sessions_without_end(ctx: &Ctx) {
 /// Every Durable Object is gone when the server stops; the budget is in the limiter's
 /// storage, so a new server (new isolates, new objects) on the same state goes on
 /// counting where the old one stopped.
+#[crate::e2e_test]
 fn the_budget_survives_a_restart_of_every_object(_ctx: &Ctx) {
     let server = crate::harness::TestServer::start();
     let client = crate::client::Client::new(&server.base_url).impatient();

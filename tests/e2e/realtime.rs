@@ -3,7 +3,7 @@
 //! client catches up from the last `seq` it saw.
 
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use shared_types::chats::{ConversationMessage, Message};
@@ -13,19 +13,7 @@ use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message as Frame, WebSocket};
 
 use crate::client::{Ctx, TestWorkspace};
-
-crate::tests![
-    an_agents_rest_reply_reaches_the_visitor_socket,
-    a_visitors_message_reaches_the_agent_socket,
-    typing_and_read_receipts_reach_the_other_side,
-    a_reconnecting_client_gets_exactly_what_it_missed,
-    concurrent_messages_arrive_in_one_order_on_every_socket,
-    bad_frames_get_an_error_frame_and_the_socket_stays_open,
-    sockets_reach_only_their_own_chats,
-    the_agent_feed_hears_every_chat_of_its_workspace_only,
-    tickets_are_single_use_and_unforgeable,
-    an_agent_with_an_open_feed_is_online_and_goes_offline_after_it_closes,
-];
+use crate::harness::{eventually, poll};
 
 pub type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
@@ -41,22 +29,23 @@ pub fn connect(
     }
 }
 
-/// The next JSON frame, or None after `wait`.
+/// The next JSON frame, or None after `wait` (each read waits up to the socket's read
+/// timeout; `Duration::ZERO` reads once).
 pub fn next(socket: &mut Socket, wait: Duration) -> Option<Value> {
-    let deadline = Instant::now() + wait;
-    while Instant::now() < deadline {
-        match socket.read() {
-            Ok(Frame::Text(text)) => return Some(serde_json::from_str(&text).expect("json frame")),
-            Ok(_) => {}
-            Err(tungstenite::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
-            Err(e) => panic!("socket read: {e}"),
+    poll(wait, Duration::ZERO, || match socket.read() {
+        Ok(Frame::Text(text)) => Some(serde_json::from_str(&text).expect("json frame")),
+        Ok(_) => None,
+        Err(tungstenite::Error::Io(e))
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) =>
+        {
+            None
         }
-    }
-    None
+        Err(e) => panic!("socket read: {e}"),
+    })
+    .ok()
 }
 
 fn expect_frame(socket: &mut Socket) -> Value {
@@ -73,6 +62,7 @@ pub fn agent_socket(ctx: &Ctx, ws: &TestWorkspace, chat_id: &str) -> Socket {
     connect(ctx, chat_id, None, Some(&ws.api_key)).expect("agent socket")
 }
 
+#[crate::e2e_test]
 fn an_agents_rest_reply_reaches_the_visitor_socket(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("Salom");
@@ -97,6 +87,7 @@ fn an_agents_rest_reply_reaches_the_visitor_socket(ctx: &Ctx) {
 /// Text is stored and relayed exactly as sent: quotes, markup, line breaks, emoji.
 const TRICKY: &str = "Va alaykum \"assalom\"!\n<script>alert('x')</script> \\ 👋";
 
+#[crate::e2e_test]
 fn a_visitors_message_reaches_the_agent_socket(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("Salom");
@@ -114,6 +105,7 @@ fn a_visitors_message_reaches_the_agent_socket(ctx: &Ctx) {
     assert_eq!(frame["message"]["sender"]["type"], "visitor");
 }
 
+#[crate::e2e_test]
 fn typing_and_read_receipts_reach_the_other_side(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("Salom");
@@ -165,6 +157,7 @@ fn typing_and_read_receipts_reach_the_other_side(ctx: &Ctx) {
     assert_eq!(list["data"][0]["unread_count"], 0);
 }
 
+#[crate::e2e_test]
 fn a_reconnecting_client_gets_exactly_what_it_missed(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("1");
@@ -205,6 +198,7 @@ fn a_reconnecting_client_gets_exactly_what_it_missed(ctx: &Ctx) {
     );
 }
 
+#[crate::e2e_test]
 fn concurrent_messages_arrive_in_one_order_on_every_socket(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("0");
@@ -266,6 +260,7 @@ fn concurrent_messages_arrive_in_one_order_on_every_socket(ctx: &Ctx) {
     );
 }
 
+#[crate::e2e_test]
 fn bad_frames_get_an_error_frame_and_the_socket_stays_open(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("hi");
@@ -299,6 +294,7 @@ fn bad_frames_get_an_error_frame_and_the_socket_stays_open(ctx: &Ctx) {
     assert_eq!(expect_frame(&mut visitor)["type"], "message.created");
 }
 
+#[crate::e2e_test]
 fn sockets_reach_only_their_own_chats(ctx: &Ctx) {
     let ws = ctx.workspace();
     let other = ctx.workspace();
@@ -364,19 +360,23 @@ fn ticket(ws: &TestWorkspace) -> String {
 /// Frames until one of `kind` arrives.
 #[track_caller]
 fn next_of(socket: &mut Socket, kind: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(15);
     let mut seen = Vec::new();
-    while Instant::now() < deadline {
-        if let Some(frame) = next(socket, Duration::from_millis(500)) {
-            if frame["type"] == kind {
-                return frame;
+    eventually(
+        &format!("a {kind} frame"),
+        Duration::from_secs(15),
+        Duration::ZERO,
+        || match next(socket, Duration::from_millis(500)) {
+            Some(frame) if frame["type"] == kind => Ok(frame),
+            Some(frame) => {
+                seen.push(frame);
+                Err(seen.clone())
             }
-            seen.push(frame);
-        }
-    }
-    panic!("no {kind} frame; saw {seen:?}");
+            None => Err(seen.clone()),
+        },
+    )
 }
 
+#[crate::e2e_test]
 fn the_agent_feed_hears_every_chat_of_its_workspace_only(ctx: &Ctx) {
     let ws = ctx.workspace();
     let other = ctx.workspace();
@@ -414,6 +414,7 @@ fn the_agent_feed_hears_every_chat_of_its_workspace_only(ctx: &Ctx) {
     }
 }
 
+#[crate::e2e_test]
 fn tickets_are_single_use_and_unforgeable(ctx: &Ctx) {
     let ws = ctx.workspace();
     let t = ticket(&ws);
@@ -437,6 +438,7 @@ fn tickets_are_single_use_and_unforgeable(ctx: &Ctx) {
     assert_eq!(feed(ctx, &format!("?token={token}"), None).err(), Some(404));
 }
 
+#[crate::e2e_test]
 fn an_agent_with_an_open_feed_is_online_and_goes_offline_after_it_closes(ctx: &Ctx) {
     let ws = ctx.workspace();
     let status = |ws: &TestWorkspace| ws.get("/v1/agents").json()["data"][0]["status"].clone();
@@ -456,13 +458,18 @@ fn an_agent_with_an_open_feed_is_online_and_goes_offline_after_it_closes(ctx: &C
     socket.close(None).expect("close");
     let _ = socket.flush();
     drop(socket);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while status(&ws) != "offline" {
-        assert!(
-            Instant::now() < deadline,
-            "still online 30 s after the socket closed"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    eventually(
+        "offline within 30 s of the socket closing",
+        Duration::from_secs(30),
+        Duration::from_millis(500),
+        || {
+            let now = status(&ws);
+            if now == "offline" {
+                Ok(())
+            } else {
+                Err(now)
+            }
+        },
+    );
     assert_eq!(online_in_widget(&ws), false);
 }

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use webhook_receiver::http;
 
+use crate::harness::eventually;
+
 /// One delivery as the receiver saw it.
 #[derive(Debug, Clone)]
 pub struct Delivery {
@@ -103,22 +105,22 @@ impl Receiver {
         what: &str,
         done: impl Fn(&[Delivery]) -> bool,
     ) -> Vec<Delivery> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let now = self.deliveries();
-            if done(&now) {
-                return now;
-            }
-            if Instant::now() > deadline {
-                panic!(
-                    "receiver: no {what} within {timeout:?}; got {:?}",
-                    now.iter()
+        eventually(
+            &format!("the receiver to get {what}"),
+            timeout,
+            Duration::from_millis(50),
+            || {
+                let now = self.deliveries();
+                if done(&now) {
+                    Ok(now)
+                } else {
+                    Err(now
+                        .iter()
                         .map(|d| (d.json()["type"].clone(), d.status, d.attempt))
-                        .collect::<Vec<_>>()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+                        .collect::<Vec<_>>())
+                }
+            },
+        )
     }
 
     /// Waits for an accepted delivery of each of `types` and returns them in that order.

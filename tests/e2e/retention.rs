@@ -7,8 +7,6 @@ use shared_types::files::{FileObject, UploadUrlResponse};
 
 use crate::client::{Ctx, TestWorkspace};
 
-crate::tests![the_sweep_deletes_only_what_is_past_its_window];
-
 fn ago(modifier: &str) -> String {
     format!("strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '{modifier}')")
 }
@@ -35,6 +33,7 @@ fn uploaded(ctx: &Ctx, ws: &TestWorkspace, name: &str) -> UploadUrlResponse {
     up
 }
 
+#[crate::e2e_test]
 fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("eski narsalar");

@@ -7,13 +7,7 @@ use shared_types::DataList;
 
 use crate::client::Ctx;
 
-crate::tests![
-    triggers_are_created_listed_updated_and_deleted,
-    only_active_triggers_reach_the_public_config,
-    invalid_triggers_get_400_and_create_nothing,
-    another_workspaces_trigger_is_404,
-];
-
+#[crate::e2e_test]
 fn triggers_are_created_listed_updated_and_deleted(ctx: &Ctx) {
     let ws = ctx.workspace();
     let created: Trigger = ws
@@ -56,6 +50,7 @@ fn triggers_are_created_listed_updated_and_deleted(ctx: &Ctx) {
     assert_eq!(list.data, vec![defaults]);
 }
 
+#[crate::e2e_test]
 fn only_active_triggers_reach_the_public_config(ctx: &Ctx) {
     let ws = ctx.workspace();
     for (name, active) in [("on", true), ("off", false)] {
@@ -77,6 +72,7 @@ fn only_active_triggers_reach_the_public_config(ctx: &Ctx) {
     assert!(triggers[0].get("name").is_none());
 }
 
+#[crate::e2e_test]
 fn invalid_triggers_get_400_and_create_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let ok = json!({"name": "n", "condition": "page_load", "message": "m"});
@@ -117,6 +113,7 @@ fn invalid_triggers_get_400_and_create_nothing(ctx: &Ctx) {
         .is_empty());
 }
 
+#[crate::e2e_test]
 fn another_workspaces_trigger_is_404(ctx: &Ctx) {
     let ws = ctx.workspace();
     let other = ctx.workspace();

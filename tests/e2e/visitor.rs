@@ -8,18 +8,7 @@ use shared_types::DataList;
 
 use crate::client::Ctx;
 
-crate::tests![
-    a_visitor_starts_a_chat_and_sees_the_agents_reply,
-    a_visitor_never_reaches_another_visitors_chat,
-    bad_visitor_tokens_get_401_auth_007,
-    visitors_do_not_see_agents_tags_and_notes,
-    writing_into_a_closed_chat_reopens_it,
-    rating_needs_a_closed_chat_and_happens_once,
-    invalid_ratings_get_400_and_store_nothing,
-    a_retried_post_with_the_same_idempotency_key_creates_nothing_new,
-    the_same_idempotency_key_with_another_body_is_409_req_006,
-];
-
+#[crate::e2e_test]
 fn a_visitor_starts_a_chat_and_sees_the_agents_reply(ctx: &Ctx) {
     let ws = ctx.workspace();
     let token = ws.visitor("Ali");
@@ -58,6 +47,7 @@ fn a_visitor_starts_a_chat_and_sees_the_agents_reply(ctx: &Ctx) {
     assert_eq!(row["page_url"], "https://shop.example/pricing");
 }
 
+#[crate::e2e_test]
 fn a_visitor_never_reaches_another_visitors_chat(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("mine");
@@ -89,6 +79,7 @@ fn a_visitor_never_reaches_another_visitors_chat(ctx: &Ctx) {
         .assert_error(ErrorCode::ChatNotFound);
 }
 
+#[crate::e2e_test]
 fn bad_visitor_tokens_get_401_auth_007(ctx: &Ctx) {
     let ws = ctx.workspace();
     let token = ws.visitor("Ali");
@@ -114,6 +105,7 @@ fn bad_visitor_tokens_get_401_auth_007(ctx: &Ctx) {
     assert_eq!(rows[0]["n"], 0);
 }
 
+#[crate::e2e_test]
 fn visitors_do_not_see_agents_tags_and_notes(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("hi");
@@ -131,6 +123,7 @@ fn visitors_do_not_see_agents_tags_and_notes(ctx: &Ctx) {
     assert!(!rated.text.contains("difficult") && !rated.text.contains("angry"));
 }
 
+#[crate::e2e_test]
 fn writing_into_a_closed_chat_reopens_it(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("hi");
@@ -155,6 +148,7 @@ fn writing_into_a_closed_chat_reopens_it(ctx: &Ctx) {
     assert!(row["closed_at"].is_null());
 }
 
+#[crate::e2e_test]
 fn rating_needs_a_closed_chat_and_happens_once(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("hi");
@@ -180,6 +174,7 @@ fn rating_needs_a_closed_chat_and_happens_once(ctx: &Ctx) {
     assert_eq!(row["rating_comment"], "Rahmat");
 }
 
+#[crate::e2e_test]
 fn invalid_ratings_get_400_and_store_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, token) = ws.chat("hi");
@@ -208,6 +203,7 @@ fn invalid_ratings_get_400_and_store_nothing(ctx: &Ctx) {
     assert!(row["rating_score"].is_null());
 }
 
+#[crate::e2e_test]
 fn a_retried_post_with_the_same_idempotency_key_creates_nothing_new(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("hi");
@@ -227,6 +223,7 @@ fn a_retried_post_with_the_same_idempotency_key_creates_nothing_new(ctx: &Ctx) {
     assert_eq!(convo.data.len(), 2);
 }
 
+#[crate::e2e_test]
 fn the_same_idempotency_key_with_another_body_is_409_req_006(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("hi");

@@ -11,24 +11,8 @@ use shared_types::DataList;
 use webhook_receiver::{verify, verify_now, VerifyError, EVENT_ID_HEADER, SIGNATURE_HEADER};
 
 use crate::client::{Ctx, TestWorkspace};
+use crate::harness::eventually;
 use crate::receiver::{Delivery, Receiver};
-
-crate::tests![
-    webhooks_are_created_listed_updated_and_deleted,
-    a_secret_is_generated_and_shown_once_when_none_is_given,
-    invalid_webhook_requests_get_4xx_and_change_nothing,
-    another_workspaces_webhook_is_404,
-    operators_cannot_see_or_change_webhooks,
-    each_event_type_reaches_a_loopback_receiver_signed,
-    tampered_bodies_and_old_timestamps_fail_verification,
-    a_receiver_failing_the_first_attempts_accepts_the_event_once_on_retry,
-    a_receiver_that_always_fails_ends_in_the_dead_letter_log,
-    deactivated_webhooks_get_nothing,
-    a_webhook_failing_for_a_day_is_deactivated,
-    events_of_another_workspace_never_arrive,
-    the_api_call_returns_before_the_receiver_is_called,
-    the_example_receiver_prints_each_verified_event,
-];
 
 /// Every event type, as the spec spells them.
 const ALL_EVENTS: &[&str] = shared_types::webhooks::WebhookEvent::SPELLINGS;
@@ -64,6 +48,7 @@ fn signature_verifies(d: &Delivery) -> Result<(), VerifyError> {
     )
 }
 
+#[crate::e2e_test]
 fn webhooks_are_created_listed_updated_and_deleted(ctx: &Ctx) {
     let ws = ctx.workspace();
     assert!(list(&ws).is_empty());
@@ -144,6 +129,7 @@ fn webhooks_are_created_listed_updated_and_deleted(ctx: &Ctx) {
     assert!(list(&ws).is_empty());
 }
 
+#[crate::e2e_test]
 fn a_secret_is_generated_and_shown_once_when_none_is_given(ctx: &Ctx) {
     let receiver = Receiver::accepting();
     let ws = ctx.workspace();
@@ -175,6 +161,7 @@ fn a_secret_is_generated_and_shown_once_when_none_is_given(ctx: &Ctx) {
     );
 }
 
+#[crate::e2e_test]
 fn invalid_webhook_requests_get_4xx_and_change_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let kept = subscribe(&ws, "https://myapp.com/hook", &["chat.created"]);
@@ -242,6 +229,7 @@ fn invalid_webhook_requests_get_4xx_and_change_nothing(ctx: &Ctx) {
     assert_eq!(list(&ws), before);
 }
 
+#[crate::e2e_test]
 fn another_workspaces_webhook_is_404(ctx: &Ctx) {
     let owner = ctx.workspace();
     let other = ctx.workspace_named("Other Shop");
@@ -259,6 +247,7 @@ fn another_workspaces_webhook_is_404(ctx: &Ctx) {
     assert!(list(&owner)[0].active);
 }
 
+#[crate::e2e_test]
 fn each_event_type_reaches_a_loopback_receiver_signed(ctx: &Ctx) {
     let receiver = Receiver::accepting();
     let ws = ctx.workspace();
@@ -343,6 +332,7 @@ fn each_event_type_reaches_a_loopback_receiver_signed(ctx: &Ctx) {
     assert_eq!(receiver.deliveries().len(), 7);
 }
 
+#[crate::e2e_test]
 fn tampered_bodies_and_old_timestamps_fail_verification(ctx: &Ctx) {
     let receiver = Receiver::accepting();
     let ws = ctx.workspace();
@@ -378,6 +368,7 @@ fn tampered_bodies_and_old_timestamps_fail_verification(ctx: &Ctx) {
     assert_eq!(verify(SECRET.as_bytes(), &header, &body, t + 299), Ok(()));
 }
 
+#[crate::e2e_test]
 fn a_receiver_failing_the_first_attempts_accepts_the_event_once_on_retry(ctx: &Ctx) {
     let receiver = Receiver::start(|_, attempt| {
         let status = if attempt <= 2 { 500 } else { 200 };
@@ -426,21 +417,26 @@ fn a_receiver_failing_the_first_attempts_accepts_the_event_once_on_retry(ctx: &C
     assert!(list(&ws)[0].active);
 }
 
+#[crate::e2e_test]
 fn a_receiver_that_always_fails_ends_in_the_dead_letter_log(ctx: &Ctx) {
     let receiver = Receiver::start(|_, _| (503, Duration::ZERO));
     let ws = ctx.workspace();
     let hook = subscribe(&ws, &receiver.url, &["chat.created"]);
     ws.chat("Salom");
     // 9 attempts 1+2+4+8+16+16+16+16 s apart, then the dead-letter queue.
-    let deadline = Instant::now() + Duration::from_secs(180);
-    let log = loop {
-        let log = deliveries(&ws, hook.id.as_str());
-        if log.iter().any(|l| l.dead_lettered) {
-            break log;
-        }
-        assert!(Instant::now() < deadline, "no dead letter: {log:?}");
-        std::thread::sleep(Duration::from_secs(1));
-    };
+    let log = eventually(
+        "a dead letter",
+        Duration::from_secs(180),
+        Duration::from_secs(1),
+        || {
+            let log = deliveries(&ws, hook.id.as_str());
+            if log.iter().any(|l| l.dead_lettered) {
+                Ok(log)
+            } else {
+                Err(log)
+            }
+        },
+    );
     assert_eq!(log.len(), 10, "{log:?}");
     let dead = &log[0];
     assert!(dead.dead_lettered && dead.status_code.is_none() && dead.next_retry_at.is_none());
@@ -463,6 +459,7 @@ fn a_receiver_that_always_fails_ends_in_the_dead_letter_log(ctx: &Ctx) {
     assert!(list(&ws)[0].active);
 }
 
+#[crate::e2e_test]
 fn deactivated_webhooks_get_nothing(ctx: &Ctx) {
     let on = Receiver::accepting();
     let off = Receiver::accepting();
@@ -485,6 +482,7 @@ fn deactivated_webhooks_get_nothing(ctx: &Ctx) {
     assert_eq!(got[0].json()["data"]["id"], chat_id);
 }
 
+#[crate::e2e_test]
 fn a_webhook_failing_for_a_day_is_deactivated(ctx: &Ctx) {
     let receiver = Receiver::start(|_, _| (500, Duration::ZERO));
     let ws = ctx.workspace();
@@ -496,11 +494,12 @@ fn a_webhook_failing_for_a_day_is_deactivated(ctx: &Ctx) {
     ));
     ws.chat("Salom");
     receiver.wait_until(ARRIVAL, "a failed attempt", |ds| !ds.is_empty());
-    let deadline = Instant::now() + ARRIVAL;
-    while list(&ws)[0].active {
-        assert!(Instant::now() < deadline, "still active");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    eventually(
+        "the webhook to be switched off",
+        ARRIVAL,
+        Duration::from_millis(200),
+        || !list(&ws)[0].active,
+    );
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(receiver.deliveries().len(), 1, "no retry once deactivated");
     let log = deliveries(&ws, hook.id.as_str());
@@ -511,6 +510,7 @@ fn a_webhook_failing_for_a_day_is_deactivated(ctx: &Ctx) {
     assert_eq!(receiver.deliveries().len(), 1);
 }
 
+#[crate::e2e_test]
 fn events_of_another_workspace_never_arrive(ctx: &Ctx) {
     let mine = Receiver::accepting();
     let theirs = Receiver::accepting();
@@ -533,6 +533,7 @@ fn events_of_another_workspace_never_arrive(ctx: &Ctx) {
     assert!(mine.deliveries().is_empty());
 }
 
+#[crate::e2e_test]
 fn the_api_call_returns_before_the_receiver_is_called(ctx: &Ctx) {
     let receiver = Receiver::start(|_, _| (200, Duration::from_secs(3)));
     let ws = ctx.workspace();
@@ -553,6 +554,7 @@ fn the_api_call_returns_before_the_receiver_is_called(ctx: &Ctx) {
     assert!(got[0].arrived + Duration::from_millis(100) >= started);
 }
 
+#[crate::e2e_test]
 fn the_example_receiver_prints_each_verified_event(ctx: &Ctx) {
     let port = crate::harness::free_port();
     let mut command = std::process::Command::new(env!("CARGO"));
@@ -562,15 +564,19 @@ fn the_example_receiver_prints_each_verified_event(ctx: &Ctx) {
         .env("WEBHOOK_SECRET", SECRET)
         .env("PORT", port.to_string());
     let example = crate::harness::Spawned::start(command, "webhook receiver");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !example.output_text().contains("listening on") {
-        assert!(
-            Instant::now() < deadline,
-            "the example did not start: {}",
-            example.output_text()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    eventually(
+        "the example to start",
+        Duration::from_secs(120),
+        Duration::from_millis(100),
+        || {
+            let out = example.output_text();
+            if out.contains("listening on") {
+                Ok(())
+            } else {
+                Err(out)
+            }
+        },
+    );
     let ws = ctx.workspace();
     subscribe(
         &ws,
@@ -578,20 +584,24 @@ fn the_example_receiver_prints_each_verified_event(ctx: &Ctx) {
         &["chat.created", "message.received"],
     );
     let (chat_id, _) = ws.chat("Salom");
-    let deadline = Instant::now() + ARRIVAL;
-    loop {
-        let out = example.output_text();
-        let printed = |kind: &str| {
-            out.lines()
-                .any(|l| l.contains(&format!(" {kind} evt_")) && l.contains(&chat_id))
-        };
-        if printed("chat.created") && printed("message.received") {
-            assert!(!out.contains("refused"), "{out}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "not printed: {out}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let out = eventually(
+        "both events printed",
+        ARRIVAL,
+        Duration::from_millis(100),
+        || {
+            let out = example.output_text();
+            let printed = |kind: &str| {
+                out.lines()
+                    .any(|l| l.contains(&format!(" {kind} evt_")) && l.contains(&chat_id))
+            };
+            if printed("chat.created") && printed("message.received") {
+                Ok(out)
+            } else {
+                Err(out)
+            }
+        },
+    );
+    assert!(!out.contains("refused"), "{out}");
     // A forged delivery is refused with 400.
     let forged = ctx.client.send_raw(
         "POST",
@@ -608,6 +618,7 @@ fn the_example_receiver_prints_each_verified_event(ctx: &Ctx) {
     assert_eq!(forged.status, 400);
 }
 
+#[crate::e2e_test]
 fn operators_cannot_see_or_change_webhooks(ctx: &Ctx) {
     let ws = ctx.workspace();
     let hook = subscribe(&ws, "https://myapp.com/hook", &["chat.created"]);

@@ -6,17 +6,7 @@ use shared_types::widget::WidgetConfig;
 
 use crate::client::Ctx;
 
-crate::tests![
-    new_workspace_has_sensible_widget_defaults,
-    patch_changes_only_the_fields_sent,
-    invalid_fields_get_400_req_004_and_change_nothing,
-    operator_keys_cannot_change_the_widget,
-    public_config_answers_only_to_allowed_origins,
-    public_config_of_an_unknown_workspace_is_404,
-    preflight_allows_the_widgets_headers,
-    the_public_config_is_a_copy_that_every_change_replaces_at_once,
-];
-
+#[crate::e2e_test]
 fn new_workspace_has_sensible_widget_defaults(ctx: &Ctx) {
     let ws = ctx.workspace();
     let config: WidgetConfig = ws.get("/v1/widget/config").expect(200);
@@ -29,6 +19,7 @@ fn new_workspace_has_sensible_widget_defaults(ctx: &Ctx) {
     assert_eq!(config.branding.logo_url, None);
 }
 
+#[crate::e2e_test]
 fn patch_changes_only_the_fields_sent(ctx: &Ctx) {
     let ws = ctx.workspace();
     let before: WidgetConfig = ws.get("/v1/widget/config").expect(200);
@@ -71,6 +62,7 @@ fn patch_changes_only_the_fields_sent(ctx: &Ctx) {
     assert!(!cleared.branding.show_powered_by);
 }
 
+#[crate::e2e_test]
 fn invalid_fields_get_400_req_004_and_change_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let before: WidgetConfig = ws.get("/v1/widget/config").expect(200);
@@ -100,6 +92,7 @@ fn invalid_fields_get_400_req_004_and_change_nothing(ctx: &Ctx) {
     assert_eq!(after, before);
 }
 
+#[crate::e2e_test]
 fn operator_keys_cannot_change_the_widget(ctx: &Ctx) {
     let ws = ctx.workspace();
     let key = crate::chats::operator_key(ctx, &ws);
@@ -113,6 +106,7 @@ fn operator_keys_cannot_change_the_widget(ctx: &Ctx) {
     );
 }
 
+#[crate::e2e_test]
 fn public_config_answers_only_to_allowed_origins(ctx: &Ctx) {
     let ws = ctx.workspace();
     ws.patch(
@@ -152,6 +146,7 @@ fn public_config_answers_only_to_allowed_origins(ctx: &Ctx) {
     assert_eq!(rows[0]["n"], 0);
 }
 
+#[crate::e2e_test]
 fn public_config_of_an_unknown_workspace_is_404(ctx: &Ctx) {
     let resp = ctx
         .client
@@ -159,6 +154,7 @@ fn public_config_of_an_unknown_workspace_is_404(ctx: &Ctx) {
     resp.assert_error(ErrorCode::WorkspaceNotFound);
 }
 
+#[crate::e2e_test]
 fn preflight_allows_the_widgets_headers(ctx: &Ctx) {
     let ws = ctx.workspace();
     let resp = ctx.client.send(
@@ -182,6 +178,7 @@ fn preflight_allows_the_widgets_headers(ctx: &Ctx) {
     let _ = ws;
 }
 
+#[crate::e2e_test]
 fn the_public_config_is_a_copy_that_every_change_replaces_at_once(ctx: &Ctx) {
     let ws = ctx.workspace();
     let path = format!("/v1/public/widgets/{}", ws.id);

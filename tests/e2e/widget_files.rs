@@ -11,12 +11,6 @@ use crate::browser::Browser;
 use crate::client::{Ctx, TestWorkspace};
 use crate::widget_page::{open_panel, type_and_send, wait_for_messages};
 
-crate::tests![
-    a_visitor_sends_an_image_and_a_file_and_sees_the_agents_image,
-    oversize_wrong_type_and_refused_files_are_explained_and_nothing_is_uploaded,
-    a_widget_on_another_origin_uploads_across_origins,
-];
-
 /// A 1×1 PNG.
 const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
@@ -96,6 +90,7 @@ fn wait_for_images(browser: &Browser, n: usize) -> Value {
     )
 }
 
+#[crate::e2e_test]
 fn a_visitor_sends_an_image_and_a_file_and_sees_the_agents_image(ctx: &Ctx) {
     let ws = ctx.workspace();
     let browser = Browser::start(1280, 800);
@@ -213,6 +208,7 @@ fn decode_png() -> Vec<u8> {
     out
 }
 
+#[crate::e2e_test]
 fn oversize_wrong_type_and_refused_files_are_explained_and_nothing_is_uploaded(ctx: &Ctx) {
     let ws = ctx.workspace();
     let browser = Browser::start(1280, 800);
@@ -302,6 +298,7 @@ fn host_page(html: String) -> String {
     format!("http://localhost:{port}/")
 }
 
+#[crate::e2e_test]
 fn a_widget_on_another_origin_uploads_across_origins(ctx: &Ctx) {
     let ws = ctx.workspace();
     let page = host_page(format!(

@@ -9,14 +9,6 @@ use shared_types::widget::WidgetConfig;
 use crate::browser::Browser;
 use crate::client::Ctx;
 
-crate::tests![
-    example_page_shows_launcher_in_shadow_root_with_configured_colour,
-    a_visitor_chats_with_an_agent_live_and_a_reload_keeps_the_conversation,
-    a_trigger_shows_its_message_once_and_only_where_its_pattern_matches,
-    the_launcher_counts_unread_replies_and_the_js_api_drives_the_panel,
-    an_offline_visitor_leaves_an_email_and_rates_the_closed_chat,
-];
-
 /// The trigger message beside the launcher, or null.
 const NUDGE: &str = "const r = document.getElementById('chatflow-widget')?.shadowRoot; \
      const n = r && r.querySelector('[data-testid=\"cf-nudge\"]'); \
@@ -71,6 +63,7 @@ const LAUNCHER_COLOUR: &str = "const host = document.getElementById('chatflow-wi
      const b = host && host.shadowRoot && host.shadowRoot.querySelector('[data-testid=\"cf-launcher\"]'); \
      return b ? getComputedStyle(b).backgroundColor : null;";
 
+#[crate::e2e_test]
 fn example_page_shows_launcher_in_shadow_root_with_configured_colour(ctx: &Ctx) {
     let ws = ctx.workspace();
     let browser = Browser::start(1280, 800);
@@ -97,6 +90,7 @@ fn example_page_shows_launcher_in_shadow_root_with_configured_colour(ctx: &Ctx) 
     assert_eq!(colour, "rgb(14, 165, 233)");
 }
 
+#[crate::e2e_test]
 fn a_visitor_chats_with_an_agent_live_and_a_reload_keeps_the_conversation(ctx: &Ctx) {
     let ws = ctx.workspace();
     let browser = Browser::start(1280, 800);
@@ -176,6 +170,7 @@ fn a_visitor_chats_with_an_agent_live_and_a_reload_keeps_the_conversation(ctx: &
     );
 }
 
+#[crate::e2e_test]
 fn a_trigger_shows_its_message_once_and_only_where_its_pattern_matches(ctx: &Ctx) {
     let ws = ctx.workspace();
     for (name, pattern, message) in [
@@ -213,6 +208,7 @@ fn a_trigger_shows_its_message_once_and_only_where_its_pattern_matches(ctx: &Ctx
     assert_eq!(browser.eval(NUDGE, json!([])), Value::Null);
 }
 
+#[crate::e2e_test]
 fn the_launcher_counts_unread_replies_and_the_js_api_drives_the_panel(ctx: &Ctx) {
     let ws = ctx.workspace();
     let browser = Browser::start(1280, 800);
@@ -283,6 +279,7 @@ fn open_panel_already_open(browser: &Browser) {
     );
 }
 
+#[crate::e2e_test]
 fn an_offline_visitor_leaves_an_email_and_rates_the_closed_chat(ctx: &Ctx) {
     let ws = ctx.workspace();
     let browser = Browser::start(1280, 800);

@@ -11,16 +11,6 @@ use crate::browser::{key, Browser};
 use crate::client::Ctx;
 use crate::widget_page::{open_panel, type_and_send, wait_for_messages, wait_until_ready};
 
-crate::tests![
-    keyboard_alone_opens_types_sends_cycles_inside_the_panel_and_escapes,
-    on_a_360px_phone_the_open_panel_fills_the_screen,
-    host_css_does_not_change_the_widget,
-    the_widget_does_not_change_the_host_pages_styles,
-    exit_intent_shows_its_message_when_the_pointer_leaves_the_top,
-    a_second_tab_shows_the_same_conversation_live,
-    the_panel_speaks_the_pages_language_unless_data_lang_says_otherwise,
-];
-
 /// What has focus: the widget's element's `data-testid` (or class) when focus is in
 /// the widget, else `page:<tag>`.
 const FOCUSED: &str = "const a = document.activeElement; \
@@ -44,6 +34,7 @@ fn panel_open(browser: &Browser) -> bool {
     ) == Value::Bool(true)
 }
 
+#[crate::e2e_test]
 fn keyboard_alone_opens_types_sends_cycles_inside_the_panel_and_escapes(ctx: &Ctx) {
     let ws = ctx.workspace();
     let browser = Browser::start(1280, 800);
@@ -113,6 +104,7 @@ fn keyboard_alone_opens_types_sends_cycles_inside_the_panel_and_escapes(ctx: &Ct
     assert_eq!(expanded, "false");
 }
 
+#[crate::e2e_test]
 fn on_a_360px_phone_the_open_panel_fills_the_screen(ctx: &Ctx) {
     let ws = ctx.workspace();
     let browser = Browser::start(1280, 800);
@@ -155,6 +147,7 @@ const WIDGET_STYLES: &str = "const r = document.getElementById('chatflow-widget'
      out.host = [getComputedStyle(host).display, host.getBoundingClientRect().height]; \
      return out;";
 
+#[crate::e2e_test]
 fn host_css_does_not_change_the_widget(ctx: &Ctx) {
     let ws = ctx.workspace();
     let browser = Browser::start(1280, 800);
@@ -207,6 +200,7 @@ const HOST_STYLES: &str = "const props = ['color', 'font-size', 'font-family', '
      out.sheets = [document.styleSheets.length, document.adoptedStyleSheets.length]; \
      return out;";
 
+#[crate::e2e_test]
 fn the_widget_does_not_change_the_host_pages_styles(ctx: &Ctx) {
     // The same page twice: with the widget open, and with the widget refused (a
     // workspace whose domains leave this host out paints nothing).
@@ -239,6 +233,7 @@ fn the_widget_does_not_change_the_host_pages_styles(ctx: &Ctx) {
     assert_eq!(hosted, bare);
 }
 
+#[crate::e2e_test]
 fn exit_intent_shows_its_message_when_the_pointer_leaves_the_top(ctx: &Ctx) {
     let ws = ctx.workspace();
     ws.post(
@@ -270,6 +265,7 @@ fn exit_intent_shows_its_message_when_the_pointer_leaves_the_top(ctx: &Ctx) {
     assert_eq!(shown, "Ketishdan oldin: 10% chegirma!");
 }
 
+#[crate::e2e_test]
 fn a_second_tab_shows_the_same_conversation_live(ctx: &Ctx) {
     let ws = ctx.workspace();
     let browser = Browser::start(1280, 800);
@@ -330,6 +326,7 @@ new MutationObserver((_, obs) => {
 }).observe(document, { childList: true, subtree: true });
 "#;
 
+#[crate::e2e_test]
 fn the_panel_speaks_the_pages_language_unless_data_lang_says_otherwise(ctx: &Ctx) {
     let ws = ctx.workspace();
     let browser = Browser::start(1280, 800);
