@@ -13,7 +13,6 @@ pub mod messages;
 pub mod retention;
 pub mod sessions;
 pub mod tickets;
-pub mod triggers;
 pub mod visitors;
 pub mod webhooks;
 pub mod widget_config;
