@@ -25,6 +25,7 @@ mod rate_limits;
 mod realtime;
 mod receiver;
 mod retention;
+mod tenants;
 mod triggers;
 mod visitor;
 mod webhooks;
@@ -69,6 +70,7 @@ fn main() {
         visitor::tests(),
         webhooks::tests(),
         retention::tests(),
+        tenants::tests(),
         console::tests(),
         console_chat::tests(),
         console_settings::tests(),

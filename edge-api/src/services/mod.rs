@@ -6,3 +6,4 @@
 //! Capabilities move here from `routes/` + `store/` one at a time (docs/ARCHITECTURE.md).
 
 pub mod triggers;
+pub mod workspaces;

@@ -12,6 +12,7 @@ pub mod login_failures;
 pub mod messages;
 pub mod retention;
 pub mod sessions;
+pub mod tenant;
 pub mod tickets;
 pub mod visitors;
 pub mod webhooks;

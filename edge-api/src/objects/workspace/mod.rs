@@ -15,7 +15,7 @@ use worker::{durable_object, DurableObject, Env, Request, Response, Result, SqlS
 use crate::domain::workspace_schema::{self, READ_VERSION, VERSION_TABLE};
 use crate::error::ApiError;
 use crate::services;
-use protocol::{Answer, Request as Op};
+use protocol::{Answer, Request as Op, TenantOp};
 
 #[durable_object]
 pub struct Workspace {
@@ -35,6 +35,14 @@ impl DurableObject for Workspace {
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let op: Op = req.json().await?;
+        if matches!(op, Op::Tenant(TenantOp::Erase)) {
+            // deleteAll() removes the SQLite database itself; a later wake starts empty.
+            self.state.storage().delete_all().await?;
+            self.migrated.set(false);
+            return Response::ok(
+                answer(()).map_err(|e| worker::Error::RustError(format!("{e:?}")))?,
+            );
+        }
         let sql = self.state.storage().sql();
         let answer = match self.migrate(&sql) {
             Ok(()) => dispatch(&sql, op),
@@ -95,6 +103,50 @@ impl Workspace {
 fn dispatch(sql: &SqlStorage, op: Op) -> std::result::Result<String, ApiError> {
     match op {
         Op::Triggers(op) => services::triggers::object::handle(sql, op),
+        Op::Tenant(op) => tenant(sql, op),
+    }
+}
+
+/// The export's reads; erasure is handled before the schema is touched.
+fn tenant(sql: &SqlStorage, op: TenantOp) -> std::result::Result<String, ApiError> {
+    let fail = |e: worker::Error| ApiError::internal(format!("workspace export: {e}"));
+    let tables = || -> std::result::Result<Vec<String>, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Name {
+            name: String,
+        }
+        let names: Vec<Name> = sql
+            .exec(
+                "SELECT name FROM sqlite_master WHERE type = 'table'
+                   AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'
+                   AND name <> 'schema_version' ORDER BY name",
+                None,
+            )
+            .and_then(|c| c.to_array())
+            .map_err(fail)?;
+        Ok(names.into_iter().map(|n| n.name).collect())
+    };
+    match op {
+        TenantOp::Tables => answer(tables()?),
+        TenantOp::Page {
+            table,
+            offset,
+            limit,
+        } => {
+            // Only a name the schema itself lists is ever formatted into the query.
+            if !tables()?.contains(&table) {
+                return Err(ApiError::internal(format!("no table {table} to export")));
+            }
+            let rows: Vec<serde_json::Map<String, serde_json::Value>> = sql
+                .exec(
+                    &format!("SELECT * FROM \"{table}\" ORDER BY rowid LIMIT ? OFFSET ?"),
+                    vec![i64::from(limit).into(), i64::from(offset).into()],
+                )
+                .and_then(|c| c.to_array())
+                .map_err(fail)?;
+            answer(rows)
+        }
+        TenantOp::Erase => answer(()),
     }
 }
 

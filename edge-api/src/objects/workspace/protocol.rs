@@ -11,6 +11,23 @@ use shared_types::automation::Trigger;
 #[serde(tag = "service", content = "op", rename_all = "snake_case")]
 pub enum Request {
     Triggers(TriggerOp),
+    Tenant(TenantOp),
+}
+
+/// The object's storage as a whole: its export and its erasure.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum TenantOp {
+    /// → `Vec<String>`: the tables that hold the tenant's rows.
+    Tables,
+    /// → `Vec<serde_json::Map>`: up to `limit` rows of `table` from `offset`, in rowid order.
+    Page {
+        table: String,
+        offset: u32,
+        limit: u32,
+    },
+    /// → `()`: every table and row gone; the object's storage is deleted.
+    Erase,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
