@@ -73,6 +73,13 @@ impl AppState {
             .map_err(|e| ApiError::unavailable(format!("Durable Object binding INBOX: {e}")))
     }
 
+    /// Each workspace's own database (`crate::objects::workspace`).
+    pub fn workspaces(&self) -> Result<ObjectNamespace, ApiError> {
+        self.env
+            .durable_object("WORKSPACE")
+            .map_err(|e| ApiError::unavailable(format!("Durable Object binding WORKSPACE: {e}")))
+    }
+
     pub fn rate_limiters(&self) -> Result<ObjectNamespace, ApiError> {
         self.env
             .durable_object("RATE_LIMITER")

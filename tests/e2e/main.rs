@@ -28,6 +28,7 @@ mod rate_limits;
 mod realtime;
 mod receiver;
 mod retention;
+mod tenants;
 mod triggers;
 mod visitor;
 mod webhooks;

@@ -17,3 +17,4 @@ pub mod time;
 pub mod token;
 pub mod upload;
 pub mod webhook;
+pub mod workspace_schema;

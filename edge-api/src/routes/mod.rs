@@ -45,6 +45,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/health", get(health::health))
         .route("/v1/admin/workspaces", post(admin::create_workspace))
+        .route(
+            "/v1/admin/workspaces/{workspace_id}",
+            axum::routing::delete(admin::erase_workspace),
+        )
+        .route(
+            "/v1/admin/workspaces/{workspace_id}/export",
+            get(admin::export_workspace),
+        )
         .route("/demo/{workspace_id}", get(demo::page))
         .route("/console", get(console::page))
         .route("/console/{*rest}", get(console::page))

@@ -92,15 +92,13 @@ async fn widget_settings(
     if let Some(copy) = cache::get(state, &entry).await {
         return Ok(Some(copy));
     }
-    let (row, triggers) = futures_util::future::join(
-        store::widget_config::get(db, workspace_id),
-        store::triggers::list_active_public(db, workspace_id),
-    )
-    .await;
-    let Some(row) = row? else { return Ok(None) };
+    // The directory first: a workspace that does not exist must not get an object.
+    let Some(row) = store::widget_config::get(db, workspace_id).await? else {
+        return Ok(None);
+    };
     let settings = WidgetSettings {
         config: config_view(row)?,
-        triggers: triggers?,
+        triggers: crate::services::triggers::list_active_public(state, workspace_id).await?,
     };
     cache::put(state, &entry, &settings).await;
     Ok(Some(settings))

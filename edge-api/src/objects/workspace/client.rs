@@ -1,0 +1,62 @@
+//! The worker's side of the `Workspace` object: a typed call that sends one
+//! [`Request`] and decodes its answer, so no caller builds a path or a body by hand.
+
+use serde::de::DeserializeOwned;
+use shared_types::error::ErrorCode;
+use worker::{Method, RequestInit, Stub};
+
+use super::protocol::{Answer, Request};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The object that is `workspace_id`'s database. Call it only for a workspace the
+/// directory knows: an object's first call creates its storage.
+pub struct WorkspaceDb {
+    stub: Stub,
+    workspace_id: String,
+}
+
+impl WorkspaceDb {
+    pub fn of(state: &AppState, workspace_id: &str) -> Result<Self, ApiError> {
+        let stub = state
+            .workspaces()?
+            .get_by_name(workspace_id)
+            .map_err(|e| ApiError::unavailable(format!("workspace object stub: {e}")))?;
+        Ok(Self {
+            stub,
+            workspace_id: workspace_id.to_string(),
+        })
+    }
+
+    /// Sends `request`; `T` is the answer its variant documents.
+    pub async fn call<T: DeserializeOwned>(&self, request: &Request) -> Result<T, ApiError> {
+        let context = |what: &str, e: &dyn std::fmt::Display| {
+            ApiError::unavailable(format!(
+                "workspace {} {what} for {request:?}: {e}",
+                self.workspace_id
+            ))
+        };
+        let body = serde_json::to_string(request).map_err(|e| ApiError::internal(e.to_string()))?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post).with_body(Some(body.into()));
+        let req = worker::Request::new_with_init("https://workspace/", &init)
+            .map_err(|e| context("request", &e))?;
+        let mut res = self
+            .stub
+            .fetch_with_request(req)
+            .await
+            .map_err(|e| context("call", &e))?;
+        let text = res.text().await.map_err(|e| context("answer", &e))?;
+        match serde_json::from_str::<Answer<T>>(&text) {
+            Ok(Answer::Ok(value)) => Ok(value),
+            Ok(Answer::Failed { code }) => Err(ErrorCode::from_code(&code)
+                .map(ApiError::from)
+                .unwrap_or_else(|| {
+                    ApiError::internal(format!("workspace object answered {code}"))
+                })),
+            Err(e) => Err(ApiError::internal(format!(
+                "decoding the workspace object's answer to {request:?}: {e}: {text:.200}"
+            ))),
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Services: one module per capability, holding its rules. A route extracts, calls one
+//! service function and responds. A service whose data lives in the workspace's own
+//! database has two halves: the edge half (bindings, cache, the typed call) and the
+//! `object` half, the SQL that runs inside the `Workspace` object.
+//!
+//! Capabilities move here from `routes/` + `store/` one at a time (docs/ARCHITECTURE.md).
+
+pub mod triggers;
+pub mod workspaces;

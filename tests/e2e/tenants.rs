@@ -1,0 +1,187 @@
+//! A workspace as a whole: its own database (the Workspace object), its export as
+//! NDJSON and its erasure (`GET /v1/admin/workspaces/{id}/export`, `DELETE
+//! /v1/admin/workspaces/{id}`), both with the admin token.
+
+use serde_json::{json, Value};
+use shared_types::error::ErrorCode;
+
+use crate::client::{Ctx, TestWorkspace};
+
+
+/// The workspace's exported rows of `table`.
+pub fn exported_rows(ctx: &Ctx, workspace_id: &str, table: &str) -> Vec<Value> {
+    export(ctx, workspace_id)
+        .into_iter()
+        .filter(|line| line["table"] == table)
+        .map(|line| line["row"].clone())
+        .collect()
+}
+
+fn export(ctx: &Ctx, workspace_id: &str) -> Vec<Value> {
+    let resp = ctx.client.get(
+        &format!("/v1/admin/workspaces/{workspace_id}/export"),
+        ctx.admin_token(),
+    );
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    assert_eq!(resp.header("content-type"), Some("application/x-ndjson"));
+    resp.text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn a_trigger(ws: &TestWorkspace, name: &str) -> String {
+    let created = ws
+        .post(
+            "/v1/automation/triggers",
+            &json!({"name": name, "condition": "page_load", "delay_seconds": 3,
+                    "message": "Salom! <b>yordam</b>?", "url_pattern": "*"}),
+        )
+        .json();
+    created["id"].as_str().expect("trigger id").to_string()
+}
+
+#[crate::e2e_test]
+fn the_export_has_every_row_of_the_workspace_with_its_table_and_no_secret(ctx: &Ctx) {
+    let ws = ctx.workspace_named("Export Shop");
+    let other = ctx.workspace_named("Other Shop");
+    let trigger = a_trigger(&ws, "Welcome");
+    a_trigger(&other, "Not theirs");
+    let (chat_id, _) = ws.chat("Narxi qancha?");
+    ws.post(
+        &format!("/v1/chats/{chat_id}/messages"),
+        &json!({"text": "15 000 so'm"}),
+    )
+    .expect::<Value>(201);
+
+    let lines = export(ctx, &ws.id);
+    for line in &lines {
+        assert!(
+            line["table"].is_string() && line["row"].is_object(),
+            "{line}"
+        );
+    }
+    let rows = |table: &str| -> Vec<&Value> {
+        lines
+            .iter()
+            .filter(|l| l["table"] == table)
+            .map(|l| &l["row"])
+            .collect()
+    };
+    assert_eq!(rows("workspaces").len(), 1);
+    assert_eq!(rows("workspaces")[0]["id"], ws.id.as_str());
+    assert_eq!(rows("agents").len(), 1);
+    assert_eq!(rows("agents")[0]["email"], "sara@shop.example");
+    assert_eq!(rows("chats").len(), 1);
+    assert_eq!(rows("chats")[0]["id"], chat_id.as_str());
+    assert_eq!(rows("messages").len(), 2);
+    assert_eq!(rows("visitors").len(), 1);
+    assert_eq!(rows("widget_config").len(), 1);
+    // The trigger comes from the workspace's own object, as stored.
+    let triggers = rows("triggers");
+    assert_eq!(triggers.len(), 1);
+    assert_eq!(triggers[0]["id"], trigger.as_str());
+    assert_eq!(triggers[0]["message"], "Salom! <b>yordam</b>?");
+    // Nothing of another workspace, and nothing that signs in.
+    assert!(!ws.api_key.is_empty() && !lines.iter().any(|l| l.to_string().contains(&other.id)));
+    for secret in ["password_hash", "key_hash", "token_hash", &ws.api_key] {
+        assert!(
+            !lines.iter().any(|l| l.to_string().contains(secret)),
+            "{secret} is exported"
+        );
+    }
+    assert!(rows("api_keys").is_empty() && rows("sessions").is_empty());
+}
+
+#[crate::e2e_test]
+fn the_export_answers_only_the_admin_token_and_known_workspaces(ctx: &Ctx) {
+    let ws = ctx.workspace_named("Private Shop");
+    let path = format!("/v1/admin/workspaces/{}/export", ws.id);
+    ctx.client
+        .get(&path, "not-the-admin-token")
+        .assert_error(ErrorCode::AdminToken);
+    // A workspace's own key is not the operator's.
+    ctx.client
+        .get(&path, &ws.api_key)
+        .assert_error(ErrorCode::AdminToken);
+    ctx.client
+        .get(
+            "/v1/admin/workspaces/ws_doesnotexist0000000/export",
+            ctx.admin_token(),
+        )
+        .assert_error(ErrorCode::WorkspaceNotFound);
+}
+
+#[crate::e2e_test]
+fn erasure_removes_the_workspace_everywhere_and_nothing_of_another(ctx: &Ctx) {
+    let ws = ctx.workspace_named("Leaving Shop");
+    let other = ctx.workspace_named("Staying Shop");
+    a_trigger(&ws, "Bye");
+    let kept = a_trigger(&other, "Hello");
+    let (chat_id, visitor_token) = ws.chat("Salom");
+    // Warm every copy the cache keeps, so erasure must remove them too.
+    ws.get("/v1/agents").expect::<Value>(200);
+    let public = format!("/v1/public/widgets/{}", ws.id);
+    let origin = [("Origin", "https://shop.example")];
+    assert_eq!(ctx.client.send("GET", &public, &origin, None).status, 200);
+
+    let resp = ctx.client.delete(
+        &format!("/v1/admin/workspaces/{}", ws.id),
+        ctx.admin_token(),
+    );
+    assert_eq!(resp.status, 204, "{}", resp.text);
+
+    ws.get("/v1/agents").assert_error(ErrorCode::AuthUnknownKey);
+    ws.get(&format!("/v1/chats/{chat_id}"))
+        .assert_error(ErrorCode::AuthUnknownKey);
+    assert_eq!(
+        ctx.client.get("/v1/visitor/chats", &visitor_token).status,
+        401
+    );
+    ctx.client
+        .send("GET", &public, &origin, None)
+        .assert_error(ErrorCode::WorkspaceNotFound);
+    ctx.client
+        .get(
+            &format!("/v1/admin/workspaces/{}/export", ws.id),
+            ctx.admin_token(),
+        )
+        .assert_error(ErrorCode::WorkspaceNotFound);
+    // No row of it is left in any table of the directory.
+    let tables = ctx.server.d1(
+        "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p
+          WHERE m.type = 'table' AND p.name = 'workspace_id'",
+    );
+    for table in tables.as_array().expect("tables") {
+        let name = table["name"].as_str().expect("name");
+        let left = ctx.server.d1(&format!(
+            "SELECT COUNT(*) AS n FROM {name} WHERE workspace_id = '{}'",
+            ws.id
+        ));
+        assert_eq!(left[0]["n"], 0, "{name} keeps rows of the erased workspace");
+    }
+    let left = ctx.server.d1(&format!(
+        "SELECT COUNT(*) AS n FROM workspaces WHERE id = '{}'",
+        ws.id
+    ));
+    assert_eq!(left[0]["n"], 0);
+    // The other workspace is whole.
+    let triggers: Value = other.get("/v1/automation/triggers").expect(200);
+    assert_eq!(triggers["data"][0]["id"], kept.as_str());
+    assert_eq!(exported_rows(ctx, &other.id, "triggers").len(), 1);
+}
+
+#[crate::e2e_test]
+fn erasing_an_unknown_workspace_is_404_ws_001(ctx: &Ctx) {
+    ctx.client
+        .delete(
+            "/v1/admin/workspaces/ws_doesnotexist0000000",
+            ctx.admin_token(),
+        )
+        .assert_error(ErrorCode::WorkspaceNotFound);
+    let ws = ctx.workspace_named("Kept Shop");
+    ctx.client
+        .delete(&format!("/v1/admin/workspaces/{}", ws.id), "wrong")
+        .assert_error(ErrorCode::AdminToken);
+    ws.get("/v1/agents").expect::<Value>(200);
+}
