@@ -7,6 +7,7 @@
 mod agents;
 mod analytics;
 mod auth;
+mod bounds;
 mod browser;
 mod chats;
 mod client;
@@ -25,6 +26,8 @@ mod rate_limits;
 mod realtime;
 mod receiver;
 mod retention;
+mod secrets_at_rest;
+mod strangers;
 mod triggers;
 mod visitor;
 mod webhooks;
@@ -77,6 +80,9 @@ fn main() {
         widget_page::tests(),
         widget_files::tests(),
         widget_quality::tests(),
+        strangers::tests(),
+        secrets_at_rest::tests(),
+        bounds::tests(),
     ]
     .into_iter()
     .flatten()
