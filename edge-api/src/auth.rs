@@ -111,7 +111,10 @@ async fn beside_limit(
         limits::clock_ms().saturating_sub(started) as f64,
     );
     let caller = caller?;
-    limits::record(parts, limits::check(state, budget, rate_limit::API_KEY).await?)?;
+    limits::record(
+        parts,
+        limits::check(state, budget, rate_limit::API_KEY).await?,
+    )?;
     Ok(caller)
 }
 

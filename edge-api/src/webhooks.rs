@@ -23,10 +23,10 @@ use worker::{
     QueueRetryOptionsBuilder, Request, RequestInit, RequestRedirect,
 };
 
+use crate::crypto;
 use crate::domain::webhook::{self, MAX_ATTEMPTS};
 use crate::domain::{ids, time};
 use crate::error::ApiError;
-use crate::crypto;
 use crate::state::AppState;
 use crate::store;
 use crate::store::webhooks::{EventAttempts, NewDelivery, StoredWebhook};
@@ -267,7 +267,10 @@ async fn deliver_batch(
     for (id, hook) in &hooks {
         if let Some(hook) = hook {
             let purpose = store::webhooks::secret_purpose(id);
-            secrets.insert(id, crypto::open(state, &purpose, &hook.sealed_secret).await?);
+            secrets.insert(
+                id,
+                crypto::open(state, &purpose, &hook.sealed_secret).await?,
+            );
         }
     }
     let outcomes = send_all(messages, &hooks, &secrets, &prior).await;

@@ -45,7 +45,10 @@ fn visitor_metadata_beyond_its_bounds_is_400_and_stores_no_visitor(ctx: &Ctx) {
             json!({"metadata": {"note": "x".repeat(1_001)}}),
             "visitor.metadata.note",
         ),
-        (json!({"metadata": Value::Object(heavy)}), "visitor.metadata"),
+        (
+            json!({"metadata": Value::Object(heavy)}),
+            "visitor.metadata",
+        ),
         (
             json!({"name": "Ali", "metadata": {"blob": "y".repeat(900_000)}}),
             "visitor.metadata.blob",

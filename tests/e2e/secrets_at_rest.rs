@@ -39,11 +39,8 @@ fn holding(files: &[PathBuf], needle: &str) -> Vec<String> {
     files
         .iter()
         .filter(|f| {
-            std::fs::read(f).is_ok_and(|bytes| {
-                bytes
-                    .windows(needle.len())
-                    .any(|w| w == needle.as_bytes())
-            })
+            std::fs::read(f)
+                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
         })
         .map(|f| f.display().to_string())
         .collect()
@@ -59,7 +56,10 @@ fn idempotent_post<T: serde::de::DeserializeOwned>(
         ws.client.send(
             "POST",
             path,
-            &[("Authorization", &bearer(&ws.api_key)), ("Idempotency-Key", idem)],
+            &[
+                ("Authorization", &bearer(&ws.api_key)),
+                ("Idempotency-Key", idem),
+            ],
             Some(body),
         )
     };
@@ -156,13 +156,18 @@ fn no_file_of_local_state_holds_a_secret_the_service_handed_out(ctx: &Ctx) {
 
     let files = every_file(&ctx.server.persist_dir);
     assert!(
-        files.iter().any(|f| f.display().to_string().ends_with("-wal")
-            || f.display().to_string().ends_with(".sqlite")),
+        files
+            .iter()
+            .any(|f| f.display().to_string().ends_with("-wal")
+                || f.display().to_string().ends_with(".sqlite")),
         "the persist directory holds the databases: {files:?}"
     );
     // What is stored in the clear is found, so the search does read the state.
     let url = "https://myapp.com/webhooks/generated";
-    assert!(!holding(&files, url).is_empty(), "{url} is nowhere: {files:?}");
+    assert!(
+        !holding(&files, url).is_empty(),
+        "{url} is nowhere: {files:?}"
+    );
     for (what, secret) in &secrets {
         assert!(secret.len() >= 16, "{what}: {secret}");
         let found = holding(&files, secret);

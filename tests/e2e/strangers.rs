@@ -101,7 +101,13 @@ fn table_counts(ctx: &Ctx) -> Vec<String> {
 }
 
 /// A request sent while the test holds `client::QUIET` (so without taking it).
-fn raw(ctx: &Ctx, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> Resp {
+fn raw(
+    ctx: &Ctx,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&Value>,
+) -> Resp {
     let url = format!("{}{path}", ctx.client.base_url);
     let req = headers
         .iter()
@@ -153,7 +159,13 @@ fn unknown_credentials_of_every_kind_leave_no_row_and_no_object_storage(ctx: &Ct
         );
         r.assert_error(ErrorCode::AuthUnknownKey);
         let malformed = bearer(&format!("cf_live_{}", random_text(5)));
-        let r = raw(ctx, "GET", "/v1/chats", &[("Authorization", &malformed)], None);
+        let r = raw(
+            ctx,
+            "GET",
+            "/v1/chats",
+            &[("Authorization", &malformed)],
+            None,
+        );
         assert_eq!(r.status, 401, "{}", r.text);
         let cookie = format!("cf_session=cfs_{}", random_text(43));
         let r = raw(
@@ -210,10 +222,19 @@ fn unknown_credentials_of_every_kind_leave_no_row_and_no_object_storage(ctx: &Ct
     assert_eq!(rows_before.len(), rows_after.len());
     // The check can see an object being made: a real key's first request makes its
     // budget's.
-    let known = raw(ctx, "GET", "/v1/chats", &[("Authorization", &bearer(&ws.api_key))], None);
+    let known = raw(
+        ctx,
+        "GET",
+        "/v1/chats",
+        &[("Authorization", &bearer(&ws.api_key))],
+        None,
+    );
     assert_eq!(known.status, 200, "{}", known.text);
     let made = files_under(&objects).difference(&files_after).count();
-    assert!(made >= 1, "a known key's budget left no storage under {objects:?}");
+    assert!(
+        made >= 1,
+        "a known key's budget left no storage under {objects:?}"
+    );
 }
 
 fn idempotency_rows(ctx: &Ctx, key: &str) -> u64 {
@@ -273,7 +294,10 @@ fn a_retried_post_of_a_new_api_key_replays_it_without_a_second_key(ctx: &Ctx) {
         ctx.client.send(
             "POST",
             "/v1/api-keys",
-            &[("Authorization", &bearer(&ws.api_key)), ("Idempotency-Key", &idem)],
+            &[
+                ("Authorization", &bearer(&ws.api_key)),
+                ("Idempotency-Key", &idem),
+            ],
             Some(&json!({"name": "deploy"})),
         )
     };
@@ -338,7 +362,11 @@ fn a_strangers_failures_elsewhere_never_keep_the_owner_out(ctx: &Ctx) {
     // A guessing address backs off exponentially, to at most a minute.
     let held = login_from(ctx, &email, "guess", &address(22));
     held.assert_error(ErrorCode::RateLimited);
-    assert!((1..=60).contains(&retry_after(&held)), "{:?}", held.header("retry-after"));
+    assert!(
+        (1..=60).contains(&retry_after(&held)),
+        "{:?}",
+        held.header("retry-after")
+    );
     // Even the right password is held at a guessing address: it must not learn that.
     login_from(ctx, &email, PASSWORD, &address(21)).assert_error(ErrorCode::RateLimited);
     assert_eq!(failures_of(ctx, &email), failures);

@@ -125,7 +125,12 @@ mod tests {
     #[test]
     fn text_bounds_count_characters_not_bytes() {
         let mut fields = FieldErrors::default();
-        check_chars("name", Some(&"ў".repeat(NAME_MAX_CHARS)), NAME_MAX_CHARS, &mut fields);
+        check_chars(
+            "name",
+            Some(&"ў".repeat(NAME_MAX_CHARS)),
+            NAME_MAX_CHARS,
+            &mut fields,
+        );
         check_chars("name", None, NAME_MAX_CHARS, &mut fields);
         assert!(fields.is_empty());
         check_chars("phone", Some(&"1".repeat(33)), PHONE_MAX_CHARS, &mut fields);

@@ -143,7 +143,10 @@ impl Ledger {
     /// Decides on a spend arriving at `now_ms`, recording it when every quota has room.
     /// A refusal says when the earliest spend whose leaving makes room leaves.
     pub fn spend(&mut self, now_ms: i64, spend: &Spend) -> Decision {
-        let now = self.spends.back().map_or(now_ms, |(last, _)| now_ms.max(*last));
+        let now = self
+            .spends
+            .back()
+            .map_or(now_ms, |(last, _)| now_ms.max(*last));
         while self
             .spends
             .front()
@@ -278,16 +281,31 @@ mod tests {
 
     #[test]
     fn a_ledger_holds_count_and_bytes_together_and_frees_with_the_window() {
-        let count = Quota { window_ms: 10_000, limit: 3 };
-        let bytes = Quota { window_ms: 10_000, limit: 100 };
+        let count = Quota {
+            window_ms: 10_000,
+            limit: 3,
+        };
+        let bytes = Quota {
+            window_ms: 10_000,
+            limit: 100,
+        };
         let mut l = Ledger::default();
         assert!(l.spend(T0, &Spend::of(&[(count, 1), (bytes, 60)])).allowed);
         let refused = l.spend(T0 + 1_000, &Spend::of(&[(count, 1), (bytes, 60)]));
         assert!(!refused.allowed, "bytes over");
         assert_eq!(refused.retry_after, Some(9));
-        assert!(l.spend(T0 + 1_000, &Spend::of(&[(count, 1), (bytes, 40)])).allowed);
-        assert!(!l.spend(T0 + 2_000, &Spend::of(&[(count, 1), (bytes, 1)])).allowed);
-        assert!(l.spend(T0 + 10_000, &Spend::of(&[(count, 1), (bytes, 60)])).allowed);
+        assert!(
+            l.spend(T0 + 1_000, &Spend::of(&[(count, 1), (bytes, 40)]))
+                .allowed
+        );
+        assert!(
+            !l.spend(T0 + 2_000, &Spend::of(&[(count, 1), (bytes, 1)]))
+                .allowed
+        );
+        assert!(
+            l.spend(T0 + 10_000, &Spend::of(&[(count, 1), (bytes, 60)]))
+                .allowed
+        );
         let too_big = l.spend(T0 + 10_000, &Spend::of(&[(count, 1), (bytes, 101)]));
         assert_eq!(too_big.retry_after, Some(10));
         let mut back: Ledger =

@@ -67,7 +67,10 @@ pub fn retry_after(f: &Failures<'_>, now: i64) -> Option<u64> {
     candidates.sort_unstable();
     candidates.dedup();
     let first = candidates.partition_point(|c| !allowed_at(f, *c));
-    let at = candidates.get(first).copied().unwrap_or(now + WINDOW_SECONDS);
+    let at = candidates
+        .get(first)
+        .copied()
+        .unwrap_or(now + WINDOW_SECONDS);
     Some((at - now) as u64)
 }
 

@@ -12,8 +12,8 @@
 //! runs for real.
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
 use axum::extract::FromRequestParts;
+use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode};

@@ -21,8 +21,8 @@ use shared_types::DataList;
 use worker::D1Database;
 
 use crate::auth::VisitorCaller;
-use crate::domain::{bounds, rate_limit};
 use crate::domain::token::{self, VisitorClaims};
+use crate::domain::{bounds, rate_limit};
 use crate::domain::{ids, time};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
@@ -121,7 +121,12 @@ async fn start_chat(
 ) -> Result<(StatusCode, Json<StartedChat>), ApiError> {
     let mut fields = FieldErrors::default();
     let page_url = body.page_url.as_ref().map(|u| u.as_str());
-    bounds::check_chars("page_url", page_url, bounds::PAGE_URL_MAX_CHARS, &mut fields);
+    bounds::check_chars(
+        "page_url",
+        page_url,
+        bounds::PAGE_URL_MAX_CHARS,
+        &mut fields,
+    );
     if !fields.is_empty() {
         return Err(ApiError::validation(fields));
     }

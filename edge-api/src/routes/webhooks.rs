@@ -17,8 +17,8 @@ use shared_types::DataList;
 use worker::D1Database;
 
 use crate::auth::Caller;
-use crate::domain::{ids, time, webhook};
 use crate::crypto;
+use crate::domain::{ids, time, webhook};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::state::AppState;

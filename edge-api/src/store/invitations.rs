@@ -36,8 +36,6 @@ pub struct Claimed {
     pub agent_id: String,
 }
 
-/// Marks an unexpired, unused invitation used and says whose it was; `None` otherwise.
-
 /// Whether an unused, unexpired invitation has this token hash.
 pub async fn usable(db: &D1Database, token_hash: &str, now: &str) -> Result<bool, ApiError> {
     #[derive(serde::Deserialize)]
@@ -54,6 +52,7 @@ pub async fn usable(db: &D1Database, token_hash: &str, now: &str) -> Result<bool
     Ok(found.is_some())
 }
 
+/// Marks an unexpired, unused invitation used and says whose it was; `None` otherwise.
 /// One statement, so two clicks on the same link cannot both claim it.
 pub async fn claim(
     db: &D1Database,

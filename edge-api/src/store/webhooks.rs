@@ -56,7 +56,8 @@ pub fn secret_purpose(webhook_id: &str) -> String {
     format!("webhook_secret:{webhook_id}")
 }
 
-const COLUMNS: &str = "id, url, events, secret_sealed, active, failing_since, created_at FROM webhooks";
+const COLUMNS: &str =
+    "id, url, events, secret_sealed, active, failing_since, created_at FROM webhooks";
 
 fn decode(rows: Vec<Row>) -> Result<Vec<StoredWebhook>, ApiError> {
     rows.into_iter().map(StoredWebhook::try_from).collect()
