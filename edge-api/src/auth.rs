@@ -90,29 +90,31 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// Runs `lookup` while the limiter checks `budget`: the budget is named by the
-/// credential itself, so neither waits for the other; an unknown caller's answer from
-/// the limiter is dropped.
+/// Runs `lookup`, then spends from `budget` only if it found a caller: a credential
+/// that does not exist gets no budget, so a stranger's guesses leave no limiter object
+/// behind. A known key's lookup is the KV copy, so the wait added is that read.
 async fn beside_limit(
     state: &AppState,
     parts: &Parts,
     budget: &str,
     lookup: impl std::future::Future<Output = Result<Caller, ApiError>>,
 ) -> Result<Caller, ApiError> {
-    let timed = async {
-        let started = limits::clock_ms();
-        let caller = lookup.await;
-        limits::note_timing(
-            parts,
-            "auth",
-            limits::clock_ms().saturating_sub(started) as f64,
-        );
-        caller
-    };
-    let (caller, checked) =
-        futures_util::future::join(timed, limits::check(state, budget, rate_limit::API_KEY)).await;
+    if let Some(known) = parts.extensions.get::<Caller>() {
+        // Already authenticated (and charged) by the idempotency layer.
+        return Ok(known.clone());
+    }
+    let started = limits::clock_ms();
+    let caller = lookup.await;
+    limits::note_timing(
+        parts,
+        "auth",
+        limits::clock_ms().saturating_sub(started) as f64,
+    );
     let caller = caller?;
-    limits::record(parts, checked?)?;
+    limits::record(
+        parts,
+        limits::check(state, budget, rate_limit::API_KEY).await?,
+    )?;
     Ok(caller)
 }
 
@@ -259,6 +261,10 @@ impl FromRequestParts<AppState> for VisitorCaller {
         let token =
             shared_types::admin::bearer_token(header).map_err(|_| ErrorCode::AuthVisitorToken)?;
         let visitor = visitor_from_token(state, token)?;
+        if let Some(known) = parts.extensions.get::<VisitorCaller>() {
+            // Already authenticated (and charged) by the idempotency layer.
+            return Ok(known.clone());
+        }
         let (state, parts) = (state.clone(), &*parts);
         SendFuture::new(async move {
             let name = format!("visitor:{}", visitor.visitor_id);

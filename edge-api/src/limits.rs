@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use shared_types::error::ErrorCode;
 use worker::{Method, RequestInit};
 
-use crate::domain::rate_limit::{Decision, Limits};
+use crate::domain::rate_limit::{Decision, Limits, Quota, Spend};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -109,15 +109,34 @@ pub fn record(parts: &Parts, checked: Checked) -> Result<(), ApiError> {
     }
 }
 
+/// Spends `amounts` of the quotas (one window) from the budget `name`, all or nothing;
+/// RATE-001 with `Retry-After` when one has no room. Nothing is recorded on refusal.
+pub async fn spend_quota(
+    state: &AppState,
+    parts: &Parts,
+    name: &str,
+    amounts: &[(Quota, u64)],
+) -> Result<(), ApiError> {
+    let started = clock_ms();
+    let body = serde_json::to_string(&Spend::of(amounts))
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let decision = call(state, name, "https://limiter/spend", body).await?;
+    record(parts, (decision, clock_ms().saturating_sub(started) as f64))
+}
+
 async fn ask(state: &AppState, name: &str, limits: Limits) -> Result<Decision, ApiError> {
     let body = serde_json::to_string(&limits).map_err(|e| ApiError::internal(e.to_string()))?;
+    call(state, name, "https://limiter/check", body).await
+}
+
+async fn call(state: &AppState, name: &str, url: &str, body: String) -> Result<Decision, ApiError> {
     let stub = state
         .rate_limiters()?
         .get_by_name(name)
         .map_err(|e| ApiError::unavailable(format!("rate limiter stub: {e}")))?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(body.into()));
-    let req = worker::Request::new_with_init("https://limiter/check", &init)?;
+    let req = worker::Request::new_with_init(url, &init)?;
     // Without an answer the limit cannot be kept, so the request is not served.
     let mut res = stub
         .fetch_with_request(req)

@@ -23,6 +23,7 @@ use worker::{
     QueueRetryOptionsBuilder, Request, RequestInit, RequestRedirect,
 };
 
+use crate::crypto;
 use crate::domain::webhook::{self, MAX_ATTEMPTS};
 use crate::domain::{ids, time};
 use crate::error::ApiError;
@@ -262,7 +263,17 @@ async fn deliver_batch(
 ) -> Result<(), ApiError> {
     let db = state.db()?;
     let (hooks, prior) = read_batch_state(&db, messages).await?;
-    let outcomes = send_all(messages, &hooks, &prior).await;
+    let mut secrets = Secrets::new();
+    for (id, hook) in &hooks {
+        if let Some(hook) = hook {
+            let purpose = store::webhooks::secret_purpose(id);
+            secrets.insert(
+                id,
+                crypto::open(state, &purpose, &hook.sealed_secret).await?,
+            );
+        }
+    }
+    let outcomes = send_all(messages, &hooks, &secrets, &prior).await;
 
     let now = time::now();
     let now_text = time::format(now);
@@ -367,6 +378,8 @@ async fn deliver_batch(
 /// The batch's webhooks (`None`: deleted since) and, per (webhook, event), the attempts
 /// already logged.
 type Hooks<'a> = HashMap<&'a str, Option<StoredWebhook>>;
+/// The opened signing secrets of the batch's webhooks, held only while it is sent.
+type Secrets<'a> = HashMap<&'a str, Vec<u8>>;
 type Prior<'a> = HashMap<(&'a str, &'a str), EventAttempts>;
 
 async fn read_batch_state<'a>(
@@ -403,6 +416,7 @@ async fn read_batch_state<'a>(
 async fn send_all(
     messages: &[Message<DeliveryJob>],
     hooks: &Hooks<'_>,
+    secrets: &Secrets<'_>,
     prior: &Prior<'_>,
 ) -> Vec<Option<Outcome>> {
     let mut groups: BTreeMap<(&str, Option<&str>), Vec<usize>> = BTreeMap::new();
@@ -417,10 +431,14 @@ async fn send_all(
         for i in indices {
             let job = messages[i].body();
             let hook = hooks.get(job.webhook_id.as_str()).and_then(Option::as_ref);
+            let secret = secrets.get(job.webhook_id.as_str());
             let earlier = prior.get(&(job.webhook_id.as_str(), job.event_id.as_str()));
-            let outcome = match hook {
-                Some(hook) if hook.webhook.active && earlier.is_none_or(|e| e.succeeded == 0) => {
-                    attempt(hook, job, earlier.map_or(1, |e| e.attempts + 1)).await
+            let outcome = match (hook, secret) {
+                (Some(hook), Some(secret))
+                    if hook.webhook.active && earlier.is_none_or(|e| e.succeeded == 0) =>
+                {
+                    let attempts = earlier.map_or(1, |e| e.attempts + 1);
+                    attempt(hook, secret, job, attempts).await
                 }
                 _ => Outcome::Skipped,
             };
@@ -437,9 +455,9 @@ async fn send_all(
 }
 
 /// Signs and sends one job.
-async fn attempt(hook: &StoredWebhook, job: &DeliveryJob, attempt: u32) -> Outcome {
+async fn attempt(hook: &StoredWebhook, secret: &[u8], job: &DeliveryJob, attempt: u32) -> Outcome {
     let started = Date::now().as_millis();
-    let signature = webhook::sign(hook.secret.as_bytes(), started / 1000, job.body.as_bytes());
+    let signature = webhook::sign(secret, started / 1000, job.body.as_bytes());
     let answer = post(&hook.webhook.url, job, &signature.to_string()).await;
     let duration_ms = Date::now().as_millis().saturating_sub(started);
     let (status_code, error) = match answer {

@@ -259,6 +259,11 @@ impl TestServer {
         let _quiet = crate::client::QUIET
             .write()
             .unwrap_or_else(|e| e.into_inner());
+        self.d1_held(sql)
+    }
+
+    /// [`TestServer::d1`] for a caller that already holds `client::QUIET` for writing.
+    pub fn d1_held(&self, sql: &str) -> serde_json::Value {
         let _pages = hold_pages();
         let mut attempt = 0;
         let out = loop {
@@ -278,8 +283,9 @@ impl TestServer {
         };
         assert!(
             out.status.success(),
-            "d1 execute failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+            "d1 execute failed: {}{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
         );
         let json: serde_json::Value =
             serde_json::from_slice(&out.stdout).expect("wrangler d1 execute --json output");

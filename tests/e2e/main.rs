@@ -10,6 +10,7 @@
 mod agents;
 mod analytics;
 mod auth;
+mod bounds;
 mod browser;
 mod chats;
 mod client;
@@ -28,6 +29,8 @@ mod rate_limits;
 mod realtime;
 mod receiver;
 mod retention;
+mod secrets_at_rest;
+mod strangers;
 mod tenants;
 mod triggers;
 mod visitor;

@@ -39,7 +39,7 @@ fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
     let (chat_id, _) = ws.chat("eski narsalar");
     let hook = format!("wh_sweep{}", ws.id.trim_start_matches("ws_"));
     let mut sql = format!(
-        "INSERT INTO webhooks (id, workspace_id, url, events, secret, active, created_at, updated_at)
+        "INSERT INTO webhooks (id, workspace_id, url, events, secret_sealed, active, created_at, updated_at)
          VALUES ('{hook}', '{ws}', 'http://127.0.0.1:9/', '[]', 'whsec_x', 0, {now}, {now});",
         ws = ws.id,
         now = ago("+0 seconds"),

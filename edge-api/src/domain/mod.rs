@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod api_key;
+pub mod bounds;
 pub mod cached_caller;
 pub mod chat_status;
 pub mod ids;

@@ -107,6 +107,102 @@ fn ceil_seconds(ms: i64) -> i64 {
     (ms + SECOND_MS - 1).div_euclid(SECOND_MS)
 }
 
+/// A budget over a longer window (an hour, a day), spent in weighted amounts: a count
+/// spends 1 per request, a byte budget spends the request's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quota {
+    pub window_ms: i64,
+    pub limit: u64,
+}
+
+/// One spend against several quotas of the same window, all or nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spend {
+    pub window_ms: i64,
+    /// `(limit, amount)` for each quota.
+    pub amounts: Vec<(u64, u64)>,
+}
+
+impl Spend {
+    /// The same spend against `quotas` (which share one window), `amounts` in order.
+    pub fn of(quotas: &[(Quota, u64)]) -> Spend {
+        Spend {
+            window_ms: quotas.iter().map(|(q, _)| q.window_ms).max().unwrap_or(0),
+            amounts: quotas.iter().map(|(q, a)| (q.limit, *a)).collect(),
+        }
+    }
+}
+
+/// Accepted spends of the last window, oldest first: when, and how much of each quota.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ledger {
+    spends: VecDeque<(i64, Vec<u64>)>,
+}
+
+impl Ledger {
+    /// Decides on a spend arriving at `now_ms`, recording it when every quota has room.
+    /// A refusal says when the earliest spend whose leaving makes room leaves.
+    pub fn spend(&mut self, now_ms: i64, spend: &Spend) -> Decision {
+        let now = self
+            .spends
+            .back()
+            .map_or(now_ms, |(last, _)| now_ms.max(*last));
+        while self
+            .spends
+            .front()
+            .is_some_and(|(t, _)| *t <= now - spend.window_ms)
+        {
+            self.spends.pop_front();
+        }
+        let used = |spends: &VecDeque<(i64, Vec<u64>)>, i: usize| -> u64 {
+            spends
+                .iter()
+                .map(|(_, a)| a.get(i).copied().unwrap_or(0))
+                .sum()
+        };
+        let mut free_at = now;
+        for (i, (limit, amount)) in spend.amounts.iter().enumerate() {
+            let mut over = (used(&self.spends, i) + amount).saturating_sub(*limit);
+            if *amount > *limit {
+                // Never fits: refused for the whole window.
+                free_at = free_at.max(now + spend.window_ms);
+                continue;
+            }
+            for (t, a) in &self.spends {
+                if over == 0 {
+                    break;
+                }
+                over = over.saturating_sub(a.get(i).copied().unwrap_or(0));
+                free_at = free_at.max(t + spend.window_ms);
+            }
+        }
+        let allowed = free_at == now;
+        if allowed {
+            self.spends
+                .push_back((now, spend.amounts.iter().map(|(_, a)| *a).collect()));
+        }
+        let (limit, remaining) = spend.amounts.first().map_or((0, 0), |(limit, _)| {
+            (*limit, limit.saturating_sub(used(&self.spends, 0)))
+        });
+        Decision {
+            allowed,
+            limit: limit.min(u32::MAX as u64) as u32,
+            remaining: remaining.min(u32::MAX as u64) as u32,
+            reset: self
+                .spends
+                .front()
+                .map_or(now, |(t, _)| t + spend.window_ms)
+                / 1000,
+            retry_after: (!allowed).then(|| ((free_at - now + 999) / 1000).max(1) as u64),
+        }
+    }
+
+    /// Whether nothing is left in the window, so the ledger need not be kept.
+    pub fn is_empty(&self) -> bool {
+        self.spends.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +277,43 @@ mod tests {
         let d = w.check(T0, API_KEY);
         assert!(d.allowed);
         assert_eq!(d.remaining, 98);
+    }
+
+    #[test]
+    fn a_ledger_holds_count_and_bytes_together_and_frees_with_the_window() {
+        let count = Quota {
+            window_ms: 10_000,
+            limit: 3,
+        };
+        let bytes = Quota {
+            window_ms: 10_000,
+            limit: 100,
+        };
+        let mut l = Ledger::default();
+        assert!(l.spend(T0, &Spend::of(&[(count, 1), (bytes, 60)])).allowed);
+        let refused = l.spend(T0 + 1_000, &Spend::of(&[(count, 1), (bytes, 60)]));
+        assert!(!refused.allowed, "bytes over");
+        assert_eq!(refused.retry_after, Some(9));
+        assert!(
+            l.spend(T0 + 1_000, &Spend::of(&[(count, 1), (bytes, 40)]))
+                .allowed
+        );
+        assert!(
+            !l.spend(T0 + 2_000, &Spend::of(&[(count, 1), (bytes, 1)]))
+                .allowed
+        );
+        assert!(
+            l.spend(T0 + 10_000, &Spend::of(&[(count, 1), (bytes, 60)]))
+                .allowed
+        );
+        let too_big = l.spend(T0 + 10_000, &Spend::of(&[(count, 1), (bytes, 101)]));
+        assert_eq!(too_big.retry_after, Some(10));
+        let mut back: Ledger =
+            serde_json::from_str(&serde_json::to_string(&l).expect("json")).expect("parse");
+        assert_eq!(back, l);
+        assert!(!back.is_empty());
+        back.spend(T0 + 100_000, &Spend::of(&[(count, 0)]));
+        assert!(!back.is_empty());
     }
 
     proptest! {

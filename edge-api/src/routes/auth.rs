@@ -39,43 +39,17 @@ async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let db = state.db()?;
-    let now = time::now();
-    let since = time::format(now - chrono::Duration::seconds(throttle::WINDOW_SECONDS));
-    let email_subject = format!("email:{}", body.email.as_str());
-    let ip_subject = format!("ip:{}", limits::client_ip(&headers));
-
-    let (mine, failures) = store::login_failures::attempt(
-        &db,
-        &email_subject,
-        &ip_subject,
-        &time::format(now),
-        &since,
-    )
-    .await?;
-    // The attempts recorded before this one (concurrent ones included) decide.
-    let at = |subject: &str| -> Vec<i64> {
-        failures
-            .iter()
-            .filter(|f| f.subject == subject && !mine.contains(&f.id))
-            .filter_map(|f| time::parse(&f.failed_at).map(|t| t.timestamp()))
-            .collect()
+    let email = body.email.as_str();
+    let address = limits::client_ip(&headers);
+    let subjects = Subjects {
+        pair: Some(format!("pair:{email} {address}")),
+        address: format!("ip:{address}"),
+        email: Some(format!("email:{email}")),
     };
-    let wait = [
-        throttle::retry_after(&at(&email_subject), throttle::PER_EMAIL, now.timestamp()),
-        throttle::retry_after(&at(&ip_subject), throttle::PER_ADDRESS, now.timestamp()),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
-    if let Some(seconds) = wait {
-        // Refused unchecked: not a failure of its own.
-        store::login_failures::forget(&db, &mine).await?;
-        return Ok((
-            [(RETRY_AFTER, seconds.to_string())],
-            ApiError::new(ErrorCode::RateLimited),
-        )
-            .into_response());
-    }
+    let mine = match throttled(&db, &subjects).await? {
+        Ok(mine) => mine,
+        Err(refused) => return Ok(refused),
+    };
 
     let candidates = store::agents::credentials_by_email(
         &db,
@@ -104,6 +78,59 @@ async fn login(
     };
     store::login_failures::forget(&db, &mine).await?;
     start_session(&state, &workspace_id, &agent_id).await
+}
+
+/// The throttle's subjects of one attempt (see [`throttle`]).
+struct Subjects {
+    /// None for an invitation: its token names no one until it is found.
+    pair: Option<String>,
+    address: String,
+    /// None for an invitation, which has no email to back off.
+    email: Option<String>,
+}
+
+/// Records the attempt as a failure and decides on it: the ids of its rows when it may
+/// go on (to be forgotten if it succeeds), or the 429 with `Retry-After` that answers it
+/// (and then nothing of it stays recorded).
+async fn throttled(
+    db: &worker::D1Database,
+    subjects: &Subjects,
+) -> Result<Result<Vec<i64>, Response>, ApiError> {
+    let now = time::now();
+    let since = time::format(now - chrono::Duration::seconds(throttle::WINDOW_SECONDS));
+    let mut names = vec![subjects.address.as_str()];
+    names.extend(subjects.pair.as_deref());
+    names.extend(subjects.email.as_deref());
+    let (mine, failures) =
+        store::login_failures::attempt(db, &names, &time::format(now), &since).await?;
+    // The attempts recorded before this one (concurrent ones included) decide.
+    let at = |subject: Option<&str>| -> Vec<i64> {
+        failures
+            .iter()
+            .filter(|f| Some(f.subject.as_str()) == subject && !mine.contains(&f.id))
+            .filter_map(|f| time::parse(&f.failed_at).map(|t| t.timestamp()))
+            .collect()
+    };
+    let (pair, address, email) = (
+        at(subjects.pair.as_deref()),
+        at(Some(&subjects.address)),
+        at(subjects.email.as_deref()),
+    );
+    let failures = throttle::Failures {
+        pair: &pair,
+        address: &address,
+        email: &email,
+    };
+    let Some(seconds) = throttle::retry_after(&failures, now.timestamp()) else {
+        return Ok(Ok(mine));
+    };
+    // Refused unchecked: not a failure of its own.
+    store::login_failures::forget(db, &mine).await?;
+    Ok(Err((
+        [(RETRY_AFTER, seconds.to_string())],
+        ApiError::new(ErrorCode::RateLimited),
+    )
+        .into_response()))
 }
 
 /// Makes a session for the agent and answers with it: 200, the agent and workspace,
@@ -183,15 +210,33 @@ async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Sessio
 #[worker::send]
 async fn accept_invite(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<AcceptInviteRequest>,
 ) -> Result<Response, ApiError> {
     let db = state.db()?;
+    let address = limits::client_ip(&headers);
+    let subjects = Subjects {
+        // Its own count: guessed invitations do not hold an address's sign-ins.
+        pair: None,
+        address: format!("invite-ip:{address}"),
+        email: None,
+    };
+    let mine = match throttled(&db, &subjects).await? {
+        Ok(mine) => mine,
+        Err(refused) => return Ok(refused),
+    };
+    let token_hash = session::hash_hex(&body.token);
+    let now = time::now_rfc3339();
+    // Looked up before any key derivation: a wrong token costs no PBKDF2.
+    if !store::invitations::usable(&db, &token_hash, &now).await? {
+        return Err(ErrorCode::AuthInvitation.into());
+    }
     // Hashed before the invitation is spent, so a failure here leaves it usable.
     let hash = crypto::hash_password(body.password.as_str()).await?;
-    let now = time::now_rfc3339();
-    let claimed = store::invitations::claim(&db, &session::hash_hex(&body.token), &now)
+    let claimed = store::invitations::claim(&db, &token_hash, &now)
         .await?
         .ok_or(ErrorCode::AuthInvitation)?;
+    store::login_failures::forget(&db, &mine).await?;
     store::agents::set_password(
         &db,
         &claimed.workspace_id,

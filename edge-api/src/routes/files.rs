@@ -7,6 +7,7 @@
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -24,9 +25,10 @@ use worker::HttpMetadata;
 use crate::auth::{Caller, VisitorCaller};
 use crate::domain::token::{sign, verify};
 use crate::domain::upload::{content_disposition, is_inline, upload_message, UPLOAD_URL_SECONDS};
-use crate::domain::{ids, time};
+use crate::domain::{bounds, ids, time};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::limits;
 use crate::routes::chats::{load_head, parse_chat_id};
 use crate::state::AppState;
 use crate::store;
@@ -68,11 +70,25 @@ async fn agent_upload_url(
 #[worker::send]
 async fn visitor_upload_url(
     State(state): State<AppState>,
+    parts: Parts,
     visitor: VisitorCaller,
     uri: Uri,
     headers: HeaderMap,
     ApiJson(body): ApiJson<UploadUrlRequest>,
 ) -> Result<Json<UploadUrlResponse>, ApiError> {
+    // Checked before the day's budget is spent, so a refused file costs nothing.
+    check_upload(&body.content_type, body.size_bytes)?;
+    let budget = format!("uploads:{}", visitor.visitor_id);
+    limits::spend_quota(
+        &state,
+        &parts,
+        &budget,
+        &[
+            (bounds::UPLOADS_PER_VISITOR, 1),
+            (bounds::UPLOAD_BYTES_PER_VISITOR, body.size_bytes),
+        ],
+    )
+    .await?;
     let uploader = Uploader {
         workspace_id: &visitor.workspace_id,
         kind: "visitor",

@@ -1,21 +1,30 @@
 //! `Idempotency-Key` on POST: the same key and body from the same caller get the first
 //! answer again and create nothing new; the same key with another body is 409 REQ-006.
 //!
-//! The caller is identified by a hash of its Authorization header (an API key or a
-//! visitor token), so keys of different callers never collide and nothing has to be
-//! authenticated twice. Only successful answers are remembered: after a 4xx or 5xx the
-//! key is freed and a corrected retry runs for real.
+//! The caller is authenticated first (the handler then reuses that caller, charged
+//! once), so a request with an unknown credential is refused before anything is
+//! written, and the record is scoped to the caller's identity: the API key's or session's
+//! hash, the visitor, or the operator. Requests that carry no credential (sign-in, a
+//! new visitor session) are not idempotent: they run as sent. Only successful answers
+//! are remembered, sealed with AES-256-GCM (`crypto::seal`, bound to the record's
+//! scope and key), because some carry a secret (a new API key, an invitation link, a
+//! generated webhook secret); after a 4xx or 5xx the key is freed and a corrected retry
+//! runs for real.
 
 use axum::body::{to_bytes, Body};
+use axum::extract::FromRequestParts;
 use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared_types::error::{ErrorCode, FieldErrors};
 use worker::send::SendFuture;
 
-use crate::domain::{secret::sha256_hex, time};
+use crate::auth::{self, Admin, Caller, VisitorCaller};
+use crate::crypto;
+use crate::domain::{secret::sha256_hex, session, time};
 use crate::error::ApiError;
 use crate::routes::MAX_BODY_BYTES;
 use crate::state::AppState;
@@ -49,15 +58,17 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, R
             );
             ApiError::validation(fields).into_response()
         })?;
-    let auth = req
-        .headers()
-        .get(AUTHORIZATION)
-        // A console request is the session's: its cookie scopes the key instead.
-        .or_else(|| req.headers().get(axum::http::header::COOKIE))
-        .map(|v| v.as_bytes().to_vec())
-        .unwrap_or_default();
-    let scope = sha256_hex(&[auth.as_slice(), b" ", req.uri().path().as_bytes()].concat());
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    let identity = {
+        let (state, parts) = (state.clone(), &mut parts);
+        SendFuture::new(async move { identify(&state, parts).await })
+            .await
+            .map_err(IntoResponse::into_response)?
+    };
+    let Some(identity) = identity else {
+        return Ok(next.run(Request::from_parts(parts, body)).await);
+    };
+    let scope = sha256_hex(format!("{identity} {}", parts.uri.path()).as_bytes());
     let bytes = to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| ApiError::new(ErrorCode::PayloadTooLarge).into_response())?;
@@ -77,11 +88,12 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, R
         .map_err(IntoResponse::into_response)?
     };
     if !claimed {
-        let (state, scope, key) = (state.clone(), scope.clone(), key.clone());
-        let remembered =
+        let remembered = {
+            let (state, scope, key) = (state.clone(), scope.clone(), key.clone());
             SendFuture::new(async move { idempotency::get(&state.db()?, &scope, &key).await })
                 .await
-                .map_err(IntoResponse::into_response)?;
+                .map_err(IntoResponse::into_response)?
+        };
         return Err(match remembered {
             Some(r) if r.request_hash != request_hash => {
                 ApiError::new(ErrorCode::IdempotencyConflict).into_response()
@@ -90,7 +102,15 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, R
             Some(r) if r.status == 0 => {
                 ApiError::new(ErrorCode::IdempotencyConflict).into_response()
             }
-            Some(r) => replay(r.status, r.response_body),
+            Some(r) => {
+                let purpose = purpose(&scope, &key);
+                let opened = SendFuture::new(async move {
+                    crypto::open(&state, &purpose, &r.response_body).await
+                })
+                .await
+                .map_err(IntoResponse::into_response)?;
+                replay(r.status, String::from_utf8_lossy(&opened).into_owned())
+            }
             // Freed between the claim and the read: run it again as new.
             None => ApiError::new(ErrorCode::IdempotencyConflict).into_response(),
         });
@@ -103,11 +123,12 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, R
     let (res_parts, res_body) = res.into_parts();
     let res_bytes = to_bytes(res_body, usize::MAX).await.unwrap_or_default();
     let keep = status.is_success() && res_parts.extensions.get::<ApiError>().is_none();
-    let body_text = String::from_utf8_lossy(&res_bytes).into_owned();
+    let body_bytes = res_bytes.clone();
     let outcome = SendFuture::new(async move {
         let db = state.db()?;
         if keep {
-            idempotency::remember(&db, &scope, &key, status.as_u16(), &body_text).await
+            let sealed = crypto::seal(&state, &purpose(&scope, &key), &body_bytes).await?;
+            idempotency::remember(&db, &scope, &key, status.as_u16(), &sealed).await
         } else {
             idempotency::release(&db, &scope, &key).await
         }
@@ -118,6 +139,42 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, R
         worker::console_error!("idempotency bookkeeping failed: {:?}", e.cause);
     }
     Ok(Response::from_parts(res_parts, Body::from(res_bytes)))
+}
+
+/// What a remembered answer is sealed for: this record only.
+fn purpose(scope: &str, key: &str) -> String {
+    format!("idempotency:{scope}:{key}")
+}
+
+/// Who the caller is, authenticated as the handler would (and left in the request for
+/// it, so the budget is spent once); `None` for a route that takes no credential.
+async fn identify(state: &AppState, parts: &mut Parts) -> Result<Option<String>, ApiError> {
+    let path = parts.uri.path();
+    if path.starts_with("/v1/public/") || path.starts_with("/v1/auth/") {
+        return Ok(None);
+    }
+    if path.starts_with("/v1/admin/") {
+        Admin::from_request_parts(parts, state).await?;
+        return Ok(Some("admin".to_string()));
+    }
+    if path.starts_with("/v1/visitor/") {
+        let visitor = VisitorCaller::from_request_parts(parts, state).await?;
+        let identity = format!("visitor:{}", visitor.visitor_id);
+        parts.extensions.insert(visitor);
+        return Ok(Some(identity));
+    }
+    let caller = Caller::from_request_parts(parts, state).await?;
+    let identity = match parts.headers.get(AUTHORIZATION) {
+        Some(header) => format!("key:{}", sha256_hex(header.as_bytes())),
+        None => format!(
+            "session:{}",
+            auth::session_token(&parts.headers)
+                .map(session::hash_hex)
+                .unwrap_or_default()
+        ),
+    };
+    parts.extensions.insert(caller);
+    Ok(Some(identity))
 }
 
 fn replay(status: u16, body: String) -> Response {

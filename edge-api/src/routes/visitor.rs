@@ -11,17 +11,18 @@ use shared_types::chats::{
     ChatDetail, ChatStatus, ChatSummary, ConversationMessage, MessagesQuery, SendMessageRequest,
     SenderType,
 };
-use shared_types::error::ErrorCode;
+use shared_types::error::{ErrorCode, FieldErrors};
 use shared_types::ids::{ChatId, VisitorId};
 use shared_types::visitor::{
     CreateSessionRequest, RatingRequest, SessionResponse, StartChatRequest, StartedChat,
+    VisitorInfo,
 };
 use shared_types::DataList;
 use worker::D1Database;
 
 use crate::auth::VisitorCaller;
-use crate::domain::rate_limit;
 use crate::domain::token::{self, VisitorClaims};
+use crate::domain::{bounds, rate_limit};
 use crate::domain::{ids, time};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
@@ -68,10 +69,13 @@ async fn create_session(
         .await?
         .ok_or(ErrorCode::WorkspaceNotFound)?;
     check_origin(headers, &domains_of(&config)?)?;
+    let visitor = body.visitor;
+    check_visitor_bounds(&visitor)?;
     let budget = format!("sessions:{workspace_id}:{}", limits::client_ip(headers));
     limits::spend(&state, &parts, &budget, rate_limit::SESSIONS_PER_IP).await?;
+    let all = format!("sessions:{workspace_id}");
+    limits::spend(&state, &parts, &all, bounds::SESSIONS_PER_WORKSPACE).await?;
     let secret = state.token_secret()?;
-    let visitor = body.visitor;
     let metadata = serde_json::to_string(&visitor.metadata.unwrap_or_default())
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let visitor_id = VisitorId::with_suffix(&ids::suffix());
@@ -111,9 +115,29 @@ async fn create_session(
 #[worker::send]
 async fn start_chat(
     State(state): State<AppState>,
+    parts: Parts,
     visitor: VisitorCaller,
     ApiJson(body): ApiJson<StartChatRequest>,
 ) -> Result<(StatusCode, Json<StartedChat>), ApiError> {
+    let mut fields = FieldErrors::default();
+    let page_url = body.page_url.as_ref().map(|u| u.as_str());
+    bounds::check_chars(
+        "page_url",
+        page_url,
+        bounds::PAGE_URL_MAX_CHARS,
+        &mut fields,
+    );
+    if !fields.is_empty() {
+        return Err(ApiError::validation(fields));
+    }
+    let budget = format!("new-chats:{}", visitor.visitor_id);
+    limits::spend_quota(
+        &state,
+        &parts,
+        &budget,
+        &[(bounds::NEW_CHATS_PER_VISITOR, 1)],
+    )
+    .await?;
     let db = state.db()?;
     let chat_id = ChatId::with_suffix(&ids::suffix());
     let create = Opening::Create {
@@ -276,4 +300,21 @@ fn visitor_view(mut chat: ChatDetail) -> ChatDetail {
     chat.tags.clear();
     chat.notes = None;
     chat
+}
+
+/// REQ-004 with every field of the visitor beyond [`bounds`]; nothing is stored then.
+fn check_visitor_bounds(visitor: &VisitorInfo) -> Result<(), ApiError> {
+    let mut fields = FieldErrors::default();
+    let name = visitor.name.as_ref().map(|n| n.as_str());
+    bounds::check_chars("visitor.name", name, bounds::NAME_MAX_CHARS, &mut fields);
+    let phone = visitor.phone.as_ref().map(|p| p.as_str());
+    bounds::check_chars("visitor.phone", phone, bounds::PHONE_MAX_CHARS, &mut fields);
+    if let Some(metadata) = &visitor.metadata {
+        bounds::check_metadata(metadata, &mut fields);
+    }
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(fields))
+    }
 }

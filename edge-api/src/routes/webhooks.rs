@@ -17,6 +17,7 @@ use shared_types::DataList;
 use worker::D1Database;
 
 use crate::auth::Caller;
+use crate::crypto;
 use crate::domain::{ids, time, webhook};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
@@ -76,11 +77,17 @@ async fn create(
         active: true,
         created_at: time::now_rfc3339(),
     };
+    let sealed = crypto::seal(
+        &state,
+        &store::webhooks::secret_purpose(hook.id.as_str()),
+        secret.as_bytes(),
+    )
+    .await?;
     let inserted = store::webhooks::insert_capped(
         &state.db()?,
         &caller.workspace_id,
         &hook,
-        &secret,
+        &sealed,
         MAX_WEBHOOKS,
     )
     .await?;

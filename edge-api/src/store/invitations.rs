@@ -36,6 +36,22 @@ pub struct Claimed {
     pub agent_id: String,
 }
 
+/// Whether an unused, unexpired invitation has this token hash.
+pub async fn usable(db: &D1Database, token_hash: &str, now: &str) -> Result<bool, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Found {
+        #[allow(dead_code)]
+        n: i64,
+    }
+    let found: Option<Found> = super::first(
+        db,
+        "SELECT 1 AS n FROM invitations WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+        &[token_hash.into(), now.into()],
+    )
+    .await?;
+    Ok(found.is_some())
+}
+
 /// Marks an unexpired, unused invitation used and says whose it was; `None` otherwise.
 /// One statement, so two clicks on the same link cannot both claim it.
 pub async fn claim(

@@ -1,5 +1,6 @@
-//! Failed sign-ins of the last minutes, per subject (`email:…`, `ip:…`). An attempt is
-//! written as a failure before its password is checked and taken back if it succeeds.
+//! Failed sign-ins and invitation acceptances of the last minutes, per subject
+//! (`email:…`, `pair:…`, `ip:…`; see `domain::throttle`). An attempt is written as a
+//! failure before its credential is checked and taken back if it succeeds.
 
 use serde::Deserialize;
 use worker::D1Database;
@@ -19,36 +20,36 @@ struct Recorded {
     id: i64,
 }
 
-/// Records a sign-in attempt as a failure under both subjects before its password is
+/// Records an attempt as a failure under each subject before its credential is
 /// checked, forgets failures older than `since`, and returns the ids of this attempt's
-/// rows with every failure of the two subjects since `since`, this attempt's included.
+/// rows with every failure of the subjects since `since`, this attempt's included.
 /// One batch, so attempts made at the same time each see the ones recorded before
 /// them and a burst cannot slip past the limit.
 pub async fn attempt(
     db: &D1Database,
-    email_subject: &str,
-    ip_subject: &str,
+    subjects: &[&str],
     now: &str,
     since: &str,
 ) -> Result<(Vec<i64>, Vec<Failure>), ApiError> {
     let insert =
         "INSERT INTO login_failures (subject, failed_at) VALUES (?1, ?2) RETURNING rowid AS id";
+    let listed = serde_json::to_string(subjects).map_err(|e| ApiError::internal(e.to_string()))?;
+    let mut statements = vec![stmt(
+        db,
+        "DELETE FROM login_failures WHERE failed_at <= ?1",
+        &[since.into()],
+    )?];
+    for subject in subjects {
+        statements.push(stmt(db, insert, &[(*subject).into(), now.into()])?);
+    }
+    statements.push(stmt(
+        db,
+        "SELECT rowid AS id, subject, failed_at FROM login_failures
+          WHERE subject IN (SELECT value FROM json_each(?1)) AND failed_at > ?2",
+        &[listed.into(), since.into()],
+    )?);
     let results = db
-        .batch(vec![
-            stmt(
-                db,
-                "DELETE FROM login_failures WHERE failed_at <= ?1",
-                &[since.into()],
-            )?,
-            stmt(db, insert, &[email_subject.into(), now.into()])?,
-            stmt(db, insert, &[ip_subject.into(), now.into()])?,
-            stmt(
-                db,
-                "SELECT rowid AS id, subject, failed_at FROM login_failures
-                  WHERE subject IN (?1, ?2) AND failed_at > ?3",
-                &[email_subject.into(), ip_subject.into(), since.into()],
-            )?,
-        ])
+        .batch(statements)
         .await
         .map_err(|e| d1_error("sign-in attempt", e))?;
     let rows = |i: usize| -> Result<Vec<Recorded>, ApiError> {
@@ -58,9 +59,12 @@ pub async fn attempt(
             .results()
             .map_err(|e| ApiError::internal(format!("sign-in attempt: {e}")))
     };
-    let mine = rows(1)?.into_iter().chain(rows(2)?).map(|r| r.id).collect();
+    let mut mine = Vec::new();
+    for i in 1..=subjects.len() {
+        mine.extend(rows(i)?.into_iter().map(|r| r.id));
+    }
     let failures = results
-        .get(3)
+        .get(subjects.len() + 1)
         .ok_or_else(|| ApiError::internal("sign-in attempt: missing result"))?
         .results()
         .map_err(|e| ApiError::internal(format!("sign-in attempt: {e}")))?;

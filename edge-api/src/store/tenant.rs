@@ -46,7 +46,13 @@ pub const TABLES: &[Table] = &[
 ];
 
 /// Columns never exported: what signs in or signs for the workspace.
-const WITHHELD: &[&str] = &["password_hash", "key_hash", "token_hash", "secret"];
+const WITHHELD: &[&str] = &[
+    "password_hash",
+    "key_hash",
+    "token_hash",
+    "secret",
+    "secret_sealed",
+];
 
 /// Rows per page read from D1 while exporting.
 pub const PAGE: u32 = 500;

@@ -11,12 +11,12 @@ use worker::{D1Database, D1PreparedStatement};
 use super::{all, batch, bool_value, first, opt_str, run, stmt};
 use crate::error::ApiError;
 
-/// A stored webhook with what only the service sees: the secret and the start of
-/// its current run of failures.
+/// A stored webhook with what only the service sees: the signing secret, sealed
+/// (`crypto::seal` for [`secret_purpose`]), and the start of its current run of failures.
 #[derive(Debug, Clone)]
 pub struct StoredWebhook {
     pub webhook: Webhook,
-    pub secret: String,
+    pub sealed_secret: String,
     pub failing_since: Option<String>,
 }
 
@@ -25,7 +25,7 @@ struct Row {
     id: WebhookId,
     url: String,
     events: String,
-    secret: String,
+    secret_sealed: String,
     active: i64,
     failing_since: Option<String>,
     created_at: String,
@@ -45,13 +45,19 @@ impl TryFrom<Row> for StoredWebhook {
                 active: r.active != 0,
                 created_at: r.created_at,
             },
-            secret: r.secret,
+            sealed_secret: r.secret_sealed,
             failing_since: r.failing_since,
         })
     }
 }
 
-const COLUMNS: &str = "id, url, events, secret, active, failing_since, created_at FROM webhooks";
+/// What a webhook's signing secret is sealed for: that webhook only.
+pub fn secret_purpose(webhook_id: &str) -> String {
+    format!("webhook_secret:{webhook_id}")
+}
+
+const COLUMNS: &str =
+    "id, url, events, secret_sealed, active, failing_since, created_at FROM webhooks";
 
 fn decode(rows: Vec<Row>) -> Result<Vec<StoredWebhook>, ApiError> {
     rows.into_iter().map(StoredWebhook::try_from).collect()
@@ -107,12 +113,12 @@ pub async fn insert_capped(
     db: &D1Database,
     workspace_id: &str,
     w: &Webhook,
-    secret: &str,
+    sealed_secret: &str,
     cap: u32,
 ) -> Result<bool, ApiError> {
     let changed = run(
         db,
-        "INSERT INTO webhooks (id, workspace_id, url, events, secret, active, created_at, updated_at)
+        "INSERT INTO webhooks (id, workspace_id, url, events, secret_sealed, active, created_at, updated_at)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7
           WHERE (SELECT COUNT(*) FROM webhooks WHERE workspace_id = ?2) < ?8",
         &[
@@ -120,7 +126,7 @@ pub async fn insert_capped(
             workspace_id.into(),
             w.url.as_str().into(),
             events_json(&w.events)?.into(),
-            secret.into(),
+            sealed_secret.into(),
             bool_value(w.active),
             w.created_at.as_str().into(),
             cap.into(),

@@ -1,0 +1,166 @@
+//! Anonymous traffic is bounded: what a visitor sends about itself, how many chats it
+//! opens in an hour, and what it may upload in a day. Beyond a bound the answer is 400
+//! REQ-004 (with the fields) or 429 RATE-001 (with Retry-After), and nothing is stored.
+
+use serde_json::{json, Map, Value};
+use shared_types::error::ErrorCode;
+use shared_types::files::MAX_UPLOAD_BYTES;
+
+use crate::client::{bearer, Ctx, Resp, TestWorkspace};
+
+crate::tests![
+    visitor_metadata_beyond_its_bounds_is_400_and_stores_no_visitor,
+    the_twenty_first_new_chat_of_a_visitor_in_an_hour_is_429_and_opens_nothing,
+    a_visitors_uploads_beyond_a_days_bytes_are_429_and_store_nothing,
+];
+
+fn visitors_of(ctx: &Ctx, ws: &TestWorkspace) -> u64 {
+    ctx.server.d1(&format!(
+        "SELECT COUNT(*) AS n FROM visitors WHERE workspace_id = '{}'",
+        ws.id
+    ))[0]["n"]
+        .as_u64()
+        .unwrap_or(u64::MAX)
+}
+
+fn new_session(ws: &TestWorkspace, visitor: Value) -> Resp {
+    ws.client.impatient().send(
+        "POST",
+        &format!("/v1/public/widgets/{}/sessions", ws.id),
+        &[("Origin", "https://shop.example")],
+        Some(&json!({ "visitor": visitor })),
+    )
+}
+
+fn visitor_metadata_beyond_its_bounds_is_400_and_stores_no_visitor(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let before = visitors_of(ctx, &ws);
+    let many: Map<String, Value> = (0..51).map(|i| (format!("k{i}"), json!(i))).collect();
+    let heavy: Map<String, Value> = (0..10)
+        .map(|i| (format!("k{i}"), json!("z".repeat(900))))
+        .collect();
+    let cases = [
+        (json!({"metadata": Value::Object(many)}), "visitor.metadata"),
+        (
+            json!({"metadata": {"note": "x".repeat(1_001)}}),
+            "visitor.metadata.note",
+        ),
+        (
+            json!({"metadata": Value::Object(heavy)}),
+            "visitor.metadata",
+        ),
+        (
+            json!({"name": "Ali", "metadata": {"blob": "y".repeat(900_000)}}),
+            "visitor.metadata.blob",
+        ),
+    ];
+    for (visitor, field) in cases {
+        let refused = new_session(&ws, visitor);
+        let envelope = refused.assert_error(ErrorCode::Validation);
+        assert!(
+            envelope.error.details["fields"].get(field).is_some(),
+            "{field}: {}",
+            refused.text
+        );
+    }
+    assert_eq!(visitors_of(ctx, &ws), before);
+    // At the bounds it is accepted.
+    let full: Map<String, Value> = (0..50)
+        .map(|i| (format!("k{i:02}"), json!("v".repeat(100))))
+        .collect();
+    new_session(&ws, json!({"metadata": Value::Object(full)})).expect::<Value>(201);
+    assert_eq!(visitors_of(ctx, &ws), before + 1);
+}
+
+/// Sends impatiently, waiting out only the visitor's per-second burst, never the bound
+/// under test (whose wait is far longer).
+fn send_within_burst(ws: &TestWorkspace, path: &str, token: &str, body: &Value) -> Resp {
+    loop {
+        let resp = ws.client.impatient().send(
+            "POST",
+            path,
+            &[("Authorization", &bearer(token))],
+            Some(body),
+        );
+        let wait: u64 = resp
+            .header("retry-after")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        if resp.status == 429 && wait <= 2 {
+            std::thread::sleep(std::time::Duration::from_secs(wait.max(1)));
+            continue;
+        }
+        return resp;
+    }
+}
+
+fn chats_of(ctx: &Ctx, ws: &TestWorkspace) -> u64 {
+    ctx.server.d1(&format!(
+        "SELECT COUNT(*) AS n FROM chats WHERE workspace_id = '{}'",
+        ws.id
+    ))[0]["n"]
+        .as_u64()
+        .unwrap_or(u64::MAX)
+}
+
+fn the_twenty_first_new_chat_of_a_visitor_in_an_hour_is_429_and_opens_nothing(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let token = ws.visitor("Ali");
+    let body = json!({"text": "salom", "page_url": "https://shop.example/"});
+    for i in 0..20 {
+        let resp = send_within_burst(&ws, "/v1/visitor/chats", &token, &body);
+        assert_eq!(resp.status, 201, "chat {i}: {}", resp.text);
+    }
+    let before = chats_of(ctx, &ws);
+    let refused = send_within_burst(&ws, "/v1/visitor/chats", &token, &body);
+    refused.assert_error(ErrorCode::RateLimited);
+    let wait: u64 = refused
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!((60..=3_600).contains(&wait), "Retry-After {wait}");
+    assert_eq!(chats_of(ctx, &ws), before);
+    // Another visitor of the same site is not affected.
+    let other = ws.visitor("Vali");
+    let resp = send_within_burst(&ws, "/v1/visitor/chats", &other, &body);
+    assert_eq!(resp.status, 201, "{}", resp.text);
+}
+
+fn files_of(ctx: &Ctx, ws: &TestWorkspace) -> u64 {
+    ctx.server.d1(&format!(
+        "SELECT COUNT(*) AS n FROM files WHERE workspace_id = '{}'",
+        ws.id
+    ))[0]["n"]
+        .as_u64()
+        .unwrap_or(u64::MAX)
+}
+
+fn a_visitors_uploads_beyond_a_days_bytes_are_429_and_store_nothing(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (_, token) = ws.chat("fayllar");
+    let ask = |size: u64| {
+        send_within_burst(
+            &ws,
+            "/v1/visitor/files/upload-url",
+            &token,
+            &json!({"filename": "scan.pdf", "content_type": "application/pdf", "size_bytes": size}),
+        )
+    };
+    // Five of the largest file fill the day's 50 MB.
+    for i in 0..5 {
+        let resp = ask(MAX_UPLOAD_BYTES);
+        assert_eq!(resp.status, 200, "upload {i}: {}", resp.text);
+    }
+    let before = files_of(ctx, &ws);
+    let refused = ask(1);
+    refused.assert_error(ErrorCode::RateLimited);
+    let wait: u64 = refused
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!(wait > 3_600, "Retry-After {wait}");
+    assert_eq!(files_of(ctx, &ws), before);
+    // A refused file type costs nothing of the budget and stores nothing either.
+    ask(MAX_UPLOAD_BYTES + 1).assert_error(ErrorCode::FileTooLarge);
+    assert_eq!(files_of(ctx, &ws), before);
+}
