@@ -245,6 +245,23 @@ impl TestServer {
             }
             std::thread::sleep(Duration::from_millis(200));
         }
+        // wrangler runs the [build] command once more when its file watcher is ready and
+        // then reloads the worker. On a loaded machine that comes after the first answer,
+        // and a request the reload catches fails ("worker restarted mid-request"): wait
+        // until the server has started or been reloaded after that build.
+        let settled = poll(Duration::from_secs(90), Duration::from_millis(200), || {
+            let out = process.output_text();
+            out.find("restarting build").is_some_and(|at| {
+                let after = &out[at..];
+                after.contains("Starting local server") || after.contains("updated and ready")
+            })
+        });
+        if settled.is_err() {
+            panic!(
+                "wrangler dev did not settle after its watcher's build on {base_url}:\n{}",
+                process.output_text()
+            );
+        }
         (base_url, process)
     }
 

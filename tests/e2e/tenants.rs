@@ -7,7 +7,6 @@ use shared_types::error::ErrorCode;
 
 use crate::client::{Ctx, TestWorkspace};
 
-
 /// The workspace's exported rows of `table`.
 pub fn exported_rows(ctx: &Ctx, workspace_id: &str, table: &str) -> Vec<Value> {
     export(ctx, workspace_id)
