@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod api_key;
+pub mod authority;
 pub mod cached_caller;
 pub mod chat_status;
 pub mod ids;
@@ -10,6 +11,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod secret;
 pub mod session;
+pub mod socket_bounds;
 pub mod throttle;
 pub mod ticket;
 pub mod time;
