@@ -20,11 +20,13 @@ mod files;
 mod hardening;
 mod harness;
 mod health;
+mod offboarding;
 mod provisioning;
 mod rate_limits;
 mod realtime;
 mod receiver;
 mod retention;
+mod socket_bounds;
 mod triggers;
 mod visitor;
 mod webhooks;
@@ -64,6 +66,8 @@ fn main() {
         files::tests(),
         examples::tests(),
         realtime::tests(),
+        offboarding::tests(),
+        socket_bounds::tests(),
         hardening::tests(),
         rate_limits::tests(),
         visitor::tests(),

@@ -329,7 +329,8 @@ fn sockets_reach_only_their_own_chats(ctx: &Ctx) {
 }
 
 /// A socket on `/v1/realtime{query}`, or the status the upgrade was refused with.
-fn feed(ctx: &Ctx, query: &str, api_key: Option<&str>) -> Result<Socket, u16> {
+/// A socket on `/v1/realtime{query}`, with an API key when given; the refusal's status.
+pub fn feed(ctx: &Ctx, query: &str, api_key: Option<&str>) -> Result<Socket, u16> {
     let ws_base = ctx.server.base_url.replacen("http://", "ws://", 1);
     let mut request = format!("{ws_base}/v1/realtime{query}")
         .into_client_request()
@@ -364,17 +365,23 @@ fn ticket(ws: &TestWorkspace) -> String {
 /// Frames until one of `kind` arrives.
 #[track_caller]
 fn next_of(socket: &mut Socket, kind: &str) -> Value {
+    next_of_where(socket, |frame| frame["type"] == kind)
+}
+
+/// Frames until one that `wanted` accepts arrives (15 s at most).
+#[track_caller]
+pub fn next_of_where(socket: &mut Socket, wanted: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + Duration::from_secs(15);
     let mut seen = Vec::new();
     while Instant::now() < deadline {
         if let Some(frame) = next(socket, Duration::from_millis(500)) {
-            if frame["type"] == kind {
+            if wanted(&frame) {
                 return frame;
             }
             seen.push(frame);
         }
     }
-    panic!("no {kind} frame; saw {seen:?}");
+    panic!("no such frame; saw {seen:?}");
 }
 
 fn the_agent_feed_hears_every_chat_of_its_workspace_only(ctx: &Ctx) {
@@ -423,7 +430,7 @@ fn tickets_are_single_use_and_unforgeable(ctx: &Ctx) {
         Some(401),
         "a used ticket"
     );
-    let forged = t.replace("rt1.", "rt1.x");
+    let forged = t.replace("rt2.", "rt2.x");
     assert_eq!(
         feed(ctx, &format!("?ticket={forged}"), None).err(),
         Some(401)

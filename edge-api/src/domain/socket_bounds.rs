@@ -19,6 +19,10 @@ pub const MAX_FRAMES_PER_WINDOW: u32 = 10;
 /// The frame-rate window, in milliseconds.
 pub const FRAME_WINDOW_MS: u64 = 1_000;
 
+/// The `Retry-After` of a connection refused over the count: a held socket may close at
+/// any moment, so a second is as long as waiting needs to be.
+pub const RETRY_AFTER_SECONDS: u32 = 1;
+
 /// The close code for a socket that broke a bound.
 pub const CLOSE_POLICY: u16 = 1008;
 

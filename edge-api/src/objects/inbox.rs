@@ -96,10 +96,7 @@ impl DurableObject for Inbox {
                 let sent = rooms
                     .iter()
                     .map(|room| self.ask_room(room, "/revoke", body.clone()));
-                for (room, answer) in rooms
-                    .iter()
-                    .zip(futures_util::future::join_all(sent).await)
-                {
+                for (room, answer) in rooms.iter().zip(futures_util::future::join_all(sent).await) {
                     match answer {
                         Ok(n) => closed += n,
                         Err(e) => worker::console_error!("revoke in room {room}: {e}"),

@@ -23,7 +23,6 @@ fn close_back(ws: &worker::WebSocket, code: usize, reason: String) {
     let _ = ws.close(code.or(Some(1000)), Some(reason));
 }
 
-
 /// What closes sockets: every socket carrying any of `tags` closes with 4001 and
 /// `reason`. The worker sends it to a workspace's `Inbox`, which closes its own and
 /// forwards it to each room its index names.
@@ -42,7 +41,13 @@ pub struct Release {
 }
 
 /// POSTs `body` to the object `name` of the binding at `path`; the answer's text.
-async fn post_to(env: &worker::Env, binding: &str, name: &str, path: &str, body: String) -> worker::Result<String> {
+async fn post_to(
+    env: &worker::Env,
+    binding: &str,
+    name: &str,
+    path: &str,
+    body: String,
+) -> worker::Result<String> {
     let stub = env.durable_object(binding)?.get_by_name(name)?;
     let mut init = worker::RequestInit::new();
     init.with_method(worker::Method::Post)

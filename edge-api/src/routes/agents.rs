@@ -34,7 +34,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/agents", get(list).post(create))
         .route("/v1/agents/invitations", get(pending))
-        .route("/v1/agents/{agent_id}", axum::routing::patch(update).delete(remove))
+        .route(
+            "/v1/agents/{agent_id}",
+            axum::routing::patch(update).delete(remove),
+        )
         .route("/v1/agents/{agent_id}/invitation", post(reinvite))
 }
 

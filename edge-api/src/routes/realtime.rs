@@ -27,7 +27,7 @@ use worker::{Method, ObjectNamespace, RequestInit};
 
 use crate::auth::{visitor_from_token, Caller};
 use crate::domain::ticket::{self, TicketClaims};
-use crate::domain::{ids, time};
+use crate::domain::{ids, socket_bounds, time};
 use crate::error::ApiError;
 use crate::objects::chat_room::{Append, SocketInfo, SOCKET_INFO_HEADER};
 use crate::objects::Revoke;
@@ -181,7 +181,8 @@ async fn connect(
             "/connect",
             RoomBody::Upgrade(&info),
         )
-        .await;
+        .await
+        .or_else(with_retry_after);
     };
     let chat_id = parse_chat_id(chat_id)?;
     let head = load_head(&state.db()?, &workspace_id, &chat_id).await?;
@@ -200,13 +201,16 @@ async fn connect(
     let info = serde_json::to_string(&info).map_err(|e| ApiError::internal(e.to_string()))?;
     // The workspace's registry checks the bound and records the room before the room
     // accepts, so a revocation that follows finds it.
-    object_request(
+    if let Err(refused) = object_request(
         state.inboxes()?,
         &workspace_id,
         "/claim",
         RoomBody::Frame(&info),
     )
-    .await?;
+    .await
+    {
+        return with_retry_after(refused);
+    }
     object_request(
         state.chat_rooms()?,
         chat_id.as_str(),
@@ -316,6 +320,19 @@ async fn chat_updated(
             None
         }
     }
+}
+
+/// A connection over its bound is a 429 like every other, with `Retry-After`.
+fn with_retry_after(e: ApiError) -> Result<Response, ApiError> {
+    if e.code != ErrorCode::RateLimited {
+        return Err(e);
+    }
+    let mut res = axum::response::IntoResponse::into_response(e);
+    res.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        socket_bounds::RETRY_AFTER_SECONDS.into(),
+    );
+    Ok(res)
 }
 
 /// Closes every socket of the workspace tagged with any of `tags` (`key:<hash>`,

@@ -279,7 +279,9 @@ pub async fn remove(
         )?,
         super::stmt(
             db,
-            &format!("DELETE FROM invitations WHERE agent_id = ?2 AND used_at IS NULL AND {REMOVED}"),
+            &format!(
+                "DELETE FROM invitations WHERE agent_id = ?2 AND used_at IS NULL AND {REMOVED}"
+            ),
             &values,
         )?,
         super::stmt(

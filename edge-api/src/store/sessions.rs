@@ -58,7 +58,11 @@ pub async fn owner(
 
 /// Ends a session (and sweeps expired ones on the way); the workspace of the session,
 /// when it was current, so that its sockets can be closed.
-pub async fn delete(db: &D1Database, token_hash: &str, now: &str) -> Result<Option<String>, ApiError> {
+pub async fn delete(
+    db: &D1Database,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<String>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         token_hash: String,
