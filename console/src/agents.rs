@@ -1,7 +1,8 @@
 //! The team: who the agents are and, for owners and admins, inviting a new one over
 //! `GET/POST /v1/agents`, changing an agent's role and status (`PATCH
 //! /v1/agents/{id}`), and sending a new invitation link to one who has not set a
-//! password yet (`GET /v1/agents/invitations`, `POST /v1/agents/{id}/invitation`).
+//! password yet (`GET /v1/agents/invitations`, `POST /v1/agents/{id}/invitation`), and
+//! removing an agent after a confirmation (`DELETE /v1/agents/{id}`).
 //! A link is shown once (only its hash is stored). What the menus offer follows the
 //! server's rules, which the server enforces anyway (only an owner touches owners, the
 //! last owner stays one).
@@ -27,6 +28,10 @@ struct TeamWords {
     offline: &'static str,
     pending: &'static str,
     reinvite: &'static str,
+    remove: &'static str,
+    remove_confirm: &'static str,
+    remove_yes: &'static str,
+    remove_no: &'static str,
 }
 
 static EN: TeamWords = TeamWords {
@@ -40,6 +45,10 @@ static EN: TeamWords = TeamWords {
     offline: "Offline",
     pending: "Invitation pending",
     reinvite: "Send a new link",
+    remove: "Remove",
+    remove_confirm: "Remove this agent? Their keys and sessions stop working at once and their open chats become unassigned.",
+    remove_yes: "Yes, remove",
+    remove_no: "Keep",
 };
 
 static RU: TeamWords = TeamWords {
@@ -53,6 +62,10 @@ static RU: TeamWords = TeamWords {
     offline: "Не в сети",
     pending: "Приглашение не принято",
     reinvite: "Отправить новую ссылку",
+    remove: "Удалить",
+    remove_confirm: "Удалить этого агента? Его ключи и сессии сразу перестанут работать, а его открытые чаты останутся без исполнителя.",
+    remove_yes: "Да, удалить",
+    remove_no: "Оставить",
 };
 
 static UZ: TeamWords = TeamWords {
@@ -66,6 +79,10 @@ static UZ: TeamWords = TeamWords {
     offline: "Oflayn",
     pending: "Taklif hali qabul qilinmagan",
     reinvite: "Yangi havola yuborish",
+    remove: "O'chirish",
+    remove_confirm: "Bu agentni o'chirasizmi? Uning kalitlari va sessiyalari darhol ishlamay qoladi, ochiq suhbatlari esa biriktirilmagan bo'lib qoladi.",
+    remove_yes: "Ha, o'chirish",
+    remove_no: "Qoldirish",
 };
 
 fn team_words(lang: Lang) -> &'static TeamWords {
@@ -109,6 +126,16 @@ fn may_change_role(me: AgentRole, their: AgentRole) -> bool {
     }
 }
 
+/// Whether `me` may remove an agent of role `their` (the server's rule; it also keeps
+/// the last owner).
+fn may_remove(me: AgentRole, their: AgentRole) -> bool {
+    match me {
+        AgentRole::Owner => true,
+        AgentRole::Admin => their == AgentRole::Operator,
+        AgentRole::Operator => false,
+    }
+}
+
 #[component]
 pub fn Agents(lang: Lang, me: AgentRole) -> impl IntoView {
     let w = words(lang);
@@ -148,6 +175,8 @@ pub fn Agents(lang: Lang, me: AgentRole) -> impl IntoView {
             .items
             .with(|l| l.iter().find(|a| a.id.as_str() == id).cloned())
     };
+    // The agent whose removal waits for a second click.
+    let confirming = RwSignal::new(None::<String>);
     let is_pending = move |id: &str| {
         pending
             .items
@@ -217,6 +246,33 @@ pub fn Agents(lang: Lang, me: AgentRole) -> impl IntoView {
                                     }).collect_view()}
                                 </select>
                             </td>
+                            <td>
+                                {let id = a.id.as_str().to_string(); move || {
+                                    let shown = stored(&id).is_some_and(|a| may_remove(me, a.role));
+                                    let asking = confirming.with(|c| c.as_deref() == Some(id.as_str()));
+                                    let (ask, yes) = (id.clone(), id.clone());
+                                    match (shown, asking) {
+                                        (false, _) => None,
+                                        (true, false) => Some(view! {
+                                            <button type="button" data-testid="agent-remove"
+                                                on:click=move |_| confirming.set(Some(ask.clone()))>{t.remove}</button>
+                                        }.into_any()),
+                                        (true, true) => Some(view! {
+                                            <span role="alertdialog" data-testid="agent-remove-confirm">
+                                                {t.remove_confirm} " "
+                                                <button type="button" data-testid="agent-remove-yes"
+                                                    on:click=move |_| {
+                                                        confirming.set(None);
+                                                        agents.remove(&yes);
+                                                    }>{t.remove_yes}</button>
+                                                " "
+                                                <button type="button" data-testid="agent-remove-no"
+                                                    on:click=move |_| confirming.set(None)>{t.remove_no}</button>
+                                            </span>
+                                        }.into_any()),
+                                    }
+                                }}
+                            </td>
                         </tr>
                     </For>
                 </tbody>
@@ -233,8 +289,20 @@ mod tests {
     fn every_word_is_translated() {
         let all = |t: &TeamWords| {
             [
-                t.role, t.status, t.owner, t.admin, t.operator, t.online, t.away, t.offline,
-                t.pending, t.reinvite,
+                t.role,
+                t.status,
+                t.owner,
+                t.admin,
+                t.operator,
+                t.online,
+                t.away,
+                t.offline,
+                t.pending,
+                t.reinvite,
+                t.remove,
+                t.remove_confirm,
+                t.remove_yes,
+                t.remove_no,
             ]
         };
         for (lang, table) in [("ru", &RU), ("uz", &UZ)] {
@@ -256,5 +324,16 @@ mod tests {
         assert!(!may_change_role(AgentRole::Admin, AgentRole::Owner));
         assert!(may_change_role(AgentRole::Admin, AgentRole::Operator));
         assert!(!may_change_role(AgentRole::Operator, AgentRole::Operator));
+    }
+
+    #[test]
+    fn owners_remove_anyone_admins_only_operators() {
+        for their in AgentRole::ALL.iter().copied() {
+            assert!(may_remove(AgentRole::Owner, their));
+            assert!(!may_remove(AgentRole::Operator, their));
+        }
+        assert!(may_remove(AgentRole::Admin, AgentRole::Operator));
+        assert!(!may_remove(AgentRole::Admin, AgentRole::Admin));
+        assert!(!may_remove(AgentRole::Admin, AgentRole::Owner));
     }
 }

@@ -27,20 +27,22 @@ pub struct Caller {
     pub agent_id: String,
     pub agent_name: String,
     pub role: AgentRole,
+    /// The credential that authenticated the request, as sockets are tagged with it
+    /// (`key:<hash>` or `session:<hash>`), so that revoking it finds its sockets.
+    pub credential: String,
 }
 
-impl From<CachedCaller> for Caller {
-    fn from(copy: CachedCaller) -> Self {
+impl Caller {
+    fn from_copy(copy: CachedCaller, credential: &str) -> Self {
         Caller {
             workspace_id: copy.workspace_id,
             agent_id: copy.agent_id,
             agent_name: copy.agent_name,
             role: copy.role,
+            credential: credential.to_string(),
         }
     }
-}
 
-impl Caller {
     /// What the cache keeps of this caller; a session's copy ends with the session.
     fn copy(&self, expires_at: Option<String>) -> CachedCaller {
         CachedCaller {
@@ -160,7 +162,7 @@ async fn from_session(state: &AppState, parts: &Parts, token: &str) -> Result<Ca
         let entry = cache::session_entry(&hash);
         if let Some(copy) = cache::get::<CachedCaller>(state, &entry).await {
             if copy.live_at(&now) {
-                return Ok(Caller::from(copy));
+                return Ok(Caller::from_copy(copy, &budget));
             }
         }
         let owner = store::sessions::owner(&state.db()?, &hash, &now)
@@ -171,6 +173,7 @@ async fn from_session(state: &AppState, parts: &Parts, token: &str) -> Result<Ca
             workspace_id: owner.workspace_id,
             agent_id: owner.agent_id,
             agent_name: owner.agent_name,
+            credential: budget.clone(),
         };
         cache::put(state, &entry, &caller.copy(Some(owner.expires_at))).await;
         Ok(caller)
@@ -183,8 +186,9 @@ async fn from_session(state: &AppState, parts: &Parts, token: &str) -> Result<Ca
 async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, ApiError> {
     let hash = api_key::hash_hex(key);
     let entry = cache::key_entry(&hash);
+    let credential = format!("key:{hash}");
     if let Some(copy) = cache::get::<CachedCaller>(state, &entry).await {
-        return Ok(Caller::from(copy));
+        return Ok(Caller::from_copy(copy, &credential));
     }
     let db = state.db()?;
     let owner = store::api_keys::owner_by_hash(&db, &hash)
@@ -210,6 +214,7 @@ async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, Ap
         agent_id: owner.agent_id,
         agent_name: owner.agent_name,
         role,
+        credential,
     };
     cache::put(state, &entry, &caller.copy(None)).await;
     Ok(caller)
@@ -269,6 +274,7 @@ impl FromRequestParts<AppState> for VisitorCaller {
         SendFuture::new(async move {
             let name = format!("visitor:{}", visitor.visitor_id);
             limits::spend(&state, parts, &name, rate_limit::VISITOR).await?;
+            refuse_blocked(&state, &visitor).await?;
             Ok(visitor)
         })
         .await
@@ -284,4 +290,17 @@ pub fn visitor_from_token(state: &AppState, token: &str) -> Result<VisitorCaller
         workspace_id: claims.workspace_id,
         visitor_id: claims.visitor_id,
     })
+}
+
+/// AUTH-014 when the workspace blocked this visitor, AUTH-007 when it no longer has it.
+/// Read from D1 on every visitor
+/// request: a block must hold at once, and the check is one indexed row.
+pub async fn refuse_blocked(state: &AppState, visitor: &VisitorCaller) -> Result<(), ApiError> {
+    match store::visitors::blocked(&state.db()?, &visitor.workspace_id, &visitor.visitor_id).await?
+    {
+        Some(false) => Ok(()),
+        Some(true) => Err(ErrorCode::AuthVisitorBlocked.into()),
+        // A genuine token of a visitor that no longer exists: its workspace was erased.
+        None => Err(ErrorCode::AuthVisitorToken.into()),
+    }
 }

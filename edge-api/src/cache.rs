@@ -74,6 +74,15 @@ pub async fn forget(state: &AppState, entries: &[String]) -> Result<(), ApiError
 /// Deletes every copy made for `agent_id`: those of its live keys and of its sessions.
 pub async fn forget_agent(state: &AppState, agent_id: &str) -> Result<(), ApiError> {
     let hashes = store::agents::credential_hashes(&state.db()?, agent_id).await?;
+    forget_credentials(state, &hashes).await
+}
+
+/// Deletes the copies of these credentials. Removing an agent reads its hashes before
+/// the removal revokes and deletes the rows that list them.
+pub async fn forget_credentials(
+    state: &AppState,
+    hashes: &store::agents::CredentialHashes,
+) -> Result<(), ApiError> {
     let entries: Vec<String> = hashes
         .keys
         .iter()

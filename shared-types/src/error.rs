@@ -120,6 +120,10 @@ error_catalogue! {
     AuthInvitation => ("AUTH-013", 401,
         "Taklif havolasi yaroqsiz, muddati tugagan yoki allaqachon ishlatilgan",
         "Invitation is invalid, expired or already used"),
+    /// The workspace blocked this visitor: its token opens no endpoint and no socket.
+    AuthVisitorBlocked => ("AUTH-014", 401,
+        "Siz bu saytning suhbatidan chetlatilgansiz",
+        "This visitor is blocked by the workspace"),
 
     // ---- REQ: the request itself ----------------------------------------------
     /// The body is not syntactically valid JSON.
@@ -180,6 +184,12 @@ error_catalogue! {
     ChatNotClosed => ("CHAT-005", 409,
         "Suhbat hali yopilmagan",
         "Chat is not closed yet"),
+
+    // ---- VISITOR ----------------------------------------------------------------
+    /// No visitor with this id in the caller's workspace.
+    VisitorNotFound => ("VISITOR-001", 404,
+        "Tashrif buyuruvchi topilmadi",
+        "Visitor not found"),
 
     // ---- AGENT ------------------------------------------------------------------
     /// No agent with this id in the caller's workspace.
@@ -493,13 +503,15 @@ mod tests {
             | AdminToken
             | AuthSessionInvalid
             | AuthCsrf
-            | AuthInvitation => "AUTH",
+            | AuthInvitation
+            | AuthVisitorBlocked => "AUTH",
             MalformedJson | UnsupportedMediaType | PayloadTooLarge | Validation | InvalidQuery
             | IdempotencyConflict => "REQ",
             RouteNotFound | MethodNotAllowed => "RES",
             ChatNotFound | InvalidStatusTransition | ChatClosed | AlreadyRated | ChatNotClosed => {
                 "CHAT"
             }
+            VisitorNotFound => "VISITOR",
             AgentNotFound | AgentEmailTaken | LastOwner | AgentAlreadyJoined => "AGENT",
             WorkspaceNotFound => "WS",
             TriggerNotFound => "TRIG",
@@ -544,6 +556,8 @@ mod tests {
             (AuthTicket, "AUTH-008", 401),
             (OriginNotAllowed, "AUTH-009", 403),
             (AdminToken, "AUTH-010", 401),
+            (AuthSessionInvalid, "AUTH-011", 401),
+            (AuthVisitorBlocked, "AUTH-014", 401),
             (MalformedJson, "REQ-001", 400),
             (UnsupportedMediaType, "REQ-002", 415),
             (PayloadTooLarge, "REQ-003", 413),
@@ -557,6 +571,7 @@ mod tests {
             (ChatClosed, "CHAT-003", 409),
             (AlreadyRated, "CHAT-004", 409),
             (ChatNotClosed, "CHAT-005", 409),
+            (VisitorNotFound, "VISITOR-001", 404),
             (AgentNotFound, "AGENT-001", 404),
             (AgentEmailTaken, "AGENT-002", 409),
             (WorkspaceNotFound, "WS-001", 404),

@@ -417,7 +417,7 @@ pub fn click(browser: &Browser, testid: &str) {
 }
 
 /// Opens the console and signs in; returns once the signed-in shell is painted.
-fn sign_in(browser: &Browser, ctx: &Ctx, email: &str, password: &str) {
+pub fn sign_in(browser: &Browser, ctx: &Ctx, email: &str, password: &str) {
     browser.goto(&format!("{}/console/", ctx.server.base_url));
     fill(browser, "signin-email", email);
     fill(browser, "signin-password", password);

@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod api_key;
+pub mod authority;
 pub mod bounds;
 pub mod cached_caller;
 pub mod chat_status;
@@ -12,6 +13,7 @@ pub mod rate_limit;
 pub mod sealed;
 pub mod secret;
 pub mod session;
+pub mod socket_bounds;
 pub mod throttle;
 pub mod ticket;
 pub mod time;

@@ -4,7 +4,7 @@
 
 use super::token::{sign, verify};
 
-const TAG: &str = "rt1";
+const TAG: &str = "rt2";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketClaims {
@@ -13,13 +13,16 @@ pub struct TicketClaims {
     /// Unix seconds.
     pub expires_at: i64,
     pub nonce: String,
+    /// The credential that asked for the ticket (`key:<hash>`, `session:<hash>`): the
+    /// socket is tagged with it, so revoking that credential closes the socket too.
+    pub credential: String,
 }
 
-/// `rt1.<workspace_id>.<agent_id>.<expires_at>.<nonce>.<signature>`.
+/// `rt2.<workspace_id>.<agent_id>.<expires_at>.<nonce>.<credential>.<signature>`.
 pub fn issue(secret: &[u8], claims: &TicketClaims) -> String {
     let body = format!(
-        "{TAG}.{}.{}.{}.{}",
-        claims.workspace_id, claims.agent_id, claims.expires_at, claims.nonce
+        "{TAG}.{}.{}.{}.{}.{}",
+        claims.workspace_id, claims.agent_id, claims.expires_at, claims.nonce, claims.credential
     );
     let signature = sign(secret, &body);
     format!("{body}.{signature}")
@@ -33,7 +36,7 @@ pub fn read(secret: &[u8], ticket: &str, now: i64) -> Option<TicketClaims> {
         return None;
     }
     let parts: Vec<&str> = body.split('.').collect();
-    let [tag, workspace_id, agent_id, expires_at, nonce] = parts.as_slice() else {
+    let [tag, workspace_id, agent_id, expires_at, nonce, credential] = parts.as_slice() else {
         return None;
     };
     let expires_at: i64 = expires_at.parse().ok()?;
@@ -42,6 +45,7 @@ pub fn read(secret: &[u8], ticket: &str, now: i64) -> Option<TicketClaims> {
         agent_id: agent_id.to_string(),
         expires_at,
         nonce: nonce.to_string(),
+        credential: credential.to_string(),
     })
 }
 
@@ -55,6 +59,7 @@ mod tests {
             agent_id: "agent_b".into(),
             expires_at: 100,
             nonce: "n1".into(),
+            credential: "key:ab12".into(),
         }
     }
 
@@ -70,6 +75,8 @@ mod tests {
         let t = issue(b"s", &claims());
         assert_eq!(read(b"other", &t, 0), None);
         assert_eq!(read(b"s", &t.replace("agent_b", "agent_c"), 0), None);
+        // The credential is signed too: a ticket cannot be moved to a live key.
+        assert_eq!(read(b"s", &t.replace("key:ab12", "key:cd34"), 0), None);
         let visitor = super::super::token::visitor_token(
             b"s",
             &super::super::token::VisitorClaims {

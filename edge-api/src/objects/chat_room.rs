@@ -21,6 +21,8 @@ use worker::{
     WebSocketIncomingMessage, WebSocketPair,
 };
 
+use super::Revoke;
+use crate::domain::socket_bounds::{self, FrameWindow};
 use crate::store;
 use crate::store::messages::NewMessage;
 
@@ -87,6 +89,42 @@ pub struct SocketInfo {
     /// When this socket's last "is typing" was relayed (unix ms), for the throttle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typing_at: Option<u64>,
+    /// The credential an agent's socket was opened with (`key:<hash>`,
+    /// `session:<hash>`); none for a visitor, whose token is its identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+    /// The socket's frame count in the current second.
+    #[serde(default)]
+    pub frames: FrameWindow,
+}
+
+impl SocketInfo {
+    /// The tag naming who is on the socket: `agent:<id>` or `visitor:<id>`.
+    pub fn owner_tag(&self) -> String {
+        match self.role {
+            SenderType::Visitor => socket_bounds::visitor_tag(&self.id),
+            _ => socket_bounds::agent_tag(&self.id),
+        }
+    }
+
+    /// The hibernation tags of the socket: who is on it and what opened it, so that
+    /// removing the agent, blocking the visitor or revoking the credential finds it.
+    pub fn tags(&self) -> Vec<String> {
+        let mut tags = vec![self.owner_tag()];
+        tags.extend(self.credential.clone());
+        tags
+    }
+
+    /// The tag whose open sockets are counted against a bound, and the bound: a
+    /// visitor's across its chats, an agent credential's across feed and rooms.
+    pub fn bound(&self) -> (String, usize) {
+        match (&self.role, &self.credential) {
+            (SenderType::Visitor, _) | (_, None) => {
+                (self.owner_tag(), socket_bounds::MAX_VISITOR_SOCKETS)
+            }
+            (_, Some(credential)) => (credential.clone(), socket_bounds::MAX_AGENT_SOCKETS),
+        }
+    }
 }
 
 /// A client repeats "is typing" on every keystroke; the other side needs it once per
@@ -127,10 +165,20 @@ impl DurableObject for ChatRoom {
                 let info = req.headers().get(SOCKET_INFO_HEADER)?.unwrap_or_default();
                 let info: SocketInfo = serde_json::from_str(&info)?;
                 let pair = WebSocketPair::new()?;
-                self.state
-                    .accept_websocket_with_tags(&pair.server, &[info.role.as_str()]);
+                let tags = info.tags();
+                let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+                self.state.accept_websocket_with_tags(&pair.server, &tags);
                 pair.server.serialize_attachment(&info)?;
                 Response::from_websocket(pair.client)
+            }
+            "/count" => {
+                // The workspace's Inbox adds these up to bound a credential's sockets.
+                let tag = req.text().await?;
+                Response::ok(super::live_with_tag(&self.state, &tag).len().to_string())
+            }
+            "/revoke" => {
+                let revoke: Revoke = req.json().await?;
+                Response::ok(super::close_tagged(&self.state, &revoke).to_string())
             }
             "/append" => {
                 let append: Append = req.json().await?;
@@ -175,6 +223,17 @@ impl DurableObject for ChatRoom {
         let Some(info) = ws.deserialize_attachment::<SocketInfo>()? else {
             return ws.close(Some(1011), Some("lost socket state"));
         };
+        let admitted = super::admit_frame(&ws, &message, info.frames, |frames| {
+            ws.serialize_attachment(&SocketInfo {
+                frames,
+                ..info.clone()
+            })
+        })?;
+        if !admitted {
+            return Ok(());
+        }
+        // The attachment now holds the new frame window; later writes keep it.
+        let info = ws.deserialize_attachment::<SocketInfo>()?.unwrap_or(info);
         let WebSocketIncomingMessage::String(text) = message else {
             return send(&ws, &ServerFrame::error(ErrorCode::MalformedJson));
         };
@@ -232,6 +291,14 @@ impl DurableObject for ChatRoom {
                     return Ok(());
                 }
                 let db = self.env.d1("DB")?;
+                match store::chats::last_seq(&db, &info.workspace_id, &info.chat_id).await {
+                    Ok(last) if socket_bounds::read_seq_ok(seq, last) => {}
+                    Ok(_) => return send(&ws, &ServerFrame::error(ErrorCode::Validation)),
+                    Err(e) => {
+                        worker::console_error!("last seq of {}: {:?}", info.chat_id, e.cause);
+                        return send(&ws, &ServerFrame::error(ErrorCode::Unavailable));
+                    }
+                }
                 let by_visitor = info.role == SenderType::Visitor;
                 if let Err(e) =
                     store::chats::mark_read(&db, &info.workspace_id, &info.chat_id, by_visitor)
@@ -259,16 +326,48 @@ impl DurableObject for ChatRoom {
         _clean: bool,
     ) -> Result<()> {
         super::close_back(&ws, code, reason);
+        self.release(&ws).await;
         Ok(())
     }
 
     async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> Result<()> {
         let _ = ws.close(Some(1011), Some("socket error"));
+        self.release(&ws).await;
         Ok(())
     }
 }
 
 impl ChatRoom {
+    /// Tells the workspace's registry which of a closed socket's tags this room holds no
+    /// more. Best effort: a record left behind costs a revocation one call to an empty
+    /// room, and the bound's count asks the rooms themselves.
+    async fn release(&self, ws: &WebSocket) {
+        let Ok(Some(info)) = ws.deserialize_attachment::<SocketInfo>() else {
+            return;
+        };
+        let tags: Vec<String> = info
+            .tags()
+            .into_iter()
+            .filter(|tag| super::live_with_tag(&self.state, tag).is_empty())
+            .collect();
+        if tags.is_empty() {
+            return;
+        }
+        let release = super::Release {
+            chat_id: info.chat_id.clone(),
+            tags,
+        };
+        let sent = match serde_json::to_string(&release) {
+            Ok(body) => super::post_to(&self.env, "INBOX", &info.workspace_id, "/release", body)
+                .await
+                .map(drop),
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = sent {
+            worker::console_error!("release in {}: {e}", info.workspace_id);
+        }
+    }
+
     async fn append(
         &self,
         append: &Append,

@@ -4,6 +4,18 @@
 //! one closes, the agent goes offline after a short grace period (an alarm), so a page
 //! reload does not flap. Presence is written to `agents.status`, so `GET /agents` and
 //! the widget's public config reflect it without asking this object.
+//!
+//! It is also the workspace's socket registry. Every socket (feed or room) is tagged with
+//! who is on it (`agent:<id>`, `visitor:<id>`) and what opened it (`key:<hash>`,
+//! `session:<hash>`). Before a room socket is accepted the worker `/claim`s it here,
+//! which checks the bound (`domain::socket_bounds`) and records the room under each of
+//! the socket's tags (storage key `rooms:<tag>`). `/revoke` closes this object's
+//! sockets with the tags and forwards to exactly the rooms recorded for them, so a
+//! revocation never scans every chat; a room `/release`s a tag when its last socket
+//! with it closes. Counts are not kept: a bound is checked by asking
+//! the recorded rooms how many open sockets they hold with the tag, so a socket that
+//! closed without telling anyone is never counted, and rooms that answer 0 are dropped
+//! from the record.
 
 use shared_types::agents::AgentStatus;
 use shared_types::error::ErrorCode;
@@ -16,6 +28,8 @@ use worker::{
 };
 
 use super::chat_room::{SocketInfo, SOCKET_INFO_HEADER};
+use super::{Release, Revoke};
+use crate::domain::socket_bounds;
 use crate::store;
 
 /// How long an agent without sockets still counts as online.
@@ -38,15 +52,74 @@ impl DurableObject for Inbox {
             "/connect" => {
                 let info = req.headers().get(SOCKET_INFO_HEADER)?.unwrap_or_default();
                 let info: SocketInfo = serde_json::from_str(&info)?;
-                let first = self.state.get_websockets_with_tag(&info.id).is_empty();
+                if !self.has_room_for(&info).await? {
+                    return Response::error(ErrorCode::RateLimited.code(), 429);
+                }
+                let first = self.live_sockets(&info.id) == 0;
                 let pair = WebSocketPair::new()?;
-                self.state
-                    .accept_websocket_with_tags(&pair.server, &[&info.id]);
+                let tags = info.tags();
+                let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+                self.state.accept_websocket_with_tags(&pair.server, &tags);
                 pair.server.serialize_attachment(&info)?;
                 if first {
                     self.set_presence(&info, AgentStatus::Online).await?;
                 }
                 Response::from_websocket(pair.client)
+            }
+            "/claim" => {
+                let info: SocketInfo = req.json().await?;
+                if !self.has_room_for(&info).await? {
+                    return Response::error(ErrorCode::RateLimited.code(), 429);
+                }
+                for tag in info.tags() {
+                    let mut rooms = self.rooms(&tag).await?;
+                    if !rooms.contains(&info.chat_id) {
+                        rooms.push(info.chat_id.clone());
+                        self.state.storage().put(&rooms_key(&tag), &rooms).await?;
+                    }
+                }
+                Response::empty()
+            }
+            "/revoke" => {
+                let revoke: Revoke = req.json().await?;
+                let mut closed = super::close_tagged(&self.state, &revoke);
+                let mut rooms = Vec::new();
+                for tag in &revoke.tags {
+                    for room in self.rooms(tag).await? {
+                        if !rooms.contains(&room) {
+                            rooms.push(room);
+                        }
+                    }
+                    self.state.storage().delete(&rooms_key(tag)).await?;
+                }
+                let body = serde_json::to_string(&revoke)?;
+                let sent = rooms
+                    .iter()
+                    .map(|room| self.ask_room(room, "/revoke", body.clone()));
+                for (room, answer) in rooms.iter().zip(futures_util::future::join_all(sent).await) {
+                    match answer {
+                        Ok(n) => closed += n,
+                        Err(e) => worker::console_error!("revoke in room {room}: {e}"),
+                    }
+                }
+                Response::ok(closed.to_string())
+            }
+            "/release" => {
+                // A room's close may race a claim of the same tag in the same room; the
+                // claim's socket is then accepted unrecorded, and only REST refuses it
+                // after a revocation. The window is one close and one open at once.
+                let release: Release = req.json().await?;
+                for tag in &release.tags {
+                    let mut rooms = self.rooms(tag).await?;
+                    let before = rooms.len();
+                    rooms.retain(|room| room != &release.chat_id);
+                    if rooms.is_empty() {
+                        self.state.storage().delete(&rooms_key(tag)).await?;
+                    } else if rooms.len() != before {
+                        self.state.storage().put(&rooms_key(tag), &rooms).await?;
+                    }
+                }
+                Response::empty()
             }
             "/publish" => {
                 let frame = req.text().await?;
@@ -60,8 +133,20 @@ impl DurableObject for Inbox {
     async fn websocket_message(
         &self,
         ws: WebSocket,
-        _message: WebSocketIncomingMessage,
+        message: WebSocketIncomingMessage,
     ) -> Result<()> {
+        let Some(info) = ws.deserialize_attachment::<SocketInfo>()? else {
+            return ws.close(Some(1011), Some("lost socket state"));
+        };
+        let admitted = super::admit_frame(&ws, &message, info.frames, |frames| {
+            ws.serialize_attachment(&SocketInfo {
+                frames,
+                ..info.clone()
+            })
+        })?;
+        if !admitted {
+            return Ok(());
+        }
         // The feed is one-way; a chat's typing and receipts go through its room.
         let frame = serde_json::to_string(&ServerFrame::error(ErrorCode::Validation))?;
         ws.send_with_str(frame)
@@ -114,13 +199,62 @@ impl Inbox {
         }
     }
 
-    /// Open sockets of an agent (a closing one may still be listed while it closes).
+    /// Open feed sockets of an agent.
     fn live_sockets(&self, agent_id: &str) -> usize {
-        self.state
-            .get_websockets_with_tag(agent_id)
+        super::live_with_tag(&self.state, &socket_bounds::agent_tag(agent_id)).len()
+    }
+
+    /// The rooms recorded as holding sockets with `tag`.
+    async fn rooms(&self, tag: &str) -> Result<Vec<String>> {
+        Ok(self
+            .state
+            .storage()
+            .get(&rooms_key(tag))
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Whether one more socket like `info` fits its bound: the feed's own sockets with
+    /// the bound's tag plus each recorded room's. Rooms holding none are forgotten.
+    async fn has_room_for(&self, info: &SocketInfo) -> Result<bool> {
+        let (tag, limit) = info.bound();
+        let mut open = super::live_with_tag(&self.state, &tag).len();
+        let rooms = self.rooms(&tag).await?;
+        let asked = rooms
             .iter()
-            .filter(|ws| AsRef::<worker::web_sys::WebSocket>::as_ref(ws).ready_state() == 1)
-            .count()
+            .map(|room| self.ask_room(room, "/count", tag.clone()));
+        let mut kept = Vec::with_capacity(rooms.len());
+        for (room, answer) in rooms
+            .iter()
+            .zip(futures_util::future::join_all(asked).await)
+        {
+            match answer {
+                Ok(0) => {}
+                Ok(n) => {
+                    open += n;
+                    kept.push(room.clone());
+                }
+                // A room that cannot answer keeps its record and counts as full, so an
+                // outage cannot lift the bound.
+                Err(e) => {
+                    worker::console_error!("count in room {room}: {e}");
+                    open += limit;
+                    kept.push(room.clone());
+                }
+            }
+        }
+        if kept.len() != rooms.len() {
+            self.state.storage().put(&rooms_key(&tag), &kept).await?;
+        }
+        Ok(socket_bounds::has_room(open, limit))
+    }
+
+    /// Sends `body` to a chat's room at `path`; the room answers with a count.
+    async fn ask_room(&self, chat_id: &str, path: &str, body: String) -> Result<usize> {
+        let text = super::post_to(&self.env, "CHAT_ROOM", chat_id, path, body).await?;
+        text.trim()
+            .parse()
+            .map_err(|_| worker::Error::RustError(format!("room {chat_id} answered {text}")))
     }
 
     async fn set_presence(&self, info: &SocketInfo, status: AgentStatus) -> Result<()> {
@@ -176,4 +310,9 @@ impl Inbox {
     async fn schedule_offline_check(&self) -> Result<()> {
         self.state.storage().set_alarm(GRACE_MS).await
     }
+}
+
+/// Where the rooms holding sockets with `tag` are recorded.
+fn rooms_key(tag: &str) -> String {
+    format!("rooms:{tag}")
 }

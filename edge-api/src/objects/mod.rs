@@ -1,11 +1,19 @@
 //! Durable Objects, declared in wrangler.toml with SQLite storage: `ChatRoom` carries a
 //! chat's sockets and writes its messages, `Inbox` a workspace's agent feed and
-//! presence, `RateLimiter` one rate-limit budget, `Workspace` a workspace's own database.
+//! presence and the workspace's socket registry, `RateLimiter` one rate-limit budget,
+//! `Workspace` a workspace's own database.
 
 pub mod chat_room;
 pub mod inbox;
 pub mod rate_limiter;
 pub mod workspace;
+
+use serde::{Deserialize, Serialize};
+use shared_types::error::ErrorCode;
+use shared_types::realtime::ServerFrame;
+use worker::{State, WebSocket, WebSocketIncomingMessage};
+
+use crate::domain::socket_bounds::{self, FrameWindow};
 
 /// Completes a closing handshake the client started, echoing its code where a server
 /// may send it (1005 and 1006 may not be sent; they become 1000).
@@ -15,4 +23,95 @@ fn close_back(ws: &worker::WebSocket, code: usize, reason: String) {
         .filter(|c| *c == 1000 || (3000..5000).contains(c));
     // The socket may be gone already; there is no one left to tell.
     let _ = ws.close(code.or(Some(1000)), Some(reason));
+}
+
+/// What closes sockets: every socket carrying any of `tags` closes with 4001 and
+/// `reason`. The worker sends it to a workspace's `Inbox`, which closes its own and
+/// forwards it to each room its index names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Revoke {
+    pub tags: Vec<String>,
+    pub reason: String,
+}
+
+/// What a room tells the workspace's registry when the last socket with each of `tags`
+/// leaves it, so the registry's record of rooms stays as small as the open sockets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Release {
+    pub chat_id: String,
+    pub tags: Vec<String>,
+}
+
+/// POSTs `body` to the object `name` of the binding at `path`; the answer's text.
+async fn post_to(
+    env: &worker::Env,
+    binding: &str,
+    name: &str,
+    path: &str,
+    body: String,
+) -> worker::Result<String> {
+    let stub = env.durable_object(binding)?.get_by_name(name)?;
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Post)
+        .with_body(Some(body.into()));
+    let req = worker::Request::new_with_init(&format!("https://object{path}"), &init)?;
+    stub.fetch_with_request(req).await?.text().await
+}
+
+/// Sockets of this object with `tag` that are open (a closing one may still be listed).
+fn live_with_tag(state: &State, tag: &str) -> Vec<WebSocket> {
+    state
+        .get_websockets_with_tag(tag)
+        .into_iter()
+        .filter(|ws| AsRef::<worker::web_sys::WebSocket>::as_ref(ws).ready_state() == 1)
+        .collect()
+}
+
+/// Closes this object's sockets named by `revoke`; returns how many.
+fn close_tagged(state: &State, revoke: &Revoke) -> usize {
+    let mut closed = 0;
+    for tag in &revoke.tags {
+        for ws in live_with_tag(state, tag) {
+            // A socket that is already going needs no second close.
+            if ws
+                .close(
+                    Some(socket_bounds::CLOSE_REVOKED),
+                    Some(revoke.reason.as_str()),
+                )
+                .is_ok()
+            {
+                closed += 1;
+            }
+        }
+    }
+    closed
+}
+
+/// Whether a socket's frame is within the bounds (size and rate). When it is not, the
+/// socket is told why and closed with 1008; the frame is not to be acted on. The frame
+/// window lives in the socket's attachment (`frames`), so it survives hibernation.
+fn admit_frame(
+    ws: &WebSocket,
+    message: &WebSocketIncomingMessage,
+    frames: FrameWindow,
+    keep: impl FnOnce(FrameWindow) -> worker::Result<()>,
+) -> worker::Result<bool> {
+    let bytes = match message {
+        WebSocketIncomingMessage::String(text) => text.len(),
+        WebSocketIncomingMessage::Binary(data) => data.len(),
+    };
+    let (refusal, reason) = if !socket_bounds::frame_fits(bytes) {
+        (ErrorCode::PayloadTooLarge, "frame too large")
+    } else {
+        let (next, within) = frames.after_frame(worker::Date::now().as_millis());
+        keep(next)?;
+        if within {
+            return Ok(true);
+        }
+        (ErrorCode::RateLimited, "too many frames")
+    };
+    let frame = serde_json::to_string(&ServerFrame::error(refusal))?;
+    let _ = ws.send_with_str(frame);
+    let _ = ws.close(Some(socket_bounds::CLOSE_POLICY), Some(reason));
+    Ok(false)
 }

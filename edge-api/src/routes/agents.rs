@@ -3,11 +3,18 @@
 //! (shown once); `GET /v1/agents/invitations` says who has not used theirs yet and
 //! `POST /v1/agents/{id}/invitation` sends a new one in place of the old. Owners and
 //! admins manage the team; only an owner makes or unmakes owners (or re-invites one);
-//! an agent may always change its own name and status.
+//! an agent may always change its own name and status. Who may invite or remove whom is
+//! `domain::authority`.
+//!
+//! `DELETE /v1/agents/{id}` offboards: the agent is soft-deleted (its messages and
+//! analytics keep its name), its keys revoked, its sessions and invitations deleted,
+//! their cached copies forgotten, its open chats unassigned (announced as
+//! `chat.updated`) and every socket it holds closed. Lowering a role closes the agent's
+//! sockets too: they were opened with the old authority.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use shared_types::agents::{Agent, AgentRole, AgentStatus, CreateAgentRequest, UpdateAgentRequest};
 use shared_types::auth::{CreatedAgent, Invitation, PendingInvitation, INVITATION_TTL_HOURS};
@@ -16,9 +23,10 @@ use shared_types::ids::AgentId;
 use shared_types::DataList;
 
 use crate::auth::Caller;
-use crate::domain::{ids, session, time};
+use crate::domain::{authority, ids, session, socket_bounds, time};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::routes::realtime;
 use crate::state::AppState;
 use crate::store;
 
@@ -26,7 +34,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/agents", get(list).post(create))
         .route("/v1/agents/invitations", get(pending))
-        .route("/v1/agents/{agent_id}", patch(update))
+        .route(
+            "/v1/agents/{agent_id}",
+            axum::routing::patch(update).delete(remove),
+        )
         .route("/v1/agents/{agent_id}/invitation", post(reinvite))
 }
 
@@ -48,7 +59,8 @@ async fn create(
     ApiJson(body): ApiJson<CreateAgentRequest>,
 ) -> Result<(StatusCode, Json<CreatedAgent>), ApiError> {
     caller.require_manager()?;
-    if body.role == AgentRole::Owner && caller.role != AgentRole::Owner {
+    // An invitation becomes a session of the new agent: authority never grows.
+    if !authority::may_mint_for(caller.role, body.role, false) {
         return Err(ErrorCode::AuthForbidden.into());
     }
     let db = state.db()?;
@@ -144,6 +156,15 @@ async fn update(
     }
     // Keys and sessions carry the agent's name and role in their cached copies.
     crate::cache::forget_agent(&state, agent_id.as_str()).await?;
+    if authority::lowers(current.role, role) {
+        realtime::close_sockets(
+            &state,
+            &caller.workspace_id,
+            vec![socket_bounds::agent_tag(agent_id.as_str())],
+            "role lowered",
+        )
+        .await;
+    }
     store::agents::get(&db, &caller.workspace_id, agent_id.as_str())
         .await?
         .map(Json)
@@ -196,7 +217,8 @@ async fn reinvite(
     let agent = store::agents::get(&db, &caller.workspace_id, agent_id.as_str())
         .await?
         .ok_or(ErrorCode::AgentNotFound)?;
-    if agent.role == AgentRole::Owner && caller.role != AgentRole::Owner {
+    let is_self = agent.id.as_str() == caller.agent_id;
+    if !authority::may_mint_for(caller.role, agent.role, is_self) {
         return Err(ErrorCode::AuthForbidden.into());
     }
     let fresh = FreshInvitation::new();
@@ -225,4 +247,52 @@ async fn reinvite(
             expires_at: fresh.expires_at,
         }),
     ))
+}
+
+/// Offboards an agent: 204; AUTH-006 when the caller's role may not remove the agent's,
+/// AGENT-003 for the workspace's last owner, AGENT-001 for an agent it does not have.
+#[worker::send]
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(agent_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let db = state.db()?;
+    let agent_id = AgentId::parse(&agent_id).map_err(|_| ErrorCode::AgentNotFound)?;
+    let agent = store::agents::get(&db, &caller.workspace_id, agent_id.as_str())
+        .await?
+        .ok_or(ErrorCode::AgentNotFound)?;
+    if !authority::may_remove(caller.role, agent.role) {
+        return Err(ErrorCode::AuthForbidden.into());
+    }
+    // Read first: the removal revokes and deletes the rows that name the copies.
+    let hashes = store::agents::credential_hashes(&db, agent_id.as_str()).await?;
+    let removal = store::agents::remove(
+        &db,
+        &caller.workspace_id,
+        agent_id.as_str(),
+        &time::now_rfc3339(),
+    )
+    .await?;
+    if !removal.removed {
+        return Err(match agent.role {
+            AgentRole::Owner => ErrorCode::LastOwner.into(),
+            // Removed meanwhile by another request.
+            _ => ErrorCode::AgentNotFound.into(),
+        });
+    }
+    crate::cache::forget_credentials(&state, &hashes).await?;
+    realtime::close_sockets(
+        &state,
+        &caller.workspace_id,
+        vec![socket_bounds::agent_tag(agent_id.as_str())],
+        "agent removed",
+    )
+    .await;
+    for chat_id in &removal.unassigned {
+        if let Ok(chat_id) = shared_types::ids::ChatId::parse(chat_id) {
+            realtime::announce_chat(&state, &db, &caller.workspace_id, &chat_id).await;
+        }
+    }
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,4 +1,6 @@
-//! The "Developer → API Keys tab" as an API: list, create (shown once), revoke.
+//! The "Developer → API Keys tab" as an API: list, create (shown once), revoke. A key
+//! acts as its agent, so a key for another agent follows `domain::authority` (never for
+//! an agent ranked above the caller), and revoking one closes its open sockets.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -10,7 +12,7 @@ use shared_types::DataList;
 
 use crate::auth::Caller;
 use crate::cache;
-use crate::domain::{api_key, ids, time};
+use crate::domain::{api_key, authority, ids, time};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
@@ -45,11 +47,16 @@ pub async fn create(
     // The key acts as the agent it is made for: the caller, or an agent it names.
     let agent_id = match &body.agent_id {
         None => caller.agent_id.clone(),
-        Some(agent) => store::agents::get(&db, &caller.workspace_id, agent.as_str())
-            .await?
-            .ok_or(ErrorCode::AgentNotFound)?
-            .id
-            .into_string(),
+        Some(agent) => {
+            let agent = store::agents::get(&db, &caller.workspace_id, agent.as_str())
+                .await?
+                .ok_or(ErrorCode::AgentNotFound)?;
+            let is_self = agent.id.as_str() == caller.agent_id;
+            if !authority::may_mint_for(caller.role, agent.role, is_self) {
+                return Err(ErrorCode::AuthForbidden.into());
+            }
+            agent.id.into_string()
+        }
     };
     let key = api_key::generate();
     let id = ApiKeyId::with_suffix(&ids::suffix());
@@ -96,5 +103,12 @@ pub async fn revoke(
     .await?
     .ok_or(ErrorCode::ApiKeyNotFound)?;
     cache::forget(&state, &[cache::key_entry(&revoked)]).await?;
+    crate::routes::realtime::close_sockets(
+        &state,
+        &caller.workspace_id,
+        vec![format!("key:{revoked}")],
+        "api key revoked",
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }

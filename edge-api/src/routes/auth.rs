@@ -188,8 +188,17 @@ async fn logout(
     if let Some(token) = crate::auth::session_token(&headers) {
         let db = state.db()?;
         let hash = session::hash_hex(token);
-        store::sessions::delete(&db, &hash, &time::now_rfc3339()).await?;
+        let workspace = store::sessions::delete(&db, &hash, &time::now_rfc3339()).await?;
         crate::cache::forget(&state, &[crate::cache::session_entry(&hash)]).await?;
+        if let Some(workspace_id) = workspace {
+            crate::routes::realtime::close_sockets(
+                &state,
+                &workspace_id,
+                vec![format!("session:{hash}")],
+                "signed out",
+            )
+            .await;
+        }
     }
     Ok((
         StatusCode::NO_CONTENT,

@@ -196,10 +196,12 @@ async fn mark_read(
     State(state): State<AppState>,
     caller: Caller,
     Path(chat_id): Path<String>,
+    body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
     let chat_id = parse_chat_id(&chat_id)?;
     let db = state.db()?;
     load_head(&db, &caller.workspace_id, &chat_id).await?;
+    check_read_seq(&db, &caller.workspace_id, &chat_id, &body).await?;
     store::chats::mark_read(&db, &caller.workspace_id, chat_id.as_str(), false).await?;
     // Every agent's inbox shows the unread count, so every one hears it drop.
     realtime::publish_chat(&state, &db, &caller.workspace_id, &chat_id).await;
@@ -227,6 +229,38 @@ pub async fn tell_visitor_read(
         Ok(None) => {}
         Err(e) => worker::console_error!("read receipt for {chat_id}: {:?}", e.cause),
     }
+}
+
+/// A read may say how far it read (`{"seq": n}`, optional): REQ-004 when that is beyond
+/// the chat's last message, as a receipt for what was never sent would show "Seen".
+pub async fn check_read_seq(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_id: &ChatId,
+    body: &[u8],
+) -> Result<(), ApiError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ReadBody {
+        seq: Option<u64>,
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    let refuse = |reason: &str| {
+        ApiError::with_details(
+            ErrorCode::Validation,
+            serde_json::json!({"fields": {"seq": reason}}),
+        )
+    };
+    let read: ReadBody =
+        serde_json::from_slice(body).map_err(|_| refuse("must be a whole number"))?;
+    let Some(seq) = read.seq else { return Ok(()) };
+    let last = store::chats::last_seq(db, workspace_id, chat_id.as_str()).await?;
+    if !crate::domain::socket_bounds::read_seq_ok(seq, last) {
+        return Err(refuse("is beyond the chat's last message"));
+    }
+    Ok(())
 }
 
 /// A malformed id can name no chat: the same 404 as a missing or foreign one.

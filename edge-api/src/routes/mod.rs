@@ -15,6 +15,7 @@ mod public;
 pub mod realtime;
 mod triggers;
 mod visitor;
+mod visitor_blocks;
 mod webhooks;
 mod widget;
 
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public::routes())
         .merge(chats::routes())
         .merge(visitor::routes())
+        .merge(visitor_blocks::routes())
         .merge(triggers::routes())
         .merge(files::routes())
         .merge(realtime::routes())

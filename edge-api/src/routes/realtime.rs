@@ -5,6 +5,12 @@
 //! `POST /v1/realtime/tickets` (60 s, one use: browsers cannot set headers on a
 //! WebSocket) or, from servers, `Authorization: Bearer <api key>`. The worker checks who
 //! may join, then hands the upgrade to the object.
+//!
+//! Each socket is tagged with who is on it and the credential that opened it (a ticket
+//! carries its credential), and counted against `domain::socket_bounds`: a connection
+//! over the bound is refused with 429 RATE-001 before the upgrade. [`close_sockets`]
+//! is how revoking a credential, removing or lowering an agent, or blocking a visitor
+//! reaches every socket concerned (see the `Inbox`'s registry).
 
 use axum::extract::{RawQuery, State};
 use axum::http::request::Parts;
@@ -21,9 +27,10 @@ use worker::{Method, ObjectNamespace, RequestInit};
 
 use crate::auth::{visitor_from_token, Caller};
 use crate::domain::ticket::{self, TicketClaims};
-use crate::domain::{ids, time};
+use crate::domain::{ids, socket_bounds, time};
 use crate::error::ApiError;
 use crate::objects::chat_room::{Append, SocketInfo, SOCKET_INFO_HEADER};
+use crate::objects::Revoke;
 use crate::routes::chats::{load_head, parse_chat_id};
 use crate::state::AppState;
 use crate::store;
@@ -55,6 +62,7 @@ async fn issue_ticket(
             agent_id: caller.agent_id,
             expires_at: expires.timestamp(),
             nonce: ids::suffix(),
+            credential: caller.credential,
         },
     );
     Ok((
@@ -66,8 +74,13 @@ async fn issue_ticket(
     ))
 }
 
-/// The agent behind a ticket, spending it: AUTH-008 when forged, expired or used.
-async fn agent_from_ticket(state: &AppState, raw: &str) -> Result<(String, String), ApiError> {
+/// The workspace, agent and credential behind a ticket, spending it: AUTH-008 when
+/// forged, expired or used, or when the credential that asked for it no longer works
+/// (a ticket must not outlive a revocation by its 60 s).
+async fn agent_from_ticket(
+    state: &AppState,
+    raw: &str,
+) -> Result<(String, String, String), ApiError> {
     let secret = state.token_secret()?;
     let now = time::now();
     let claims =
@@ -80,10 +93,24 @@ async fn agent_from_ticket(state: &AppState, raw: &str) -> Result<(String, Strin
         &time::format(now),
     )
     .await?;
-    if !fresh {
+    if !fresh || !credential_works(state, &claims.credential).await? {
         return Err(ErrorCode::AuthTicket.into());
     }
-    Ok((claims.workspace_id, claims.agent_id))
+    Ok((claims.workspace_id, claims.agent_id, claims.credential))
+}
+
+/// Whether a credential tag (`key:<hash>`, `session:<hash>`) still authenticates.
+async fn credential_works(state: &AppState, credential: &str) -> Result<bool, ApiError> {
+    let db = state.db()?;
+    Ok(match credential.split_once(':') {
+        Some(("key", hash)) => store::api_keys::owner_by_hash(&db, hash)
+            .await?
+            .is_some_and(|owner| owner.revoked_at.is_none()),
+        Some(("session", hash)) => store::sessions::owner(&db, hash, &time::now_rfc3339())
+            .await?
+            .is_some(),
+        _ => false,
+    })
 }
 
 #[worker::send]
@@ -105,25 +132,32 @@ async fn connect(
             serde_json::json!({"fields": {"Upgrade": "must be websocket"}}),
         ));
     }
-    let (workspace_id, role, id) = match (&query.token, &query.ticket) {
+    let (workspace_id, role, id, credential) = match (&query.token, &query.ticket) {
         (Some(token), _) => {
             let visitor = visitor_from_token(&state, token)?;
+            crate::auth::refuse_blocked(&state, &visitor).await?;
             (
                 visitor.workspace_id,
                 SenderType::Visitor,
                 visitor.visitor_id,
+                None,
             )
         }
         (None, Some(ticket)) => {
-            let (workspace_id, agent_id) = agent_from_ticket(&state, ticket).await?;
-            (workspace_id, SenderType::Agent, agent_id)
+            let (workspace_id, agent_id, credential) = agent_from_ticket(&state, ticket).await?;
+            (workspace_id, SenderType::Agent, agent_id, Some(credential))
         }
         (None, None) => {
             let caller = <Caller as axum::extract::FromRequestParts<AppState>>::from_request_parts(
                 &mut parts, &state,
             )
             .await?;
-            (caller.workspace_id, SenderType::Agent, caller.agent_id)
+            (
+                caller.workspace_id,
+                SenderType::Agent,
+                caller.agent_id,
+                Some(caller.credential),
+            )
         }
     };
     let Some(chat_id) = &query.chat_id else {
@@ -137,6 +171,8 @@ async fn connect(
             role,
             id,
             typing_at: None,
+            credential,
+            frames: Default::default(),
         };
         let info = serde_json::to_string(&info).map_err(|e| ApiError::internal(e.to_string()))?;
         return object_request(
@@ -145,7 +181,8 @@ async fn connect(
             "/connect",
             RoomBody::Upgrade(&info),
         )
-        .await;
+        .await
+        .or_else(with_retry_after);
     };
     let chat_id = parse_chat_id(chat_id)?;
     let head = load_head(&state.db()?, &workspace_id, &chat_id).await?;
@@ -153,13 +190,27 @@ async fn connect(
         return Err(ErrorCode::ChatNotFound.into());
     }
     let info = SocketInfo {
-        workspace_id,
+        workspace_id: workspace_id.clone(),
         chat_id: chat_id.as_str().to_string(),
         role,
         id,
         typing_at: None,
+        credential,
+        frames: Default::default(),
     };
     let info = serde_json::to_string(&info).map_err(|e| ApiError::internal(e.to_string()))?;
+    // The workspace's registry checks the bound and records the room before the room
+    // accepts, so a revocation that follows finds it.
+    if let Err(refused) = object_request(
+        state.inboxes()?,
+        &workspace_id,
+        "/claim",
+        RoomBody::Frame(&info),
+    )
+    .await
+    {
+        return with_retry_after(refused);
+    }
     object_request(
         state.chat_rooms()?,
         chat_id.as_str(),
@@ -271,6 +322,41 @@ async fn chat_updated(
     }
 }
 
+/// A connection over its bound is a 429 like every other, with `Retry-After`.
+fn with_retry_after(e: ApiError) -> Result<Response, ApiError> {
+    if e.code != ErrorCode::RateLimited {
+        return Err(e);
+    }
+    let mut res = axum::response::IntoResponse::into_response(e);
+    res.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        socket_bounds::RETRY_AFTER_SECONDS.into(),
+    );
+    Ok(res)
+}
+
+/// Closes every socket of the workspace tagged with any of `tags` (`key:<hash>`,
+/// `session:<hash>`, `agent:<id>`, `visitor:<id>`) with 4001 and `reason`, and waits
+/// until each holding object has closed them. The change that asks for it is stored
+/// already, so a failure is logged rather than answered: those sockets then stay open
+/// until they close, though their credential works nowhere else.
+pub async fn close_sockets(state: &AppState, workspace_id: &str, tags: Vec<String>, reason: &str) {
+    let body = match serde_json::to_string(&Revoke {
+        tags,
+        reason: reason.to_string(),
+    }) {
+        Ok(body) => body,
+        Err(e) => return worker::console_error!("encoding a revocation: {e}"),
+    };
+    let sent = match state.inboxes() {
+        Ok(ns) => object_request(ns, workspace_id, "/revoke", RoomBody::Frame(&body)).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = sent {
+        worker::console_error!("revoking sockets in {workspace_id}: {:?}", e.cause);
+    }
+}
+
 /// What the worker sends a room: an upgrade with the socket's identity, or a frame.
 enum RoomBody<'a> {
     Upgrade(&'a str),
@@ -302,10 +388,19 @@ async fn object_request(
     }
     init.with_headers(headers);
     let req = worker::Request::new_with_init(&format!("https://object{path}"), &init)?;
-    let res = stub
+    let mut res = stub
         .fetch_with_request(req)
         .await
         .map_err(|e| ApiError::unavailable(format!("Durable Object {path}: {e}")))?;
+    if res.status_code() >= 400 {
+        // An object refuses with a catalogue code (a bound: RATE-001); anything else is
+        // its fault, logged there.
+        let code = res.text().await.unwrap_or_default();
+        return Err(match ErrorCode::from_code(&code) {
+            Some(code) => ApiError::new(code),
+            None => ApiError::unavailable(format!("Durable Object {path}: {code}")),
+        });
+    }
     let res: worker::HttpResponse = res.try_into()?;
     Ok(res.map(axum::body::Body::new))
 }

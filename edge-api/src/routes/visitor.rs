@@ -231,9 +231,11 @@ async fn mark_read(
     State(state): State<AppState>,
     visitor: VisitorCaller,
     Path(chat_id): Path<String>,
+    body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
     let db = state.db()?;
     let (chat_id, _) = own_chat(&db, &visitor, &chat_id).await?;
+    crate::routes::chats::check_read_seq(&db, &visitor.workspace_id, &chat_id, &body).await?;
     store::chats::mark_read(&db, &visitor.workspace_id, chat_id.as_str(), true).await?;
     crate::routes::chats::tell_visitor_read(&state, &db, &visitor.workspace_id, &chat_id).await;
     Ok(StatusCode::NO_CONTENT)

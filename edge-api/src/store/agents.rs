@@ -21,7 +21,10 @@ const SELECT_AGENT: &str = "SELECT a.id, a.name, a.email, a.role, a.status,
 pub async fn list(db: &D1Database, workspace_id: &str) -> Result<Vec<Agent>, ApiError> {
     all(
         db,
-        &format!("{SELECT_AGENT} WHERE a.workspace_id = ?1 ORDER BY a.created_at, a.rowid"),
+        &format!(
+            "{SELECT_AGENT} WHERE a.workspace_id = ?1 AND a.deleted_at IS NULL
+              ORDER BY a.created_at, a.rowid"
+        ),
         &[JsValue::from(workspace_id)],
     )
     .await
@@ -39,7 +42,7 @@ pub async fn any_online(db: &D1Database, workspace_id: &str) -> Result<bool, Api
     Ok(row.is_some())
 }
 
-/// One agent of a workspace, with its counts.
+/// One agent of a workspace, with its counts; a removed agent is none.
 pub async fn get(
     db: &D1Database,
     workspace_id: &str,
@@ -47,7 +50,7 @@ pub async fn get(
 ) -> Result<Option<Agent>, ApiError> {
     first(
         db,
-        &format!("{SELECT_AGENT} WHERE a.workspace_id = ?1 AND a.id = ?2"),
+        &format!("{SELECT_AGENT} WHERE a.workspace_id = ?1 AND a.id = ?2 AND a.deleted_at IS NULL"),
         &[JsValue::from(workspace_id), JsValue::from(agent_id)],
     )
     .await
@@ -61,7 +64,7 @@ pub async fn email_taken(
 ) -> Result<bool, ApiError> {
     let row: Option<serde_json::Value> = first(
         db,
-        "SELECT 1 AS found FROM agents WHERE workspace_id = ?1 AND email = ?2",
+        "SELECT 1 AS found FROM agents WHERE workspace_id = ?1 AND email = ?2 AND deleted_at IS NULL",
         &[workspace_id.into(), email.into()],
     )
     .await?;
@@ -92,10 +95,11 @@ pub async fn update(
     let changed = run(
         db,
         "UPDATE agents SET name = ?3, role = ?4, status = ?5, updated_at = ?6
-          WHERE workspace_id = ?1 AND id = ?2
+          WHERE workspace_id = ?1 AND id = ?2 AND deleted_at IS NULL
             AND (?4 = 'owner' OR role <> 'owner' OR
                  (SELECT COUNT(*) FROM agents o
-                   WHERE o.workspace_id = ?1 AND o.role = 'owner' AND o.id <> ?2) > 0)",
+                   WHERE o.workspace_id = ?1 AND o.role = 'owner' AND o.id <> ?2
+                     AND o.deleted_at IS NULL) > 0)",
         &[
             workspace_id.into(),
             agent_id.into(),
@@ -127,7 +131,8 @@ pub async fn credentials_by_email(
     all(
         db,
         "SELECT id, workspace_id, password_hash FROM agents
-          WHERE email = ?1 AND password_hash IS NOT NULL AND (?2 IS NULL OR workspace_id = ?2)
+          WHERE email = ?1 AND password_hash IS NOT NULL AND deleted_at IS NULL
+            AND (?2 IS NULL OR workspace_id = ?2)
           ORDER BY created_at, rowid LIMIT 5",
         &[email.into(), super::opt_str(workspace_id)],
     )
@@ -146,7 +151,7 @@ pub async fn set_password(
     run(
         db,
         "UPDATE agents SET password_hash = ?3, name = COALESCE(?4, name), updated_at = ?5
-          WHERE workspace_id = ?1 AND id = ?2",
+          WHERE workspace_id = ?1 AND id = ?2 AND deleted_at IS NULL",
         &[
             workspace_id.into(),
             agent_id.into(),
@@ -170,7 +175,7 @@ pub async fn insert_invited(
         db,
         "INSERT INTO agents (id, workspace_id, name, email, role, status, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, 'offline', ?6, ?6)
-         ON CONFLICT (workspace_id, email) DO NOTHING",
+         ON CONFLICT (workspace_id, email) WHERE deleted_at IS NULL DO NOTHING",
         &[
             a.id.into(),
             a.workspace_id.into(),
@@ -224,5 +229,100 @@ pub async fn credential_hashes(
     Ok(CredentialHashes {
         keys: keys.into_iter().map(|r| r.hash).collect(),
         sessions: sessions.into_iter().map(|r| r.hash).collect(),
+    })
+}
+
+/// What removing an agent did: whether it was removed, and the open chats it held,
+/// which are unassigned now.
+pub struct Removal {
+    pub removed: bool,
+    pub unassigned: Vec<String>,
+}
+
+/// Removes an agent (a soft delete, so its messages and analytics keep its name) in one
+/// batch: the row is marked and loses its password, its keys are revoked, its sessions
+/// and unused invitations deleted, and its open chats unassigned. The last owner is not
+/// removed (nothing changes then). Each later statement acts only if the first did.
+pub async fn remove(
+    db: &D1Database,
+    workspace_id: &str,
+    agent_id: &str,
+    now: &str,
+) -> Result<Removal, ApiError> {
+    const REMOVED: &str =
+        "EXISTS (SELECT 1 FROM agents WHERE id = ?2 AND workspace_id = ?1 AND deleted_at = ?3)";
+    let values: [JsValue; 3] = [workspace_id.into(), agent_id.into(), now.into()];
+    let statements = vec![
+        super::stmt(
+            db,
+            "UPDATE agents SET deleted_at = ?3, password_hash = NULL, status = 'offline',
+                    updated_at = ?3
+              WHERE workspace_id = ?1 AND id = ?2 AND deleted_at IS NULL
+                AND (role <> 'owner' OR
+                     (SELECT COUNT(*) FROM agents o
+                       WHERE o.workspace_id = ?1 AND o.role = 'owner' AND o.id <> ?2
+                         AND o.deleted_at IS NULL) > 0)",
+            &values,
+        )?,
+        super::stmt(
+            db,
+            &format!(
+                "UPDATE api_keys SET revoked_at = ?3
+                  WHERE agent_id = ?2 AND revoked_at IS NULL AND {REMOVED}"
+            ),
+            &values,
+        )?,
+        super::stmt(
+            db,
+            &format!("DELETE FROM sessions WHERE agent_id = ?2 AND {REMOVED}"),
+            &values,
+        )?,
+        super::stmt(
+            db,
+            &format!(
+                "DELETE FROM invitations WHERE agent_id = ?2 AND used_at IS NULL AND {REMOVED}"
+            ),
+            &values,
+        )?,
+        super::stmt(
+            db,
+            &format!(
+                "UPDATE chats SET assigned_to = NULL, status = 'active', updated_at = ?3
+                  WHERE workspace_id = ?1 AND assigned_to = ?2 AND status = 'assigned'
+                    AND {REMOVED}
+                  RETURNING id"
+            ),
+            &values,
+        )?,
+    ];
+    let results = db
+        .batch(statements)
+        .await
+        .map_err(|e| super::d1_error("remove agent", e))?;
+    if let Some(e) = results.iter().find_map(|r| r.error()) {
+        return Err(ApiError::internal(format!("remove agent: {e}")));
+    }
+    let removed = results
+        .first()
+        .and_then(|r| r.meta().ok().flatten())
+        .and_then(|m| m.changes)
+        .unwrap_or(0)
+        == 1;
+    #[derive(serde::Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let unassigned = match results.get(4) {
+        Some(r) => r
+            .results::<Row>()
+            .map_err(|e| ApiError::internal(format!("unassigned chats: {e}")))?
+            .into_iter()
+            .map(|r| r.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(Removal {
+        removed,
+        unassigned,
     })
 }

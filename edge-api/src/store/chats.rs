@@ -118,6 +118,21 @@ pub async fn page(
     Ok((chats, total))
 }
 
+/// The `seq` of the chat's last message (0 before any), which no read receipt may pass.
+pub async fn last_seq(db: &D1Database, workspace_id: &str, chat_id: &str) -> Result<u64, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        last_seq: u64,
+    }
+    let row: Option<Row> = first(
+        db,
+        "SELECT last_seq FROM chats WHERE workspace_id = ?1 AND id = ?2",
+        &[workspace_id.into(), chat_id.into()],
+    )
+    .await?;
+    Ok(row.map_or(0, |r| r.last_seq))
+}
+
 /// One chat as lists show it (for feed events).
 pub async fn summary(
     db: &D1Database,

@@ -19,7 +19,8 @@ pub fn insert(
     stmt(
         db,
         "INSERT INTO invitations (token_hash, workspace_id, agent_id, created_at, expires_at)
-         SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM agents WHERE id = ?3 AND workspace_id = ?2)",
+         SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM agents
+             WHERE id = ?3 AND workspace_id = ?2 AND deleted_at IS NULL)",
         &[
             token_hash.into(),
             workspace_id.into(),
@@ -81,7 +82,7 @@ pub async fn replace(
     expires_at: &str,
 ) -> Result<bool, ApiError> {
     const INVITED: &str = "EXISTS (SELECT 1 FROM agents
-          WHERE id = ?2 AND workspace_id = ?1 AND password_hash IS NULL)";
+          WHERE id = ?2 AND workspace_id = ?1 AND password_hash IS NULL AND deleted_at IS NULL)";
     let delete = stmt(
         db,
         &format!(
@@ -132,7 +133,7 @@ pub async fn pending(
                   WHERE i.workspace_id = a.workspace_id AND i.agent_id = a.id
                     AND i.used_at IS NULL) AS expires_at
            FROM agents a
-          WHERE a.workspace_id = ?1 AND a.password_hash IS NULL
+          WHERE a.workspace_id = ?1 AND a.password_hash IS NULL AND a.deleted_at IS NULL
           ORDER BY a.created_at, a.rowid",
         &[workspace_id.into()],
     )

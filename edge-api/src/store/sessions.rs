@@ -50,19 +50,33 @@ pub async fn owner(
         db,
         "SELECT s.workspace_id, s.agent_id, a.name AS agent_name, a.role, s.expires_at
            FROM sessions s JOIN agents a ON a.id = s.agent_id
-          WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+          WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.deleted_at IS NULL",
         &[token_hash.into(), now.into()],
     )
     .await
 }
 
-/// Ends a session (and sweeps expired ones on the way).
-pub async fn delete(db: &D1Database, token_hash: &str, now: &str) -> Result<(), ApiError> {
-    run(
+/// Ends a session (and sweeps expired ones on the way); the workspace of the session,
+/// when it was current, so that its sockets can be closed.
+pub async fn delete(
+    db: &D1Database,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        token_hash: String,
+        workspace_id: String,
+    }
+    let rows: Vec<Row> = super::all(
         db,
-        "DELETE FROM sessions WHERE token_hash = ?1 OR expires_at <= ?2",
+        "DELETE FROM sessions WHERE token_hash = ?1 OR expires_at <= ?2
+         RETURNING token_hash, workspace_id",
         &[token_hash.into(), now.into()],
     )
-    .await
-    .map(drop)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .find(|r| r.token_hash == token_hash)
+        .map(|r| r.workspace_id))
 }

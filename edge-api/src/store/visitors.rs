@@ -35,3 +35,43 @@ pub async fn insert(db: &D1Database, v: &NewVisitor<'_>) -> Result<(), ApiError>
     .await
     .map(drop)
 }
+
+/// Blocks a visitor of the workspace; `false` when it has no such visitor. Blocking again
+/// keeps the first time.
+pub async fn block(
+    db: &D1Database,
+    workspace_id: &str,
+    visitor_id: &str,
+    now: &str,
+) -> Result<bool, ApiError> {
+    let row: Option<serde_json::Value> = super::first(
+        db,
+        "UPDATE visitors SET blocked_at = COALESCE(blocked_at, ?3)
+          WHERE workspace_id = ?1 AND id = ?2
+          RETURNING id",
+        &[workspace_id.into(), visitor_id.into(), now.into()],
+    )
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Whether the workspace blocked this visitor: `None` when it has no such visitor (the
+/// workspace was erased), `Some(true)` when blocked.
+pub async fn blocked(
+    db: &D1Database,
+    workspace_id: &str,
+    visitor_id: &str,
+) -> Result<Option<bool>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        blocked: i64,
+    }
+    let row: Option<Row> = super::first(
+        db,
+        "SELECT blocked_at IS NOT NULL AS blocked FROM visitors
+          WHERE workspace_id = ?1 AND id = ?2",
+        &[workspace_id.into(), visitor_id.into()],
+    )
+    .await?;
+    Ok(row.map(|r| r.blocked != 0))
+}
