@@ -20,6 +20,7 @@ mod files;
 mod hardening;
 mod harness;
 mod health;
+mod host_page;
 mod provisioning;
 mod rate_limits;
 mod realtime;
@@ -29,7 +30,10 @@ mod triggers;
 mod visitor;
 mod webhooks;
 mod widget_config;
+mod widget_csp;
+mod widget_facade;
 mod widget_files;
+mod widget_package;
 mod widget_page;
 mod widget_quality;
 
@@ -77,6 +81,9 @@ fn main() {
         widget_page::tests(),
         widget_files::tests(),
         widget_quality::tests(),
+        widget_facade::tests(),
+        widget_csp::tests(),
+        widget_package::tests(),
     ]
     .into_iter()
     .flatten()
