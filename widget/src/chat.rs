@@ -448,13 +448,13 @@ impl Chat {
             );
             let visitor = inner.visitor.borrow().clone();
             // What the site said in identify() wins over what the visitor typed.
-            let typed: [(&str, String, fn(&str) -> bool); 2] = [
-                ("email", self.email.get_untracked(), |v| v.contains('@')),
-                ("name", self.name.get_untracked(), |v| !v.is_empty()),
-            ];
-            for (key, value, given) in typed {
-                let value = value.trim();
-                if given(value) && transport::field(&visitor, key).is_undefined() {
+            let email = self.email.get_untracked();
+            let name = self.name.get_untracked();
+            for (key, value, given) in [
+                ("email", email.trim(), email.contains('@')),
+                ("name", name.trim(), !name.trim().is_empty()),
+            ] {
+                if given && transport::field(&visitor, key).is_undefined() {
                     let _ = js_sys::Reflect::set(&visitor, &key.into(), &value.into());
                 }
             }
