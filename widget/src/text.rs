@@ -37,19 +37,13 @@ pub fn pieces(text: &str) -> Vec<Piece> {
 /// Where the next `http://` or `https://` starts (case-sensitive, as people type them),
 /// at the start of the text or after a non-alphanumeric character.
 fn next_link(text: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = text[from..].find("http").map(|i| i + from) {
-        let after = &text[i..];
-        let boundary = text[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_ascii_alphanumeric());
-        if boundary && (after.starts_with("https://") || after.starts_with("http://")) {
-            return Some(i);
-        }
-        from = i + 4;
-    }
-    None
+    // A byte scan: `str::find` with a string pattern brings a two-way searcher.
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find(|&i| {
+        let after = &bytes[i..];
+        let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        boundary && (after.starts_with(b"https://") || after.starts_with(b"http://"))
+    })
 }
 
 fn push_text(out: &mut Vec<Piece>, text: &str) {
