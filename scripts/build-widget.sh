@@ -1,41 +1,74 @@
 #!/usr/bin/env bash
 # Builds the visitor widget (release) into dist/public/widget/, which the worker serves
 # as static assets:
-#   widget.js                  the loader site owners embed, with the stylesheet
+#   widget.js                  the loader site owners embed (a facade: the app below is
+#                              fetched only on engagement), with the stylesheet
 #                              (widget/loader/launcher.css) and the asset version inlined
 #   chatflow_widget.js         the wasm-bindgen glue (ES module, minified)
 #   chatflow_widget_bg.wasm    the Leptos app, optimised for size by wasm-opt -Oz, its
 #                              imports and exports renamed short (with the glue's)
+# the npm package @chatflow/widget in dist/npm/widget/ (the same three files, the
+# TypeScript declarations of window.ChatFlow from widget/npm/, wasm-pack's package.json),
 # and dist/public/_headers (CORS and caching for /widget/*, framing and caching for
-# /console/*). Prints each file's size,
-# raw and gzip. Run from anywhere; cheap when nothing changed (cargo's no-op build, no
-# wasm-bindgen or wasm-opt, and files are rewritten only when their bytes change, so
-# `wrangler dev` does not see spurious changes).
+# /console/*). Prints each file's size raw, gzip and brotli, and fails when a size budget
+# (below) is exceeded. Run from anywhere; cheap when nothing changed (cargo's no-op
+# build, no wasm-pack or wasm-opt, and files are rewritten only when their bytes change,
+# so `wrangler dev` does not see spurious changes).
 #
-# Tools: WASM_BINDGEN_BIN (default: wasm-bindgen on PATH, same version as Cargo.lock's
-# wasm-bindgen), WASM_OPT_BIN (default: node_modules/.bin/wasm-opt from binaryen) and
-# ESBUILD_BIN (default: node_modules/.bin/esbuild, installed with wrangler). wasm-pack and
-# trunk are not used: they would only call the same two tools.
+# Tools: WASM_PACK_BIN (default: wasm-pack on PATH, installed by scripts/setup.sh), which
+# runs `wasm-bindgen --target web` with the wasm-bindgen on PATH (same version as
+# Cargo.lock's, so it never downloads one) and has its own wasm-opt step off
+# (widget/Cargo.toml); WASM_OPT_BIN (default: node_modules/.bin/wasm-opt from binaryen);
+# ESBUILD_BIN (default: node_modules/.bin/esbuild, installed with wrangler). The glue's
+# rewriting is widget/tools/slim.js (unit tests: node --test widget/tools/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export PATH="$HOME/.cargo/bin:$PATH"
-WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-wasm-bindgen}"
+# Always the real release profile (LTO, one codegen unit): the sizes and their budgets
+# are what visitors download, whatever quicker settings the worker's build uses.
+unset CARGO_PROFILE_RELEASE_LTO CARGO_PROFILE_RELEASE_CODEGEN_UNITS
+WASM_PACK_BIN="${WASM_PACK_BIN:-wasm-pack}"
 WASM_OPT_BIN="${WASM_OPT_BIN:-node_modules/.bin/wasm-opt}"
 ESBUILD_BIN="${ESBUILD_BIN:-node_modules/.bin/esbuild}"
-target_dir="${CARGO_TARGET_DIR:-target}"
-stage="$target_dir/widget-web" # wasm-bindgen + wasm-opt output, kept between runs
+target_dir="$(cd "${CARGO_TARGET_DIR:-target}" 2>/dev/null && pwd || echo "$PWD/target")"
+stage="$target_dir/widget-web" # wasm-pack + wasm-opt output, kept between runs
 out=dist/public/widget
+pkg=dist/npm/widget
+
+# Size budgets in bytes of gzip -9 (what a visitor downloads). Before engagement the
+# page fetches the loader and the public config only: the loader's budget leaves the
+# config (about 400 B gzip with a few triggers) room under 4 KB. Engaged, everything:
+# the goal is 90 KB (92,160 B); the budget is a ratchet at what the build reaches now,
+# lowered as the wasm shrinks, so that nothing grows unnoticed meanwhile.
+LOADER_BUDGET=3500
+ENGAGED_BUDGET=111500
+
+# Anything that changes what the stage holds: the rewriting's code and the tools'
+# versions. A stage built with other ones is rebuilt.
+stamp=$(
+  sha256sum scripts/build-widget.sh widget/tools/slim.js | cut -c1-16
+  "$WASM_PACK_BIN" --version
+  wasm-bindgen --version
+  "$WASM_OPT_BIN" --version
+)
 
 cargo build --release --target wasm32-unknown-unknown -p widget
 wasm="$target_dir/wasm32-unknown-unknown/release/widget.wasm"
 
-if [ ! -f "$stage/chatflow_widget_bg.wasm" ] || [ "$wasm" -nt "$stage/chatflow_widget_bg.wasm" ]; then
+if [ ! -f "$stage/chatflow_widget_bg.wasm" ] || [ "$wasm" -nt "$stage/chatflow_widget_bg.wasm" ] \
+   || [ "$(cat "$stage/stamp" 2>/dev/null)" != "$stamp" ]; then
   # Built aside and moved in whole, so an interrupted run never leaves an unoptimised
   # wasm that looks up to date.
   rm -rf "$stage.tmp"
-  "$WASM_BINDGEN_BIN" --target web --no-typescript --out-name chatflow_widget \
-    --out-dir "$stage.tmp" "$wasm"
+  # wasm-pack asks crates.io for a newer wasm-pack unless the stamp beside its binary is
+  # under a day old: a fresh stamp keeps the build off the network.
+  wasm_pack_path=$(command -v "$WASM_PACK_BIN")
+  printf 'created %s\nversion %s' "$(date --iso-8601=seconds)" \
+    "$("$WASM_PACK_BIN" --version | awk '{print $2}')" > "$wasm_pack_path.stamp"
+  "$WASM_PACK_BIN" --log-level warn build widget \
+    --release --target web --no-typescript --scope chatflow \
+    --out-dir "$stage.tmp" --out-name chatflow_widget
   # The features are those rustc enables by default for wasm32-unknown-unknown;
   # --converge repeats -Oz until it stops shrinking (about 200 B gzip).
   # --remove-exports drops wasm-streams' exported classes (Leptos always enables its
@@ -47,134 +80,8 @@ if [ ! -f "$stage/chatflow_widget_bg.wasm" ] || [ "$wasm" -nt "$stage/chatflow_w
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     -o "$stage.tmp/opt.wasm" "$stage.tmp/chatflow_widget_bg.wasm"
   mv "$stage.tmp/opt.wasm" "$stage.tmp/chatflow_widget_bg.wasm"
-  node - "$stage.tmp/chatflow_widget_bg.wasm" "$stage.tmp/chatflow_widget.js" <<'JS'
-// Shrinks what wasm-bindgen emits, without changing what runs:
-// - drops the glue for exports wasm-opt removed (wasm-streams' classes, which Leptos's
-//   server-function support pulls in and the widget never uses) and the import shims
-//   only they needed;
-// - renames every import and export between the glue and the wasm to one or two
-//   letters: wasm-bindgen's names carry 16-hex-digit hashes, about 9 KB that gzip can
-//   barely shrink, in both files.
-// Any name left behind fails the build rather than a visitor's page.
-const fs = require("fs");
-const [wasmPath, gluePath] = process.argv.slice(2);
-const bytes = fs.readFileSync(wasmPath);
-let glue = fs.readFileSync(gluePath, "utf8");
-const MODULE = "./chatflow_widget_bg.js";
-
-function fail(message) {
-  console.error("slim: " + message);
-  process.exit(1);
-}
-function readLeb(buf, i) {
-  let value = 0, shift = 0, byte;
-  do { byte = buf[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
-  return [value, i];
-}
-function leb(n) {
-  const out = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; out.push(b); } while (n);
-  return Buffer.from(out);
-}
-function name(s) {
-  const b = Buffer.from(s, "utf8");
-  return Buffer.concat([leb(b.length), b]);
-}
-const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-function short(n) {
-  let s = LETTERS[n % 52];
-  for (n = Math.floor(n / 52); n; n = Math.floor(n / 52)) s = LETTERS[(n - 1) % 52] + s;
-  return s;
-}
-function limitsEnd(buf, i) {
-  const flags = buf[i++];
-  [, i] = readLeb(buf, i);
-  if (flags & 1) [, i] = readLeb(buf, i);
-  return i;
-}
-
-// 1. Import shims the wasm no longer imports, and the removed exports' classes.
-const imported = new Set(WebAssembly.Module.imports(new WebAssembly.Module(bytes)).map((i) => i.name));
-glue = glue.replace(/^ {8}(\w+): (?:null,\n|function\([^)]*\) \{\n[\s\S]*?\n {8}\},\n)/gm,
-  (entry, key) => (imported.has(key) ? entry : ""));
-glue = glue.replace(/^export class IntoUnderlying\w+ \{\n[\s\S]*?\n\}\n/gm, "")
-  .replace(/^if \(Symbol\.dispose\) IntoUnderlying.*\n/gm, "")
-  .replace(/^const IntoUnderlying\w+Finalization = [\s\S]*?;\n/gm, "");
-if (/IntoUnderlying|intounderlying/.test(glue)) fail("wasm-streams glue left behind");
-// JsValue's Debug text only ever feeds panic messages, which a panic=abort build never
-// shows: wasm-bindgen's 60-line describer of any JS value is not worth its bytes.
-const debug = /^function debugString\(val\) \{\n[\s\S]*?\n\}\n/m;
-if (!debug.test(glue)) fail("no debugString in the glue");
-glue = glue.replace(debug, "function debugString(val) {\n    return String(val);\n}\n");
-
-// 2. Short names, in the wasm's import and export sections and in the glue.
-const renamed = [];
-const out = [bytes.subarray(0, 8)];
-let i = 8, importCount = 0, exportCount = 0;
-while (i < bytes.length) {
-  const id = bytes[i];
-  const [size, start] = readLeb(bytes, i + 1);
-  const end = start + size;
-  if (id === 2 || id === 7) {
-    let [count, j] = readLeb(bytes, start);
-    const parts = [leb(count)];
-    for (let c = 0; c < count; c++) {
-      let module = null;
-      if (id === 2) {
-        const [ml, k] = readLeb(bytes, j);
-        module = bytes.toString("utf8", k, k + ml);
-        j = k + ml;
-      }
-      const [nl, k] = readLeb(bytes, j);
-      const old = bytes.toString("utf8", k, k + nl);
-      j = k + nl;
-      const kind = bytes[j];
-      let descEnd;
-      if (id === 7) [, descEnd] = readLeb(bytes, j + 1);
-      else if (kind === 0) [, descEnd] = readLeb(bytes, j + 1);
-      else if (kind === 1) descEnd = limitsEnd(bytes, j + 2);
-      else if (kind === 2) descEnd = limitsEnd(bytes, j + 1);
-      else if (kind === 3) descEnd = j + 3;
-      else fail("unknown import kind " + kind);
-      const desc = bytes.subarray(j, descEnd);
-      j = descEnd;
-      let fresh = old;
-      if (id === 2 && module === MODULE) {
-        fresh = short(importCount++);
-        renamed.push(["import", old, fresh]);
-        module = "a";
-      } else if (id === 7 && old !== "memory" && old !== "mount") {
-        fresh = short(exportCount++);
-        renamed.push(["export", old, fresh]);
-      }
-      parts.push(...(module === null ? [] : [name(module)]), name(fresh), desc);
-    }
-    const body = Buffer.concat(parts);
-    out.push(Buffer.from([id]), leb(body.length), body);
-  } else {
-    out.push(bytes.subarray(i, end));
-  }
-  i = end;
-}
-const escape = (s) => s.replace(/[$]/g, "\\$&");
-for (const [kind, old, fresh] of renamed) {
-  const pattern = kind === "import"
-    ? new RegExp("^( {8})" + escape(old) + ":", "gm")
-    : new RegExp("\\bwasm\\." + escape(old) + "\\b", "g");
-  glue = glue.replace(pattern, kind === "import" ? "$1" + fresh + ":" : "wasm." + fresh);
-  // The glue's own functions may share an export's name (esbuild shortens those).
-  const left = kind === "import" ? new RegExp("\\b" + escape(old) + "\\b") : pattern;
-  pattern.lastIndex = 0;
-  if (left.test(glue)) fail(kind + " " + old + " still named in the glue");
-}
-const moduleKey = JSON.stringify(MODULE) + ": import0";
-if (!glue.includes(moduleKey)) fail("no import object for " + MODULE);
-glue = glue.replace(moduleKey, "a: import0");
-const slim = Buffer.concat(out);
-new WebAssembly.Module(slim); // still valid
-fs.writeFileSync(wasmPath, slim);
-fs.writeFileSync(gluePath, glue);
-JS
+  node widget/tools/slim.js "$stage.tmp/chatflow_widget_bg.wasm" "$stage.tmp/chatflow_widget.js"
+  printf '%s\n' "$stamp" > "$stage.tmp/stamp"
   rm -rf "$stage"
   mv "$stage.tmp" "$stage"
 fi
@@ -229,13 +136,55 @@ cat > "$tmp/_headers" <<'HEADERS'
 HEADERS
 install_if_changed "$tmp/_headers" dist/public/_headers
 
-size_row() {
-  printf '%-44s %8d B raw %7d B gzip\n' "$1" "$(wc -c < "$2")" "$(gzip -9nc "$2" | wc -c)"
-}
-total=0
+# The npm package for sites that bundle: wasm-pack's package.json (name, version,
+# licence from Cargo.toml, scope @chatflow) pointed at the loader and the declarations.
+mkdir -p "$pkg"
+node -e '
+  const fs = require("fs");
+  const [src, dest] = process.argv.slice(1);
+  const p = JSON.parse(fs.readFileSync(src, "utf8"));
+  if (p.name !== "@chatflow/widget") throw new Error("wasm-pack named the package " + p.name);
+  p.description = "ChatFlow live chat widget: the loader, the app and window.ChatFlow types";
+  p.main = "widget.js";
+  p.types = "index.d.ts";
+  p.files = ["widget.js", "chatflow_widget.js", "chatflow_widget_bg.wasm", "index.d.ts"];
+  p.sideEffects = ["widget.js"];
+  delete p.module;
+  fs.writeFileSync(dest, JSON.stringify(p, null, 2) + "\n");
+' "$stage/package.json" "$tmp/package.json"
+install_if_changed "$tmp/package.json" "$pkg/package.json"
+install_if_changed widget/npm/index.d.ts "$pkg/index.d.ts"
 for f in widget.js chatflow_widget.js chatflow_widget_bg.wasm; do
-  size_row "$out/$f" "$out/$f"
-  total=$((total + $(gzip -9nc "$out/$f" | wc -c)))
+  install_if_changed "$out/$f" "$pkg/$f"
 done
-size_row "  (launcher.css, inlined in widget.js)" "$tmp/style.css"
-printf '%-44s %12s %7d B gzip (version %s)\n' "widget total" "" "$total" "$version"
+
+# Sizes (gzip -9 and brotli -11, as a CDN would send them) and the budgets.
+node -e '
+  const fs = require("fs"), zlib = require("zlib");
+  const [dir, css, version, loaderBudget, engagedBudget] = process.argv.slice(1);
+  const brotli = (b) => zlib.brotliCompressSync(b, { params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length;
+  const gzip = (b) => zlib.gzipSync(b, { level: 9 }).length;
+  const row = (name, b) => {
+    console.log(name.padEnd(44) + String(b.length).padStart(8) + " B raw " + String(gzip(b)).padStart(7) +
+      " B gzip " + String(brotli(b)).padStart(7) + " B brotli");
+    return [gzip(b), brotli(b)];
+  };
+  let total = [0, 0];
+  const sizes = {};
+  for (const f of ["widget.js", "chatflow_widget.js", "chatflow_widget_bg.wasm"]) {
+    const s = row(dir + "/" + f, fs.readFileSync(dir + "/" + f));
+    sizes[f] = s[0];
+    total = [total[0] + s[0], total[1] + s[1]];
+  }
+  row("  (launcher.css, inlined in widget.js)", fs.readFileSync(css));
+  console.log("widget total, engaged".padEnd(57) + String(total[0]).padStart(7) + " B gzip " +
+    String(total[1]).padStart(7) + " B brotli (version " + version + ")");
+  const over = [];
+  if (sizes["widget.js"] > +loaderBudget) over.push("widget.js " + sizes["widget.js"] + " B gzip > " + loaderBudget);
+  if (total[0] > +engagedBudget) over.push("engaged total " + total[0] + " B gzip > " + engagedBudget);
+  if (over.length) {
+    console.error("size budget exceeded: " + over.join("; ") + " (scripts/build-widget.sh)");
+    process.exit(1);
+  }
+' "$out" "$tmp/style.css" "$version" "$LOADER_BUDGET" "$ENGAGED_BUDGET"

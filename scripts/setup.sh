@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and running ChatFlow needs, skipping whatever is already there:
 # the wasm32 target, wasm-bindgen-cli at exactly the version in Cargo.lock, worker-build,
-# trunk (builds the console),
-# the npm packages (wrangler, binaryen's wasm-opt), and local secrets in .dev.vars.
+# trunk (builds the console), wasm-pack (builds the widget),
+# the npm packages (wrangler, binaryen's wasm-opt, typescript, lighthouse), and local secrets in .dev.vars.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WORKER_BUILD_VERSION=0.8.7
 TRUNK_VERSION=0.21.14
+WASM_PACK_VERSION=0.15.1
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -38,7 +39,13 @@ if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   cargo install trunk --version "$TRUNK_VERSION" --locked
 fi
 
+if [ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack $WASM_PACK_VERSION" ]; then
+  say "installing wasm-pack $WASM_PACK_VERSION"
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
+fi
+
 if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] \
+   || [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/lighthouse ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund

@@ -25,6 +25,7 @@ cargo clippy -p shared-types -p edge-api -p widget -p console --target wasm32-un
 
 say "native unit tests"
 cargo test -p shared-types -p edge-api -p widget -p console -p webhook-receiver
+node --test widget/tools/
 
 say "release build"
 bash scripts/build.sh

@@ -11,7 +11,7 @@ use crate::ids::{TriggerId, VisitorId, WorkspaceId};
 use crate::validate::{
     Email, FreeText, HexColor, HttpUrl, MessageText, Phone, ShortText, UrlPattern,
 };
-use crate::widget::{Branding, WidgetConfig, WidgetPosition, WidgetShape};
+use crate::widget::{Branding, Prechat, WidgetConfig, WidgetPosition, WidgetShape, WidgetTheme};
 use crate::Timestamp;
 
 /// `GET /public/widgets/{workspace_id}`: what the widget needs to render. The
@@ -38,6 +38,12 @@ pub struct PublicWidgetConfig {
     pub agents_online: bool,
     /// Active triggers only.
     pub triggers: Vec<PublicTrigger>,
+    /// The pre-chat form.
+    #[serde(default)]
+    pub prechat: Prechat,
+    /// The panel's colours.
+    #[serde(default)]
+    pub theme: WidgetTheme,
 }
 
 impl PublicWidgetConfig {
@@ -58,6 +64,8 @@ impl PublicWidgetConfig {
             welcome_message: config.welcome_message,
             offline_message: config.offline_message,
             branding: config.branding,
+            prechat: config.prechat,
+            theme: config.theme,
             agents_online,
             triggers: triggers
                 .iter()

@@ -27,6 +27,33 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// The panel's colours: light, dark, or following the visitor's
+    /// `prefers-color-scheme`.
+    #[derive(Default)]
+    pub enum WidgetTheme {
+        /// Light (the default).
+        #[default]
+        Light = "light",
+        /// Dark.
+        Dark = "dark",
+        /// The visitor's system setting.
+        Auto = "auto",
+    }
+}
+
+/// The optional pre-chat form, shown before the visitor's first message. All false
+/// by default (no form).
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prechat {
+    /// Whether the form is shown.
+    pub enabled: bool,
+    /// The visitor must give a name.
+    pub require_name: bool,
+    /// The visitor must give an email address.
+    pub require_email: bool,
+}
+
 /// `GET /widget/config` and the answer to `PATCH /widget/config`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct WidgetConfig {
@@ -46,6 +73,12 @@ pub struct WidgetConfig {
     pub domains: Vec<DomainPattern>,
     /// Logo and "powered by" settings.
     pub branding: Branding,
+    /// The pre-chat form (an addition to the spec's shape; default off).
+    #[serde(default)]
+    pub prechat: Prechat,
+    /// The panel's colours (an addition to the spec's shape; default `light`).
+    #[serde(default)]
+    pub theme: WidgetTheme,
 }
 
 /// The `branding` of [`WidgetConfig`].
@@ -118,6 +151,58 @@ pub struct UpdateWidgetConfig {
         deserialize_with = "crate::serde_util::present"
     )]
     pub branding: Option<UpdateBranding>,
+    /// Partial pre-chat form update.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub prechat: Option<UpdatePrechat>,
+    /// New theme.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub theme: Option<WidgetTheme>,
+}
+
+/// The `prechat` of [`UpdateWidgetConfig`]: absent fields are left unchanged.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePrechat {
+    /// Show or hide the form.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub enabled: Option<bool>,
+    /// Require a name.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub require_name: Option<bool>,
+    /// Require an email address.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub require_email: Option<bool>,
+}
+
+impl Prechat {
+    /// `self` with the fields `patch` sends.
+    pub fn patched(self, patch: UpdatePrechat) -> Prechat {
+        Prechat {
+            enabled: patch.enabled.unwrap_or(self.enabled),
+            require_name: patch.require_name.unwrap_or(self.require_name),
+            require_email: patch.require_email.unwrap_or(self.require_email),
+        }
+    }
 }
 
 /// The `branding` of [`UpdateWidgetConfig`]: absent fields are left unchanged.
@@ -153,6 +238,28 @@ mod tests {
     }
 
     #[test]
+    fn prechat_patch_changes_only_what_it_sends() {
+        let req: UpdateWidgetConfig =
+            serde_json::from_value(json!({"prechat": {"enabled": true}, "theme": "auto"})).unwrap();
+        assert_eq!(req.theme, Some(WidgetTheme::Auto));
+        let before = Prechat {
+            enabled: false,
+            require_name: true,
+            require_email: false,
+        };
+        let after = before.patched(req.prechat.unwrap());
+        assert!(after.enabled && after.require_name && !after.require_email);
+        assert_eq!(WidgetTheme::default(), WidgetTheme::Light);
+        assert_eq!(
+            Prechat::default(),
+            serde_json::from_value::<Prechat>(
+                json!({"enabled": false, "require_name": false, "require_email": false})
+            )
+            .unwrap()
+        );
+    }
+
+    #[test]
     fn patch_normalises_and_validates() {
         let req: UpdateWidgetConfig = serde_json::from_value(json!({
             "color": "#6366f1",
@@ -173,6 +280,11 @@ mod tests {
             json!({"colour": "#000000"}),
             json!({"color": null}),
             json!({"branding": {"show_powered_by": null}}),
+            json!({"theme": "sepia"}),
+            json!({"theme": null}),
+            json!({"prechat": {"enabled": "yes"}}),
+            json!({"prechat": {"require_phone": true}}),
+            json!({"prechat": null}),
         ] {
             assert!(
                 serde_json::from_value::<UpdateWidgetConfig>(bad.clone()).is_err(),

@@ -14,6 +14,8 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub struct Browser {
     base: String,
     session: String,
+    /// Every URL the browser requested so far (with [`Browser::start_recording`]).
+    requested: std::cell::RefCell<Vec<String>>,
     agent: ureq::Agent,
     _driver: Spawned,
     _profile: TempDir,
@@ -22,16 +24,22 @@ pub struct Browser {
 impl Browser {
     /// A new headless Chromium with its own profile, `width`×`height` CSS pixels.
     pub fn start(width: u32, height: u32) -> Browser {
-        Self::launch(width, height, false)
+        Self::launch(width, height, false, false)
+    }
+
+    /// Like [`Browser::start`], with Chromium's network log on: [`Browser::requests`]
+    /// lists every request any page of this browser made.
+    pub fn start_recording(width: u32, height: u32) -> Browser {
+        Self::launch(width, height, false, true)
     }
 
     /// Like [`Browser::start`], but the page sees a phone's viewport of exactly
     /// `width`×`height` (a desktop window cannot be narrower than about 500 px).
     pub fn start_phone(width: u32, height: u32) -> Browser {
-        Self::launch(width, height, true)
+        Self::launch(width, height, true, false)
     }
 
-    fn launch(width: u32, height: u32, phone: bool) -> Browser {
+    fn launch(width: u32, height: u32, phone: bool, record: bool) -> Browser {
         for path in [CHROMIUM, CHROMEDRIVER] {
             assert!(
                 std::path::Path::new(path).exists(),
@@ -70,6 +78,12 @@ impl Browser {
                 ]
             }
         }}});
+        if record {
+            caps["capabilities"]["alwaysMatch"]["goog:loggingPrefs"] =
+                json!({"performance": "ALL"});
+            caps["capabilities"]["alwaysMatch"]["goog:chromeOptions"]["perfLoggingPrefs"] =
+                json!({"enableNetwork": true, "enablePage": false});
+        }
         if phone {
             caps["capabilities"]["alwaysMatch"]["goog:chromeOptions"]["mobileEmulation"] = json!({
                 "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}
@@ -88,6 +102,7 @@ impl Browser {
         let browser = Browser {
             base,
             session,
+            requested: std::cell::RefCell::new(Vec::new()),
             agent,
             _driver: driver,
             _profile: profile,
@@ -122,6 +137,28 @@ impl Browser {
 
     pub fn goto(&self, url: &str) {
         self.command("POST", "/url", Some(json!({"url": url})));
+    }
+
+    /// The URLs of every request made since the browser started, in order, from
+    /// Chromium's network log (`Network.requestWillBeSent`; needs
+    /// [`Browser::start_recording`]).
+    pub fn requests(&self) -> Vec<String> {
+        let entries = self.command("POST", "/se/log", Some(json!({"type": "performance"})));
+        let mut requested = self.requested.borrow_mut();
+        for entry in entries.as_array().into_iter().flatten() {
+            let Some(message) = entry["message"]
+                .as_str()
+                .and_then(|m| serde_json::from_str::<Value>(m).ok())
+            else {
+                continue;
+            };
+            if message["message"]["method"] == "Network.requestWillBeSent" {
+                if let Some(url) = message["message"]["params"]["request"]["url"].as_str() {
+                    requested.push(url.to_string());
+                }
+            }
+        }
+        requested.clone()
     }
 
     /// Runs `script` (a function body; `arguments` holds `args`) and returns its value.

@@ -24,6 +24,7 @@ mod files;
 mod hardening;
 mod harness;
 mod health;
+mod host_page;
 mod offboarding;
 mod provisioning;
 mod rate_limits;
@@ -38,7 +39,10 @@ mod triggers;
 mod visitor;
 mod webhooks;
 mod widget_config;
+mod widget_csp;
+mod widget_facade;
 mod widget_files;
+mod widget_package;
 mod widget_page;
 mod widget_quality;
 

@@ -230,3 +230,83 @@ fn the_public_config_is_a_copy_that_every_change_replaces_at_once(ctx: &Ctx) {
         .send("GET", &path, &[("Origin", "https://other.uz")], None)
         .assert_error(ErrorCode::OriginNotAllowed);
 }
+
+#[crate::e2e_test]
+fn prechat_and_theme_default_off_and_light_and_patch_field_by_field(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let fresh = ws.get("/v1/widget/config").json();
+    assert_eq!(
+        fresh["prechat"],
+        json!({"enabled": false, "require_name": false, "require_email": false})
+    );
+    assert_eq!(fresh["theme"], "light");
+    let path = format!("/v1/public/widgets/{}", ws.id);
+    let public = ctx.client.send("GET", &path, &[], None).json();
+    assert_eq!(public["prechat"], fresh["prechat"]);
+    assert_eq!(public["theme"], "light");
+
+    let changed = ws
+        .patch(
+            "/v1/widget/config",
+            &json!({"prechat": {"enabled": true, "require_email": true}, "theme": "auto"}),
+        )
+        .expect::<serde_json::Value>(200);
+    assert_eq!(
+        changed["prechat"],
+        json!({"enabled": true, "require_name": false, "require_email": true})
+    );
+    assert_eq!(changed["theme"], "auto");
+    // Only the sent field of prechat changes; the rest of the config stays.
+    let again = ws
+        .patch(
+            "/v1/widget/config",
+            &json!({"prechat": {"require_name": true}}),
+        )
+        .expect::<serde_json::Value>(200);
+    assert_eq!(
+        again["prechat"],
+        json!({"enabled": true, "require_name": true, "require_email": true})
+    );
+    assert_eq!(again["theme"], "auto");
+    assert_eq!(again["color"], fresh["color"]);
+    assert_eq!(ws.get("/v1/widget/config").json(), again);
+    // The visitor's copy follows at once.
+    let public = ctx.client.send("GET", &path, &[], None).json();
+    assert_eq!(public["prechat"], again["prechat"]);
+    assert_eq!(public["theme"], "auto");
+}
+
+#[crate::e2e_test]
+fn bad_prechat_or_theme_gets_400_req_004_and_changes_nothing(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    ws.patch("/v1/widget/config", &json!({"theme": "dark"}))
+        .expect::<WidgetConfig>(200);
+    let before: WidgetConfig = ws.get("/v1/widget/config").expect(200);
+    for (body, field) in [
+        (json!({"theme": "sepia"}), "theme"),
+        (json!({"theme": null}), "theme"),
+        (json!({"theme": 1}), "theme"),
+        (json!({"prechat": null}), "prechat"),
+        (json!({"prechat": true}), "prechat"),
+        (json!({"prechat": {"enabled": "yes"}}), "prechat"),
+        (json!({"prechat": {"require_phone": true}}), "prechat"),
+        (
+            json!({"prechat": {"enabled": true}, "theme": "sepia"}),
+            "theme",
+        ),
+    ] {
+        let envelope = ws
+            .patch("/v1/widget/config", &body)
+            .assert_error(ErrorCode::Validation);
+        let fields = envelope.error.details["fields"]
+            .as_object()
+            .expect("fields");
+        assert!(
+            fields.keys().any(|k| k.starts_with(field)),
+            "{body}: {field} not in {fields:?}"
+        );
+    }
+    let after: WidgetConfig = ws.get("/v1/widget/config").expect(200);
+    assert_eq!(after, before);
+    assert!(!after.prechat.enabled);
+}

@@ -3,10 +3,12 @@
  * (optional data-lang="uz|ru|en", else the page's <html lang>, else Uzbek).
  *
  * It fetches the public config at once and paints the launcher from it inside an open
- * shadow root, so no style leaks either way. The Leptos app (wasm-bindgen glue + wasm,
- * about 97 KB gzip) loads only when the browser is idle after the page's load event, or
- * at once when the visitor reaches for the launcher; it then adopts the launcher and
- * adds the panel (widget/src/lib.rs `mount`), reusing the config fetched here.
+ * shadow root, so no style leaks either way. It is a facade: the Leptos app
+ * (wasm-bindgen glue + wasm, about 90 KB gzip) loads only when the visitor engages
+ * (hover, focus, touch or click on the launcher, ChatFlow.open()), when a trigger fires
+ * (triggers are evaluated here), or at once for a conversation already under way. The
+ * app then adopts the launcher and adds the panel (widget/src/lib.rs `mount`), reusing
+ * the config fetched here. Until then window.ChatFlow is this script's.
  *
  * Plain ES2019 plus import() (any browser that runs the wasm has it), no bundler: the
  * build (scripts/build-widget.sh) only inlines the stylesheet (launcher.css) and
@@ -48,7 +50,7 @@
 
   // Draws the launcher and arranges for the app to load; `base` is the directory
   // widget.js came from. When the app is in, window gets a `chatflow:ready` event.
-  function paint(config, base, lang) {
+  function paint(config, base, lang, ws) {
     if (document.getElementById("chatflow-widget")) return;
     var host = el("div", "");
     host.id = "chatflow-widget";
@@ -64,7 +66,9 @@
     } catch (e) {
       el("style", "", shadow).textContent = CSS;
     }
-    var root = el("div", "cf-root cf-pos-" + config.position + " cf-shape-" + config.shape, shadow);
+    var theme = /^(dark|auto)$/.test(config.theme) ? config.theme : "light";
+    var root = el("div", "cf-root cf-pos-" + config.position + " cf-shape-" + config.shape +
+      " cf-theme-" + theme, shadow);
     var color = /^#[0-9a-f]{6}$/i.test(config.color) ? config.color : "#4F46E5";
     root.style.setProperty("--cf-color", color);
     root.style.setProperty("--cf-on-color", onColor(color));
@@ -84,23 +88,32 @@
     el("span", "cf-launcher-text", button).textContent = config.button_text;
     document.body.appendChild(host);
 
+    // The app (glue + wasm) is fetched only once the visitor engages: a hover, focus,
+    // touch or click on the launcher, a call to ChatFlow.open(), a trigger firing, or a
+    // conversation already under way in this browser. Until then the widget costs the
+    // page this script and the config, nothing more.
+    var app = null;
     var loading = null;
     var wantOpen = false;
+    var nudge = null;
+    var visitor = null;
     var load = safely(function () {
       if (loading) return;
-      button.setAttribute("aria-busy", "true");
       // ?v= ties the glue and the wasm to one build, so a browser never pairs a cached
-      // glue with a newer wasm; both may then be cached for long.
+      // glue with a newer wasm; both may then be cached for long. The glue compiles the
+      // wasm while it streams in (instantiateStreaming).
       loading = import(base + "chatflow_widget.js?v=" + VERSION)
         .then(function (m) {
           return m.default({ module_or_path: base + "chatflow_widget_bg.wasm?v=" + VERSION })
             .then(function () { return m; });
         })
         .then(safely(function (m) {
+          engage.forEach(function (e) { button.removeEventListener(e, load); });
           button.removeEventListener("click", reach);
-          button.removeEventListener("pointerenter", load);
-          button.removeEventListener("focus", load);
-          m.mount(root, button, config, lang, wantOpen);
+          // mount replaces open/close/toggle/identify on window.ChatFlow with the app's.
+          m.mount(root, button, config, lang, wantOpen, nudge);
+          app = m;
+          if (visitor) api.identify(visitor);
           button.removeAttribute("aria-busy");
           window.dispatchEvent(new CustomEvent("chatflow:ready"));
         }))
@@ -112,16 +125,102 @@
         });
     });
     // A click before the app is in opens the panel as soon as it is.
-    var reach = function () { wantOpen = true; load(); };
-    button.addEventListener("click", reach);
-    button.addEventListener("pointerenter", load);
-    button.addEventListener("focus", load);
-    var idle = function () {
-      if (window.requestIdleCallback) requestIdleCallback(load, { timeout: 5000 });
-      else setTimeout(load, 1000);
+    var reach = function () {
+      wantOpen = true;
+      if (!app) button.setAttribute("aria-busy", "true");
+      load();
     };
-    if (document.readyState === "complete") idle();
-    else window.addEventListener("load", idle);
+    var engage = ["pointerenter", "pointerdown", "touchstart", "focus"];
+    button.addEventListener("click", reach);
+    engage.forEach(function (e) { button.addEventListener(e, load, { passive: true }); });
+
+    // The site's API before the app is in; calls that need the app bring it.
+    var api = window.ChatFlow = {
+      open: function () { reach(); },
+      close: function () { wantOpen = false; },
+      toggle: function () { wantOpen ? (wantOpen = false) : reach(); },
+      identify: function (v) { if (v && typeof v === "object") visitor = v; },
+      on: function (name, handler) {
+        if (typeof handler !== "function") return;
+        if (name === "ready" && app) return handler();
+        window.addEventListener("chatflow:" + name, function (ev) { handler(ev.detail); });
+      },
+    };
+
+    // A trigger that fires shows its message, which needs the app.
+    arm(config.triggers, ws, function (t) {
+      if (wantOpen || button.getAttribute("aria-expanded") === "true") return false;
+      if (app) app.nudge(t.message);
+      else { nudge = t.message; load(); }
+      return true;
+    });
+
+    // A returning visitor in a conversation gets it at once (replies may be waiting).
+    try {
+      var session = JSON.parse(localStorage.getItem("chatflow:" + ws) || "null");
+      if (session && session.chat_id) load();
+    } catch (e) { /* storage refused: no conversation to resume */ }
+  }
+
+  // A trigger's url_pattern (validated by the server): "*", an exact path (a trailing
+  // slash does not count), or "/base/*" for the base and everything under it.
+  function matches(pattern, path) {
+    if (typeof pattern !== "string") return false;
+    pattern = pattern.trim();
+    if (pattern === "*") return true;
+    if (pattern.slice(-2) === "/*") {
+      var b = pattern.slice(0, -2);
+      return path.indexOf(b) === 0 && (path.length === b.length || path.charAt(b.length) === "/");
+    }
+    var bare = function (p) { return p.length > 1 && p.slice(-1) === "/" ? p.slice(0, -1) : p; };
+    return bare(path) === bare(pattern);
+  }
+
+  // Watches each active trigger whose pattern matches this page for its condition (page
+  // load, visible time on the page, scrolling past half the page, the pointer leaving
+  // towards the browser's chrome on desktop), then its delay. A trigger fires at most
+  // once per visitor session (sessionStorage), and only when `show` accepts it.
+  function arm(triggers, ws, show) {
+    var key = "chatflow:fired:" + ws;
+    var fired = function () {
+      try { return (sessionStorage.getItem(key) || "").split(","); } catch (e) { return []; }
+    };
+    var path = location.pathname || "/";
+    (Array.isArray(triggers) ? triggers : []).forEach(function (t) {
+      if (!t || !t.id || !t.message || !matches(t.url_pattern, path) || fired().indexOf(t.id) >= 0) return;
+      var delay = (+t.delay_seconds || 0) * 1000;
+      var fire = safely(function () {
+        var done = fired();
+        if (done.indexOf(t.id) >= 0 || !show(t)) return;
+        done.push(t.id);
+        try { sessionStorage.setItem(key, done.join(",")); } catch (e) { /* once per page then */ }
+      });
+      var later = function () { setTimeout(fire, delay); };
+      var once = function (event, holds) {
+        var listener = function (ev) {
+          if (!holds(ev)) return;
+          window.removeEventListener(event, listener, true);
+          later();
+        };
+        window.addEventListener(event, listener, { capture: true, passive: true });
+      };
+      var since = performance.now();
+      if (t.condition === "page_load") setTimeout(fire, Math.max(0, delay - since));
+      else if (t.condition === "time_on_page") {
+        // Counts only while the page is visible (the time before this script counts too).
+        var tick = setInterval(function () {
+          if (document.visibilityState === "visible") since += 250;
+          if (since >= delay) { clearInterval(tick); fire(); }
+        }, 250);
+      } else if (t.condition === "scroll_depth") {
+        once("scroll", function () {
+          return scrollY + innerHeight >= document.documentElement.scrollHeight / 2;
+        });
+      } else if (t.condition === "exit_intent" && !matchMedia("(pointer: coarse)").matches) {
+        // Touch screens have no pointer to leave with.
+        once("mouseout", function (ev) { return !ev.relatedTarget && ev.clientY <= 0; });
+      }
+    });
   }
 
   safely(function () {
@@ -157,7 +256,7 @@
         // The app talks to the API this script came from, for this workspace.
         c.api_base = src.origin;
         c.workspace = ws;
-        paint(c, base, lang);
+        paint(c, base, lang, ws);
       })
       .catch(function (e) { warn("the widget could not start: " + (e && e.message || e)); });
   })();

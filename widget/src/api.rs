@@ -1,5 +1,6 @@
-//! `window.ChatFlow`, for the site's own scripts once the widget is in (the loader fires
-//! `chatflow:ready` on window then):
+//! `window.ChatFlow`, for the site's own scripts. The loader defines it at once (calls
+//! that need the app bring it in); the app replaces the methods below when it mounts,
+//! and the loader fires `chatflow:ready` on window then:
 //!
 //! ```js
 //! ChatFlow.open(); ChatFlow.close(); ChatFlow.toggle();
@@ -9,7 +10,7 @@
 //!
 //! Events are also `chatflow:<name>` CustomEvents on window (`detail` carries the data).
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CustomEvent, CustomEventInit};
@@ -40,7 +41,12 @@ pub fn install(chat: Chat) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let api = Object::new();
+    // The loader's object, so references the site already holds keep working; its `on`
+    // (window events) stays as it is.
+    let api = Reflect::get(&window, &JsValue::from_str("ChatFlow"))
+        .ok()
+        .and_then(|a| a.dyn_into::<Object>().ok())
+        .unwrap_or_default();
     let open = chat.open;
     method(&api, "open", Closure::new(move |_, _| open.set(true)));
     method(&api, "close", Closure::new(move |_, _| open.set(false)));
@@ -56,33 +62,6 @@ pub fn install(chat: Chat) {
             if visitor.is_object() {
                 chat.identify(visitor);
             }
-        }),
-    );
-    method(
-        &api,
-        "on",
-        Closure::new(move |name: JsValue, handler: JsValue| {
-            let (Some(name), Some(handler)) = (name.as_string(), handler.dyn_ref::<Function>())
-            else {
-                return;
-            };
-            if name == "ready" {
-                // Installed means ready.
-                let _ = handler.call0(&JsValue::NULL);
-                return;
-            }
-            let Some(window) = web_sys::window() else {
-                return;
-            };
-            let handler = handler.clone();
-            let relay = Closure::<dyn Fn(CustomEvent)>::new(move |ev: CustomEvent| {
-                let _ = handler.call1(&JsValue::NULL, &ev.detail());
-            });
-            let _ = window.add_event_listener_with_callback(
-                &format!("chatflow:{name}"),
-                relay.as_ref().unchecked_ref(),
-            );
-            relay.forget();
         }),
     );
     let _ = Reflect::set(&window, &JsValue::from_str("ChatFlow"), &api);

@@ -8,12 +8,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::JSON;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, WebSocket};
 
 use shared_types::error::ErrorCode;
 use shared_types::files::check_upload;
@@ -28,6 +26,10 @@ pub struct Msg {
     pub text: String,
     /// Written by this visitor (shown on the right, in the brand colour).
     pub mine: bool,
+    /// The agent's display name, on agents' replies.
+    pub author: Option<String>,
+    /// When it was sent, `HH:MM` in the visitor's zone (shown on hover or focus).
+    pub at: String,
     pub files: Vec<File>,
 }
 
@@ -50,6 +52,69 @@ pub enum Trouble {
     TooLarge,
     /// The picked file's type is not accepted.
     WrongType,
+}
+
+/// A message's fields as read from the wire, before checking.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Wire {
+    pub id: Option<String>,
+    pub seq: Option<f64>,
+    pub text: Option<String>,
+    pub sender_type: Option<String>,
+    pub sender_name: Option<String>,
+    /// `created_at` in the visitor's zone: (hours, minutes).
+    pub clock: Option<(u32, u32)>,
+    /// Each attachment's `type` and `url`.
+    pub files: Vec<(Option<String>, Option<String>)>,
+}
+
+impl Wire {
+    /// The message to show, or `None` without an id, a `seq` or a sender. Only
+    /// agents' replies carry a name (a blank one counts as none); attachments keep
+    /// only `http(s)` URLs.
+    pub fn into_msg(self) -> Option<Msg> {
+        let kind = self.sender_type?;
+        let seq = self.seq.filter(|s| s.is_finite() && *s >= 0.0)?;
+        Some(Msg {
+            id: self.id?,
+            seq: seq as u64,
+            text: self.text.unwrap_or_default(),
+            mine: kind == "visitor",
+            author: self
+                .sender_name
+                .filter(|n| kind == "agent" && !n.trim().is_empty()),
+            at: self
+                .clock
+                .map(|(h, m)| crate::text::clock(h, m))
+                .unwrap_or_default(),
+            files: self
+                .files
+                .into_iter()
+                .filter_map(|(kind, url)| {
+                    Some(File {
+                        image: kind.as_deref() == Some("image"),
+                        url: crate::state::safe_url(url)?,
+                    })
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Adds to `all` the messages of `incoming` it does not have (by id), keeping `seq`
+/// order (history, frames and a POST's answer may arrive in any order, and the same
+/// message twice); returns the ones added.
+pub fn merge_into(all: &mut Vec<Msg>, incoming: Vec<Msg>) -> Vec<Msg> {
+    let mut added = Vec::new();
+    for m in incoming {
+        if all.iter().any(|have| have.id == m.id) || added.iter().any(|a: &Msg| a.id == m.id) {
+            continue;
+        }
+        added.push(m);
+    }
+    all.extend(added.iter().cloned());
+    all.sort_by_key(|m| m.seq);
+    added
 }
 
 impl Trouble {
@@ -78,15 +143,20 @@ pub struct Chat {
     pub closed: RwSignal<bool>,
     /// The visitor's rating, once given.
     pub rated: RwSignal<Option<u8>>,
-    /// An email the visitor left while nobody was online (sent with the session).
+    /// The visitor has sent the pre-chat form (when the owner asks for one).
+    pub introduced: RwSignal<bool>,
+    /// An email the visitor left while nobody was online or in the pre-chat form (sent
+    /// with the session).
     pub email: RwSignal<String>,
+    /// The name the visitor gave in the pre-chat form (sent with the session).
+    pub name: RwSignal<String>,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
 }
 
 struct Inner {
     endpoint: Endpoint,
     session: RefCell<Session>,
-    socket: RefCell<Option<WebSocket>>,
+    socket: RefCell<Option<transport::Socket>>,
     /// Reconnect delay, doubled per failure up to a minute.
     backoff_ms: RefCell<i32>,
     /// When the visitor's last "typing" went out (ms), to send it at most every 2 s.
@@ -110,7 +180,9 @@ impl Chat {
             trouble: RwSignal::new(None),
             closed: RwSignal::new(false),
             rated: RwSignal::new(None),
+            introduced: RwSignal::new(false),
             email: RwSignal::new(String::new()),
+            name: RwSignal::new(String::new()),
             inner: StoredValue::new_local(Rc::new(Inner {
                 endpoint,
                 session: RefCell::new(session),
@@ -211,30 +283,32 @@ impl Chat {
         }
     }
 
+    /// A message of the API (`GET …/messages`, a `message.created` frame, a POST's
+    /// answer) read from JS into [`Wire`], then checked by [`Wire::into_msg`].
     fn parse_message(&self, m: &JsValue) -> Option<Msg> {
         let sender = field(m, "sender");
-        let kind = text(&sender, "type")?;
-        let mine = kind == "visitor";
         let files = field(m, "attachments")
             .dyn_into::<js_sys::Array>()
             .map(|list| {
                 list.iter()
-                    .filter_map(|a| {
-                        Some(File {
-                            image: text(&a, "type").as_deref() == Some("image"),
-                            url: crate::state::safe_url(text(&a, "url"))?,
-                        })
-                    })
+                    .map(|a| (text(&a, "type"), text(&a, "url")))
                     .collect()
             })
             .unwrap_or_default();
-        Some(Msg {
-            id: text(m, "id")?,
-            seq: field(m, "seq").as_f64()? as u64,
-            text: text(m, "text").unwrap_or_default(),
-            mine,
+        let clock = text(m, "created_at")
+            .map(|t| js_sys::Date::new(&JsValue::from_str(&t)))
+            .filter(|d| !d.get_time().is_nan())
+            .map(|d| (d.get_hours(), d.get_minutes()));
+        Wire {
+            id: text(m, "id"),
+            seq: field(m, "seq").as_f64(),
+            text: text(m, "text"),
+            sender_type: text(&sender, "type"),
+            sender_name: text(&sender, "name"),
+            clock,
             files,
-        })
+        }
+        .into_msg()
     }
 
     /// Adds messages not yet shown, keeping `seq` order. New ones (not history) are
@@ -243,27 +317,24 @@ impl Chat {
         if incoming.is_empty() {
             return;
         }
-        self.messages.update(|all| {
-            for m in incoming {
-                if all.iter().any(|have| have.id == m.id) {
-                    continue;
-                }
-                if announce {
-                    let sender = if m.mine { "visitor" } else { "agent" };
-                    crate::api::emit(
-                        "message",
-                        &object(&[
-                            ("id", JsValue::from_str(&m.id)),
-                            ("seq", JsValue::from_f64(m.seq as f64)),
-                            ("text", JsValue::from_str(&m.text)),
-                            ("sender", JsValue::from_str(sender)),
-                        ]),
-                    );
-                }
-                all.push(m);
-            }
-            all.sort_by_key(|m| m.seq);
-        });
+        let mut added = Vec::new();
+        self.messages
+            .update(|all| added = merge_into(all, incoming));
+        if !announce {
+            return;
+        }
+        for m in added {
+            let sender = if m.mine { "visitor" } else { "agent" };
+            crate::api::emit(
+                "message",
+                &object(&[
+                    ("id", JsValue::from_str(&m.id)),
+                    ("seq", JsValue::from_f64(m.seq as f64)),
+                    ("text", JsValue::from_str(&m.text)),
+                    ("sender", JsValue::from_str(sender)),
+                ]),
+            );
+        }
     }
 
     /// Sends the visitor's text; starts the chat (and the session) on the first one.
@@ -376,9 +447,16 @@ impl Chat {
                 inner.endpoint.workspace_id
             );
             let visitor = inner.visitor.borrow().clone();
+            // What the site said in identify() wins over what the visitor typed.
             let email = self.email.get_untracked();
-            if email.contains('@') && transport::field(&visitor, "email").is_undefined() {
-                let _ = js_sys::Reflect::set(&visitor, &"email".into(), &email.trim().into());
+            let name = self.name.get_untracked();
+            for (key, value, given) in [
+                ("email", email.trim(), email.contains('@')),
+                ("name", name.trim(), !name.trim().is_empty()),
+            ] {
+                if given && transport::field(&visitor, key).is_undefined() {
+                    let _ = js_sys::Reflect::set(&visitor, &key.into(), &value.into());
+                }
             }
             let made = call("POST", &url, None, Some(&object(&[("visitor", visitor)]))).await?;
             let token = text(&made, "visitor_token").unwrap_or_default();
@@ -444,8 +522,9 @@ impl Chat {
         }
     }
 
-    /// Who the visitor is, as the site knows (name, email, phone, metadata); used when
-    /// the session is made, i.e. before the first message.
+    /// Who the visitor is, as the site knows (name, email, phone, metadata, and for
+    /// identity verification `user_id` and `user_hash`); sent as given, as the
+    /// session's `visitor`, when the session is made, i.e. before the first message.
     pub fn identify(&self, visitor: JsValue) {
         *self.inner().visitor.borrow_mut() = visitor;
     }
@@ -463,20 +542,21 @@ impl Chat {
         if last <= *inner.read_up_to.borrow() {
             return;
         }
-        let socket = inner.socket.borrow().clone();
-        if let (Some((chat_id, _)), Some(socket)) = (self.ids(), socket) {
-            if socket.ready_state() == WebSocket::OPEN {
-                let frame = object(&[
-                    ("type", JsValue::from_str("read")),
-                    ("chat_id", JsValue::from_str(&chat_id)),
-                    ("seq", JsValue::from_f64(last as f64)),
-                ]);
-                if let Ok(json) = JSON::stringify(&frame) {
-                    if socket.send_with_str(&String::from(json)).is_ok() {
-                        *inner.read_up_to.borrow_mut() = last;
-                    }
-                }
-            }
+        let Some((chat_id, _)) = self.ids() else {
+            return;
+        };
+        let frame = object(&[
+            ("type", JsValue::from_str("read")),
+            ("chat_id", JsValue::from_str(&chat_id)),
+            ("seq", JsValue::from_f64(last as f64)),
+        ]);
+        if inner
+            .socket
+            .borrow()
+            .as_ref()
+            .is_some_and(|s| s.send(&frame))
+        {
+            *inner.read_up_to.borrow_mut() = last;
         }
     }
 
@@ -487,19 +567,21 @@ impl Chat {
         if now - *inner.typing_sent_at.borrow() < 2_000.0 {
             return;
         }
-        let socket = inner.socket.borrow().clone();
-        if let (Some((chat_id, _)), Some(socket)) = (self.ids(), socket) {
-            if socket.ready_state() == WebSocket::OPEN {
-                *inner.typing_sent_at.borrow_mut() = now;
-                let frame = object(&[
-                    ("type", JsValue::from_str("typing")),
-                    ("chat_id", JsValue::from_str(&chat_id)),
-                    ("is_typing", JsValue::TRUE),
-                ]);
-                if let Ok(json) = JSON::stringify(&frame) {
-                    let _ = socket.send_with_str(&String::from(json));
-                }
-            }
+        let Some((chat_id, _)) = self.ids() else {
+            return;
+        };
+        let frame = object(&[
+            ("type", JsValue::from_str("typing")),
+            ("chat_id", JsValue::from_str(&chat_id)),
+            ("is_typing", JsValue::TRUE),
+        ]);
+        if inner
+            .socket
+            .borrow()
+            .as_ref()
+            .is_some_and(|s| s.send(&frame))
+        {
+            *inner.typing_sent_at.borrow_mut() = now;
         }
     }
 
@@ -513,12 +595,9 @@ impl Chat {
             return;
         }
         let url = transport::socket_url(&inner.endpoint.api, &chat_id, &token);
-        let Ok(socket) = WebSocket::new(&url) else {
-            return;
-        };
         let chat = *self;
-        let on_open = Closure::<dyn Fn()>::new({
-            let chat_id = chat_id.clone();
+        let socket = transport::Socket::open(
+            &url,
             move || {
                 let inner = chat.inner();
                 *inner.backoff_ms.borrow_mut() = 1_000;
@@ -529,34 +608,22 @@ impl Chat {
                         object(&[(&chat_id, JsValue::from_f64(chat.last_seq() as f64))]),
                     ),
                 ]);
-                let socket = inner.socket.borrow().clone();
-                if let (Some(socket), Ok(json)) = (socket, JSON::stringify(&resume)) {
-                    let _ = socket.send_with_str(&String::from(json));
-                }
-            }
-        });
-        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
-            if let Some(raw) = ev.data().as_string() {
-                if let Ok(frame) = JSON::parse(&raw) {
-                    chat.on_frame(&frame);
-                }
-            }
-        });
-        let on_close = Closure::<dyn Fn()>::new(move || chat.reconnect_later());
-        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        // The handlers live as long as the socket, which lives as long as the page or
-        // until it closes and a new one (with new handlers) replaces it.
-        on_open.forget();
-        on_message.forget();
-        on_close.forget();
-        *inner.socket.borrow_mut() = Some(socket);
+                if let Some(socket) = inner.socket.borrow().as_ref() {
+                    socket.send(&resume);
+                };
+            },
+            move |frame| chat.on_frame(&frame),
+            move || chat.reconnect_later(),
+        );
+        *inner.socket.borrow_mut() = socket;
     }
 
+    /// The socket closed: it (and its handlers) go, and a new one is tried after the
+    /// backoff.
     fn reconnect_later(&self) {
         let inner = self.inner();
-        *inner.socket.borrow_mut() = None;
+        let closed = inner.socket.borrow_mut().take();
+        drop(closed);
         let delay = *inner.backoff_ms.borrow();
         *inner.backoff_ms.borrow_mut() = (delay * 2).min(60_000);
         let chat = *self;
@@ -609,5 +676,152 @@ impl Chat {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(id: &str, seq: f64, kind: &str) -> Wire {
+        Wire {
+            id: Some(id.into()),
+            seq: Some(seq),
+            text: Some(format!("text {id}")),
+            sender_type: Some(kind.into()),
+            ..Wire::default()
+        }
+    }
+
+    fn msg(id: &str, seq: f64) -> Msg {
+        wire(id, seq, "visitor").into_msg().unwrap()
+    }
+
+    #[test]
+    fn a_message_needs_an_id_a_seq_and_a_sender() {
+        assert!(wire("m1", 1.0, "visitor").into_msg().is_some());
+        assert_eq!(
+            Wire {
+                id: None,
+                ..wire("m1", 1.0, "agent")
+            }
+            .into_msg(),
+            None
+        );
+        assert_eq!(
+            Wire {
+                seq: None,
+                ..wire("m1", 1.0, "agent")
+            }
+            .into_msg(),
+            None
+        );
+        assert_eq!(
+            Wire {
+                seq: Some(f64::NAN),
+                ..wire("m1", 1.0, "agent")
+            }
+            .into_msg(),
+            None
+        );
+        assert_eq!(
+            Wire {
+                sender_type: None,
+                ..wire("m1", 1.0, "agent")
+            }
+            .into_msg(),
+            None
+        );
+        let empty = Wire {
+            text: None,
+            ..wire("m1", 1.0, "agent")
+        }
+        .into_msg()
+        .unwrap();
+        assert_eq!(empty.text, "");
+    }
+
+    #[test]
+    fn only_agents_replies_carry_a_name_and_times_read_as_a_clock() {
+        let named = |kind: &str, name: &str| {
+            Wire {
+                sender_name: Some(name.into()),
+                clock: Some((9, 5)),
+                ..wire("m1", 3.0, kind)
+            }
+            .into_msg()
+            .unwrap()
+        };
+        let reply = named("agent", "Dilnoza");
+        assert_eq!(reply.author.as_deref(), Some("Dilnoza"));
+        assert!(!reply.mine);
+        assert_eq!(reply.at, "09:05");
+        assert_eq!(named("agent", "  ").author, None);
+        let own = named("visitor", "Ali");
+        assert_eq!(own.author, None);
+        assert!(own.mine);
+        assert_eq!(wire("m2", 1.0, "system").into_msg().unwrap().at, "");
+    }
+
+    #[test]
+    fn attachments_keep_only_http_urls() {
+        let m = Wire {
+            files: vec![
+                (
+                    Some("image".into()),
+                    Some("https://files.x.uz/a.png".into()),
+                ),
+                (Some("file".into()), Some("javascript:alert(1)".into())),
+                (None, Some("http://files.x.uz/b.pdf".into())),
+                (Some("image".into()), None),
+            ],
+            ..wire("m1", 1.0, "agent")
+        }
+        .into_msg()
+        .unwrap();
+        assert_eq!(
+            m.files,
+            vec![
+                File {
+                    image: true,
+                    url: "https://files.x.uz/a.png".into()
+                },
+                File {
+                    image: false,
+                    url: "http://files.x.uz/b.pdf".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn merging_adds_each_message_once_in_seq_order() {
+        let mut all = vec![msg("a", 1.0), msg("c", 3.0)];
+        let added = merge_into(
+            &mut all,
+            vec![msg("d", 4.0), msg("b", 2.0), msg("c", 3.0), msg("d", 4.0)],
+        );
+        let ids = |v: &[Msg]| v.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&added), ["d", "b"]);
+        assert_eq!(ids(&all), ["a", "b", "c", "d"]);
+        assert!(merge_into(&mut all, vec![msg("a", 1.0)]).is_empty());
+        assert_eq!(all.len(), 4);
+    }
+
+    #[test]
+    fn failures_map_to_what_the_visitor_is_told() {
+        let f = |status: u16, code: Option<&str>| {
+            Trouble::of(&Failure {
+                status,
+                code: code.map(String::from),
+            })
+        };
+        assert_eq!(f(429, Some("RATE-001")), Trouble::TooFast);
+        assert_eq!(f(413, None), Trouble::TooLarge);
+        assert_eq!(f(400, Some("FILE-002")), Trouble::TooLarge);
+        assert_eq!(f(400, Some("FILE-003")), Trouble::WrongType);
+        assert_eq!(f(0, None), Trouble::NotSent);
+        assert_eq!(f(500, Some("SYS-001")), Trouble::NotSent);
+        assert_eq!(f(400, Some("REQ-004")), Trouble::NotSent);
     }
 }

@@ -48,6 +48,9 @@ pub struct Words {
     pub download: &'static str,
     pub too_large: &'static str,
     pub wrong_type: &'static str,
+    pub name_placeholder: &'static str,
+    pub start: &'static str,
+    pub fill_in: &'static str,
 }
 
 /// The texts for `lang`.
@@ -71,13 +74,16 @@ pub fn words(lang: Lang) -> &'static Words {
             download: "Faylni yuklab olish",
             too_large: "Fayl juda katta: 10 MB gacha yuborish mumkin.",
             wrong_type: "Bu turdagi fayl qabul qilinmaydi: rasm, PDF yoki hujjat yuboring.",
+            name_placeholder: "Ismingiz",
+            start: "Suhbatni boshlash",
+            fill_in: "Iltimos, maydonlarni to'ldiring.",
         },
         Lang::Ru => &Words {
             close: "Закрыть",
             chat_label: "Окно чата",
             online: "Мы в сети",
             offline: "Сейчас не в сети",
-            placeholder: "Напишите сообщение…",
+            placeholder: "Сообщение…",
             send: "Отправить",
             powered_by: "Работает на ChatFlow",
             typing: "Оператор печатает",
@@ -90,13 +96,16 @@ pub fn words(lang: Lang) -> &'static Words {
             download: "Скачать файл",
             too_large: "Файл слишком большой: можно до 10 МБ.",
             wrong_type: "Такой файл не принимается: отправьте картинку, PDF или документ.",
+            name_placeholder: "Ваше имя",
+            start: "Начать чат",
+            fill_in: "Пожалуйста, заполните поля.",
         },
         Lang::En => &Words {
             close: "Close",
             chat_label: "Chat window",
             online: "We're online",
             offline: "We're away",
-            placeholder: "Type your message…",
+            placeholder: "Your message…",
             send: "Send",
             powered_by: "Powered by ChatFlow",
             typing: "An agent is typing",
@@ -109,6 +118,9 @@ pub fn words(lang: Lang) -> &'static Words {
             download: "Download the file",
             too_large: "The file is too large: 10 MB at most.",
             wrong_type: "This type of file can't be sent: send an image, a PDF or a document.",
+            name_placeholder: "Your name",
+            start: "Start the chat",
+            fill_in: "Please fill in the fields.",
         },
     }
 }

@@ -1,7 +1,9 @@
 //! The ChatFlow visitor widget. `loader/widget.js` (the one script a site owner embeds)
-//! fetches the public config, paints the launcher inside a shadow root at once, then loads
-//! this wasm when the browser is idle (or at the first hover, focus or click) and calls
-//! [`mount`]: the app adopts the loader's launcher button and adds the panel beside it.
+//! fetches the public config, paints the launcher inside a shadow root at once, evaluates
+//! the triggers, and loads this wasm only once the visitor engages (a hover, focus, touch
+//! or click on the launcher), a trigger fires, or a conversation is already under way. It
+//! then calls [`mount`]: the app adopts the loader's launcher button and adds the panel
+//! beside it.
 //!
 //! The conversation lives in [`chat`] over [`transport`]. The widget never parses HTML
 //! from anyone: every string the owner or a visitor wrote is inserted as a text node.
@@ -11,10 +13,12 @@ mod chat;
 mod components;
 mod i18n;
 mod state;
+mod text;
 mod transport;
-mod triggers;
 
-use leptos::prelude::RwSignal;
+use std::cell::Cell;
+
+use leptos::prelude::{RwSignal, Set};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -30,6 +34,7 @@ pub use state::{Config, PublicConfig};
 ///   config is fetched once.
 /// - `lang`: a language tag from `data-lang` or `<html lang>`; see [`i18n::Lang::parse`].
 /// - `open`: open the panel at once (the visitor clicked before the wasm arrived).
+/// - `nudge`: the message of the trigger whose firing brought the app, if one did.
 #[wasm_bindgen]
 pub fn mount(
     root: HtmlElement,
@@ -37,25 +42,37 @@ pub fn mount(
     config: &PublicConfig,
     lang: &str,
     open: bool,
+    nudge: Option<String>,
 ) {
     let endpoint = transport::Endpoint {
         api: config.api_base().unwrap_or_default(),
         workspace_id: config.workspace().unwrap_or_default(),
     };
     adopt_styles(&root);
-    let triggers = config.triggers();
     let config = Config::from_js(config, i18n::Lang::parse(lang));
     let keys = root.clone();
     // The widget lives as long as the page: nothing ever unmounts it.
     leptos::mount::mount_to(root, move || {
-        let workspace_id = endpoint.workspace_id.clone();
         let chat = chat::Chat::start(endpoint, open);
-        let nudge = RwSignal::new(None);
-        triggers::arm(triggers, workspace_id, chat.open, nudge);
+        let nudge = RwSignal::new(nudge);
+        NUDGE.set(Some(nudge));
         api::install(chat);
         components::app(config, chat, nudge, keys, launcher)
     })
     .forget();
+}
+
+thread_local! {
+    static NUDGE: Cell<Option<components::Nudge>> = const { Cell::new(None) };
+}
+
+/// Shows a trigger's message beside the launcher; the loader calls it when a trigger
+/// fires after the app is in (it evaluates the triggers, see loader/widget.js).
+#[wasm_bindgen]
+pub fn nudge(message: String) {
+    if let Some(nudge) = NUDGE.get() {
+        nudge.set(Some(message));
+    }
 }
 
 /// The panel's stylesheet, added to the loader's shadow root beside the launcher's.

@@ -26,12 +26,21 @@ extern "C" {
     /// Added by the loader: the origin widget.js (and so the API) came from.
     #[wasm_bindgen(method, getter)]
     pub fn api_base(this: &PublicConfig) -> Option<String>;
-    /// Active triggers (`PublicTrigger` objects).
-    #[wasm_bindgen(method, getter)]
-    pub fn triggers(this: &PublicConfig) -> Option<js_sys::Array>;
     /// Added by the loader: the script tag's `data-workspace`.
     #[wasm_bindgen(method, getter)]
     pub fn workspace(this: &PublicConfig) -> Option<String>;
+
+    #[wasm_bindgen(method, getter)]
+    fn prechat(this: &PublicConfig) -> Option<PublicPrechat>;
+
+    /// `prechat` inside [`PublicConfig`].
+    pub type PublicPrechat;
+    #[wasm_bindgen(method, getter)]
+    fn enabled(this: &PublicPrechat) -> Option<bool>;
+    #[wasm_bindgen(method, getter)]
+    fn require_name(this: &PublicPrechat) -> Option<bool>;
+    #[wasm_bindgen(method, getter)]
+    fn require_email(this: &PublicPrechat) -> Option<bool>;
 
     /// `branding` inside [`PublicConfig`].
     pub type PublicBranding;
@@ -52,6 +61,15 @@ pub struct Config {
     pub show_powered_by: bool,
     /// Only `http(s)` URLs; anything else (`javascript:`, `data:`) is dropped.
     pub logo_url: Option<String>,
+    /// The pre-chat form, when the owner turned it on.
+    pub prechat: Option<Prechat>,
+}
+
+/// What the pre-chat form asks for (both optional when neither is required).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Prechat {
+    pub require_name: bool,
+    pub require_email: bool,
 }
 
 impl Config {
@@ -59,7 +77,12 @@ impl Config {
     /// empty texts, nobody online, "Powered by ChatFlow" shown.
     pub fn from_js(js: &PublicConfig, lang: Lang) -> Config {
         let branding = js.branding();
+        let prechat = js.prechat().filter(|p| p.enabled() == Some(true));
         Config {
+            prechat: prechat.map(|p| Prechat {
+                require_name: p.require_name().unwrap_or(false),
+                require_email: p.require_email().unwrap_or(false),
+            }),
             lang,
             button_text: js.button_text().unwrap_or_default(),
             welcome_message: js.welcome_message().unwrap_or_default(),
@@ -104,6 +127,7 @@ mod tests {
             agents_online,
             show_powered_by: true,
             logo_url: None,
+            prechat: None,
         }
     }
 

@@ -1,12 +1,12 @@
 //! The widget's wire: JSON over `fetch` to the visitor API, the visitor's session in
-//! `localStorage`, and the chat's WebSocket. JSON goes through the browser's own
+//! `localStorage`, and the chat's WebSocket ([`Socket`]). JSON goes through the browser's own
 //! `JSON.parse`/`stringify` (no serde: every KB of wasm is the visitor's to download).
 
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestInit, Response};
+use web_sys::{MessageEvent, RequestInit, Response, WebSocket};
 
 /// Where the API is and which workspace this widget belongs to.
 #[derive(Clone, Debug, PartialEq)]
@@ -162,6 +162,65 @@ impl Session {
         if let (Some(s), Ok(json)) = (storage(), JSON::stringify(&value)) {
             let _ = s.set_item(&storage_key(workspace_id), &String::from(json));
         }
+    }
+}
+
+/// The chat's WebSocket with its handlers. The handlers belong to the socket: dropping
+/// it detaches and frees them and closes the socket, so a reconnect replaces the old
+/// socket's handlers instead of leaking them.
+pub struct Socket {
+    ws: WebSocket,
+    _on_open: Closure<dyn Fn()>,
+    _on_message: Closure<dyn Fn(MessageEvent)>,
+    _on_close: Closure<dyn Fn()>,
+}
+
+impl Socket {
+    /// Connects to `url`; `on_frame` gets each text frame parsed as JSON (others are
+    /// ignored), `on_close` runs once when the socket closes or fails.
+    pub fn open(
+        url: &str,
+        on_open: impl Fn() + 'static,
+        on_frame: impl Fn(JsValue) + 'static,
+        on_close: impl Fn() + 'static,
+    ) -> Option<Socket> {
+        let ws = WebSocket::new(url).ok()?;
+        let on_open = Closure::<dyn Fn()>::new(on_open);
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
+            if let Some(frame) = ev.data().as_string().and_then(|raw| JSON::parse(&raw).ok()) {
+                on_frame(frame);
+            }
+        });
+        let on_close = Closure::<dyn Fn()>::new(on_close);
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Some(Socket {
+            ws,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        })
+    }
+
+    /// Sends `frame` as JSON if the socket is open; whether it went.
+    pub fn send(&self, frame: &JsValue) -> bool {
+        self.ws.ready_state() == WebSocket::OPEN
+            && JSON::stringify(frame)
+                .ok()
+                .is_some_and(|json| self.ws.send_with_str(&String::from(json)).is_ok())
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        // Detached first: the handlers are freed with this struct, and a closing
+        // socket must not call them afterwards. (Dropping from inside its own onclose
+        // is fine: wasm-bindgen frees a running closure when it returns.)
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
     }
 }
 

@@ -58,6 +58,8 @@ pub async fn widget_config(
             welcome_message: config.welcome_message,
             offline_message: config.offline_message,
             branding: config.branding,
+            prechat: config.prechat,
+            theme: config.theme,
             agents_online,
             triggers,
         })

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 use shared_types::validate::DomainPattern;
-use shared_types::widget::{Branding, UpdateWidgetConfig, WidgetConfig};
+use shared_types::widget::{Branding, Prechat, UpdateWidgetConfig, WidgetConfig};
 
 use crate::auth::Caller;
 use crate::domain::time;
@@ -88,12 +88,31 @@ fn apply(row: &mut WidgetRow, patch: UpdateWidgetConfig) -> Result<(), ApiError>
             row.logo_url = logo.map(|url| url.as_str().to_string());
         }
     }
+    if let Some(patch) = patch.prechat {
+        let prechat = prechat_of(row).patched(patch);
+        row.prechat_enabled = i64::from(prechat.enabled);
+        row.prechat_require_name = i64::from(prechat.require_name);
+        row.prechat_require_email = i64::from(prechat.require_email);
+    }
+    if let Some(theme) = patch.theme {
+        row.theme = theme;
+    }
     Ok(())
+}
+
+fn prechat_of(row: &WidgetRow) -> Prechat {
+    Prechat {
+        enabled: row.prechat_enabled != 0,
+        require_name: row.prechat_require_name != 0,
+        require_email: row.prechat_require_email != 0,
+    }
 }
 
 pub fn config_view(row: WidgetRow) -> Result<WidgetConfig, ApiError> {
     Ok(WidgetConfig {
         domains: domains_of(&row)?,
+        prechat: prechat_of(&row),
+        theme: row.theme,
         color: row.color,
         shape: row.shape,
         position: row.position,

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 use shared_types::validate::HexColor;
-use shared_types::widget::{WidgetPosition, WidgetShape};
+use shared_types::widget::{WidgetPosition, WidgetShape, WidgetTheme};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -33,6 +33,10 @@ pub struct WidgetRow {
     pub domains: String,
     pub show_powered_by: i64,
     pub logo_url: Option<String>,
+    pub prechat_enabled: i64,
+    pub prechat_require_name: i64,
+    pub prechat_require_email: i64,
+    pub theme: WidgetTheme,
 }
 
 pub fn insert_defaults(
@@ -62,7 +66,8 @@ pub async fn get(db: &D1Database, workspace_id: &str) -> Result<Option<WidgetRow
     first(
         db,
         "SELECT color, shape, position, button_text, welcome_message, offline_message, domains,
-                show_powered_by, logo_url
+                show_powered_by, logo_url, prechat_enabled, prechat_require_name,
+                prechat_require_email, theme
            FROM widget_config WHERE workspace_id = ?1",
         &[JsValue::from(workspace_id)],
     )
@@ -80,7 +85,8 @@ pub async fn put(
         db,
         "UPDATE widget_config SET color = ?2, shape = ?3, position = ?4, button_text = ?5,
                 welcome_message = ?6, offline_message = ?7, domains = ?8, show_powered_by = ?9,
-                logo_url = ?10, updated_at = ?11
+                logo_url = ?10, updated_at = ?11, prechat_enabled = ?12,
+                prechat_require_name = ?13, prechat_require_email = ?14, theme = ?15
           WHERE workspace_id = ?1",
         &[
             workspace_id.into(),
@@ -94,6 +100,10 @@ pub async fn put(
             bool_value(row.show_powered_by != 0),
             opt_str(row.logo_url.as_deref()),
             now.into(),
+            bool_value(row.prechat_enabled != 0),
+            bool_value(row.prechat_require_name != 0),
+            bool_value(row.prechat_require_email != 0),
+            row.theme.as_str().into(),
         ],
     )
     .await

@@ -40,3 +40,27 @@ pub fn median_p90(values: &mut [f64]) -> (f64, f64) {
     let at = |q: f64| values[((values.len() as f64 - 1.0) * q).round() as usize];
     (at(0.5), at(0.9))
 }
+
+/// The size of `bytes` after brotli -11 (node's zlib, as a CDN would send them).
+pub fn brotli_len(bytes: &[u8]) -> usize {
+    let mut child = Command::new("node")
+        .args([
+            "-e",
+            "const z = require('zlib'); const c = []; process.stdin.on('data', (d) => c.push(d)); \
+             process.stdin.on('end', () => process.stdout.write(String(z.brotliCompressSync( \
+               Buffer.concat(c), {params: {[z.constants.BROTLI_PARAM_QUALITY]: 11}}).length)));",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("node output");
+    let _ = writer.join();
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0)
+}

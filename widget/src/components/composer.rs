@@ -47,7 +47,7 @@ pub fn composer(lang: Lang, chat: Chat) -> impl IntoView {
                         }
                     }
                 >
-                    {"📎"}
+                    {super::icon("cf-icon", super::PAPERCLIP)}
                 </button>
             }
         })

@@ -31,8 +31,7 @@ pub fn header(config: &Config, open: RwSignal<bool>) -> impl IntoView {
                 aria-label=w.close
                 on:click=move |_| open.set(false)
             >
-                // aria-label names the button; the glyph is not read.
-                "×"
+                {super::icon("cf-icon", super::CROSS)}
             </button>
         </header>
     }

@@ -10,6 +10,7 @@ mod composer;
 mod header;
 mod launcher;
 mod panel;
+mod prechat;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -17,7 +18,9 @@ use web_sys::{HtmlElement, KeyboardEvent};
 
 use crate::chat::Chat;
 use crate::state::Config;
-use crate::triggers::Nudge;
+
+/// A trigger's message, shown beside the launcher until the visitor opens the chat.
+pub type Nudge = RwSignal<Option<String>>;
 
 /// The whole widget: the adopted launcher and, while `open`, the panel.
 /// `root` is the loader's `.cf-root`, where Esc is heard from anywhere in the widget.
@@ -63,6 +66,25 @@ pub fn app(
     view! {
         {nudge_view}
         {move || open.get().then(|| panel::panel(config.clone(), chat, open))}
+    }
+}
+
+/// Feather-style stroke paths (24×24): a paperclip and an ×. Inline SVG, never a font
+/// glyph: a page without an emoji font would show an empty box.
+pub const PAPERCLIP: &str = "M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5";
+pub const CROSS: &str = "M18 6 6 18M6 6l12 12";
+/// A filled star.
+pub const STAR: &str = "M12 2l3.1 6.3 6.9 1-5 4.9 1.2 6.8-6.2-3.2-6.2 3.2L7 14.2 2 9.3l6.9-1z";
+const VIEW_BOX: &str = "0 0 24 24";
+
+/// An icon, decorative (the button around it carries the name). One view shape for
+/// every icon; its attributes come from variables so that Leptos builds it node by
+/// node (see above).
+pub fn icon(class: &'static str, path: &'static str) -> impl IntoView {
+    view! {
+        <svg class=class viewBox=VIEW_BOX aria-hidden="true" focusable="false">
+            <path d=path></path>
+        </svg>
     }
 }
 

@@ -1,14 +1,19 @@
-use leptos::either::EitherOf3;
+use leptos::either::{Either, EitherOf3};
 use leptos::ev::KeyboardEvent;
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, ShadowRoot};
 
-use super::{composer, header};
+use super::{composer, header, prechat};
 use crate::chat::{Chat, Trouble};
 use crate::i18n::words;
 use crate::state::Config;
+use crate::text::{initials, pieces, Piece};
+
+/// Links in messages open in a new tab without telling the target who sent the visitor
+/// or giving it a handle on this page, and pass no ranking.
+const LINK_REL: &str = "noopener noreferrer nofollow";
 
 /// What Tab can reach inside the panel.
 const FOCUSABLE: &str =
@@ -35,7 +40,7 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
         if opened != Some(true) {
             if let Some(dialog) = dialog.get_untracked() {
                 let input = dialog
-                    .query_selector(".cf-input")
+                    .query_selector(".cf-prechat input, .cf-input")
                     .ok()
                     .flatten()
                     .and_then(|i| i.dyn_into::<HtmlElement>().ok());
@@ -82,10 +87,21 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
     // One flat list of bubbles and the attachments after them (a list inside each
     // message would add another copy of the list-rendering code to the wasm).
     let messages = move || {
+        let mut last_author: Option<String> = None;
         chat.messages
             .get()
             .into_iter()
-            .flat_map(|m| {
+            .flat_map(move |m| {
+                // The agent's name (and initials) above the first of their replies in a row.
+                let byline = if m.mine {
+                    last_author = None;
+                    None
+                } else if m.author.is_some() && m.author != last_author {
+                    last_author = m.author.clone();
+                    m.author.clone()
+                } else {
+                    None
+                };
                 let (class, side) = if m.mine {
                     ("cf-bubble cf-bubble-visitor", "cf-file cf-mine")
                 } else {
@@ -112,7 +128,24 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
                         })
                     }
                 });
-                std::iter::once(EitherOf3::A(bubble(class, "cf-message", m.seq, m.text)))
+                let byline = byline.map(|name| {
+                    EitherOf3::A(Either::Left(view! {
+                        <p class="cf-author" data-testid="cf-author">
+                            <span class="cf-avatar" aria-hidden="true">{initials(&name)}</span>
+                            {name}
+                        </p>
+                    }))
+                });
+                let at = Some(m.at).filter(|t| !t.is_empty());
+                byline
+                    .into_iter()
+                    .chain(std::iter::once(EitherOf3::A(Either::Right(bubble(
+                        class,
+                        "cf-message",
+                        m.seq,
+                        m.text,
+                        at,
+                    )))))
                     .chain(files)
             })
             .collect_view()
@@ -160,7 +193,7 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
                         aria-label=OF_FIVE[i]
                         on:click=move |_| leptos::task::spawn_local(chat.rate(n))
                     >
-                        {"★"}
+                        {super::icon("cf-icon cf-fill", super::STAR)}
                     </button>
                 }
             };
@@ -173,7 +206,7 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
         })
     };
     // Nobody online and no chat yet: an email lets the agents answer later.
-    let offline = !config.agents_online;
+    let offline = !config.agents_online && config.prechat.is_none();
     let email = move || {
         (offline && chat.messages.with(Vec::is_empty)).then(|| {
             view! {
@@ -189,6 +222,10 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
             }
         })
     };
+    // The owner's pre-chat form, until it is sent, before the first message.
+    let asks = config.prechat.is_some();
+    let form_first = move || asks && !chat.introduced.get() && chat.messages.with(Vec::is_empty);
+    let (form_config, lang) = (config.clone(), config.lang);
     view! {
         <div
             node_ref=dialog
@@ -202,14 +239,20 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
         >
             {header::header(&config, open)}
             <div node_ref=log class="cf-messages" role="log" aria-live="polite">
-                {bubble("cf-bubble cf-bubble-agent", "cf-greeting", 0, greeting)}
+                {bubble("cf-bubble cf-bubble-agent", "cf-greeting", 0, greeting, None)}
                 {messages}
                 {typing}
             </div>
             {notice}
             {stars}
             {email}
-            {composer::composer(config.lang, chat)}
+            {move || {
+                if form_first() {
+                    Either::Left(prechat::form(&form_config, chat))
+                } else {
+                    Either::Right(composer::composer(lang, chat))
+                }
+            }}
             {config.show_powered_by.then(|| note("cf-powered", "note", "cf-powered", w.powered_by))}
         </div>
     }
@@ -218,7 +261,7 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
 /// A line of the widget's own text. One function for all of them, so they share one
 /// view shape: each distinct shape adds its own copy of Leptos's rendering code to the
 /// wasm every visitor downloads.
-fn note(
+pub(super) fn note(
     class: &'static str,
     role: &'static str,
     testid: &'static str,
@@ -227,7 +270,31 @@ fn note(
     view! { <p class=class role=role data-testid=testid>{text}</p> }
 }
 
-/// A chat bubble (the greeting and every message share this one view shape).
-fn bubble(class: &'static str, testid: &'static str, seq: u64, text: String) -> impl IntoView {
-    view! { <p class=class data-testid=testid data-seq=seq>{text}</p> }
+/// A chat bubble (the greeting and every message share this one view shape): its
+/// `http(s)` links clickable, its time (when it has one) shown on hover or focus.
+fn bubble(
+    class: &'static str,
+    testid: &'static str,
+    seq: u64,
+    text: String,
+    at: Option<String>,
+) -> impl IntoView {
+    let tab = at.as_ref().map(|_| "0");
+    let parts = pieces(&text)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) => Either::Left(t),
+            Piece::Link(url) => {
+                let href = url.clone();
+                Either::Right(view! {
+                    <a href=href target="_blank" rel=LINK_REL data-testid="cf-link">{url}</a>
+                })
+            }
+        })
+        .collect_view();
+    view! {
+        <p class=class data-testid=testid data-seq=seq data-time=at.clone() title=at tabindex=tab>
+            {parts}
+        </p>
+    }
 }
