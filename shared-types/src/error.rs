@@ -120,6 +120,11 @@ error_catalogue! {
     AuthInvitation => ("AUTH-013", 401,
         "Taklif havolasi yaroqsiz, muddati tugagan yoki allaqachon ishlatilgan",
         "Invitation is invalid, expired or already used"),
+    /// The workspace requires identity verification and the visitor session named an
+    /// email or user id without a valid `user_hash`.
+    AuthIdentity => ("AUTH-015", 401,
+        "Tashrif buyuruvchining shaxsi tasdiqlanmadi (user_hash noto'g'ri yoki yo'q)",
+        "Visitor identity could not be verified (missing or invalid user_hash)"),
 
     // ---- REQ: the request itself ----------------------------------------------
     /// The body is not syntactically valid JSON.
@@ -493,7 +498,8 @@ mod tests {
             | AdminToken
             | AuthSessionInvalid
             | AuthCsrf
-            | AuthInvitation => "AUTH",
+            | AuthInvitation
+            | AuthIdentity => "AUTH",
             MalformedJson | UnsupportedMediaType | PayloadTooLarge | Validation | InvalidQuery
             | IdempotencyConflict => "REQ",
             RouteNotFound | MethodNotAllowed => "RES",
@@ -544,6 +550,7 @@ mod tests {
             (AuthTicket, "AUTH-008", 401),
             (OriginNotAllowed, "AUTH-009", 403),
             (AdminToken, "AUTH-010", 401),
+            (AuthIdentity, "AUTH-015", 401),
             (MalformedJson, "REQ-001", 400),
             (UnsupportedMediaType, "REQ-002", 415),
             (PayloadTooLarge, "REQ-003", 413),

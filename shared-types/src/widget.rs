@@ -46,6 +46,10 @@ pub struct WidgetConfig {
     pub domains: Vec<DomainPattern>,
     /// Logo and "powered by" settings.
     pub branding: Branding,
+    /// When true, a visitor session that names an email or user id without a valid
+    /// `user_hash` is refused (AUTH-015). Default false. Not in the spec: additive.
+    #[serde(default)]
+    pub require_identity: bool,
 }
 
 /// The `branding` of [`WidgetConfig`].
@@ -118,6 +122,22 @@ pub struct UpdateWidgetConfig {
         deserialize_with = "crate::serde_util::present"
     )]
     pub branding: Option<UpdateBranding>,
+    /// Turns identity verification's enforcement on or off.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub require_identity: Option<bool>,
+}
+
+/// Answer to `POST /widget/identity-secret` (201): the new identity secret, shown
+/// once. It replaces any earlier one at once; the site's server keeps it and signs
+/// each visitor's user id (or email) with it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct IdentitySecret {
+    /// `idsec_…`: the HMAC-SHA256 key of `user_hash`.
+    pub secret: String,
 }
 
 /// The `branding` of [`UpdateWidgetConfig`]: absent fields are left unchanged.
@@ -163,6 +183,9 @@ mod tests {
         assert_eq!(req.color.unwrap().as_str(), "#6366F1");
         assert_eq!(req.domains.unwrap()[0].as_str(), "company.uz");
         assert_eq!(req.branding.unwrap().logo_url, Some(None));
+        let req: UpdateWidgetConfig =
+            serde_json::from_value(json!({"require_identity": true})).unwrap();
+        assert_eq!(req.require_identity, Some(true));
         for bad in [
             json!({"color": "blue"}),
             json!({"shape": "oval"}),
@@ -173,6 +196,8 @@ mod tests {
             json!({"colour": "#000000"}),
             json!({"color": null}),
             json!({"branding": {"show_powered_by": null}}),
+            json!({"require_identity": null}),
+            json!({"require_identity": "yes"}),
         ] {
             assert!(
                 serde_json::from_value::<UpdateWidgetConfig>(bad.clone()).is_err(),

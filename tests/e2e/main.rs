@@ -18,8 +18,11 @@ mod console_settings;
 mod examples;
 mod files;
 mod hardening;
+mod hardening2;
 mod harness;
 mod health;
+mod identity;
+mod integrity;
 mod provisioning;
 mod rate_limits;
 mod realtime;
@@ -77,6 +80,9 @@ fn main() {
         widget_page::tests(),
         widget_files::tests(),
         widget_quality::tests(),
+        integrity::tests(),
+        identity::tests(),
+        hardening2::tests(),
     ]
     .into_iter()
     .flatten()

@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod api_key;
 pub mod cached_caller;
 pub mod chat_status;
+pub mod identity;
 pub mod ids;
 pub mod password;
 pub mod rate_limit;

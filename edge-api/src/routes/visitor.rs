@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use shared_types::chats::{
@@ -29,7 +29,7 @@ use crate::limits;
 use crate::objects::chat_room::Opening;
 use crate::routes::chats::{load_detail, load_head, parse_chat_id, post_message, Author};
 use crate::routes::public::check_origin;
-use crate::routes::widget::domains_of;
+use crate::routes::widget::{domains_of, identity_verdict};
 use crate::state::AppState;
 use crate::store;
 use crate::store::chats::{ChatFilter, ChatHead};
@@ -72,6 +72,7 @@ async fn create_session(
     limits::spend(&state, &parts, &budget, rate_limit::SESSIONS_PER_IP).await?;
     let secret = state.token_secret()?;
     let visitor = body.visitor;
+    let verified = identity_verdict(&state, &workspace_id, &config, &visitor).await?;
     let metadata = serde_json::to_string(&visitor.metadata.unwrap_or_default())
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let visitor_id = VisitorId::with_suffix(&ids::suffix());
@@ -85,6 +86,8 @@ async fn create_session(
             email: visitor.email.as_ref().map(|e| e.as_str()),
             phone: visitor.phone.as_ref().map(|p| p.as_str()),
             metadata: &metadata,
+            user_id: visitor.user_id.as_ref().map(|u| u.as_str()),
+            verified,
             now: &time::format(now),
         },
     )
@@ -112,6 +115,8 @@ async fn create_session(
 async fn start_chat(
     State(state): State<AppState>,
     visitor: VisitorCaller,
+    uri: Uri,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<StartChatRequest>,
 ) -> Result<(StatusCode, Json<StartedChat>), ApiError> {
     let db = state.db()?;
@@ -131,6 +136,7 @@ async fn start_chat(
             attachments: Vec::new(),
         },
         Some(create),
+        &super::origin(&uri, &headers),
     )
     .await?;
     let chat = load_detail(&db, &visitor.workspace_id, &chat_id).await?;
@@ -180,6 +186,8 @@ async fn send_message(
     State(state): State<AppState>,
     visitor: VisitorCaller,
     Path(chat_id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, Json<ConversationMessage>), ApiError> {
     let db = state.db()?;
@@ -194,6 +202,7 @@ async fn send_message(
         visitor_author(&visitor),
         body,
         reopen,
+        &super::origin(&uri, &headers),
     )
     .await?;
     if reopened {

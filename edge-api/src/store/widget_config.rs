@@ -33,6 +33,7 @@ pub struct WidgetRow {
     pub domains: String,
     pub show_powered_by: i64,
     pub logo_url: Option<String>,
+    pub require_identity: i64,
 }
 
 pub fn insert_defaults(
@@ -62,7 +63,7 @@ pub async fn get(db: &D1Database, workspace_id: &str) -> Result<Option<WidgetRow
     first(
         db,
         "SELECT color, shape, position, button_text, welcome_message, offline_message, domains,
-                show_powered_by, logo_url
+                show_powered_by, logo_url, require_identity
            FROM widget_config WHERE workspace_id = ?1",
         &[JsValue::from(workspace_id)],
     )
@@ -80,7 +81,7 @@ pub async fn put(
         db,
         "UPDATE widget_config SET color = ?2, shape = ?3, position = ?4, button_text = ?5,
                 welcome_message = ?6, offline_message = ?7, domains = ?8, show_powered_by = ?9,
-                logo_url = ?10, updated_at = ?11
+                logo_url = ?10, updated_at = ?11, require_identity = ?12
           WHERE workspace_id = ?1",
         &[
             workspace_id.into(),
@@ -94,8 +95,45 @@ pub async fn put(
             bool_value(row.show_powered_by != 0),
             opt_str(row.logo_url.as_deref()),
             now.into(),
+            bool_value(row.require_identity != 0),
         ],
     )
     .await
     .map(drop)
+}
+
+/// Replaces the workspace's identity secret (sealed by the caller): the old one stops
+/// verifying with this write.
+pub async fn put_identity_secret(
+    db: &D1Database,
+    workspace_id: &str,
+    sealed: &str,
+    now: &str,
+) -> Result<(), ApiError> {
+    run(
+        db,
+        "UPDATE widget_config SET identity_secret_sealed = ?2, updated_at = ?3
+          WHERE workspace_id = ?1",
+        &[workspace_id.into(), sealed.into(), now.into()],
+    )
+    .await
+    .map(drop)
+}
+
+/// The workspace's sealed identity secret, `None` when none was ever made.
+pub async fn identity_secret(
+    db: &D1Database,
+    workspace_id: &str,
+) -> Result<Option<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        identity_secret_sealed: Option<String>,
+    }
+    let row: Option<Row> = first(
+        db,
+        "SELECT identity_secret_sealed FROM widget_config WHERE workspace_id = ?1",
+        &[JsValue::from(workspace_id)],
+    )
+    .await?;
+    Ok(row.and_then(|r| r.identity_secret_sealed))
 }
