@@ -201,7 +201,13 @@ fn in_the_browser_unverified_visitors_carry_a_badge_and_verified_ones_none(ctx: 
     let claimed = start(json!({"name": "Boss", "email": "boss@shop.example"}));
 
     let browser = Browser::start(1280, 800);
-    browser.cdp("Emulation.setLocaleOverride", json!({"locale": "ru"}));
+    // navigator.language follows the Accept-Language override, as in console_polish.
+    browser.cdp("Emulation.setLocaleOverride", json!({"locale": "ru-RU"}));
+    let ua = browser.eval("return navigator.userAgent;", json!([]));
+    browser.cdp(
+        "Network.setUserAgentOverride",
+        json!({"userAgent": ua, "acceptLanguage": "ru-RU"}),
+    );
     sign_in(&browser, ctx, &email, PASSWORD);
     let row_badge = |chat: &str| {
         format!(
