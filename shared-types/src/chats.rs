@@ -506,7 +506,8 @@ mod tests {
         let visitor = serde_json::to_value(Visitor::default()).unwrap();
         assert_eq!(
             visitor,
-            json!({"name": null, "email": null, "phone": null, "metadata": {}})
+            json!({"name": null, "email": null, "phone": null, "metadata": {},
+                   "user_id": null, "verified": false})
         );
     }
 
