@@ -160,13 +160,11 @@ async fn send_message(
     ApiJson(body): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
     let chat_id = parse_chat_id(&chat_id)?;
-    let db = state.db()?;
     // Agents reopen a closed chat explicitly (PATCH), so a stray reply cannot undo a
     // resolution: the room refuses it (CHAT-003), as it refuses a chat of another
     // workspace (CHAT-001), in the same write that would store it.
     let message = post_message(
         &state,
-        &db,
         &caller.workspace_id,
         &chat_id,
         Author {
@@ -272,7 +270,6 @@ pub struct Author<'a> {
 /// same write. `origin` is this worker as the client reached it: where its files are.
 pub async fn post_message(
     state: &AppState,
-    db: &D1Database,
     workspace_id: &str,
     chat_id: &ChatId,
     author: Author<'_>,
@@ -280,8 +277,9 @@ pub async fn post_message(
     opening: Option<Opening>,
     origin: &str,
 ) -> Result<ConversationMessage, ApiError> {
+    let db = state.db()?;
     let attachments =
-        resolve_attachments(db, workspace_id, chat_id, &body.attachments, origin).await?;
+        resolve_attachments(&db, workspace_id, chat_id, &body.attachments, origin).await?;
     let attachments =
         serde_json::to_string(&attachments).map_err(|e| ApiError::internal(e.to_string()))?;
     let append = Append {

@@ -127,7 +127,6 @@ async fn start_chat(
     };
     let message = post_message(
         &state,
-        &db,
         &visitor.workspace_id,
         &chat_id,
         visitor_author(&visitor),
@@ -196,7 +195,6 @@ async fn send_message(
     let reopened = reopen.is_some();
     let message = post_message(
         &state,
-        &db,
         &visitor.workspace_id,
         &chat_id,
         visitor_author(&visitor),
