@@ -20,6 +20,9 @@ if [ ! -f "$stage/index.html" ]; then
   echo "trunk produced no index.html" >&2
   exit 1
 fi
+# The console's Content-Security-Policy forbids inline script: trunk's wasm start-up
+# script moves into a file of its own (scripts/lib/, unit-tested with node --test).
+node scripts/lib/externalize-inline-script.mjs "$stage" /console/
 if ! diff -rq "$stage" "$out" >/dev/null 2>&1; then
   rm -rf "$out"
   mkdir -p "$(dirname "$out")"

@@ -134,6 +134,8 @@ cat > "$tmp/_headers" <<'HEADERS'
   Referrer-Policy: same-origin
   Cache-Control: no-cache
 HEADERS
+# Last in the /console/* block above; the worker's console page sends the same policy.
+printf '  Content-Security-Policy: %s\n' "$(cat console/content-security-policy.txt)" >> "$tmp/_headers"
 install_if_changed "$tmp/_headers" dist/public/_headers
 
 # The npm package for sites that bundle: wasm-pack's package.json (name, version,

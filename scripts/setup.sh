@@ -62,3 +62,9 @@ for pair in ADMIN_TOKEN:24 TOKEN_SECRET:32 ENCRYPTION_KEY:32; do
     echo "$name=$(random_hex "${pair##*:}")" >> .dev.vars
   fi
 done
+# Local development delivers webhooks to loopback receivers; wrangler.toml's top level
+# (what a bare deploy uses) refuses private addresses.
+if ! grep -q "^ALLOW_PRIVATE_WEBHOOK_URLS=" .dev.vars; then
+  say "allowing private webhook URLs in .dev.vars"
+  echo "ALLOW_PRIVATE_WEBHOOK_URLS=true" >> .dev.vars
+fi

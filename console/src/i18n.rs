@@ -95,6 +95,10 @@ pub struct Words {
     pub revoke: &'static str,
     pub last_used: &'static str,
     pub never: &'static str,
+    /// The badge of a visitor whose identity the site did not vouch for.
+    pub unverified: &'static str,
+    /// Its tooltip: what "unverified" means.
+    pub unverified_hint: &'static str,
 }
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -158,6 +162,8 @@ pub fn words(lang: Lang) -> &'static Words {
             revoke: "Revoke",
             last_used: "Last used",
             never: "never",
+            unverified: "unverified",
+            unverified_hint: "The site did not verify this visitor's email or user id (identity verification): they may not be who they say",
         },
         Lang::Ru => &Words {
             sign_in: "Войти",
@@ -218,6 +224,8 @@ pub fn words(lang: Lang) -> &'static Words {
             revoke: "Отозвать",
             last_used: "Использован",
             never: "никогда",
+            unverified: "не подтверждён",
+            unverified_hint: "Сайт не подтвердил email или идентификатор этого посетителя (проверка личности): он может быть не тем, за кого себя выдаёт",
         },
         Lang::Uz => &Words {
             sign_in: "Kirish",
@@ -278,6 +286,8 @@ pub fn words(lang: Lang) -> &'static Words {
             revoke: "Bekor qilish",
             last_used: "Oxirgi ishlatilgan",
             never: "hech qachon",
+            unverified: "tasdiqlanmagan",
+            unverified_hint: "Sayt bu tashrif buyuruvchining emaili yoki foydalanuvchi identifikatorini tasdiqlamadi (shaxsni tekshirish): u o'zini kim deb atasa, o'sha bo'lmasligi mumkin",
         },
     }
 }

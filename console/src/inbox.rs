@@ -308,6 +308,10 @@ fn ChatRow(
             <button type="button" class="row" data-testid="chat-row" data-chat-id=id
                 aria-current=move || current().to_string() on:click=open>
                 <span class="name">{name}</span>
+                // Only a claimed identity can be doubted: an anonymous visitor claims none.
+                {(!chat.visitor_verified && chat.visitor_email.is_some()).then(|| view! {
+                    <span class="unverified" data-testid="row-unverified" title=w.unverified_hint>{w.unverified}</span>
+                })}
                 <span class="status" data-testid="chat-row-status">{status}</span>
                 <time class="when" data-testid="chat-row-time" datetime=chat.last_message_at.clone()>
                     {when}
@@ -524,6 +528,12 @@ fn ChatPane(
                     {move || detail.with(|d| d.as_ref().and_then(|d| d.visitor.name.clone().or(d.visitor.email.clone())))
                         .unwrap_or_else(|| w.visitor.to_string())}
                 </strong>
+                {move || detail.with(|d| d.as_ref().is_some_and(|d| {
+                    let v = &d.visitor;
+                    !v.verified && (v.email.is_some() || v.user_id.is_some())
+                })).then(|| view! {
+                    <span class="unverified" data-testid="visitor-unverified" title=w.unverified_hint>{w.unverified}</span>
+                })}
                 <span class="status" data-testid="chat-status">
                     {move || status().map(|s| s.as_str()).unwrap_or_default()}
                 </span>
@@ -628,6 +638,7 @@ mod tests {
             unread_count: 0,
             last_message_at: "2026-02-11T14:23:00Z".into(),
             created_at: "2026-02-11T14:23:00Z".into(),
+            visitor_verified: false,
         }
     }
 

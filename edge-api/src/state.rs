@@ -107,10 +107,11 @@ impl AppState {
             .map_err(|e| ApiError::unavailable(format!("Queue binding WEBHOOKS: {e}")))
     }
 
-    /// Local development delivers to loopback receivers over plain http; every other
-    /// environment leaves ALLOW_PRIVATE_WEBHOOK_URLS "false" (see wrangler.toml).
+    /// Local development delivers to loopback receivers over plain http (.dev.vars or
+    /// `--var` sets ALLOW_PRIVATE_WEBHOOK_URLS "true"); wrangler.toml says "false"
+    /// everywhere, its top level included.
     pub fn allow_private_webhook_urls(&self) -> bool {
-        self.secret("ALLOW_PRIVATE_WEBHOOK_URLS").as_deref() == Some("true")
+        crate::domain::webhook::allows_private(self.secret("ALLOW_PRIVATE_WEBHOOK_URLS").as_deref())
     }
 
     /// The first retry's delay; tests shorten it with `--var WEBHOOK_RETRY_BASE_SECONDS:1`

@@ -13,8 +13,10 @@ use crate::ids::WorkspaceId;
 use crate::validate::{Email, ShortText, ValueError};
 use crate::Timestamp;
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "cf_session";
+/// The session cookie's name. The `__Host-` prefix makes browsers accept it only with
+/// `Secure`, `Path=/` and no `Domain`, so no subdomain or plain-http page can plant or
+/// overwrite it.
+pub const SESSION_COOKIE: &str = "__Host-cf_session";
 
 /// The header the console sends on every request it makes with the session cookie.
 /// A cookie-authenticated request that changes something must carry it (or an

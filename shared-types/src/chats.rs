@@ -95,6 +95,10 @@ pub struct ChatSummary {
     pub last_message_at: Timestamp,
     /// When the chat was started.
     pub created_at: Timestamp,
+    /// Whether the visitor's identity was verified (see [`Visitor::verified`]).
+    /// Additive.
+    #[serde(default, deserialize_with = "crate::serde_util::bool_or_int")]
+    pub visitor_verified: bool,
 }
 
 /// The visitor of [`ChatDetail`]: what they told the widget. All fields are
@@ -110,6 +114,13 @@ pub struct Visitor {
     /// Free-form key/value data the site passed to the widget; `{}` when none.
     #[serde(default)]
     pub metadata: Map<String, Value>,
+    /// The site's own id for this user, `null` when not given. Additive.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// True when the session's `user_hash` proved the email or user id (identity
+    /// verification); false for anything a visitor merely claimed. Additive.
+    #[serde(default)]
+    pub verified: bool,
 }
 
 /// `GET /chats/{chat_id}` and the answer to `PATCH /chats/{chat_id}`.
@@ -151,7 +162,9 @@ pub struct NewAttachment {
     /// `image` or `file`.
     #[serde(rename = "type")]
     pub kind: AttachmentType,
-    /// The confirmed file's URL (`FileObject::url`).
+    /// The confirmed file's URL exactly as `POST /files/confirm` answered it
+    /// (`FileObject::url`); the server stores its own URL for that file and refuses
+    /// any other (REQ-004).
     pub url: HttpUrl,
 }
 
@@ -163,15 +176,6 @@ pub struct Attachment {
     pub kind: AttachmentType,
     /// Where the file is served.
     pub url: String,
-}
-
-impl From<NewAttachment> for Attachment {
-    fn from(a: NewAttachment) -> Self {
-        Attachment {
-            kind: a.kind,
-            url: a.url.as_str().to_owned(),
-        }
-    }
 }
 
 /// Body of `POST /chats/{chat_id}/messages` (agent) and, as
@@ -344,6 +348,26 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_summary_reads_verified_from_a_row_or_json_and_writes_a_bool() {
+        let row = |flag: Value| {
+            serde_json::from_value::<ChatSummary>(json!({
+                "id": "chat_a", "visitor_name": null, "visitor_email": null,
+                "status": "active", "assigned_to": null, "unread_count": 0,
+                "last_message_at": "2026-02-11T14:25:00Z",
+                "created_at": "2026-02-11T14:25:00Z", "visitor_verified": flag
+            }))
+            .unwrap()
+        };
+        assert!(row(json!(1)).visitor_verified);
+        assert!(!row(json!(0)).visitor_verified);
+        assert!(row(json!(true)).visitor_verified);
+        assert_eq!(
+            serde_json::to_value(row(json!(1))).unwrap()["visitor_verified"],
+            json!(true)
+        );
+    }
+
+    #[test]
     fn enums_use_the_spec_spelling_everywhere() {
         assert_eq!(ChatStatus::ALL.len(), 3);
         for s in ChatStatus::ALL {
@@ -482,7 +506,8 @@ mod tests {
         let visitor = serde_json::to_value(Visitor::default()).unwrap();
         assert_eq!(
             visitor,
-            json!({"name": null, "email": null, "phone": null, "metadata": {}})
+            json!({"name": null, "email": null, "phone": null, "metadata": {},
+                   "user_id": null, "verified": false})
         );
     }
 

@@ -124,6 +124,11 @@ error_catalogue! {
     AuthVisitorBlocked => ("AUTH-014", 401,
         "Siz bu saytning suhbatidan chetlatilgansiz",
         "This visitor is blocked by the workspace"),
+    /// The workspace requires identity verification and the visitor session named an
+    /// email or user id without a valid `user_hash`.
+    AuthIdentity => ("AUTH-015", 401,
+        "Tashrif buyuruvchining shaxsi tasdiqlanmadi (user_hash noto'g'ri yoki yo'q)",
+        "Visitor identity could not be verified (missing or invalid user_hash)"),
 
     // ---- REQ: the request itself ----------------------------------------------
     /// The body is not syntactically valid JSON.
@@ -505,6 +510,7 @@ mod tests {
             | AuthCsrf
             | AuthInvitation
             | AuthVisitorBlocked => "AUTH",
+            AuthIdentity => "AUTH",
             MalformedJson | UnsupportedMediaType | PayloadTooLarge | Validation | InvalidQuery
             | IdempotencyConflict => "REQ",
             RouteNotFound | MethodNotAllowed => "RES",
@@ -558,6 +564,7 @@ mod tests {
             (AdminToken, "AUTH-010", 401),
             (AuthSessionInvalid, "AUTH-011", 401),
             (AuthVisitorBlocked, "AUTH-014", 401),
+            (AuthIdentity, "AUTH-015", 401),
             (MalformedJson, "REQ-001", 400),
             (UnsupportedMediaType, "REQ-002", 415),
             (PayloadTooLarge, "REQ-003", 413),

@@ -53,6 +53,23 @@ pub(crate) fn non_empty_vec<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     Ok(items)
 }
 
+/// A flag read as JSON `true`/`false` or as SQLite's `1`/`0` (D1 rows have no booleans),
+/// so a row type can be decoded straight from a query; it is always written as a bool.
+pub(crate) fn bool_or_int<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Int(i64),
+        Float(f64),
+    }
+    Ok(match Flag::deserialize(deserializer)? {
+        Flag::Bool(b) => b,
+        Flag::Int(n) => n != 0,
+        Flag::Float(n) => n != 0.0,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use serde::{Deserialize, Serialize};

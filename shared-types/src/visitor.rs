@@ -119,6 +119,14 @@ pub struct VisitorInfo {
     /// A JSON object of site-defined data (plan, user id…), shown to agents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Map<String, Value>>,
+    /// The site's own id for this user, 1..=100 characters; what `user_hash` vouches
+    /// for when given (else the email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<ShortText>,
+    /// Hex HMAC-SHA256 of `user_id` (or, without one, `email`) under the workspace's
+    /// identity secret (`POST /widget/identity-secret`), computed by the site's server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_hash: Option<ShortText>,
 }
 
 /// Body of `POST /public/widgets/{workspace_id}/sessions`. `{}` is a valid,

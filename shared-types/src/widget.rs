@@ -79,6 +79,10 @@ pub struct WidgetConfig {
     /// The panel's colours (an addition to the spec's shape; default `light`).
     #[serde(default)]
     pub theme: WidgetTheme,
+    /// When true, a visitor session that names an email or user id without a valid
+    /// `user_hash` is refused (AUTH-015). Default false. Not in the spec: additive.
+    #[serde(default)]
+    pub require_identity: bool,
 }
 
 /// The `branding` of [`WidgetConfig`].
@@ -165,6 +169,13 @@ pub struct UpdateWidgetConfig {
         deserialize_with = "crate::serde_util::present"
     )]
     pub theme: Option<WidgetTheme>,
+    /// Turns identity verification's enforcement on or off.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub require_identity: Option<bool>,
 }
 
 /// The `prechat` of [`UpdateWidgetConfig`]: absent fields are left unchanged.
@@ -203,6 +214,15 @@ impl Prechat {
             require_email: patch.require_email.unwrap_or(self.require_email),
         }
     }
+}
+
+/// Answer to `POST /widget/identity-secret` (201): the new identity secret, shown
+/// once. It replaces any earlier one at once; the site's server keeps it and signs
+/// each visitor's user id (or email) with it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct IdentitySecret {
+    /// `idsec_…`: the HMAC-SHA256 key of `user_hash`.
+    pub secret: String,
 }
 
 /// The `branding` of [`UpdateWidgetConfig`]: absent fields are left unchanged.
@@ -270,6 +290,9 @@ mod tests {
         assert_eq!(req.color.unwrap().as_str(), "#6366F1");
         assert_eq!(req.domains.unwrap()[0].as_str(), "company.uz");
         assert_eq!(req.branding.unwrap().logo_url, Some(None));
+        let req: UpdateWidgetConfig =
+            serde_json::from_value(json!({"require_identity": true})).unwrap();
+        assert_eq!(req.require_identity, Some(true));
         for bad in [
             json!({"color": "blue"}),
             json!({"shape": "oval"}),
@@ -285,6 +308,8 @@ mod tests {
             json!({"prechat": {"enabled": "yes"}}),
             json!({"prechat": {"require_phone": true}}),
             json!({"prechat": null}),
+            json!({"require_identity": null}),
+            json!({"require_identity": "yes"}),
         ] {
             assert!(
                 serde_json::from_value::<UpdateWidgetConfig>(bad.clone()).is_err(),

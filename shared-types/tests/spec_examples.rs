@@ -103,10 +103,23 @@ fn read_example(name: &str) -> (String, Value) {
 }
 
 /// Fields our answers add to an example's shape (documented on the type): the only
-/// difference a round trip may show, and only when the example lacks them.
+/// difference a round trip may show, and only when the example lacks them. A path goes
+/// into objects with `.` and into every element of an array with `[]`.
 const ADDITIONS: &[(&str, &[&str])] = &[
-    ("get_chats_id.200.json", &["page_url", "visitor_read_seq"]),
-    ("get_widget_config.200.json", &["prechat", "theme"]),
+    (
+        "get_chats_id.200.json",
+        &[
+            "page_url",
+            "visitor_read_seq",
+            "visitor.user_id",
+            "visitor.verified",
+        ],
+    ),
+    ("get_chats.200.json", &["data[].visitor_verified"]),
+    (
+        "get_widget_config.200.json",
+        &["prechat", "theme", "require_identity"],
+    ),
 ];
 
 /// `actual` less the additions named for `name` that `expected` does not have.
@@ -115,14 +128,38 @@ fn without_additions(name: &str, expected: &Value, mut actual: Value) -> Value {
         .iter()
         .filter(|(example, _)| *example == name)
         .flat_map(|(_, fields)| fields.iter());
-    if let Some(object) = actual.as_object_mut() {
-        for field in added {
-            if expected.get(field).is_none() {
-                object.remove(*field);
-            }
-        }
+    for path in added {
+        let segments: Vec<&str> = path.split('.').collect();
+        remove_addition(&segments, expected, &mut actual);
     }
     actual
+}
+
+fn remove_addition(path: &[&str], expected: &Value, actual: &mut Value) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if let Some(array) = first.strip_suffix("[]") {
+        let Some(items) = actual.get_mut(array).and_then(Value::as_array_mut) else {
+            return;
+        };
+        for (i, item) in items.iter_mut().enumerate() {
+            let expected_item = &expected[array][i];
+            remove_addition(rest, expected_item, item);
+        }
+        return;
+    }
+    if rest.is_empty() {
+        if expected.get(first).is_none() {
+            if let Some(object) = actual.as_object_mut() {
+                object.remove(*first);
+            }
+        }
+        return;
+    }
+    if let Some(inner) = actual.get_mut(*first) {
+        remove_addition(rest, &expected[*first], inner);
+    }
 }
 
 #[test]

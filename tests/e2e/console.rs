@@ -57,7 +57,7 @@ pub fn login(ctx: &Ctx, email: &str, password: &str) -> Resp {
     )
 }
 
-/// `cf_session=<token>` from a sign-in's `Set-Cookie`, as a browser would send it back.
+/// `__Host-cf_session=<token>` from a sign-in's `Set-Cookie`, as a browser would send it back.
 pub fn session_cookie(resp: &Resp) -> String {
     let set = resp
         .header("set-cookie")
@@ -105,13 +105,16 @@ fn login_sets_a_strict_http_only_cookie_that_works_on_the_api(ctx: &Ctx) {
         .unwrap_or(0);
     assert!(max_age >= 3600, "{set}");
     let token = session_cookie(&resp);
-    assert!(token.starts_with("cf_session=cfs_"), "{token}");
+    assert!(token.starts_with("__Host-cf_session=cfs_"), "{token}");
+    assert!(!set.contains("Domain"), "{set}");
     // Only the token's hash is stored.
     let stored = ctx.server.d1(&format!(
         "SELECT token_hash FROM sessions WHERE agent_id = '{}'",
         ws.agent.id
     ));
-    assert!(!stored.to_string().contains(&token["cf_session=".len()..]));
+    assert!(!stored
+        .to_string()
+        .contains(&token["__Host-cf_session=".len()..]));
 
     // The console's page may not be framed (clickjacking) nor sniffed.
     for path in ["/console/", "/console/index.html"] {

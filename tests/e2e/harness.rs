@@ -223,6 +223,8 @@ impl TestServer {
             ])
             // A whole retry schedule (1+2+4+8+16+16+16+16 s) fits in a test run.
             .args(["--var", "WEBHOOK_RETRY_BASE_SECONDS:1"])
+            // Receivers listen on loopback; wrangler.toml's top level refuses private URLs.
+            .args(["--var", "ALLOW_PRIVATE_WEBHOOK_URLS:true"])
             // /__scheduled runs the cron handler on demand (the retention tests).
             .arg("--test-scheduled")
             .arg("--show-interactive-dev-session=false");

@@ -77,7 +77,7 @@ mod tests {
     fn cookie_has_every_attribute() {
         let c = set_cookie("cfs_abc");
         for part in [
-            "cf_session=cfs_abc",
+            "__Host-cf_session=cfs_abc",
             "HttpOnly",
             "Secure",
             "SameSite=Strict",
@@ -87,6 +87,8 @@ mod tests {
             assert!(c.split("; ").any(|p| p == part), "{part} in {c}");
         }
         assert!(clear_cookie().contains("Max-Age=0"));
+        assert!(clear_cookie().starts_with("__Host-cf_session=;"));
+        assert!(!c.contains("Domain"));
     }
 
     #[test]
@@ -94,11 +96,13 @@ mod tests {
         let t = new_token();
         assert_eq!(t.len(), 47);
         assert_ne!(t, new_token());
-        let header = format!("theme=dark; cf_session={t}; lang=uz");
+        let header = format!("theme=dark; __Host-cf_session={t}; lang=uz");
         assert_eq!(token_from_cookie_header(&header), Some(t.as_str()));
         assert_eq!(token_from_cookie_header("theme=dark"), None);
-        assert_eq!(token_from_cookie_header("cf_session=garbage"), None);
-        assert_eq!(token_from_cookie_header("xcf_session=cfs_x"), None);
+        assert_eq!(token_from_cookie_header("__Host-cf_session=garbage"), None);
+        // The unprefixed name (a cookie any subdomain could set) is not the session.
+        assert_eq!(token_from_cookie_header(&format!("cf_session={t}")), None);
+        assert_eq!(token_from_cookie_header("x__Host-cf_session=cfs_x"), None);
         assert_ne!(hash_hex(&t), t);
     }
 

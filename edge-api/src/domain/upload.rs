@@ -40,13 +40,16 @@ pub fn content_disposition(filename: &str, inline: bool) -> String {
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-/// The file id of a URL served by this worker (`…/v1/files/<file_id>`), whatever host it
-/// names.
-pub fn file_id_from_url(url: &str) -> Option<String> {
-    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = &path[path.find('/')?..];
-    let path = path.split(['?', '#']).next()?;
-    let id = path.strip_prefix("/v1/files/")?;
+/// Where this worker serves a file: the one URL a message's attachment may carry.
+pub fn file_url(origin: &str, file_id: &str) -> String {
+    format!("{origin}/v1/files/{file_id}")
+}
+
+/// The file id of an attachment URL, only when it is exactly [`file_url`] for this
+/// worker's `origin`: a file id under another host, a query or a fragment is not ours,
+/// so the console never loads what a client named.
+pub fn own_file_id(url: &str, origin: &str) -> Option<String> {
+    let id = url.strip_prefix(origin)?.strip_prefix("/v1/files/")?;
     shared_types::ids::FileId::parse(id)
         .ok()
         .map(|f| f.into_string())
@@ -88,17 +91,27 @@ mod tests {
     }
 
     #[test]
-    fn file_ids_come_from_our_file_urls_only() {
+    fn file_ids_come_from_our_own_file_urls_only() {
+        let origin = "http://127.0.0.1:8787";
         assert_eq!(
-            file_id_from_url("http://127.0.0.1:8787/v1/files/file_abc123").as_deref(),
+            own_file_id("http://127.0.0.1:8787/v1/files/file_abc123", origin).as_deref(),
             Some("file_abc123")
         );
         assert_eq!(
-            file_id_from_url("https://api.chatflow.uz/v1/files/file_abc123?x=1").as_deref(),
+            own_file_id(&file_url(origin, "file_abc123"), origin).as_deref(),
             Some("file_abc123")
         );
-        assert_eq!(file_id_from_url("https://x.uz/v1/files/file_a/b"), None);
-        assert_eq!(file_id_from_url("https://x.uz/v1/files/chat_a"), None);
-        assert_eq!(file_id_from_url("https://x.uz/files/file_a"), None);
+        for foreign in [
+            "https://evil.example/v1/files/file_abc123",
+            "http://127.0.0.1:8788/v1/files/file_abc123",
+            "http://127.0.0.1:8787.evil.example/v1/files/file_abc123",
+            "http://127.0.0.1:8787/v1/files/file_abc123?x=1",
+            "http://127.0.0.1:8787/v1/files/file_abc123#x",
+            "http://127.0.0.1:8787/v1/files/file_a/b",
+            "http://127.0.0.1:8787/v1/files/chat_abc123",
+            "http://127.0.0.1:8787/files/file_abc123",
+        ] {
+            assert_eq!(own_file_id(foreign, origin), None, "{foreign}");
+        }
     }
 }

@@ -257,11 +257,19 @@ fn ipv4_is_public(ip: Ipv4Addr) -> bool {
 }
 
 fn ipv6_is_public(ip: Ipv6Addr) -> bool {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return ipv4_is_public(v4);
-    }
     let s = ip.segments();
-    // NAT64 (64:ff9b::/96) reaches the IPv4 address in its last 32 bits.
+    // Addresses that carry or tunnel to an IPv4 address: the IPv4 behind them may be
+    // private, and a public webhook has no reason to be written in them, so all are
+    // refused, whatever the IPv4 inside (IPv4-mapped ::ffff:0:0/96 included: a
+    // private mapped address is refused as such, a public one as a mapped spelling).
+    let tunnels = ip.to_ipv4_mapped().is_some()
+        || s[0] == 0x2002 // 6to4 2002::/16
+        || (s[0] == 0x2001 && s[1] == 0) // Teredo 2001::/32
+        || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1); // local-use NAT64 64:ff9b:1::/48
+    if tunnels {
+        return false;
+    }
+    // Well-known NAT64 (64:ff9b::/96) reaches the IPv4 address in its last 32 bits.
     if s[0] == 0x64 && s[1] == 0xff9b && s[2..6].iter().all(|x| *x == 0) {
         return ipv4_is_public(Ipv4Addr::new(
             (s[6] >> 8) as u8,
@@ -277,6 +285,13 @@ fn ipv6_is_public(ip: Ipv6Addr) -> bool {
         || (s[0] & 0xffc0) == 0xfe80 // link-local
         || (s[0] & 0xffc0) == 0xfec0 // deprecated site-local
         || s[..6].iter().all(|x| *x == 0)) // IPv4-compatible (::a.b.c.d)
+}
+
+/// Whether the ALLOW_PRIVATE_WEBHOOK_URLS setting lets deliveries reach private
+/// addresses: only the exact text "true" does, so an unset, empty or misspelt value
+/// (a bare `wrangler deploy` of the top-level config) refuses them.
+pub fn allows_private(setting: Option<&str>) -> bool {
+    setting == Some("true")
 }
 
 #[cfg(test)]
@@ -329,6 +344,16 @@ mod tests {
             "https://[::ffff:127.0.0.1]/",
             "https://[::ffff:a9fe:a9fe]/",
             "https://[64:ff9b::10.0.0.1]/",
+            "https://[64:ff9b::7f00:1]/",
+            "https://[::ffff:8.8.8.8]/",
+            "https://[::ffff:169.254.169.254]/",
+            "https://[::ffff:10.0.0.1]/",
+            "https://[2002:c0a8:101::1]/",
+            "https://[2002:808:808::1]/",
+            "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+            "https://[2001::1]/",
+            "https://[64:ff9b:1::a00:1]/",
+            "https://[64:ff9b:1:ffff::1]/",
             "https://localhost/",
             "https://LOCALHOST/",
             "https://api.localhost/",
@@ -358,6 +383,47 @@ mod tests {
         // A name that merely contains digits is still a name.
         assert_eq!(check("https://1password.com/"), Ok(()));
         assert_eq!(check("https://3.example/"), Ok(()));
+    }
+
+    #[test]
+    fn public_ipv6_outside_the_tunnel_ranges_is_allowed() {
+        for url in [
+            "https://[2606:4700:4700::1111]/",
+            "https://[2001:db9::1]/",
+            "https://[2001:1::1]/",
+            "https://[64:ff9b::808:808]/",
+            "https://[2003::1]/",
+        ] {
+            assert_eq!(check(url), Ok(()), "{url}");
+        }
+    }
+
+    /// What a bare `wrangler deploy` uses is the top level of wrangler.toml: it must
+    /// never let webhooks reach private addresses (local development sets the variable
+    /// in .dev.vars or with --var).
+    #[test]
+    fn a_bare_deploy_config_refuses_private_webhook_urls() {
+        let config = include_str!("../../../wrangler.toml");
+        let top_level = config.split("\n[env.").next().unwrap_or(config);
+        let vars = top_level
+            .split("\n[vars]")
+            .nth(1)
+            .expect("wrangler.toml has a top-level [vars]");
+        let vars = vars.split("\n[").next().unwrap_or(vars);
+        let value = vars.lines().find_map(|line| {
+            let (name, value) = line.split_once('=')?;
+            (name.trim() == "ALLOW_PRIVATE_WEBHOOK_URLS").then_some(value.trim().trim_matches('"'))
+        });
+        assert_eq!(value, Some("false"));
+        assert!(!allows_private(value));
+        assert!(allows_private(Some("true")));
+        assert!(!allows_private(None));
+        assert!(!allows_private(Some("TRUE")));
+        let url = HttpUrl::parse("https://10.0.0.1/hook").unwrap();
+        assert_eq!(
+            check_url(&url, allows_private(value)),
+            Err(UrlRefusal::PrivateAddress)
+        );
     }
 
     #[test]

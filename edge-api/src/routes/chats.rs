@@ -8,7 +8,7 @@
 //! `visitor_read_seq`, what the visitor has read, so agents can show "Seen".
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use shared_types::chats::{
@@ -31,7 +31,7 @@ use crate::objects::chat_room::{Append, Opening};
 use crate::routes::realtime;
 use crate::state::AppState;
 use crate::store;
-use crate::store::chats::{ChatFilter, ChatHead, ChatUpdate};
+use crate::store::chats::{ChatFilter, ChatHead, ChatUpdate, StateChange};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -87,8 +87,7 @@ async fn update(
     let chat_id = parse_chat_id(&chat_id)?;
     let db = state.db()?;
     let head = load_head(&db, &caller.workspace_id, &chat_id).await?;
-    let current = load_detail(&db, &caller.workspace_id, &chat_id).await?;
-    let current_before = current.clone();
+    let current_before = load_detail(&db, &caller.workspace_id, &chat_id).await?;
     if let Some(Some(agent)) = &patch.assigned_to {
         if store::agents::get(&db, &caller.workspace_id, agent.as_str())
             .await?
@@ -97,6 +96,7 @@ async fn update(
             return Err(ErrorCode::AgentNotFound.into());
         }
     }
+    let changes_state = patch.status.is_some() || patch.assigned_to.is_some();
     let transition = chat_status::apply(
         &ChatState {
             status: head.status,
@@ -107,35 +107,37 @@ async fn update(
             .assigned_to
             .map(|a| a.map(|id| id.as_str().to_string())),
     )?;
-    let tags: Vec<String> = match patch.tags {
+    let tags = match patch.tags {
         Some(tags) => {
-            let mut tags: Vec<String> = tags.into_iter().map(|t| t.as_str().to_string()).collect();
-            tags.dedup();
-            tags
+            let mut seen = std::collections::HashSet::new();
+            let tags: Vec<String> = tags
+                .into_iter()
+                .map(|t| t.as_str().to_string())
+                .filter(|t| seen.insert(t.clone()))
+                .collect();
+            if tags.len() > MAX_TAGS {
+                let mut fields = FieldErrors::default();
+                fields.push("tags", format!("at most {MAX_TAGS} tags"));
+                return Err(ApiError::validation(fields));
+            }
+            Some(serde_json::to_string(&tags).map_err(|e| ApiError::internal(e.to_string()))?)
         }
-        None => current.tags,
+        None => None,
     };
-    if tags.len() > MAX_TAGS {
-        let mut fields = FieldErrors::default();
-        fields.push("tags", format!("at most {MAX_TAGS} tags"));
-        return Err(ApiError::validation(fields));
-    }
-    let notes = match patch.notes {
-        Some(notes) => notes.map(|n| n.as_str().to_string()),
-        None => current.notes,
-    };
-    let tags = serde_json::to_string(&tags).map_err(|e| ApiError::internal(e.to_string()))?;
+    let notes = patch.notes.map(|n| n.map(|n| n.as_str().to_string()));
     store::chats::update(
         &db,
         &caller.workspace_id,
         chat_id.as_str(),
         &ChatUpdate {
-            status: transition.next.status,
-            assigned_to: transition.next.assigned_to.as_deref(),
-            tags: &tags,
-            notes: notes.as_deref(),
-            closed_now: transition.closed,
-            reopened: transition.reopened,
+            state: changes_state.then_some(StateChange {
+                status: transition.next.status,
+                assigned_to: transition.next.assigned_to.as_deref(),
+                closed_now: transition.closed,
+                reopened: transition.reopened,
+            }),
+            tags: tags.as_deref(),
+            notes: notes.as_ref().map(|n| n.as_deref()),
             now: &time::now_rfc3339(),
         },
     )
@@ -153,16 +155,16 @@ async fn send_message(
     State(state): State<AppState>,
     caller: Caller,
     Path(chat_id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
     let chat_id = parse_chat_id(&chat_id)?;
-    let db = state.db()?;
     // Agents reopen a closed chat explicitly (PATCH), so a stray reply cannot undo a
     // resolution: the room refuses it (CHAT-003), as it refuses a chat of another
     // workspace (CHAT-001), in the same write that would store it.
     let message = post_message(
         &state,
-        &db,
         &caller.workspace_id,
         &chat_id,
         Author {
@@ -172,6 +174,7 @@ async fn send_message(
         },
         body,
         None,
+        &super::origin(&uri, &headers),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(message.into())))
@@ -298,17 +301,19 @@ pub struct Author<'a> {
 /// Appends a message to a chat of the workspace: checks its attachments are files
 /// confirmed for this chat, then hands it to the chat's room, which stores it under the
 /// chat's next `seq` and broadcasts it. `opening` creates or reopens the chat in the
-/// same write.
+/// same write. `origin` is this worker as the client reached it: where its files are.
 pub async fn post_message(
     state: &AppState,
-    db: &D1Database,
     workspace_id: &str,
     chat_id: &ChatId,
     author: Author<'_>,
     body: SendMessageRequest,
     opening: Option<Opening>,
+    origin: &str,
 ) -> Result<ConversationMessage, ApiError> {
-    let attachments = resolve_attachments(db, workspace_id, chat_id, &body.attachments).await?;
+    let db = state.db()?;
+    let attachments =
+        resolve_attachments(&db, workspace_id, chat_id, &body.attachments, origin).await?;
     let attachments =
         serde_json::to_string(&attachments).map_err(|e| ApiError::internal(e.to_string()))?;
     let append = Append {
@@ -354,13 +359,17 @@ pub async fn post_message(
     Ok(stored)
 }
 
-/// Each attachment must point at a file confirmed for this chat (REQ-004 naming the
-/// attachment otherwise); the stored attachment takes its type from the file.
+/// Each attachment must be this worker's URL of a file confirmed for this chat of the
+/// workspace (REQ-004 naming the attachment otherwise: a foreign host, another
+/// workspace's or chat's file, an unconfirmed upload, an unknown id). What is stored is
+/// the URL built here from the file, never the client's text, and its type is the
+/// file's.
 async fn resolve_attachments(
     db: &D1Database,
     workspace_id: &str,
     chat_id: &ChatId,
     attachments: &[NewAttachment],
+    origin: &str,
 ) -> Result<Vec<Attachment>, ApiError> {
     if attachments.is_empty() {
         return Ok(Vec::new());
@@ -368,20 +377,20 @@ async fn resolve_attachments(
     let mut fields = FieldErrors::default();
     let file_ids: Vec<Option<String>> = attachments
         .iter()
-        .map(|a| upload::file_id_from_url(a.url.as_str()))
+        .map(|a| upload::own_file_id(a.url.as_str(), origin))
         .collect();
     let known: Vec<String> = file_ids.iter().flatten().cloned().collect();
     let files =
         store::files::confirmed_for_chat(db, workspace_id, chat_id.as_str(), &known).await?;
     let mut resolved = Vec::with_capacity(attachments.len());
-    for (i, (attachment, file_id)) in attachments.iter().zip(&file_ids).enumerate() {
+    for (i, file_id) in file_ids.iter().enumerate() {
         match file_id
             .as_ref()
             .and_then(|id| files.iter().find(|f| &f.id == id))
         {
             Some(file) => resolved.push(Attachment {
                 kind: shared_types::chats::AttachmentType::for_content_type(&file.content_type),
-                url: attachment.url.as_str().to_string(),
+                url: upload::file_url(origin, &file.id),
             }),
             None => {
                 fields.push(

@@ -34,8 +34,24 @@ pub async fn page(State(state): State<AppState>) -> Result<Response, ApiError> {
     // The page names its hashed wasm and script; it must never outlive a deploy.
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
     Ok(res)
 }
+
+/// The console's policy, the same text the static files' `_headers` sends
+/// (scripts/build-widget.sh reads the same file): no inline script, wasm allowed, the
+/// API and its sockets on this origin, never framed.
+// A header value may hold no line break: the file's final one is trimmed.
+const CONTENT_SECURITY_POLICY: &str =
+    include_str!("../../../console/content-security-policy.txt").trim_ascii_end();
 
 async fn read_text(body: worker::Body) -> Result<String, ApiError> {
     let fail = |e: wasm_bindgen::JsValue| ApiError::internal(format!("console page: {e:?}"));

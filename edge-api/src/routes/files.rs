@@ -302,7 +302,7 @@ async fn confirm(
 fn file_object(file: &FileRow, origin: &str) -> Result<FileObject, ApiError> {
     Ok(FileObject {
         id: FileId::parse(&file.id).map_err(|e| ApiError::internal(format!("file id: {e}")))?,
-        url: format!("{origin}/v1/files/{}", file.id),
+        url: crate::domain::upload::file_url(origin, &file.id),
         filename: file.filename.clone(),
         size_bytes: file.size_bytes,
         content_type: file.content_type.clone(),

@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use shared_types::chats::{
@@ -30,7 +30,7 @@ use crate::limits;
 use crate::objects::chat_room::Opening;
 use crate::routes::chats::{load_detail, load_head, parse_chat_id, post_message, Author};
 use crate::routes::public::check_origin;
-use crate::routes::widget::domains_of;
+use crate::routes::widget::{domains_of, identity_verdict};
 use crate::state::AppState;
 use crate::store;
 use crate::store::chats::{ChatFilter, ChatHead};
@@ -76,6 +76,7 @@ async fn create_session(
     let all = format!("sessions:{workspace_id}");
     limits::spend(&state, &parts, &all, bounds::SESSIONS_PER_WORKSPACE).await?;
     let secret = state.token_secret()?;
+    let verified = identity_verdict(&state, &workspace_id, &config, &visitor).await?;
     let metadata = serde_json::to_string(&visitor.metadata.unwrap_or_default())
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let visitor_id = VisitorId::with_suffix(&ids::suffix());
@@ -89,6 +90,8 @@ async fn create_session(
             email: visitor.email.as_ref().map(|e| e.as_str()),
             phone: visitor.phone.as_ref().map(|p| p.as_str()),
             metadata: &metadata,
+            user_id: visitor.user_id.as_ref().map(|u| u.as_str()),
+            verified,
             now: &time::format(now),
         },
     )
@@ -117,6 +120,8 @@ async fn start_chat(
     State(state): State<AppState>,
     parts: Parts,
     visitor: VisitorCaller,
+    uri: Uri,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<StartChatRequest>,
 ) -> Result<(StatusCode, Json<StartedChat>), ApiError> {
     let mut fields = FieldErrors::default();
@@ -146,7 +151,6 @@ async fn start_chat(
     };
     let message = post_message(
         &state,
-        &db,
         &visitor.workspace_id,
         &chat_id,
         visitor_author(&visitor),
@@ -155,6 +159,7 @@ async fn start_chat(
             attachments: Vec::new(),
         },
         Some(create),
+        &super::origin(&uri, &headers),
     )
     .await?;
     let chat = load_detail(&db, &visitor.workspace_id, &chat_id).await?;
@@ -204,6 +209,8 @@ async fn send_message(
     State(state): State<AppState>,
     visitor: VisitorCaller,
     Path(chat_id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, Json<ConversationMessage>), ApiError> {
     let db = state.db()?;
@@ -212,12 +219,12 @@ async fn send_message(
     let reopened = reopen.is_some();
     let message = post_message(
         &state,
-        &db,
         &visitor.workspace_id,
         &chat_id,
         visitor_author(&visitor),
         body,
         reopen,
+        &super::origin(&uri, &headers),
     )
     .await?;
     if reopened {

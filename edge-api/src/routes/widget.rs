@@ -3,20 +3,49 @@
 use axum::extract::State;
 use axum::Json;
 use shared_types::validate::DomainPattern;
-use shared_types::widget::{Branding, Prechat, UpdateWidgetConfig, WidgetConfig};
+use shared_types::visitor::VisitorInfo;
+use shared_types::widget::{Branding, IdentitySecret, Prechat, UpdateWidgetConfig, WidgetConfig};
 
 use crate::auth::Caller;
-use crate::domain::time;
+use crate::domain::{identity, time};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
 use crate::store;
 use crate::store::widget_config::WidgetRow;
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::Router;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/v1/widget/config", get(get_config).patch(update_config))
+    Router::new()
+        .route("/v1/widget/config", get(get_config).patch(update_config))
+        .route("/v1/widget/identity-secret", post(rotate_identity_secret))
+}
+
+/// Makes a new identity secret, shown once; the old one stops verifying at once. Only
+/// its sealed form is stored (`crypto::seal` under ENCRYPTION_KEY).
+#[worker::send]
+async fn rotate_identity_secret(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<(StatusCode, Json<IdentitySecret>), ApiError> {
+    caller.require_manager()?;
+    let secret = identity::generate_secret();
+    let sealed = crate::crypto::seal(
+        &state,
+        &identity::seal_purpose(&caller.workspace_id),
+        secret.as_bytes(),
+    )
+    .await?;
+    store::widget_config::put_identity_secret(
+        &state.db()?,
+        &caller.workspace_id,
+        &sealed,
+        &time::now_rfc3339(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(IdentitySecret { secret })))
 }
 
 #[worker::send]
@@ -50,6 +79,36 @@ pub async fn update_config(
     Ok(Json(config_view(row)?))
 }
 
+/// Whether a new visitor session's identity is verified: its `user_hash` must be the
+/// HMAC of its user id (or email) under the workspace's identity secret. AUTH-015 when
+/// the workspace requires identity and the session claims one it cannot prove.
+pub async fn identity_verdict(
+    state: &AppState,
+    workspace_id: &str,
+    config: &WidgetRow,
+    visitor: &VisitorInfo,
+) -> Result<bool, ApiError> {
+    let subject = identity::subject(
+        visitor.user_id.as_ref().map(|u| u.as_str()),
+        visitor.email.as_ref().map(|e| e.as_str()),
+    );
+    let valid = match (subject, &visitor.user_hash) {
+        (Some(subject), Some(hash)) => {
+            match store::widget_config::identity_secret(&state.db()?, workspace_id).await? {
+                Some(sealed) => {
+                    let secret =
+                        crate::crypto::open(state, &identity::seal_purpose(workspace_id), &sealed)
+                            .await?;
+                    identity::verifies(&secret, subject, hash.as_str())
+                }
+                None => false,
+            }
+        }
+        _ => false,
+    };
+    identity::decide(config.require_identity != 0, subject.is_some(), valid).map_err(ApiError::from)
+}
+
 async fn load(state: &AppState, workspace_id: &str) -> Result<WidgetRow, ApiError> {
     store::widget_config::get(&state.db()?, workspace_id)
         .await?
@@ -79,6 +138,9 @@ fn apply(row: &mut WidgetRow, patch: UpdateWidgetConfig) -> Result<(), ApiError>
         domains.dedup();
         row.domains = serde_json::to_string(&domains)
             .map_err(|e| ApiError::internal(format!("encoding domains: {e}")))?;
+    }
+    if let Some(require) = patch.require_identity {
+        row.require_identity = i64::from(require);
     }
     if let Some(branding) = patch.branding {
         if let Some(show) = branding.show_powered_by {
@@ -123,6 +185,7 @@ pub fn config_view(row: WidgetRow) -> Result<WidgetConfig, ApiError> {
             show_powered_by: row.show_powered_by != 0,
             logo_url: row.logo_url,
         },
+        require_identity: row.require_identity != 0,
     })
 }
 

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 /// `unread_count` is what the spec means by it: visitor messages no agent has read.
 const SUMMARY_COLUMNS: &str = "c.id, v.name AS visitor_name, v.email AS visitor_email, c.status,
         c.assigned_to, c.unread_count, COALESCE(c.last_message_at, c.created_at) AS last_message_at,
-        c.created_at
+        c.created_at, v.verified = 1 AS visitor_verified
    FROM chats c JOIN visitors v ON v.id = c.visitor_id";
 
 /// Which chats a list shows.
@@ -160,6 +160,8 @@ struct DetailRow {
     visitor_email: Option<String>,
     visitor_phone: Option<String>,
     visitor_metadata: String,
+    visitor_user_id: Option<String>,
+    visitor_verified: i64,
     page_url: Option<String>,
     visitor_read_seq: u64,
 }
@@ -176,7 +178,8 @@ pub async fn detail(
         db,
         "SELECT c.id, c.status, c.assigned_to, c.tags, c.notes, c.created_at, c.updated_at,
                 v.name AS visitor_name, v.email AS visitor_email, v.phone AS visitor_phone,
-                v.metadata AS visitor_metadata, c.page_url,
+                v.metadata AS visitor_metadata, v.user_id AS visitor_user_id,
+                v.verified AS visitor_verified, c.page_url,
                 -- The chat keeps only how many agent messages the visitor has not read:
                 -- those are the newest ones, so the one read last is the next older.
                 COALESCE((SELECT r.seq FROM (
@@ -199,6 +202,8 @@ pub async fn detail(
                 phone: r.visitor_phone.clone(),
                 metadata: serde_json::from_str(&r.visitor_metadata)
                     .map_err(|e| decode("visitor metadata", e))?,
+                user_id: r.visitor_user_id.clone(),
+                verified: r.visitor_verified != 0,
             },
             tags: serde_json::from_str(&r.tags).map_err(|e| decode("tags", e))?,
             id: r.id,
@@ -237,42 +242,65 @@ pub async fn head(
     .await
 }
 
-/// A full update of the patchable fields, as merged by the caller.
-pub struct ChatUpdate<'a> {
+/// A new status and assignee, as `domain::chat_status::apply` decided them.
+pub struct StateChange<'a> {
     pub status: ChatStatus,
     pub assigned_to: Option<&'a str>,
-    /// A JSON array.
-    pub tags: &'a str,
-    pub notes: Option<&'a str>,
     pub closed_now: bool,
     pub reopened: bool,
+}
+
+/// The fields a PATCH names, and only those: a field left `None` keeps whatever a
+/// concurrent PATCH wrote into it.
+pub struct ChatUpdate<'a> {
+    pub state: Option<StateChange<'a>>,
+    /// A JSON array.
+    pub tags: Option<&'a str>,
+    /// `Some(None)` clears the note.
+    pub notes: Option<Option<&'a str>>,
     pub now: &'a str,
 }
 
+/// One UPDATE that sets only the given columns, so two PATCHes of different fields
+/// both persist. Only fixed text is appended; every value is bound.
 pub fn update_statement(
     db: &D1Database,
     workspace_id: &str,
     chat_id: &str,
     u: &ChatUpdate<'_>,
 ) -> Result<D1PreparedStatement, ApiError> {
+    let mut sets = vec![
+        "updated_at = ?3".to_string(),
+        "last_activity_at = MAX(last_activity_at, ?3)".to_string(),
+    ];
+    let mut values: Vec<JsValue> = vec![workspace_id.into(), chat_id.into(), u.now.into()];
+    let mut bind = |sets: &mut Vec<String>, column: &str, value: JsValue| {
+        values.push(value);
+        sets.push(format!("{column} = ?{}", values.len()));
+    };
+    if let Some(change) = &u.state {
+        bind(&mut sets, "status", change.status.as_str().into());
+        bind(&mut sets, "assigned_to", opt_str(change.assigned_to));
+        if change.closed_now {
+            sets.push("closed_at = ?3".into());
+        } else if change.reopened {
+            sets.push("closed_at = NULL".into());
+            sets.push("reopened_count = reopened_count + 1".into());
+        }
+    }
+    if let Some(tags) = u.tags {
+        bind(&mut sets, "tags", tags.into());
+    }
+    if let Some(notes) = u.notes {
+        bind(&mut sets, "notes", opt_str(notes));
+    }
     stmt(
         db,
-        "UPDATE chats SET status = ?3, assigned_to = ?4, tags = ?5, notes = ?6,
-                closed_at = CASE WHEN ?7 = 1 THEN ?9 WHEN ?8 = 1 THEN NULL ELSE closed_at END,
-                reopened_count = reopened_count + ?8,
-                updated_at = ?9, last_activity_at = MAX(last_activity_at, ?9)
-          WHERE workspace_id = ?1 AND id = ?2",
-        &[
-            workspace_id.into(),
-            chat_id.into(),
-            u.status.as_str().into(),
-            opt_str(u.assigned_to),
-            u.tags.into(),
-            opt_str(u.notes),
-            i32::from(u.closed_now).into(),
-            i32::from(u.reopened).into(),
-            u.now.into(),
-        ],
+        &format!(
+            "UPDATE chats SET {} WHERE workspace_id = ?1 AND id = ?2",
+            sets.join(", ")
+        ),
+        &values,
     )
 }
 

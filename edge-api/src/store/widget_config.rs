@@ -37,6 +37,7 @@ pub struct WidgetRow {
     pub prechat_require_name: i64,
     pub prechat_require_email: i64,
     pub theme: WidgetTheme,
+    pub require_identity: i64,
 }
 
 pub fn insert_defaults(
@@ -67,7 +68,7 @@ pub async fn get(db: &D1Database, workspace_id: &str) -> Result<Option<WidgetRow
         db,
         "SELECT color, shape, position, button_text, welcome_message, offline_message, domains,
                 show_powered_by, logo_url, prechat_enabled, prechat_require_name,
-                prechat_require_email, theme
+                prechat_require_email, theme, require_identity
            FROM widget_config WHERE workspace_id = ?1",
         &[JsValue::from(workspace_id)],
     )
@@ -86,7 +87,7 @@ pub async fn put(
         "UPDATE widget_config SET color = ?2, shape = ?3, position = ?4, button_text = ?5,
                 welcome_message = ?6, offline_message = ?7, domains = ?8, show_powered_by = ?9,
                 logo_url = ?10, updated_at = ?11, prechat_enabled = ?12,
-                prechat_require_name = ?13, prechat_require_email = ?14, theme = ?15
+                prechat_require_name = ?13, prechat_require_email = ?14, theme = ?15, require_identity = ?16
           WHERE workspace_id = ?1",
         &[
             workspace_id.into(),
@@ -104,8 +105,45 @@ pub async fn put(
             bool_value(row.prechat_require_name != 0),
             bool_value(row.prechat_require_email != 0),
             row.theme.as_str().into(),
+            bool_value(row.require_identity != 0),
         ],
     )
     .await
     .map(drop)
+}
+
+/// Replaces the workspace's identity secret (sealed by the caller): the old one stops
+/// verifying with this write.
+pub async fn put_identity_secret(
+    db: &D1Database,
+    workspace_id: &str,
+    sealed: &str,
+    now: &str,
+) -> Result<(), ApiError> {
+    run(
+        db,
+        "UPDATE widget_config SET identity_secret_sealed = ?2, updated_at = ?3
+          WHERE workspace_id = ?1",
+        &[workspace_id.into(), sealed.into(), now.into()],
+    )
+    .await
+    .map(drop)
+}
+
+/// The workspace's sealed identity secret, `None` when none was ever made.
+pub async fn identity_secret(
+    db: &D1Database,
+    workspace_id: &str,
+) -> Result<Option<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        identity_secret_sealed: Option<String>,
+    }
+    let row: Option<Row> = first(
+        db,
+        "SELECT identity_secret_sealed FROM widget_config WHERE workspace_id = ?1",
+        &[JsValue::from(workspace_id)],
+    )
+    .await?;
+    Ok(row.and_then(|r| r.identity_secret_sealed))
 }
