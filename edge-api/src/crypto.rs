@@ -101,20 +101,25 @@ async fn aes_key(state: &AppState, usage: &str) -> Result<JsValue, ApiError> {
     subtle("importKey", &args, "AES key").await
 }
 
-/// `plaintext` encrypted with AES-256-GCM under `ENCRYPTION_KEY`, as text for a column.
-///
-/// `purpose` is bound in as associated data (for example `"webhook_secret:wh_…"`), so a
-/// sealed value copied into another row or field does not open there.
-pub async fn seal(state: &AppState, purpose: &str, plaintext: &[u8]) -> Result<String, ApiError> {
-    let nonce = sealed::new_nonce();
-    let params = object(&[
+/// AES-GCM's parameters: the value's nonce, and its purpose as associated data.
+fn gcm_params(nonce: &[u8; sealed::NONCE_LEN], purpose: &str) -> Result<Object, ApiError> {
+    object(&[
         ("name", "AES-GCM".into()),
         ("iv", Uint8Array::from(&nonce[..]).into()),
         (
             "additionalData",
             Uint8Array::from(purpose.as_bytes()).into(),
         ),
-    ])?;
+    ])
+}
+
+/// `plaintext` encrypted with AES-256-GCM under `ENCRYPTION_KEY`, as text for a column.
+///
+/// `purpose` is bound in as associated data (for example `"webhook_secret:wh_…"`), so a
+/// sealed value copied into another row or field does not open there.
+pub async fn seal(state: &AppState, purpose: &str, plaintext: &[u8]) -> Result<String, ApiError> {
+    let nonce = sealed::new_nonce();
+    let params = gcm_params(&nonce, purpose)?;
     let key = aes_key(state, "encrypt").await?;
     let ciphertext = subtle(
         "encrypt",
@@ -133,14 +138,7 @@ pub async fn seal(state: &AppState, purpose: &str, plaintext: &[u8]) -> Result<S
 pub async fn open(state: &AppState, purpose: &str, sealed_text: &str) -> Result<Vec<u8>, ApiError> {
     let (nonce, ciphertext) = sealed::parse(sealed_text)
         .ok_or_else(|| ApiError::internal("a stored sealed value is not in the v1 form"))?;
-    let params = object(&[
-        ("name", "AES-GCM".into()),
-        ("iv", Uint8Array::from(&nonce[..]).into()),
-        (
-            "additionalData",
-            Uint8Array::from(purpose.as_bytes()).into(),
-        ),
-    ])?;
+    let params = gcm_params(&nonce, purpose)?;
     let key = aes_key(state, "decrypt").await?;
     let plaintext = subtle(
         "decrypt",

@@ -131,7 +131,10 @@ fn no_file_of_local_state_holds_a_secret_the_service_handed_out(ctx: &Ctx) {
         .send(
             "GET",
             "/v1/auth/me",
-            &[("Cookie", &format!("cf_session={token}"))],
+            &[(
+                "Cookie",
+                &format!("{}={token}", shared_types::auth::SESSION_COOKIE),
+            )],
             None,
         )
         .expect::<serde_json::Value>(200);

@@ -167,7 +167,11 @@ fn unknown_credentials_of_every_kind_leave_no_row_and_no_object_storage(ctx: &Ct
             None,
         );
         assert_eq!(r.status, 401, "{}", r.text);
-        let cookie = format!("cf_session=cfs_{}", random_text(43));
+        let cookie = format!(
+            "{}=cfs_{}",
+            shared_types::auth::SESSION_COOKIE,
+            random_text(43)
+        );
         let r = raw(
             ctx,
             "POST",

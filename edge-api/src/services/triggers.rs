@@ -220,6 +220,24 @@ pub mod object {
         SqlStorageValue::Integer(i64::from(b))
     }
 
+    /// `?1` to `?7`, the trigger's stored fields in column order, then `more`.
+    fn with_fields<const N: usize>(
+        t: &Trigger,
+        more: [SqlStorageValue; N],
+    ) -> Vec<SqlStorageValue> {
+        let mut values = vec![
+            t.id.as_str().into(),
+            t.name.as_str().into(),
+            t.condition.as_str().into(),
+            i64::from(t.delay_seconds).into(),
+            t.message.as_str().into(),
+            t.url_pattern.as_str().into(),
+            flag(t.active),
+        ];
+        values.extend(more);
+        values
+    }
+
     pub fn handle(sql: &SqlStorage, op: TriggerOp) -> Result<String, ApiError> {
         match op {
             TriggerOp::List => {
@@ -254,17 +272,7 @@ pub mod object {
                      SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8
                       WHERE (SELECT COUNT(*) FROM triggers) < ?9
                      RETURNING id",
-                    vec![
-                        t.id.as_str().into(),
-                        t.name.as_str().into(),
-                        t.condition.as_str().into(),
-                        i64::from(t.delay_seconds).into(),
-                        t.message.as_str().into(),
-                        t.url_pattern.as_str().into(),
-                        flag(t.active),
-                        t.created_at.as_str().into(),
-                        i64::from(cap).into(),
-                    ],
+                    with_fields(&t, [t.created_at.as_str().into(), i64::from(cap).into()]),
                 )?;
                 answer(changed == 1)
             }
@@ -275,16 +283,7 @@ pub mod object {
                             message = ?5, url_pattern = ?6, active = ?7, updated_at = ?8
                       WHERE id = ?1
                       RETURNING id",
-                    vec![
-                        t.id.as_str().into(),
-                        t.name.as_str().into(),
-                        t.condition.as_str().into(),
-                        i64::from(t.delay_seconds).into(),
-                        t.message.as_str().into(),
-                        t.url_pattern.as_str().into(),
-                        flag(t.active),
-                        now.into(),
-                    ],
+                    with_fields(&t, [now.into()]),
                 )?;
                 answer(())
             }
