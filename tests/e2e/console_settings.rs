@@ -584,6 +584,14 @@ fn in_the_browser_a_webhook_gets_the_chosen_events_and_is_edited_and_switched_of
     assert_eq!(events_of(&hooks[0]), vec!["message.received"]);
     assert!(!hooks[0].active);
     browser.wait_for(&format!("return {} === null;", el("webhook-editor")), WAIT);
+    // The row shows the saved webhook before it is edited again.
+    browser.wait_for(
+        &format!(
+            "const e = {}; return e !== null && e.textContent.includes('/second');",
+            el("webhook-row")
+        ),
+        WAIT,
+    );
 
     // No event at all is the server's to refuse; the form says why and nothing changes.
     click(&browser, "webhook-edit");
