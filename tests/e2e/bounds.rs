@@ -14,7 +14,8 @@ crate::tests![
     a_visitors_uploads_beyond_a_days_bytes_are_429_and_store_nothing,
 ];
 
-fn visitors_of(ctx: &Ctx, ws: &TestWorkspace) -> u64 {
+/// How many visitors the workspace has in D1 (for checks that nothing was stored).
+pub fn visitors_of(ctx: &Ctx, ws: &TestWorkspace) -> u64 {
     ctx.server.d1(&format!(
         "SELECT COUNT(*) AS n FROM visitors WHERE workspace_id = '{}'",
         ws.id

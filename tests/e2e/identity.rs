@@ -11,6 +11,7 @@ use shared_types::pagination::ListResponse;
 use shared_types::visitor::{SessionResponse, StartedChat};
 use shared_types::widget::{IdentitySecret, WidgetConfig};
 
+use crate::bounds::visitors_of;
 use crate::client::{bearer, Ctx, Resp, TestWorkspace};
 
 crate::tests![
@@ -42,15 +43,6 @@ fn session(ws: &TestWorkspace, visitor: Value) -> Resp {
         &[("Origin", "https://shop.example")],
         Some(&json!({ "visitor": visitor })),
     )
-}
-
-fn visitors(ctx: &Ctx, ws: &TestWorkspace) -> u64 {
-    ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS n FROM visitors WHERE workspace_id = '{}'",
-        ws.id
-    ))[0]["n"]
-        .as_u64()
-        .unwrap_or(u64::MAX)
 }
 
 /// A chat started with the session's token; its detail as agents read it.
@@ -159,7 +151,7 @@ fn require_identity_refuses_a_claimed_identity_without_a_valid_hash_and_stores_n
     assert!(config.require_identity);
     let shown: WidgetConfig = ws.get("/v1/widget/config").expect(200);
     assert!(shown.require_identity);
-    let before = visitors(ctx, &ws);
+    let before = visitors_of(ctx, &ws);
     session(
         &ws,
         json!({"email": "ali@shop.example", "user_hash": "00".repeat(32)}),
@@ -176,7 +168,7 @@ fn require_identity_refuses_a_claimed_identity_without_a_valid_hash_and_stores_n
         session(&ws, visitor.clone()).assert_error(ErrorCode::AuthIdentity);
     }
     assert_eq!(
-        visitors(ctx, &ws),
+        visitors_of(ctx, &ws),
         before,
         "a refused session stored a visitor"
     );
@@ -189,7 +181,7 @@ fn require_identity_refuses_a_claimed_identity_without_a_valid_hash_and_stores_n
     assert!(chat_of(&ws, &ok).visitor.verified);
     let anonymous: SessionResponse = session(&ws, json!({"name": "Mehmon"})).expect(201);
     assert!(!chat_of(&ws, &anonymous).visitor.verified);
-    assert_eq!(visitors(ctx, &ws), before + 2);
+    assert_eq!(visitors_of(ctx, &ws), before + 2);
 }
 
 fn rotating_the_secret_stops_the_old_one_at_once(ctx: &Ctx) {
@@ -201,8 +193,8 @@ fn rotating_the_secret_stops_the_old_one_at_once(ctx: &Ctx) {
     session(&ws, claim(&old)).expect::<SessionResponse>(201);
     let new = new_secret(&ws);
     assert_ne!(old, new);
-    let before = visitors(ctx, &ws);
+    let before = visitors_of(ctx, &ws);
     session(&ws, claim(&old)).assert_error(ErrorCode::AuthIdentity);
-    assert_eq!(visitors(ctx, &ws), before);
+    assert_eq!(visitors_of(ctx, &ws), before);
     session(&ws, claim(&new)).expect::<SessionResponse>(201);
 }
