@@ -220,18 +220,9 @@ impl DurableObject for ChatRoom {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> Result<()> {
-        let Some(info) = ws.deserialize_attachment::<SocketInfo>()? else {
-            return ws.close(Some(1011), Some("lost socket state"));
-        };
-        let admitted = super::admit_frame(&ws, &message, info.frames, |frames| {
-            ws.serialize_attachment(&SocketInfo {
-                frames,
-                ..info.clone()
-            })
-        })?;
-        if !admitted {
+        let Some(info) = super::admit_frame(&ws, &message)? else {
             return Ok(());
-        }
+        };
         // The attachment now holds the new frame window; later writes keep it.
         let info = ws.deserialize_attachment::<SocketInfo>()?.unwrap_or(info);
         let WebSocketIncomingMessage::String(text) = message else {

@@ -135,16 +135,7 @@ impl DurableObject for Inbox {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> Result<()> {
-        let Some(info) = ws.deserialize_attachment::<SocketInfo>()? else {
-            return ws.close(Some(1011), Some("lost socket state"));
-        };
-        let admitted = super::admit_frame(&ws, &message, info.frames, |frames| {
-            ws.serialize_attachment(&SocketInfo {
-                frames,
-                ..info.clone()
-            })
-        })?;
-        if !admitted {
+        if super::admit_frame(&ws, &message)?.is_none() {
             return Ok(());
         }
         // The feed is one-way; a chat's typing and receipts go through its room.

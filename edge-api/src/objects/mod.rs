@@ -13,7 +13,7 @@ use shared_types::error::ErrorCode;
 use shared_types::realtime::ServerFrame;
 use worker::{State, WebSocket, WebSocketIncomingMessage};
 
-use crate::domain::socket_bounds::{self, FrameWindow};
+use crate::domain::socket_bounds;
 
 /// Completes a closing handshake the client started, echoing its code where a server
 /// may send it (1005 and 1006 may not be sent; they become 1000).
@@ -87,15 +87,18 @@ fn close_tagged(state: &State, revoke: &Revoke) -> usize {
     closed
 }
 
-/// Whether a socket's frame is within the bounds (size and rate). When it is not, the
-/// socket is told why and closed with 1008; the frame is not to be acted on. The frame
-/// window lives in the socket's attachment (`frames`), so it survives hibernation.
+/// The socket's state, when its frame is within the bounds (size and rate) and may be
+/// acted on. When it is not, the socket is told why and closed with 1008; a socket whose
+/// attachment is gone is closed with 1011. The frame window lives in the attachment
+/// (`frames`), so it survives hibernation; it is written back here.
 fn admit_frame(
     ws: &WebSocket,
     message: &WebSocketIncomingMessage,
-    frames: FrameWindow,
-    keep: impl FnOnce(FrameWindow) -> worker::Result<()>,
-) -> worker::Result<bool> {
+) -> worker::Result<Option<chat_room::SocketInfo>> {
+    let Some(info) = ws.deserialize_attachment::<chat_room::SocketInfo>()? else {
+        ws.close(Some(1011), Some("lost socket state"))?;
+        return Ok(None);
+    };
     let bytes = match message {
         WebSocketIncomingMessage::String(text) => text.len(),
         WebSocketIncomingMessage::Binary(data) => data.len(),
@@ -103,15 +106,16 @@ fn admit_frame(
     let (refusal, reason) = if !socket_bounds::frame_fits(bytes) {
         (ErrorCode::PayloadTooLarge, "frame too large")
     } else {
-        let (next, within) = frames.after_frame(worker::Date::now().as_millis());
-        keep(next)?;
+        let (frames, within) = info.frames.after_frame(worker::Date::now().as_millis());
+        let info = chat_room::SocketInfo { frames, ..info };
+        ws.serialize_attachment(&info)?;
         if within {
-            return Ok(true);
+            return Ok(Some(info));
         }
         (ErrorCode::RateLimited, "too many frames")
     };
     let frame = serde_json::to_string(&ServerFrame::error(refusal))?;
     let _ = ws.send_with_str(frame);
     let _ = ws.close(Some(socket_bounds::CLOSE_POLICY), Some(reason));
-    Ok(false)
+    Ok(None)
 }
