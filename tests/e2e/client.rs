@@ -282,6 +282,23 @@ impl TestWorkspace {
         session.visitor_token
     }
 
+    /// The id of the chat listed first by `GET /v1/chats` (the newest), "" when none.
+    pub fn newest_chat_id(&self) -> String {
+        self.get("/v1/chats").json()["data"][0]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// An agent's reply in `chat_id`, which must be accepted (201).
+    pub fn reply(&self, chat_id: &str, text: &str) {
+        self.post(
+            &format!("/v1/chats/{chat_id}/messages"),
+            &serde_json::json!({ "text": text }),
+        )
+        .expect::<Value>(201);
+    }
+
     /// A chat started by a new visitor; returns (chat id, visitor token).
     pub fn chat(&self, first_message: &str) -> (String, String) {
         let token = self.visitor("Ali");

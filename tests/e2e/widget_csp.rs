@@ -2,7 +2,7 @@
 //! origin that sends its base policy plus exactly the directives the README tells site
 //! owners to add for ChatFlow, and nothing more.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::browser::Browser;
 use crate::client::Ctx;
@@ -54,16 +54,9 @@ fn the_widget_works_under_the_csp_the_readme_documents(ctx: &Ctx) {
     open_panel(&browser);
     type_and_send(&browser, "CSP ostida salom");
     wait_for_messages(&browser, &["CSP ostida salom"]);
-    let chat_id = ws.get("/v1/chats").json()["data"][0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let chat_id = ws.newest_chat_id();
     // The agent's reply arrives over the socket (connect-src's ws(s) origin).
-    ws.post(
-        &format!("/v1/chats/{chat_id}/messages"),
-        &json!({"text": "Javob soket orqali"}),
-    )
-    .expect::<Value>(201);
+    ws.reply(&chat_id, "Javob soket orqali");
     wait_for_messages(&browser, &["CSP ostida salom", "Javob soket orqali"]);
     // The launcher and the panel are styled (constructed sheets pass style-src 'self').
     let styled = browser.eval(

@@ -146,18 +146,11 @@ fn a_returning_visitor_in_a_conversation_gets_the_app_at_once(ctx: &Ctx) {
     open_panel(&browser);
     type_and_send(&browser, "Qaytib kelaman");
     wait_for_messages(&browser, &["Qaytib kelaman"]);
-    let chat_id = ws.get("/v1/chats").json()["data"][0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let chat_id = ws.newest_chat_id();
     browser.goto(&format!("{page}?again=1"));
     // No hover, no click: the app comes because a conversation is under way.
     browser.wait_for("return __cf.ready;", Duration::from_secs(20));
-    ws.post(
-        &format!("/v1/chats/{chat_id}/messages"),
-        &json!({"text": "Javob tayyor"}),
-    )
-    .expect::<Value>(201);
+    ws.reply(&chat_id, "Javob tayyor");
     browser.eval("ChatFlow.open();", json!([]));
     wait_for_messages(&browser, &["Qaytib kelaman", "Javob tayyor"]);
 }
@@ -219,10 +212,7 @@ fn the_prechat_form_asks_before_the_first_message_and_names_the_visitor(ctx: &Ct
     );
     type_and_send(&browser, "Salom, savolim bor");
     wait_for_messages(&browser, &["Salom, savolim bor"]);
-    let chat_id = ws.get("/v1/chats").json()["data"][0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let chat_id = ws.newest_chat_id();
     let detail = ws.get(&format!("/v1/chats/{chat_id}")).json();
     assert_eq!(detail["visitor"]["name"], "Malika Rahimova", "{detail}");
     assert_eq!(detail["visitor"]["email"], "malika@example.com", "{detail}");
@@ -235,15 +225,8 @@ fn icons_are_svg_replies_show_the_agent_and_time_and_links_are_safe(ctx: &Ctx) {
     open_panel(&browser);
     type_and_send(&browser, "Narxlar qayerda?");
     wait_for_messages(&browser, &["Narxlar qayerda?"]);
-    let chat_id = ws.get("/v1/chats").json()["data"][0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    ws.post(
-        &format!("/v1/chats/{chat_id}/messages"),
-        &json!({"text": "Mana: https://example.com/narx. Yana savol?"}),
-    )
-    .expect::<Value>(201);
+    let chat_id = ws.newest_chat_id();
+    ws.reply(&chat_id, "Mana: https://example.com/narx. Yana savol?");
     wait_for_messages(
         &browser,
         &[
