@@ -44,11 +44,13 @@ impl<T: DeserializeOwned + Send + Sync + 'static> Collection<T> {
     }
 
     pub fn reload(self) {
+        let work = Busy::begin();
         spawn_local(async move {
             match api::call::<DataList<T>>("GET", self.path, None).await {
                 Ok(list) => self.items.set(list.data),
                 Err(f) => self.fail(&f),
             }
+            drop(work);
         });
     }
 
@@ -71,6 +73,7 @@ impl<T: DeserializeOwned + Send + Sync + 'static> Collection<T> {
         body: Option<Value>,
         done: impl FnOnce(R) + 'static,
     ) {
+        let work = Busy::begin();
         spawn_local(async move {
             match api::call::<R>(method, &path, body.as_ref()).await {
                 Ok(answer) => {
@@ -83,6 +86,9 @@ impl<T: DeserializeOwned + Send + Sync + 'static> Collection<T> {
                     self.reload();
                 }
             }
+            // Dropped after reload() has counted its own read, so the count never
+            // touches zero between the change and the list that shows it.
+            drop(work);
         });
     }
 
@@ -95,14 +101,88 @@ impl<T: DeserializeOwned + Send + Sync + 'static> Collection<T> {
         self.send("POST", self.path.to_string(), Some(body), done);
     }
 
-    /// `PATCH <path>/<id>`.
-    pub fn update(self, id: &str, body: Value) {
-        self.send::<IgnoredAny>("PATCH", self.item_path(id), Some(body), |_| ());
-    }
-
     /// `DELETE <path>/<id>`.
     pub fn remove(self, id: &str) {
         self.send::<IgnoredAny>("DELETE", self.item_path(id), None, |_| ());
+    }
+}
+
+/// An item a collection can find again by its id.
+pub trait Row {
+    fn row_id(&self) -> &str;
+}
+
+impl Row for shared_types::automation::Trigger {
+    fn row_id(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+impl Row for shared_types::webhooks::Webhook {
+    fn row_id(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+impl Row for shared_types::agents::Agent {
+    fn row_id(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+impl<T: Row + Clone + DeserializeOwned + Send + Sync + 'static> Collection<T> {
+    /// `PATCH <path>/<id>`; the row shows the saved item at once, then `done` gets it.
+    /// Without that, an edit opened before the list is read again would start from the
+    /// row as it was and save the old values back.
+    pub fn save(self, id: &str, body: Value, done: impl FnOnce(T) + 'static) {
+        self.send::<T>("PATCH", self.item_path(id), Some(body), move |saved| {
+            self.items.update(|items| {
+                if let Some(row) = items.iter_mut().find(|r| r.row_id() == saved.row_id()) {
+                    *row = saved.clone();
+                }
+            });
+            done(saved);
+        });
+    }
+
+    /// `PATCH <path>/<id>`, nothing more to do with the answer.
+    pub fn update(self, id: &str, body: Value) {
+        self.save(id, body, |_| ());
+    }
+}
+
+/// How many requests of the settings tabs are in flight, kept on
+/// `<body data-settings-busy>`: the page's own signal that every change made there has
+/// been answered and shown, which a browser test waits for instead of guessing.
+struct Busy;
+
+thread_local! {
+    static IN_FLIGHT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+impl Busy {
+    fn begin() -> Busy {
+        Busy::shift(1);
+        Busy
+    }
+
+    fn shift(by: i32) {
+        let n = IN_FLIGHT.with(|n| {
+            n.set(n.get().saturating_add_signed(by));
+            n.get()
+        });
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute("data-settings-busy", &n.to_string());
+        }
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        Busy::shift(-1);
     }
 }
 

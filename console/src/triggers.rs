@@ -181,8 +181,7 @@ pub fn Triggers(lang: Lang) -> impl IntoView {
         match editing.get_untracked() {
             Some(id) => {
                 body["url_pattern"] = json!(if pattern.is_empty() { "*" } else { &pattern });
-                let path = triggers.item_path(&id);
-                triggers.send("PATCH", path, Some(body), move |_: Trigger| fill(None));
+                triggers.save(&id, body, move |_| fill(None));
             }
             None => {
                 if !pattern.is_empty() {

@@ -218,16 +218,7 @@ fn EditWebhook(
             "events": event_names(&chosen.get_untracked()),
             "active": active.checked(),
         });
-        hooks.send::<Webhook>("PATCH", hooks.item_path(&id), Some(body), move |saved| {
-            // The row shows what was saved at once, so an edit opened before the list
-            // is read again starts from it, not from the row as it was.
-            hooks.items.update(|items| {
-                if let Some(row) = items.iter_mut().find(|h| h.id == saved.id) {
-                    *row = saved;
-                }
-            });
-            editing.set(None)
-        });
+        hooks.save(&id, body, move |_| editing.set(None));
     };
     view! {
         <form class="edit card" on:submit=save on:keydown=escape aria-label=hw.editing

@@ -12,6 +12,7 @@ crate::tests![
     visitor_metadata_beyond_its_bounds_is_400_and_stores_no_visitor,
     the_twenty_first_new_chat_of_a_visitor_in_an_hour_is_429_and_opens_nothing,
     a_visitors_uploads_beyond_a_days_bytes_are_429_and_store_nothing,
+    a_workspace_takes_600_new_sessions_a_minute_from_all_addresses_together,
 ];
 
 /// How many visitors the workspace has in D1 (for checks that nothing was stored).
@@ -25,12 +26,68 @@ pub fn visitors_of(ctx: &Ctx, ws: &TestWorkspace) -> u64 {
 }
 
 fn new_session(ws: &TestWorkspace, visitor: Value) -> Resp {
+    new_session_from(ws, "127.0.0.1", visitor)
+}
+
+fn new_session_from(ws: &TestWorkspace, address: &str, visitor: Value) -> Resp {
     ws.client.impatient().send(
         "POST",
         &format!("/v1/public/widgets/{}/sessions", ws.id),
-        &[("Origin", "https://shop.example")],
+        &[
+            ("Origin", "https://shop.example"),
+            ("CF-Connecting-IP", address),
+        ],
         Some(&json!({ "visitor": visitor })),
     )
+}
+
+fn a_workspace_takes_600_new_sessions_a_minute_from_all_addresses_together(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    // Thirty addresses in turn, requests started at least 33 ms apart: each address
+    // stays at 20 a minute and 1 a second (its own bound is 30 and 5) and the
+    // workspace near 30 a second (its bound is 50), so only the minute's 600 binds.
+    // Six senders share the turns so a slow answer does not stretch the run past the
+    // minute; a turn taken late pushes the later ones back, so starts never bunch.
+    let address = |i: usize| format!("198.51.100.{}", i % 30 + 1);
+    let gap = std::time::Duration::from_millis(33);
+    let started = std::time::Instant::now();
+    let turns = std::sync::Mutex::new((0usize, started - gap));
+    std::thread::scope(|s| {
+        for _ in 0..6 {
+            s.spawn(|| loop {
+                let (i, at) = {
+                    let mut turn = turns.lock().unwrap_or_else(|e| e.into_inner());
+                    let at = std::time::Instant::now().max(turn.1 + gap);
+                    *turn = (turn.0 + 1, at);
+                    (turn.0 - 1, at)
+                };
+                if i >= 600 {
+                    break;
+                }
+                std::thread::sleep(at.saturating_duration_since(std::time::Instant::now()));
+                let r = new_session_from(&ws, &address(i), json!({"name": "Ali"}));
+                assert_eq!(r.status, 201, "session {i}: {}", r.text);
+            });
+        }
+    });
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(55),
+        "600 sessions took {:?}: the minute's window no longer holds them all",
+        started.elapsed()
+    );
+    let before = visitors_of(ctx, &ws);
+    assert_eq!(before, 600);
+    // A new address is refused too: the bound is the workspace's, not an address's.
+    let refused = new_session_from(&ws, "203.0.113.7", json!({"name": "Ali"}));
+    refused.assert_error(ErrorCode::RateLimited);
+    assert!(refused.header("retry-after").is_some(), "{refused:?}");
+    assert_eq!(visitors_of(ctx, &ws), before);
+    // Another workspace's widget is not affected.
+    let other = ctx.workspace();
+    assert_eq!(
+        new_session_from(&other, "203.0.113.7", json!({"name": "Ali"})).status,
+        201
+    );
 }
 
 fn visitor_metadata_beyond_its_bounds_is_400_and_stores_no_visitor(ctx: &Ctx) {

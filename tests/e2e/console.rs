@@ -409,10 +409,14 @@ pub fn fill(browser: &Browser, testid: &str, value: &str) {
     );
 }
 
+/// Clicks once the element is there and enabled and every settings change already
+/// made has been answered and shown (`data-settings-busy`), as a person clicks what the
+/// page shows: a click racing the answer would act on the row as it was.
 pub fn click(browser: &Browser, testid: &str) {
     browser.wait_for(
         &format!(
-            "const e = {}; if (!e || e.disabled) return false; e.click(); return true;",
+            "if (Number(document.body.dataset.settingsBusy || 0) > 0) return false; \
+             const e = {}; if (!e || e.disabled) return false; e.click(); return true;",
             el(testid)
         ),
         WAIT,

@@ -152,7 +152,7 @@ fn confirming_before_the_upload_is_409_file_004(ctx: &Ctx) {
 fn bad_or_expired_signatures_get_403_file_005(ctx: &Ctx) {
     let ws = ctx.workspace();
     let up = request_upload(&ws, "a.txt", "text/plain", 3);
-    let tampered = format!("{}0", &up.upload_url[..up.upload_url.len() - 1]);
+    let tampered = crate::harness::tamper_last(&up.upload_url);
     let expired = up.upload_url.replace("expires=", "expires=1");
     let unsigned = up
         .upload_url

@@ -481,6 +481,16 @@ pub fn eventually<P: Probe>(
     }
 }
 
+/// `signed` with its last character changed. Signatures end in a hex digit, so a fixed
+/// replacement would equal the real digit in one run of sixteen and the "tampered" value
+/// would still be genuine.
+pub fn tamper_last(signed: &str) -> String {
+    let mut out = signed.to_string();
+    let last = out.pop().expect("a non-empty signed value");
+    out.push(if last == '0' { '1' } else { '0' });
+    out
+}
+
 /// A temporary directory removed on drop.
 pub struct TempDir {
     pub path: PathBuf,

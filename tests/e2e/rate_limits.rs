@@ -106,11 +106,38 @@ fn burst(n: usize, send: impl Fn() -> Resp + Sync) -> Vec<Resp> {
     })
 }
 
+/// A burst of `n` that the server received within one second, so a per-second limit
+/// decides every request of it. The server saw each request between the first send and
+/// the last answer; when a loaded machine stretched that past a second, the burst did
+/// not test the second's limit, and a new one is fired on a fresh budget (`fresh`
+/// makes it) rather than judged. `Err` after three stretched bursts.
+fn burst_within_a_second<B: Sync>(
+    n: usize,
+    fresh: impl Fn() -> B,
+    send: impl Fn(&B) -> Resp + Sync,
+) -> (B, Vec<Resp>) {
+    let mut spans = Vec::new();
+    for _ in 0..3 {
+        let budget = fresh();
+        let started = Instant::now();
+        let replies = burst(n, || send(&budget));
+        let span = started.elapsed();
+        if span < Duration::from_secs(1) {
+            return (budget, replies);
+        }
+        spans.push(span);
+    }
+    panic!("no burst of {n} reached the server within a second: {spans:?}");
+}
+
 #[crate::e2e_test]
 fn forty_concurrent_requests_get_exactly_the_burst_of_20(ctx: &Ctx) {
     let ws = ctx.workspace();
-    let key = ws.extra_key();
-    let replies = burst(40, || ws.client.impatient().get("/v1/chats", &key));
+    let (key, replies) = burst_within_a_second(
+        40,
+        || ws.extra_key(),
+        |key| ws.client.impatient().get("/v1/chats", key),
+    );
     let ok = replies.iter().filter(|r| r.status == 200).count();
     assert_eq!(ok, 20, "exactly the burst succeeds");
     for r in replies.iter().filter(|r| r.status != 200) {
@@ -151,9 +178,12 @@ fn visitor_post(ws: &TestWorkspace, token: &str, chat_id: &str, text: &str) -> R
 #[crate::e2e_test]
 fn a_flooding_visitor_is_slowed_down_but_the_workspace_is_not(ctx: &Ctx) {
     let ws = ctx.workspace();
-    let (chat_id, token) = ws.chat("Salom");
     let (other_chat, other_token) = ws.chat("Assalomu alaykum");
-    let replies = burst(25, || visitor_post(&ws, &token, &chat_id, "spam"));
+    let ((chat_id, _), replies) = burst_within_a_second(
+        25,
+        || ws.chat("Salom"),
+        |(chat_id, token)| visitor_post(&ws, token, chat_id, "spam"),
+    );
     let stored = replies.iter().filter(|r| r.status == 201).count();
     assert!(stored <= 10, "at most 10 a second, got {stored}");
     let refused = replies
@@ -185,14 +215,27 @@ fn a_flooding_visitor_is_slowed_down_but_the_workspace_is_not(ctx: &Ctx) {
 fn one_address_cannot_mint_sessions_without_end(ctx: &Ctx) {
     let ws = ctx.workspace();
     let path = format!("/v1/public/widgets/{}/sessions", ws.id);
-    let replies = burst(12, || {
-        ws.client.impatient().send(
-            "POST",
-            &path,
-            &[("Origin", "https://shop.example")],
-            Some(&json!({"visitor": {"name": "Bot"}})),
-        )
-    });
+    // Each burst comes from an address of its own, so a stretched one spends nothing
+    // of the next one's budget.
+    let attempt = std::sync::atomic::AtomicU8::new(0);
+    let (_, replies) = burst_within_a_second(
+        12,
+        || {
+            let n = attempt.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            format!("192.0.2.{}", n + 1)
+        },
+        |address| {
+            ws.client.impatient().send(
+                "POST",
+                &path,
+                &[
+                    ("Origin", "https://shop.example"),
+                    ("CF-Connecting-IP", address),
+                ],
+                Some(&json!({"visitor": {"name": "Bot"}})),
+            )
+        },
+    );
     let made = replies.iter().filter(|r| r.status == 201).count();
     assert!(
         (1..=5).contains(&made),

@@ -327,6 +327,104 @@ fn sockets_reach_only_their_own_chats(ctx: &Ctx) {
 
 /// A socket on `/v1/realtime{query}`, or the status the upgrade was refused with.
 /// A socket on `/v1/realtime{query}`, with an API key when given; the refusal's status.
+/// A websocket upgrade the server answered with an error instead.
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: Value,
+}
+
+/// Asks to open `/v1/realtime{query}` and reads the whole answer, which must be a
+/// refusal. Written by hand because a websocket client hands back only the part of a
+/// refusal's body that came with its headers.
+pub fn refusal(ctx: &Ctx, query: &str, api_key: Option<&str>) -> Refusal {
+    use std::io::{Read, Write};
+    let authority = ctx.server.base_url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(authority).expect("connect");
+    let auth = api_key.map_or(String::new(), |k| format!("Authorization: Bearer {k}\r\n"));
+    let _quiet = crate::client::QUIET
+        .read()
+        .unwrap_or_else(|e| e.into_inner());
+    write!(
+        stream,
+        "GET /v1/realtime{query} HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\n\
+         Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+         Sec-WebSocket-Version: 13\r\n{auth}\r\n"
+    )
+    .expect("send");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let (head, body_at) = loop {
+        let n = stream.read(&mut chunk).expect("read the answer");
+        assert!(n > 0, "the server closed before answering");
+        answer.extend_from_slice(&chunk[..n]);
+        if let Some(at) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break (String::from_utf8_lossy(&answer[..at]).to_string(), at + 4);
+        }
+    };
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    assert_ne!(status, 101, "the socket was opened, not refused");
+    let header = |name: &str| {
+        head.lines().skip(1).find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
+    };
+    let mut more = |answer: &mut Vec<u8>| {
+        let n = stream.read(&mut chunk).expect("read the body");
+        assert!(n > 0, "the server closed mid-body");
+        answer.extend_from_slice(&chunk[..n]);
+    };
+    let body = match header("content-length").and_then(|l| l.parse::<usize>().ok()) {
+        Some(length) => {
+            while answer.len() < body_at + length {
+                more(&mut answer);
+            }
+            answer[body_at..body_at + length].to_vec()
+        }
+        // Chunked: each chunk is its length in hex, CRLF, the bytes, CRLF; 0 ends it.
+        None => {
+            let (mut body, mut at) = (Vec::new(), body_at);
+            loop {
+                let line_end = loop {
+                    match answer[at..].windows(2).position(|w| w == b"\r\n") {
+                        Some(end) => break at + end,
+                        None => more(&mut answer),
+                    }
+                };
+                let size = usize::from_str_radix(
+                    String::from_utf8_lossy(&answer[at..line_end]).trim(),
+                    16,
+                )
+                .expect("a chunk size");
+                if size == 0 {
+                    break body;
+                }
+                while answer.len() < line_end + 2 + size + 2 {
+                    more(&mut answer);
+                }
+                body.extend_from_slice(&answer[line_end + 2..line_end + 2 + size]);
+                at = line_end + 2 + size + 2;
+            }
+        }
+    };
+    Refusal {
+        status,
+        retry_after: header("retry-after"),
+        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+    }
+}
+
 pub fn feed(ctx: &Ctx, query: &str, api_key: Option<&str>) -> Result<Socket, u16> {
     let ws_base = ctx.server.base_url.replacen("http://", "ws://", 1);
     let mut request = format!("{ws_base}/v1/realtime{query}")

@@ -13,7 +13,7 @@ use tungstenite::Message as Frame;
 
 use crate::client::{Ctx, TestWorkspace};
 use crate::offboarding::{assert_revoked, assert_stays_open, await_close};
-use crate::realtime::{connect, feed, next, send, Socket};
+use crate::realtime::{connect, feed, next, refusal, send, Refusal, Socket};
 
 crate::tests![
     a_visitor_holds_at_most_ten_sockets_and_a_closed_one_frees_its_place,
@@ -49,6 +49,24 @@ fn start_chat(ws: &TestWorkspace, token: &str, text: &str) -> String {
     started.chat.id.as_str().to_string()
 }
 
+/// A connection over its bound: 429 with the catalogue's envelope and a `Retry-After`
+/// of the second a held socket may take to close.
+#[track_caller]
+fn assert_refused_for_now(refused: Refusal) {
+    assert_eq!(refused.status, 429, "{refused:?}");
+    assert_eq!(
+        refused.body["error"]["code"],
+        ErrorCode::RateLimited.code(),
+        "{refused:?}"
+    );
+    assert_eq!(
+        refused.body["error"]["message_en"],
+        ErrorCode::RateLimited.message_en(),
+        "{refused:?}"
+    );
+    assert_eq!(refused.retry_after.as_deref(), Some("1"), "{refused:?}");
+}
+
 #[track_caller]
 fn assert_policy_close(socket: &mut Socket, code: ErrorCode) {
     let since = Instant::now();
@@ -78,7 +96,11 @@ fn a_visitor_holds_at_most_ten_sockets_and_a_closed_one_frees_its_place(ctx: &Ct
             connect(ctx, chat, Some(&token), None).expect("a socket within the bound")
         })
         .collect();
-    assert_eq!(connect(ctx, &first, Some(&token), None).err(), Some(429));
+    assert_refused_for_now(refusal(
+        ctx,
+        &format!("?chat_id={first}&token={token}"),
+        None,
+    ));
     assert_eq!(connect(ctx, &second, Some(&token), None).err(), Some(429));
     // Another visitor is not affected.
     let (chat, other) = ws.chat("Boshqa");
@@ -109,7 +131,7 @@ fn an_agent_credential_holds_at_most_twenty_sockets_across_feed_and_rooms(ctx: &
         .map(|_| feed(ctx, "", Some(&key)).expect("a feed socket"))
         .collect();
     open.extend((0..10).map(|_| connect(ctx, &chat, None, Some(&key)).expect("a room socket")));
-    assert_eq!(feed(ctx, "", Some(&key)).err(), Some(429));
+    assert_refused_for_now(refusal(ctx, "", Some(&key)));
     assert_eq!(connect(ctx, &chat, None, Some(&key)).err(), Some(429));
     // The owner's other key is another credential.
     feed(ctx, "", Some(&ws.api_key)).expect("another key's socket");

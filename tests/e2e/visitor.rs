@@ -84,7 +84,7 @@ fn bad_visitor_tokens_get_401_auth_007(ctx: &Ctx) {
     let ws = ctx.workspace();
     let token = ws.visitor("Ali");
     let forged = token.replace("vt1.", "vt1.x");
-    let tampered = format!("{}0", &token[..token.len() - 1]);
+    let tampered = crate::harness::tamper_last(&token);
     for t in [
         forged.as_str(),
         tampered.as_str(),

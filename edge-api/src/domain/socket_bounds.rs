@@ -83,6 +83,48 @@ pub fn read_seq_ok(seq: u64, last_seq: u64) -> bool {
     seq <= last_seq
 }
 
+/// How long after a claim its room stays recorded whatever the room says. A claim
+/// comes just before its socket reaches the room, so in that gap the room holds no
+/// socket with the tag yet; a release or a count of zero then must not erase the
+/// record, or a revocation would miss the socket being opened. A record kept too long
+/// costs one call to an empty room.
+pub const CLAIM_GRACE_MS: u64 = 60_000;
+
+/// A room recorded as holding sockets with a tag, and when it was last claimed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RoomClaim {
+    pub chat_id: String,
+    pub claimed_ms: u64,
+}
+
+/// Records `chat_id` under a tag at `now_ms`; false when the record did not change.
+pub fn claim(rooms: &mut Vec<RoomClaim>, chat_id: &str, now_ms: u64) -> bool {
+    match rooms.iter_mut().find(|r| r.chat_id == chat_id) {
+        Some(room) if room.claimed_ms >= now_ms => false,
+        Some(room) => {
+            room.claimed_ms = now_ms;
+            true
+        }
+        None => {
+            rooms.push(RoomClaim {
+                chat_id: chat_id.to_string(),
+                claimed_ms: now_ms,
+            });
+            true
+        }
+    }
+}
+
+/// Forgets the rooms of `empty` (rooms that hold no socket with the tag) unless they
+/// were claimed within [`CLAIM_GRACE_MS`]; false when nothing was forgotten.
+pub fn forget_empty(rooms: &mut Vec<RoomClaim>, empty: &[&str], now_ms: u64) -> bool {
+    let before = rooms.len();
+    rooms.retain(|r| {
+        !empty.contains(&r.chat_id.as_str()) || now_ms.saturating_sub(r.claimed_ms) < CLAIM_GRACE_MS
+    });
+    rooms.len() != before
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +185,42 @@ mod tests {
         assert!(read_seq_ok(3, 3));
         assert!(!read_seq_ok(4, 3));
         assert!(!read_seq_ok(u64::MAX, 3));
+    }
+
+    #[test]
+    fn a_release_racing_a_new_claim_keeps_the_room() {
+        let mut rooms = Vec::new();
+        assert!(claim(&mut rooms, "chat_a", 1_000));
+        // The room's last socket with the tag closed just as another was claimed.
+        assert!(!forget_empty(&mut rooms, &["chat_a"], 1_005));
+        assert_eq!(rooms.len(), 1);
+        // Long after, an empty room is forgotten.
+        assert!(forget_empty(
+            &mut rooms,
+            &["chat_a"],
+            1_000 + CLAIM_GRACE_MS
+        ));
+        assert!(rooms.is_empty());
+    }
+
+    #[test]
+    fn a_new_claim_renews_the_record_and_others_stay() {
+        let mut rooms = Vec::new();
+        claim(&mut rooms, "chat_a", 1_000);
+        claim(&mut rooms, "chat_b", 1_000);
+        assert!(claim(&mut rooms, "chat_a", 1_000 + CLAIM_GRACE_MS));
+        assert!(!claim(&mut rooms, "chat_a", 1_000));
+        assert!(forget_empty(
+            &mut rooms,
+            &["chat_a", "chat_b"],
+            1_000 + CLAIM_GRACE_MS + 1
+        ));
+        assert_eq!(
+            rooms,
+            vec![RoomClaim {
+                chat_id: "chat_a".into(),
+                claimed_ms: 1_000 + CLAIM_GRACE_MS
+            }]
+        );
     }
 }

@@ -15,7 +15,8 @@
 //! with it closes. Counts are not kept: a bound is checked by asking
 //! the recorded rooms how many open sockets they hold with the tag, so a socket that
 //! closed without telling anyone is never counted, and rooms that answer 0 are dropped
-//! from the record.
+//! from the record unless claimed within `socket_bounds::CLAIM_GRACE_MS` (a socket may be
+//! on its way there).
 
 use shared_types::agents::AgentStatus;
 use shared_types::error::ErrorCode;
@@ -71,10 +72,10 @@ impl DurableObject for Inbox {
                 if !self.has_room_for(&info).await? {
                     return Response::error(ErrorCode::RateLimited.code(), 429);
                 }
+                let now = worker::Date::now().as_millis();
                 for tag in info.tags() {
                     let mut rooms = self.rooms(&tag).await?;
-                    if !rooms.contains(&info.chat_id) {
-                        rooms.push(info.chat_id.clone());
+                    if socket_bounds::claim(&mut rooms, &info.chat_id, now) {
                         self.state.storage().put(&rooms_key(&tag), &rooms).await?;
                     }
                 }
@@ -86,8 +87,8 @@ impl DurableObject for Inbox {
                 let mut rooms = Vec::new();
                 for tag in &revoke.tags {
                     for room in self.rooms(tag).await? {
-                        if !rooms.contains(&room) {
-                            rooms.push(room);
+                        if !rooms.contains(&room.chat_id) {
+                            rooms.push(room.chat_id);
                         }
                     }
                     self.state.storage().delete(&rooms_key(tag)).await?;
@@ -105,19 +106,13 @@ impl DurableObject for Inbox {
                 Response::ok(closed.to_string())
             }
             "/release" => {
-                // A room's close may race a claim of the same tag in the same room; the
-                // claim's socket is then accepted unrecorded, and only REST refuses it
-                // after a revocation. The window is one close and one open at once.
+                // A room's close may race a claim of the same tag in the same room:
+                // a room claimed within the grace keeps its record (`forget_empty`).
                 let release: Release = req.json().await?;
+                let now = worker::Date::now().as_millis();
                 for tag in &release.tags {
-                    let mut rooms = self.rooms(tag).await?;
-                    let before = rooms.len();
-                    rooms.retain(|room| room != &release.chat_id);
-                    if rooms.is_empty() {
-                        self.state.storage().delete(&rooms_key(tag)).await?;
-                    } else if rooms.len() != before {
-                        self.state.storage().put(&rooms_key(tag), &rooms).await?;
-                    }
+                    self.forget_empty(tag, &[release.chat_id.as_str()], now)
+                        .await?;
                 }
                 Response::empty()
             }
@@ -196,13 +191,27 @@ impl Inbox {
     }
 
     /// The rooms recorded as holding sockets with `tag`.
-    async fn rooms(&self, tag: &str) -> Result<Vec<String>> {
+    async fn rooms(&self, tag: &str) -> Result<Vec<socket_bounds::RoomClaim>> {
         Ok(self
             .state
             .storage()
             .get(&rooms_key(tag))
             .await?
             .unwrap_or_default())
+    }
+
+    /// Drops `empty` rooms from `tag`'s record as it stands now: read afresh, since a
+    /// claim may have renewed a room while the caller awaited its answer.
+    async fn forget_empty(&self, tag: &str, empty: &[&str], now: u64) -> Result<()> {
+        let mut rooms = self.rooms(tag).await?;
+        if !socket_bounds::forget_empty(&mut rooms, empty, now) {
+            return Ok(());
+        }
+        if rooms.is_empty() {
+            self.state.storage().delete(&rooms_key(tag)).await.map(drop)
+        } else {
+            self.state.storage().put(&rooms_key(tag), &rooms).await
+        }
     }
 
     /// Whether one more socket like `info` fits its bound: the feed's own sockets with
@@ -213,29 +222,26 @@ impl Inbox {
         let rooms = self.rooms(&tag).await?;
         let asked = rooms
             .iter()
-            .map(|room| self.ask_room(room, "/count", tag.clone()));
-        let mut kept = Vec::with_capacity(rooms.len());
+            .map(|room| self.ask_room(&room.chat_id, "/count", tag.clone()));
+        let mut empty = Vec::new();
         for (room, answer) in rooms
             .iter()
             .zip(futures_util::future::join_all(asked).await)
         {
             match answer {
-                Ok(0) => {}
-                Ok(n) => {
-                    open += n;
-                    kept.push(room.clone());
-                }
+                Ok(0) => empty.push(room.chat_id.as_str()),
+                Ok(n) => open += n,
                 // A room that cannot answer keeps its record and counts as full, so an
                 // outage cannot lift the bound.
                 Err(e) => {
-                    worker::console_error!("count in room {room}: {e}");
+                    worker::console_error!("count in room {}: {e}", room.chat_id);
                     open += limit;
-                    kept.push(room.clone());
                 }
             }
         }
-        if kept.len() != rooms.len() {
-            self.state.storage().put(&rooms_key(&tag), &kept).await?;
+        if !empty.is_empty() {
+            self.forget_empty(&tag, &empty, worker::Date::now().as_millis())
+                .await?;
         }
         Ok(socket_bounds::has_room(open, limit))
     }

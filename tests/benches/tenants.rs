@@ -1,0 +1,216 @@
+//! Many tenants at once, against the worker under `wrangler dev` on this machine:
+//! `WORKSPACES` workspaces (8) with `VISITORS` visitors each (20), every visitor sending
+//! a message every `EVERY_MS` (500 ms) for `SECONDS` (20 s): 320 messages a second
+//! offered. Prints what was accepted per second, every status that is not 201, the
+//! send latency (p50, p99, max) measured from when each message was due, so a slow
+//! answer that delays the next send counts against the service, and the CPU seconds the
+//! workerd processes spent per 1,000 accepted messages.
+//!
+//! `cargo bench -p chatflow-e2e --bench tenants` (after `bash scripts/build.sh`).
+//!
+//! A visitor's budget is 120 messages a minute (`domain::rate_limit::VISITOR`), so a
+//! visitor sending every 500 ms stays within it for a run under a minute.
+
+// The harness and client are shared with the end-to-end suites; the bench uses part.
+#![allow(dead_code)]
+
+#[path = "../e2e/client.rs"]
+mod client;
+#[path = "../e2e/harness.rs"]
+mod harness;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+use client::{bearer, Client, Ctx};
+use serde_json::json;
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// CPU seconds (user + system) the workerd processes of `group` have used so far.
+fn workerd_cpu_seconds(group: Option<u32>) -> Option<f64> {
+    let group = group?;
+    // Linux reports times in clock ticks of 1/100 s on every platform this runs on.
+    const TICKS_PER_SECOND: f64 = 100.0;
+    let mut ticks = 0u64;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        let Some((head, rest)) = stat.rsplit_once(") ") else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        // After the comm: state(0) ppid(1) pgrp(2) … utime(11) stime(12).
+        if fields.get(2).and_then(|p| p.parse().ok()) != Some(group) || !head.contains("(workerd") {
+            continue;
+        }
+        let time = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|t| t.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        ticks += time(11) + time(12);
+    }
+    Some(ticks as f64 / TICKS_PER_SECOND)
+}
+
+/// One visitor's chat: its id and the visitor's token.
+struct Sender {
+    chat_id: String,
+    token: String,
+}
+
+#[derive(Default)]
+struct Outcome {
+    /// From when each accepted message was due until its 201.
+    latencies: Vec<Duration>,
+    statuses: BTreeMap<u16, u64>,
+}
+
+fn main() {
+    let workspaces = env_or("WORKSPACES", 8) as usize;
+    let visitors = env_or("VISITORS", 20) as usize;
+    let every = Duration::from_millis(env_or("EVERY_MS", 500));
+    let seconds = env_or("SECONDS", 20);
+    let server = harness::TestServer::start();
+    let client = Client::new(&server.base_url);
+    let ctx = Ctx { server, client };
+
+    // Each visitor starts its chat from an address of its own: one address may open
+    // only a few sessions a second on a workspace's widget.
+    let mut senders = Vec::new();
+    for w in 0..workspaces {
+        let ws = ctx.workspace_named(&format!("Tenant {w}"));
+        for v in 0..visitors {
+            let address = format!("10.{w}.{}.{}", v / 250, v % 250 + 1);
+            let session = ws.client.send_patiently(
+                "POST",
+                &format!("/v1/public/widgets/{}/sessions", ws.id),
+                &[
+                    ("Origin", "https://shop.example"),
+                    ("CF-Connecting-IP", &address),
+                ],
+                Some(&json!({"visitor": {"name": format!("Mehmon {v}")}})),
+            );
+            assert_eq!(session.status, 201, "{}", session.text);
+            let token = session.json()["visitor_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let started = ws.client.send_patiently(
+                "POST",
+                "/v1/visitor/chats",
+                &[("Authorization", &bearer(&token))],
+                Some(&json!({"text": "Salom"})),
+            );
+            assert_eq!(started.status, 201, "{}", started.text);
+            let chat_id = started.json()["chat"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            senders.push(Sender { chat_id, token });
+        }
+    }
+    let offered = senders.len() as f64 * 1000.0 / every.as_millis() as f64;
+    println!(
+        "{workspaces} workspaces x {visitors} visitors, each sending every {} ms for {seconds} s: {offered:.0} messages/s offered",
+        every.as_millis()
+    );
+
+    let outcome = Arc::new(Mutex::new(Outcome::default()));
+    let start_line = Arc::new(Barrier::new(senders.len() + 1));
+    let cpu_before = workerd_cpu_seconds(ctx.server.process_group());
+    let mut threads = Vec::new();
+    let run_for = Duration::from_secs(seconds);
+    for (i, sender) in senders.into_iter().enumerate() {
+        let client = ctx.client.impatient();
+        let outcome = Arc::clone(&outcome);
+        let start_line = Arc::clone(&start_line);
+        // Visitors are spread over the interval, as real ones are.
+        let offset = every.mul_f64(i as f64 / (workspaces * visitors) as f64);
+        threads.push(std::thread::spawn(move || {
+            start_line.wait();
+            let began = Instant::now() + offset;
+            let path = format!("/v1/visitor/chats/{}/messages", sender.chat_id);
+            let auth = bearer(&sender.token);
+            let mut mine = Outcome::default();
+            let mut k = 0u32;
+            loop {
+                let due = began + every * k;
+                if due.duration_since(began) >= run_for {
+                    break;
+                }
+                if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                }
+                let resp = client.send(
+                    "POST",
+                    &path,
+                    &[("Authorization", &auth)],
+                    Some(&json!({"text": format!("xabar {k}")})),
+                );
+                *mine.statuses.entry(resp.status).or_default() += 1;
+                if resp.status == 201 {
+                    mine.latencies.push(due.elapsed());
+                }
+                k += 1;
+            }
+            let mut all = outcome.lock().unwrap_or_else(|e| e.into_inner());
+            all.latencies.extend(mine.latencies);
+            for (status, n) in mine.statuses {
+                *all.statuses.entry(status).or_default() += n;
+            }
+        }));
+    }
+    start_line.wait();
+    let began = Instant::now();
+    for t in threads {
+        t.join().expect("sender");
+    }
+    let elapsed = began.elapsed();
+    let cpu_after = workerd_cpu_seconds(ctx.server.process_group());
+
+    let mut outcome = outcome.lock().unwrap_or_else(|e| e.into_inner());
+    outcome.latencies.sort();
+    let accepted = outcome.latencies.len();
+    let server_errors: u64 = outcome.statuses.range(500..).map(|(_, n)| n).sum();
+    println!(
+        "  accepted: {accepted} in {:.1} s = {:.0} messages/s; 5xx: {server_errors}; statuses: {:?}",
+        elapsed.as_secs_f64(),
+        accepted as f64 / elapsed.as_secs_f64(),
+        outcome.statuses
+    );
+    println!(
+        "  latency from due: p50 {}  p99 {}  max {}",
+        ms(percentile(&outcome.latencies, 0.5)),
+        ms(percentile(&outcome.latencies, 0.99)),
+        ms(outcome.latencies.last().copied().unwrap_or_default())
+    );
+    match (cpu_before, cpu_after) {
+        (Some(before), Some(after)) if accepted > 0 => println!(
+            "  workerd CPU: {:.1} s, {:.2} s per 1,000 accepted messages",
+            after - before,
+            (after - before) * 1000.0 / accepted as f64
+        ),
+        _ => println!("  workerd CPU: n/a (an outside server)"),
+    }
+}
