@@ -1,12 +1,13 @@
 //! Many tenants at once, against the worker under `wrangler dev` on this machine:
 //! `WORKSPACES` workspaces (8) with `VISITORS` visitors each (20), every visitor sending
-//! a message every `EVERY_MS` (500 ms) for `SECONDS` (20 s): 320 messages a second
+//! a message every `EVERY_MS` (500 ms) for `RUN_SECONDS` (20 s): 320 messages a second
 //! offered. Prints what was accepted per second, every status that is not 201, the
 //! send latency (p50, p99, max) measured from when each message was due, so a slow
 //! answer that delays the next send counts against the service, and the CPU seconds the
 //! workerd processes spent per 1,000 accepted messages.
 //!
-//! `cargo bench -p chatflow-e2e --bench tenants` (after `bash scripts/build.sh`).
+//! `cargo bench -p chatflow-e2e --bench tenants` (after `bash scripts/build.sh`);
+//! `RUN_SECONDS`, `WORKSPACES`, `VISITORS` and `EVERY_MS` change the load.
 //!
 //! A visitor's budget is 120 messages a minute (`domain::rate_limit::VISITOR`), so a
 //! visitor sending every 500 ms stays within it for a run under a minute.
@@ -83,6 +84,7 @@ struct Sender {
 struct Outcome {
     /// From when each accepted message was due until its 201.
     latencies: Vec<Duration>,
+    /// Status → count; 0 is a connection the server dropped.
     statuses: BTreeMap<u16, u64>,
 }
 
@@ -90,7 +92,7 @@ fn main() {
     let workspaces = env_or("WORKSPACES", 8) as usize;
     let visitors = env_or("VISITORS", 20) as usize;
     let every = Duration::from_millis(env_or("EVERY_MS", 500));
-    let seconds = env_or("SECONDS", 20);
+    let seconds = env_or("RUN_SECONDS", 20);
     let server = harness::TestServer::start();
     let client = Client::new(&server.base_url);
     let ctx = Ctx { server, client };
@@ -123,7 +125,7 @@ fn main() {
                 Some(&json!({"text": "Salom"})),
             );
             assert_eq!(started.status, 201, "{}", started.text);
-            let chat_id = started.json()["chat"]["id"]
+            let chat_id = started.json()["id"]
                 .as_str()
                 .unwrap_or_default()
                 .to_string();
@@ -140,9 +142,13 @@ fn main() {
     let start_line = Arc::new(Barrier::new(senders.len() + 1));
     let cpu_before = workerd_cpu_seconds(ctx.server.process_group());
     let mut threads = Vec::new();
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(30))
+        .build();
     let run_for = Duration::from_secs(seconds);
     for (i, sender) in senders.into_iter().enumerate() {
-        let client = ctx.client.impatient();
+        let agent = agent.clone();
+        let base_url = ctx.server.base_url.clone();
         let outcome = Arc::clone(&outcome);
         let start_line = Arc::clone(&start_line);
         // Visitors are spread over the interval, as real ones are.
@@ -150,7 +156,7 @@ fn main() {
         threads.push(std::thread::spawn(move || {
             start_line.wait();
             let began = Instant::now() + offset;
-            let path = format!("/v1/visitor/chats/{}/messages", sender.chat_id);
+            let url = format!("{base_url}/v1/visitor/chats/{}/messages", sender.chat_id);
             let auth = bearer(&sender.token);
             let mut mine = Outcome::default();
             let mut k = 0u32;
@@ -162,14 +168,19 @@ fn main() {
                 if let Some(wait) = due.checked_duration_since(Instant::now()) {
                     std::thread::sleep(wait);
                 }
-                let resp = client.send(
-                    "POST",
-                    &path,
-                    &[("Authorization", &auth)],
-                    Some(&json!({"text": format!("xabar {k}")})),
-                );
-                *mine.statuses.entry(resp.status).or_default() += 1;
-                if resp.status == 201 {
+                let sent = agent
+                    .post(&url)
+                    .set("Authorization", &auth)
+                    .set("Content-Type", "application/json")
+                    .send_string(&json!({"text": format!("xabar {k}")}).to_string());
+                // A dropped connection is an answer too: status 0.
+                let status = match &sent {
+                    Ok(r) => r.status(),
+                    Err(ureq::Error::Status(code, _)) => *code,
+                    Err(ureq::Error::Transport(_)) => 0,
+                };
+                *mine.statuses.entry(status).or_default() += 1;
+                if status == 201 {
                     mine.latencies.push(due.elapsed());
                 }
                 k += 1;
@@ -193,8 +204,9 @@ fn main() {
     outcome.latencies.sort();
     let accepted = outcome.latencies.len();
     let server_errors: u64 = outcome.statuses.range(500..).map(|(_, n)| n).sum();
+    let dropped = outcome.statuses.get(&0).copied().unwrap_or(0);
     println!(
-        "  accepted: {accepted} in {:.1} s = {:.0} messages/s; 5xx: {server_errors}; statuses: {:?}",
+        "  accepted: {accepted} in {:.1} s = {:.0} messages/s; 5xx: {server_errors}; dropped: {dropped}; statuses: {:?}",
         elapsed.as_secs_f64(),
         accepted as f64 / elapsed.as_secs_f64(),
         outcome.statuses
