@@ -56,8 +56,7 @@ mod entry {
     async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         match crate::retention::sweep(env).await {
             Ok(s) => worker::console_log!(
-                "retention sweep: {} webhook deliveries, {} idempotency keys, {} tickets, {} sessions, {} invitations, {} sign-in failures, {} abandoned uploads",
-                s.deliveries,
+                "retention sweep: {} idempotency keys, {} tickets, {} sessions, {} invitations, {} sign-in failures, {} abandoned uploads",
                 s.idempotency_keys,
                 s.tickets,
                 s.sessions,

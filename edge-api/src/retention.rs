@@ -1,5 +1,7 @@
 //! The daily sweep (the cron in wrangler.toml): deletes what only matters for a while,
-//! so tables that grow with traffic stay the size of their window.
+//! so tables that grow with traffic stay the size of their window. It sweeps D1; each
+//! workspace's object sweeps its own tables with its alarm (webhook deliveries, after
+//! `domain::webhook::DELIVERY_LOG_DAYS`).
 
 use chrono::Duration;
 use worker::Env;
@@ -10,8 +12,6 @@ use crate::state::AppState;
 use crate::store;
 use crate::store::retention::Swept;
 
-/// The deliveries log shows a month.
-pub const DELIVERY_DAYS: i64 = 30;
 /// A retried POST replays its first answer for a day, as Stripe's keys do.
 pub const IDEMPOTENCY_HOURS: i64 = 24;
 /// An upload may still be confirmed a while after its URL expired (the PUT may have
@@ -27,7 +27,6 @@ pub async fn sweep(env: Env) -> Result<Swept, ApiError> {
     let mut swept = store::retention::delete_expired_rows(
         &db,
         &time::format(now),
-        &time::format(now - Duration::days(DELIVERY_DAYS)),
         &time::format(now - Duration::hours(IDEMPOTENCY_HOURS)),
         // Sign-in throttling looks no further back than its window.
         &time::format(now - Duration::seconds(crate::domain::throttle::WINDOW_SECONDS)),

@@ -3,13 +3,15 @@
 //! The request path only enqueues: [`emit`] finds the workspace's active webhooks
 //! subscribed to the event and sends one [`DeliveryJob`] per webhook to the WEBHOOKS
 //! queue, so a slow or broken receiver never slows an API call. [`consume`] (the
-//! worker's queue handler) signs and POSTs each job, logs every attempt in
-//! webhook_deliveries, and retries failures with exponential backoff; the queue moves
+//! worker's queue handler) signs and POSTs each job, logs every attempt in the
+//! workspace's object, and retries failures with exponential backoff; the queue moves
 //! a job that used up its retries to the dead-letter queue, whose batches come back
 //! here to be logged. The rules (signature, backoff, URL policy) are in
-//! [`crate::domain::webhook`]; the SQL in [`crate::store::webhooks`].
+//! [`crate::domain::webhook`]; the webhooks and their log in
+//! [`crate::services::webhooks`], one object call per workspace for a batch's reads and
+//! one for its writes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use futures_util::future::{join_all, select, Either};
@@ -27,9 +29,12 @@ use crate::crypto;
 use crate::domain::webhook::{self, MAX_ATTEMPTS};
 use crate::domain::{ids, time};
 use crate::error::ApiError;
+use crate::objects::workspace::protocol::{
+    DeliveryAttempt, EventAttempts, FailureRun, StoredWebhook, WebhookEvents,
+};
+use crate::services::webhooks as service;
 use crate::state::AppState;
 use crate::store;
-use crate::store::webhooks::{EventAttempts, NewDelivery, StoredWebhook};
 
 /// The request header naming the event, for receivers that dedupe before parsing.
 pub const EVENT_ID_HEADER: &str = "ChatFlow-Event-Id";
@@ -59,9 +64,22 @@ pub async fn emit<T: Serialize>(
     order_key: Option<&str>,
     data: &T,
 ) {
-    if let Err(e) = enqueue(state, workspace_id, kind, order_key, data).await {
+    emit_each(state, workspace_id, &[kind], order_key, data).await;
+}
+
+/// [`emit`] for events that one change fired together, in the order given: the active
+/// webhooks are read once for all of them.
+async fn emit_each<T: Serialize>(
+    state: &AppState,
+    workspace_id: &str,
+    kinds: &[WebhookEvent],
+    order_key: Option<&str>,
+    data: &T,
+) {
+    if let Err(e) = enqueue(state, workspace_id, kinds, order_key, data).await {
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         worker::console_error!(
-            "webhook event {kind} of {workspace_id} was not enqueued: {}",
+            "webhook events {kinds:?} of {workspace_id} were not enqueued: {}",
             e.cause.as_deref().unwrap_or(e.code.code())
         );
     }
@@ -70,43 +88,55 @@ pub async fn emit<T: Serialize>(
 async fn enqueue<T: Serialize>(
     state: &AppState,
     workspace_id: &str,
-    kind: WebhookEvent,
+    kinds: &[WebhookEvent],
     order_key: Option<&str>,
     data: &T,
 ) -> Result<(), ApiError> {
-    let hooks = store::webhooks::list_active(&state.db()?, workspace_id).await?;
-    let targets: Vec<&StoredWebhook> = hooks
-        .iter()
-        .filter(|h| h.webhook.events.contains(&kind))
-        .collect();
-    if targets.is_empty() {
+    if kinds.is_empty() {
         return Ok(());
     }
-    let payload = WebhookEventPayload {
-        id: EventId::with_suffix(&ids::suffix()),
-        kind,
-        created_at: webhook::event_timestamp(time::now()),
-        workspace_id: WorkspaceId::parse(workspace_id)
-            .map_err(|e| ApiError::internal(format!("workspace id {workspace_id}: {e:?}")))?,
-        data: serde_json::to_value(data).map_err(|e| ApiError::internal(e.to_string()))?,
-    };
-    let body = serde_json::to_string(&payload).map_err(|e| ApiError::internal(e.to_string()))?;
-    let jobs: Vec<DeliveryJob> = targets
-        .iter()
-        .map(|h| DeliveryJob {
-            webhook_id: h.webhook.id.as_str().to_string(),
-            workspace_id: workspace_id.to_string(),
-            event_id: payload.id.as_str().to_string(),
-            event_type: kind,
-            order_key: order_key.map(str::to_string),
-            body: body.clone(),
-        })
-        .collect();
-    state
-        .webhook_queue()?
-        .send_batch(jobs)
-        .await
-        .map_err(|e| ApiError::internal(format!("WEBHOOKS send_batch: {e}")))
+    let targets = service::targets(state, workspace_id).await?;
+    let data = serde_json::to_value(data).map_err(|e| ApiError::internal(e.to_string()))?;
+    let workspace = WorkspaceId::parse(workspace_id)
+        .map_err(|e| ApiError::internal(format!("workspace id {workspace_id}: {e:?}")))?;
+    for &kind in kinds {
+        let receivers: Vec<&str> = targets
+            .iter()
+            .filter(|t| t.events.contains(&kind))
+            .map(|t| t.id.as_str())
+            .collect();
+        if receivers.is_empty() {
+            continue;
+        }
+        let payload = WebhookEventPayload {
+            id: EventId::with_suffix(&ids::suffix()),
+            kind,
+            created_at: webhook::event_timestamp(time::now()),
+            workspace_id: workspace.clone(),
+            data: data.clone(),
+        };
+        let body =
+            serde_json::to_string(&payload).map_err(|e| ApiError::internal(e.to_string()))?;
+        let jobs: Vec<DeliveryJob> = receivers
+            .into_iter()
+            .map(|webhook_id| DeliveryJob {
+                webhook_id: webhook_id.to_string(),
+                workspace_id: workspace_id.to_string(),
+                event_id: payload.id.as_str().to_string(),
+                event_type: kind,
+                order_key: order_key.map(str::to_string),
+                body: body.clone(),
+            })
+            .collect();
+        // One batch per event, each at most one job per webhook (50), within the
+        // queue's 100 messages a batch.
+        state
+            .webhook_queue()?
+            .send_batch(jobs)
+            .await
+            .map_err(|e| ApiError::internal(format!("WEBHOOKS send_batch: {e}")))?;
+    }
+    Ok(())
 }
 
 /// chat.created, carrying the chat as agents see it.
@@ -139,9 +169,8 @@ pub async fn chat_changed(
     before: &ChatDetail,
     after: &ChatDetail,
 ) {
-    for kind in webhook::chat_change_events(before, after) {
-        emit(state, workspace_id, kind, Some(after.id.as_str()), after).await;
-    }
+    let kinds = webhook::chat_change_events(before, after);
+    emit_each(state, workspace_id, &kinds, Some(after.id.as_str()), after).await;
 }
 
 /// chat.reopened for a closed chat a visitor wrote into, carrying the chat as it
@@ -188,11 +217,11 @@ pub async fn message_posted(state: &AppState, workspace_id: &str, message: &Conv
     .await;
 }
 
-/// The queue handler: delivers a batch of the WEBHOOKS queue, or logs a batch of its
-/// dead-letter queue (the queue's name tells which: `…-dlq…`).
-/// Runs of a batch before it goes back to the queue.
+/// Runs of a batch's reads before its jobs go back to the queue.
 const BATCH_TRIES: u64 = 3;
 
+/// The queue handler: delivers a batch of the WEBHOOKS queue, or logs a batch of its
+/// dead-letter queue (the queue's name tells which: `…-dlq…`).
 pub async fn consume(batch: MessageBatch<DeliveryJob>, env: Env) -> worker::Result<()> {
     let state = AppState::new(env);
     let base = state.webhook_retry_base_seconds();
@@ -204,38 +233,112 @@ pub async fn consume(batch: MessageBatch<DeliveryJob>, env: Env) -> worker::Resu
                 .ok()
         })
         .collect();
-    let dead_letters = batch.queue().contains("-dlq");
-    // A failed read (D1 busy) is tried again here first: handing the batch back to the
-    // queue costs every job one of its 9 attempts without its receiver being called.
-    // Both paths fail only before anything is sent or written, so a second run is safe.
-    let mut tries = 0;
-    let result = loop {
-        tries += 1;
-        let result = match dead_letters {
-            true => log_dead_letters(&state, &messages).await,
-            false => deliver_batch(&state, &messages, base).await,
-        };
-        if result.is_ok() || tries == BATCH_TRIES {
-            break result;
-        }
-        Delay::from(Duration::from_millis(250 * tries)).await;
-    };
-    if let Err(e) = result {
-        // The webhooks or the log could not be read: try again later rather than
-        // deliver blind or lose the events.
+    let later = QueueRetryOptionsBuilder::new()
+        .with_delay_seconds(base)
+        .build();
+    // The jobs of a workspace whose webhooks or log could not be read go back to the
+    // queue rather than be delivered blind or lose their events; the others go on.
+    let (known, unread) = read_batch_state(&state, &messages).await;
+    let (ready, waiting): (Vec<&Message<DeliveryJob>>, Vec<&Message<DeliveryJob>>) = messages
+        .iter()
+        .partition(|m| !unread.contains(m.body().workspace_id.as_str()));
+    for message in waiting {
+        message.retry_with_options(&later);
+    }
+    if batch.queue().contains("-dlq") {
+        log_dead_letters(&state, &ready, &known, &later).await;
+    } else if let Err(e) = deliver_batch(&state, &ready, &known, base).await {
+        // Only before anything is sent: the jobs can be sent later as they are.
         worker::console_error!(
             "webhook batch of {}: {}",
-            messages.len(),
+            ready.len(),
             e.cause.as_deref().unwrap_or(e.code.code())
         );
-        let later = QueueRetryOptionsBuilder::new()
-            .with_delay_seconds(base)
-            .build();
-        for message in &messages {
+        for message in &ready {
             message.retry_with_options(&later);
         }
     }
     Ok(())
+}
+
+/// What the workspaces' objects say about a batch's webhooks.
+#[derive(Default)]
+struct BatchState {
+    /// The batch's webhooks that still exist; one missing was deleted since.
+    hooks: HashMap<String, StoredWebhook>,
+    /// Per webhook, per event: the attempts already logged.
+    prior: HashMap<String, HashMap<String, EventAttempts>>,
+}
+
+impl BatchState {
+    fn hook(&self, job: &DeliveryJob) -> Option<&StoredWebhook> {
+        self.hooks.get(job.webhook_id.as_str())
+    }
+
+    fn earlier(&self, job: &DeliveryJob) -> Option<&EventAttempts> {
+        self.prior
+            .get(job.webhook_id.as_str())
+            .and_then(|events| events.get(job.event_id.as_str()))
+    }
+}
+
+/// One read per workspace of the batch, concurrently. A failed read (the object busy
+/// or restarting) is tried again here first: handing its jobs back to the queue costs
+/// each one of its 9 attempts without its receiver being called. The second value
+/// names the workspaces still unread after [`BATCH_TRIES`].
+async fn read_batch_state(
+    state: &AppState,
+    messages: &[Message<DeliveryJob>],
+) -> (BatchState, BTreeSet<String>) {
+    let mut wanted: BTreeMap<String, Vec<WebhookEvents>> = BTreeMap::new();
+    for job in messages.iter().map(Message::body) {
+        let events = wanted.entry(job.workspace_id.clone()).or_default();
+        match events.iter_mut().find(|e| e.webhook_id == job.webhook_id) {
+            Some(e) => e.event_ids.push(job.event_id.clone()),
+            None => events.push(WebhookEvents {
+                webhook_id: job.webhook_id.clone(),
+                event_ids: vec![job.event_id.clone()],
+            }),
+        }
+    }
+    let mut known = BatchState::default();
+    let mut tries = 0;
+    while !wanted.is_empty() && tries < BATCH_TRIES {
+        if tries > 0 {
+            Delay::from(Duration::from_millis(250 * tries)).await;
+        }
+        tries += 1;
+        let reads = join_all(
+            wanted
+                .iter()
+                .map(|(ws, events)| service::delivery_state(state, ws, events.clone())),
+        )
+        .await;
+        for ((ws, events), read) in std::mem::take(&mut wanted).into_iter().zip(reads) {
+            match read {
+                Ok(found) => {
+                    for s in found {
+                        let id = s.webhook.webhook.id.as_str().to_string();
+                        let prior = known.prior.entry(id.clone()).or_default();
+                        for a in s.attempts {
+                            prior.insert(a.event_id.clone(), a);
+                        }
+                        known.hooks.insert(id, s.webhook);
+                    }
+                }
+                Err(e) => {
+                    if tries == BATCH_TRIES {
+                        worker::console_error!(
+                            "webhook jobs of {ws}, tried again later: {}",
+                            e.cause.as_deref().unwrap_or(e.code.code())
+                        );
+                    }
+                    wanted.insert(ws, events);
+                }
+            }
+        }
+    }
+    (known, wanted.into_keys().collect())
 }
 
 /// What became of one job.
@@ -252,36 +355,37 @@ enum Outcome {
     },
 }
 
-/// One attempt per job, with as few D1 round trips as the batch allows: each webhook
-/// read once, the earlier attempts of all its events in one query, every attempt and
-/// webhook update written in one D1 batch. Jobs of one chat are sent one after another
-/// in queue order; different chats concurrently.
+/// What one workspace's object is asked to log for a batch.
+#[derive(Default)]
+struct WorkspaceLog {
+    attempts: Vec<DeliveryAttempt>,
+    runs: Vec<FailureRun>,
+}
+
+/// One attempt per job: jobs of one chat are sent one after another in queue order,
+/// different chats concurrently; then each workspace's attempts and webhook updates
+/// are written in one call to its object.
 async fn deliver_batch(
     state: &AppState,
-    messages: &[Message<DeliveryJob>],
+    messages: &[&Message<DeliveryJob>],
+    known: &BatchState,
     base: u32,
 ) -> Result<(), ApiError> {
-    let db = state.db()?;
-    let (hooks, prior) = read_batch_state(&db, messages).await?;
     let mut secrets = Secrets::new();
-    for (id, hook) in &hooks {
-        if let Some(hook) = hook {
-            let purpose = store::webhooks::secret_purpose(id);
-            secrets.insert(
-                id,
-                crypto::open(state, &purpose, &hook.sealed_secret).await?,
-            );
-        }
+    for (id, hook) in &known.hooks {
+        let purpose = service::secret_purpose(id);
+        secrets.insert(
+            id.as_str(),
+            crypto::open(state, &purpose, &hook.secret_sealed).await?,
+        );
     }
-    let outcomes = send_all(messages, &hooks, &secrets, &prior).await;
+    let outcomes = send_all(messages, known, &secrets).await;
 
     let now = time::now();
-    let now_text = time::format(now);
-    let mut statements = Vec::new();
+    let mut logs: BTreeMap<&str, WorkspaceLog> = BTreeMap::new();
     // Per webhook: did this batch end its run of failures, extend it, or neither?
     let mut deactivated: Vec<&str> = Vec::new();
-    for (webhook_id, hook) in hooks.iter() {
-        let Some(hook) = hook else { continue };
+    for (webhook_id, hook) in &known.hooks {
         let mine = || {
             messages
                 .iter()
@@ -292,24 +396,35 @@ async fn deliver_batch(
                     _ => None,
                 })
         };
-        if mine().any(|ok| ok) {
-            if hook.failing_since.is_some() {
-                statements.push(store::webhooks::clear_failing(&db, webhook_id)?);
-            }
+        let Some(workspace_id) = messages
+            .iter()
+            .map(|m| m.body())
+            .find(|j| j.webhook_id == *webhook_id)
+            .map(|j| j.workspace_id.as_str())
+        else {
+            continue;
+        };
+        let run = if mine().any(|ok| ok) {
+            hook.failing_since.is_some().then(|| FailureRun::Ended {
+                webhook_id: webhook_id.clone(),
+            })
         } else if mine().any(|ok| !ok) {
             let failure =
                 webhook::after_failure(hook.failing_since.as_deref().and_then(time::parse), now);
             if failure.deactivate {
                 worker::console_log!("webhook {webhook_id} deactivated after failing for a day");
-                deactivated.push(webhook_id);
+                deactivated.push(webhook_id.as_str());
             }
-            statements.push(store::webhooks::record_failing(
-                &db,
-                webhook_id,
-                &time::format(failure.failing_since),
-                failure.deactivate,
-                &now_text,
-            )?);
+            Some(FailureRun::Extended {
+                webhook_id: webhook_id.clone(),
+                failing_since: time::format(failure.failing_since),
+                deactivate: failure.deactivate,
+            })
+        } else {
+            None
+        };
+        if let Some(run) = run {
+            logs.entry(workspace_id).or_default().runs.push(run);
         }
     }
 
@@ -337,29 +452,28 @@ async fn deliver_batch(
         }
         let next_retry_at =
             retry_due.then(|| time::format(*at + chrono::Duration::seconds(i64::from(delay))));
-        statements.push(store::webhooks::insert_delivery(
-            &db,
-            &NewDelivery {
-                id: &ids::new_id("whd"),
-                webhook_id: &job.webhook_id,
-                workspace_id: &job.workspace_id,
-                event_id: &job.event_id,
-                event_type: job.event_type.as_str(),
+        logs.entry(job.workspace_id.as_str())
+            .or_default()
+            .attempts
+            .push(DeliveryAttempt {
+                id: ids::new_id("whd"),
+                webhook_id: job.webhook_id.clone(),
+                event_id: job.event_id.clone(),
+                event_type: job.event_type,
                 attempt: *attempt,
                 status_code: *status_code,
                 duration_ms: Some(*duration_ms),
-                error: error.as_deref(),
-                next_retry_at: next_retry_at.as_deref(),
+                error: error.clone(),
+                next_retry_at,
                 dead_lettered: false,
-                created_at: &webhook::event_timestamp(*at),
-            },
-        )?);
+                created_at: webhook::event_timestamp(*at),
+            });
     }
     // The receivers have been called: whatever happens to the log now, each job's
     // fate follows what its receiver answered, so nothing accepted is sent again.
-    if !statements.is_empty() {
-        if let Err(e) = store::batch(&db, statements).await {
-            worker::console_error!("webhook delivery log: {:?}", e.cause);
+    for (workspace_id, written) in write_logs(state, logs).await {
+        if let Err(e) = written {
+            worker::console_error!("webhook delivery log of {workspace_id}: {:?}", e.cause);
         }
     }
     for (message, retry) in messages.iter().zip(retries) {
@@ -375,52 +489,30 @@ async fn deliver_batch(
     Ok(())
 }
 
-/// The batch's webhooks (`None`: deleted since) and, per (webhook, event), the attempts
-/// already logged.
-type Hooks<'a> = HashMap<&'a str, Option<StoredWebhook>>;
+/// Each workspace's log written by its object, concurrently; what became of each.
+async fn write_logs<'a>(
+    state: &AppState,
+    logs: BTreeMap<&'a str, WorkspaceLog>,
+) -> Vec<(&'a str, Result<(), ApiError>)> {
+    join_all(logs.into_iter().map(|(workspace_id, log)| async move {
+        let written = service::log(state, workspace_id, log.attempts, log.runs).await;
+        (workspace_id, written)
+    }))
+    .await
+}
+
 /// The opened signing secrets of the batch's webhooks, held only while it is sent.
 type Secrets<'a> = HashMap<&'a str, Vec<u8>>;
-type Prior<'a> = HashMap<(&'a str, &'a str), EventAttempts>;
-
-async fn read_batch_state<'a>(
-    db: &worker::D1Database,
-    messages: &'a [Message<DeliveryJob>],
-) -> Result<(Hooks<'a>, Prior<'a>), ApiError> {
-    let mut hooks = Hooks::new();
-    let mut prior = Prior::new();
-    for job in messages.iter().map(Message::body) {
-        if hooks.contains_key(job.webhook_id.as_str()) {
-            continue;
-        }
-        let hook = store::webhooks::get(db, &job.workspace_id, &job.webhook_id).await?;
-        let events: Vec<&str> = messages
-            .iter()
-            .map(Message::body)
-            .filter(|j| j.webhook_id == job.webhook_id)
-            .map(|j| j.event_id.as_str())
-            .collect();
-        if hook.is_some() {
-            for row in store::webhooks::event_attempts(db, &job.webhook_id, &events).await? {
-                if let Some(event_id) = events.iter().find(|e| **e == row.event_id) {
-                    prior.insert((job.webhook_id.as_str(), event_id), row);
-                }
-            }
-        }
-        hooks.insert(job.webhook_id.as_str(), hook);
-    }
-    Ok((hooks, prior))
-}
 
 /// Sends every job that is due, one chat's jobs in queue order, different chats
 /// concurrently; the outcome of each job, by position.
 async fn send_all(
-    messages: &[Message<DeliveryJob>],
-    hooks: &Hooks<'_>,
+    messages: &[&Message<DeliveryJob>],
+    known: &BatchState,
     secrets: &Secrets<'_>,
-    prior: &Prior<'_>,
 ) -> Vec<Option<Outcome>> {
     let mut groups: BTreeMap<(&str, Option<&str>), Vec<usize>> = BTreeMap::new();
-    for (i, job) in messages.iter().map(Message::body).enumerate() {
+    for (i, job) in messages.iter().map(|m| m.body()).enumerate() {
         groups
             .entry((job.webhook_id.as_str(), job.order_key.as_deref()))
             .or_default()
@@ -430,9 +522,9 @@ async fn send_all(
         let mut done = Vec::with_capacity(indices.len());
         for i in indices {
             let job = messages[i].body();
-            let hook = hooks.get(job.webhook_id.as_str()).and_then(Option::as_ref);
+            let hook = known.hook(job);
             let secret = secrets.get(job.webhook_id.as_str());
-            let earlier = prior.get(&(job.webhook_id.as_str(), job.event_id.as_str()));
+            let earlier = known.earlier(job);
             let outcome = match (hook, secret) {
                 (Some(hook), Some(secret))
                     if hook.webhook.active && earlier.is_none_or(|e| e.succeeded == 0) =>
@@ -511,58 +603,62 @@ async fn post(url: &str, job: &DeliveryJob, signature: &str) -> Result<u16, Stri
     }
 }
 
-/// Jobs that used up their retries: one dead-letter entry each in the log.
+/// Jobs that used up their retries: one dead-letter entry each in the log. A job is
+/// acknowledged once its workspace's entries are written, and comes back otherwise: the
+/// entry is not counted among the attempts, so only writing it twice would be wrong.
 async fn log_dead_letters(
     state: &AppState,
-    messages: &[Message<DeliveryJob>],
-) -> Result<(), ApiError> {
-    let db = state.db()?;
-    let mut statements = Vec::new();
+    messages: &[&Message<DeliveryJob>],
+    known: &BatchState,
+    later: &worker::QueueRetryOptions,
+) {
+    let mut logs: BTreeMap<&str, WorkspaceLog> = BTreeMap::new();
     let mut logged = Vec::new();
-    for job in messages.iter().map(Message::body) {
-        if store::webhooks::get(&db, &job.workspace_id, &job.webhook_id)
-            .await?
-            .is_none()
-        {
+    for job in messages.iter().map(|m| m.body()) {
+        if known.hook(job).is_none() {
             continue;
         }
-        let prior = store::webhooks::event_attempts(&db, &job.webhook_id, &[&job.event_id])
-            .await?
-            .pop()
-            .unwrap_or_default();
+        let prior = known.earlier(job).cloned().unwrap_or_default();
         if prior.succeeded > 0 {
             continue;
         }
         let error = format!("gave up after {} attempts", prior.attempts);
-        let id = ids::new_id("whd");
-        let now = webhook::event_timestamp(time::now());
-        statements.push(store::webhooks::insert_delivery(
-            &db,
-            &NewDelivery {
-                id: &id,
-                webhook_id: &job.webhook_id,
-                workspace_id: &job.workspace_id,
-                event_id: &job.event_id,
-                event_type: job.event_type.as_str(),
+        logged.push((
+            job.workspace_id.as_str(),
+            format!("{} {} ({error})", job.webhook_id, job.event_id),
+        ));
+        logs.entry(job.workspace_id.as_str())
+            .or_default()
+            .attempts
+            .push(DeliveryAttempt {
+                id: ids::new_id("whd"),
+                webhook_id: job.webhook_id.clone(),
+                event_id: job.event_id.clone(),
+                event_type: job.event_type,
                 attempt: prior.attempts,
                 status_code: None,
                 duration_ms: None,
-                error: Some(&error),
+                error: Some(error),
                 next_retry_at: None,
                 dead_lettered: true,
-                created_at: &now,
-            },
-        )?);
-        logged.push(format!("{} {} ({error})", job.webhook_id, job.event_id));
+                created_at: webhook::event_timestamp(time::now()),
+            });
     }
-    if !statements.is_empty() {
-        store::batch(&db, statements).await?;
+    let mut unwritten: BTreeSet<&str> = BTreeSet::new();
+    for (workspace_id, written) in write_logs(state, logs).await {
+        if let Err(e) = written {
+            worker::console_error!("webhook dead letters of {workspace_id}: {:?}", e.cause);
+            unwritten.insert(workspace_id);
+        }
     }
-    for line in logged {
+    for (_, line) in logged.iter().filter(|(ws, _)| !unwritten.contains(ws)) {
         worker::console_log!("webhook event dead-lettered: {line}");
     }
     for message in messages {
-        message.ack();
+        if unwritten.contains(message.body().workspace_id.as_str()) {
+            message.retry_with_options(later);
+        } else {
+            message.ack();
+        }
     }
-    Ok(())
 }

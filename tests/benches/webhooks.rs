@@ -172,11 +172,12 @@ fn main() {
     latencies.sort();
     let at = |v: &[Duration], q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
     let failed = all.iter().filter(|d| !d.accepted()).count();
-    let logged = ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS attempts, COALESCE(SUM(dead_lettered), 0) AS dead
-           FROM webhook_deliveries WHERE webhook_id = '{}'",
-        hook["id"].as_str().unwrap_or_default()
-    ));
+    let log: Vec<Value> = ctx
+        .exported_rows(&ws.id, "webhook_deliveries")
+        .into_iter()
+        .filter(|r| r["webhook_id"] == hook["id"])
+        .collect();
+    let dead = log.iter().filter(|r| r["dead_lettered"] == 1).count();
     let mut api = api_times.lock().unwrap().clone();
     api.sort();
 
@@ -193,8 +194,8 @@ fn main() {
         100.0 * failed as f64 / all.len().max(1) as f64
     );
     println!(
-        "delivery log               {} rows, {} dead letters",
-        logged[0]["attempts"], logged[0]["dead"]
+        "delivery log               {} rows, {dead} dead letters",
+        log.len()
     );
     if !latencies.is_empty() {
         println!(

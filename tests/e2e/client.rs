@@ -341,6 +341,30 @@ impl Ctx {
             client: self.client.clone(),
         }
     }
+
+    /// The workspace's export (`GET /v1/admin/workspaces/{id}/export`), one JSON value
+    /// per line: the way to read what its own object stores.
+    pub fn export(&self, workspace_id: &str) -> Vec<Value> {
+        let resp = self.client.get(
+            &format!("/v1/admin/workspaces/{workspace_id}/export"),
+            self.admin_token(),
+        );
+        assert_eq!(resp.status, 200, "{}", resp.text);
+        assert_eq!(resp.header("content-type"), Some("application/x-ndjson"));
+        resp.text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+
+    /// The workspace's exported rows of `table`.
+    pub fn exported_rows(&self, workspace_id: &str, table: &str) -> Vec<Value> {
+        self.export(workspace_id)
+            .into_iter()
+            .filter(|line| line["table"] == table)
+            .map(|line| line["row"].clone())
+            .collect()
+    }
 }
 
 /// `YYYY-MM-DD` of `n` days before today (UTC), without a date crate in the tests.

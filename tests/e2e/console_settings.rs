@@ -244,7 +244,7 @@ fn in_the_browser_an_invalid_trigger_shows_the_servers_reason_and_stores_nothing
     assert!(error.contains("url_pattern"), "{error}");
     assert!(triggers_of(&ws).is_empty());
     // Triggers are stored in the workspace's own object, which its export reads.
-    assert!(crate::tenants::exported_rows(ctx, &ws.id, "triggers").is_empty());
+    assert!(ctx.exported_rows(&ws.id, "triggers").is_empty());
     assert!(public_trigger_messages(ctx, &ws).is_empty());
     // The form kept what was typed, so fixing the one field is enough.
     fill(&browser, "trigger-pages", "/pricing");

@@ -312,6 +312,53 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// Runs SQL on a workspace's own database, the `Workspace` Durable Object's SQLite
+    /// file under the persist directory, for state no request can make (rows dated in
+    /// the past). Reads go through the API or the admin export instead. The object must
+    /// exist (the workspace has used it) and hold no write of its own meanwhile; like
+    /// [`TestServer::d1`] it runs while no test request is in flight.
+    pub fn workspace_sql(&self, workspace_id: &str, sql: &str) {
+        let _quiet = crate::client::QUIET
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        let _pages = hold_pages();
+        let dir = self.persist_dir.join("v3/do/chatflow-Workspace");
+        let file = dir.join(format!(
+            "{}.sqlite",
+            object_id_from_name("chatflow-Workspace", workspace_id)
+        ));
+        assert!(
+            file.exists(),
+            "no object file {} for {workspace_id}; the directory holds {:?}",
+            file.display(),
+            std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.file_name()).collect::<Vec<_>>())
+        );
+        let db = rusqlite::Connection::open(&file).expect("the object's SQLite file opens");
+        db.busy_timeout(Duration::from_secs(10))
+            .expect("a busy timeout");
+        db.execute_batch(sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
+/// The hex id workerd gives the object named `name` in the namespace `unique_key`
+/// (miniflare's `<worker>-<class>`): HMAC-SHA256 of the name under SHA-256 of the key,
+/// its first 16 bytes, then the first 16 of the same HMAC of those.
+fn object_id_from_name(unique_key: &str, name: &str) -> String {
+    use hmac::{Hmac, Mac};
+    use sha2::{Digest, Sha256};
+    let key = Sha256::digest(unique_key.as_bytes());
+    let mac = |data: &[u8]| {
+        let mut m = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
+        m.update(data);
+        m.finalize().into_bytes()
+    };
+    let base = mac(name.as_bytes());
+    let check = mac(&base[..16]);
+    hex::encode([&base[..16], &check[..16]].concat())
+}
+
 /// The WebDriver sessions of the test browsers alive now: (chromedriver's address,
 /// session id). `Browser` adds itself on start and leaves on drop.
 pub static PAGES: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());

@@ -1,11 +1,17 @@
 //! The daily sweep (the worker's scheduled handler, run here through wrangler's
-//! `/__scheduled` endpoint): what is past its window goes, what is inside stays.
+//! `/__scheduled` endpoint, and each workspace object's alarm for its own tables): what
+//! is past its window goes, what is inside stays.
+
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use shared_types::error::ErrorCode;
 use shared_types::files::{FileObject, UploadUrlResponse};
+use shared_types::webhooks::{CreatedWebhook, Webhook};
 
 use crate::client::{Ctx, TestWorkspace};
+use crate::harness::eventually;
+use crate::receiver::Receiver;
 
 fn ago(modifier: &str) -> String {
     format!("strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '{modifier}')")
@@ -36,23 +42,37 @@ fn uploaded(ctx: &Ctx, ws: &TestWorkspace, name: &str) -> UploadUrlResponse {
 #[crate::e2e_test]
 fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
     let ws = ctx.workspace();
-    let (chat_id, _) = ws.chat("eski narsalar");
-    let hook = format!("wh_sweep{}", ws.id.trim_start_matches("ws_"));
-    let mut sql = format!(
-        "INSERT INTO webhooks (id, workspace_id, url, events, secret_sealed, active, created_at, updated_at)
-         VALUES ('{hook}', '{ws}', 'http://127.0.0.1:9/', '[]', 'whsec_x', 0, {now}, {now});",
-        ws = ws.id,
-        now = ago("+0 seconds"),
-    );
+    // A webhook that sends nothing, whose log (in the workspace's object) holds an
+    // attempt of 31 days ago and one of 29.
+    let created: CreatedWebhook = ws
+        .post(
+            "/v1/webhooks",
+            &json!({"url": "http://127.0.0.1:9/", "events": ["chat.rated"]}),
+        )
+        .expect(201);
+    let hook = created.id.as_str().to_string();
+    ws.patch(&format!("/v1/webhooks/{hook}"), &json!({"active": false}))
+        .expect::<Webhook>(200);
+    let mut logged = String::new();
     for (id, when) in [("old", "-31 days"), ("recent", "-29 days")] {
-        sql.push_str(&format!(
-            "INSERT INTO webhook_deliveries (id, webhook_id, workspace_id, event_id, event_type,
+        logged.push_str(&format!(
+            "INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type,
                 attempt, status_code, created_at)
-             VALUES ('{hook}_{id}', '{hook}', '{ws}', 'evt_{id}', 'chat.created', 1, 500, {t});",
-            ws = ws.id,
+             VALUES ('{hook}_{id}', '{hook}', 'evt_{id}', 'chat.created', 1, 500, {t});",
             t = ago(when),
         ));
     }
+    ctx.server.workspace_sql(&ws.id, &logged);
+    // The object's sweep is armed by the next attempt it logs, here another webhook's.
+    let receiver = Receiver::accepting();
+    ws.post(
+        "/v1/webhooks",
+        &json!({"url": receiver.url, "events": ["chat.created"]}),
+    )
+    .expect::<CreatedWebhook>(201);
+    let (chat_id, _) = ws.chat("eski narsalar");
+    receiver.wait_for_types(&["chat.created"], Duration::from_secs(30));
+    let mut sql = String::new();
     for (key, when) in [("old", "-25 hours"), ("recent", "-23 hours")] {
         sql.push_str(&format!(
             "INSERT INTO idempotency_keys (scope, key, request_hash, status, response_body, created_at)
@@ -120,16 +140,26 @@ fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
     );
     assert_eq!(run.status, 200, "{}", run.text);
 
-    let deliveries = count(
-        ctx,
-        &format!("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE webhook_id = '{hook}'"),
+    let hook_rows = || -> Vec<Value> {
+        ctx.exported_rows(&ws.id, "webhook_deliveries")
+            .into_iter()
+            .filter(|r| r["webhook_id"] == hook.as_str())
+            .collect()
+    };
+    // The alarm runs on its own: wait for it, then look.
+    eventually(
+        "the workspace object's sweep",
+        Duration::from_secs(30),
+        Duration::from_millis(300),
+        || hook_rows().len() < 2,
     );
+    let rows = hook_rows();
+    let deliveries = rows.len();
     assert_eq!(deliveries, 1, "the delivery older than 30 days goes");
     assert_eq!(
-        count(
-            ctx,
-            &format!("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE id = '{hook}_recent'")
-        ),
+        rows.iter()
+            .filter(|r| r["id"] == format!("{hook}_recent").as_str())
+            .count(),
         1
     );
     assert_eq!(

@@ -2,32 +2,15 @@
 //! NDJSON and its erasure (`GET /v1/admin/workspaces/{id}/export`, `DELETE
 //! /v1/admin/workspaces/{id}`), both with the admin token.
 
+use std::time::Duration;
+
 use serde_json::{json, Value};
 use shared_types::error::ErrorCode;
+use shared_types::webhooks::CreatedWebhook;
 
 use crate::client::{Ctx, TestWorkspace};
-
-/// The workspace's exported rows of `table`.
-pub fn exported_rows(ctx: &Ctx, workspace_id: &str, table: &str) -> Vec<Value> {
-    export(ctx, workspace_id)
-        .into_iter()
-        .filter(|line| line["table"] == table)
-        .map(|line| line["row"].clone())
-        .collect()
-}
-
-fn export(ctx: &Ctx, workspace_id: &str) -> Vec<Value> {
-    let resp = ctx.client.get(
-        &format!("/v1/admin/workspaces/{workspace_id}/export"),
-        ctx.admin_token(),
-    );
-    assert_eq!(resp.status, 200, "{}", resp.text);
-    assert_eq!(resp.header("content-type"), Some("application/x-ndjson"));
-    resp.text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
+use crate::harness::eventually;
+use crate::receiver::Receiver;
 
 fn a_trigger(ws: &TestWorkspace, name: &str) -> String {
     let created = ws
@@ -53,7 +36,7 @@ fn the_export_has_every_row_of_the_workspace_with_its_table_and_no_secret(ctx: &
     )
     .expect::<Value>(201);
 
-    let lines = export(ctx, &ws.id);
+    let lines = ctx.export(&ws.id);
     for line in &lines {
         assert!(
             line["table"].is_string() && line["row"].is_object(),
@@ -90,6 +73,44 @@ fn the_export_has_every_row_of_the_workspace_with_its_table_and_no_secret(ctx: &
         );
     }
     assert!(rows("api_keys").is_empty() && rows("sessions").is_empty());
+}
+
+#[crate::e2e_test]
+fn the_export_has_the_webhooks_and_their_log_but_never_a_signing_secret(ctx: &Ctx) {
+    let receiver = Receiver::accepting();
+    let ws = ctx.workspace_named("Hook Shop");
+    let secret = format!("whsec_export_{}", std::process::id()) + &"k".repeat(20);
+    let hook: CreatedWebhook = ws
+        .post(
+            "/v1/webhooks",
+            &json!({"url": receiver.url, "events": ["chat.created"], "secret": secret}),
+        )
+        .expect(201);
+    ws.chat("Salom");
+    receiver.wait_for_types(&["chat.created"], Duration::from_secs(30));
+    // The attempt is logged once the receiver has answered.
+    let log = eventually(
+        "the attempt in the exported log",
+        Duration::from_secs(30),
+        Duration::from_millis(300),
+        || Some(ctx.exported_rows(&ws.id, "webhook_deliveries")).filter(|r| !r.is_empty()),
+    );
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["webhook_id"], hook.id.as_str());
+    assert_eq!(log[0]["event_type"], "chat.created");
+    assert_eq!(log[0]["status_code"], 200);
+
+    let lines = ctx.export(&ws.id);
+    let hooks: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["table"] == "webhooks")
+        .map(|l| &l["row"])
+        .collect();
+    assert_eq!(hooks.len(), 1);
+    assert_eq!(hooks[0]["id"], hook.id.as_str());
+    assert_eq!(hooks[0]["url"], receiver.url.as_str());
+    assert!(hooks[0].get("secret_sealed").is_none(), "{}", hooks[0]);
+    assert!(!lines.iter().any(|l| l.to_string().contains(&secret)));
 }
 
 #[crate::e2e_test]
@@ -166,7 +187,7 @@ fn erasure_removes_the_workspace_everywhere_and_nothing_of_another(ctx: &Ctx) {
     // The other workspace is whole.
     let triggers: Value = other.get("/v1/automation/triggers").expect(200);
     assert_eq!(triggers["data"][0]["id"], kept.as_str());
-    assert_eq!(exported_rows(ctx, &other.id, "triggers").len(), 1);
+    assert_eq!(ctx.exported_rows(&other.id, "triggers").len(), 1);
 }
 
 #[crate::e2e_test]

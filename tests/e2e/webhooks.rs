@@ -488,10 +488,13 @@ fn a_webhook_failing_for_a_day_is_deactivated(ctx: &Ctx) {
     let ws = ctx.workspace();
     let hook = subscribe(&ws, &receiver.url, &["chat.created"]);
     // As if its deliveries had failed since the day before yesterday.
-    ctx.server.d1(&format!(
-        "UPDATE webhooks SET failing_since = '2000-01-01T00:00:00Z' WHERE id = '{}'",
-        hook.id
-    ));
+    ctx.server.workspace_sql(
+        &ws.id,
+        &format!(
+            "UPDATE webhooks SET failing_since = '2000-01-01T00:00:00Z' WHERE id = '{}'",
+            hook.id
+        ),
+    );
     ws.chat("Salom");
     receiver.wait_until(ARRIVAL, "a failed attempt", |ds| !ds.is_empty());
     eventually(

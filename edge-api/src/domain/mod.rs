@@ -7,6 +7,7 @@ pub mod authority;
 pub mod bounds;
 pub mod cached_caller;
 pub mod chat_status;
+pub mod export;
 pub mod identity;
 pub mod ids;
 pub mod password;

@@ -37,6 +37,28 @@ pub fn deactivate_after() -> Duration {
     Duration::days(1)
 }
 
+/// The deliveries log shows a month; older attempts are deleted by the workspace
+/// object's alarm.
+pub const DELIVERY_LOG_DAYS: i64 = 30;
+
+/// Attempts logged before this instant have expired at `now`.
+pub fn delivery_log_cutoff(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - Duration::days(DELIVERY_LOG_DAYS)
+}
+
+/// When the object's alarm next deletes expired attempts: when the oldest attempt left
+/// expires, but not before `not_before`. Arming after a write passes the present, so a
+/// log that is already overdue is swept at once; the alarm itself passes a day from
+/// now, so a busy log is swept daily rather than each time its oldest row expires.
+pub fn next_log_sweep(oldest: DateTime<Utc>, not_before: DateTime<Utc>) -> DateTime<Utc> {
+    (oldest + Duration::days(DELIVERY_LOG_DAYS)).max(not_before)
+}
+
+/// The least time between two sweeps of a workspace's deliveries log.
+pub fn log_sweep_interval() -> Duration {
+    Duration::days(1)
+}
+
 /// A 2xx answer is the only success; redirects are not followed, since a receiver
 /// that moved must be updated by its owner, not guessed at.
 pub fn is_success(status: u16) -> bool {
@@ -298,6 +320,34 @@ pub fn allows_private(setting: Option<&str>) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        crate::domain::time::parse(s).unwrap()
+    }
+
+    #[test]
+    fn an_attempt_expires_thirty_days_after_it_was_logged() {
+        let now = at("2026-03-31T12:00:00Z");
+        assert_eq!(delivery_log_cutoff(now), at("2026-03-01T12:00:00Z"));
+    }
+
+    #[test]
+    fn the_sweep_comes_when_the_oldest_attempt_expires() {
+        let now = at("2026-03-10T00:00:00Z");
+        let oldest = at("2026-03-05T08:00:00Z");
+        assert_eq!(next_log_sweep(oldest, now), at("2026-04-04T08:00:00Z"));
+    }
+
+    #[test]
+    fn an_overdue_log_is_swept_at_once_after_a_write_and_daily_after_a_sweep() {
+        let now = at("2026-03-10T00:00:00Z");
+        let oldest = at("2026-01-01T00:00:00Z");
+        assert_eq!(next_log_sweep(oldest, now), now);
+        assert_eq!(
+            next_log_sweep(oldest, now + log_sweep_interval()),
+            at("2026-03-11T00:00:00Z")
+        );
+    }
 
     fn check(url: &str) -> Result<(), UrlRefusal> {
         check_url(&HttpUrl::parse(url).unwrap(), false)

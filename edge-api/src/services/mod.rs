@@ -6,4 +6,5 @@
 //! Capabilities move here from `routes/` + `store/` one at a time (docs/ARCHITECTURE.md).
 
 pub mod triggers;
+pub mod webhooks;
 pub mod workspaces;

@@ -130,8 +130,8 @@ impl Export {
 }
 
 /// The workspace's rows, one JSON line each (`{"table", "row"}`): the directory's
-/// first (without password, key or session hashes, or webhook secrets), then its
-/// object's tables. WS-001 for a workspace the directory does not know, checked before
+/// first, then every table of its object, each row without password, key or session
+/// hashes or webhook secrets (`domain::export::WITHHELD`, applied where the row is read). WS-001 for a workspace the directory does not know, checked before
 /// anything streams, so no object is woken for it.
 pub async fn export(
     state: &AppState,

@@ -1,4 +1,5 @@
-//! What the daily sweep deletes: rows that only matter for a while.
+//! What the daily sweep deletes from D1: rows that only matter for a while. Each
+//! workspace's object sweeps its own (`objects::workspace`, its alarm).
 
 use serde::Deserialize;
 use worker::D1Database;
@@ -9,7 +10,6 @@ use crate::error::ApiError;
 /// Rows removed by one sweep, for the log.
 #[derive(Debug, Default)]
 pub struct Swept {
-    pub deliveries: u64,
     pub idempotency_keys: u64,
     pub tickets: u64,
     pub sessions: u64,
@@ -18,23 +18,17 @@ pub struct Swept {
     pub uploads: u64,
 }
 
-/// Webhook deliveries logged before `deliveries_before`, idempotency keys claimed
-/// before `keys_before`, sign-in failures before `failures_before`, and spent tickets,
-/// sessions and invitations that have expired by `now`, in one batch.
+/// Idempotency keys claimed before `keys_before`, sign-in failures before
+/// `failures_before`, and spent tickets, sessions and invitations that have expired by
+/// `now`, in one batch.
 pub async fn delete_expired_rows(
     db: &D1Database,
     now: &str,
-    deliveries_before: &str,
     keys_before: &str,
     failures_before: &str,
 ) -> Result<Swept, ApiError> {
     let results = db
         .batch(vec![
-            stmt(
-                db,
-                "DELETE FROM webhook_deliveries WHERE created_at < ?1",
-                &[deliveries_before.into()],
-            )?,
             stmt(
                 db,
                 "DELETE FROM idempotency_keys WHERE created_at < ?1",
@@ -71,12 +65,11 @@ pub async fn delete_expired_rows(
             .unwrap_or(0) as u64
     };
     Ok(Swept {
-        deliveries: changes(0),
-        idempotency_keys: changes(1),
-        tickets: changes(2),
-        sessions: changes(3),
-        invitations: changes(4),
-        login_failures: changes(5),
+        idempotency_keys: changes(0),
+        tickets: changes(1),
+        sessions: changes(2),
+        invitations: changes(3),
+        login_failures: changes(4),
         uploads: 0,
     })
 }

@@ -7,6 +7,7 @@ use wasm_bindgen::JsValue;
 use worker::D1Database;
 
 use super::{all, run};
+use crate::domain::export::withheld;
 use crate::error::ApiError;
 
 /// A D1 table holding the workspace's rows, and the order its pages are read in.
@@ -29,12 +30,10 @@ const fn table(name: &'static str, order: &'static str, exported: bool) -> Table
 /// Children before parents, so erasure never breaks a reference; `workspaces` itself
 /// is handled apart (its key column is `id`).
 pub const TABLES: &[Table] = &[
-    table("webhook_deliveries", "rowid", true),
     table("messages", "rowid", true),
     table("files", "rowid", true),
     table("chats", "rowid", true),
     table("visitors", "rowid", true),
-    table("webhooks", "rowid", true),
     table("widget_config", "rowid", true),
     table("chat_counts", "rowid", true),
     table("stats_daily", "bucket, agent", true),
@@ -45,22 +44,8 @@ pub const TABLES: &[Table] = &[
     table("agents", "rowid", true),
 ];
 
-/// Columns never exported: what signs in or signs for the workspace.
-const WITHHELD: &[&str] = &[
-    "password_hash",
-    "key_hash",
-    "token_hash",
-    "secret",
-    "secret_sealed",
-];
-
 /// Rows per page read from D1 while exporting.
 pub const PAGE: u32 = 500;
-
-fn withheld(mut row: Map<String, Value>) -> Map<String, Value> {
-    row.retain(|column, _| !WITHHELD.contains(&column.as_str()));
-    row
-}
 
 pub fn exported() -> impl Iterator<Item = &'static Table> {
     TABLES.iter().filter(|t| t.exported)
