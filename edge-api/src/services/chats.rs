@@ -9,8 +9,7 @@
 
 use axum::http::request::Parts;
 use shared_types::chats::{
-    ChatDetail, ChatStatus, ChatSummary, ListChatsQuery, SendMessageRequest, SenderType,
-    UpdateChatRequest,
+    ChatDetail, ChatSummary, ListChatsQuery, SendMessageRequest, SenderType, UpdateChatRequest,
 };
 use shared_types::error::{ErrorCode, FieldErrors};
 use shared_types::ids::ChatId;
@@ -20,6 +19,7 @@ use shared_types::visitor::{RatingRequest, StartChatRequest, StartedChat};
 use worker::D1Database;
 
 use crate::auth::{Caller, VisitorCaller};
+use crate::domain::chat_rules;
 use crate::domain::chat_status::{self, ChatState};
 use crate::domain::{bounds, ids, time};
 use crate::error::ApiError;
@@ -33,8 +33,6 @@ use crate::store::chats::{ChatFilter, ChatHead, ChatUpdate, StateChange};
 
 /// How many of the visitor's chats the widget lists.
 const MAX_VISITOR_CHATS: u32 = 50;
-
-const MAX_TAGS: usize = 20;
 
 /// A malformed id can name no chat: the same 404 as a missing or foreign one.
 pub fn parse_id(raw: &str) -> Result<ChatId, ApiError> {
@@ -135,17 +133,8 @@ pub async fn update(
     )?;
     let tags = match patch.tags {
         Some(tags) => {
-            let mut seen = std::collections::HashSet::new();
-            let tags: Vec<String> = tags
-                .into_iter()
-                .map(|t| t.as_str().to_string())
-                .filter(|t| seen.insert(t.clone()))
-                .collect();
-            if tags.len() > MAX_TAGS {
-                let mut fields = FieldErrors::default();
-                fields.push("tags", format!("at most {MAX_TAGS} tags"));
-                return Err(ApiError::validation(fields));
-            }
+            let tags = chat_rules::tags(tags.into_iter().map(|t| t.as_str().to_string()).collect())
+                .map_err(ApiError::validation)?;
             Some(serde_json::to_string(&tags).map_err(|e| ApiError::internal(e.to_string()))?)
         }
         None => None,
@@ -325,7 +314,7 @@ pub async fn start(
             crate::webhooks::chat_created(&after, &workspace_id, &created).await;
         })
         .await;
-    let chat = visitor_view(chat);
+    let chat = chat_rules::visitor_view(chat);
     Ok(StartedChat { chat, message })
 }
 
@@ -338,12 +327,7 @@ pub async fn rate(
 ) -> Result<ChatDetail, ApiError> {
     let db = state.db()?;
     let (chat_id, head) = own(&db, visitor, raw_id).await?;
-    if head.status != ChatStatus::Closed {
-        return Err(ErrorCode::ChatNotClosed.into());
-    }
-    if head.rating_score.is_some() {
-        return Err(ErrorCode::AlreadyRated.into());
-    }
+    chat_rules::check_rating(head.status, head.rating_score.is_some())?;
     let stored = store::chats::rate(
         &db,
         &visitor.workspace_id,
@@ -358,14 +342,7 @@ pub async fn rate(
         return Err(ErrorCode::AlreadyRated.into());
     }
     crate::webhooks::chat_rated(state, &visitor.workspace_id, &chat_id, &body).await;
-    Ok(visitor_view(
+    Ok(chat_rules::visitor_view(
         detail(&db, &visitor.workspace_id, &chat_id).await?,
     ))
-}
-
-/// Agents' tags and notes are theirs, not the visitor's.
-fn visitor_view(mut chat: ChatDetail) -> ChatDetail {
-    chat.tags.clear();
-    chat.notes = None;
-    chat
 }

@@ -3,8 +3,8 @@
 //! agents and for the chat's visitor.
 
 use shared_types::chats::{
-    Attachment, ChatStatus, ConversationMessage, Message, MessagesQuery, NewAttachment,
-    SendMessageRequest, SenderType,
+    Attachment, ConversationMessage, Message, MessagesQuery, NewAttachment, SendMessageRequest,
+    SenderType,
 };
 use shared_types::error::FieldErrors;
 use shared_types::ids::{ChatId, MessageId};
@@ -12,7 +12,7 @@ use shared_types::realtime::ServerFrame;
 use worker::D1Database;
 
 use crate::auth::{Caller, VisitorCaller};
-use crate::domain::{ids, time, upload};
+use crate::domain::{chat_rules, ids, time, upload};
 use crate::error::ApiError;
 use crate::objects::chat_room::{Append, Opening};
 use crate::services::{chats, sockets};
@@ -44,9 +44,9 @@ impl<'a> Author<'a> {
     }
 }
 
-/// An agent's reply. Agents reopen a closed chat explicitly (PATCH), so a stray reply
-/// cannot undo a resolution: the room refuses it (CHAT-003), as it refuses a chat of
-/// another workspace (CHAT-001), in the same write that would store it.
+/// An agent's reply. It never reopens a closed chat (`domain::chat_rules`): the room
+/// refuses it (CHAT-003), as it refuses a chat of another workspace (CHAT-001), in the
+/// same write that would store it.
 pub async fn send_as_agent(
     state: &AppState,
     caller: &Caller,
@@ -68,8 +68,7 @@ pub async fn send_as_agent(
     Ok(message.into())
 }
 
-/// A visitor writing into a closed chat reopens it, as in Intercom and Crisp: the
-/// conversation continues rather than starting over.
+/// A visitor's message; into a closed chat it reopens it (`domain::chat_rules`).
 pub async fn send_as_visitor(
     state: &AppState,
     visitor: &VisitorCaller,
@@ -79,8 +78,8 @@ pub async fn send_as_visitor(
 ) -> Result<ConversationMessage, ApiError> {
     let db = state.db()?;
     let (chat_id, head) = chats::own(&db, visitor, raw_chat_id).await?;
-    let reopen = (head.status == ChatStatus::Closed).then_some(Opening::Reopen);
-    let reopened = reopen.is_some();
+    let reopened = chat_rules::message_reopens(SenderType::Visitor, head.status);
+    let reopen = reopened.then_some(Opening::Reopen);
     let message = post(
         state,
         &visitor.workspace_id,
@@ -151,8 +150,7 @@ pub async fn post(
         attachments,
         now: time::now_rfc3339(),
         opening,
-        // Agents reopen a closed chat explicitly; a visitor's message reopens it.
-        require_open: author.kind == SenderType::Agent,
+        require_open: chat_rules::closed_refuses(author.kind),
     };
     let stored = sockets::append(state, chat_id, &append).await?;
     // The room has stored and broadcast the message; the agents' feed and the webhooks

@@ -13,7 +13,7 @@ use shared_types::widget::{Branding, IdentitySecret, Prechat, UpdateWidgetConfig
 
 use crate::auth::Caller;
 use crate::cache;
-use crate::domain::{identity, time};
+use crate::domain::{identity, time, unique};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
@@ -219,8 +219,8 @@ fn apply(row: &mut WidgetRow, patch: UpdateWidgetConfig) -> Result<(), ApiError>
     if let Some(text) = patch.offline_message {
         row.offline_message = text.into_string();
     }
-    if let Some(mut domains) = patch.domains {
-        domains.dedup();
+    if let Some(domains) = patch.domains {
+        let domains = unique::first_occurrences(domains);
         row.domains = serde_json::to_string(&domains)
             .map_err(|e| ApiError::internal(format!("encoding domains: {e}")))?;
     }
