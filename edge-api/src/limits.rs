@@ -18,6 +18,9 @@ use crate::domain::rate_limit::{Decision, Limits, Quota, Spend};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// Request bodies above this are refused with 413 REQ-003 (file bytes take another path).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
 /// Where a request's rate-limit decision waits for its response.
 #[derive(Clone, Default)]
 pub struct RateSlot(Arc<Mutex<SlotContents>>);

@@ -267,6 +267,13 @@ fn patch_assigns_tags_notes_and_closes_with_valid_transitions(ctx: &Ctx) {
         Some("Mijoz premium tarif haqida so'radi")
     );
     assert_eq!(tagged.status, ChatStatus::Assigned);
+    // A tag given twice is kept once, where it first came, wherever the repeat is.
+    let repeated: ChatDetail = ws
+        .patch(&path, &json!({"tags": ["vip", "x", "vip"]}))
+        .expect(200);
+    assert_eq!(repeated.tags, ["vip", "x"]);
+    let stored: ChatDetail = ws.get(&path).expect(200);
+    assert_eq!(stored.tags, ["vip", "x"]);
     let closed: ChatDetail = ws
         .patch(
             &path,

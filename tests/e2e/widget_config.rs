@@ -60,6 +60,16 @@ fn patch_changes_only_the_fields_sent(ctx: &Ctx) {
         .expect(200);
     assert_eq!(cleared.branding.logo_url, None);
     assert!(!cleared.branding.show_powered_by);
+
+    // A domain given twice is kept once, where it first came, wherever the repeat is.
+    let domains = json!(["company.uz", "*.company.uz"]);
+    let repeated = ws.patch(
+        "/v1/widget/config",
+        &json!({"domains": ["company.uz", "*.company.uz", "company.uz"]}),
+    );
+    assert_eq!(repeated.status, 200, "{}", repeated.text);
+    assert_eq!(repeated.json()["domains"], domains);
+    assert_eq!(ws.get("/v1/widget/config").json()["domains"], domains);
 }
 
 #[crate::e2e_test]

@@ -26,7 +26,7 @@ use crate::auth::Caller;
 use crate::domain::{authority, ids, session, socket_bounds, time};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::routes::realtime;
+use crate::services::sockets;
 use crate::state::AppState;
 use crate::store;
 
@@ -157,7 +157,7 @@ async fn update(
     // Keys and sessions carry the agent's name and role in their cached copies.
     crate::cache::forget_agent(&state, agent_id.as_str()).await?;
     if authority::lowers(current.role, role) {
-        realtime::close_sockets(
+        sockets::close_sockets(
             &state,
             &caller.workspace_id,
             vec![socket_bounds::agent_tag(agent_id.as_str())],
@@ -282,7 +282,7 @@ async fn remove(
         });
     }
     crate::cache::forget_credentials(&state, &hashes).await?;
-    realtime::close_sockets(
+    sockets::close_sockets(
         &state,
         &caller.workspace_id,
         vec![socket_bounds::agent_tag(agent_id.as_str())],
@@ -291,7 +291,7 @@ async fn remove(
     .await;
     for chat_id in &removal.unassigned {
         if let Ok(chat_id) = shared_types::ids::ChatId::parse(chat_id) {
-            realtime::announce_chat(&state, &db, &caller.workspace_id, &chat_id).await;
+            sockets::announce_chat(&state, &db, &caller.workspace_id, &chat_id).await;
         }
     }
     Ok(StatusCode::NO_CONTENT)

@@ -103,7 +103,7 @@ pub async fn revoke(
     .await?
     .ok_or(ErrorCode::ApiKeyNotFound)?;
     cache::forget(&state, &[cache::key_entry(&revoked)]).await?;
-    crate::routes::realtime::close_sockets(
+    crate::services::sockets::close_sockets(
         &state,
         &caller.workspace_id,
         vec![format!("key:{revoked}")],

@@ -191,7 +191,7 @@ async fn logout(
         let workspace = store::sessions::delete(&db, &hash, &time::now_rfc3339()).await?;
         crate::cache::forget(&state, &[crate::cache::session_entry(&hash)]).await?;
         if let Some(workspace_id) = workspace {
-            crate::routes::realtime::close_sockets(
+            crate::services::sockets::close_sockets(
                 &state,
                 &workspace_id,
                 vec![format!("session:{hash}")],

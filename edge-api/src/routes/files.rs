@@ -2,11 +2,12 @@
 //! this worker; the client PUTs the bytes there; `POST /files/confirm` checks what R2
 //! holds and attaches the file to a chat; `GET /files/{id}` serves it back with its
 //! stored type, `nosniff`, and as a download unless it is an image. Visitors use the
-//! same flow under `/v1/visitor/files/…` for their own chats.
+//! same flow under `/v1/visitor/files/…` for their own chats. The rules are in
+//! [`crate::services::files`].
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
@@ -14,25 +15,14 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use shared_types::error::ErrorCode;
-use shared_types::files::{
-    check_upload, content_type_essence, ConfirmFileRequest, FileObject, UploadUrlRequest,
-    UploadUrlResponse, MAX_UPLOAD_BYTES,
-};
-use shared_types::ids::FileId;
-use worker::send::SendFuture;
-use worker::HttpMetadata;
+use shared_types::files::{ConfirmFileRequest, FileObject, UploadUrlRequest, UploadUrlResponse};
 
 use crate::auth::{Caller, VisitorCaller};
-use crate::domain::token::{sign, verify};
-use crate::domain::upload::{content_disposition, is_inline, upload_message, UPLOAD_URL_SECONDS};
-use crate::domain::{bounds, ids, time};
+use crate::domain::upload::{content_disposition, is_inline};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::limits;
-use crate::routes::chats::{load_head, parse_chat_id};
+use crate::services::files::{self, Uploaded};
 use crate::state::AppState;
-use crate::store;
-use crate::store::files::FileRow;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -44,13 +34,6 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/files/{file_id}", get(download))
 }
 
-/// Who asks for an upload, for the record.
-struct Uploader<'a> {
-    workspace_id: &'a str,
-    kind: &'a str,
-    id: &'a str,
-}
-
 #[worker::send]
 async fn agent_upload_url(
     State(state): State<AppState>,
@@ -59,12 +42,10 @@ async fn agent_upload_url(
     headers: HeaderMap,
     ApiJson(body): ApiJson<UploadUrlRequest>,
 ) -> Result<Json<UploadUrlResponse>, ApiError> {
-    let uploader = Uploader {
-        workspace_id: &caller.workspace_id,
-        kind: "agent",
-        id: &caller.agent_id,
-    };
-    issue_upload_url(&state, &uploader, &super::origin(&uri, &headers), body).await
+    let origin = super::origin(&uri, &headers);
+    Ok(Json(
+        files::upload_url_for_agent(&state, &caller, &origin, body).await?,
+    ))
 }
 
 #[worker::send]
@@ -76,67 +57,10 @@ async fn visitor_upload_url(
     headers: HeaderMap,
     ApiJson(body): ApiJson<UploadUrlRequest>,
 ) -> Result<Json<UploadUrlResponse>, ApiError> {
-    // Checked before the day's budget is spent, so a refused file costs nothing.
-    check_upload(&body.content_type, body.size_bytes)?;
-    let budget = format!("uploads:{}", visitor.visitor_id);
-    limits::spend_quota(
-        &state,
-        &parts,
-        &budget,
-        &[
-            (bounds::UPLOADS_PER_VISITOR, 1),
-            (bounds::UPLOAD_BYTES_PER_VISITOR, body.size_bytes),
-        ],
-    )
-    .await?;
-    let uploader = Uploader {
-        workspace_id: &visitor.workspace_id,
-        kind: "visitor",
-        id: &visitor.visitor_id,
-    };
-    issue_upload_url(&state, &uploader, &super::origin(&uri, &headers), body).await
-}
-
-async fn issue_upload_url(
-    state: &AppState,
-    uploader: &Uploader<'_>,
-    origin: &str,
-    body: UploadUrlRequest,
-) -> Result<Json<UploadUrlResponse>, ApiError> {
-    check_upload(&body.content_type, body.size_bytes)?;
-    let secret = state.token_secret()?;
-    let file_id = FileId::with_suffix(&ids::suffix());
-    let now = time::now();
-    let expires = now + chrono::Duration::seconds(UPLOAD_URL_SECONDS);
-    let signature = sign(
-        secret.as_bytes(),
-        &upload_message(file_id.as_str(), expires.timestamp()),
-    );
-    store::files::insert_pending(
-        &state.db()?,
-        &store::files::NewFile {
-            id: file_id.as_str(),
-            workspace_id: uploader.workspace_id,
-            uploader_type: uploader.kind,
-            uploader_id: uploader.id,
-            filename: body.filename.as_str(),
-            content_type: &content_type_essence(&body.content_type),
-            size_bytes: body.size_bytes,
-            r2_key: &format!("{}/{}", uploader.workspace_id, file_id.as_str()),
-            now: &time::format(now),
-            expires_at: &time::format(expires),
-        },
-    )
-    .await?;
-    Ok(Json(UploadUrlResponse {
-        upload_url: format!(
-            "{origin}/v1/files/{}/upload?expires={}&sig={signature}",
-            file_id.as_str(),
-            expires.timestamp()
-        ),
-        file_id,
-        expires_at: time::format(expires),
-    }))
+    let origin = super::origin(&uri, &headers);
+    Ok(Json(
+        files::upload_url_for_visitor(&state, &parts, &visitor, &origin, body).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -145,8 +69,6 @@ struct UploadQuery {
     sig: String,
 }
 
-/// Takes the bytes of a pending file. The signature is the credential; the declared
-/// type and size are the contract: a body of another type or size stores nothing.
 #[worker::send]
 async fn upload(
     State(state): State<AppState>,
@@ -154,65 +76,13 @@ async fn upload(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
-) -> Result<Response, ApiError> {
+) -> Result<Json<Uploaded>, ApiError> {
     let query: UploadQuery = query
         .and_then(|q| serde_urlencoded::from_str(&q).ok())
         .ok_or(ErrorCode::UploadUrlInvalid)?;
-    let secret = state.token_secret()?;
-    let genuine = verify(
-        secret.as_bytes(),
-        &upload_message(&file_id, query.expires),
-        &query.sig,
-    );
-    if !genuine || query.expires <= time::now().timestamp() {
-        return Err(ErrorCode::UploadUrlInvalid.into());
-    }
-    let db = state.db()?;
-    let file = store::files::get(&db, &file_id)
-        .await?
-        .filter(|f| f.status == "pending" && !expired(f))
-        .ok_or(ErrorCode::FileNotFound)?;
-    let sent_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(content_type_essence)
-        .unwrap_or_default();
-    if sent_type != file.content_type {
-        return Err(ErrorCode::FileTypeNotAllowed.into());
-    }
-    let declared_length = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared_length.is_some_and(|n| n > file.size_bytes) {
-        return Err(ErrorCode::FileTooLarge.into());
-    }
-    // The outer layer already holds the whole body; this only hands it over.
-    let bytes = axum::body::to_bytes(body, (MAX_UPLOAD_BYTES + 1) as usize)
-        .await
-        .map_err(|_| ErrorCode::FileTooLarge)?;
-    let received = bytes.len() as u64;
-    if received > file.size_bytes {
-        return Err(ErrorCode::FileTooLarge.into());
-    }
-    if received != file.size_bytes {
-        return Err(ErrorCode::FileNotUploaded.into());
-    }
-    let bucket = state.bucket()?;
-    bucket
-        .put(file.r2_key.clone(), bytes.to_vec())
-        .http_metadata(HttpMetadata {
-            content_type: Some(file.content_type.clone()),
-            content_language: None,
-            content_disposition: None,
-            content_encoding: None,
-            cache_control: None,
-            cache_expiry: None,
-        })
-        .execute()
-        .await
-        .map_err(|e| ApiError::unavailable(format!("R2 put {}: {e}", file.r2_key)))?;
-    Ok(Json(serde_json::json!({ "file_id": file.id, "size_bytes": received })).into_response())
+    Ok(Json(
+        files::take_bytes(&state, &file_id, query.expires, &query.sig, &headers, body).await?,
+    ))
 }
 
 #[worker::send]
@@ -223,16 +93,10 @@ async fn agent_confirm(
     headers: HeaderMap,
     ApiJson(body): ApiJson<ConfirmFileRequest>,
 ) -> Result<Json<FileObject>, ApiError> {
-    let db = state.db()?;
-    let chat_id = parse_chat_id(body.chat_id.as_str())?;
-    load_head(&db, &caller.workspace_id, &chat_id).await?;
-    confirm(
-        &state,
-        &caller.workspace_id,
-        &body,
-        &super::origin(&uri, &headers),
-    )
-    .await
+    let origin = super::origin(&uri, &headers);
+    Ok(Json(
+        files::confirm_for_agent(&state, &caller, &body, &origin).await?,
+    ))
 }
 
 #[worker::send]
@@ -243,100 +107,19 @@ async fn visitor_confirm(
     headers: HeaderMap,
     ApiJson(body): ApiJson<ConfirmFileRequest>,
 ) -> Result<Json<FileObject>, ApiError> {
-    let db = state.db()?;
-    let chat_id = parse_chat_id(body.chat_id.as_str())?;
-    let head = load_head(&db, &visitor.workspace_id, &chat_id).await?;
-    if head.visitor_id != visitor.visitor_id {
-        return Err(ErrorCode::ChatNotFound.into());
-    }
-    confirm(
-        &state,
-        &visitor.workspace_id,
-        &body,
-        &super::origin(&uri, &headers),
-    )
-    .await
+    let origin = super::origin(&uri, &headers);
+    Ok(Json(
+        files::confirm_for_visitor(&state, &visitor, &body, &origin).await?,
+    ))
 }
 
-/// Attaches an uploaded file to the (already checked) chat, after making sure R2 holds
-/// exactly what was declared. Confirming again for the same chat answers the same.
-async fn confirm(
-    state: &AppState,
-    workspace_id: &str,
-    body: &ConfirmFileRequest,
-    origin: &str,
-) -> Result<Json<FileObject>, ApiError> {
-    let db = state.db()?;
-    let file = store::files::get(&db, body.file_id.as_str())
-        .await?
-        .filter(|f| f.workspace_id == workspace_id)
-        .ok_or(ErrorCode::FileNotFound)?;
-    let chat_id = body.chat_id.as_str();
-    match (file.status.as_str(), file.chat_id.as_deref()) {
-        ("confirmed", Some(c)) if c == chat_id => return Ok(Json(file_object(&file, origin)?)),
-        ("confirmed", _) => return Err(ErrorCode::FileNotUploaded.into()),
-        _ => {}
-    }
-    let object = state
-        .bucket()?
-        .head(file.r2_key.clone())
-        .await
-        .map_err(|e| ApiError::unavailable(format!("R2 head {}: {e}", file.r2_key)))?
-        .ok_or(ErrorCode::FileNotUploaded)?;
-    let stored_type = object.http_metadata().content_type.unwrap_or_default();
-    if object.size() != file.size_bytes || stored_type != file.content_type {
-        return Err(ErrorCode::FileNotUploaded.into());
-    }
-    if !store::files::confirm(&db, workspace_id, &file.id, chat_id, &time::now_rfc3339()).await? {
-        // Confirmed concurrently: answer as the first confirmation did, if it was ours.
-        let again = store::files::get(&db, &file.id)
-            .await?
-            .ok_or(ErrorCode::FileNotFound)?;
-        if again.chat_id.as_deref() != Some(chat_id) {
-            return Err(ErrorCode::FileNotUploaded.into());
-        }
-    }
-    Ok(Json(file_object(&file, origin)?))
-}
-
-fn file_object(file: &FileRow, origin: &str) -> Result<FileObject, ApiError> {
-    Ok(FileObject {
-        id: FileId::parse(&file.id).map_err(|e| ApiError::internal(format!("file id: {e}")))?,
-        url: crate::domain::upload::file_url(origin, &file.id),
-        filename: file.filename.clone(),
-        size_bytes: file.size_bytes,
-        content_type: file.content_type.clone(),
-    })
-}
-
-/// A confirmed file. The unguessable id is the capability: the URL goes into messages
-/// and `<img src>`, which cannot carry a token.
 #[worker::send]
 async fn download(
     State(state): State<AppState>,
     Path(file_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let db = state.db()?;
-    let file = store::files::get(&db, &file_id)
-        .await?
-        .filter(|f| f.status == "confirmed")
-        .ok_or(ErrorCode::FileNotFound)?;
-    let key = file.r2_key.clone();
-    let bytes = SendFuture::new(async move {
-        let bucket = state.bucket()?;
-        let object = bucket
-            .get(key.clone())
-            .execute()
-            .await
-            .map_err(|e| ApiError::unavailable(format!("R2 get {key}: {e}")))?
-            .ok_or(ErrorCode::FileNotFound)?;
-        let body = object.body().ok_or(ErrorCode::FileNotFound)?;
-        body.bytes()
-            .await
-            .map_err(|e| ApiError::unavailable(format!("R2 read {key}: {e}")))
-    })
-    .await?;
-    let mut res = bytes.into_response();
+    let file = files::download(&state, &file_id).await?;
+    let mut res = file.bytes.into_response();
     let h = res.headers_mut();
     let header = |v: &str| HeaderValue::from_str(v).map_err(|e| ApiError::internal(e.to_string()));
     h.insert(CONTENT_TYPE, header(&file.content_type)?);
@@ -360,9 +143,4 @@ async fn download(
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
     Ok(res)
-}
-
-/// An upload URL's file row outlives nothing: past its expiry it takes no bytes.
-fn expired(file: &FileRow) -> bool {
-    time::parse(&file.expires_at).is_some_and(|t| t < time::now())
 }

@@ -26,7 +26,7 @@ use crate::auth::{self, Admin, Caller, VisitorCaller};
 use crate::crypto;
 use crate::domain::{secret::sha256_hex, session, time};
 use crate::error::ApiError;
-use crate::routes::MAX_BODY_BYTES;
+use crate::limits::MAX_BODY_BYTES;
 use crate::state::AppState;
 use crate::store::idempotency;
 

@@ -12,7 +12,7 @@ mod files;
 mod health;
 mod idempotency;
 mod public;
-pub mod realtime;
+mod realtime;
 mod triggers;
 mod visitor;
 mod visitor_blocks;
@@ -33,11 +33,8 @@ use shared_types::error::ErrorCode;
 
 use crate::domain::ids;
 use crate::error::ApiError;
-use crate::limits::RateSlot;
+use crate::limits::{RateSlot, MAX_BODY_BYTES};
 use crate::state::AppState;
-
-/// Request bodies above this are refused with 413 REQ-003 (file bytes take another path).
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The most any request may carry: a file upload (10 MB) with room for framing.
 const MAX_BUFFERED_BYTES: usize = 11 * 1024 * 1024;

@@ -1,71 +1,29 @@
 //! The widget's public surface: `GET /v1/public/widgets/{workspace_id}`, answered only to
-//! pages on the workspace's domains, with CORS headers for exactly that origin.
+//! pages on the workspace's domains ([`crate::services::widget::public_config`]), and
+//! the CORS layer of every endpoint a customer's page calls.
 
-use axum::extract::{Path, State};
-use axum::http::header::{ORIGIN, REFERER};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde::{Deserialize, Serialize};
-use shared_types::error::ErrorCode;
-use shared_types::ids::WorkspaceId;
-use shared_types::validate::DomainPattern;
-use shared_types::visitor::{PublicTrigger, PublicWidgetConfig};
-use shared_types::widget::WidgetConfig;
-use worker::D1Database;
-
-use crate::cache;
-use crate::error::ApiError;
-use crate::routes::widget::config_view;
-use crate::state::AppState;
-use crate::store;
-use axum::extract::Request;
-use axum::http::Method;
+use axum::extract::{Path, Request, State};
+use axum::http::header::ORIGIN;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Json, Router};
+
+use crate::services::widget;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/v1/public/widgets/{workspace_id}", get(widget_config))
 }
 
 #[worker::send]
-pub async fn widget_config(
+async fn widget_config(
     State(state): State<AppState>,
     Path(workspace_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let result = async {
-        let db = state.db()?;
-        // Presence changes by the minute, so it is always read; the settings come from
-        // their copy when there is one.
-        let (settings, agents_online) = futures_util::future::join(
-            widget_settings(&state, &db, &workspace_id),
-            store::agents::any_online(&db, &workspace_id),
-        )
-        .await;
-        let WidgetSettings { config, triggers } = settings?.ok_or(ErrorCode::WorkspaceNotFound)?;
-        let agents_online = agents_online?;
-        check_origin(&headers, &config.domains)?;
-        let workspace_id = WorkspaceId::parse(&workspace_id)
-            .map_err(|e| ApiError::internal(format!("stored workspace id: {e}")))?;
-        Ok::<_, ApiError>(PublicWidgetConfig {
-            workspace_id,
-            color: config.color,
-            shape: config.shape,
-            position: config.position,
-            button_text: config.button_text,
-            welcome_message: config.welcome_message,
-            offline_message: config.offline_message,
-            branding: config.branding,
-            prechat: config.prechat,
-            theme: config.theme,
-            agents_online,
-            triggers,
-        })
-    }
-    .await;
-    let mut res = match result {
+    let mut res = match widget::public_config(&state, &workspace_id, &headers).await {
         Ok(config) => Json(config).into_response(),
         Err(e) => e.into_response(),
     };
@@ -73,37 +31,6 @@ pub async fn widget_config(
     res.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-cache"));
     res
-}
-
-/// A workspace's widget settings and active triggers: what the public config copies
-/// into KV (`cache::widget_entry`), deleted by every change to either.
-#[derive(Serialize, Deserialize)]
-struct WidgetSettings {
-    config: WidgetConfig,
-    triggers: Vec<PublicTrigger>,
-}
-
-/// The settings of `workspace_id` from their copy, or from D1 (then copied); `None`
-/// for a workspace that does not exist, which is not copied.
-async fn widget_settings(
-    state: &AppState,
-    db: &D1Database,
-    workspace_id: &str,
-) -> Result<Option<WidgetSettings>, ApiError> {
-    let entry = cache::widget_entry(workspace_id);
-    if let Some(copy) = cache::get(state, &entry).await {
-        return Ok(Some(copy));
-    }
-    // The directory first: a workspace that does not exist must not get an object.
-    let Some(row) = store::widget_config::get(db, workspace_id).await? else {
-        return Ok(None);
-    };
-    let settings = WidgetSettings {
-        config: config_view(row)?,
-        triggers: crate::services::triggers::list_active_public(state, workspace_id).await?,
-    };
-    cache::put(state, &entry, &settings).await;
-    Ok(Some(settings))
 }
 
 /// CORS for the widget's endpoints, which pages on customers' sites call: preflights
@@ -149,29 +76,4 @@ pub async fn cors(req: Request, next: Next) -> Response {
     res.headers_mut()
         .insert("vary", HeaderValue::from_static("Origin"));
     res
-}
-
-/// AUTH-009 unless the calling page is on one of the workspace's domains. Browsers omit
-/// `Origin` on same-origin GETs; then the `Referer`'s origin stands in for it.
-pub fn check_origin(headers: &HeaderMap, domains: &[DomainPattern]) -> Result<(), ApiError> {
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
-    };
-    let referer_origin = header(REFERER).map(origin_of_url);
-    if DomainPattern::allows_origin(domains, header(ORIGIN).or(referer_origin)) {
-        Ok(())
-    } else {
-        Err(ErrorCode::OriginNotAllowed.into())
-    }
-}
-
-/// `https://host:port` of a page URL.
-fn origin_of_url(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after_scheme..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| after_scheme + i);
-    &url[..end]
 }

@@ -14,7 +14,7 @@ use shared_types::ids::VisitorId;
 use crate::auth::Caller;
 use crate::domain::{socket_bounds, time};
 use crate::error::ApiError;
-use crate::routes::realtime;
+use crate::services::sockets;
 use crate::state::AppState;
 use crate::store;
 
@@ -42,7 +42,7 @@ async fn block(
     if !found {
         return Err(ErrorCode::VisitorNotFound.into());
     }
-    realtime::close_sockets(
+    sockets::close_sockets(
         &state,
         &caller.workspace_id,
         vec![socket_bounds::visitor_tag(visitor_id.as_str())],

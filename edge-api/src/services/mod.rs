@@ -5,6 +5,13 @@
 //!
 //! Capabilities move here from `routes/` + `store/` one at a time (docs/ARCHITECTURE.md).
 
+pub mod chats;
+pub mod files;
+pub mod messages;
+pub mod realtime;
+pub mod sockets;
 pub mod triggers;
+pub mod visitors;
 pub mod webhooks;
+pub mod widget;
 pub mod workspaces;

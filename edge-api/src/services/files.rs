@@ -1,0 +1,313 @@
+//! Files on R2 in the spec's two steps: an upload URL signed by this worker, then a
+//! confirmation that checks what R2 holds and attaches the file to a chat. A confirmed
+//! file is served back by its unguessable id. Visitors use the same flow for their own
+//! chats, within a daily budget.
+
+use axum::body::Body;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use serde::Serialize;
+use shared_types::error::ErrorCode;
+use shared_types::files::{
+    check_upload, content_type_essence, ConfirmFileRequest, FileObject, UploadUrlRequest,
+    UploadUrlResponse, MAX_UPLOAD_BYTES,
+};
+use shared_types::ids::FileId;
+use worker::send::SendFuture;
+use worker::HttpMetadata;
+
+use crate::auth::{Caller, VisitorCaller};
+use crate::domain::token::{sign, verify};
+use crate::domain::upload::{upload_message, UPLOAD_URL_SECONDS};
+use crate::domain::{bounds, ids, time};
+use crate::error::ApiError;
+use crate::limits;
+use crate::services::chats;
+use crate::state::AppState;
+use crate::store;
+use crate::store::files::FileRow;
+
+/// Who asks for an upload, for the record.
+struct Uploader<'a> {
+    workspace_id: &'a str,
+    kind: &'a str,
+    id: &'a str,
+}
+
+pub async fn upload_url_for_agent(
+    state: &AppState,
+    caller: &Caller,
+    origin: &str,
+    body: UploadUrlRequest,
+) -> Result<UploadUrlResponse, ApiError> {
+    let uploader = Uploader {
+        workspace_id: &caller.workspace_id,
+        kind: "agent",
+        id: &caller.agent_id,
+    };
+    issue_upload_url(state, &uploader, origin, body).await
+}
+
+/// As for an agent, after the visitor's daily budget of files and bytes (spent on
+/// `parts`) takes this one.
+pub async fn upload_url_for_visitor(
+    state: &AppState,
+    parts: &Parts,
+    visitor: &VisitorCaller,
+    origin: &str,
+    body: UploadUrlRequest,
+) -> Result<UploadUrlResponse, ApiError> {
+    // Checked before the day's budget is spent, so a refused file costs nothing.
+    check_upload(&body.content_type, body.size_bytes)?;
+    let budget = format!("uploads:{}", visitor.visitor_id);
+    limits::spend_quota(
+        state,
+        parts,
+        &budget,
+        &[
+            (bounds::UPLOADS_PER_VISITOR, 1),
+            (bounds::UPLOAD_BYTES_PER_VISITOR, body.size_bytes),
+        ],
+    )
+    .await?;
+    let uploader = Uploader {
+        workspace_id: &visitor.workspace_id,
+        kind: "visitor",
+        id: &visitor.visitor_id,
+    };
+    issue_upload_url(state, &uploader, origin, body).await
+}
+
+async fn issue_upload_url(
+    state: &AppState,
+    uploader: &Uploader<'_>,
+    origin: &str,
+    body: UploadUrlRequest,
+) -> Result<UploadUrlResponse, ApiError> {
+    check_upload(&body.content_type, body.size_bytes)?;
+    let secret = state.token_secret()?;
+    let file_id = FileId::with_suffix(&ids::suffix());
+    let now = time::now();
+    let expires = now + chrono::Duration::seconds(UPLOAD_URL_SECONDS);
+    let signature = sign(
+        secret.as_bytes(),
+        &upload_message(file_id.as_str(), expires.timestamp()),
+    );
+    store::files::insert_pending(
+        &state.db()?,
+        &store::files::NewFile {
+            id: file_id.as_str(),
+            workspace_id: uploader.workspace_id,
+            uploader_type: uploader.kind,
+            uploader_id: uploader.id,
+            filename: body.filename.as_str(),
+            content_type: &content_type_essence(&body.content_type),
+            size_bytes: body.size_bytes,
+            r2_key: &format!("{}/{}", uploader.workspace_id, file_id.as_str()),
+            now: &time::format(now),
+            expires_at: &time::format(expires),
+        },
+    )
+    .await?;
+    Ok(UploadUrlResponse {
+        upload_url: format!(
+            "{origin}/v1/files/{}/upload?expires={}&sig={signature}",
+            file_id.as_str(),
+            expires.timestamp()
+        ),
+        file_id,
+        expires_at: time::format(expires),
+    })
+}
+
+/// What an upload stored.
+#[derive(Serialize)]
+pub struct Uploaded {
+    file_id: String,
+    size_bytes: u64,
+}
+
+/// Takes the bytes of a pending file. The signature (`expires`, `sig`) is the
+/// credential; the declared type and size are the contract: a body of another type or
+/// size stores nothing.
+pub async fn take_bytes(
+    state: &AppState,
+    file_id: &str,
+    expires: i64,
+    sig: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Uploaded, ApiError> {
+    let secret = state.token_secret()?;
+    let genuine = verify(secret.as_bytes(), &upload_message(file_id, expires), sig);
+    if !genuine || expires <= time::now().timestamp() {
+        return Err(ErrorCode::UploadUrlInvalid.into());
+    }
+    let db = state.db()?;
+    let file = store::files::get(&db, file_id)
+        .await?
+        .filter(|f| f.status == "pending" && !expired(f))
+        .ok_or(ErrorCode::FileNotFound)?;
+    let sent_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(content_type_essence)
+        .unwrap_or_default();
+    if sent_type != file.content_type {
+        return Err(ErrorCode::FileTypeNotAllowed.into());
+    }
+    let declared_length = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared_length.is_some_and(|n| n > file.size_bytes) {
+        return Err(ErrorCode::FileTooLarge.into());
+    }
+    // The outer layer already holds the whole body; this only hands it over.
+    let bytes = axum::body::to_bytes(body, (MAX_UPLOAD_BYTES + 1) as usize)
+        .await
+        .map_err(|_| ErrorCode::FileTooLarge)?;
+    let received = bytes.len() as u64;
+    if received > file.size_bytes {
+        return Err(ErrorCode::FileTooLarge.into());
+    }
+    if received != file.size_bytes {
+        return Err(ErrorCode::FileNotUploaded.into());
+    }
+    let bucket = state.bucket()?;
+    bucket
+        .put(file.r2_key.clone(), bytes.to_vec())
+        .http_metadata(HttpMetadata {
+            content_type: Some(file.content_type.clone()),
+            content_language: None,
+            content_disposition: None,
+            content_encoding: None,
+            cache_control: None,
+            cache_expiry: None,
+        })
+        .execute()
+        .await
+        .map_err(|e| ApiError::unavailable(format!("R2 put {}: {e}", file.r2_key)))?;
+    Ok(Uploaded {
+        file_id: file.id,
+        size_bytes: received,
+    })
+}
+
+/// Attaches the file to a chat of the agent's workspace.
+pub async fn confirm_for_agent(
+    state: &AppState,
+    caller: &Caller,
+    body: &ConfirmFileRequest,
+    origin: &str,
+) -> Result<FileObject, ApiError> {
+    let chat_id = chats::parse_id(body.chat_id.as_str())?;
+    chats::head(&state.db()?, &caller.workspace_id, &chat_id).await?;
+    confirm(state, &caller.workspace_id, body, origin).await
+}
+
+/// Attaches the file to one of the visitor's own chats.
+pub async fn confirm_for_visitor(
+    state: &AppState,
+    visitor: &VisitorCaller,
+    body: &ConfirmFileRequest,
+    origin: &str,
+) -> Result<FileObject, ApiError> {
+    chats::own(&state.db()?, visitor, body.chat_id.as_str()).await?;
+    confirm(state, &visitor.workspace_id, body, origin).await
+}
+
+/// Attaches an uploaded file to the (already checked) chat, after making sure R2 holds
+/// exactly what was declared. Confirming again for the same chat answers the same.
+async fn confirm(
+    state: &AppState,
+    workspace_id: &str,
+    body: &ConfirmFileRequest,
+    origin: &str,
+) -> Result<FileObject, ApiError> {
+    let db = state.db()?;
+    let file = store::files::get(&db, body.file_id.as_str())
+        .await?
+        .filter(|f| f.workspace_id == workspace_id)
+        .ok_or(ErrorCode::FileNotFound)?;
+    let chat_id = body.chat_id.as_str();
+    match (file.status.as_str(), file.chat_id.as_deref()) {
+        ("confirmed", Some(c)) if c == chat_id => return file_object(&file, origin),
+        ("confirmed", _) => return Err(ErrorCode::FileNotUploaded.into()),
+        _ => {}
+    }
+    let object = state
+        .bucket()?
+        .head(file.r2_key.clone())
+        .await
+        .map_err(|e| ApiError::unavailable(format!("R2 head {}: {e}", file.r2_key)))?
+        .ok_or(ErrorCode::FileNotUploaded)?;
+    let stored_type = object.http_metadata().content_type.unwrap_or_default();
+    if object.size() != file.size_bytes || stored_type != file.content_type {
+        return Err(ErrorCode::FileNotUploaded.into());
+    }
+    if !store::files::confirm(&db, workspace_id, &file.id, chat_id, &time::now_rfc3339()).await? {
+        // Confirmed concurrently: answer as the first confirmation did, if it was ours.
+        let again = store::files::get(&db, &file.id)
+            .await?
+            .ok_or(ErrorCode::FileNotFound)?;
+        if again.chat_id.as_deref() != Some(chat_id) {
+            return Err(ErrorCode::FileNotUploaded.into());
+        }
+    }
+    file_object(&file, origin)
+}
+
+fn file_object(file: &FileRow, origin: &str) -> Result<FileObject, ApiError> {
+    Ok(FileObject {
+        id: FileId::parse(&file.id).map_err(|e| ApiError::internal(format!("file id: {e}")))?,
+        url: crate::domain::upload::file_url(origin, &file.id),
+        filename: file.filename.clone(),
+        size_bytes: file.size_bytes,
+        content_type: file.content_type.clone(),
+    })
+}
+
+/// A confirmed file's bytes, with what its answer must say about them.
+pub struct Download {
+    pub bytes: bytes::Bytes,
+    pub content_type: String,
+    pub filename: String,
+}
+
+/// A confirmed file, FILE-001 for anything else. The unguessable id is the capability:
+/// the URL goes into messages and `<img src>`, which cannot carry a token.
+pub async fn download(state: &AppState, file_id: &str) -> Result<Download, ApiError> {
+    let db = state.db()?;
+    let file = store::files::get(&db, file_id)
+        .await?
+        .filter(|f| f.status == "confirmed")
+        .ok_or(ErrorCode::FileNotFound)?;
+    let key = file.r2_key.clone();
+    let state = state.clone();
+    let bytes = SendFuture::new(async move {
+        let bucket = state.bucket()?;
+        let object = bucket
+            .get(key.clone())
+            .execute()
+            .await
+            .map_err(|e| ApiError::unavailable(format!("R2 get {key}: {e}")))?
+            .ok_or(ErrorCode::FileNotFound)?;
+        let body = object.body().ok_or(ErrorCode::FileNotFound)?;
+        body.bytes()
+            .await
+            .map_err(|e| ApiError::unavailable(format!("R2 read {key}: {e}")))
+    })
+    .await?;
+    Ok(Download {
+        bytes: bytes.into(),
+        content_type: file.content_type,
+        filename: file.filename,
+    })
+}
+
+/// An upload URL's file row outlives nothing: past its expiry it takes no bytes.
+fn expired(file: &FileRow) -> bool {
+    time::parse(&file.expires_at).is_some_and(|t| t < time::now())
+}
