@@ -6,7 +6,7 @@
 use rusqlite::Connection;
 
 /// Tables that now live in the Workspace object; D1 must not have them.
-const MOVED: &[&str] = &["triggers"];
+const MOVED: &[&str] = &["triggers", "widget_config"];
 
 fn migrated_d1() -> Connection {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");

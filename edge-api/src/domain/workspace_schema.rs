@@ -15,11 +15,18 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first; versions are 1, 2, 3 … with no gap.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_triggers",
-    sql: include_str!("../../workspace-migrations/0001_triggers.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_triggers",
+        sql: include_str!("../../workspace-migrations/0001_triggers.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_widget_config",
+        sql: include_str!("../../workspace-migrations/0002_widget_config.sql"),
+    },
+];
 
 /// The version a fully migrated object is at.
 pub fn latest() -> u32 {

@@ -157,8 +157,8 @@ pub mod object {
     use worker::{SqlStorage, SqlStorageValue};
 
     use crate::error::ApiError;
-    use crate::objects::workspace::answer;
     use crate::objects::workspace::protocol::TriggerOp;
+    use crate::objects::workspace::{answer, flag, rows};
 
     /// A stored trigger; SQLite keeps `active` as 0 or 1.
     #[derive(Deserialize)]
@@ -191,16 +191,6 @@ pub mod object {
     const COLUMNS: &str =
         "id, name, condition, delay_seconds, message, active, url_pattern, created_at FROM triggers";
 
-    fn rows<T: serde::de::DeserializeOwned>(
-        sql: &SqlStorage,
-        query: &str,
-        values: Vec<SqlStorageValue>,
-    ) -> Result<Vec<T>, ApiError> {
-        sql.exec(query, values)
-            .and_then(|c| c.to_array())
-            .map_err(|e| ApiError::internal(format!("`{query}`: {e}")))
-    }
-
     /// How many rows a write touched, counted from its `RETURNING id` rows: a cursor
     /// only knows its final `rows_written` once read to the end.
     fn written(
@@ -214,10 +204,6 @@ pub mod object {
             id: String,
         }
         rows::<Id>(sql, query, values).map(|ids| ids.len())
-    }
-
-    fn flag(b: bool) -> SqlStorageValue {
-        SqlStorageValue::Integer(i64::from(b))
     }
 
     /// `?1` to `?7`, the trigger's stored fields in column order, then `more`.

@@ -16,7 +16,6 @@ pub mod tenant;
 pub mod tickets;
 pub mod visitors;
 pub mod webhooks;
-pub mod widget_config;
 pub mod workspaces;
 
 use serde::de::DeserializeOwned;

@@ -9,8 +9,12 @@
 pub mod client;
 pub mod protocol;
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
-use worker::{durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, State};
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, SqlStorageValue,
+    State,
+};
 
 use crate::domain::workspace_schema::{self, READ_VERSION, VERSION_TABLE};
 use crate::error::ApiError;
@@ -104,6 +108,7 @@ fn dispatch(sql: &SqlStorage, op: Op) -> std::result::Result<String, ApiError> {
     match op {
         Op::Triggers(op) => services::triggers::object::handle(sql, op),
         Op::Tenant(op) => tenant(sql, op),
+        Op::Widget(op) => services::widget::object::handle(sql, op),
     }
 }
 
@@ -148,6 +153,23 @@ fn tenant(sql: &SqlStorage, op: TenantOp) -> std::result::Result<String, ApiErro
         }
         TenantOp::Erase => answer(()),
     }
+}
+
+/// The rows `query` answers. A cursor runs as it is read, so a write is read to its end
+/// too (its rows are those of its `RETURNING`, if any).
+pub fn rows<T: DeserializeOwned>(
+    sql: &SqlStorage,
+    query: &str,
+    values: Vec<SqlStorageValue>,
+) -> std::result::Result<Vec<T>, ApiError> {
+    sql.exec(query, values)
+        .and_then(|c| c.to_array())
+        .map_err(|e| ApiError::internal(format!("`{query}`: {e}")))
+}
+
+/// A boolean as SQLite keeps it, 0 or 1.
+pub fn flag(b: bool) -> SqlStorageValue {
+    SqlStorageValue::Integer(i64::from(b))
 }
 
 /// The answer of a successful operation.

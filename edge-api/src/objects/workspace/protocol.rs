@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared_types::automation::Trigger;
+use shared_types::widget::WidgetConfig;
 
 /// One operation on the workspace's own database. Grouped by the service that owns the
 /// tables it touches.
@@ -12,6 +13,7 @@ use shared_types::automation::Trigger;
 pub enum Request {
     Triggers(TriggerOp),
     Tenant(TenantOp),
+    Widget(WidgetOp),
 }
 
 /// The object's storage as a whole: its export and its erasure.
@@ -45,6 +47,22 @@ pub enum TriggerOp {
     Put { trigger: Trigger, now: String },
     /// → `bool`: false when there was no such trigger.
     Delete { id: String },
+}
+
+/// The widget's configuration, one row, and the workspace's sealed identity secret in it.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum WidgetOp {
+    /// → `()`: `config` stored as the workspace's first, unless it has one already.
+    Create { config: WidgetConfig, now: String },
+    /// → `Option<WidgetConfig>`: `None` before [`WidgetOp::Create`].
+    Get,
+    /// → `()`: every field written (the caller merged its partial update into it).
+    Put { config: WidgetConfig, now: String },
+    /// → `()`: the new sealed identity secret; the old one stops verifying with it.
+    PutIdentitySecret { sealed: String, now: String },
+    /// → `Option<String>`: the sealed identity secret, `None` when none was ever made.
+    IdentitySecret,
 }
 
 /// The object's answer: the operation's value, or the catalogue code it failed with
