@@ -6,7 +6,12 @@
 use rusqlite::Connection;
 
 /// Tables that now live in the Workspace object; D1 must not have them.
-const MOVED: &[&str] = &["triggers", "webhooks", "webhook_deliveries"];
+const MOVED: &[&str] = &[
+    "triggers",
+    "webhooks",
+    "webhook_deliveries",
+    "widget_config",
+];
 
 fn migrated_d1() -> Connection {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");

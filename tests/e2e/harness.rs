@@ -310,53 +310,61 @@ impl TestServer {
             serde_json::from_slice(&out.stdout).expect("wrangler d1 execute --json output");
         json[0]["results"].clone()
     }
-}
 
-impl TestServer {
-    /// Runs SQL on a workspace's own database, the `Workspace` Durable Object's SQLite
-    /// file under the persist directory, for state no request can make (rows dated in
-    /// the past). Reads go through the API or the admin export instead. The object must
-    /// exist (the workspace has used it) and hold no write of its own meanwhile; like
-    /// [`TestServer::d1`] it runs while no test request is in flight.
+    /// Runs SQL in the database of `workspace_id`'s `Workspace` object, the file
+    /// `wrangler dev` keeps for it, behind the API's back (for what the API cannot do,
+    /// such as changing a row without the change's own side effects). Quiet as [`d1`]
+    /// is. Panics when the object has no file yet: it was never called.
+    ///
+    /// [`d1`]: TestServer::d1
     pub fn workspace_sql(&self, workspace_id: &str, sql: &str) {
         let _quiet = crate::client::QUIET
             .write()
             .unwrap_or_else(|e| e.into_inner());
         let _pages = hold_pages();
-        let dir = self.persist_dir.join("v3/do/chatflow-Workspace");
-        let file = dir.join(format!(
-            "{}.sqlite",
-            object_id_from_name("chatflow-Workspace", workspace_id)
-        ));
-        assert!(
-            file.exists(),
-            "no object file {} for {workspace_id}; the directory holds {:?}",
-            file.display(),
-            std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.file_name()).collect::<Vec<_>>())
-        );
-        let db = rusqlite::Connection::open(&file).expect("the object's SQLite file opens");
+        let file = self.object_file("Workspace", workspace_id);
+        let db = rusqlite::Connection::open(&file).unwrap_or_else(|e| panic!("{file:?}: {e}"));
         db.busy_timeout(Duration::from_secs(10))
-            .expect("a busy timeout");
+            .expect("busy timeout");
         db.execute_batch(sql)
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            .unwrap_or_else(|e| panic!("{sql} in {file:?}: {e}"));
     }
-}
 
-/// The hex id workerd gives the object named `name` in the namespace `unique_key`
-/// (miniflare's `<worker>-<class>`): HMAC-SHA256 of the name under SHA-256 of the key,
-/// its first 16 bytes, then the first 16 of the same HMAC of those.
-fn object_id_from_name(unique_key: &str, name: &str) -> String {
-    use hmac::{Hmac, Mac};
-    use sha2::{Digest, Sha256};
-    let key = Sha256::digest(unique_key.as_bytes());
-    let mac = |data: &[u8]| {
-        let mut m = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
-        m.update(data);
-        m.finalize().into_bytes()
-    };
-    let base = mac(name.as_bytes());
-    let check = mac(&base[..16]);
-    hex::encode([&base[..16], &check[..16]].concat())
+    /// The SQLite file of the Durable Object of class `class` named `name`. workerd
+    /// names each file by the object's id, and the id of a name is
+    /// `HMAC(k, name)[..16] ‖ HMAC(k, HMAC(k, name)[..16])[..16]` with
+    /// `k = SHA-256(unique key)`, the unique key being the name of the class's folder
+    /// (`<worker>-<class>`).
+    fn object_file(&self, class: &str, name: &str) -> PathBuf {
+        use hmac::Mac;
+        use sha2::Digest;
+        let hmac = |key: &[u8], data: &[u8]| {
+            let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key");
+            mac.update(data);
+            mac.finalize().into_bytes()
+        };
+        let root = self.persist_dir.join("v3/do");
+        let folders = std::fs::read_dir(&root).unwrap_or_else(|e| panic!("{root:?}: {e}"));
+        for folder in folders.flatten() {
+            let unique_key = folder.file_name().to_string_lossy().into_owned();
+            if !unique_key.ends_with(&format!("-{class}")) {
+                continue;
+            }
+            let key = sha2::Sha256::digest(unique_key.as_bytes());
+            let first = hmac(&key, name.as_bytes());
+            let second = hmac(&key, &first[..16]);
+            let id = format!(
+                "{}{}",
+                hex::encode(&first[..16]),
+                hex::encode(&second[..16])
+            );
+            let file = folder.path().join(format!("{id}.sqlite"));
+            if file.exists() {
+                return file;
+            }
+        }
+        panic!("no {class} object named {name} under {root:?}");
+    }
 }
 
 /// The WebDriver sessions of the test browsers alive now: (chromedriver's address,

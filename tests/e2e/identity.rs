@@ -63,13 +63,9 @@ fn chat_of(ws: &TestWorkspace, session: &SessionResponse) -> ChatDetail {
 fn the_identity_secret_is_for_managers_shown_once_and_sealed_at_rest(ctx: &Ctx) {
     let ws = ctx.workspace();
     let operator = crate::chats::operator_key(ctx, &ws);
-    let stored = |ctx: &Ctx| {
-        ctx.server.d1(&format!(
-            "SELECT identity_secret_sealed AS s FROM widget_config WHERE workspace_id = '{}'",
-            ws.id
-        ))[0]["s"]
-            .clone()
-    };
+    // What the workspace's own database holds, as its export reads it.
+    let stored =
+        |ctx: &Ctx| ctx.exported_rows(&ws.id, "widget_config")[0]["identity_secret_sealed"].clone();
     ws.client
         .post("/v1/widget/identity-secret", &operator, &json!({}))
         .assert_error(ErrorCode::AuthForbidden);

@@ -199,11 +199,10 @@ fn the_public_config_is_a_copy_that_every_change_replaces_at_once(ctx: &Ctx) {
     };
     assert_eq!(public()["color"], "#4F46E5");
 
-    // Behind the API's back, D1 changes and the copy still answers.
-    ctx.server.d1(&format!(
-        "UPDATE widget_config SET color = '#000000' WHERE workspace_id = '{}'",
-        ws.id
-    ));
+    // Behind the API's back, the workspace's own database changes and the copy still
+    // answers.
+    ctx.server
+        .workspace_sql(&ws.id, "UPDATE widget_config SET color = '#000000'");
     assert_eq!(public()["color"], "#4F46E5");
 
     // Through the API, each kind of change shows on the very next load.

@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_webhooks",
         sql: include_str!("../../workspace-migrations/0002_webhooks.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_widget_config",
+        sql: include_str!("../../workspace-migrations/0003_widget_config.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -4,16 +4,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use shared_types::admin::{CreateWorkspaceRequest, CreateWorkspaceResponse, Workspace};
-use shared_types::agents::{Agent, AgentRole, AgentStatus};
-use shared_types::ids::{AgentId, ApiKeyId, WorkspaceId};
+use shared_types::admin::{CreateWorkspaceRequest, CreateWorkspaceResponse};
 
 use crate::auth::Admin;
-use crate::domain::{api_key, ids, time};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
-use crate::store;
 
 #[worker::send]
 pub async fn create_workspace(
@@ -21,51 +17,8 @@ pub async fn create_workspace(
     _admin: Admin,
     ApiJson(body): ApiJson<CreateWorkspaceRequest>,
 ) -> Result<(StatusCode, Json<CreateWorkspaceResponse>), ApiError> {
-    let key = api_key::generate();
-    let password_hash = match &body.owner.password {
-        Some(password) => Some(crate::crypto::hash_password(password.as_str()).await?),
-        None => None,
-    };
-    let now = time::now_rfc3339();
-    let workspace_id = WorkspaceId::with_suffix(&ids::suffix());
-    let owner_id = AgentId::with_suffix(&ids::suffix());
-    store::workspaces::create(
-        &state.db()?,
-        &store::workspaces::NewWorkspace {
-            id: workspace_id.as_str(),
-            name: body.name.as_str(),
-            owner_id: owner_id.as_str(),
-            owner_name: body.owner.name.as_str(),
-            owner_email: body.owner.email.as_str(),
-            owner_password_hash: password_hash.as_deref(),
-            key_id: ApiKeyId::with_suffix(&ids::suffix()).as_str(),
-            key_prefix: key.display_prefix(),
-            key_hash: &api_key::hash_hex(&key),
-            now: &now,
-        },
-    )
-    .await?;
-
-    Ok((
-        StatusCode::CREATED,
-        Json(CreateWorkspaceResponse {
-            workspace: Workspace {
-                id: workspace_id,
-                name: body.name.as_str().to_string(),
-                created_at: now,
-            },
-            agent: Agent {
-                id: owner_id,
-                name: body.owner.name.as_str().to_string(),
-                email: body.owner.email.as_str().to_string(),
-                role: AgentRole::Owner,
-                status: AgentStatus::Offline,
-                active_chats: 0,
-                total_chats: 0,
-            },
-            api_key: key.as_str().to_string(),
-        }),
-    ))
+    let created = crate::services::workspaces::provision(&state, body).await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// `GET /v1/admin/workspaces/{id}/export`: the workspace as NDJSON, one row a line.

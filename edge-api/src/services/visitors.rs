@@ -33,7 +33,7 @@ pub async fn create_session(
     let config = widget::stored(state, &workspace_id)
         .await?
         .ok_or(ErrorCode::WorkspaceNotFound)?;
-    widget::check_origin(headers, &widget::domains_of(&config)?)?;
+    widget::check_origin(headers, &config.domains)?;
     let visitor = body.visitor;
     check_visitor_bounds(&visitor)?;
     let budget = format!("sessions:{workspace_id}:{}", limits::client_ip(headers));

@@ -1,26 +1,78 @@
 //! The widget's configuration: what agents read and change (`/v1/widget/config`), the
 //! identity secret that verifies visitors, and the public config pages load, answered
-//! only to pages on the workspace's domains and copied in KV (`crate::cache`).
+//! only to pages on the workspace's domains and copied in KV (`crate::cache`). Both are
+//! kept in the workspace's `Workspace` object, one row; the SQL is [`object`].
 
 use axum::http::header::{ORIGIN, REFERER};
 use axum::http::{HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
 use shared_types::error::ErrorCode;
 use shared_types::ids::WorkspaceId;
-use shared_types::validate::DomainPattern;
+use shared_types::validate::{DomainPattern, HexColor};
 use shared_types::visitor::{PublicTrigger, PublicWidgetConfig, VisitorInfo};
-use shared_types::widget::{Branding, IdentitySecret, Prechat, UpdateWidgetConfig, WidgetConfig};
+use shared_types::widget::{
+    Branding, IdentitySecret, Prechat, UpdateWidgetConfig, WidgetConfig, WidgetPosition,
+    WidgetShape, WidgetTheme,
+};
 
 use crate::auth::Caller;
 use crate::cache;
 use crate::domain::{identity, time, unique};
 use crate::error::ApiError;
+use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::protocol::{Request, WidgetOp};
 use crate::state::AppState;
 use crate::store;
-use crate::store::widget_config::WidgetRow;
+
+async fn call<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    workspace_id: &str,
+    op: WidgetOp,
+) -> Result<T, ApiError> {
+    WorkspaceDb::of(state, workspace_id)?
+        .call(&Request::Widget(op))
+        .await
+}
+
+/// What a new workspace's widget looks like before its owner changes anything: the
+/// spec's example colour and Uzbek texts, any origin allowed, branding shown.
+pub fn defaults() -> Result<WidgetConfig, ApiError> {
+    Ok(WidgetConfig {
+        color: HexColor::parse("#4F46E5")
+            .map_err(|e| ApiError::internal(format!("default colour: {e:?}")))?,
+        shape: WidgetShape::Rounded,
+        position: WidgetPosition::BottomRight,
+        button_text: "Yordam kerakmi?".into(),
+        welcome_message: "Salom! Sizga qanday yordam bera olaman?".into(),
+        offline_message:
+            "Hozir offline holatdamiz. Xabaringizni qoldiring, tez orada javob beramiz.".into(),
+        domains: Vec::new(),
+        branding: Branding {
+            show_powered_by: true,
+            logo_url: None,
+        },
+        prechat: Prechat::default(),
+        theme: WidgetTheme::Light,
+        require_identity: false,
+    })
+}
+
+/// Gives a new workspace (known to the directory already) its default configuration.
+/// Repeatable: a workspace that has one keeps it.
+pub async fn create(state: &AppState, workspace_id: &str, now: &str) -> Result<(), ApiError> {
+    call(
+        state,
+        workspace_id,
+        WidgetOp::Create {
+            config: defaults()?,
+            now: now.to_string(),
+        },
+    )
+    .await
+}
 
 pub async fn get(state: &AppState, caller: &Caller) -> Result<WidgetConfig, ApiError> {
-    config_view(load(state, &caller.workspace_id).await?)
+    load(state, &caller.workspace_id).await
 }
 
 /// Only the fields sent change; the body was fully validated by its type before this
@@ -31,17 +83,19 @@ pub async fn update(
     patch: UpdateWidgetConfig,
 ) -> Result<WidgetConfig, ApiError> {
     caller.require_manager()?;
-    let mut row = load(state, &caller.workspace_id).await?;
-    apply(&mut row, patch)?;
-    store::widget_config::put(
-        &state.db()?,
+    let mut config = load(state, &caller.workspace_id).await?;
+    apply(&mut config, patch);
+    call::<()>(
+        state,
         &caller.workspace_id,
-        &row,
-        &time::now_rfc3339(),
+        WidgetOp::Put {
+            config: config.clone(),
+            now: time::now_rfc3339(),
+        },
     )
     .await?;
     cache::forget(state, &[cache::widget_entry(&caller.workspace_id)]).await?;
-    config_view(row)
+    Ok(config)
 }
 
 /// Makes a new identity secret, shown once; the old one stops verifying at once. Only
@@ -58,24 +112,37 @@ pub async fn rotate_identity_secret(
         secret.as_bytes(),
     )
     .await?;
-    store::widget_config::put_identity_secret(
-        &state.db()?,
+    call::<()>(
+        state,
         &caller.workspace_id,
-        &sealed,
-        &time::now_rfc3339(),
+        WidgetOp::PutIdentitySecret {
+            sealed,
+            now: time::now_rfc3339(),
+        },
     )
     .await?;
     Ok(IdentitySecret { secret })
 }
 
-/// The workspace's stored configuration; `None` for a workspace that does not exist.
-pub async fn stored(state: &AppState, workspace_id: &str) -> Result<Option<WidgetRow>, ApiError> {
-    store::widget_config::get(&state.db()?, workspace_id).await
+/// The configuration of a workspace named by a public URL; `None` for one the directory
+/// does not know, whose object is then never woken (its first call would create it).
+pub async fn stored(
+    state: &AppState,
+    workspace_id: &str,
+) -> Result<Option<WidgetConfig>, ApiError> {
+    if store::workspaces::get(&state.db()?, workspace_id)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    load(state, workspace_id).await.map(Some)
 }
 
-async fn load(state: &AppState, workspace_id: &str) -> Result<WidgetRow, ApiError> {
-    stored(state, workspace_id)
-        .await?
+/// The configuration of a workspace the directory knows.
+async fn load(state: &AppState, workspace_id: &str) -> Result<WidgetConfig, ApiError> {
+    let config: Option<WidgetConfig> = call(state, workspace_id, WidgetOp::Get).await?;
+    config
         .ok_or_else(|| ApiError::internal(format!("workspace {workspace_id} has no widget_config")))
 }
 
@@ -133,12 +200,11 @@ async fn public_settings(
     if let Some(copy) = cache::get(state, &entry).await {
         return Ok(Some(copy));
     }
-    // The directory first: a workspace that does not exist must not get an object.
-    let Some(row) = stored(state, workspace_id).await? else {
+    let Some(config) = stored(state, workspace_id).await? else {
         return Ok(None);
     };
     let settings = PublicSettings {
-        config: config_view(row)?,
+        config,
         triggers: crate::services::triggers::list_active_public(state, workspace_id).await?,
     };
     cache::put(state, &entry, &settings).await;
@@ -176,7 +242,7 @@ fn origin_of_url(url: &str) -> &str {
 pub async fn identity_verdict(
     state: &AppState,
     workspace_id: &str,
-    config: &WidgetRow,
+    config: &WidgetConfig,
     visitor: &VisitorInfo,
 ) -> Result<bool, ApiError> {
     let subject = identity::subject(
@@ -185,7 +251,9 @@ pub async fn identity_verdict(
     );
     let valid = match (subject, &visitor.user_hash) {
         (Some(subject), Some(hash)) => {
-            match store::widget_config::identity_secret(&state.db()?, workspace_id).await? {
+            let sealed: Option<String> =
+                call(state, workspace_id, WidgetOp::IdentitySecret).await?;
+            match sealed {
                 Some(sealed) => {
                     let secret =
                         crate::crypto::open(state, &identity::seal_purpose(workspace_id), &sealed)
@@ -197,85 +265,211 @@ pub async fn identity_verdict(
         }
         _ => false,
     };
-    identity::decide(config.require_identity != 0, subject.is_some(), valid).map_err(ApiError::from)
+    identity::decide(config.require_identity, subject.is_some(), valid).map_err(ApiError::from)
 }
 
-fn apply(row: &mut WidgetRow, patch: UpdateWidgetConfig) -> Result<(), ApiError> {
+/// Writes the fields `patch` carries; the rest stay.
+fn apply(config: &mut WidgetConfig, patch: UpdateWidgetConfig) {
     if let Some(color) = patch.color {
-        row.color = color;
+        config.color = color;
     }
     if let Some(shape) = patch.shape {
-        row.shape = shape;
+        config.shape = shape;
     }
     if let Some(position) = patch.position {
-        row.position = position;
+        config.position = position;
     }
     if let Some(text) = patch.button_text {
-        row.button_text = text.into_string();
+        config.button_text = text.into_string();
     }
     if let Some(text) = patch.welcome_message {
-        row.welcome_message = text.into_string();
+        config.welcome_message = text.into_string();
     }
     if let Some(text) = patch.offline_message {
-        row.offline_message = text.into_string();
+        config.offline_message = text.into_string();
     }
     if let Some(domains) = patch.domains {
-        let domains = unique::first_occurrences(domains);
-        row.domains = serde_json::to_string(&domains)
-            .map_err(|e| ApiError::internal(format!("encoding domains: {e}")))?;
+        config.domains = unique::first_occurrences(domains);
     }
     if let Some(require) = patch.require_identity {
-        row.require_identity = i64::from(require);
+        config.require_identity = require;
     }
     if let Some(branding) = patch.branding {
         if let Some(show) = branding.show_powered_by {
-            row.show_powered_by = i64::from(show);
+            config.branding.show_powered_by = show;
         }
         if let Some(logo) = branding.logo_url {
-            row.logo_url = logo.map(|url| url.as_str().to_string());
+            config.branding.logo_url = logo.map(|url| url.as_str().to_string());
         }
     }
     if let Some(patch) = patch.prechat {
-        let prechat = prechat_of(row).patched(patch);
-        row.prechat_enabled = i64::from(prechat.enabled);
-        row.prechat_require_name = i64::from(prechat.require_name);
-        row.prechat_require_email = i64::from(prechat.require_email);
+        config.prechat = config.prechat.patched(patch);
     }
     if let Some(theme) = patch.theme {
-        row.theme = theme;
-    }
-    Ok(())
-}
-
-fn prechat_of(row: &WidgetRow) -> Prechat {
-    Prechat {
-        enabled: row.prechat_enabled != 0,
-        require_name: row.prechat_require_name != 0,
-        require_email: row.prechat_require_email != 0,
+        config.theme = theme;
     }
 }
 
-fn config_view(row: WidgetRow) -> Result<WidgetConfig, ApiError> {
-    Ok(WidgetConfig {
-        domains: domains_of(&row)?,
-        prechat: prechat_of(&row),
-        theme: row.theme,
-        color: row.color,
-        shape: row.shape,
-        position: row.position,
-        button_text: row.button_text,
-        welcome_message: row.welcome_message,
-        offline_message: row.offline_message,
-        branding: Branding {
-            show_powered_by: row.show_powered_by != 0,
-            logo_url: row.logo_url,
-        },
-        require_identity: row.require_identity != 0,
-    })
-}
+/// The SQL, run inside the workspace's object on its one-row `widget_config` table.
+pub mod object {
+    use serde::Deserialize;
+    use shared_types::validate::{DomainPattern, HexColor};
+    use shared_types::widget::{
+        Branding, Prechat, WidgetConfig, WidgetPosition, WidgetShape, WidgetTheme,
+    };
+    use worker::{SqlStorage, SqlStorageValue};
 
-/// The stored list was validated when it was written.
-pub fn domains_of(row: &WidgetRow) -> Result<Vec<DomainPattern>, ApiError> {
-    serde_json::from_str(&row.domains)
-        .map_err(|e| ApiError::internal(format!("stored widget domains: {e}")))
+    use crate::error::ApiError;
+    use crate::objects::workspace::answer;
+    use crate::objects::workspace::protocol::WidgetOp;
+    use crate::objects::workspace::sql::{flag, rows};
+
+    /// The stored row; SQLite keeps flags as 0 or 1 and the domains as a JSON array.
+    #[derive(Deserialize)]
+    struct Row {
+        color: HexColor,
+        shape: WidgetShape,
+        position: WidgetPosition,
+        button_text: String,
+        welcome_message: String,
+        offline_message: String,
+        domains: String,
+        show_powered_by: i64,
+        logo_url: Option<String>,
+        prechat_enabled: i64,
+        prechat_require_name: i64,
+        prechat_require_email: i64,
+        theme: WidgetTheme,
+        require_identity: i64,
+    }
+
+    impl TryFrom<Row> for WidgetConfig {
+        type Error = ApiError;
+
+        fn try_from(r: Row) -> Result<WidgetConfig, ApiError> {
+            // The stored list was validated when it was written.
+            let domains: Vec<DomainPattern> = serde_json::from_str(&r.domains)
+                .map_err(|e| ApiError::internal(format!("stored widget domains: {e}")))?;
+            Ok(WidgetConfig {
+                color: r.color,
+                shape: r.shape,
+                position: r.position,
+                button_text: r.button_text,
+                welcome_message: r.welcome_message,
+                offline_message: r.offline_message,
+                domains,
+                branding: Branding {
+                    show_powered_by: r.show_powered_by != 0,
+                    logo_url: r.logo_url,
+                },
+                prechat: Prechat {
+                    enabled: r.prechat_enabled != 0,
+                    require_name: r.prechat_require_name != 0,
+                    require_email: r.prechat_require_email != 0,
+                },
+                theme: r.theme,
+                require_identity: r.require_identity != 0,
+            })
+        }
+    }
+
+    /// The editable columns in the order of [`fields`].
+    const COLUMNS: &str = "color, shape, position, button_text, welcome_message,
+        offline_message, domains, show_powered_by, logo_url, prechat_enabled,
+        prechat_require_name, prechat_require_email, theme, require_identity";
+
+    /// `?1` to `?14`, the configuration's columns in [`COLUMNS`]' order, then `?15`, the
+    /// time of the write.
+    fn fields(c: &WidgetConfig, now: String) -> Result<Vec<SqlStorageValue>, ApiError> {
+        let domains = serde_json::to_string(&c.domains)
+            .map_err(|e| ApiError::internal(format!("encoding domains: {e}")))?;
+        Ok(vec![
+            c.color.as_str().into(),
+            c.shape.as_str().into(),
+            c.position.as_str().into(),
+            c.button_text.as_str().into(),
+            c.welcome_message.as_str().into(),
+            c.offline_message.as_str().into(),
+            domains.into(),
+            flag(c.branding.show_powered_by),
+            c.branding.logo_url.as_deref().into(),
+            flag(c.prechat.enabled),
+            flag(c.prechat.require_name),
+            flag(c.prechat.require_email),
+            c.theme.as_str().into(),
+            flag(c.require_identity),
+            now.into(),
+        ])
+    }
+
+    pub fn handle(sql: &SqlStorage, op: WidgetOp) -> Result<String, ApiError> {
+        match op {
+            WidgetOp::Create { config, now } => {
+                rows::<serde_json::Value>(
+                    sql,
+                    &format!(
+                        "INSERT INTO widget_config (id, {COLUMNS}, updated_at)
+                         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                         ON CONFLICT (id) DO NOTHING"
+                    ),
+                    fields(&config, now)?,
+                )?;
+                answer(())
+            }
+            WidgetOp::Get => {
+                let found: Vec<Row> = rows(
+                    sql,
+                    &format!("SELECT {COLUMNS} FROM widget_config WHERE id = 1"),
+                    vec![],
+                )?;
+                answer(
+                    found
+                        .into_iter()
+                        .next()
+                        .map(WidgetConfig::try_from)
+                        .transpose()?,
+                )
+            }
+            WidgetOp::Put { config, now } => {
+                rows::<serde_json::Value>(
+                    sql,
+                    "UPDATE widget_config SET color = ?1, shape = ?2, position = ?3,
+                            button_text = ?4, welcome_message = ?5, offline_message = ?6,
+                            domains = ?7, show_powered_by = ?8, logo_url = ?9,
+                            prechat_enabled = ?10, prechat_require_name = ?11,
+                            prechat_require_email = ?12, theme = ?13, require_identity = ?14,
+                            updated_at = ?15
+                      WHERE id = 1",
+                    fields(&config, now)?,
+                )?;
+                answer(())
+            }
+            WidgetOp::PutIdentitySecret { sealed, now } => {
+                rows::<serde_json::Value>(
+                    sql,
+                    "UPDATE widget_config SET identity_secret_sealed = ?1, updated_at = ?2
+                      WHERE id = 1",
+                    vec![sealed.into(), now.into()],
+                )?;
+                answer(())
+            }
+            WidgetOp::IdentitySecret => {
+                #[derive(Deserialize)]
+                struct Sealed {
+                    identity_secret_sealed: Option<String>,
+                }
+                let found: Vec<Sealed> = rows(
+                    sql,
+                    "SELECT identity_secret_sealed FROM widget_config WHERE id = 1",
+                    vec![],
+                )?;
+                answer(
+                    found
+                        .into_iter()
+                        .next()
+                        .and_then(|r| r.identity_secret_sealed),
+                )
+            }
+        }
+    }
 }

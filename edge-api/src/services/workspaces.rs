@@ -1,18 +1,74 @@
-//! A workspace as a whole, for the operator (ADMIN_TOKEN): its export as NDJSON and its
-//! erasure. Per-tenant storage makes both one object's storage plus the workspace's
+//! A workspace as a whole, for the operator (ADMIN_TOKEN): its provisioning, its export
+//! as NDJSON and its erasure. Per-tenant storage makes both one object's storage plus the workspace's
 //! rows in the directory, its files in R2 and its copies in KV.
 
 use bytes::Bytes;
 use futures_util::Stream;
 use serde_json::{json, Map, Value};
+use shared_types::admin::{CreateWorkspaceRequest, CreateWorkspaceResponse, Workspace};
+use shared_types::agents::{Agent, AgentRole, AgentStatus};
 use shared_types::error::ErrorCode;
+use shared_types::ids::{AgentId, ApiKeyId, WorkspaceId};
 use worker::send::{SendFuture, SendWrapper};
 
+use crate::domain::{api_key, ids, time};
 use crate::error::ApiError;
 use crate::objects::workspace::client::WorkspaceDb;
 use crate::objects::workspace::protocol::{Request, TenantOp};
 use crate::state::AppState;
+use crate::store;
 use crate::store::tenant;
+
+/// A new workspace with its owner, the owner's first API key (shown only here) and the
+/// default widget configuration. The directory's rows are written first, in one batch,
+/// so the workspace's object is only ever made for a workspace the directory knows.
+pub async fn provision(
+    state: &AppState,
+    body: CreateWorkspaceRequest,
+) -> Result<CreateWorkspaceResponse, ApiError> {
+    let key = api_key::generate();
+    let password_hash = match &body.owner.password {
+        Some(password) => Some(crate::crypto::hash_password(password.as_str()).await?),
+        None => None,
+    };
+    let now = time::now_rfc3339();
+    let workspace_id = WorkspaceId::with_suffix(&ids::suffix());
+    let owner_id = AgentId::with_suffix(&ids::suffix());
+    store::workspaces::create(
+        &state.db()?,
+        &store::workspaces::NewWorkspace {
+            id: workspace_id.as_str(),
+            name: body.name.as_str(),
+            owner_id: owner_id.as_str(),
+            owner_name: body.owner.name.as_str(),
+            owner_email: body.owner.email.as_str(),
+            owner_password_hash: password_hash.as_deref(),
+            key_id: ApiKeyId::with_suffix(&ids::suffix()).as_str(),
+            key_prefix: key.display_prefix(),
+            key_hash: &api_key::hash_hex(&key),
+            now: &now,
+        },
+    )
+    .await?;
+    crate::services::widget::create(state, workspace_id.as_str(), &now).await?;
+    Ok(CreateWorkspaceResponse {
+        workspace: Workspace {
+            id: workspace_id,
+            name: body.name.as_str().to_string(),
+            created_at: now,
+        },
+        agent: Agent {
+            id: owner_id,
+            name: body.owner.name.as_str().to_string(),
+            email: body.owner.email.as_str().to_string(),
+            role: AgentRole::Owner,
+            status: AgentStatus::Offline,
+            active_chats: 0,
+            total_chats: 0,
+        },
+        api_key: key.as_str().to_string(),
+    })
+}
 
 /// Rows per page read from the workspace's object while exporting.
 const OBJECT_PAGE: u32 = 500;

@@ -15,7 +15,6 @@ pub mod sessions;
 pub mod tenant;
 pub mod tickets;
 pub mod visitors;
-pub mod widget_config;
 pub mod workspaces;
 
 use serde::de::DeserializeOwned;

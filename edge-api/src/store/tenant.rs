@@ -34,7 +34,6 @@ pub const TABLES: &[Table] = &[
     table("files", "rowid", true),
     table("chats", "rowid", true),
     table("visitors", "rowid", true),
-    table("widget_config", "rowid", true),
     table("chat_counts", "rowid", true),
     table("stats_daily", "bucket, agent", true),
     table("stats_hourly", "bucket, agent", true),

@@ -4,7 +4,7 @@ use worker::D1Database;
 
 use shared_types::admin::Workspace;
 
-use super::{batch, first, stmt, widget_config};
+use super::{batch, first, stmt};
 use crate::error::ApiError;
 
 /// Everything a new workspace starts with, written in one batch.
@@ -22,8 +22,7 @@ pub struct NewWorkspace<'a> {
     pub now: &'a str,
 }
 
-/// Creates the workspace, its owner, the owner's first API key and the default widget
-/// configuration atomically.
+/// Creates the workspace, its owner and the owner's first API key atomically.
 pub async fn create(db: &D1Database, w: &NewWorkspace<'_>) -> Result<(), ApiError> {
     let statements = vec![
         stmt(
@@ -58,7 +57,6 @@ pub async fn create(db: &D1Database, w: &NewWorkspace<'_>) -> Result<(), ApiErro
                 w.now.into(),
             ],
         )?,
-        widget_config::insert_defaults(db, w.id, w.now)?,
     ];
     batch(db, statements).await
 }

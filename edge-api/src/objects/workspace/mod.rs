@@ -193,6 +193,7 @@ fn dispatch(sql: &SqlStorage, op: Op) -> std::result::Result<String, ApiError> {
         Op::Triggers(op) => services::triggers::object::handle(sql, op),
         Op::Webhooks(op) => services::webhooks::object::handle(sql, op),
         Op::Tenant(op) => tenant(sql, op),
+        Op::Widget(op) => services::widget::object::handle(sql, op),
     }
 }
 

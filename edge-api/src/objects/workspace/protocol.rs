@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use shared_types::automation::Trigger;
 use shared_types::ids::WebhookId;
 use shared_types::webhooks::{UpdateWebhookRequest, Webhook, WebhookEvent};
+use shared_types::widget::WidgetConfig;
 
 /// One operation on the workspace's own database. Grouped by the service that owns the
 /// tables it touches.
@@ -15,6 +16,7 @@ pub enum Request {
     Triggers(TriggerOp),
     Webhooks(WebhookOp),
     Tenant(TenantOp),
+    Widget(WidgetOp),
 }
 
 /// The object's storage as a whole: its export and its erasure.
@@ -157,6 +159,22 @@ pub enum FailureRun {
         failing_since: String,
         deactivate: bool,
     },
+}
+
+/// The widget's configuration, one row, and the workspace's sealed identity secret in it.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum WidgetOp {
+    /// → `()`: `config` stored as the workspace's first, unless it has one already.
+    Create { config: WidgetConfig, now: String },
+    /// → `Option<WidgetConfig>`: `None` before [`WidgetOp::Create`].
+    Get,
+    /// → `()`: every field written (the caller merged its partial update into it).
+    Put { config: WidgetConfig, now: String },
+    /// → `()`: the new sealed identity secret; the old one stops verifying with it.
+    PutIdentitySecret { sealed: String, now: String },
+    /// → `Option<String>`: the sealed identity secret, `None` when none was ever made.
+    IdentitySecret,
 }
 
 /// The object's answer: the operation's value, or the catalogue code it failed with
