@@ -22,24 +22,25 @@ use crate::state::AppState;
 
 /// Sends `frame` to every socket of the chat's room.
 pub async fn broadcast(state: &AppState, chat_id: &ChatId, frame: &ServerFrame) {
-    deliver(state.chat_rooms(), chat_id.as_str(), "/broadcast", frame).await;
+    post_logged(state.chat_rooms(), chat_id.as_str(), "/broadcast", frame).await;
 }
 
 /// Sends `frame` to every agent feed of the workspace.
 pub async fn publish(state: &AppState, workspace_id: &str, frame: &ServerFrame) {
-    deliver(state.inboxes(), workspace_id, "/publish", frame).await;
+    post_logged(state.inboxes(), workspace_id, "/publish", frame).await;
 }
 
-/// Sends a frame to the object `name` at `path`; failures are logged, not returned.
-async fn deliver(
+/// Sends `message` as JSON to the object `name` at `path` and waits for its answer;
+/// what the caller asked for is done already, so a failure is logged, not returned.
+async fn post_logged(
     namespace: Result<ObjectNamespace, ApiError>,
     name: &str,
     path: &str,
-    frame: &ServerFrame,
+    message: &impl serde::Serialize,
 ) {
-    let body = match serde_json::to_string(frame) {
+    let body = match serde_json::to_string(message) {
         Ok(body) => body,
-        Err(e) => return worker::console_error!("encoding a frame: {e}"),
+        Err(e) => return worker::console_error!("encoding for {path}: {e}"),
     };
     let sent = match namespace {
         Ok(ns) => object_request(ns, name, path, RoomBody::Frame(&body)).await,
@@ -127,20 +128,11 @@ async fn chat_updated(
 /// already, so a failure is logged rather than answered: those sockets then stay open
 /// until they close, though their credential works nowhere else.
 pub async fn close_sockets(state: &AppState, workspace_id: &str, tags: Vec<String>, reason: &str) {
-    let body = match serde_json::to_string(&Revoke {
+    let revoke = Revoke {
         tags,
         reason: reason.to_string(),
-    }) {
-        Ok(body) => body,
-        Err(e) => return worker::console_error!("encoding a revocation: {e}"),
     };
-    let sent = match state.inboxes() {
-        Ok(ns) => object_request(ns, workspace_id, "/revoke", RoomBody::Frame(&body)).await,
-        Err(e) => Err(e),
-    };
-    if let Err(e) = sent {
-        worker::console_error!("revoking sockets in {workspace_id}: {:?}", e.cause);
-    }
+    post_logged(state.inboxes(), workspace_id, "/revoke", &revoke).await;
 }
 
 /// Hands a socket upgrade, tagged with who is on it (`info`, a serialised
