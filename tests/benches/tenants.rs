@@ -19,20 +19,16 @@
 mod client;
 #[path = "../e2e/harness.rs"]
 mod harness;
+#[path = "support/measure.rs"]
+mod measure;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use client::{bearer, Client, Ctx};
+use measure::env_or;
 use serde_json::json;
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn percentile(sorted: &[Duration], q: f64) -> Duration {
     if sorted.is_empty() {
@@ -89,10 +85,10 @@ struct Outcome {
 }
 
 fn main() {
-    let workspaces = env_or("WORKSPACES", 8) as usize;
-    let visitors = env_or("VISITORS", 20) as usize;
-    let every = Duration::from_millis(env_or("EVERY_MS", 500));
-    let seconds = env_or("RUN_SECONDS", 20);
+    let workspaces = env_or("WORKSPACES", 8);
+    let visitors = env_or("VISITORS", 20);
+    let every = Duration::from_millis(env_or("EVERY_MS", 500) as u64);
+    let seconds = env_or("RUN_SECONDS", 20) as u64;
     let server = harness::TestServer::start();
     let client = Client::new(&server.base_url);
     let ctx = Ctx { server, client };
