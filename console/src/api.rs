@@ -69,9 +69,46 @@ pub async fn call<T: DeserializeOwned>(
     path: &str,
     body: Option<&Value>,
 ) -> Result<T, Failure> {
-    let text = call_text(method, path, body).await?;
+    let mut retries = 0;
+    let text = loop {
+        match call_text(method, path, body).await {
+            Ok(text) => break text,
+            Err(failure) => match retry_in(method, &failure, retries) {
+                Some(seconds) => {
+                    retries += 1;
+                    sleep(seconds * 1000).await;
+                }
+                None => return Err(failure),
+            },
+        }
+    };
     let text = if text.is_empty() { "null" } else { &text };
     serde_json::from_str(text).map_err(|_| Failure::network())
+}
+
+/// A read refused for a burst (a few views loading at once, an agent flicking through
+/// ranges) is asked again once the server's `Retry-After` has passed, as a person would,
+/// rather than left on an error; twice at most, and only for a short wait. Writes are
+/// never repeated: the agent decides.
+fn retry_in(method: &str, failure: &Failure, retries: u32) -> Option<u64> {
+    const MAX_RETRIES: u32 = 2;
+    const MAX_WAIT_SECONDS: u64 = 3;
+    let wait = failure.retry_after?;
+    (method == "GET" && failure.status == 429 && retries < MAX_RETRIES && wait <= MAX_WAIT_SECONDS)
+        .then_some(wait.max(1))
+}
+
+/// Resolves after `ms` milliseconds.
+async fn sleep(ms: u64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                i32::try_from(ms).unwrap_or(i32::MAX),
+            );
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// The body of a 2xx answer, as text.
@@ -146,7 +183,26 @@ pub fn encode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::encode;
+    use super::{encode, retry_in, Failure};
+
+    #[test]
+    fn only_reads_refused_for_a_short_burst_are_asked_again() {
+        let throttled = |after: Option<u64>| Failure {
+            retry_after: after,
+            ..Failure::status(429)
+        };
+        assert_eq!(retry_in("GET", &throttled(Some(1)), 0), Some(1));
+        assert_eq!(retry_in("GET", &throttled(Some(0)), 1), Some(1));
+        assert_eq!(retry_in("GET", &throttled(Some(1)), 2), None);
+        assert_eq!(retry_in("GET", &throttled(Some(30)), 0), None);
+        assert_eq!(retry_in("GET", &throttled(None), 0), None);
+        assert_eq!(retry_in("POST", &throttled(Some(1)), 0), None);
+        let failed = Failure {
+            retry_after: Some(1),
+            ..Failure::status(503)
+        };
+        assert_eq!(retry_in("GET", &failed, 0), None);
+    }
 
     #[test]
     fn ids_pass_and_everything_else_is_escaped() {

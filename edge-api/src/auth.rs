@@ -293,14 +293,6 @@ pub fn visitor_from_token(state: &AppState, token: &str) -> Result<VisitorCaller
 }
 
 /// AUTH-014 when the workspace blocked this visitor, AUTH-007 when it no longer has it.
-/// Read from D1 on every visitor request: a block must hold at once, and the check is
-/// one indexed row.
 pub async fn refuse_blocked(state: &AppState, visitor: &VisitorCaller) -> Result<(), ApiError> {
-    match store::visitors::blocked(&state.db()?, &visitor.workspace_id, &visitor.visitor_id).await?
-    {
-        Some(false) => Ok(()),
-        Some(true) => Err(ErrorCode::AuthVisitorBlocked.into()),
-        // A genuine token of a visitor that no longer exists: its workspace was erased.
-        None => Err(ErrorCode::AuthVisitorToken.into()),
-    }
+    crate::services::visitors::refuse_blocked(state, visitor).await
 }

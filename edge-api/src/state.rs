@@ -1,6 +1,7 @@
 //! What every handler can reach: the Worker's bindings.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use worker::send::SendWrapper;
 use worker::{Bucket, Context, D1Database, Env, ObjectNamespace, Queue};
@@ -15,6 +16,8 @@ pub struct AppState {
     env: Arc<SendWrapper<Env>>,
     /// The fetch event's context, so work the answer does not wait for can outlive it.
     ctx: Option<Arc<Context>>,
+    /// How many D1 handles the request took (see `db`): what `Server-Timing` reports.
+    d1_handles: Arc<AtomicU32>,
 }
 
 impl AppState {
@@ -22,6 +25,7 @@ impl AppState {
         Self {
             env: Arc::new(SendWrapper::new(env)),
             ctx: None,
+            d1_handles: Arc::default(),
         }
     }
 
@@ -33,6 +37,11 @@ impl AppState {
         }
     }
 
+    /// How many D1 handles this request has taken so far.
+    pub fn d1_handles(&self) -> u32 {
+        self.d1_handles.load(Ordering::Relaxed)
+    }
+
     /// Runs `work` after the response has gone out (the event waits for it) when there
     /// is a request to answer first; otherwise (a queue batch, a cron) runs it now.
     pub async fn after_response(&self, work: impl Future<Output = ()> + 'static) {
@@ -42,7 +51,10 @@ impl AppState {
         }
     }
 
+    /// The directory. Every query needs a handle, so the count of handles taken bounds
+    /// the queries a request made: none taken, none made.
     pub fn db(&self) -> Result<D1Database, ApiError> {
+        self.d1_handles.fetch_add(1, Ordering::Relaxed);
         self.env
             .d1("DB")
             .map_err(|e| ApiError::unavailable(format!("D1 binding DB: {e}")))

@@ -34,7 +34,6 @@ use crate::objects::workspace::protocol::{
 };
 use crate::services::webhooks as service;
 use crate::state::AppState;
-use crate::store;
 
 /// The request header naming the event, for receivers that dedupe before parsing.
 pub const EVENT_ID_HEADER: &str = "ChatFlow-Event-Id";
@@ -175,14 +174,9 @@ pub async fn chat_changed(
 
 /// chat.reopened for a closed chat a visitor wrote into, carrying the chat as it
 /// now is.
-pub async fn chat_reopened(
-    state: &AppState,
-    db: &worker::D1Database,
-    workspace_id: &str,
-    chat_id: &ChatId,
-) {
-    match store::chats::detail(db, workspace_id, chat_id.as_str()).await {
-        Ok(Some(chat)) => {
+pub async fn chat_reopened(state: &AppState, workspace_id: &str, chat_id: &ChatId) {
+    match crate::services::chats::detail(state, workspace_id, chat_id).await {
+        Ok(chat) => {
             emit(
                 state,
                 workspace_id,
@@ -192,7 +186,6 @@ pub async fn chat_reopened(
             )
             .await
         }
-        Ok(None) => {}
         Err(e) => worker::console_error!(
             "webhook event chat.reopened of {workspace_id} was not enqueued: {:?}",
             e.cause

@@ -11,6 +11,14 @@ const MOVED: &[&str] = &[
     "webhooks",
     "webhook_deliveries",
     "widget_config",
+    "visitors",
+    "chats",
+    "chat_counts",
+    "messages",
+    "files",
+    "stats_daily",
+    "stats_hourly",
+    "used_tickets",
 ];
 
 fn migrated_d1() -> Connection {

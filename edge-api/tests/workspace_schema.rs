@@ -24,8 +24,15 @@ fn snapshot(db: &Connection) -> Snapshot {
     tables
         .into_iter()
         .map(|table| {
+            // The export's order: rowid, or for a WITHOUT ROWID table its key, which
+            // is its first two columns (see the test below).
+            let order = if without_rowid(db, &table) {
+                "1, 2"
+            } else {
+                "rowid"
+            };
             let mut stmt = db
-                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
+                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY {order}"))
                 .unwrap();
             let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
             let n = columns.len();
@@ -37,6 +44,16 @@ fn snapshot(db: &Connection) -> Snapshot {
             (table, columns, rows)
         })
         .collect()
+}
+
+fn without_rowid(db: &Connection, table: &str) -> bool {
+    db.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1 AND sql LIKE '%WITHOUT ROWID%'",
+        [table],
+        |r| r.get::<_, u32>(0),
+    )
+    .unwrap()
+        > 0
 }
 
 fn version(db: &Connection) -> u32 {
@@ -122,5 +139,35 @@ fn an_object_made_by_every_earlier_version_keeps_its_data() {
 fn every_version_has_its_fixture() {
     for m in MIGRATIONS {
         assert!(!fixture(m.version).trim().is_empty(), "{}", m.name);
+    }
+}
+
+/// The object pages a WITHOUT ROWID table in its export by its first two columns: they
+/// must be its whole primary key, in order.
+#[test]
+fn every_table_without_rowid_is_keyed_by_its_first_two_columns() {
+    let db = Connection::open_in_memory().unwrap();
+    wake(&db);
+    let tables: Vec<String> = db
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID%'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!tables.is_empty());
+    for table in tables {
+        let keys: Vec<(u32, u32)> = db
+            .prepare(&format!(
+                "SELECT cid, pk FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY pk"
+            ))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(keys, vec![(0, 1), (1, 2)], "{table}");
     }
 }

@@ -26,7 +26,7 @@
 
 #[macro_use]
 mod macros;
-mod serde_util;
+pub mod serde_util;
 
 pub mod admin;
 pub mod agents;

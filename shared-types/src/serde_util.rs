@@ -1,5 +1,6 @@
-//! Serde helpers shared by several bodies. Crate-internal: the types that use
-//! them document the resulting wire contract.
+//! Serde helpers shared by several bodies; the types that use them document the
+//! resulting wire contract. `nullable` is public: the worker's own internal messages
+//! carry PATCH fields whose `null` must survive the trip.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -9,10 +10,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// - field absent → `None` (leave unchanged),
 /// - field `null` → `Some(None)` (clear),
 /// - field value → `Some(Some(v))` (set).
-pub(crate) mod nullable {
+pub mod nullable {
     use super::*;
 
-    pub(crate) fn serialize<T: Serialize, S: Serializer>(
+    /// Writes `Some(Some(v))` as `v`, anything else as `null`.
+    pub fn serialize<T: Serialize, S: Serializer>(
         value: &Option<Option<T>>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
@@ -24,7 +26,8 @@ pub(crate) mod nullable {
         }
     }
 
-    pub(crate) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    /// Reads a present field: `null` → `Some(None)`, a value → `Some(Some(v))`.
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<Option<T>>, D::Error> {
         // Called only when the field is present, so the outer Option is Some.

@@ -1,7 +1,7 @@
-//! REST API latency at scale: 100,000 chats and 1,000,000 messages in one workspace
-//! (scripts/seed.sh), then the median and p99 of `GET /v1/chats?status=active&limit=100`
-//! and `GET /v1/chats/{id}` against `GET /v1/health` on the same server, in the same
-//! run. Also prints the query plans of the list queries.
+//! REST API latency at scale: 100,000 chats and 1,000,000 messages in one workspace's
+//! object (`seed::chats`), then the median and p99 of
+//! `GET /v1/chats?status=active&limit=100` and `GET /v1/chats/{id}` against
+//! `GET /v1/health` on the same server, in the same run. Also prints the plans of the object's chat, message and analytics queries.
 //!
 //! `cargo bench -p chatflow-e2e --bench api_latency` (after `bash scripts/build.sh`).
 //! `CHATS=10000 MESSAGES_PER_CHAT=10 SAMPLES=300` change the size of the run.
@@ -13,8 +13,9 @@
 mod client;
 #[path = "../e2e/harness.rs"]
 mod harness;
+#[path = "../e2e/seed.rs"]
+mod seed;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use client::Client;
@@ -70,15 +71,7 @@ fn main() {
     let ws = ctx.workspace_named("Benchmark");
 
     let started = Instant::now();
-    let status = Command::new("bash")
-        .arg(harness::repo_root().join("scripts/seed.sh"))
-        .arg(&ctx.server.persist_dir)
-        .arg(&ws.id)
-        .arg(chats.to_string())
-        .arg(per_chat.to_string())
-        .status()
-        .expect("scripts/seed.sh");
-    assert!(status.success(), "seeding failed");
+    seed::chats(&ctx.server, &ws.id, chats, per_chat);
     println!(
         "seeded {chats} chats and {} messages in {:.1} s",
         chats * per_chat,
@@ -167,29 +160,70 @@ fn main() {
         );
     }
 
-    println!("\nquery plans:");
-    for sql in [
-        format!("SELECT COUNT(*) FROM chats c WHERE c.workspace_id = '{}' AND c.status = 'active'", ws.id),
-        format!(
-            "SELECT c.id FROM chats c JOIN visitors v ON v.id = c.visitor_id WHERE c.workspace_id = '{}' \
-             AND c.status = 'active' ORDER BY c.last_activity_at DESC, c.id LIMIT 100",
-            ws.id
+    // The queries as the workspace's object runs them (services/chats/object.rs,
+    // services/messages.rs, services/analytics.rs), each with the index it is meant to
+    // use (workspace-migrations/0004_conversations.sql).
+    const SUMMARY: &str = "SELECT c.id, v.name AS visitor_name, v.email AS visitor_email, c.status, \
+        c.assigned_to, c.unread_count, COALESCE(c.last_message_at, c.created_at) AS last_message_at, \
+        c.created_at, v.verified = 1 AS visitor_verified FROM chats c JOIN visitors v ON v.id = c.visitor_id";
+    const NEWEST_FIRST: &str = "ORDER BY c.last_activity_at DESC, c.id LIMIT 100 OFFSET 0";
+    let own = ws.id.trim_start_matches("ws_");
+    let visitor_id = format!("visitor_seed{}{own}", chats / 2);
+    let plans = [
+        (
+            "total of a status (chat_counts' key)",
+            "SELECT COALESCE(SUM(n), 0) AS total FROM chat_counts WHERE status = 'active'"
+                .to_string(),
         ),
-        format!("SELECT * FROM chats c JOIN visitors v ON v.id = c.visitor_id WHERE c.workspace_id = '{}' AND c.id = '{chat_id}'", ws.id),
-        format!("SELECT * FROM messages WHERE chat_id = '{chat_id}' AND seq > 0 ORDER BY seq LIMIT 20"),
-        format!(
-            "SELECT agent, SUM(created) FROM stats_daily WHERE workspace_id = '{}' \
-             AND bucket >= '2025-11-25' AND bucket < '2026-11-25' GROUP BY agent",
-            ws.id
+        (
+            "page of all (chats_by_activity)",
+            format!("{SUMMARY} {NEWEST_FIRST}"),
         ),
-    ] {
-        let plan = ctx.server.d1(&format!("EXPLAIN QUERY PLAN {sql}"));
+        (
+            "page of a status (chats_by_status)",
+            format!("{SUMMARY} WHERE c.status = 'active' {NEWEST_FIRST}"),
+        ),
+        (
+            "page of an agent (chats_by_agent)",
+            format!("{SUMMARY} WHERE c.assigned_to = 'agent_seed1{own}' {NEWEST_FIRST}"),
+        ),
+        (
+            "total of a visitor (chats_by_visitor)",
+            format!("SELECT COUNT(*) AS total FROM chats c WHERE c.visitor_id = '{visitor_id}'"),
+        ),
+        (
+            "page of a visitor (chats_by_visitor)",
+            format!("{SUMMARY} WHERE c.visitor_id = '{visitor_id}' {NEWEST_FIRST}"),
+        ),
+        (
+            "one chat (chats' key)",
+            format!("{SUMMARY} WHERE c.id = '{chat_id}'"),
+        ),
+        (
+            "messages after a seq (messages' key)",
+            format!(
+                "SELECT id, chat_id, seq, sender_type, sender_id, sender_name, text, attachments, \
+                 created_at FROM messages WHERE chat_id = '{chat_id}' AND seq > 0 ORDER BY seq LIMIT 20"
+            ),
+        ),
+        (
+            "a year of days per agent (stats_daily's key)",
+            "SELECT agent, SUM(created) FROM stats_daily \
+             WHERE bucket >= '2025-11-25' AND bucket < '2026-11-25' GROUP BY agent"
+                .to_string(),
+        ),
+    ];
+    println!("\nquery plans of the workspace's object:");
+    for (name, sql) in plans {
+        let plan = ctx
+            .server
+            .workspace_query(&ws.id, &format!("EXPLAIN QUERY PLAN {sql}"));
         let steps: Vec<String> = plan
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(|row| row["detail"].as_str().map(String::from))
             .collect();
-        println!("- {}\n    {}", sql.split(" WHERE").next().unwrap_or_default(), steps.join("\n    "));
+        println!("- {name}\n    {}", steps.join("\n    "));
     }
 }

@@ -28,8 +28,9 @@ mod client;
 mod harness;
 #[path = "support/measure.rs"]
 mod measure;
+#[path = "../e2e/seed.rs"]
+mod seed;
 
-use std::process::Command;
 use std::time::Duration;
 
 use browser::Browser;
@@ -139,15 +140,7 @@ fn main() {
         login.push(started.elapsed().as_secs_f64() * 1000.0);
     }
 
-    let status = Command::new("bash")
-        .arg(harness::repo_root().join("scripts/seed.sh"))
-        .arg(&ctx.server.persist_dir)
-        .arg(&ws_id)
-        .arg("1500")
-        .arg("2")
-        .status()
-        .expect("scripts/seed.sh");
-    assert!(status.success(), "seeding failed");
+    seed::chats(&ctx.server, &ws_id, 1_500, 2);
     let open = ["active", "assigned"]
         .iter()
         .map(|s| {

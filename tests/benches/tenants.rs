@@ -82,6 +82,20 @@ struct Outcome {
     latencies: Vec<Duration>,
     /// Status → count; 0 is a connection the server dropped.
     statuses: BTreeMap<u16, u64>,
+    /// D1 handles the accepted messages took, from their `Server-Timing`.
+    d1_handles: u64,
+}
+
+/// The `d1;desc="N handles"` entry of a `Server-Timing` header.
+fn d1_handles(server_timing: Option<&str>) -> Option<u64> {
+    server_timing?
+        .split(',')
+        .map(str::trim)
+        .find_map(|entry| entry.strip_prefix("d1;desc=\""))?
+        .split(' ')
+        .next()?
+        .parse()
+        .ok()
 }
 
 fn main() {
@@ -178,11 +192,16 @@ fn main() {
                 *mine.statuses.entry(status).or_default() += 1;
                 if status == 201 {
                     mine.latencies.push(due.elapsed());
+                    // A count the worker did not report is counted as a call, so a
+                    // missing header cannot pass for none.
+                    let timing = sent.as_ref().ok().and_then(|r| r.header("server-timing"));
+                    mine.d1_handles += d1_handles(timing).unwrap_or(1);
                 }
                 k += 1;
             }
             let mut all = outcome.lock().unwrap_or_else(|e| e.into_inner());
             all.latencies.extend(mine.latencies);
+            all.d1_handles += mine.d1_handles;
             for (status, n) in mine.statuses {
                 *all.statuses.entry(status).or_default() += n;
             }
@@ -206,6 +225,11 @@ fn main() {
         elapsed.as_secs_f64(),
         accepted as f64 / elapsed.as_secs_f64(),
         outcome.statuses
+    );
+    println!(
+        "  D1 handles per accepted message: {:.2} ({} in all)",
+        outcome.d1_handles as f64 / accepted.max(1) as f64,
+        outcome.d1_handles
     );
     println!(
         "  latency from due: p50 {}  p99 {}  max {}",

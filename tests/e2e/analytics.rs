@@ -33,10 +33,10 @@ fn chat(
     let first_response = response_after_s
         .map(|s| format!("strftime('%Y-%m-%dT%H:%M:%SZ', '{created}', '+{s} seconds')"));
     format!(
-        "INSERT INTO chats (id, workspace_id, visitor_id, status, assigned_to, last_activity_at,
+        "INSERT INTO chats (id, visitor_id, status, assigned_to, last_activity_at,
             first_visitor_message_at, first_response_at, closed_at, reopened_count, agents_replied,
             rating_score, rated_at, created_at, updated_at)
-         VALUES ('{id}', '{{ws}}', '{{visitor}}', '{status}', {agent}, '{created}', '{created}',
+         VALUES ('{id}', '{{visitor}}', '{status}', {agent}, '{created}', '{created}',
             {first_response}, {closed}, {reopened}, {replied}, {score}, {rated}, '{created}', '{created}');",
         agent = q(agent.map(String::from)),
         first_response = first_response.unwrap_or_else(|| "NULL".into()),
@@ -168,18 +168,16 @@ fn seed(ctx: &Ctx) -> Seeded {
     ];
     let suffix = ws.id.trim_start_matches("ws_").to_string();
     let mut sql = format!(
-        "INSERT INTO visitors (id, workspace_id, created_at, last_seen_at)
-         VALUES ('{visitor}', '{}', '2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z');",
-        ws.id
+        "INSERT INTO visitors (id, created_at, last_seen_at)
+         VALUES ('{visitor}', '2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z');"
     );
     for row in rows {
         sql.push_str(
-            &row.replace("{ws}", &ws.id)
-                .replace("{visitor}", &visitor)
+            &row.replace("{visitor}", &visitor)
                 .replace("VALUES ('c", &format!("VALUES ('chat_{suffix}c")),
         );
     }
-    ctx.server.d1(&sql);
+    ctx.server.workspace_sql(&ws.id, &sql);
     Seeded { ws, a, b, c }
 }
 

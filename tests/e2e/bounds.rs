@@ -15,14 +15,18 @@ crate::tests![
     a_workspace_takes_600_new_sessions_a_minute_from_all_addresses_together,
 ];
 
-/// How many visitors the workspace has in D1 (for checks that nothing was stored).
-pub fn visitors_of(ctx: &Ctx, ws: &TestWorkspace) -> u64 {
-    ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS n FROM visitors WHERE workspace_id = '{}'",
-        ws.id
-    ))[0]["n"]
+/// How many rows `table` of the workspace's own database (its object's) holds, for
+/// checks that nothing was stored.
+pub fn rows_of(ctx: &Ctx, workspace_id: &str, table: &str) -> u64 {
+    ctx.server
+        .workspace_query(workspace_id, &format!("SELECT COUNT(*) AS n FROM {table}"))[0]["n"]
         .as_u64()
         .unwrap_or(u64::MAX)
+}
+
+/// How many visitors the workspace has.
+pub fn visitors_of(ctx: &Ctx, ws: &TestWorkspace) -> u64 {
+    rows_of(ctx, &ws.id, "visitors")
 }
 
 fn new_session(ws: &TestWorkspace, visitor: Value) -> Resp {
@@ -152,15 +156,6 @@ fn send_within_burst(ws: &TestWorkspace, path: &str, token: &str, body: &Value) 
     }
 }
 
-fn chats_of(ctx: &Ctx, ws: &TestWorkspace) -> u64 {
-    ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS n FROM chats WHERE workspace_id = '{}'",
-        ws.id
-    ))[0]["n"]
-        .as_u64()
-        .unwrap_or(u64::MAX)
-}
-
 fn the_twenty_first_new_chat_of_a_visitor_in_an_hour_is_429_and_opens_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let token = ws.visitor("Ali");
@@ -169,7 +164,7 @@ fn the_twenty_first_new_chat_of_a_visitor_in_an_hour_is_429_and_opens_nothing(ct
         let resp = send_within_burst(&ws, "/v1/visitor/chats", &token, &body);
         assert_eq!(resp.status, 201, "chat {i}: {}", resp.text);
     }
-    let before = chats_of(ctx, &ws);
+    let before = rows_of(ctx, &ws.id, "chats");
     let refused = send_within_burst(&ws, "/v1/visitor/chats", &token, &body);
     refused.assert_error(ErrorCode::RateLimited);
     let wait: u64 = refused
@@ -177,20 +172,11 @@ fn the_twenty_first_new_chat_of_a_visitor_in_an_hour_is_429_and_opens_nothing(ct
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     assert!((60..=3_600).contains(&wait), "Retry-After {wait}");
-    assert_eq!(chats_of(ctx, &ws), before);
+    assert_eq!(rows_of(ctx, &ws.id, "chats"), before);
     // Another visitor of the same site is not affected.
     let other = ws.visitor("Vali");
     let resp = send_within_burst(&ws, "/v1/visitor/chats", &other, &body);
     assert_eq!(resp.status, 201, "{}", resp.text);
-}
-
-fn files_of(ctx: &Ctx, ws: &TestWorkspace) -> u64 {
-    ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS n FROM files WHERE workspace_id = '{}'",
-        ws.id
-    ))[0]["n"]
-        .as_u64()
-        .unwrap_or(u64::MAX)
 }
 
 fn a_visitors_uploads_beyond_a_days_bytes_are_429_and_store_nothing(ctx: &Ctx) {
@@ -209,7 +195,7 @@ fn a_visitors_uploads_beyond_a_days_bytes_are_429_and_store_nothing(ctx: &Ctx) {
         let resp = ask(MAX_UPLOAD_BYTES);
         assert_eq!(resp.status, 200, "upload {i}: {}", resp.text);
     }
-    let before = files_of(ctx, &ws);
+    let before = rows_of(ctx, &ws.id, "files");
     let refused = ask(1);
     refused.assert_error(ErrorCode::RateLimited);
     let wait: u64 = refused
@@ -217,8 +203,8 @@ fn a_visitors_uploads_beyond_a_days_bytes_are_429_and_store_nothing(ctx: &Ctx) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     assert!(wait > 3_600, "Retry-After {wait}");
-    assert_eq!(files_of(ctx, &ws), before);
+    assert_eq!(rows_of(ctx, &ws.id, "files"), before);
     // A refused file type costs nothing of the budget and stores nothing either.
     ask(MAX_UPLOAD_BYTES + 1).assert_error(ErrorCode::FileTooLarge);
-    assert_eq!(files_of(ctx, &ws), before);
+    assert_eq!(rows_of(ctx, &ws.id, "files"), before);
 }

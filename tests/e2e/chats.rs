@@ -196,10 +196,12 @@ fn messages_after_a_seq_are_exactly_the_later_ones(ctx: &Ctx) {
     );
 }
 
-fn message_count(ctx: &Ctx, chat_id: &str) -> u64 {
-    ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS n FROM messages WHERE chat_id = '{chat_id}'"
-    ))[0]["n"]
+/// How many messages of `chat_id` the workspace's object holds.
+fn message_count(ctx: &Ctx, ws: &TestWorkspace, chat_id: &str) -> u64 {
+    ctx.server.workspace_query(
+        &ws.id,
+        &format!("SELECT COUNT(*) AS n FROM messages WHERE chat_id = '{chat_id}'"),
+    )[0]["n"]
         .as_u64()
         .unwrap_or(u64::MAX)
 }
@@ -233,7 +235,7 @@ fn invalid_messages_get_400_and_store_nothing(ctx: &Ctx) {
             "{field}: {fields:?}"
         );
     }
-    assert_eq!(message_count(ctx, &chat_id), 1);
+    assert_eq!(message_count(ctx, &ws, &chat_id), 1);
     // Exactly 10,000 characters is allowed (characters, not bytes).
     ws.post(&path, &json!({"text": "ö".repeat(10_000)}))
         .expect::<Message>(201);
@@ -281,18 +283,20 @@ fn patch_assigns_tags_notes_and_closes_with_valid_transitions(ctx: &Ctx) {
         )
         .expect(200);
     assert_eq!(closed.status, ChatStatus::Closed);
-    let row = &ctx.server.d1(&format!(
-        "SELECT closed_at, reopened_count FROM chats WHERE id = '{chat_id}'"
-    ))[0];
+    let row = &ctx.server.workspace_query(
+        &ws.id,
+        &format!("SELECT closed_at, reopened_count FROM chats WHERE id = '{chat_id}'"),
+    )[0];
     assert!(
         row["closed_at"].is_string(),
         "closing sets the resolution time"
     );
     let reopened: ChatDetail = ws.patch(&path, &json!({"status": "assigned"})).expect(200);
     assert_eq!(reopened.status, ChatStatus::Assigned);
-    let row = &ctx.server.d1(&format!(
-        "SELECT closed_at, reopened_count FROM chats WHERE id = '{chat_id}'"
-    ))[0];
+    let row = &ctx.server.workspace_query(
+        &ws.id,
+        &format!("SELECT closed_at, reopened_count FROM chats WHERE id = '{chat_id}'"),
+    )[0];
     assert_eq!(row["reopened_count"], 1, "reopening is counted");
     assert!(row["closed_at"].is_null());
     let unassigned: ChatDetail = ws.patch(&path, &json!({"assigned_to": null})).expect(200);
@@ -345,7 +349,7 @@ fn replying_to_a_closed_chat_is_409_chat_003(ctx: &Ctx) {
         &json!({"text": "late"}),
     )
     .assert_error(ErrorCode::ChatClosed);
-    assert_eq!(message_count(ctx, &chat_id), 1);
+    assert_eq!(message_count(ctx, &ws, &chat_id), 1);
 }
 
 #[crate::e2e_test]
@@ -370,7 +374,14 @@ fn another_workspaces_chat_is_404_everywhere(ctx: &Ctx) {
         .is_empty());
     let theirs_view: ChatDetail = theirs.get(&path).expect(200);
     assert_eq!(theirs_view.status, ChatStatus::Active);
-    assert_eq!(message_count(ctx, &chat_id), 1);
+    // The refused reply is in neither workspace's database.
+    assert_eq!(
+        (
+            message_count(ctx, &theirs, &chat_id),
+            message_count(ctx, &mine, &chat_id)
+        ),
+        (1, 0)
+    );
 }
 
 #[crate::e2e_test]

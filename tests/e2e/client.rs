@@ -256,6 +256,12 @@ impl TestWorkspace {
         self.client.delete(path, &self.api_key)
     }
 
+    /// Where the server serves the workspace's confirmed file `file_id`: the `url` of a
+    /// confirm answer, and the only URL an attachment of it may have.
+    pub fn file_url(&self, file_id: &str) -> String {
+        format!("{}/v1/files/{}/{file_id}", self.client.base_url, self.id)
+    }
+
     /// Another API key of the owner: a budget of its own.
     pub fn extra_key(&self) -> String {
         let created: shared_types::admin::CreatedApiKey = self

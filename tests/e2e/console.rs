@@ -775,28 +775,11 @@ fn in_the_browser_the_keys_tab_makes_a_working_key_and_revokes_it_and_operators_
     );
 }
 
-/// Fills the workspace with `chats` synthetic chats (a third each active, assigned,
-/// closed) through scripts/seed.sh, while no request is in flight.
-pub fn seed(ctx: &Ctx, workspace_id: &str, chats: u32) {
-    let _quiet = crate::client::QUIET
-        .write()
-        .unwrap_or_else(|e| e.into_inner());
-    let status = std::process::Command::new("bash")
-        .arg(crate::harness::repo_root().join("scripts/seed.sh"))
-        .arg(&ctx.server.persist_dir)
-        .arg(workspace_id)
-        .arg(chats.to_string())
-        .arg("2")
-        .status()
-        .expect("scripts/seed.sh");
-    assert!(status.success(), "seeding failed");
-}
-
 #[crate::e2e_test]
 fn in_the_browser_an_inbox_of_1000_open_chats_paints_a_page_and_loads_more(ctx: &Ctx) {
     let email = unique_email("browser-many");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
-    seed(ctx, &ws.id, 1_500);
+    crate::seed::chats(&ctx.server, &ws.id, 1_500, 2);
     let open = ws.get("/v1/chats?status=active").json()["pagination"]["total"]
         .as_u64()
         .unwrap_or_default()

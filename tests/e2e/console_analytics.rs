@@ -58,12 +58,11 @@ fn seed(ctx: &Ctx, ws: &TestWorkspace) {
                rating: Option<(u8, &str)>| {
         let q = |s: Option<String>| s.map_or("NULL".to_string(), |s| format!("'{s}'"));
         format!(
-            "INSERT INTO chats (id, workspace_id, visitor_id, status, assigned_to, last_activity_at,
+            "INSERT INTO chats (id, visitor_id, status, assigned_to, last_activity_at,
                 first_visitor_message_at, first_response_at, closed_at, reopened_count, agents_replied,
                 rating_score, rated_at, created_at, updated_at)
-             VALUES ('chat_{id}{own}', '{ws_id}', '{visitor}', '{status}', '{owner}', '{created}', '{created}',
+             VALUES ('chat_{id}{own}', '{visitor}', '{status}', '{owner}', '{created}', '{created}',
                 {reply}, {closed}, 0, {replied}, {score}, {rated}, '{created}', '{created}');",
-            ws_id = ws.id,
             reply = reply.map_or("NULL".to_string(), |s| format!(
                 "strftime('%Y-%m-%dT%H:%M:%SZ', '{created}', '+{s} seconds')"
             )),
@@ -74,9 +73,8 @@ fn seed(ctx: &Ctx, ws: &TestWorkspace) {
         )
     };
     let mut sql = format!(
-        "INSERT INTO visitors (id, workspace_id, created_at, last_seen_at)
-         VALUES ('{visitor}', '{}', '2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z');",
-        ws.id
+        "INSERT INTO visitors (id, created_at, last_seen_at)
+         VALUES ('{visitor}', '2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z');"
     );
     sql.push_str(&row(
         "a",
@@ -112,15 +110,14 @@ fn seed(ctx: &Ctx, ws: &TestWorkspace) {
     ));
     // The bulk in one statement: a recursive count feeds the rows.
     sql.push_str(&format!(
-        "INSERT INTO chats (id, workspace_id, visitor_id, status, assigned_to, last_activity_at,
+        "INSERT INTO chats (id, visitor_id, status, assigned_to, last_activity_at,
             first_visitor_message_at, reopened_count, agents_replied, created_at, updated_at)
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {BULK})
-         SELECT 'chat_bulk' || i || '{own}', '{ws_id}', '{visitor}', 'assigned', '{owner}',
+         SELECT 'chat_bulk' || i || '{own}', '{visitor}', 'assigned', '{owner}',
             '2026-03-05T06:00:00Z', '2026-03-05T06:00:00Z', 0, 0,
-            '2026-03-05T06:00:00Z', '2026-03-05T06:00:00Z' FROM n;",
-        ws_id = ws.id
+            '2026-03-05T06:00:00Z', '2026-03-05T06:00:00Z' FROM n;"
     ));
-    ctx.server.d1(&sql);
+    ctx.server.workspace_sql(&ws.id, &sql);
     // The API agrees with the table above (in the zone), so the browser's figures can be
     // checked against it.
     let overview = ws

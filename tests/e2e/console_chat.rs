@@ -11,10 +11,11 @@ use shared_types::chats::{AttachmentType, ChatDetail, ConversationMessage};
 use shared_types::error::ErrorCode;
 use shared_types::DataList;
 
+use crate::bounds::rows_of;
 use crate::browser::{key, Browser};
 use crate::client::{Ctx, TestWorkspace};
 use crate::console::{
-    click, el, fill, seed, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
+    click, el, fill, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
 };
 use crate::harness::{eventually, poll, TempDir};
 use crate::realtime::{agent_socket, connect, next, send, Socket};
@@ -342,14 +343,6 @@ fn pick_file(browser: &Browser, path: &Path) {
 /// Calls the page's script made to the file endpoints so far (not the `<img>` loads).
 const FILE_REQUESTS: &str = "return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch' && e.name.includes('/v1/files')).length;";
 
-fn files_of(ctx: &Ctx, workspace_id: &str) -> u64 {
-    ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS n FROM files WHERE workspace_id = '{workspace_id}'"
-    ))[0]["n"]
-        .as_u64()
-        .unwrap_or(u64::MAX)
-}
-
 #[crate::e2e_test]
 fn in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_leave(ctx: &Ctx) {
     let email = unique_email("chat-files");
@@ -394,7 +387,7 @@ fn in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_lea
         );
     }
     assert_eq!(browser.eval(FILE_REQUESTS, json!([])), 0);
-    assert_eq!(files_of(ctx, &ws.id), 0);
+    assert_eq!(rows_of(ctx, &ws.id, "files"), 0);
     let before: DataList<ConversationMessage> = ws
         .client
         .get(&format!("/v1/visitor/chats/{chat_id}/messages"), &token)
@@ -437,10 +430,9 @@ fn in_the_browser_an_agent_sends_an_image_and_files_the_policy_refuses_never_lea
     let got = ctx.client.send_raw("GET", &url, &[], &[]);
     assert_eq!(got.status, 200);
     assert_eq!(got.header("content-type"), Some("image/png"));
-    assert_eq!(files_of(ctx, &ws.id), 1);
+    assert_eq!(rows_of(ctx, &ws.id, "files"), 1);
 }
 
-/// Fills the workspace with `chats` synthetic chats through scripts/seed.sh.
 /// Keeps every WebSocket the page opens in `window.__sockets`, so a test can drop one.
 const RECORD_SOCKETS: &str = "\
     const Native = window.WebSocket; window.__sockets = [];\
@@ -455,7 +447,7 @@ const RECORD_SOCKETS: &str = "\
 fn in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox(ctx: &Ctx) {
     let email = unique_email("chat-reconnect");
     let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
-    seed(ctx, &ws.id, 150);
+    crate::seed::chats(&ctx.server, &ws.id, 150, 2);
 
     let browser = Browser::start(1280, 800);
     browser.cdp(
@@ -488,10 +480,10 @@ fn in_the_browser_a_reconnect_refetches_every_loaded_page_of_the_inbox(ctx: &Ctx
         row(&last)
     );
     assert_ne!(browser.eval(&badge, json!([])), "77");
-    ctx.server.d1(&format!(
-        "UPDATE chats SET unread_count = 77 WHERE workspace_id = '{}' AND id = '{last}'",
-        ws.id
-    ));
+    ctx.server.workspace_sql(
+        &ws.id,
+        &format!("UPDATE chats SET unread_count = 77 WHERE id = '{last}'"),
+    );
     browser.eval(
         "window.__sockets.forEach(s => s.close()); window.__dropped = window.__sockets.length;",
         json!([]),
@@ -582,7 +574,7 @@ fn on_a_phone_in_uzbek_the_chat_view_fits_and_the_paperclip_is_in_the_tab_order(
         WAIT,
     );
     assert_eq!(browser.eval(FILE_REQUESTS, json!([])), 0);
-    assert_eq!(files_of(ctx, &ws.id), 0);
+    assert_eq!(rows_of(ctx, &ws.id, "files"), 0);
 }
 
 #[crate::e2e_test]

@@ -110,11 +110,12 @@ fn images_are_served_inline_and_other_files_as_downloads(ctx: &Ctx) {
     assert_eq!(served.header("x-content-type-options"), Some("nosniff"));
 }
 
-fn file_rows(ctx: &Ctx, file_id: &str) -> serde_json::Value {
-    ctx.server.d1(&format!(
-        "SELECT status, chat_id FROM files WHERE id = '{file_id}'"
-    ))[0]
-        .clone()
+fn file_rows(ctx: &Ctx, ws: &TestWorkspace, file_id: &str) -> serde_json::Value {
+    ctx.server.workspace_query(
+        &ws.id,
+        &format!("SELECT status, chat_id FROM files WHERE id = '{file_id}'"),
+    )[0]
+    .clone()
 }
 
 #[crate::e2e_test]
@@ -130,7 +131,10 @@ fn a_put_larger_than_declared_is_413_and_stores_nothing(ctx: &Ctx) {
         &json!({"file_id": up.file_id, "chat_id": chat_id}),
     )
     .assert_error(ErrorCode::FileNotUploaded);
-    assert_eq!(file_rows(ctx, up.file_id.as_str())["status"], "pending");
+    assert_eq!(
+        file_rows(ctx, &ws, up.file_id.as_str())["status"],
+        "pending"
+    );
     // A shorter body is not the declared file either.
     put(ctx, &up.upload_url, "text/plain", b"short").assert_error(ErrorCode::FileNotUploaded);
 }
@@ -145,7 +149,7 @@ fn confirming_before_the_upload_is_409_file_004(ctx: &Ctx) {
         &json!({"file_id": up.file_id, "chat_id": chat_id}),
     )
     .assert_error(ErrorCode::FileNotUploaded);
-    assert!(file_rows(ctx, up.file_id.as_str())["chat_id"].is_null());
+    assert!(file_rows(ctx, &ws, up.file_id.as_str())["chat_id"].is_null());
 }
 
 #[crate::e2e_test]
@@ -191,11 +195,7 @@ fn disallowed_types_and_sizes_are_refused_up_front(ctx: &Ctx) {
         &json!({"filename": "../x", "content_type": "text/plain", "size_bytes": 1}),
     )
     .assert_error(ErrorCode::Validation);
-    let rows = ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS n FROM files WHERE workspace_id = '{}'",
-        ws.id
-    ));
-    assert_eq!(rows[0]["n"], 0);
+    assert_eq!(crate::bounds::rows_of(ctx, &ws.id, "files"), 0);
 }
 
 #[crate::e2e_test]
@@ -217,7 +217,10 @@ fn another_workspace_cannot_confirm_or_attach_the_file(ctx: &Ctx) {
         &json!({"file_id": up.file_id, "chat_id": other_chat}),
     )
     .assert_error(ErrorCode::ChatNotFound);
-    assert_eq!(file_rows(ctx, up.file_id.as_str())["status"], "pending");
+    assert_eq!(
+        file_rows(ctx, &ws, up.file_id.as_str())["status"],
+        "pending"
+    );
     let _ = chat_id;
 }
 
@@ -279,8 +282,9 @@ fn attachments_must_be_files_confirmed_for_that_chat(ctx: &Ctx) {
         &json!({"text": "x", "attachments": [{"type": "file", "url": file.url}]}),
     )
     .assert_error(ErrorCode::Validation);
-    let rows = ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS n FROM messages WHERE chat_id = '{chat_b}'"
-    ));
+    let rows = ctx.server.workspace_query(
+        &ws.id,
+        &format!("SELECT COUNT(*) AS n FROM messages WHERE chat_id = '{chat_b}'"),
+    );
     assert_eq!(rows[0]["n"], 1);
 }

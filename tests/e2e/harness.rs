@@ -10,6 +10,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use rusqlite::OpenFlags;
+
 /// The repository root (wrangler.toml lives there).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -318,24 +320,85 @@ impl TestServer {
     ///
     /// [`d1`]: TestServer::d1
     pub fn workspace_sql(&self, workspace_id: &str, sql: &str) {
+        self.in_workspace_db(workspace_id, sql, OpenFlags::default(), |db| {
+            db.execute_batch(sql)
+        });
+    }
+
+    /// The rows of one query on `workspace_id`'s `Workspace` object, shaped as
+    /// [`d1`] shapes them (a JSON array of objects, column name to value), so a check
+    /// reads the same wherever its table lives. Read-only, quiet and panicking as
+    /// [`workspace_sql`] is.
+    ///
+    /// [`d1`]: TestServer::d1
+    /// [`workspace_sql`]: TestServer::workspace_sql
+    pub fn workspace_query(&self, workspace_id: &str, sql: &str) -> serde_json::Value {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        self.in_workspace_db(workspace_id, sql, flags, |db| {
+            let mut statement = db.prepare(sql)?;
+            let columns: Vec<String> = statement
+                .column_names()
+                .into_iter()
+                .map(String::from)
+                .collect();
+            let rows = statement.query_map([], |row| {
+                let mut object = serde_json::Map::new();
+                for (i, name) in columns.iter().enumerate() {
+                    object.insert(name.clone(), json_of(row.get_ref(i)?));
+                }
+                Ok(serde_json::Value::Object(object))
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map(serde_json::Value::Array)
+        })
+    }
+
+    /// Whether `workspace_id`'s `Workspace` object has a database file: it was called
+    /// and its storage not deleted since.
+    pub fn workspace_has_database(&self, workspace_id: &str) -> bool {
+        self.find_object_file("Workspace", workspace_id).is_some()
+    }
+
+    /// Runs `run` on the object's database while no request is in flight (as [`d1`]
+    /// does); a failure panics naming `sql` and the file.
+    ///
+    /// [`d1`]: TestServer::d1
+    fn in_workspace_db<T>(
+        &self,
+        workspace_id: &str,
+        sql: &str,
+        flags: OpenFlags,
+        run: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+    ) -> T {
         let _quiet = crate::client::QUIET
             .write()
             .unwrap_or_else(|e| e.into_inner());
         let _pages = hold_pages();
         let file = self.object_file("Workspace", workspace_id);
-        let db = rusqlite::Connection::open(&file).unwrap_or_else(|e| panic!("{file:?}: {e}"));
+        let db = rusqlite::Connection::open_with_flags(&file, flags)
+            .unwrap_or_else(|e| panic!("{file:?}: {e}"));
         db.busy_timeout(Duration::from_secs(10))
             .expect("busy timeout");
-        db.execute_batch(sql)
-            .unwrap_or_else(|e| panic!("{sql} in {file:?}: {e}"));
+        run(&db).unwrap_or_else(|e| panic!("{sql} in {file:?}: {e}"))
     }
 
-    /// The SQLite file of the Durable Object of class `class` named `name`. workerd
-    /// names each file by the object's id, and the id of a name is
+    /// The SQLite file of the Durable Object of class `class` named `name`; panics
+    /// when it has none.
+    fn object_file(&self, class: &str, name: &str) -> PathBuf {
+        self.find_object_file(class, name).unwrap_or_else(|| {
+            panic!(
+                "no {class} object named {name} under {:?}",
+                self.persist_dir.join("v3/do")
+            )
+        })
+    }
+
+    /// The SQLite file of the Durable Object of class `class` named `name`, if it has
+    /// one. workerd names each file by the object's id, and the id of a name is
     /// `HMAC(k, name)[..16] ‖ HMAC(k, HMAC(k, name)[..16])[..16]` with
     /// `k = SHA-256(unique key)`, the unique key being the name of the class's folder
     /// (`<worker>-<class>`).
-    fn object_file(&self, class: &str, name: &str) -> PathBuf {
+    fn find_object_file(&self, class: &str, name: &str) -> Option<PathBuf> {
         use hmac::Mac;
         use sha2::Digest;
         let hmac = |key: &[u8], data: &[u8]| {
@@ -360,10 +423,22 @@ impl TestServer {
             );
             let file = folder.path().join(format!("{id}.sqlite"));
             if file.exists() {
-                return file;
+                return Some(file);
             }
         }
-        panic!("no {class} object named {name} under {root:?}");
+        None
+    }
+}
+
+/// A SQLite value as `wrangler d1 execute --json` gives it (a blob as its bytes).
+fn json_of(value: rusqlite::types::ValueRef<'_>) -> serde_json::Value {
+    use rusqlite::types::ValueRef;
+    match value {
+        ValueRef::Null => serde_json::Value::Null,
+        ValueRef::Integer(n) => n.into(),
+        ValueRef::Real(x) => x.into(),
+        ValueRef::Text(text) => String::from_utf8_lossy(text).into(),
+        ValueRef::Blob(bytes) => bytes.to_vec().into(),
     }
 }
 

@@ -37,10 +37,7 @@ fn uploaded(ctx: &Ctx, ws: &TestWorkspace, chat_id: Option<&str>) -> String {
                 &json!({"file_id": up.file_id, "chat_id": chat_id}),
             )
             .expect(200);
-        assert_eq!(
-            file.url,
-            format!("{}/v1/files/{}", ctx.server.base_url, up.file_id)
-        );
+        assert_eq!(file.url, ws.file_url(up.file_id.as_str()));
     }
     up.file_id.as_str().to_string()
 }
@@ -61,20 +58,23 @@ fn attachments_that_are_not_our_confirmed_file_of_that_chat_are_400_and_store_no
     let of_sibling = uploaded(ctx, &ws, Some(&sibling));
     let unconfirmed = uploaded(ctx, &ws, None);
     let of_other_workspace = uploaded(ctx, &other, Some(&foreign_chat));
-    let base = &ctx.server.base_url;
     let bad = [
-        format!("https://evil.example/v1/files/{ours}"),
+        format!("https://evil.example/v1/files/{}/{ours}", ws.id),
         "https://evil.example/x.png".to_string(),
-        format!("{base}/v1/files/{ours}?download=1"),
-        format!("{base}/v1/files/{of_sibling}"),
-        format!("{base}/v1/files/{unconfirmed}"),
-        format!("{base}/v1/files/{of_other_workspace}"),
-        format!("{base}/v1/files/file_madeUp123"),
+        format!("{}?download=1", ws.file_url(&ours)),
+        ws.file_url(&of_sibling),
+        ws.file_url(&unconfirmed),
+        // Another workspace's file, as that workspace is given it and under our id.
+        other.file_url(&of_other_workspace),
+        ws.file_url(&of_other_workspace),
+        // Our own file, under another workspace's id.
+        other.file_url(&ours),
+        ws.file_url("file_madeUp123"),
     ];
     let before = conversation(&ws, &chat);
     for url in &bad {
         let body = json!({"text": "mana", "attachments": [
-            {"type": "image", "url": format!("{base}/v1/files/{ours}")},
+            {"type": "image", "url": ws.file_url(&ours)},
             {"type": "image", "url": url},
         ]});
         for resp in [
@@ -103,7 +103,7 @@ fn an_attachment_is_stored_as_our_own_file_url(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat, token) = ws.chat("rasm");
     let file = uploaded(ctx, &ws, Some(&chat));
-    let url = format!("{}/v1/files/{file}", ctx.server.base_url);
+    let url = ws.file_url(&file);
     // The type a client claims does not matter: the file's own type decides.
     let sent: ConversationMessage = ws
         .client

@@ -35,6 +35,7 @@ mod realtime;
 mod receiver;
 mod retention;
 mod secrets_at_rest;
+mod seed;
 mod socket_bounds;
 mod strangers;
 mod tenants;

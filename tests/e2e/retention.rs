@@ -9,16 +9,15 @@ use shared_types::error::ErrorCode;
 use shared_types::files::{FileObject, UploadUrlResponse};
 use shared_types::webhooks::{CreatedWebhook, Webhook};
 
-use crate::client::{Ctx, TestWorkspace};
+use crate::client::{bearer, Ctx, TestWorkspace};
 use crate::harness::eventually;
-use crate::receiver::Receiver;
 
 fn ago(modifier: &str) -> String {
     format!("strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '{modifier}')")
 }
 
-fn count(ctx: &Ctx, sql: &str) -> u64 {
-    ctx.server.d1(sql)[0]["n"].as_u64().unwrap_or(u64::MAX)
+fn count(rows: Value) -> u64 {
+    rows[0]["n"].as_u64().unwrap_or(u64::MAX)
 }
 
 /// An uploaded (PUT) but unconfirmed file.
@@ -42,8 +41,7 @@ fn uploaded(ctx: &Ctx, ws: &TestWorkspace, name: &str) -> UploadUrlResponse {
 #[crate::e2e_test]
 fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
     let ws = ctx.workspace();
-    // A webhook that sends nothing, whose log (in the workspace's object) holds an
-    // attempt of 31 days ago and one of 29.
+    // A webhook that sends nothing, so the only attempts in its log are the two below.
     let created: CreatedWebhook = ws
         .post(
             "/v1/webhooks",
@@ -53,62 +51,7 @@ fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
     let hook = created.id.as_str().to_string();
     ws.patch(&format!("/v1/webhooks/{hook}"), &json!({"active": false}))
         .expect::<Webhook>(200);
-    let mut logged = String::new();
-    for (id, when) in [("old", "-31 days"), ("recent", "-29 days")] {
-        logged.push_str(&format!(
-            "INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type,
-                attempt, status_code, created_at)
-             VALUES ('{hook}_{id}', '{hook}', 'evt_{id}', 'chat.created', 1, 500, {t});",
-            t = ago(when),
-        ));
-    }
-    ctx.server.workspace_sql(&ws.id, &logged);
-    // The object's sweep is armed by the next attempt it logs, here another webhook's.
-    let receiver = Receiver::accepting();
-    ws.post(
-        "/v1/webhooks",
-        &json!({"url": receiver.url, "events": ["chat.created"]}),
-    )
-    .expect::<CreatedWebhook>(201);
     let (chat_id, _) = ws.chat("eski narsalar");
-    receiver.wait_for_types(&["chat.created"], Duration::from_secs(30));
-    let mut sql = String::new();
-    for (key, when) in [("old", "-25 hours"), ("recent", "-23 hours")] {
-        sql.push_str(&format!(
-            "INSERT INTO idempotency_keys (scope, key, request_hash, status, response_body, created_at)
-             VALUES ('{ws}', 'sweep-{key}', 'h', 201, '{{}}', {t});",
-            ws = ws.id,
-            t = ago(when),
-        ));
-    }
-    for (nonce, when) in [("spent", "-1 minutes"), ("live", "+1 minutes")] {
-        sql.push_str(&format!(
-            "INSERT INTO used_tickets (nonce, expires_at) VALUES ('{}-{nonce}', {});",
-            ws.id,
-            ago(when)
-        ));
-    }
-    let owner = ws.owner.id.as_str();
-    for (token, when) in [("gone", "-1 minutes"), ("live", "+1 days")] {
-        sql.push_str(&format!(
-            "INSERT INTO sessions (token_hash, workspace_id, agent_id, created_at, expires_at)
-             VALUES ('{ws}-{token}', '{ws}', '{owner}', {now}, {t});
-             INSERT INTO invitations (token_hash, workspace_id, agent_id, created_at, expires_at)
-             VALUES ('{ws}-{token}', '{ws}', '{owner}', {now}, {t});",
-            ws = ws.id,
-            now = ago("+0 seconds"),
-            t = ago(when),
-        ));
-    }
-    for (n, when) in [(1, "-16 minutes"), (2, "-14 minutes")] {
-        sql.push_str(&format!(
-            "INSERT INTO login_failures (subject, failed_at) VALUES ('email:sweep{n}@{}', {});",
-            ws.id,
-            ago(when)
-        ));
-    }
-    ctx.server.d1(&sql);
-
     // Uploaded but never confirmed: one whose URL expired two days ago (abandoned), one
     // an hour ago (it may still be confirmed). And a confirmed file, long expired URL.
     let abandoned = uploaded(ctx, &ws, "abandoned.txt");
@@ -120,18 +63,93 @@ fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
             &json!({"file_id": kept.file_id, "chat_id": chat_id}),
         )
         .expect(200);
-    ctx.server.d1(&format!(
-        "UPDATE files SET expires_at = {} WHERE id = '{}';
-         UPDATE files SET expires_at = {} WHERE id = '{}';
-         UPDATE files SET expires_at = {} WHERE id = '{}';",
-        ago("-48 hours"),
-        abandoned.file_id.as_str(),
-        ago("-1 hours"),
-        late.file_id.as_str(),
-        ago("-48 hours"),
-        kept.id.as_str(),
-    ));
+    // Where the abandoned upload's bytes are, to give its row back after the sweep.
+    let abandoned_key = ctx.server.workspace_query(
+        &ws.id,
+        &format!(
+            "SELECT r2_key FROM files WHERE id = '{}'",
+            abandoned.file_id.as_str()
+        ),
+    )[0]["r2_key"]
+        .as_str()
+        .expect("the abandoned upload's key")
+        .to_string();
 
+    // The workspace's object: the webhook's attempts of 31 and 29 days ago, idempotency
+    // keys of 25 and 23 hours ago, a ticket spent and expired and one not yet expired,
+    // and the uploads' URLs dated back.
+    let mut object = String::new();
+    for (id, when) in [("old", "-31 days"), ("recent", "-29 days")] {
+        object.push_str(&format!(
+            "INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type,
+                attempt, status_code, created_at)
+             VALUES ('{hook}_{id}', '{hook}', 'evt_{id}', 'chat.created', 1, 500, {t});",
+            t = ago(when),
+        ));
+    }
+    for (key, when) in [("old", "-25 hours"), ("recent", "-23 hours")] {
+        object.push_str(&format!(
+            "INSERT INTO idempotency_keys (scope, key, request_hash, status, response_body, created_at)
+             VALUES ('{ws}', 'sweep-{key}', 'h', 201, '{{}}', {t});",
+            ws = ws.id,
+            t = ago(when),
+        ));
+    }
+    for (nonce, when) in [("spent", "-1 minutes"), ("live", "+1 minutes")] {
+        object.push_str(&format!(
+            "INSERT INTO used_tickets (nonce, expires_at) VALUES ('{}-{nonce}', {});",
+            ws.id,
+            ago(when)
+        ));
+    }
+    for (file, when) in [
+        (abandoned.file_id.as_str(), "-48 hours"),
+        (late.file_id.as_str(), "-1 hours"),
+        (kept.id.as_str(), "-48 hours"),
+    ] {
+        object.push_str(&format!(
+            "UPDATE files SET expires_at = {} WHERE id = '{file}';",
+            ago(when)
+        ));
+    }
+    ctx.server.workspace_sql(&ws.id, &object);
+    // The directory: sessions and invitations expired a minute ago or good for a day,
+    // sign-in failures 16 and 14 minutes old.
+    let mut directory = String::new();
+    let owner = ws.owner.id.as_str();
+    for (token, when) in [("gone", "-1 minutes"), ("live", "+1 days")] {
+        directory.push_str(&format!(
+            "INSERT INTO sessions (token_hash, workspace_id, agent_id, created_at, expires_at)
+             VALUES ('{ws}-{token}', '{ws}', '{owner}', {now}, {t});
+             INSERT INTO invitations (token_hash, workspace_id, agent_id, created_at, expires_at)
+             VALUES ('{ws}-{token}', '{ws}', '{owner}', {now}, {t});",
+            ws = ws.id,
+            now = ago("+0 seconds"),
+            t = ago(when),
+        ));
+    }
+    for (n, when) in [(1, "-16 minutes"), (2, "-14 minutes")] {
+        directory.push_str(&format!(
+            "INSERT INTO login_failures (subject, failed_at) VALUES ('email:sweep{n}@{}', {});",
+            ws.id,
+            ago(when)
+        ));
+    }
+    ctx.server.d1(&directory);
+
+    // The object computes its alarm from its tables at a write of a row that expires,
+    // so the rows above are seen by the next one: a reply under an Idempotency-Key (a
+    // message and a key outside the `sweep-` ones counted below).
+    let armed = ctx.client.send(
+        "POST",
+        &format!("/v1/chats/{chat_id}/messages"),
+        &[
+            ("Authorization", &bearer(&ws.api_key)),
+            ("Idempotency-Key", "arms-the-object-sweep"),
+        ],
+        Some(&json!({"text": "eski narsalar ketadi"})),
+    );
+    assert_eq!(armed.status, 201, "{}", armed.text);
     let run = ctx.client.send(
         "GET",
         &format!("{}/__scheduled?cron=17+3+*+*+*", ctx.server.base_url),
@@ -140,22 +158,42 @@ fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
     );
     assert_eq!(run.status, 200, "{}", run.text);
 
-    let hook_rows = || -> Vec<Value> {
-        ctx.exported_rows(&ws.id, "webhook_deliveries")
-            .into_iter()
-            .filter(|r| r["webhook_id"] == hook.as_str())
-            .collect()
-    };
-    // The alarm runs on its own: wait for it, then look.
+    // The alarm runs on its own: wait until every row past its window is gone (a
+    // sweep may take them in more than one step), then look at what stayed.
+    let object_count = |sql: String| count(ctx.server.workspace_query(&ws.id, &sql));
     eventually(
         "the workspace object's sweep",
         Duration::from_secs(30),
         Duration::from_millis(300),
-        || hook_rows().len() < 2,
+        || {
+            let left = ctx.server.workspace_query(
+                &ws.id,
+                &format!(
+                    "SELECT (SELECT COUNT(*) FROM webhook_deliveries WHERE id = '{hook}_old') AS delivery,
+                            (SELECT COUNT(*) FROM idempotency_keys WHERE key = 'sweep-old') AS key,
+                            (SELECT COUNT(*) FROM used_tickets WHERE nonce = '{ws}-spent') AS ticket,
+                            (SELECT COUNT(*) FROM files WHERE id = '{file}') AS upload",
+                    ws = ws.id,
+                    file = abandoned.file_id.as_str(),
+                ),
+            );
+            let row = &left[0];
+            if ["delivery", "key", "ticket", "upload"]
+                .iter()
+                .all(|c| row[*c] == 0)
+            {
+                Ok(())
+            } else {
+                Err(row.clone())
+            }
+        },
     );
-    let rows = hook_rows();
-    let deliveries = rows.len();
-    assert_eq!(deliveries, 1, "the delivery older than 30 days goes");
+    let rows: Vec<Value> = ctx
+        .exported_rows(&ws.id, "webhook_deliveries")
+        .into_iter()
+        .filter(|r| r["webhook_id"] == hook.as_str())
+        .collect();
+    assert_eq!(rows.len(), 1, "the delivery older than 30 days goes");
     assert_eq!(
         rows.iter()
             .filter(|r| r["id"] == format!("{hook}_recent").as_str())
@@ -163,55 +201,42 @@ fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
         1
     );
     assert_eq!(
-        count(
-            ctx,
-            &format!(
-                "SELECT COUNT(*) AS n FROM idempotency_keys WHERE scope = '{}' AND key LIKE 'sweep-%'",
-                ws.id
-            )
-        ),
+        object_count(format!(
+            "SELECT COUNT(*) AS n FROM idempotency_keys WHERE scope = '{}' AND key LIKE 'sweep-%'",
+            ws.id
+        )),
         1,
         "the key older than 24 hours goes"
     );
     assert_eq!(
-        count(
-            ctx,
-            &format!(
-                "SELECT COUNT(*) AS n FROM used_tickets WHERE nonce LIKE '{}-%'",
-                ws.id
-            )
-        ),
+        object_count(format!(
+            "SELECT COUNT(*) AS n FROM used_tickets WHERE nonce LIKE '{}-%'",
+            ws.id
+        )),
         1,
         "the expired ticket goes"
     );
     for table in ["sessions", "invitations"] {
         assert_eq!(
-            count(
-                ctx,
-                &format!(
-                    "SELECT COUNT(*) AS n FROM {table} WHERE token_hash LIKE '{}-%'",
-                    ws.id
-                )
-            ),
+            count(ctx.server.d1(&format!(
+                "SELECT COUNT(*) AS n FROM {table} WHERE token_hash LIKE '{}-%'",
+                ws.id
+            ))),
             1,
             "the expired row of {table} goes"
         );
     }
     assert_eq!(
-        count(
-            ctx,
-            &format!(
-                "SELECT COUNT(*) AS n FROM login_failures WHERE subject LIKE 'email:sweep%@{}'",
-                ws.id
-            )
-        ),
+        count(ctx.server.d1(&format!(
+            "SELECT COUNT(*) AS n FROM login_failures WHERE subject LIKE 'email:sweep%@{}'",
+            ws.id
+        ))),
         1,
         "only the failure older than the throttle's 15 minutes goes"
     );
-    let files: Value = ctx.server.d1(&format!(
-        "SELECT id, status FROM files WHERE workspace_id = '{}' ORDER BY filename",
-        ws.id
-    ));
+    let files = ctx
+        .server
+        .workspace_query(&ws.id, "SELECT id, status FROM files ORDER BY filename");
     assert_eq!(
         files,
         json!([
@@ -227,18 +252,43 @@ fn the_sweep_deletes_only_what_is_past_its_window(ctx: &Ctx) {
     )
     .expect::<FileObject>(200);
     assert_eq!(ctx.client.send("GET", &kept.url, &[], None).text, "salom");
-    // The abandoned object is gone from R2 too: given its row back, confirming finds
-    // nothing uploaded.
-    ctx.server.d1(&format!(
-        "INSERT INTO files (id, workspace_id, uploader_type, uploader_id, filename, content_type,
-            size_bytes, r2_key, status, created_at, expires_at)
-         VALUES ('{id}', '{ws}', 'agent', 'x', 'abandoned.txt', 'text/plain', 5, '{ws}/{id}',
-                 'pending', {now}, {later});",
-        id = abandoned.file_id.as_str(),
-        ws = ws.id,
-        now = ago("+0 seconds"),
-        later = ago("+1 hours"),
-    ));
+    // The abandoned object is gone from R2 too. The sweep deletes it after its row, so
+    // first wait for that: given its row back as confirmed, it is no longer served.
+    // Then, given its row back as pending, confirming finds nothing uploaded.
+    let abandoned_id = abandoned.file_id.as_str();
+    ctx.server.workspace_sql(
+        &ws.id,
+        &format!(
+            "INSERT INTO files (id, chat_id, uploader_type, uploader_id, filename, content_type,
+                size_bytes, r2_key, status, created_at, expires_at, confirmed_at)
+             VALUES ('{abandoned_id}', '{chat_id}', 'agent', 'x', 'abandoned.txt', 'text/plain',
+                     5, '{abandoned_key}', 'confirmed', {now}, {later}, {now});",
+            now = ago("+0 seconds"),
+            later = ago("+1 hours"),
+        ),
+    );
+    eventually(
+        "the abandoned upload's object to leave R2",
+        Duration::from_secs(30),
+        Duration::from_millis(300),
+        || {
+            let served = ctx
+                .client
+                .send("GET", &ws.file_url(abandoned_id), &[], None);
+            if served.status == 404 {
+                Ok(())
+            } else {
+                Err(served.status)
+            }
+        },
+    );
+    ctx.server.workspace_sql(
+        &ws.id,
+        &format!(
+            "UPDATE files SET status = 'pending', chat_id = NULL, confirmed_at = NULL
+              WHERE id = '{abandoned_id}';"
+        ),
+    );
     let again = ws.post(
         "/v1/files/confirm",
         &json!({"file_id": abandoned.file_id, "chat_id": chat_id}),

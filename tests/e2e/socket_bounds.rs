@@ -238,9 +238,10 @@ fn a_blocked_visitor_is_refused_everywhere_and_its_sockets_close(ctx: &Ctx) {
     let chat = start_chat(&ws, &token, "Salom");
     let mut room = connect(ctx, &chat, Some(&token), None).expect("visitor socket");
     let blocked_at = || {
-        ctx.server.d1(&format!(
-            "SELECT blocked_at FROM visitors WHERE id = '{visitor_id}'"
-        ))[0]["blocked_at"]
+        ctx.server.workspace_query(
+            &ws.id,
+            &format!("SELECT blocked_at FROM visitors WHERE id = '{visitor_id}'"),
+        )[0]["blocked_at"]
             .clone()
     };
     let block = |key: &str, id: &str| {

@@ -249,12 +249,17 @@ fn unknown_credentials_of_every_kind_leave_no_row_and_no_object_storage(ctx: &Ct
     );
 }
 
-fn idempotency_rows(ctx: &Ctx, key: &str) -> u64 {
-    ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS n FROM idempotency_keys WHERE key = '{key}'"
-    ))[0]["n"]
-        .as_u64()
-        .unwrap_or(u64::MAX)
+/// Records of `key` anywhere a caller's could be: the workspace's own object (every
+/// tenant request's) and D1 (the admin API's).
+fn idempotency_rows(ctx: &Ctx, ws: &crate::client::TestWorkspace, key: &str) -> u64 {
+    let sql = format!("SELECT COUNT(*) AS n FROM idempotency_keys WHERE key = '{key}'");
+    [
+        ctx.server.workspace_query(&ws.id, &sql),
+        ctx.server.d1(&sql),
+    ]
+    .iter()
+    .map(|rows| rows[0]["n"].as_u64().unwrap_or(u64::MAX))
+    .fold(0, u64::saturating_add)
 }
 
 fn key_count(ws: &crate::client::TestWorkspace) -> usize {
@@ -283,7 +288,7 @@ fn an_idempotency_key_is_the_callers_own_and_unknown_callers_record_nothing(ctx:
     assert!(second.header("idempotent-replayed").is_none());
     assert_ne!(first.key, second_key.key);
     assert_eq!(key_count(&ws), keys_before + 2);
-    assert_eq!(idempotency_rows(ctx, &idem), 2);
+    assert_eq!(idempotency_rows(ctx, &ws, &idem), 2);
 
     let stranger = bearer(&format!("cf_live_{}", random_text(32)));
     let lost = format!("unknown-{}", random_text(12));
@@ -295,7 +300,7 @@ fn an_idempotency_key_is_the_callers_own_and_unknown_callers_record_nothing(ctx:
             Some(&json!({"name": "ci"})),
         )
         .assert_error(ErrorCode::AuthUnknownKey);
-    assert_eq!(idempotency_rows(ctx, &lost), 0);
+    assert_eq!(idempotency_rows(ctx, &ws, &lost), 0);
     assert_eq!(key_count(&ws), keys_before + 2);
 }
 

@@ -23,6 +23,35 @@ fn a_trigger(ws: &TestWorkspace, name: &str) -> String {
     created["id"].as_str().expect("trigger id").to_string()
 }
 
+/// The tables of `workspace_id`'s object that hold rows, as `table=count`; none when the
+/// object has no database (erasure deletes it).
+fn object_rows(ctx: &Ctx, workspace_id: &str) -> Vec<String> {
+    if !ctx.server.workspace_has_database(workspace_id) {
+        return Vec::new();
+    }
+    // The schema's own version is no row of the workspace's.
+    let tables = ctx.server.workspace_query(
+        workspace_id,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+            AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name != 'schema_version'",
+    );
+    tables
+        .as_array()
+        .expect("tables")
+        .iter()
+        .filter_map(|table| {
+            let name = table["name"].as_str().expect("name");
+            let n = ctx.server.workspace_query(
+                workspace_id,
+                &format!("SELECT COUNT(*) AS n FROM \"{name}\""),
+            )[0]["n"]
+                .as_u64()
+                .unwrap_or(u64::MAX);
+            (n > 0).then(|| format!("{name}={n}"))
+        })
+        .collect()
+}
+
 #[crate::e2e_test]
 fn the_export_has_every_row_of_the_workspace_with_its_table_and_no_secret(ctx: &Ctx) {
     let ws = ctx.workspace_named("Export Shop");
@@ -144,6 +173,14 @@ fn erasure_removes_the_workspace_everywhere_and_nothing_of_another(ctx: &Ctx) {
     let public = format!("/v1/public/widgets/{}", ws.id);
     let origin = [("Origin", "https://shop.example")];
     assert_eq!(ctx.client.send("GET", &public, &origin, None).status, 200);
+    // The conversation lives in the object, so the check below can see it there.
+    let stored = object_rows(ctx, &ws.id);
+    for table in ["visitors", "chats", "messages", "triggers", "widget_config"] {
+        assert!(
+            stored.iter().any(|t| t.starts_with(&format!("{table}="))),
+            "{table} not in {stored:?}"
+        );
+    }
 
     let resp = ctx.client.delete(
         &format!("/v1/admin/workspaces/{}", ws.id),
@@ -184,6 +221,8 @@ fn erasure_removes_the_workspace_everywhere_and_nothing_of_another(ctx: &Ctx) {
         ws.id
     ));
     assert_eq!(left[0]["n"], 0);
+    // Nor in its own database: no table of the object keeps a row.
+    assert_eq!(object_rows(ctx, &ws.id), Vec::<String>::new());
     // The other workspace is whole.
     let triggers: Value = other.get("/v1/automation/triggers").expect(200);
     assert_eq!(triggers["data"][0]["id"], kept.as_str());
@@ -203,4 +242,66 @@ fn erasing_an_unknown_workspace_is_404_ws_001(ctx: &Ctx) {
         .delete(&format!("/v1/admin/workspaces/{}", ws.id), "wrong")
         .assert_error(ErrorCode::AdminToken);
     ws.get("/v1/agents").expect::<Value>(200);
+}
+
+/// The D1 handles a response says its request took (`Server-Timing: d1;desc="N handles"`).
+fn d1_handles(resp: &crate::client::Resp) -> u64 {
+    resp.header("server-timing")
+        .and_then(|v| {
+            v.split(',')
+                .map(str::trim)
+                .find_map(|t| t.strip_prefix("d1;desc=\""))
+        })
+        .and_then(|v| v.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no D1 count in Server-Timing: {:?}", resp.headers))
+}
+
+/// Once its key is cached, a message costs the directory nothing: the agent's reply and
+/// the visitor's message are written in the workspace's own database, and D1 is never
+/// reached for them.
+#[crate::e2e_test]
+fn a_message_sent_with_a_cached_credential_never_reaches_d1(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("Salom, narxlar?");
+    // The first use of the key reads D1 and leaves a copy in KV.
+    let first = ws.post(
+        &format!("/v1/chats/{chat_id}/messages"),
+        &json!({"text": "Assalomu alaykum!"}),
+    );
+    assert_eq!(first.status, 201, "{}", first.text);
+    for text in ["Narxlar saytda", "Yana savol bormi?"] {
+        let reply = ws.post(
+            &format!("/v1/chats/{chat_id}/messages"),
+            &json!({ "text": text }),
+        );
+        assert_eq!(reply.status, 201, "{}", reply.text);
+        assert_eq!(
+            d1_handles(&reply),
+            0,
+            "an agent's message: {:?}",
+            reply.headers
+        );
+    }
+    let visitor = ctx.client.send(
+        "POST",
+        &format!("/v1/visitor/chats/{chat_id}/messages"),
+        &[("Authorization", &crate::client::bearer(&token))],
+        Some(&json!({"text": "Rahmat!"})),
+    );
+    assert_eq!(visitor.status, 201, "{}", visitor.text);
+    assert_eq!(d1_handles(&visitor), 0, "a visitor's message");
+    // The count is real: a request that reads the directory says so.
+    let agents = ws.get("/v1/agents");
+    assert_eq!(agents.status, 200);
+    assert!(d1_handles(&agents) > 0, "listing agents reads D1");
+    // And the messages are where the count says: in the workspace's object.
+    let texts: Vec<String> = ctx
+        .exported_rows(&ws.id, "messages")
+        .into_iter()
+        .filter_map(|m| m["text"].as_str().map(String::from))
+        .collect();
+    for text in ["Narxlar saytda", "Yana savol bormi?", "Rahmat!"] {
+        assert!(texts.iter().any(|t| t == text), "{text} in {texts:?}");
+    }
 }

@@ -41,9 +41,10 @@ fn a_visitor_starts_a_chat_and_sees_the_agents_reply(ctx: &Ctx) {
     assert_eq!(convo.data[0].seq, 2);
     let mine: DataList<ChatSummary> = ws.client.get("/v1/visitor/chats", &token).expect(200);
     assert_eq!(mine.data.len(), 1);
-    let row = &ctx.server.d1(&format!(
-        "SELECT page_url FROM chats WHERE id = '{chat_id}'"
-    ))[0];
+    let row = &ctx.server.workspace_query(
+        &ws.id,
+        &format!("SELECT page_url FROM chats WHERE id = '{chat_id}'"),
+    )[0];
     assert_eq!(row["page_url"], "https://shop.example/pricing");
 }
 
@@ -98,11 +99,7 @@ fn bad_visitor_tokens_get_401_auth_007(ctx: &Ctx) {
     ws.client
         .send("GET", "/v1/visitor/chats", &[], None)
         .assert_error(ErrorCode::AuthVisitorToken);
-    let rows = ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS n FROM chats WHERE workspace_id = '{}'",
-        ws.id
-    ));
-    assert_eq!(rows[0]["n"], 0);
+    assert_eq!(crate::bounds::rows_of(ctx, &ws.id, "chats"), 0);
 }
 
 #[crate::e2e_test]
@@ -141,9 +138,10 @@ fn writing_into_a_closed_chat_reopens_it(ctx: &Ctx) {
         .expect::<ConversationMessage>(201);
     let chat: ChatDetail = ws.get(&path).expect(200);
     assert_eq!(chat.status, ChatStatus::Assigned);
-    let row = &ctx.server.d1(&format!(
-        "SELECT reopened_count, closed_at FROM chats WHERE id = '{chat_id}'"
-    ))[0];
+    let row = &ctx.server.workspace_query(
+        &ws.id,
+        &format!("SELECT reopened_count, closed_at FROM chats WHERE id = '{chat_id}'"),
+    )[0];
     assert_eq!(row["reopened_count"], 1);
     assert!(row["closed_at"].is_null());
 }
@@ -167,9 +165,10 @@ fn rating_needs_a_closed_chat_and_happens_once(ctx: &Ctx) {
     .expect::<ChatDetail>(200);
     assert_eq!(rate(5).status, 200);
     rate(1).assert_error(ErrorCode::AlreadyRated);
-    let row = &ctx.server.d1(&format!(
-        "SELECT rating_score, rating_comment FROM chats WHERE id = '{chat_id}'"
-    ))[0];
+    let row = &ctx.server.workspace_query(
+        &ws.id,
+        &format!("SELECT rating_score, rating_comment FROM chats WHERE id = '{chat_id}'"),
+    )[0];
     assert_eq!(row["rating_score"], 5);
     assert_eq!(row["rating_comment"], "Rahmat");
 }
@@ -197,9 +196,10 @@ fn invalid_ratings_get_400_and_store_nothing(ctx: &Ctx) {
             )
             .assert_error(ErrorCode::Validation);
     }
-    let row = &ctx.server.d1(&format!(
-        "SELECT rating_score FROM chats WHERE id = '{chat_id}'"
-    ))[0];
+    let row = &ctx.server.workspace_query(
+        &ws.id,
+        &format!("SELECT rating_score FROM chats WHERE id = '{chat_id}'"),
+    )[0];
     assert!(row["rating_score"].is_null());
 }
 

@@ -149,11 +149,7 @@ fn public_config_answers_only_to_allowed_origins(ctx: &Ctx) {
         Some(&json!({})),
     );
     resp.assert_error(ErrorCode::OriginNotAllowed);
-    let rows = ctx.server.d1(&format!(
-        "SELECT COUNT(*) AS n FROM visitors WHERE workspace_id = '{}'",
-        ws.id
-    ));
-    assert_eq!(rows[0]["n"], 0);
+    assert_eq!(crate::bounds::visitors_of(ctx, &ws), 0);
 }
 
 #[crate::e2e_test]

@@ -195,11 +195,7 @@ fn the_prechat_form_asks_before_the_first_message_and_names_the_visitor(ctx: &Ct
         &format!("{root} return r.querySelector('[data-testid=\"cf-prechat-missing\"]') !== null;"),
         Duration::from_secs(5),
     );
-    let visitors = format!(
-        "SELECT COUNT(*) AS n FROM visitors WHERE workspace_id = '{}'",
-        ws.id
-    );
-    assert_eq!(ctx.server.d1(&visitors)[0]["n"], 0);
+    assert_eq!(crate::bounds::visitors_of(ctx, &ws), 0);
     assert_eq!(ws.get("/v1/chats").json()["pagination"]["total"], 0);
 
     browser.eval(

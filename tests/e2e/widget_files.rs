@@ -111,10 +111,7 @@ fn a_visitor_sends_an_image_and_a_file_and_sees_the_agents_image(ctx: &Ctx) {
     wait_for_messages(&browser, &["Chekni yuboraman", "chek.png"]);
     let srcs = wait_for_images(&browser, 1);
     let image_url = srcs[0].as_str().unwrap_or_default().to_string();
-    assert!(
-        image_url.starts_with(&format!("{}/v1/files/file_", ctx.server.base_url)),
-        "{image_url}"
-    );
+    assert!(image_url.starts_with(&ws.file_url("file_")), "{image_url}");
 
     let note = b"Yetkazish manzili: Chilonzor 7";
     pick(&browser, "manzil.txt", "text/plain", Some(&b64(note)), 0);

@@ -118,7 +118,7 @@ pub fn local_today(now: DateTime<Utc>, offset: i64) -> NaiveDate {
 /// How to sum an interval. Rollup buckets are UTC days and hours, keyed by the first
 /// 10 or 13 characters of the stored RFC 3339 time (`2026-02-11`, `2026-02-11T14`), so
 /// each range is `[first, end)` of bucket names, empty when both are equal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Plan {
     /// Whole hours: the hours up to the first midnight, whole days, then the hours
     /// after the last midnight.
@@ -164,7 +164,7 @@ pub fn plan(interval: &Interval) -> Plan {
 }
 
 /// One day of a series and the range of buckets (or stored times) that holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DaySlice {
     pub day: String,
     pub start: String,
@@ -172,7 +172,7 @@ pub struct DaySlice {
 }
 
 /// Where a series of days is summed from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Series {
     /// Every day is a UTC day: one daily rollup row per agent and day.
     Daily(Vec<DaySlice>),

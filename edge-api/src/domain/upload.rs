@@ -4,9 +4,10 @@
 /// How long an upload URL stays valid.
 pub const UPLOAD_URL_SECONDS: i64 = 15 * 60;
 
-/// What the upload URL's signature covers: the file and the expiry (unix seconds).
-pub fn upload_message(file_id: &str, expires: i64) -> String {
-    format!("upload.{file_id}.{expires}")
+/// What the upload URL's signature covers: the workspace, the file and the expiry (unix
+/// seconds).
+pub fn upload_message(workspace_id: &str, file_id: &str, expires: i64) -> String {
+    format!("upload.{workspace_id}.{file_id}.{expires}")
 }
 
 /// Images (the allow-list has no SVG) are shown inline; anything else downloads.
@@ -40,16 +41,22 @@ pub fn content_disposition(filename: &str, inline: bool) -> String {
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-/// Where this worker serves a file: the one URL a message's attachment may carry.
-pub fn file_url(origin: &str, file_id: &str) -> String {
-    format!("{origin}/v1/files/{file_id}")
+/// Where this worker serves a file: the one URL a message's attachment may carry. The
+/// workspace is in it because the file's record is in that workspace's own database,
+/// and the URL (in `<img src>`) carries no credential to find it by.
+pub fn file_url(origin: &str, workspace_id: &str, file_id: &str) -> String {
+    format!("{origin}/v1/files/{workspace_id}/{file_id}")
 }
 
 /// The file id of an attachment URL, only when it is exactly [`file_url`] for this
-/// worker's `origin`: a file id under another host, a query or a fragment is not ours,
-/// so the console never loads what a client named.
-pub fn own_file_id(url: &str, origin: &str) -> Option<String> {
-    let id = url.strip_prefix(origin)?.strip_prefix("/v1/files/")?;
+/// worker's `origin` and `workspace_id`: a file id under another host or workspace, a
+/// query or a fragment is not ours, so the console never loads what a client named.
+pub fn own_file_id(url: &str, origin: &str, workspace_id: &str) -> Option<String> {
+    let id = url
+        .strip_prefix(origin)?
+        .strip_prefix("/v1/files/")?
+        .strip_prefix(workspace_id)?
+        .strip_prefix('/')?;
     shared_types::ids::FileId::parse(id)
         .ok()
         .map(|f| f.into_string())
@@ -93,25 +100,34 @@ mod tests {
     #[test]
     fn file_ids_come_from_our_own_file_urls_only() {
         let origin = "http://127.0.0.1:8787";
+        let ws = "ws_abc";
         assert_eq!(
-            own_file_id("http://127.0.0.1:8787/v1/files/file_abc123", origin).as_deref(),
+            own_file_id(
+                "http://127.0.0.1:8787/v1/files/ws_abc/file_abc123",
+                origin,
+                ws
+            )
+            .as_deref(),
             Some("file_abc123")
         );
         assert_eq!(
-            own_file_id(&file_url(origin, "file_abc123"), origin).as_deref(),
+            own_file_id(&file_url(origin, ws, "file_abc123"), origin, ws).as_deref(),
             Some("file_abc123")
         );
         for foreign in [
-            "https://evil.example/v1/files/file_abc123",
-            "http://127.0.0.1:8788/v1/files/file_abc123",
-            "http://127.0.0.1:8787.evil.example/v1/files/file_abc123",
-            "http://127.0.0.1:8787/v1/files/file_abc123?x=1",
-            "http://127.0.0.1:8787/v1/files/file_abc123#x",
-            "http://127.0.0.1:8787/v1/files/file_a/b",
-            "http://127.0.0.1:8787/v1/files/chat_abc123",
-            "http://127.0.0.1:8787/files/file_abc123",
+            "https://evil.example/v1/files/ws_abc/file_abc123",
+            "http://127.0.0.1:8788/v1/files/ws_abc/file_abc123",
+            "http://127.0.0.1:8787.evil.example/v1/files/ws_abc/file_abc123",
+            "http://127.0.0.1:8787/v1/files/ws_abc/file_abc123?x=1",
+            "http://127.0.0.1:8787/v1/files/ws_abc/file_abc123#x",
+            "http://127.0.0.1:8787/v1/files/ws_abc/file_a/b",
+            "http://127.0.0.1:8787/v1/files/ws_abc/chat_abc123",
+            "http://127.0.0.1:8787/v1/files/ws_other/file_abc123",
+            "http://127.0.0.1:8787/v1/files/ws_abcd/file_abc123",
+            "http://127.0.0.1:8787/v1/files/file_abc123",
+            "http://127.0.0.1:8787/files/ws_abc/file_abc123",
         ] {
-            assert_eq!(own_file_id(foreign, origin), None, "{foreign}");
+            assert_eq!(own_file_id(foreign, origin, ws), None, "{foreign}");
         }
     }
 }

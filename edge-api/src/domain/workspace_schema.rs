@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_widget_config",
         sql: include_str!("../../workspace-migrations/0003_widget_config.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_conversations",
+        sql: include_str!("../../workspace-migrations/0004_conversations.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

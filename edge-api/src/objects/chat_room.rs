@@ -4,8 +4,8 @@
 //! serialized attachment; the object keeps no other state in memory.
 //!
 //! The room is the single writer of its chat's messages: the worker hands it a checked
-//! message at `/append`, and the room stores appends one at a time (D1 gives the next
-//! `seq`) and broadcasts each before starting the next, so every socket sees the same
+//! message at `/append`, and the room stores appends one at a time (the workspace's
+//! object gives the next `seq`) and broadcasts each before starting the next, so every socket sees the same
 //! order, which is the order of `seq`. The worker also calls `/connect` (an
 //! authenticated upgrade) and `/broadcast` (any other frame for every socket). Sockets send
 //! `resume` (catch-up from a `seq`), `typing` and `read`; anything else gets an `error`
@@ -23,60 +23,17 @@ use worker::{
 
 use super::Revoke;
 use crate::domain::socket_bounds::{self, FrameWindow};
-use crate::store;
-use crate::store::messages::NewMessage;
+use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::protocol::{
+    Append, Appended, ChatOp, MessageOp, ReadOutcome, Request as Op,
+};
+use crate::state::AppState;
 
-/// What `/append` stores: a message the worker has checked, and what the same batch
-/// does to the chat first. Owned, as JSON strings may need unescaping.
+/// What `/append` asks: a checked message for the chat's workspace's object.
 #[derive(Serialize, Deserialize)]
-pub struct Append {
-    pub id: String,
+pub struct RoomAppend {
     pub workspace_id: String,
-    pub chat_id: String,
-    pub sender_type: SenderType,
-    pub sender_id: Option<String>,
-    pub sender_name: Option<String>,
-    pub text: String,
-    /// A JSON array of attachments.
-    pub attachments: String,
-    pub now: String,
-    pub opening: Option<Opening>,
-    /// Refuse a closed chat (CHAT-003) instead of writing into it.
-    pub require_open: bool,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Opening {
-    /// The chat starts with this message.
-    Create {
-        visitor_id: String,
-        page_url: Option<String>,
-    },
-    /// A visitor writing into a closed chat reopens it.
-    Reopen,
-}
-
-impl Append {
-    fn message(&self) -> NewMessage<'_> {
-        NewMessage {
-            id: &self.id,
-            workspace_id: &self.workspace_id,
-            chat_id: &self.chat_id,
-            sender_type: self.sender_type,
-            sender_id: self.sender_id.as_deref(),
-            sender_name: self.sender_name.as_deref(),
-            text: &self.text,
-            attachments: &self.attachments,
-            now: &self.now,
-            require_open: self.require_open,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct StatusRow {
-    status: String,
+    pub append: Append,
 }
 
 /// Who is on a socket; stored with it so it outlives hibernation.
@@ -142,7 +99,7 @@ const MAX_REPLAY: u32 = 100;
 pub struct ChatRoom {
     state: State,
     env: Env,
-    /// Held from an append's write to its broadcast. Awaiting D1 lets other requests
+    /// Held from an append's write to its broadcast. Awaiting the workspace's object lets other requests
     /// in; without this two appends could broadcast out of `seq` order. Only in-flight
     /// requests hold it, and an object with requests in flight is not evicted.
     appending: futures_util::lock::Mutex<()>,
@@ -181,13 +138,13 @@ impl DurableObject for ChatRoom {
                 Response::ok(super::close_tagged(&self.state, &revoke).to_string())
             }
             "/append" => {
-                let append: Append = req.json().await?;
+                let append: RoomAppend = req.json().await?;
                 let _turn = self.appending.lock().await;
                 match self.append(&append).await {
                     Ok(stored) => {
                         let frame = serde_json::to_string(&ServerFrame::MessageCreated {
-                            chat_id: stored.chat_id.clone(),
-                            message: stored.clone(),
+                            chat_id: stored.message.chat_id.clone(),
+                            message: stored.message.clone(),
                         })?;
                         for ws in self.state.get_websockets() {
                             let _ = ws.send_with_str(&frame);
@@ -197,7 +154,11 @@ impl DurableObject for ChatRoom {
                     Err(e) => {
                         // A closed or unknown chat is the caller's answer, not a fault.
                         if e.code.status() >= 500 {
-                            worker::console_error!("append to {}: {:?}", append.chat_id, e.cause);
+                            worker::console_error!(
+                                "append to {}: {:?}",
+                                append.append.chat_id,
+                                e.cause
+                            );
                         }
                         Response::error(e.code.code(), e.code.status())
                     }
@@ -281,21 +242,24 @@ impl DurableObject for ChatRoom {
                 if !self.is_this_chat(&ws, &info, &chat_id)? {
                     return Ok(());
                 }
-                let db = self.env.d1("DB")?;
-                match store::chats::last_seq(&db, &info.workspace_id, &info.chat_id).await {
-                    Ok(last) if socket_bounds::read_seq_ok(seq, last) => {}
-                    Ok(_) => return send(&ws, &ServerFrame::error(ErrorCode::Validation)),
+                let read = Op::Chats(ChatOp::MarkRead {
+                    chat_id: info.chat_id.clone(),
+                    by_visitor: info.role == SenderType::Visitor,
+                    visitor_id: None,
+                    seq: Some(seq),
+                });
+                match self.workspace(&info.workspace_id).call(&read).await {
+                    Ok(ReadOutcome::Read { .. }) => {}
+                    Ok(ReadOutcome::Beyond) => {
+                        return send(&ws, &ServerFrame::error(ErrorCode::Validation))
+                    }
+                    Ok(ReadOutcome::NoChat) => {
+                        return send(&ws, &ServerFrame::error(ErrorCode::ChatNotFound))
+                    }
                     Err(e) => {
-                        worker::console_error!("last seq of {}: {:?}", info.chat_id, e.cause);
+                        worker::console_error!("read receipt for {}: {:?}", info.chat_id, e.cause);
                         return send(&ws, &ServerFrame::error(ErrorCode::Unavailable));
                     }
-                }
-                let by_visitor = info.role == SenderType::Visitor;
-                if let Err(e) =
-                    store::chats::mark_read(&db, &info.workspace_id, &info.chat_id, by_visitor)
-                        .await
-                {
-                    worker::console_error!("read receipt for {}: {:?}", info.chat_id, e.cause);
                 }
                 self.relay(
                     &ws,
@@ -359,68 +323,42 @@ impl ChatRoom {
         }
     }
 
+    /// The workspace's object, where the chat's rows are.
+    fn workspace(&self, workspace_id: &str) -> WorkspaceCall {
+        WorkspaceCall {
+            state: AppState::new(self.env.clone()),
+            workspace_id: workspace_id.to_string(),
+        }
+    }
+
     async fn append(
         &self,
-        append: &Append,
-    ) -> std::result::Result<ConversationMessage, crate::error::ApiError> {
-        let db = self
-            .env
-            .d1("DB")
-            .map_err(|e| crate::error::ApiError::unavailable(e.to_string()))?;
-        let m = &append.message();
-        let mut statements = Vec::with_capacity(4);
-        match &append.opening {
-            Some(Opening::Create {
-                visitor_id,
-                page_url,
-            }) => statements.push(store::chats::insert_statement(
-                &db,
-                &store::chats::NewChat {
-                    id: m.chat_id,
-                    workspace_id: m.workspace_id,
-                    visitor_id,
-                    page_url: page_url.as_deref(),
-                    now: m.now,
-                },
-            )?),
-            Some(Opening::Reopen) => statements.push(store::chats::reopen_statement(
-                &db,
-                m.workspace_id,
-                m.chat_id,
-                m.now,
-            )?),
-            None => {}
-        }
-        statements.extend(store::messages::append_statements(&db, m)?);
-        if let Some(stored) = store::messages::run_append(&db, statements, m).await? {
-            return Ok(stored);
-        }
-        // Nothing was written; only now is it worth a read to say why.
-        let status: Option<String> = store::first(
-            &db,
-            "SELECT status FROM chats WHERE workspace_id = ?1 AND id = ?2",
-            &[m.workspace_id.into(), m.chat_id.into()],
-        )
-        .await?
-        .map(|row: StatusRow| row.status);
-        Err(match status.as_deref() {
-            Some("closed") => ErrorCode::ChatClosed.into(),
-            Some(_) => crate::error::ApiError::internal(format!("message {} was not stored", m.id)),
-            None => ErrorCode::ChatNotFound.into(),
-        })
+        append: &RoomAppend,
+    ) -> std::result::Result<Appended, crate::error::ApiError> {
+        self.workspace(&append.workspace_id)
+            .call(&Op::Messages(MessageOp::Append(append.append.clone())))
+            .await
     }
 
     /// Sends the messages after `after`, in `seq` order.
     async fn replay(&self, ws: &WebSocket, info: &SocketInfo, after: u64) -> Result<()> {
-        let db = self.env.d1("DB")?;
-        let messages =
-            match store::messages::list_after(&db, &info.chat_id, after, MAX_REPLAY).await {
-                Ok(messages) => messages,
-                Err(e) => {
-                    worker::console_error!("replay of {}: {:?}", info.chat_id, e.cause);
-                    return send(ws, &ServerFrame::error(ErrorCode::Unavailable));
-                }
-            };
+        let list = Op::Messages(MessageOp::List {
+            chat_id: info.chat_id.clone(),
+            visitor_id: None,
+            after,
+            limit: MAX_REPLAY,
+        });
+        let messages = match self
+            .workspace(&info.workspace_id)
+            .call::<Option<Vec<ConversationMessage>>>(&list)
+            .await
+        {
+            Ok(messages) => messages.unwrap_or_default(),
+            Err(e) => {
+                worker::console_error!("replay of {}: {:?}", info.chat_id, e.cause);
+                return send(ws, &ServerFrame::error(ErrorCode::Unavailable));
+            }
+        };
         for message in messages {
             send(
                 ws,
@@ -452,6 +390,23 @@ impl ChatRoom {
             }
         }
         Ok(())
+    }
+}
+
+/// A call to a workspace's object from inside a room, which has no request state.
+struct WorkspaceCall {
+    state: AppState,
+    workspace_id: String,
+}
+
+impl WorkspaceCall {
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        op: &Op,
+    ) -> std::result::Result<T, crate::error::ApiError> {
+        WorkspaceDb::of(&self.state, &self.workspace_id)?
+            .call(op)
+            .await
     }
 }
 

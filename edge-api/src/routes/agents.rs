@@ -46,7 +46,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<DataList<Agent>>, ApiError> {
-    let data = store::agents::list(&state.db()?, &caller.workspace_id).await?;
+    let data = crate::services::agents::list(&state, &caller.workspace_id).await?;
     Ok(Json(DataList { data }))
 }
 
@@ -165,7 +165,7 @@ async fn update(
         )
         .await;
     }
-    store::agents::get(&db, &caller.workspace_id, agent_id.as_str())
+    crate::services::agents::get(&state, &caller.workspace_id, agent_id.as_str())
         .await?
         .map(Json)
         .ok_or_else(|| ErrorCode::AgentNotFound.into())
@@ -289,10 +289,11 @@ async fn remove(
         "agent removed",
     )
     .await;
-    for chat_id in &removal.unassigned {
-        if let Ok(chat_id) = shared_types::ids::ChatId::parse(chat_id) {
-            sockets::announce_chat(&state, &db, &caller.workspace_id, &chat_id).await;
-        }
+    for chat in
+        crate::services::chats::unassign_all(&state, &caller.workspace_id, agent_id.as_str())
+            .await?
+    {
+        sockets::announce_chat(&state, &caller.workspace_id, chat).await;
     }
     Ok(StatusCode::NO_CONTENT)
 }

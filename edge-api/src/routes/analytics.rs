@@ -24,6 +24,7 @@ use crate::domain::time;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::intl::Zone;
+use crate::services;
 use crate::state::AppState;
 use crate::store;
 
@@ -97,7 +98,7 @@ async fn overview(
     }
     let days = Days::parse(&query.days)?;
     let (now, before) = days.plans();
-    let o = store::analytics::overview(&state.db()?, &caller.workspace_id, &now, &before).await?;
+    let o = services::analytics::overview(&state, &caller.workspace_id, now, before).await?;
     let response_now = whole(o.created.response_seconds);
     let response_before = whole(o.created_before.response_seconds);
     Ok(Json(AnalyticsOverview {
@@ -132,8 +133,9 @@ struct Row {
 }
 
 async fn rows(state: &AppState, workspace_id: &str, plan: &Plan) -> Result<Vec<Row>, ApiError> {
-    let r = store::analytics::by_agent(&state.db()?, workspace_id, plan).await?;
-    r.agents
+    let rows = services::analytics::by_agent(state, workspace_id, plan.clone()).await?;
+    let r = &rows.figures;
+    rows.agents
         .into_iter()
         .map(|agent| {
             let mine = |id: &Option<String>| id.as_deref() == Some(agent.id.as_str());
@@ -227,11 +229,11 @@ async fn daily(
             .ok_or(ErrorCode::AgentNotFound)?;
     }
     let series = analytics::series(&days.range, |day| days.midnight(day));
-    let r = store::analytics::daily(
-        &db,
+    let r = services::analytics::daily(
+        &state,
         &caller.workspace_id,
-        &series,
-        query.agent_id.as_ref().map(|a| a.as_str()),
+        series,
+        query.agent_id.as_ref().map(|a| a.as_str().to_string()),
     )
     .await?;
     let on = |day: &str, row_day: &Option<String>| row_day.as_deref() == Some(day);

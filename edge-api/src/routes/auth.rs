@@ -163,7 +163,7 @@ async fn session_info(
     agent_id: &str,
 ) -> Result<SessionInfo, ApiError> {
     let db = state.db()?;
-    let agent = store::agents::get(&db, workspace_id, agent_id)
+    let agent = crate::services::agents::get(state, workspace_id, agent_id)
         .await?
         .ok_or(ErrorCode::AuthSessionInvalid)?;
     let workspace = store::workspaces::get(&db, workspace_id)

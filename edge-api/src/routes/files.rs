@@ -30,8 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/files/confirm", post(agent_confirm))
         .route("/v1/visitor/files/upload-url", post(visitor_upload_url))
         .route("/v1/visitor/files/confirm", post(visitor_confirm))
-        .route("/v1/files/{file_id}/upload", put(upload))
-        .route("/v1/files/{file_id}", get(download))
+        .route("/v1/files/{workspace_id}/{file_id}/upload", put(upload))
+        .route("/v1/files/{workspace_id}/{file_id}", get(download))
 }
 
 #[worker::send]
@@ -72,7 +72,7 @@ struct UploadQuery {
 #[worker::send]
 async fn upload(
     State(state): State<AppState>,
-    Path(file_id): Path<String>,
+    Path((workspace_id, file_id)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
@@ -81,7 +81,16 @@ async fn upload(
         .and_then(|q| serde_urlencoded::from_str(&q).ok())
         .ok_or(ErrorCode::UploadUrlInvalid)?;
     Ok(Json(
-        files::take_bytes(&state, &file_id, query.expires, &query.sig, &headers, body).await?,
+        files::take_bytes(
+            &state,
+            &workspace_id,
+            &file_id,
+            query.expires,
+            &query.sig,
+            &headers,
+            body,
+        )
+        .await?,
     ))
 }
 
@@ -116,9 +125,9 @@ async fn visitor_confirm(
 #[worker::send]
 async fn download(
     State(state): State<AppState>,
-    Path(file_id): Path<String>,
+    Path((workspace_id, file_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let file = files::download(&state, &file_id).await?;
+    let file = files::download(&state, &workspace_id, &file_id).await?;
     let mut res = file.bytes.into_response();
     let h = res.headers_mut();
     let header = |v: &str| HeaderValue::from_str(v).map_err(|e| ApiError::internal(e.to_string()));

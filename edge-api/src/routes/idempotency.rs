@@ -27,6 +27,8 @@ use crate::crypto;
 use crate::domain::{secret::sha256_hex, session, time};
 use crate::error::ApiError;
 use crate::limits::MAX_BODY_BYTES;
+use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::protocol::{IdempotencyOp, Remembered, Request as Op};
 use crate::state::AppState;
 use crate::store::idempotency;
 
@@ -65,7 +67,7 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, R
             .await
             .map_err(IntoResponse::into_response)?
     };
-    let Some(identity) = identity else {
+    let Some((identity, workspace)) = identity else {
         return Ok(next.run(Request::from_parts(parts, body)).await);
     };
     let scope = sha256_hex(format!("{identity} {}", parts.uri.path()).as_bytes());
@@ -75,14 +77,17 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, R
     let request_hash = sha256_hex(&bytes);
 
     let claimed = {
-        let (state, scope, key, hash) = (
+        let (state, scope, key, hash, workspace) = (
             state.clone(),
             scope.clone(),
             key.clone(),
             request_hash.clone(),
+            workspace.clone(),
         );
         SendFuture::new(async move {
-            idempotency::claim(&state.db()?, &scope, &key, &hash, &time::now_rfc3339()).await
+            Records::of(&state, workspace)
+                .claim(&scope, &key, &hash, &time::now_rfc3339())
+                .await
         })
         .await
         .map_err(IntoResponse::into_response)?
@@ -90,7 +95,8 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, R
     if !claimed {
         let remembered = {
             let (state, scope, key) = (state.clone(), scope.clone(), key.clone());
-            SendFuture::new(async move { idempotency::get(&state.db()?, &scope, &key).await })
+            let workspace = workspace.clone();
+            SendFuture::new(async move { Records::of(&state, workspace).get(&scope, &key).await })
                 .await
                 .map_err(IntoResponse::into_response)?
         };
@@ -125,12 +131,14 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, R
     let keep = status.is_success() && res_parts.extensions.get::<ApiError>().is_none();
     let body_bytes = res_bytes.clone();
     let outcome = SendFuture::new(async move {
-        let db = state.db()?;
+        let records = Records::of(&state, workspace);
         if keep {
             let sealed = crypto::seal(&state, &purpose(&scope, &key), &body_bytes).await?;
-            idempotency::remember(&db, &scope, &key, status.as_u16(), &sealed).await
+            records
+                .remember(&scope, &key, status.as_u16(), sealed)
+                .await
         } else {
-            idempotency::release(&db, &scope, &key).await
+            records.release(&scope, &key).await
         }
     })
     .await;
@@ -146,22 +154,119 @@ fn purpose(scope: &str, key: &str) -> String {
     format!("idempotency:{scope}:{key}")
 }
 
+/// Where a caller's records are kept: in the workspace's own database, or for the
+/// operator's admin requests, which belong to no workspace, in the directory.
+struct Records<'a> {
+    state: &'a AppState,
+    workspace: Option<String>,
+}
+
+impl<'a> Records<'a> {
+    fn of(state: &'a AppState, workspace: Option<String>) -> Self {
+        Records { state, workspace }
+    }
+
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        workspace: &str,
+        op: IdempotencyOp,
+    ) -> Result<T, ApiError> {
+        WorkspaceDb::of(self.state, workspace)?
+            .call(&Op::Idempotency(op))
+            .await
+    }
+
+    /// Claims the key for a request; false when it was claimed already.
+    async fn claim(
+        &self,
+        scope: &str,
+        key: &str,
+        request_hash: &str,
+        now: &str,
+    ) -> Result<bool, ApiError> {
+        match &self.workspace {
+            Some(ws) => {
+                let op = IdempotencyOp::Claim {
+                    scope: scope.to_string(),
+                    key: key.to_string(),
+                    request_hash: request_hash.to_string(),
+                    now: now.to_string(),
+                };
+                self.call(ws, op).await
+            }
+            None => idempotency::claim(&self.state.db()?, scope, key, request_hash, now).await,
+        }
+    }
+
+    async fn get(&self, scope: &str, key: &str) -> Result<Option<Remembered>, ApiError> {
+        match &self.workspace {
+            Some(ws) => {
+                let op = IdempotencyOp::Get {
+                    scope: scope.to_string(),
+                    key: key.to_string(),
+                };
+                self.call(ws, op).await
+            }
+            None => idempotency::get(&self.state.db()?, scope, key).await,
+        }
+    }
+
+    async fn remember(
+        &self,
+        scope: &str,
+        key: &str,
+        status: u16,
+        body: String,
+    ) -> Result<(), ApiError> {
+        match &self.workspace {
+            Some(ws) => {
+                let op = IdempotencyOp::Remember {
+                    scope: scope.to_string(),
+                    key: key.to_string(),
+                    status,
+                    body,
+                };
+                self.call(ws, op).await
+            }
+            None => idempotency::remember(&self.state.db()?, scope, key, status, &body).await,
+        }
+    }
+
+    async fn release(&self, scope: &str, key: &str) -> Result<(), ApiError> {
+        match &self.workspace {
+            Some(ws) => {
+                let op = IdempotencyOp::Release {
+                    scope: scope.to_string(),
+                    key: key.to_string(),
+                };
+                self.call(ws, op).await
+            }
+            None => idempotency::release(&self.state.db()?, scope, key).await,
+        }
+    }
+}
+
 /// Who the caller is, authenticated as the handler would (and left in the request for
-/// it, so the budget is spent once); `None` for a route that takes no credential.
-async fn identify(state: &AppState, parts: &mut Parts) -> Result<Option<String>, ApiError> {
+/// it, so the budget is spent once), and the workspace that keeps its records; `None`
+/// for a route that takes no credential.
+async fn identify(
+    state: &AppState,
+    parts: &mut Parts,
+) -> Result<Option<(String, Option<String>)>, ApiError> {
     let path = parts.uri.path();
     if path.starts_with("/v1/public/") || path.starts_with("/v1/auth/") {
         return Ok(None);
     }
     if path.starts_with("/v1/admin/") {
         Admin::from_request_parts(parts, state).await?;
-        return Ok(Some("admin".to_string()));
+        return Ok(Some(("admin".to_string(), None)));
     }
     if path.starts_with("/v1/visitor/") {
         let visitor = VisitorCaller::from_request_parts(parts, state).await?;
         let identity = format!("visitor:{}", visitor.visitor_id);
+        let workspace = visitor.workspace_id.clone();
         parts.extensions.insert(visitor);
-        return Ok(Some(identity));
+        return Ok(Some((identity, Some(workspace))));
     }
     let caller = Caller::from_request_parts(parts, state).await?;
     let identity = match parts.headers.get(AUTHORIZATION) {
@@ -173,8 +278,9 @@ async fn identify(state: &AppState, parts: &mut Parts) -> Result<Option<String>,
                 .unwrap_or_default()
         ),
     };
+    let workspace = caller.workspace_id.clone();
     parts.extensions.insert(caller);
-    Ok(Some(identity))
+    Ok(Some((identity, Some(workspace))))
 }
 
 fn replay(status: u16, body: String) -> Response {

@@ -8,15 +8,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
-use shared_types::error::ErrorCode;
-use shared_types::ids::VisitorId;
 
 use crate::auth::Caller;
-use crate::domain::{socket_bounds, time};
 use crate::error::ApiError;
-use crate::services::sockets;
+use crate::services::visitors;
 use crate::state::AppState;
-use crate::store;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/v1/visitors/{visitor_id}/block", post(block))
@@ -30,24 +26,6 @@ async fn block(
     caller: Caller,
     Path(visitor_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require_manager()?;
-    let visitor_id = VisitorId::parse(&visitor_id).map_err(|_| ErrorCode::VisitorNotFound)?;
-    let found = store::visitors::block(
-        &state.db()?,
-        &caller.workspace_id,
-        visitor_id.as_str(),
-        &time::now_rfc3339(),
-    )
-    .await?;
-    if !found {
-        return Err(ErrorCode::VisitorNotFound.into());
-    }
-    sockets::close_sockets(
-        &state,
-        &caller.workspace_id,
-        vec![socket_bounds::visitor_tag(visitor_id.as_str())],
-        "visitor blocked",
-    )
-    .await;
+    visitors::block(&state, &caller, &visitor_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -23,10 +23,67 @@ use crate::domain::upload::{upload_message, UPLOAD_URL_SECONDS};
 use crate::domain::{bounds, ids, time};
 use crate::error::ApiError;
 use crate::limits;
+use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::protocol::{FileOp, FileRow, Request};
 use crate::services::chats;
 use crate::state::AppState;
-use crate::store;
-use crate::store::files::FileRow;
+
+async fn call<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    workspace_id: &str,
+    op: FileOp,
+) -> Result<T, ApiError> {
+    WorkspaceDb::of(state, workspace_id)?
+        .call(&Request::Files(op))
+        .await
+}
+
+/// Which of `file_ids` are files confirmed for this chat of the workspace.
+pub async fn confirmed_for_chat(
+    state: &AppState,
+    workspace_id: &str,
+    chat_id: &shared_types::ids::ChatId,
+    file_ids: Vec<String>,
+) -> Result<Vec<FileRow>, ApiError> {
+    if file_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    call(
+        state,
+        workspace_id,
+        FileOp::ConfirmedForChat {
+            chat_id: chat_id.as_str().to_string(),
+            file_ids,
+        },
+    )
+    .await
+}
+
+/// A file of a workspace named by a URL, which anyone may send: a workspace the
+/// directory does not know has no files, and its object is never woken.
+async fn get(
+    state: &AppState,
+    workspace_id: &str,
+    file_id: &str,
+) -> Result<Option<FileRow>, ApiError> {
+    if shared_types::ids::WorkspaceId::parse(workspace_id).is_err()
+        || FileId::parse(file_id).is_err()
+    {
+        return Ok(None);
+    }
+    match call(
+        state,
+        workspace_id,
+        FileOp::Get {
+            file_id: file_id.to_string(),
+        },
+    )
+    .await
+    {
+        Err(e) if e.code == ErrorCode::WorkspaceNotFound => Ok(None),
+        found => found,
+    }
+}
 
 /// Who asks for an upload, for the record.
 struct Uploader<'a> {
@@ -92,28 +149,30 @@ async fn issue_upload_url(
     let expires = now + chrono::Duration::seconds(UPLOAD_URL_SECONDS);
     let signature = sign(
         secret.as_bytes(),
-        &upload_message(file_id.as_str(), expires.timestamp()),
+        &upload_message(uploader.workspace_id, file_id.as_str(), expires.timestamp()),
     );
-    store::files::insert_pending(
-        &state.db()?,
-        &store::files::NewFile {
-            id: file_id.as_str(),
-            workspace_id: uploader.workspace_id,
-            uploader_type: uploader.kind,
-            uploader_id: uploader.id,
-            filename: body.filename.as_str(),
-            content_type: &content_type_essence(&body.content_type),
+    call::<()>(
+        state,
+        uploader.workspace_id,
+        FileOp::InsertPending(FileRow {
+            id: file_id.as_str().to_string(),
+            chat_id: None,
+            uploader_type: uploader.kind.to_string(),
+            uploader_id: uploader.id.to_string(),
+            filename: body.filename.as_str().to_string(),
+            content_type: content_type_essence(&body.content_type),
             size_bytes: body.size_bytes,
-            r2_key: &format!("{}/{}", uploader.workspace_id, file_id.as_str()),
-            now: &time::format(now),
-            expires_at: &time::format(expires),
-        },
+            r2_key: format!("{}/{}", uploader.workspace_id, file_id.as_str()),
+            status: "pending".to_string(),
+            created_at: time::format(now),
+            expires_at: time::format(expires),
+        }),
     )
     .await?;
     Ok(UploadUrlResponse {
         upload_url: format!(
-            "{origin}/v1/files/{}/upload?expires={}&sig={signature}",
-            file_id.as_str(),
+            "{}/upload?expires={}&sig={signature}",
+            crate::domain::upload::file_url(origin, uploader.workspace_id, file_id.as_str()),
             expires.timestamp()
         ),
         file_id,
@@ -133,6 +192,7 @@ pub struct Uploaded {
 /// size stores nothing.
 pub async fn take_bytes(
     state: &AppState,
+    workspace_id: &str,
     file_id: &str,
     expires: i64,
     sig: &str,
@@ -140,12 +200,15 @@ pub async fn take_bytes(
     body: Body,
 ) -> Result<Uploaded, ApiError> {
     let secret = state.token_secret()?;
-    let genuine = verify(secret.as_bytes(), &upload_message(file_id, expires), sig);
+    let genuine = verify(
+        secret.as_bytes(),
+        &upload_message(workspace_id, file_id, expires),
+        sig,
+    );
     if !genuine || expires <= time::now().timestamp() {
         return Err(ErrorCode::UploadUrlInvalid.into());
     }
-    let db = state.db()?;
-    let file = store::files::get(&db, file_id)
+    let file = get(state, workspace_id, file_id)
         .await?
         .filter(|f| f.status == "pending" && !expired(f))
         .ok_or(ErrorCode::FileNotFound)?;
@@ -203,7 +266,7 @@ pub async fn confirm_for_agent(
     origin: &str,
 ) -> Result<FileObject, ApiError> {
     let chat_id = chats::parse_id(body.chat_id.as_str())?;
-    chats::head(&state.db()?, &caller.workspace_id, &chat_id).await?;
+    chats::head(state, &caller.workspace_id, &chat_id).await?;
     confirm(state, &caller.workspace_id, body, origin).await
 }
 
@@ -214,7 +277,7 @@ pub async fn confirm_for_visitor(
     body: &ConfirmFileRequest,
     origin: &str,
 ) -> Result<FileObject, ApiError> {
-    chats::own(&state.db()?, visitor, body.chat_id.as_str()).await?;
+    chats::own(state, visitor, body.chat_id.as_str()).await?;
     confirm(state, &visitor.workspace_id, body, origin).await
 }
 
@@ -226,14 +289,12 @@ async fn confirm(
     body: &ConfirmFileRequest,
     origin: &str,
 ) -> Result<FileObject, ApiError> {
-    let db = state.db()?;
-    let file = store::files::get(&db, body.file_id.as_str())
+    let file = get(state, workspace_id, body.file_id.as_str())
         .await?
-        .filter(|f| f.workspace_id == workspace_id)
         .ok_or(ErrorCode::FileNotFound)?;
     let chat_id = body.chat_id.as_str();
     match (file.status.as_str(), file.chat_id.as_deref()) {
-        ("confirmed", Some(c)) if c == chat_id => return file_object(&file, origin),
+        ("confirmed", Some(c)) if c == chat_id => return file_object(&file, workspace_id, origin),
         ("confirmed", _) => return Err(ErrorCode::FileNotUploaded.into()),
         _ => {}
     }
@@ -247,22 +308,32 @@ async fn confirm(
     if object.size() != file.size_bytes || stored_type != file.content_type {
         return Err(ErrorCode::FileNotUploaded.into());
     }
-    if !store::files::confirm(&db, workspace_id, &file.id, chat_id, &time::now_rfc3339()).await? {
+    let confirmed: bool = call(
+        state,
+        workspace_id,
+        FileOp::Confirm {
+            file_id: file.id.clone(),
+            chat_id: chat_id.to_string(),
+            now: time::now_rfc3339(),
+        },
+    )
+    .await?;
+    if !confirmed {
         // Confirmed concurrently: answer as the first confirmation did, if it was ours.
-        let again = store::files::get(&db, &file.id)
+        let again = get(state, workspace_id, &file.id)
             .await?
             .ok_or(ErrorCode::FileNotFound)?;
         if again.chat_id.as_deref() != Some(chat_id) {
             return Err(ErrorCode::FileNotUploaded.into());
         }
     }
-    file_object(&file, origin)
+    file_object(&file, workspace_id, origin)
 }
 
-fn file_object(file: &FileRow, origin: &str) -> Result<FileObject, ApiError> {
+fn file_object(file: &FileRow, workspace_id: &str, origin: &str) -> Result<FileObject, ApiError> {
     Ok(FileObject {
         id: FileId::parse(&file.id).map_err(|e| ApiError::internal(format!("file id: {e}")))?,
-        url: crate::domain::upload::file_url(origin, &file.id),
+        url: crate::domain::upload::file_url(origin, workspace_id, &file.id),
         filename: file.filename.clone(),
         size_bytes: file.size_bytes,
         content_type: file.content_type.clone(),
@@ -278,9 +349,12 @@ pub struct Download {
 
 /// A confirmed file, FILE-001 for anything else. The unguessable id is the capability:
 /// the URL goes into messages and `<img src>`, which cannot carry a token.
-pub async fn download(state: &AppState, file_id: &str) -> Result<Download, ApiError> {
-    let db = state.db()?;
-    let file = store::files::get(&db, file_id)
+pub async fn download(
+    state: &AppState,
+    workspace_id: &str,
+    file_id: &str,
+) -> Result<Download, ApiError> {
+    let file = get(state, workspace_id, file_id)
         .await?
         .filter(|f| f.status == "confirmed")
         .ok_or(ErrorCode::FileNotFound)?;
@@ -310,4 +384,119 @@ pub async fn download(state: &AppState, file_id: &str) -> Result<Download, ApiEr
 /// An upload URL's file row outlives nothing: past its expiry it takes no bytes.
 fn expired(file: &FileRow) -> bool {
     time::parse(&file.expires_at).is_some_and(|t| t < time::now())
+}
+
+/// The SQL of files' metadata, run inside the workspace's object.
+pub mod object {
+    use worker::SqlStorage;
+
+    use crate::error::ApiError;
+    use crate::objects::workspace::answer;
+    use crate::objects::workspace::protocol::{FileOp, FileRow};
+    use crate::objects::workspace::sql::{rows, run, written};
+
+    const COLUMNS: &str = "id, chat_id, uploader_type, uploader_id, filename, content_type,
+        size_bytes, r2_key, status, created_at, expires_at FROM files";
+
+    /// Whether the operation writes a row that expires (and so may need the sweep).
+    pub fn expires_rows(op: &FileOp) -> bool {
+        matches!(op, FileOp::InsertPending(_))
+    }
+
+    pub fn handle(sql: &SqlStorage, op: FileOp) -> Result<String, ApiError> {
+        match op {
+            FileOp::InsertPending(f) => {
+                run(
+                    sql,
+                    "INSERT INTO files (id, uploader_type, uploader_id, filename, content_type,
+                                        size_bytes, r2_key, status, created_at, expires_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9)",
+                    vec![
+                        f.id.into(),
+                        f.uploader_type.into(),
+                        f.uploader_id.into(),
+                        f.filename.into(),
+                        f.content_type.into(),
+                        i64::try_from(f.size_bytes).unwrap_or(i64::MAX).into(),
+                        f.r2_key.into(),
+                        f.created_at.into(),
+                        f.expires_at.into(),
+                    ],
+                )?;
+                answer(())
+            }
+            FileOp::Get { file_id } => {
+                let found: Vec<FileRow> = rows(
+                    sql,
+                    &format!("SELECT {COLUMNS} WHERE id = ?"),
+                    vec![file_id.into()],
+                )?;
+                answer(found.into_iter().next())
+            }
+            FileOp::Confirm {
+                file_id,
+                chat_id,
+                now,
+            } => {
+                let changed = written(
+                    sql,
+                    "UPDATE files SET status = 'confirmed', chat_id = ?2, confirmed_at = ?3
+                      WHERE id = ?1 AND status = 'pending'
+                      RETURNING id",
+                    vec![file_id.into(), chat_id.into(), now.into()],
+                )?;
+                answer(changed == 1)
+            }
+            FileOp::ConfirmedForChat { chat_id, file_ids } => {
+                let ids = serde_json::to_string(&file_ids)
+                    .map_err(|e| ApiError::internal(e.to_string()))?;
+                answer(rows::<FileRow>(
+                    sql,
+                    &format!(
+                        "SELECT {COLUMNS} WHERE chat_id = ?1 AND status = 'confirmed'
+                            AND id IN (SELECT value FROM json_each(?2))"
+                    ),
+                    vec![chat_id.into(), ids.into()],
+                )?)
+            }
+        }
+    }
+
+    /// When the oldest pending upload becomes abandoned, if there is one.
+    pub fn next_abandoned(sql: &SqlStorage) -> Result<Option<String>, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            at: Option<String>,
+        }
+        let found: Vec<Row> = rows(
+            sql,
+            "SELECT MIN(expires_at) AS at FROM files WHERE status = 'pending'",
+            vec![],
+        )?;
+        Ok(found.into_iter().next().and_then(|r| r.at))
+    }
+
+    /// Forgets up to `limit` uploads that were asked for but never confirmed and expired
+    /// before `expired_before`, oldest first, and returns their objects' keys. The rows
+    /// go first, in one statement that takes only rows still pending, so a confirmation
+    /// either came first (the file stays) or finds no file.
+    pub fn take_abandoned(
+        sql: &SqlStorage,
+        expired_before: &str,
+        limit: u32,
+    ) -> Result<Vec<String>, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Key {
+            r2_key: String,
+        }
+        let keys: Vec<Key> = rows(
+            sql,
+            "DELETE FROM files WHERE status = 'pending' AND id IN
+               (SELECT id FROM files WHERE status = 'pending' AND expires_at < ?1
+                 ORDER BY expires_at LIMIT ?2)
+             RETURNING r2_key",
+            vec![expired_before.into(), i64::from(limit).into()],
+        )?;
+        Ok(keys.into_iter().map(|k| k.r2_key).collect())
+    }
 }

@@ -1,23 +1,23 @@
-//! A chat's messages: appending one (through the chat's room, which gives it the chat's
-//! next `seq` and broadcasts it in the same step) and reading the conversation, for
-//! agents and for the chat's visitor.
+//! A chat's messages: appending one (through the chat's room, which has the workspace's
+//! object give it the chat's next `seq` and broadcasts it in the same step) and reading
+//! the conversation, for agents and for the chat's visitor.
 
 use shared_types::chats::{
     Attachment, ConversationMessage, Message, MessagesQuery, NewAttachment, SendMessageRequest,
     SenderType,
 };
-use shared_types::error::FieldErrors;
+use shared_types::error::{ErrorCode, FieldErrors};
 use shared_types::ids::{ChatId, MessageId};
 use shared_types::realtime::ServerFrame;
-use worker::D1Database;
 
 use crate::auth::{Caller, VisitorCaller};
 use crate::domain::{chat_rules, ids, time, upload};
 use crate::error::ApiError;
-use crate::objects::chat_room::{Append, Opening};
-use crate::services::{chats, sockets};
+use crate::objects::chat_room::RoomAppend;
+use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::protocol::{Append, Appended, MessageOp, Opening, Request};
+use crate::services::{chats, files, sockets};
 use crate::state::AppState;
-use crate::store;
 
 /// Who writes a message.
 pub struct Author<'a> {
@@ -44,9 +44,9 @@ impl<'a> Author<'a> {
     }
 }
 
-/// An agent's reply. It never reopens a closed chat (`domain::chat_rules`): the room
-/// refuses it (CHAT-003), as it refuses a chat of another workspace (CHAT-001), in the
-/// same write that would store it.
+/// An agent's reply. It never reopens a closed chat (`domain::chat_rules`): the
+/// workspace's object refuses it (CHAT-003), as it refuses a chat the workspace does not
+/// have (CHAT-001), in the same step that would store it.
 pub async fn send_as_agent(
     state: &AppState,
     caller: &Caller,
@@ -55,7 +55,7 @@ pub async fn send_as_agent(
     origin: &str,
 ) -> Result<Message, ApiError> {
     let chat_id = chats::parse_id(raw_chat_id)?;
-    let message = post(
+    let appended = post(
         state,
         &caller.workspace_id,
         &chat_id,
@@ -65,10 +65,11 @@ pub async fn send_as_agent(
         origin,
     )
     .await?;
-    Ok(message.into())
+    Ok(appended.message.into())
 }
 
-/// A visitor's message; into a closed chat it reopens it (`domain::chat_rules`).
+/// A visitor's message, only into their own chat; into a closed chat it reopens it
+/// (`domain::chat_rules`).
 pub async fn send_as_visitor(
     state: &AppState,
     visitor: &VisitorCaller,
@@ -76,24 +77,26 @@ pub async fn send_as_visitor(
     body: SendMessageRequest,
     origin: &str,
 ) -> Result<ConversationMessage, ApiError> {
-    let db = state.db()?;
-    let (chat_id, head) = chats::own(&db, visitor, raw_chat_id).await?;
-    let reopened = chat_rules::message_reopens(SenderType::Visitor, head.status);
-    let reopen = reopened.then_some(Opening::Reopen);
-    let message = post(
+    let chat_id = chats::parse_id(raw_chat_id)?;
+    let appended = post(
         state,
         &visitor.workspace_id,
         &chat_id,
         Author::visitor(visitor),
         body,
-        reopen,
+        Some(Opening::Reopen),
         origin,
     )
     .await?;
-    if reopened {
-        crate::webhooks::chat_reopened(state, &db, &visitor.workspace_id, &chat_id).await;
+    if appended.reopened {
+        let (after, workspace_id) = (state.clone(), visitor.workspace_id.clone());
+        state
+            .after_response(async move {
+                crate::webhooks::chat_reopened(&after, &workspace_id, &chat_id).await;
+            })
+            .await;
     }
-    Ok(message)
+    Ok(appended.message)
 }
 
 /// The conversation after `query.after`, for an agent of the chat's workspace.
@@ -104,9 +107,7 @@ pub async fn list(
     query: &MessagesQuery,
 ) -> Result<Vec<ConversationMessage>, ApiError> {
     let chat_id = chats::parse_id(raw_chat_id)?;
-    let db = state.db()?;
-    chats::head(&db, &caller.workspace_id, &chat_id).await?;
-    store::messages::page(&db, &chat_id, query).await
+    page(state, &caller.workspace_id, &chat_id, None, query).await
 }
 
 /// The conversation after `query.after`, for the chat's own visitor.
@@ -116,15 +117,41 @@ pub async fn list_for_visitor(
     raw_chat_id: &str,
     query: &MessagesQuery,
 ) -> Result<Vec<ConversationMessage>, ApiError> {
-    let db = state.db()?;
-    let (chat_id, _) = chats::own(&db, visitor, raw_chat_id).await?;
-    store::messages::page(&db, &chat_id, query).await
+    let chat_id = chats::parse_id(raw_chat_id)?;
+    page(
+        state,
+        &visitor.workspace_id,
+        &chat_id,
+        Some(&visitor.visitor_id),
+        query,
+    )
+    .await
+}
+
+async fn page(
+    state: &AppState,
+    workspace_id: &str,
+    chat_id: &ChatId,
+    visitor_id: Option<&str>,
+    query: &MessagesQuery,
+) -> Result<Vec<ConversationMessage>, ApiError> {
+    let list = Request::Messages(MessageOp::List {
+        chat_id: chat_id.as_str().to_string(),
+        visitor_id: visitor_id.map(String::from),
+        after: query.after.unwrap_or(0),
+        limit: query.limit.get(),
+    });
+    WorkspaceDb::of(state, workspace_id)?
+        .call::<Option<Vec<ConversationMessage>>>(&list)
+        .await?
+        .ok_or_else(|| ErrorCode::ChatNotFound.into())
 }
 
 /// Appends a message to a chat of the workspace: checks its attachments are files
-/// confirmed for this chat, then hands it to the chat's room, which stores it under the
-/// chat's next `seq` and broadcasts it. `opening` creates or reopens the chat in the
-/// same write. `origin` is this worker as the client reached it: where its files are.
+/// confirmed for this chat, then hands it to the chat's room, which has the workspace's
+/// object store it under the chat's next `seq` and broadcasts it. `opening` creates or
+/// reopens the chat in the same step. `origin` is this worker as the client reached it:
+/// where its files are.
 pub async fn post(
     state: &AppState,
     workspace_id: &str,
@@ -133,52 +160,47 @@ pub async fn post(
     body: SendMessageRequest,
     opening: Option<Opening>,
     origin: &str,
-) -> Result<ConversationMessage, ApiError> {
-    let db = state.db()?;
+) -> Result<Appended, ApiError> {
     let attachments =
-        resolve_attachments(&db, workspace_id, chat_id, &body.attachments, origin).await?;
+        resolve_attachments(state, workspace_id, chat_id, &body.attachments, origin).await?;
     let attachments =
         serde_json::to_string(&attachments).map_err(|e| ApiError::internal(e.to_string()))?;
-    let append = Append {
-        id: MessageId::with_suffix(&ids::suffix()).as_str().to_string(),
+    let append = RoomAppend {
         workspace_id: workspace_id.to_string(),
-        chat_id: chat_id.as_str().to_string(),
-        sender_type: author.kind,
-        sender_id: Some(author.id.to_string()),
-        sender_name: author.name.map(String::from),
-        text: body.text.as_str().to_string(),
-        attachments,
-        now: time::now_rfc3339(),
-        opening,
-        require_open: chat_rules::closed_refuses(author.kind),
+        append: Append {
+            id: MessageId::with_suffix(&ids::suffix()).as_str().to_string(),
+            chat_id: chat_id.as_str().to_string(),
+            sender_type: author.kind,
+            sender_id: Some(author.id.to_string()),
+            sender_name: author.name.map(String::from),
+            text: body.text.as_str().to_string(),
+            attachments,
+            now: time::now_rfc3339(),
+            opening,
+            require_open: chat_rules::closed_refuses(author.kind),
+            visitor_id: (author.kind == SenderType::Visitor).then(|| author.id.to_string()),
+        },
     };
-    let stored = sockets::append(state, chat_id, &append).await?;
+    let appended = sockets::append(state, chat_id, &append).await?;
     // The room has stored and broadcast the message; the agents' feed and the webhooks
     // need not hold up the sender's answer.
-    let (after, workspace_id, chat_id, message) = (
-        state.clone(),
-        workspace_id.to_string(),
-        chat_id.clone(),
-        stored.clone(),
-    );
+    let (after, workspace_id, stored) = (state.clone(), workspace_id.to_string(), appended.clone());
     state
         .after_response(async move {
             sockets::publish(
                 &after,
                 &workspace_id,
                 &ServerFrame::MessageCreated {
-                    chat_id: chat_id.clone(),
-                    message: message.clone(),
+                    chat_id: stored.message.chat_id.clone(),
+                    message: stored.message.clone(),
                 },
             )
             .await;
-            if let Ok(db) = after.db() {
-                sockets::publish_chat(&after, &db, &workspace_id, &chat_id).await;
-            }
-            crate::webhooks::message_posted(&after, &workspace_id, &message).await;
+            sockets::publish_chat(&after, &workspace_id, stored.summary).await;
+            crate::webhooks::message_posted(&after, &workspace_id, &stored.message).await;
         })
         .await;
-    Ok(stored)
+    Ok(appended)
 }
 
 /// Each attachment must be this worker's URL of a file confirmed for this chat of the
@@ -187,7 +209,7 @@ pub async fn post(
 /// the URL built here from the file, never the client's text, and its type is the
 /// file's.
 async fn resolve_attachments(
-    db: &D1Database,
+    state: &AppState,
     workspace_id: &str,
     chat_id: &ChatId,
     attachments: &[NewAttachment],
@@ -199,20 +221,19 @@ async fn resolve_attachments(
     let mut fields = FieldErrors::default();
     let file_ids: Vec<Option<String>> = attachments
         .iter()
-        .map(|a| upload::own_file_id(a.url.as_str(), origin))
+        .map(|a| upload::own_file_id(a.url.as_str(), origin, workspace_id))
         .collect();
     let known: Vec<String> = file_ids.iter().flatten().cloned().collect();
-    let files =
-        store::files::confirmed_for_chat(db, workspace_id, chat_id.as_str(), &known).await?;
+    let found = files::confirmed_for_chat(state, workspace_id, chat_id, known).await?;
     let mut resolved = Vec::with_capacity(attachments.len());
     for (i, file_id) in file_ids.iter().enumerate() {
         match file_id
             .as_ref()
-            .and_then(|id| files.iter().find(|f| &f.id == id))
+            .and_then(|id| found.iter().find(|f| &f.id == id))
         {
             Some(file) => resolved.push(Attachment {
                 kind: shared_types::chats::AttachmentType::for_content_type(&file.content_type),
-                url: upload::file_url(origin, &file.id),
+                url: upload::file_url(origin, workspace_id, &file.id),
             }),
             None => {
                 fields.push(
@@ -226,5 +247,214 @@ async fn resolve_attachments(
         Ok(resolved)
     } else {
         Err(ApiError::validation(fields))
+    }
+}
+
+/// The SQL of messages, run inside the workspace's object. An append is one
+/// synchronous step: the chat's checks, its next `seq` and counters, and the row, so
+/// concurrent senders can never share or skip a `seq` (and the room, the chat's one
+/// writer, broadcasts in that order).
+pub mod object {
+    use serde::Deserialize;
+    use shared_types::chats::{Attachment, ChatStatus, ConversationMessage, Sender, SenderType};
+    use shared_types::error::ErrorCode;
+    use worker::SqlStorage;
+
+    use crate::error::ApiError;
+    use crate::objects::workspace::answer;
+    use crate::objects::workspace::protocol::{Append, Appended, MessageOp, Opening};
+    use crate::objects::workspace::sql::{flag, rows, run};
+    use crate::services::chats::object as chats;
+
+    pub fn handle(sql: &SqlStorage, op: MessageOp) -> Result<String, ApiError> {
+        match op {
+            MessageOp::Append(a) => answer(append(sql, a)?),
+            MessageOp::List {
+                chat_id,
+                visitor_id,
+                after,
+                limit,
+            } => {
+                if chats::head(sql, &chat_id, visitor_id.as_deref())?.is_none() {
+                    return answer(None::<Vec<ConversationMessage>>);
+                }
+                answer(Some(list_after(sql, &chat_id, after, limit)?))
+            }
+        }
+    }
+
+    fn append(sql: &SqlStorage, a: Append) -> Result<Appended, ApiError> {
+        let mut reopened = false;
+        match &a.opening {
+            Some(Opening::Create {
+                visitor_id,
+                page_url,
+            }) => run(
+                sql,
+                "INSERT INTO chats (id, visitor_id, status, page_url, last_activity_at,
+                                    created_at, updated_at)
+                 VALUES (?1, ?2, 'active', ?3, ?4, ?4, ?4)",
+                vec![
+                    a.chat_id.as_str().into(),
+                    visitor_id.as_str().into(),
+                    page_url.clone().into(),
+                    a.now.as_str().into(),
+                ],
+            )?,
+            opening => {
+                // Every check before the first write: a refusal changes nothing.
+                let head = chats::head(sql, &a.chat_id, a.visitor_id.as_deref())?
+                    .ok_or(ErrorCode::ChatNotFound)?;
+                if head.status == ChatStatus::Closed {
+                    if matches!(opening, Some(Opening::Reopen)) {
+                        run(
+                            sql,
+                            "UPDATE chats SET
+                                status = CASE WHEN assigned_to IS NULL THEN 'active' ELSE 'assigned' END,
+                                closed_at = NULL, reopened_count = reopened_count + 1, updated_at = ?2
+                              WHERE id = ?1",
+                            vec![a.chat_id.as_str().into(), a.now.as_str().into()],
+                        )?;
+                        reopened = true;
+                    } else if a.require_open {
+                        return Err(ErrorCode::ChatClosed.into());
+                    }
+                }
+            }
+        }
+        let from_visitor = a.sender_type == SenderType::Visitor;
+        let from_agent = a.sender_type == SenderType::Agent;
+        #[derive(Deserialize)]
+        struct Seq {
+            last_seq: u64,
+        }
+        let seq = rows::<Seq>(
+            sql,
+            "UPDATE chats SET
+                last_seq = last_seq + 1,
+                last_message_at = ?2,
+                last_activity_at = ?2,
+                updated_at = ?2,
+                unread_count = unread_count + ?3,
+                visitor_unread_count = visitor_unread_count + ?4,
+                first_visitor_message_at = CASE WHEN ?3 = 1
+                    THEN COALESCE(first_visitor_message_at, ?2) ELSE first_visitor_message_at END,
+                first_response_at = CASE WHEN ?4 = 1
+                    THEN COALESCE(first_response_at, ?2) ELSE first_response_at END,
+                agents_replied = agents_replied + (?4 = 1 AND NOT EXISTS (
+                    SELECT 1 FROM messages
+                     WHERE chat_id = ?1 AND sender_type = 'agent' AND sender_id = ?5))
+              WHERE id = ?1
+              RETURNING last_seq",
+            vec![
+                a.chat_id.as_str().into(),
+                a.now.as_str().into(),
+                flag(from_visitor),
+                flag(from_agent),
+                a.sender_id.clone().into(),
+            ],
+        )?
+        .into_iter()
+        .next()
+        .ok_or(ErrorCode::ChatNotFound)?
+        .last_seq;
+        run(
+            sql,
+            "INSERT INTO messages (chat_id, seq, id, sender_type, sender_id, sender_name, text,
+                                   attachments, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            vec![
+                a.chat_id.as_str().into(),
+                i64::try_from(seq).unwrap_or(i64::MAX).into(),
+                a.id.as_str().into(),
+                a.sender_type.as_str().into(),
+                a.sender_id.clone().into(),
+                a.sender_name.clone().into(),
+                a.text.as_str().into(),
+                a.attachments.as_str().into(),
+                a.now.as_str().into(),
+            ],
+        )?;
+        let summary = chats::summary(sql, &a.chat_id)?
+            .ok_or_else(|| ApiError::internal(format!("chat {} has no summary", a.chat_id)))?;
+        let attachments: Vec<Attachment> = serde_json::from_str(&a.attachments)
+            .map_err(|e| ApiError::internal(format!("attachments of {}: {e}", a.id)))?;
+        Ok(Appended {
+            message: ConversationMessage {
+                id: parse_id(&a.id)?,
+                chat_id: parse_id(&a.chat_id)?,
+                seq,
+                text: a.text,
+                sender: Sender {
+                    kind: a.sender_type,
+                    id: a.sender_id,
+                    name: a.sender_name,
+                },
+                attachments,
+                created_at: a.now,
+            },
+            summary,
+            reopened,
+        })
+    }
+
+    fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, ApiError> {
+        s.parse()
+            .map_err(|_| ApiError::internal(format!("stored id {s} does not parse")))
+    }
+
+    #[derive(Deserialize)]
+    struct MessageRow {
+        id: String,
+        chat_id: String,
+        seq: u64,
+        sender_type: SenderType,
+        sender_id: Option<String>,
+        sender_name: Option<String>,
+        text: String,
+        attachments: String,
+        created_at: String,
+    }
+
+    impl MessageRow {
+        fn into_message(self) -> Result<ConversationMessage, ApiError> {
+            let attachments: Vec<Attachment> = serde_json::from_str(&self.attachments)
+                .map_err(|e| ApiError::internal(format!("attachments of {}: {e}", self.id)))?;
+            Ok(ConversationMessage {
+                id: parse_id(&self.id)?,
+                chat_id: parse_id(&self.chat_id)?,
+                seq: self.seq,
+                text: self.text,
+                sender: Sender {
+                    kind: self.sender_type,
+                    id: self.sender_id,
+                    name: self.sender_name,
+                },
+                attachments,
+                created_at: self.created_at,
+            })
+        }
+    }
+
+    /// Up to `limit` messages of a chat with `seq` above `after`, in `seq` order: a
+    /// range of the primary key.
+    pub fn list_after(
+        sql: &SqlStorage,
+        chat_id: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<ConversationMessage>, ApiError> {
+        let found: Vec<MessageRow> = rows(
+            sql,
+            "SELECT id, chat_id, seq, sender_type, sender_id, sender_name, text, attachments,
+                    created_at
+               FROM messages WHERE chat_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            vec![
+                chat_id.into(),
+                i64::try_from(after).unwrap_or(i64::MAX).into(),
+                i64::from(limit).into(),
+            ],
+        )?;
+        found.into_iter().map(MessageRow::into_message).collect()
     }
 }

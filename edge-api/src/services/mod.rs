@@ -5,8 +5,11 @@
 //!
 //! Capabilities move here from `routes/` + `store/` one at a time (docs/ARCHITECTURE.md).
 
+pub mod agents;
+pub mod analytics;
 pub mod chats;
 pub mod files;
+pub mod idempotency;
 pub mod messages;
 pub mod realtime;
 pub mod sockets;

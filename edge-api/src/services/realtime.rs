@@ -18,6 +18,8 @@ use crate::domain::ticket::{self, TicketClaims};
 use crate::domain::{ids, time};
 use crate::error::ApiError;
 use crate::objects::chat_room::SocketInfo;
+use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::protocol::{Request, TicketOp};
 use crate::services::{chats, sockets};
 use crate::state::AppState;
 use crate::store;
@@ -63,13 +65,13 @@ async fn agent_from_ticket(
     let claims =
         ticket::read(secret.as_bytes(), raw, now.timestamp()).ok_or(ErrorCode::AuthTicket)?;
     let expires = chrono::DateTime::from_timestamp(claims.expires_at, 0).unwrap_or(now);
-    let fresh = store::tickets::spend(
-        &state.db()?,
-        &claims.nonce,
-        &time::format(expires),
-        &time::format(now),
-    )
-    .await?;
+    // The claims name the workspace, so the spent nonce is kept in its own database.
+    let fresh: bool = WorkspaceDb::of(state, &claims.workspace_id)?
+        .call(&Request::Tickets(TicketOp::Spend {
+            nonce: claims.nonce.clone(),
+            expires_at: time::format(expires),
+        }))
+        .await?;
     if !fresh || !credential_works(state, &claims.credential).await? {
         return Err(ErrorCode::AuthTicket.into());
     }
@@ -139,9 +141,63 @@ pub async fn connect(
         return sockets::join_feed(state, &workspace_id, &info("")?).await;
     };
     let chat_id = chats::parse_id(chat_id)?;
-    let head = chats::head(&state.db()?, &workspace_id, &chat_id).await?;
+    let head = chats::head(state, &workspace_id, &chat_id).await?;
     if role == SenderType::Visitor && head.visitor_id != id {
         return Err(ErrorCode::ChatNotFound.into());
     }
     sockets::join_room(state, &workspace_id, &chat_id, &info(chat_id.as_str())?).await
+}
+
+/// Spent tickets, kept in the workspace's object until they would have expired anyway.
+pub mod object {
+    use chrono::{DateTime, Utc};
+    use worker::SqlStorage;
+
+    use crate::domain::time;
+    use crate::error::ApiError;
+    use crate::objects::workspace::answer;
+    use crate::objects::workspace::protocol::TicketOp;
+    use crate::objects::workspace::sql::{rows, run, written};
+
+    pub fn handle(sql: &SqlStorage, op: TicketOp) -> Result<String, ApiError> {
+        match op {
+            TicketOp::Spend { nonce, expires_at } => {
+                let fresh = written(
+                    sql,
+                    "INSERT INTO used_tickets (nonce, expires_at) VALUES (?1, ?2)
+                     ON CONFLICT (nonce) DO NOTHING
+                     RETURNING nonce AS id",
+                    vec![nonce.into(), expires_at.into()],
+                )?;
+                answer(fresh == 1)
+            }
+        }
+    }
+
+    /// Deletes the nonces of tickets past their expiry: those are refused anyway.
+    pub fn sweep(sql: &SqlStorage, now: DateTime<Utc>) -> Result<(), ApiError> {
+        run(
+            sql,
+            "DELETE FROM used_tickets WHERE expires_at < ?",
+            vec![time::format(now).into()],
+        )
+    }
+
+    /// When the first spent ticket expires, if there is one.
+    pub fn next_expiry(sql: &SqlStorage) -> Result<Option<DateTime<Utc>>, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            at: Option<String>,
+        }
+        let found: Vec<Row> = rows(
+            sql,
+            "SELECT MIN(expires_at) AS at FROM used_tickets",
+            vec![],
+        )?;
+        Ok(found
+            .into_iter()
+            .next()
+            .and_then(|r| r.at)
+            .and_then(|at| time::parse(&at)))
+    }
 }

@@ -8,7 +8,7 @@
 //! blocking a visitor reaches every socket concerned (see the `Inbox`'s registry).
 
 use axum::response::Response;
-use shared_types::chats::ConversationMessage;
+use shared_types::chats::ChatSummary;
 use shared_types::error::ErrorCode;
 use shared_types::ids::ChatId;
 use shared_types::realtime::ServerFrame;
@@ -16,7 +16,8 @@ use worker::{Method, ObjectNamespace, RequestInit};
 
 use crate::domain::socket_bounds;
 use crate::error::ApiError;
-use crate::objects::chat_room::{Append, SOCKET_INFO_HEADER};
+use crate::objects::chat_room::{RoomAppend, SOCKET_INFO_HEADER};
+use crate::objects::workspace::protocol::Appended;
 use crate::objects::Revoke;
 use crate::state::AppState;
 
@@ -55,8 +56,8 @@ async fn post_logged(
 pub async fn append(
     state: &AppState,
     chat_id: &ChatId,
-    append: &Append,
-) -> Result<ConversationMessage, ApiError> {
+    append: &RoomAppend,
+) -> Result<Appended, ApiError> {
     let body = serde_json::to_string(append).map_err(|e| ApiError::internal(e.to_string()))?;
     let stub = state
         .chat_rooms()?
@@ -83,43 +84,17 @@ pub async fn append(
 }
 
 /// Tells the workspace feed that a chat changed (created, new message, unread count).
-pub async fn publish_chat(
-    state: &AppState,
-    db: &worker::D1Database,
-    workspace_id: &str,
-    chat_id: &ChatId,
-) {
-    if let Some(frame) = chat_updated(db, workspace_id, chat_id).await {
-        publish(state, workspace_id, &frame).await;
-    }
+pub async fn publish_chat(state: &AppState, workspace_id: &str, chat: ChatSummary) {
+    publish(state, workspace_id, &ServerFrame::ChatUpdated { chat }).await;
 }
 
 /// Tells the feed and the chat's own room (its visitor) that a chat's status or
 /// assignment changed.
-pub async fn announce_chat(
-    state: &AppState,
-    db: &worker::D1Database,
-    workspace_id: &str,
-    chat_id: &ChatId,
-) {
-    if let Some(frame) = chat_updated(db, workspace_id, chat_id).await {
-        publish(state, workspace_id, &frame).await;
-        broadcast(state, chat_id, &frame).await;
-    }
-}
-
-async fn chat_updated(
-    db: &worker::D1Database,
-    workspace_id: &str,
-    chat_id: &ChatId,
-) -> Option<ServerFrame> {
-    match crate::store::chats::summary(db, workspace_id, chat_id.as_str()).await {
-        Ok(chat) => chat.map(|chat| ServerFrame::ChatUpdated { chat }),
-        Err(e) => {
-            worker::console_error!("summary of {chat_id}: {:?}", e.cause);
-            None
-        }
-    }
+pub async fn announce_chat(state: &AppState, workspace_id: &str, chat: ChatSummary) {
+    let chat_id = chat.id.clone();
+    let frame = ServerFrame::ChatUpdated { chat };
+    publish(state, workspace_id, &frame).await;
+    broadcast(state, &chat_id, &frame).await;
 }
 
 /// Closes every socket of the workspace tagged with any of `tags` (`key:<hash>`,

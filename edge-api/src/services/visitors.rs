@@ -7,13 +7,25 @@ use shared_types::error::{ErrorCode, FieldErrors};
 use shared_types::ids::VisitorId;
 use shared_types::visitor::{CreateSessionRequest, SessionResponse, VisitorInfo};
 
+use crate::auth::{Caller, VisitorCaller};
 use crate::domain::token::{self, VisitorClaims};
-use crate::domain::{bounds, ids, rate_limit, time};
+use crate::domain::{bounds, ids, rate_limit, socket_bounds, time};
 use crate::error::ApiError;
 use crate::limits;
-use crate::services::widget;
+use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::protocol::{NewVisitor, Request, VisitorOp};
+use crate::services::{sockets, widget};
 use crate::state::AppState;
-use crate::store;
+
+async fn call<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    workspace_id: &str,
+    op: VisitorOp,
+) -> Result<T, ApiError> {
+    WorkspaceDb::of(state, workspace_id)?
+        .call(&Request::Visitors(op))
+        .await
+}
 
 /// How long a visitor session lasts: a returning visitor within a month continues the
 /// same conversation.
@@ -46,19 +58,19 @@ pub async fn create_session(
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let visitor_id = VisitorId::with_suffix(&ids::suffix());
     let now = time::now();
-    store::visitors::insert(
-        &state.db()?,
-        &store::visitors::NewVisitor {
-            id: visitor_id.as_str(),
-            workspace_id: &workspace_id,
-            name: visitor.name.as_ref().map(|n| n.as_str()),
-            email: visitor.email.as_ref().map(|e| e.as_str()),
-            phone: visitor.phone.as_ref().map(|p| p.as_str()),
-            metadata: &metadata,
-            user_id: visitor.user_id.as_ref().map(|u| u.as_str()),
+    call::<()>(
+        state,
+        &workspace_id,
+        VisitorOp::Insert(NewVisitor {
+            id: visitor_id.as_str().to_string(),
+            name: visitor.name.as_ref().map(|n| n.as_str().to_string()),
+            email: visitor.email.as_ref().map(|e| e.as_str().to_string()),
+            phone: visitor.phone.as_ref().map(|p| p.as_str().to_string()),
+            metadata,
+            user_id: visitor.user_id.as_ref().map(|u| u.as_str().to_string()),
             verified,
-            now: &time::format(now),
-        },
+            now: time::format(now),
+        }),
     )
     .await?;
     let expires = now + chrono::Duration::days(SESSION_DAYS);
@@ -91,5 +103,109 @@ fn check_visitor_bounds(visitor: &VisitorInfo) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::validation(fields))
+    }
+}
+
+/// Blocks a visitor of the caller's workspace (owner or admin): 204 also when blocked
+/// already, VISITOR-001 for none. Their sockets close at once.
+pub async fn block(state: &AppState, caller: &Caller, raw_id: &str) -> Result<(), ApiError> {
+    caller.require_manager()?;
+    let visitor_id = VisitorId::parse(raw_id).map_err(|_| ErrorCode::VisitorNotFound)?;
+    let found: bool = call(
+        state,
+        &caller.workspace_id,
+        VisitorOp::Block {
+            visitor_id: visitor_id.as_str().to_string(),
+            now: time::now_rfc3339(),
+        },
+    )
+    .await?;
+    if !found {
+        return Err(ErrorCode::VisitorNotFound.into());
+    }
+    sockets::close_sockets(
+        state,
+        &caller.workspace_id,
+        vec![socket_bounds::visitor_tag(visitor_id.as_str())],
+        "visitor blocked",
+    )
+    .await;
+    Ok(())
+}
+
+/// AUTH-014 when the workspace blocked this visitor, AUTH-007 when it no longer has it
+/// (its workspace was erased). Asked on every visitor request: a block must hold at
+/// once, and the check is one row in the workspace's own database.
+pub async fn refuse_blocked(state: &AppState, visitor: &VisitorCaller) -> Result<(), ApiError> {
+    let blocked = call::<Option<bool>>(
+        state,
+        &visitor.workspace_id,
+        VisitorOp::Blocked {
+            visitor_id: visitor.visitor_id.clone(),
+        },
+    )
+    .await;
+    match blocked {
+        Ok(Some(false)) => Ok(()),
+        Ok(Some(true)) => Err(ErrorCode::AuthVisitorBlocked.into()),
+        Ok(None) => Err(ErrorCode::AuthVisitorToken.into()),
+        Err(e) if e.code == ErrorCode::WorkspaceNotFound => Err(ErrorCode::AuthVisitorToken.into()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The SQL of visitors, run inside the workspace's object.
+pub mod object {
+    use worker::SqlStorage;
+
+    use crate::error::ApiError;
+    use crate::objects::workspace::answer;
+    use crate::objects::workspace::protocol::VisitorOp;
+    use crate::objects::workspace::sql::{flag, rows, written};
+
+    pub fn handle(sql: &SqlStorage, op: VisitorOp) -> Result<String, ApiError> {
+        match op {
+            VisitorOp::Insert(v) => {
+                written(
+                    sql,
+                    "INSERT INTO visitors (id, name, email, phone, metadata, created_at,
+                                           last_seen_at, user_id, verified)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8)
+                     RETURNING id",
+                    vec![
+                        v.id.into(),
+                        v.name.into(),
+                        v.email.into(),
+                        v.phone.into(),
+                        v.metadata.into(),
+                        v.now.into(),
+                        v.user_id.into(),
+                        flag(v.verified),
+                    ],
+                )?;
+                answer(())
+            }
+            VisitorOp::Block { visitor_id, now } => {
+                let changed = written(
+                    sql,
+                    "UPDATE visitors SET blocked_at = COALESCE(blocked_at, ?2) WHERE id = ?1
+                     RETURNING id",
+                    vec![visitor_id.into(), now.into()],
+                )?;
+                answer(changed == 1)
+            }
+            VisitorOp::Blocked { visitor_id } => {
+                #[derive(serde::Deserialize)]
+                struct Row {
+                    blocked: i64,
+                }
+                let found: Vec<Row> = rows(
+                    sql,
+                    "SELECT blocked_at IS NOT NULL AS blocked FROM visitors WHERE id = ?",
+                    vec![visitor_id.into()],
+                )?;
+                answer(found.into_iter().next().map(|r| r.blocked != 0))
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! Agents, with their chat counts computed from `chats` (never stored by hand).
+//! Agents of the directory. Their chat counts live with the chats, in the workspace's
+//! object: these queries answer 0 for both, and `services::agents` fills them in.
 
 use shared_types::agents::Agent;
 use wasm_bindgen::JsValue;
@@ -7,14 +8,8 @@ use worker::D1Database;
 use super::{all, first, run};
 use crate::error::ApiError;
 
-// active_chats: open chats assigned to the agent; total_chats: every chat assigned to it
-// now. Both read the trigger-kept chat_counts rows of the agent (migration 0003).
 const SELECT_AGENT: &str = "SELECT a.id, a.name, a.email, a.role, a.status,
-        (SELECT COALESCE(SUM(n), 0) FROM chat_counts k
-          WHERE k.workspace_id = a.workspace_id AND k.assigned_to = a.id AND k.status <> 'closed')
-          AS active_chats,
-        (SELECT COALESCE(SUM(n), 0) FROM chat_counts k
-          WHERE k.workspace_id = a.workspace_id AND k.assigned_to = a.id) AS total_chats
+        0 AS active_chats, 0 AS total_chats
      FROM agents a";
 
 /// Every agent of a workspace, oldest first.
@@ -232,17 +227,16 @@ pub async fn credential_hashes(
     })
 }
 
-/// What removing an agent did: whether it was removed, and the open chats it held,
-/// which are unassigned now.
+/// What removing an agent did: whether it was removed.
 pub struct Removal {
     pub removed: bool,
-    pub unassigned: Vec<String>,
 }
 
 /// Removes an agent (a soft delete, so its messages and analytics keep its name) in one
 /// batch: the row is marked and loses its password, its keys are revoked, its sessions
-/// and unused invitations deleted, and its open chats unassigned. The last owner is not
-/// removed (nothing changes then). Each later statement acts only if the first did.
+/// and unused invitations deleted (its open chats, in the workspace's object, are the
+/// caller's to unassign). The last owner is not removed (nothing changes then). Each
+/// later statement acts only if the first did.
 pub async fn remove(
     db: &D1Database,
     workspace_id: &str,
@@ -284,16 +278,6 @@ pub async fn remove(
             ),
             &values,
         )?,
-        super::stmt(
-            db,
-            &format!(
-                "UPDATE chats SET assigned_to = NULL, status = 'active', updated_at = ?3
-                  WHERE workspace_id = ?1 AND assigned_to = ?2 AND status = 'assigned'
-                    AND {REMOVED}
-                  RETURNING id"
-            ),
-            &values,
-        )?,
     ];
     let results = db
         .batch(statements)
@@ -308,21 +292,23 @@ pub async fn remove(
         .and_then(|m| m.changes)
         .unwrap_or(0)
         == 1;
-    #[derive(serde::Deserialize)]
-    struct Row {
-        id: String,
-    }
-    let unassigned = match results.get(4) {
-        Some(r) => r
-            .results::<Row>()
-            .map_err(|e| ApiError::internal(format!("unassigned chats: {e}")))?
-            .into_iter()
-            .map(|r| r.id)
-            .collect(),
-        None => Vec::new(),
-    };
-    Ok(Removal {
-        removed,
-        unassigned,
-    })
+    Ok(Removal { removed })
+}
+
+/// An agent as analytics name them.
+#[derive(Debug, serde::Deserialize)]
+pub struct AgentName {
+    pub id: String,
+    pub name: String,
+}
+
+/// Every agent the workspace has had, oldest first: a departed agent's chats still
+/// count in the figures of the days they answered.
+pub async fn names(db: &D1Database, workspace_id: &str) -> Result<Vec<AgentName>, ApiError> {
+    super::all(
+        db,
+        "SELECT id, name FROM agents WHERE workspace_id = ?1 ORDER BY created_at, id",
+        &[workspace_id.into()],
+    )
+    .await
 }

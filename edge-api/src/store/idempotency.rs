@@ -1,18 +1,12 @@
-//! Remembered answers to POSTs that carried an `Idempotency-Key`.
+//! Remembered answers to the operator's admin POSTs that carried an `Idempotency-Key`:
+//! they belong to no workspace, so the directory keeps them. A workspace's own are in
+//! its object (`services::idempotency`).
 
-use serde::Deserialize;
 use worker::D1Database;
 
 use super::{first, run};
 use crate::error::ApiError;
-
-#[derive(Debug, Deserialize)]
-pub struct Remembered {
-    pub request_hash: String,
-    /// 0 while the first request is still being answered.
-    pub status: u16,
-    pub response_body: String,
-}
+use crate::objects::workspace::protocol::Remembered;
 
 /// Claims the key for a request; false when it was already claimed.
 pub async fn claim(

@@ -2,19 +2,13 @@
 //! never formatted into the text.
 
 pub mod agents;
-pub mod analytics;
 pub mod api_keys;
-pub mod chats;
-pub mod files;
 pub mod idempotency;
 pub mod invitations;
 pub mod login_failures;
-pub mod messages;
 pub mod retention;
 pub mod sessions;
 pub mod tenant;
-pub mod tickets;
-pub mod visitors;
 pub mod workspaces;
 
 use serde::de::DeserializeOwned;
@@ -97,11 +91,6 @@ pub(crate) fn d1_error(sql: &str, e: worker::Error) -> ApiError {
     } else {
         ApiError::internal(cause)
     }
-}
-
-/// D1 has no booleans: SQLite stores them as 0 and 1.
-pub fn bool_value(b: bool) -> JsValue {
-    JsValue::from(i32::from(b))
 }
 
 /// An optional text column value.

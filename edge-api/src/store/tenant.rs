@@ -1,6 +1,6 @@
 //! A whole workspace's rows in D1, for its export and its erasure: the directory's rows
-//! (the workspace, its agents and credentials) and the tenant tables that have not yet
-//! moved into the workspace's own object.
+//! (the workspace, its agents and credentials). Everything else of the tenant is in its
+//! own object.
 
 use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
@@ -13,7 +13,7 @@ use crate::error::ApiError;
 /// A D1 table holding the workspace's rows, and the order its pages are read in.
 pub struct Table {
     pub name: &'static str,
-    /// Stable order for paging (the two rollups are WITHOUT ROWID).
+    /// Stable order for paging.
     order: &'static str,
     /// Exported? Credentials (hashes of keys, sessions, invitations) are not.
     exported: bool,
@@ -30,13 +30,6 @@ const fn table(name: &'static str, order: &'static str, exported: bool) -> Table
 /// Children before parents, so erasure never breaks a reference; `workspaces` itself
 /// is handled apart (its key column is `id`).
 pub const TABLES: &[Table] = &[
-    table("messages", "rowid", true),
-    table("files", "rowid", true),
-    table("chats", "rowid", true),
-    table("visitors", "rowid", true),
-    table("chat_counts", "rowid", true),
-    table("stats_daily", "bucket, agent", true),
-    table("stats_hourly", "bucket, agent", true),
     table("api_keys", "rowid", false),
     table("sessions", "rowid", false),
     table("invitations", "rowid", false),

@@ -6,40 +6,50 @@
 //! On waking, the object brings its schema to the latest version
 //! (`crate::domain::workspace_schema`) before it answers anything.
 //!
-//! Its alarm deletes what only matters for a while: armed when the object first logs a
-//! webhook delivery attempt, due when the oldest attempt expires, and re-armed by itself
-//! (at most daily) while any are left. The D1 cron sweeps only the directory.
+//! An object that has never been provisioned (or was erased) has no schema. It answers
+//! WS-001 to everything but the provisioning call, without writing, so a made-up
+//! workspace id in a URL never gives an object storage.
+//!
+//! Its alarm deletes what only matters for a while (webhook delivery attempts, idempotency
+//! records, spent tickets, abandoned uploads with their R2 objects): armed by any write
+//! of such a row for the moment the first of them is due, and re-armed by itself (at
+//! most daily) while any are left. The D1 cron sweeps only the directory.
 
 pub mod client;
 pub mod protocol;
 pub mod sql;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
+use shared_types::error::ErrorCode;
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, State};
 
 use crate::domain::workspace_schema::{self, READ_VERSION, VERSION_TABLE};
 use crate::domain::{export, time, webhook};
 use crate::error::ApiError;
 use crate::services;
-use protocol::{Answer, Request as Op, TenantOp};
+use crate::state::AppState;
+use protocol::{Answer, Request as Op, TenantOp, WidgetOp};
 
 #[durable_object]
 pub struct Workspace {
     state: State,
+    env: Env,
     /// Set once the schema is current; an object that failed to migrate tries again on
     /// its next request rather than answering from an old schema.
     migrated: std::cell::Cell<bool>,
-    /// Known to have its sweep alarm set, so a write need not ask the storage again.
-    sweep_armed: std::cell::Cell<bool>,
+    /// When its sweep alarm is known to be set for, so a write need not ask the storage
+    /// again unless a row of its comes due sooner.
+    sweep_at: std::cell::Cell<Option<DateTime<Utc>>>,
 }
 
 impl DurableObject for Workspace {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         Self {
             state,
+            env,
             migrated: std::cell::Cell::new(false),
-            sweep_armed: std::cell::Cell::new(false),
+            sweep_at: std::cell::Cell::new(None),
         }
     }
 
@@ -51,15 +61,15 @@ impl DurableObject for Workspace {
             self.state.storage().delete_alarm().await?;
             self.state.storage().delete_all().await?;
             self.migrated.set(false);
-            self.sweep_armed.set(false);
+            self.sweep_at.set(None);
             return Response::ok(
                 answer(()).map_err(|e| worker::Error::RustError(format!("{e:?}")))?,
             );
         }
         let sql = self.state.storage().sql();
-        let expiring =
-            matches!(&op, Op::Webhooks(op) if services::webhooks::object::logs_attempts(op));
-        let answer = match self.migrate(&sql) {
+        let expiring = expires_rows(&op);
+        let provisioning = matches!(&op, Op::Widget(WidgetOp::Create { .. }));
+        let answer = match self.migrate(&sql, provisioning) {
             Ok(()) => dispatch(&sql, op),
             Err(e) => Err(e),
         };
@@ -84,25 +94,38 @@ impl DurableObject for Workspace {
 
     /// The sweep. A failure is returned, so the runtime tries the alarm again later.
     async fn alarm(&self) -> Result<Response> {
-        let sql = self.state.storage().sql();
-        let next = self.sweep(&sql).map_err(|e| {
+        let fail = |e: ApiError| {
             worker::Error::RustError(format!(
                 "workspace object sweep: {}",
                 e.cause.as_deref().unwrap_or(e.code.code())
             ))
-        })?;
-        self.sweep_armed.set(next.is_some());
+        };
+        let sql = self.state.storage().sql();
+        self.sweep_at.set(None);
+        let next = self.sweep(&sql).await.map_err(fail)?;
         if let Some(at) = next {
             self.state.storage().set_alarm(at).await?;
+            self.sweep_at.set(Some(at));
         }
         Response::empty()
     }
 }
 
+/// Uploads are abandoned this long after their URL expired: the PUT may have started
+/// just in time, and a confirmation may follow it.
+pub const ABANDONED_UPLOAD_HOURS: i64 = 24;
+/// R2 deletes at most 1,000 keys per call.
+const UPLOADS_PER_ROUND: u32 = 500;
+
 impl Workspace {
-    /// Sets the alarm for when the oldest logged attempt expires, unless one is set.
+    /// Sets the alarm for when the first expiring row is due, unless it is set for then
+    /// or sooner already.
     async fn arm_sweep(&self, sql: &SqlStorage) -> std::result::Result<(), ApiError> {
-        if self.sweep_armed.get() {
+        let now = time::now();
+        let Some(due) = first_due(sql)?.map(|at| at.max(now)) else {
+            return Ok(());
+        };
+        if self.sweep_at.get().is_some_and(|at| at <= due) {
             return Ok(());
         }
         let storage = self.state.storage();
@@ -110,37 +133,63 @@ impl Workspace {
         let set = storage
             .get_alarm()
             .await
-            .map_err(|e| fail("reading the alarm", e))?;
-        if set.is_none() {
-            if let Some(at) = services::webhooks::object::next_sweep(sql, time::now())? {
+            .map_err(|e| fail("reading the alarm", e))?
+            .and_then(DateTime::<Utc>::from_timestamp_millis);
+        match set {
+            Some(at) if at <= due => self.sweep_at.set(Some(at)),
+            _ => {
                 storage
-                    .set_alarm(at)
+                    .set_alarm(due)
                     .await
                     .map_err(|e| fail("setting the alarm", e))?;
+                self.sweep_at.set(Some(due));
             }
         }
-        self.sweep_armed.set(true);
         Ok(())
     }
 
-    /// Deletes the expired rows; when the next sweep is due, if anything is left to
-    /// expire. An erased object (no schema) is left without one: sweeping it must not
-    /// give it storage again.
-    fn sweep(&self, sql: &SqlStorage) -> std::result::Result<Option<DateTime<Utc>>, ApiError> {
+    /// Deletes the expired rows (and abandoned uploads' R2 objects); when the next sweep
+    /// is due, if anything is left to expire, at most daily. An erased object (no schema)
+    /// is left without one: sweeping it must not give it storage again.
+    async fn sweep(
+        &self,
+        sql: &SqlStorage,
+    ) -> std::result::Result<Option<DateTime<Utc>>, ApiError> {
         if !self.migrated.get() && !has_schema(sql)? {
             return Ok(None);
         }
-        self.migrate(sql)?;
+        self.migrate(sql, false)?;
         let now = time::now();
         services::webhooks::object::sweep(sql, now)?;
-        services::webhooks::object::next_sweep(sql, now + webhook::log_sweep_interval())
+        services::idempotency::object::sweep(sql, now)?;
+        services::realtime::object::sweep(sql, now)?;
+        let expired_before = time::format(now - Duration::hours(ABANDONED_UPLOAD_HOURS));
+        let bucket = AppState::new(self.env.clone()).bucket()?;
+        loop {
+            let keys =
+                services::files::object::take_abandoned(sql, &expired_before, UPLOADS_PER_ROUND)?;
+            let last_round = keys.len() < UPLOADS_PER_ROUND as usize;
+            if !keys.is_empty() {
+                bucket.delete_multiple(keys).await.map_err(|e| {
+                    ApiError::unavailable(format!("R2 delete of abandoned uploads: {e}"))
+                })?;
+            }
+            if last_round {
+                break;
+            }
+        }
+        Ok(first_due(sql)?.map(|at| at.max(now + webhook::log_sweep_interval())))
     }
 
     /// Applies the pending migrations in one synchronous call, so the whole step is
-    /// one of the object's implicit transactions.
-    fn migrate(&self, sql: &SqlStorage) -> std::result::Result<(), ApiError> {
+    /// one of the object's implicit transactions. An object without a schema gets one
+    /// only when it is being provisioned.
+    fn migrate(&self, sql: &SqlStorage, provisioning: bool) -> std::result::Result<(), ApiError> {
         if self.migrated.get() {
             return Ok(());
+        }
+        if !provisioning && !has_schema(sql)? {
+            return Err(ErrorCode::WorkspaceNotFound.into());
         }
         let fail = |what: &str, e: worker::Error| ApiError::internal(format!("{what}: {e}"));
         // Cursors run as they are read: each is read to its end.
@@ -172,6 +221,33 @@ impl Workspace {
     }
 }
 
+/// Whether the operation writes a row that expires, so the sweep may need arming.
+fn expires_rows(op: &Op) -> bool {
+    match op {
+        Op::Webhooks(op) => services::webhooks::object::logs_attempts(op),
+        Op::Files(op) => services::files::object::expires_rows(op),
+        Op::Idempotency(op) => services::idempotency::object::expires_rows(op),
+        Op::Tickets(_) => true,
+        _ => false,
+    }
+}
+
+/// When the first expiring row of the object is due to go, if any is left.
+fn first_due(sql: &SqlStorage) -> std::result::Result<Option<DateTime<Utc>>, ApiError> {
+    let abandoned = services::files::object::next_abandoned(sql)?
+        .and_then(|at| time::parse(&at))
+        .map(|at| at + Duration::hours(ABANDONED_UPLOAD_HOURS));
+    Ok([
+        services::webhooks::object::next_sweep(sql, DateTime::<Utc>::MIN_UTC)?,
+        services::idempotency::object::next_expiry(sql)?,
+        services::realtime::object::next_expiry(sql)?,
+        abandoned,
+    ]
+    .into_iter()
+    .flatten()
+    .min())
+}
+
 /// Whether the object has ever been given its schema.
 fn has_schema(sql: &SqlStorage) -> std::result::Result<bool, ApiError> {
     #[derive(serde::Deserialize)]
@@ -194,6 +270,13 @@ fn dispatch(sql: &SqlStorage, op: Op) -> std::result::Result<String, ApiError> {
         Op::Webhooks(op) => services::webhooks::object::handle(sql, op),
         Op::Tenant(op) => tenant(sql, op),
         Op::Widget(op) => services::widget::object::handle(sql, op),
+        Op::Chats(op) => services::chats::object::handle(sql, op),
+        Op::Messages(op) => services::messages::object::handle(sql, op),
+        Op::Visitors(op) => services::visitors::object::handle(sql, op),
+        Op::Files(op) => services::files::object::handle(sql, op),
+        Op::Analytics(op) => services::analytics::object::handle(sql, op),
+        Op::Idempotency(op) => services::idempotency::object::handle(sql, op),
+        Op::Tickets(op) => services::realtime::object::handle(sql, op),
     }
 }
 
@@ -227,9 +310,16 @@ fn tenant(sql: &SqlStorage, op: TenantOp) -> std::result::Result<String, ApiErro
             if !tables()?.contains(&table) {
                 return Err(ApiError::internal(format!("no table {table} to export")));
             }
+            // A WITHOUT ROWID table has its primary key as its first two columns (a
+            // convention the schema test holds every migration to).
+            let order = if without_rowid(sql, &table)? {
+                "1, 2"
+            } else {
+                "rowid"
+            };
             let rows: Vec<serde_json::Map<String, serde_json::Value>> = sql
                 .exec(
-                    &format!("SELECT * FROM \"{table}\" ORDER BY rowid LIMIT ? OFFSET ?"),
+                    &format!("SELECT * FROM \"{table}\" ORDER BY {order} LIMIT ? OFFSET ?"),
                     vec![i64::from(limit).into(), i64::from(offset).into()],
                 )
                 .and_then(|c| c.to_array())
@@ -238,6 +328,21 @@ fn tenant(sql: &SqlStorage, op: TenantOp) -> std::result::Result<String, ApiErro
         }
         TenantOp::Erase => answer(()),
     }
+}
+
+/// Whether `table` is a WITHOUT ROWID table, which has no rowid to page by.
+fn without_rowid(sql: &SqlStorage, table: &str) -> std::result::Result<bool, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        n: u32,
+    }
+    let found: Vec<Row> = sql::rows(
+        sql,
+        "SELECT COUNT(*) AS n FROM sqlite_master
+          WHERE type = 'table' AND name = ? AND sql LIKE '%WITHOUT ROWID%'",
+        vec![table.into()],
+    )?;
+    Ok(found.first().is_some_and(|r| r.n > 0))
 }
 
 /// The answer of a successful operation.

@@ -4,9 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 use shared_types::automation::Trigger;
+use shared_types::chats::{ChatDetail, ChatStatus, ChatSummary, ConversationMessage, SenderType};
 use shared_types::ids::WebhookId;
 use shared_types::webhooks::{UpdateWebhookRequest, Webhook, WebhookEvent};
 use shared_types::widget::WidgetConfig;
+
+use crate::domain::analytics::{Plan, Series};
 
 /// One operation on the workspace's own database. Grouped by the service that owns the
 /// tables it touches.
@@ -17,6 +20,13 @@ pub enum Request {
     Webhooks(WebhookOp),
     Tenant(TenantOp),
     Widget(WidgetOp),
+    Chats(ChatOp),
+    Messages(MessageOp),
+    Visitors(VisitorOp),
+    Files(FileOp),
+    Analytics(AnalyticsOp),
+    Idempotency(IdempotencyOp),
+    Tickets(TicketOp),
 }
 
 /// The object's storage as a whole: its export and its erasure.
@@ -184,4 +194,352 @@ pub enum WidgetOp {
 pub enum Answer<T> {
     Ok(T),
     Failed { code: String },
+}
+
+/// A workspace's chats: the inbox, a chat's detail and its changes.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ChatOp {
+    /// → `Option<ChatHead>`; `None` also when `visitor_id` is given and the chat is
+    /// another visitor's.
+    Head {
+        chat_id: String,
+        visitor_id: Option<String>,
+    },
+    /// → `Option<ChatDetail>`.
+    Detail { chat_id: String },
+    /// → `Option<ChatSummary>`.
+    Summary { chat_id: String },
+    /// → `ChatPage`: newest activity first, and how many match in all.
+    Page {
+        filter: ChatFilter,
+        limit: u32,
+        offset: u64,
+    },
+    /// → `Option<Patched>`: the chat before and after; `None` when there is no such
+    /// chat. A status or assignee change the chat's state does not allow fails with
+    /// its code, and nothing is written.
+    Patch {
+        chat_id: String,
+        patch: ChatPatch,
+        now: String,
+    },
+    /// → `ReadOutcome`: a counter of unread messages back to zero.
+    MarkRead {
+        chat_id: String,
+        by_visitor: bool,
+        /// Only this visitor's chat (the visitor's own REST read).
+        visitor_id: Option<String>,
+        /// How far, when the reader said; beyond the last message is refused.
+        seq: Option<u64>,
+    },
+    /// → `Vec<AgentChats>`: for each agent with any chat assigned, how many (from the
+    /// trigger-kept `chat_counts`, a few rows however many chats there are).
+    AgentCounts,
+    /// → `Vec<ChatSummary>`: the agent's open chats, unassigned now (the agent left).
+    UnassignAgent { agent_id: String, now: String },
+    /// → `ChatDetail`: the rating stored; CHAT-001, CHAT-00x when the chat is not the
+    /// visitor's, not closed, or rated already, and nothing is written.
+    Rate {
+        chat_id: String,
+        visitor_id: String,
+        score: u8,
+        comment: Option<String>,
+        now: String,
+    },
+}
+
+/// An agent's chats: open ones assigned to it, and all assigned to it now.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgentChats {
+    pub agent_id: String,
+    pub active_chats: u32,
+    pub total_chats: u64,
+}
+
+/// What decides who may touch a chat and how it may change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChatHead {
+    pub status: ChatStatus,
+    pub assigned_to: Option<String>,
+    pub visitor_id: String,
+    pub rating_score: Option<u8>,
+}
+
+/// Which chats a list shows.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct ChatFilter {
+    pub status: Option<ChatStatus>,
+    pub agent_id: Option<String>,
+    pub visitor_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ChatPage {
+    pub data: Vec<ChatSummary>,
+    pub total: u64,
+}
+
+/// The fields a PATCH names, and only those: a field left `None` keeps whatever a
+/// concurrent PATCH wrote into it. The tags are checked already.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct ChatPatch {
+    pub status: Option<ChatStatus>,
+    /// `Some(None)` unassigns. Absent and `null` differ, as in the request.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "shared_types::serde_util::nullable"
+    )]
+    pub assigned_to: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+    /// `Some(None)` clears the note.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "shared_types::serde_util::nullable"
+    )]
+    pub notes: Option<Option<String>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Patched {
+    pub before: ChatDetail,
+    pub after: ChatDetail,
+    pub summary: ChatSummary,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ReadOutcome {
+    /// No such chat (or not the visitor's).
+    NoChat,
+    /// The seq named is beyond the chat's last message; nothing changed.
+    Beyond,
+    /// Read: the chat as lists show it, and how far the visitor has read.
+    Read {
+        summary: ChatSummary,
+        visitor_read_seq: u64,
+    },
+}
+
+/// A chat's messages: the room's appends, and the conversation.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum MessageOp {
+    /// → `Appended`, from the chat's room only (it is the chat's one writer). CHAT-001
+    /// when there is no such chat (or it is not `Append::visitor_id`'s), CHAT-003 when
+    /// it is closed and the sender may not reopen it; nothing is written then.
+    Append(Append),
+    /// → `Option<Vec<ConversationMessage>>`: up to `limit` messages after `after`, in
+    /// seq order; `None` when there is no such chat (or it is not `visitor_id`'s).
+    List {
+        chat_id: String,
+        visitor_id: Option<String>,
+        after: u64,
+        limit: u32,
+    },
+}
+
+/// A message the worker has checked, and what the same write does to the chat first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Append {
+    pub id: String,
+    pub chat_id: String,
+    pub sender_type: SenderType,
+    pub sender_id: Option<String>,
+    pub sender_name: Option<String>,
+    pub text: String,
+    /// A JSON array of attachments.
+    pub attachments: String,
+    pub now: String,
+    pub opening: Option<Opening>,
+    /// Refuse a closed chat (CHAT-003) instead of writing into it.
+    pub require_open: bool,
+    /// A visitor writes only into their own chat.
+    pub visitor_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Opening {
+    /// The chat starts with this message.
+    Create {
+        visitor_id: String,
+        page_url: Option<String>,
+    },
+    /// A visitor writing into a closed chat reopens it (an open one stays as it is).
+    Reopen,
+}
+
+/// What an append stored and what it did to the chat.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Appended {
+    pub message: ConversationMessage,
+    pub summary: ChatSummary,
+    /// The chat was closed and this message reopened it.
+    pub reopened: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum VisitorOp {
+    /// → `()`.
+    Insert(NewVisitor),
+    /// → `bool`: false when there is no such visitor. Blocking again keeps the first time.
+    Block { visitor_id: String, now: String },
+    /// → `Option<bool>`: whether the visitor is blocked; `None` when there is none.
+    Blocked { visitor_id: String },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct NewVisitor {
+    pub id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// A JSON object.
+    pub metadata: String,
+    pub user_id: Option<String>,
+    pub verified: bool,
+    pub now: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum FileOp {
+    /// → `()`. Arms the object's sweep of abandoned uploads.
+    InsertPending(FileRow),
+    /// → `Option<FileRow>`.
+    Get { file_id: String },
+    /// → `bool`: false when it was no longer pending.
+    Confirm {
+        file_id: String,
+        chat_id: String,
+        now: String,
+    },
+    /// → `Vec<FileRow>`: which of `file_ids` are confirmed for the chat.
+    ConfirmedForChat {
+        chat_id: String,
+        file_ids: Vec<String>,
+    },
+}
+
+/// A file's metadata; its bytes are in R2 under `r2_key`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileRow {
+    pub id: String,
+    pub chat_id: Option<String>,
+    pub uploader_type: String,
+    pub uploader_id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: u64,
+    pub r2_key: String,
+    pub status: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum AnalyticsOp {
+    /// → `Overview`: the figures of `now`, and the chats created in `before`.
+    Overview { now: Plan, before: Plan },
+    /// → `Figures`, per agent.
+    ByAgent { plan: Plan },
+    /// → `Figures`, one row per day with any, all chats or only `agent`'s.
+    Daily {
+        series: Series,
+        agent: Option<String>,
+    },
+}
+
+/// Chats created in a range.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Created {
+    pub agent_id: Option<String>,
+    /// The day of a series' row.
+    #[serde(default)]
+    pub day: Option<String>,
+    pub chats: u64,
+    pub resolved: Option<u64>,
+    pub response_seconds: Option<f64>,
+}
+
+/// Chats closed in a range.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Closed {
+    pub agent_id: Option<String>,
+    #[serde(default)]
+    pub day: Option<String>,
+    pub closed: u64,
+    pub resolution_minutes: Option<f64>,
+    pub first_contact: Option<u64>,
+}
+
+/// Ratings given in a range.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Rated {
+    pub agent_id: Option<String>,
+    #[serde(default)]
+    pub day: Option<String>,
+    pub ratings: u64,
+    pub csat: Option<f64>,
+}
+
+/// The workspace's figures for a range, and the chats created in the range before it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Overview {
+    pub created: Created,
+    pub created_before: Created,
+    pub closed: Closed,
+    pub rated: Rated,
+}
+
+/// A plan's figures, per agent or per day when grouped.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Figures {
+    pub created: Vec<Created>,
+    pub closed: Vec<Closed>,
+    pub rated: Vec<Rated>,
+}
+
+/// Remembered answers to POSTs that carried an `Idempotency-Key`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum IdempotencyOp {
+    /// → `bool`: false when the key was claimed already. Arms the object's sweep.
+    Claim {
+        scope: String,
+        key: String,
+        request_hash: String,
+        now: String,
+    },
+    /// → `Option<Remembered>`.
+    Get { scope: String, key: String },
+    /// → `()`: the sealed answer.
+    Remember {
+        scope: String,
+        key: String,
+        status: u16,
+        body: String,
+    },
+    /// → `()`: the key freed after a failure, so a retry runs for real.
+    Release { scope: String, key: String },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Remembered {
+    pub request_hash: String,
+    /// 0 while the first request is still being answered.
+    pub status: u16,
+    pub response_body: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum TicketOp {
+    /// → `bool`: false when the nonce was spent already (a replay). Arms the sweep.
+    Spend { nonce: String, expires_at: String },
 }

@@ -16,23 +16,35 @@ use shared_types::ids::ChatId;
 use shared_types::pagination::{ListResponse, Pagination};
 use shared_types::realtime::ServerFrame;
 use shared_types::visitor::{RatingRequest, StartChatRequest, StartedChat};
-use worker::D1Database;
 
 use crate::auth::{Caller, VisitorCaller};
 use crate::domain::chat_rules;
-use crate::domain::chat_status::{self, ChatState};
 use crate::domain::{bounds, ids, time};
 use crate::error::ApiError;
 use crate::limits;
-use crate::objects::chat_room::Opening;
+use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::protocol::{
+    ChatFilter, ChatHead, ChatOp, ChatPage, ChatPatch, Opening, Patched, ReadOutcome, Request,
+};
 use crate::services::messages::{self, Author};
 use crate::services::sockets;
 use crate::state::AppState;
 use crate::store;
-use crate::store::chats::{ChatFilter, ChatHead, ChatUpdate, StateChange};
+
+pub mod object;
 
 /// How many of the visitor's chats the widget lists.
 const MAX_VISITOR_CHATS: u32 = 50;
+
+async fn call<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    workspace_id: &str,
+    op: ChatOp,
+) -> Result<T, ApiError> {
+    WorkspaceDb::of(state, workspace_id)?
+        .call(&Request::Chats(op))
+        .await
+}
 
 /// A malformed id can name no chat: the same 404 as a missing or foreign one.
 pub fn parse_id(raw: &str) -> Result<ChatId, ApiError> {
@@ -41,38 +53,56 @@ pub fn parse_id(raw: &str) -> Result<ChatId, ApiError> {
 
 /// What every check of a chat reads; CHAT-001 when the workspace has no such chat.
 pub async fn head(
-    db: &D1Database,
+    state: &AppState,
     workspace_id: &str,
     chat_id: &ChatId,
 ) -> Result<ChatHead, ApiError> {
-    store::chats::head(db, workspace_id, chat_id.as_str())
-        .await?
-        .ok_or_else(|| ErrorCode::ChatNotFound.into())
+    let head: Option<ChatHead> = call(
+        state,
+        workspace_id,
+        ChatOp::Head {
+            chat_id: chat_id.as_str().to_string(),
+            visitor_id: None,
+        },
+    )
+    .await?;
+    head.ok_or_else(|| ErrorCode::ChatNotFound.into())
 }
 
 /// The chat as agents see it; CHAT-001 when the workspace has no such chat.
 pub async fn detail(
-    db: &D1Database,
+    state: &AppState,
     workspace_id: &str,
     chat_id: &ChatId,
 ) -> Result<ChatDetail, ApiError> {
-    store::chats::detail(db, workspace_id, chat_id.as_str())
-        .await?
-        .ok_or_else(|| ErrorCode::ChatNotFound.into())
+    let detail: Option<ChatDetail> = call(
+        state,
+        workspace_id,
+        ChatOp::Detail {
+            chat_id: chat_id.as_str().to_string(),
+        },
+    )
+    .await?;
+    detail.ok_or_else(|| ErrorCode::ChatNotFound.into())
 }
 
 /// The chat, if it is this visitor's; CHAT-001 for anything else.
 pub async fn own(
-    db: &D1Database,
+    state: &AppState,
     visitor: &VisitorCaller,
     raw_id: &str,
 ) -> Result<(ChatId, ChatHead), ApiError> {
     let chat_id = parse_id(raw_id)?;
-    let head = head(db, &visitor.workspace_id, &chat_id).await?;
-    if head.visitor_id != visitor.visitor_id {
-        return Err(ErrorCode::ChatNotFound.into());
-    }
-    Ok((chat_id, head))
+    let head: Option<ChatHead> = call(
+        state,
+        &visitor.workspace_id,
+        ChatOp::Head {
+            chat_id: chat_id.as_str().to_string(),
+            visitor_id: Some(visitor.visitor_id.clone()),
+        },
+    )
+    .await?;
+    Ok((chat_id, head.ok_or(ErrorCode::ChatNotFound)?))
 }
 
 pub async fn list(
@@ -80,28 +110,36 @@ pub async fn list(
     caller: &Caller,
     query: ListChatsQuery,
 ) -> Result<ListResponse<ChatSummary>, ApiError> {
-    let db = state.db()?;
     let filter = ChatFilter {
-        workspace_id: &caller.workspace_id,
         status: query.status,
-        agent_id: query.agent_id.as_ref().map(|a| a.as_str()),
+        agent_id: query.agent_id.as_ref().map(|a| a.as_str().to_string()),
         visitor_id: None,
     };
     let offset = query.page.offset(query.limit);
-    let (data, total) = store::chats::page(&db, &filter, query.limit.get(), offset).await?;
+    let page: ChatPage = call(
+        state,
+        &caller.workspace_id,
+        ChatOp::Page {
+            filter,
+            limit: query.limit.get(),
+            offset,
+        },
+    )
+    .await?;
     Ok(ListResponse {
-        data,
-        pagination: Pagination::new(query.page, query.limit, total),
+        data: page.data,
+        pagination: Pagination::new(query.page, query.limit, page.total),
     })
 }
 
 pub async fn get(state: &AppState, caller: &Caller, raw_id: &str) -> Result<ChatDetail, ApiError> {
     let chat_id = parse_id(raw_id)?;
-    detail(&state.db()?, &caller.workspace_id, &chat_id).await
+    detail(state, &caller.workspace_id, &chat_id).await
 }
 
-/// A partial update of status, assignee, tags and notes; the new detail. Everyone
-/// watching hears of it, and webhooks of what changed.
+/// A partial update of status, assignee, tags and notes; the new detail. The object
+/// decides the transition against the chat as it is and writes only the named fields,
+/// in one step. Everyone watching hears of it, and webhooks of what changed.
 pub async fn update(
     state: &AppState,
     caller: &Caller,
@@ -109,58 +147,44 @@ pub async fn update(
     patch: UpdateChatRequest,
 ) -> Result<ChatDetail, ApiError> {
     let chat_id = parse_id(raw_id)?;
-    let db = state.db()?;
-    let head = head(&db, &caller.workspace_id, &chat_id).await?;
-    let current_before = detail(&db, &caller.workspace_id, &chat_id).await?;
     if let Some(Some(agent)) = &patch.assigned_to {
-        if store::agents::get(&db, &caller.workspace_id, agent.as_str())
+        // Agents live in the directory; the object only ever gets their ids.
+        if store::agents::get(&state.db()?, &caller.workspace_id, agent.as_str())
             .await?
             .is_none()
         {
             return Err(ErrorCode::AgentNotFound.into());
         }
     }
-    let changes_state = patch.status.is_some() || patch.assigned_to.is_some();
-    let transition = chat_status::apply(
-        &ChatState {
-            status: head.status,
-            assigned_to: head.assigned_to.clone(),
-        },
-        patch.status,
-        patch
-            .assigned_to
-            .map(|a| a.map(|id| id.as_str().to_string())),
-    )?;
     let tags = match patch.tags {
-        Some(tags) => {
-            let tags = chat_rules::tags(tags.into_iter().map(|t| t.as_str().to_string()).collect())
-                .map_err(ApiError::validation)?;
-            Some(serde_json::to_string(&tags).map_err(|e| ApiError::internal(e.to_string()))?)
-        }
+        Some(tags) => Some(
+            chat_rules::tags(tags.into_iter().map(|t| t.as_str().to_string()).collect())
+                .map_err(ApiError::validation)?,
+        ),
         None => None,
     };
-    let notes = patch.notes.map(|n| n.map(|n| n.as_str().to_string()));
-    store::chats::update(
-        &db,
+    let patched: Option<Patched> = call(
+        state,
         &caller.workspace_id,
-        chat_id.as_str(),
-        &ChatUpdate {
-            state: changes_state.then_some(StateChange {
-                status: transition.next.status,
-                assigned_to: transition.next.assigned_to.as_deref(),
-                closed_now: transition.closed,
-                reopened: transition.reopened,
-            }),
-            tags: tags.as_deref(),
-            notes: notes.as_ref().map(|n| n.as_deref()),
-            now: &time::now_rfc3339(),
+        ChatOp::Patch {
+            chat_id: chat_id.as_str().to_string(),
+            patch: ChatPatch {
+                status: patch.status,
+                assigned_to: patch
+                    .assigned_to
+                    .map(|a| a.map(|id| id.as_str().to_string())),
+                tags,
+                notes: patch.notes.map(|n| n.map(|n| n.as_str().to_string())),
+            },
+            now: time::now_rfc3339(),
         },
     )
     .await?;
-    sockets::announce_chat(state, &db, &caller.workspace_id, &chat_id).await;
-    let updated = detail(&db, &caller.workspace_id, &chat_id).await?;
-    crate::webhooks::chat_changed(state, &caller.workspace_id, &current_before, &updated).await;
-    Ok(updated)
+    let patched = patched.ok_or(ErrorCode::ChatNotFound)?;
+    sockets::announce_chat(state, &caller.workspace_id, patched.summary).await;
+    crate::webhooks::chat_changed(state, &caller.workspace_id, &patched.before, &patched.after)
+        .await;
+    Ok(patched.after)
 }
 
 /// An agent read the chat: its unread count drops to zero, and every agent's inbox
@@ -172,11 +196,9 @@ pub async fn mark_read(
     body: &[u8],
 ) -> Result<(), ApiError> {
     let chat_id = parse_id(raw_id)?;
-    let db = state.db()?;
-    head(&db, &caller.workspace_id, &chat_id).await?;
-    check_read_seq(&db, &caller.workspace_id, &chat_id, body).await?;
-    store::chats::mark_read(&db, &caller.workspace_id, chat_id.as_str(), false).await?;
-    sockets::publish_chat(state, &db, &caller.workspace_id, &chat_id).await;
+    let seq = read_seq(body)?;
+    let (summary, _) = read(state, &caller.workspace_id, &chat_id, None, seq).await?;
+    sockets::publish_chat(state, &caller.workspace_id, summary).await;
     Ok(())
 }
 
@@ -188,65 +210,93 @@ pub async fn mark_read_by_visitor(
     raw_id: &str,
     body: &[u8],
 ) -> Result<(), ApiError> {
-    let db = state.db()?;
-    let (chat_id, _) = own(&db, visitor, raw_id).await?;
-    check_read_seq(&db, &visitor.workspace_id, &chat_id, body).await?;
-    store::chats::mark_read(&db, &visitor.workspace_id, chat_id.as_str(), true).await?;
-    tell_visitor_read(state, &db, &visitor.workspace_id, &chat_id).await;
+    let chat_id = parse_id(raw_id)?;
+    let seq = read_seq(body)?;
+    let (_, read_seq) = read(
+        state,
+        &visitor.workspace_id,
+        &chat_id,
+        Some(&visitor.visitor_id),
+        seq,
+    )
+    .await?;
+    let frame = ServerFrame::Read {
+        chat_id: chat_id.clone(),
+        reader: SenderType::Visitor,
+        seq: read_seq,
+    };
+    sockets::broadcast(state, &chat_id, &frame).await;
     Ok(())
 }
 
-/// Best effort: the read is stored already.
-async fn tell_visitor_read(
+/// Marks the chat read by an agent (`visitor_id` `None`) or its visitor; the chat as
+/// lists show it and how far the visitor has read.
+async fn read(
     state: &AppState,
-    db: &D1Database,
     workspace_id: &str,
     chat_id: &ChatId,
-) {
-    match store::chats::detail(db, workspace_id, chat_id.as_str()).await {
-        Ok(Some(chat)) => {
-            let frame = ServerFrame::Read {
-                chat_id: chat_id.clone(),
-                reader: SenderType::Visitor,
-                seq: chat.visitor_read_seq,
-            };
-            sockets::broadcast(state, chat_id, &frame).await;
-        }
-        Ok(None) => {}
-        Err(e) => worker::console_error!("read receipt for {chat_id}: {:?}", e.cause),
+    visitor_id: Option<&str>,
+    seq: Option<u64>,
+) -> Result<(ChatSummary, u64), ApiError> {
+    let outcome: ReadOutcome = call(
+        state,
+        workspace_id,
+        ChatOp::MarkRead {
+            chat_id: chat_id.as_str().to_string(),
+            by_visitor: visitor_id.is_some(),
+            visitor_id: visitor_id.map(String::from),
+            seq,
+        },
+    )
+    .await?;
+    match outcome {
+        ReadOutcome::Read {
+            summary,
+            visitor_read_seq,
+        } => Ok((summary, visitor_read_seq)),
+        ReadOutcome::NoChat => Err(ErrorCode::ChatNotFound.into()),
+        ReadOutcome::Beyond => Err(refuse_seq("is beyond the chat's last message")),
     }
+}
+
+fn refuse_seq(reason: &str) -> ApiError {
+    ApiError::with_details(
+        ErrorCode::Validation,
+        serde_json::json!({"fields": {"seq": reason}}),
+    )
 }
 
 /// A read may say how far it read (`{"seq": n}`, optional): REQ-004 when that is beyond
 /// the chat's last message, as a receipt for what was never sent would show "Seen".
-async fn check_read_seq(
-    db: &D1Database,
-    workspace_id: &str,
-    chat_id: &ChatId,
-    body: &[u8],
-) -> Result<(), ApiError> {
+fn read_seq(body: &[u8]) -> Result<Option<u64>, ApiError> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct ReadBody {
         seq: Option<u64>,
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(());
+        return Ok(None);
     }
-    let refuse = |reason: &str| {
-        ApiError::with_details(
-            ErrorCode::Validation,
-            serde_json::json!({"fields": {"seq": reason}}),
-        )
-    };
     let read: ReadBody =
-        serde_json::from_slice(body).map_err(|_| refuse("must be a whole number"))?;
-    let Some(seq) = read.seq else { return Ok(()) };
-    let last = store::chats::last_seq(db, workspace_id, chat_id.as_str()).await?;
-    if !crate::domain::socket_bounds::read_seq_ok(seq, last) {
-        return Err(refuse("is beyond the chat's last message"));
-    }
-    Ok(())
+        serde_json::from_slice(body).map_err(|_| refuse_seq("must be a whole number"))?;
+    Ok(read.seq)
+}
+
+/// Unassigns a departed agent's open chats; the chats as lists now show them.
+pub async fn unassign_all(
+    state: &AppState,
+    workspace_id: &str,
+    agent_id: &str,
+) -> Result<Vec<ChatSummary>, ApiError> {
+    call(
+        state,
+        workspace_id,
+        ChatOp::UnassignAgent {
+            agent_id: agent_id.to_string(),
+            now: time::now_rfc3339(),
+        },
+    )
+    .await
 }
 
 /// The visitor's chats, newest activity first, at most [`MAX_VISITOR_CHATS`].
@@ -255,13 +305,21 @@ pub async fn list_for_visitor(
     visitor: &VisitorCaller,
 ) -> Result<Vec<ChatSummary>, ApiError> {
     let filter = ChatFilter {
-        workspace_id: &visitor.workspace_id,
         status: None,
         agent_id: None,
-        visitor_id: Some(&visitor.visitor_id),
+        visitor_id: Some(visitor.visitor_id.clone()),
     };
-    let (data, _) = store::chats::page(&state.db()?, &filter, MAX_VISITOR_CHATS, 0).await?;
-    Ok(data)
+    let page: ChatPage = call(
+        state,
+        &visitor.workspace_id,
+        ChatOp::Page {
+            filter,
+            limit: MAX_VISITOR_CHATS,
+            offset: 0,
+        },
+    )
+    .await?;
+    Ok(page.data)
 }
 
 /// A new chat with the visitor's first message, created in the same write as the
@@ -287,13 +345,12 @@ pub async fn start(
     }
     let budget = format!("new-chats:{}", visitor.visitor_id);
     limits::spend_quota(state, parts, &budget, &[(bounds::NEW_CHATS_PER_VISITOR, 1)]).await?;
-    let db = state.db()?;
     let chat_id = ChatId::with_suffix(&ids::suffix());
     let create = Opening::Create {
         visitor_id: visitor.visitor_id.clone(),
         page_url: body.page_url.as_ref().map(|u| u.as_str().to_string()),
     };
-    let message = messages::post(
+    let appended = messages::post(
         state,
         &visitor.workspace_id,
         &chat_id,
@@ -306,7 +363,7 @@ pub async fn start(
         origin,
     )
     .await?;
-    let chat = detail(&db, &visitor.workspace_id, &chat_id).await?;
+    let chat = detail(state, &visitor.workspace_id, &chat_id).await?;
     let (after, workspace_id, created) =
         (state.clone(), visitor.workspace_id.clone(), chat.clone());
     state
@@ -315,34 +372,34 @@ pub async fn start(
         })
         .await;
     let chat = chat_rules::visitor_view(chat);
-    Ok(StartedChat { chat, message })
+    Ok(StartedChat {
+        chat,
+        message: appended.message,
+    })
 }
 
-/// The visitor's rating of a closed chat, once; the chat as the visitor sees it.
+/// The visitor's rating of a closed chat, once; the chat as the visitor sees it. The
+/// object checks and stores it in one step, so a concurrent reopening or rating cannot
+/// slip between the two.
 pub async fn rate(
     state: &AppState,
     visitor: &VisitorCaller,
     raw_id: &str,
     body: RatingRequest,
 ) -> Result<ChatDetail, ApiError> {
-    let db = state.db()?;
-    let (chat_id, head) = own(&db, visitor, raw_id).await?;
-    chat_rules::check_rating(head.status, head.rating_score.is_some())?;
-    let stored = store::chats::rate(
-        &db,
+    let chat_id = parse_id(raw_id)?;
+    let rated: ChatDetail = call(
+        state,
         &visitor.workspace_id,
-        chat_id.as_str(),
-        body.score,
-        body.comment.as_ref().map(|c| c.as_str()),
-        &time::now_rfc3339(),
+        ChatOp::Rate {
+            chat_id: chat_id.as_str().to_string(),
+            visitor_id: visitor.visitor_id.clone(),
+            score: body.score,
+            comment: body.comment.as_ref().map(|c| c.as_str().to_string()),
+            now: time::now_rfc3339(),
+        },
     )
     .await?;
-    if !stored {
-        // Reopened or rated by a concurrent request between the check and the write.
-        return Err(ErrorCode::AlreadyRated.into());
-    }
     crate::webhooks::chat_rated(state, &visitor.workspace_id, &chat_id, &body).await;
-    Ok(chat_rules::visitor_view(
-        detail(&db, &visitor.workspace_id, &chat_id).await?,
-    ))
+    Ok(chat_rules::visitor_view(rated))
 }

@@ -1,0 +1,92 @@
+//! Synthetic conversations for the benchmarks and the big-inbox tests, written behind the
+//! API's back: the agents into D1's directory, the visitors, chats and messages into the
+//! workspace's own object. SQLite generates the rows itself (recursive CTEs), so a
+//! million messages take seconds.
+
+use crate::harness::TestServer;
+
+/// Chats written per transaction of the object's database. Each write holds every
+/// test's requests (`client::QUIET`), so a big seed holds them for moments, not at once.
+const CHATS_PER_BATCH: u64 = 10_000;
+
+/// Fills `workspace_id` with 10 operators, `chats` chats of one visitor each spread over
+/// the last 400 days (a third each active, assigned, closed; closed ones with response
+/// and resolution times and most with a rating), and `messages_per_chat` messages per
+/// chat alternating visitor and agent.
+///
+/// Ids end in the workspace's own (`chat_seed{i}{ws}`, `visitor_seed{i}{ws}`,
+/// `agent_seed{i}{ws}`, for `i` from 1), so a caller can name any of them.
+pub fn chats(server: &TestServer, workspace_id: &str, chats: u64, messages_per_chat: u64) {
+    // The id is formatted into the SQL, and the product's ids are letters and digits.
+    let own = workspace_id
+        .strip_prefix("ws_")
+        .filter(|own| own.chars().all(|c| c.is_ascii_alphanumeric()))
+        .unwrap_or_else(|| panic!("not a workspace id: {workspace_id}"));
+    server.d1(&format!(
+        "INSERT INTO agents (id, workspace_id, name, email, role, status, created_at, updated_at)
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10)
+         SELECT 'agent_seed' || i || '{own}', '{workspace_id}', 'Agent ' || i,
+                'agent' || i || '@seed.chatflow.uz', 'operator', 'offline',
+                '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'
+           FROM n;"
+    ));
+    let per_chat = messages_per_chat;
+    let mut first = 1;
+    while first <= chats {
+        let last = (first + CHATS_PER_BATCH - 1).min(chats);
+        let batch = format!(
+            "WITH RECURSIVE n(i) AS (SELECT {first} UNION ALL SELECT i + 1 FROM n WHERE i < {last})"
+        );
+        server.workspace_sql(
+            workspace_id,
+            &format!(
+                "BEGIN;
+                 INSERT INTO visitors (id, name, email, metadata, created_at, last_seen_at)
+                 {batch}
+                 SELECT 'visitor_seed' || i || '{own}', 'Visitor ' || i, 'v' || i || '@example.com',
+                        '{{}}', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'
+                   FROM n;
+
+                 INSERT INTO chats (id, visitor_id, status, assigned_to, unread_count, last_seq,
+                                    last_message_at, last_activity_at, first_visitor_message_at,
+                                    first_response_at, closed_at, agents_replied, rating_score,
+                                    rated_at, created_at, updated_at)
+                 {batch},
+                 t AS (
+                   SELECT i,
+                          strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ((i * 7919) % 34560000) || ' seconds') AS created,
+                          CASE i % 3 WHEN 0 THEN 'active' WHEN 1 THEN 'assigned' ELSE 'closed' END AS status
+                     FROM n)
+                 SELECT 'chat_seed' || i || '{own}', 'visitor_seed' || i || '{own}', status,
+                        CASE WHEN status = 'active' THEN NULL ELSE 'agent_seed' || (1 + i % 10) || '{own}' END,
+                        i % 4, {per_chat},
+                        strftime('%Y-%m-%dT%H:%M:%SZ', created, '+' || (60 * {per_chat}) || ' seconds'),
+                        strftime('%Y-%m-%dT%H:%M:%SZ', created, '+' || (60 * {per_chat}) || ' seconds'),
+                        created,
+                        CASE WHEN status = 'active' THEN NULL
+                             ELSE strftime('%Y-%m-%dT%H:%M:%SZ', created, '+' || (30 + i % 300) || ' seconds') END,
+                        CASE WHEN status = 'closed'
+                             THEN strftime('%Y-%m-%dT%H:%M:%SZ', created, '+' || (600 + i % 3000) || ' seconds') END,
+                        CASE WHEN status = 'active' THEN 0 ELSE 1 END,
+                        CASE WHEN status = 'closed' AND i % 5 <> 0 THEN 1 + i % 5 END,
+                        CASE WHEN status = 'closed' AND i % 5 <> 0
+                             THEN strftime('%Y-%m-%dT%H:%M:%SZ', created, '+' || (4000 + i % 3000) || ' seconds') END,
+                        created, created
+                   FROM t;
+
+                 INSERT INTO messages (chat_id, seq, id, sender_type, sender_id, text, attachments,
+                                       created_at)
+                 {batch},
+                 k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < {per_chat})
+                 SELECT c.id, j, 'msg_seed' || j || 'x' || i || '{own}',
+                        CASE WHEN j % 2 = 1 THEN 'visitor' ELSE 'agent' END,
+                        CASE WHEN j % 2 = 1 THEN c.visitor_id ELSE c.assigned_to END,
+                        'Seeded message ' || j, '[]',
+                        strftime('%Y-%m-%dT%H:%M:%SZ', c.created_at, '+' || (60 * j) || ' seconds')
+                   FROM n JOIN chats c ON c.id = 'chat_seed' || i || '{own}' CROSS JOIN k;
+                 COMMIT;"
+            ),
+        );
+        first = last + 1;
+    }
+}
