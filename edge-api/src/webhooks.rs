@@ -30,7 +30,7 @@ use crate::domain::webhook::{self, MAX_ATTEMPTS};
 use crate::domain::{ids, time};
 use crate::error::ApiError;
 use crate::objects::workspace::protocol::{
-    DeliveryAttempt, EventAttempts, FailureRun, StoredWebhook, WebhookEvents,
+    DeliveryAttempt, EventAttempts, FailureRun, StoredWebhook, WebhookEvents, WebhookTarget,
 };
 use crate::services::webhooks as service;
 use crate::state::AppState;
@@ -95,6 +95,21 @@ async fn enqueue<T: Serialize>(
         return Ok(());
     }
     let targets = service::targets(state, workspace_id).await?;
+    enqueue_to(state, workspace_id, &targets, kinds, order_key, data).await
+}
+
+/// [`enqueue`] to targets read already.
+async fn enqueue_to<T: Serialize>(
+    state: &AppState,
+    workspace_id: &str,
+    targets: &[WebhookTarget],
+    kinds: &[WebhookEvent],
+    order_key: Option<&str>,
+    data: &T,
+) -> Result<(), ApiError> {
+    if targets.is_empty() {
+        return Ok(());
+    }
     let data = serde_json::to_value(data).map_err(|e| ApiError::internal(e.to_string()))?;
     let workspace = WorkspaceId::parse(workspace_id)
         .map_err(|e| ApiError::internal(format!("workspace id {workspace_id}: {e:?}")))?;
@@ -193,21 +208,35 @@ pub async fn chat_reopened(state: &AppState, workspace_id: &str, chat_id: &ChatI
     }
 }
 
-/// message.sent for an agent's message, message.received for a visitor's.
-pub async fn message_posted(state: &AppState, workspace_id: &str, message: &ConversationMessage) {
+/// message.sent for an agent's message, message.received for a visitor's, to `targets`
+/// (the workspace's active webhooks, which the append read with the message).
+pub async fn message_posted(
+    state: &AppState,
+    workspace_id: &str,
+    message: &ConversationMessage,
+    targets: &[WebhookTarget],
+) {
     let kind = match message.sender.kind {
         SenderType::Agent => WebhookEvent::MessageSent,
         SenderType::Visitor => WebhookEvent::MessageReceived,
         SenderType::System => return,
     };
-    emit(
+    let sent = enqueue_to(
         state,
         workspace_id,
-        kind,
+        targets,
+        &[kind],
         Some(message.chat_id.as_str()),
         message,
     )
     .await;
+    if let Err(e) = sent {
+        worker::console_error!(
+            "webhook event {} of {workspace_id} was not enqueued: {}",
+            kind.as_str(),
+            e.cause.as_deref().unwrap_or(e.code.code())
+        );
+    }
 }
 
 /// Runs of a batch's reads before its jobs go back to the queue.

@@ -121,6 +121,13 @@ impl DurableObject for Inbox {
                 self.publish(&frame, None);
                 Response::empty()
             }
+            "/publish-all" => {
+                let frames: Vec<String> = req.json().await?;
+                for frame in &frames {
+                    self.publish(frame, None);
+                }
+                Response::empty()
+            }
             _ => Response::error("not found", 404),
         }
     }

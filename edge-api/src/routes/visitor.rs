@@ -16,7 +16,7 @@ use shared_types::visitor::{
 };
 use shared_types::DataList;
 
-use crate::auth::VisitorCaller;
+use crate::auth::{VisitorCaller, VisitorSender};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::services::{chats, messages, visitors};
@@ -85,7 +85,7 @@ async fn list_messages(
 #[worker::send]
 async fn send_message(
     State(state): State<AppState>,
-    visitor: VisitorCaller,
+    VisitorSender(visitor): VisitorSender,
     Path(chat_id): Path<String>,
     uri: Uri,
     headers: HeaderMap,

@@ -187,17 +187,24 @@ pub async fn post(
     let (after, workspace_id, stored) = (state.clone(), workspace_id.to_string(), appended.clone());
     state
         .after_response(async move {
-            sockets::publish(
-                &after,
-                &workspace_id,
-                &ServerFrame::MessageCreated {
+            // Both frames in one call to the feed, in this order.
+            let frames = [
+                ServerFrame::MessageCreated {
                     chat_id: stored.message.chat_id.clone(),
                     message: stored.message.clone(),
                 },
+                ServerFrame::ChatUpdated {
+                    chat: stored.summary.clone(),
+                },
+            ];
+            sockets::publish_all(&after, &workspace_id, &frames).await;
+            crate::webhooks::message_posted(
+                &after,
+                &workspace_id,
+                &stored.message,
+                &stored.webhooks,
             )
             .await;
-            sockets::publish_chat(&after, &workspace_id, stored.summary).await;
-            crate::webhooks::message_posted(&after, &workspace_id, &stored.message).await;
         })
         .await;
     Ok(appended)
@@ -284,6 +291,24 @@ pub mod object {
     }
 
     fn append(sql: &SqlStorage, a: Append) -> Result<Appended, ApiError> {
+        if let Some(visitor_id) = &a.visitor_id {
+            // The visitor's block is checked here, with the write, rather than by a
+            // call of its own (`auth::VisitorSender`).
+            #[derive(Deserialize)]
+            struct Row {
+                blocked: i64,
+            }
+            let found: Vec<Row> = rows(
+                sql,
+                "SELECT blocked_at IS NOT NULL AS blocked FROM visitors WHERE id = ?",
+                vec![visitor_id.as_str().into()],
+            )?;
+            match found.first() {
+                None => return Err(ErrorCode::AuthVisitorToken.into()),
+                Some(r) if r.blocked != 0 => return Err(ErrorCode::AuthVisitorBlocked.into()),
+                Some(_) => {}
+            }
+        }
         let mut reopened = false;
         match &a.opening {
             Some(Opening::Create {
@@ -379,7 +404,9 @@ pub mod object {
             .ok_or_else(|| ApiError::internal(format!("chat {} has no summary", a.chat_id)))?;
         let attachments: Vec<Attachment> = serde_json::from_str(&a.attachments)
             .map_err(|e| ApiError::internal(format!("attachments of {}: {e}", a.id)))?;
+        let webhooks = crate::services::webhooks::object::targets(sql)?;
         Ok(Appended {
+            webhooks,
             message: ConversationMessage {
                 id: parse_id(&a.id)?,
                 chat_id: parse_id(&a.chat_id)?,

@@ -31,6 +31,15 @@ pub async fn publish(state: &AppState, workspace_id: &str, frame: &ServerFrame) 
     post_logged(state.inboxes(), workspace_id, "/publish", frame).await;
 }
 
+/// Sends `frames` to every agent feed of the workspace, in order, in one call.
+pub async fn publish_all(state: &AppState, workspace_id: &str, frames: &[ServerFrame]) {
+    let texts: Vec<String> = frames
+        .iter()
+        .filter_map(|f| serde_json::to_string(f).ok())
+        .collect();
+    post_logged(state.inboxes(), workspace_id, "/publish-all", &texts).await;
+}
+
 /// Sends `message` as JSON to the object `name` at `path` and waits for its answer;
 /// what the caller asked for is done already, so a failure is logged, not returned.
 async fn post_logged(

@@ -349,6 +349,19 @@ pub mod object {
         matches!(op, WebhookOp::Log { attempts, .. } if !attempts.is_empty())
     }
 
+    /// The active webhooks and what each subscribed to: all an event needs to find its
+    /// receivers.
+    pub fn targets(sql: &SqlStorage) -> Result<Vec<WebhookTarget>, ApiError> {
+        let hooks = stored(sql, &format!("SELECT {COLUMNS} WHERE active = 1"), vec![])?;
+        Ok(hooks
+            .into_iter()
+            .map(|h| WebhookTarget {
+                id: h.webhook.id,
+                events: h.webhook.events,
+            })
+            .collect())
+    }
+
     pub fn handle(sql: &SqlStorage, op: WebhookOp) -> Result<String, ApiError> {
         match op {
             WebhookOp::List => {
@@ -359,18 +372,7 @@ pub mod object {
                 )?;
                 answer(hooks.into_iter().map(|h| h.webhook).collect::<Vec<_>>())
             }
-            WebhookOp::Targets => {
-                let hooks = stored(sql, &format!("SELECT {COLUMNS} WHERE active = 1"), vec![])?;
-                answer(
-                    hooks
-                        .into_iter()
-                        .map(|h| WebhookTarget {
-                            id: h.webhook.id,
-                            events: h.webhook.events,
-                        })
-                        .collect::<Vec<_>>(),
-                )
-            }
+            WebhookOp::Targets => answer(targets(sql)?),
             WebhookOp::Insert {
                 webhook: w,
                 secret_sealed,

@@ -379,6 +379,8 @@ pub struct Appended {
     pub summary: ChatSummary,
     /// The chat was closed and this message reopened it.
     pub reopened: bool,
+    /// The workspace's active webhooks, so the message's event needs no further read.
+    pub webhooks: Vec<WebhookTarget>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
