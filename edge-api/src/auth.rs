@@ -259,25 +259,13 @@ impl FromRequestParts<AppState> for VisitorCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let token =
-            shared_types::admin::bearer_token(header).map_err(|_| ErrorCode::AuthVisitorToken)?;
-        let visitor = visitor_from_token(state, token)?;
-        if let Some(known) = parts.extensions.get::<VisitorCaller>() {
-            // Already authenticated (and charged) by the idempotency layer.
-            return Ok(known.clone());
+        let (visitor, checked) = charged_visitor(parts, state).await?;
+        if !checked {
+            let state = state.clone();
+            let visitor = visitor.clone();
+            SendFuture::new(async move { refuse_blocked(&state, &visitor).await }).await?;
         }
-        let (state, parts) = (state.clone(), &*parts);
-        SendFuture::new(async move {
-            let name = format!("visitor:{}", visitor.visitor_id);
-            limits::spend(&state, parts, &name, rate_limit::VISITOR).await?;
-            refuse_blocked(&state, &visitor).await?;
-            Ok(visitor)
-        })
-        .await
+        Ok(visitor)
     }
 }
 
@@ -292,24 +280,33 @@ impl FromRequestParts<AppState> for VisitorSender {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let token =
-            shared_types::admin::bearer_token(header).map_err(|_| ErrorCode::AuthVisitorToken)?;
-        let visitor = visitor_from_token(state, token)?;
-        if let Some(known) = parts.extensions.get::<VisitorCaller>() {
-            return Ok(VisitorSender(known.clone()));
-        }
-        let (state, parts) = (state.clone(), &*parts);
-        SendFuture::new(async move {
-            let name = format!("visitor:{}", visitor.visitor_id);
-            limits::spend(&state, parts, &name, rate_limit::VISITOR).await?;
-            Ok(VisitorSender(visitor))
-        })
-        .await
+        Ok(VisitorSender(charged_visitor(parts, state).await?.0))
     }
+}
+
+/// The visitor of the request's token, its budget spent; `true` when the idempotency
+/// layer had authenticated, charged and checked it already.
+async fn charged_visitor(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<(VisitorCaller, bool), ApiError> {
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let token =
+        shared_types::admin::bearer_token(header).map_err(|_| ErrorCode::AuthVisitorToken)?;
+    let visitor = visitor_from_token(state, token)?;
+    if let Some(known) = parts.extensions.get::<VisitorCaller>() {
+        return Ok((known.clone(), true));
+    }
+    let (state, parts) = (state.clone(), parts);
+    SendFuture::new(async move {
+        let name = format!("visitor:{}", visitor.visitor_id);
+        limits::spend(&state, parts, &name, rate_limit::VISITOR).await?;
+        Ok((visitor, false))
+    })
+    .await
 }
 
 /// The visitor a token names, if the token is genuine and current.

@@ -7,7 +7,7 @@
 
 use crate::domain::analytics::{Plan, Series};
 use crate::error::ApiError;
-use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::client;
 use crate::objects::workspace::protocol::{AnalyticsOp, Figures, Overview, Request};
 use crate::state::AppState;
 use crate::store;
@@ -18,9 +18,7 @@ async fn call<T: serde::de::DeserializeOwned>(
     workspace_id: &str,
     op: AnalyticsOp,
 ) -> Result<T, ApiError> {
-    WorkspaceDb::of(state, workspace_id)?
-        .call(&Request::Analytics(op))
-        .await
+    client::ask(state, workspace_id, &Request::Analytics(op)).await
 }
 
 /// The overview of `now`, with the chats created in `before` for the trends.

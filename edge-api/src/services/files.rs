@@ -23,7 +23,7 @@ use crate::domain::upload::{upload_message, UPLOAD_URL_SECONDS};
 use crate::domain::{bounds, ids, time};
 use crate::error::ApiError;
 use crate::limits;
-use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::client;
 use crate::objects::workspace::protocol::{FileOp, FileRow, Request};
 use crate::services::chats;
 use crate::state::AppState;
@@ -33,9 +33,7 @@ async fn call<T: serde::de::DeserializeOwned>(
     workspace_id: &str,
     op: FileOp,
 ) -> Result<T, ApiError> {
-    WorkspaceDb::of(state, workspace_id)?
-        .call(&Request::Files(op))
-        .await
+    client::ask(state, workspace_id, &Request::Files(op)).await
 }
 
 /// Which of `file_ids` are files confirmed for this chat of the workspace.
@@ -393,7 +391,9 @@ pub mod object {
     use crate::error::ApiError;
     use crate::objects::workspace::answer;
     use crate::objects::workspace::protocol::{FileOp, FileRow};
-    use crate::objects::workspace::sql::{rows, run, written};
+    use chrono::{DateTime, Utc};
+
+    use crate::objects::workspace::sql::{earliest, rows, run, written};
 
     const COLUMNS: &str = "id, chat_id, uploader_type, uploader_id, filename, content_type,
         size_bytes, r2_key, status, created_at, expires_at FROM files";
@@ -462,18 +462,12 @@ pub mod object {
         }
     }
 
-    /// When the oldest pending upload becomes abandoned, if there is one.
-    pub fn next_abandoned(sql: &SqlStorage) -> Result<Option<String>, ApiError> {
-        #[derive(serde::Deserialize)]
-        struct Row {
-            at: Option<String>,
-        }
-        let found: Vec<Row> = rows(
+    /// When the URL of the oldest pending upload expired, if there is one.
+    pub fn oldest_pending(sql: &SqlStorage) -> Result<Option<DateTime<Utc>>, ApiError> {
+        earliest(
             sql,
             "SELECT MIN(expires_at) AS at FROM files WHERE status = 'pending'",
-            vec![],
-        )?;
-        Ok(found.into_iter().next().and_then(|r| r.at))
+        )
     }
 
     /// Forgets up to `limit` uploads that were asked for but never confirmed and expired

@@ -13,7 +13,7 @@ pub mod object {
     use crate::error::ApiError;
     use crate::objects::workspace::answer;
     use crate::objects::workspace::protocol::{IdempotencyOp, Remembered};
-    use crate::objects::workspace::sql::{rows, run, written};
+    use crate::objects::workspace::sql::{earliest, rows, run, written};
 
     /// Whether the operation writes a row that expires (and so may need the sweep).
     pub fn expires_rows(op: &IdempotencyOp) -> bool {
@@ -88,20 +88,9 @@ pub mod object {
 
     /// When the oldest record expires, if there is one.
     pub fn next_expiry(sql: &SqlStorage) -> Result<Option<DateTime<Utc>>, ApiError> {
-        #[derive(serde::Deserialize)]
-        struct Row {
-            at: Option<String>,
-        }
-        let found: Vec<Row> = rows(
-            sql,
-            "SELECT MIN(created_at) AS at FROM idempotency_keys",
-            vec![],
-        )?;
-        Ok(found
-            .into_iter()
-            .next()
-            .and_then(|r| r.at)
-            .and_then(|at| time::parse(&at))
-            .map(|at| at + Duration::hours(KEEP_HOURS)))
+        Ok(
+            earliest(sql, "SELECT MIN(created_at) AS at FROM idempotency_keys")?
+                .map(|at| at + Duration::hours(KEEP_HOURS)),
+        )
     }
 }

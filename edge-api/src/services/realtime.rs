@@ -157,7 +157,7 @@ pub mod object {
     use crate::error::ApiError;
     use crate::objects::workspace::answer;
     use crate::objects::workspace::protocol::TicketOp;
-    use crate::objects::workspace::sql::{rows, run, written};
+    use crate::objects::workspace::sql::{earliest, run, written};
 
     pub fn handle(sql: &SqlStorage, op: TicketOp) -> Result<String, ApiError> {
         match op {
@@ -185,19 +185,6 @@ pub mod object {
 
     /// When the first spent ticket expires, if there is one.
     pub fn next_expiry(sql: &SqlStorage) -> Result<Option<DateTime<Utc>>, ApiError> {
-        #[derive(serde::Deserialize)]
-        struct Row {
-            at: Option<String>,
-        }
-        let found: Vec<Row> = rows(
-            sql,
-            "SELECT MIN(expires_at) AS at FROM used_tickets",
-            vec![],
-        )?;
-        Ok(found
-            .into_iter()
-            .next()
-            .and_then(|r| r.at)
-            .and_then(|at| time::parse(&at)))
+        earliest(sql, "SELECT MIN(expires_at) AS at FROM used_tickets")
     }
 }

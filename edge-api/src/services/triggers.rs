@@ -10,7 +10,7 @@ use shared_types::visitor::PublicTrigger;
 use crate::auth::Caller;
 use crate::domain::{ids, time};
 use crate::error::ApiError;
-use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::client;
 use crate::objects::workspace::protocol::{Request, TriggerOp};
 use crate::state::AppState;
 
@@ -22,9 +22,7 @@ async fn call<T: serde::de::DeserializeOwned>(
     workspace_id: &str,
     op: TriggerOp,
 ) -> Result<T, ApiError> {
-    WorkspaceDb::of(state, workspace_id)?
-        .call(&Request::Triggers(op))
-        .await
+    client::ask(state, workspace_id, &Request::Triggers(op)).await
 }
 
 pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<Trigger>, ApiError> {

@@ -12,7 +12,7 @@ use crate::domain::token::{self, VisitorClaims};
 use crate::domain::{bounds, ids, rate_limit, socket_bounds, time};
 use crate::error::ApiError;
 use crate::limits;
-use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::client;
 use crate::objects::workspace::protocol::{NewVisitor, Request, VisitorOp};
 use crate::services::{sockets, widget};
 use crate::state::AppState;
@@ -22,9 +22,7 @@ async fn call<T: serde::de::DeserializeOwned>(
     workspace_id: &str,
     op: VisitorOp,
 ) -> Result<T, ApiError> {
-    WorkspaceDb::of(state, workspace_id)?
-        .call(&Request::Visitors(op))
-        .await
+    client::ask(state, workspace_id, &Request::Visitors(op)).await
 }
 
 /// How long a visitor session lasts: a returning visitor within a month continues the

@@ -16,7 +16,7 @@ use crate::auth::Caller;
 use crate::crypto;
 use crate::domain::{ids, time, webhook};
 use crate::error::ApiError;
-use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::client;
 use crate::objects::workspace::protocol::{
     DeliveryAttempt, DeliveryState, FailureRun, Request, WebhookEvents, WebhookOp, WebhookTarget,
 };
@@ -38,9 +38,7 @@ async fn call<T: serde::de::DeserializeOwned>(
     workspace_id: &str,
     op: WebhookOp,
 ) -> Result<T, ApiError> {
-    WorkspaceDb::of(state, workspace_id)?
-        .call(&Request::Webhooks(op))
-        .await
+    client::ask(state, workspace_id, &Request::Webhooks(op)).await
 }
 
 /// HOOK-001 for an id that is not a webhook id at all, before any object is asked.
@@ -248,7 +246,7 @@ pub mod object {
         DeliveryAttempt, DeliveryState, EventAttempts, FailureRun, StoredWebhook, WebhookEvents,
         WebhookOp, WebhookTarget,
     };
-    use crate::objects::workspace::sql::{flag, rows, run, written};
+    use crate::objects::workspace::sql::{earliest, flag, rows, run, written};
 
     /// A stored webhook; `events` is a JSON array, `active` 0 or 1.
     #[derive(Deserialize)]
@@ -562,21 +560,8 @@ pub mod object {
 
     /// The oldest attempt still logged, if any.
     fn oldest(sql: &SqlStorage) -> Result<Option<DateTime<Utc>>, ApiError> {
-        #[derive(Deserialize)]
-        struct Oldest {
-            at: Option<String>,
-        }
         // webhook_deliveries_created
-        let found: Vec<Oldest> = rows(
-            sql,
-            "SELECT MIN(created_at) AS at FROM webhook_deliveries",
-            vec![],
-        )?;
-        Ok(found
-            .into_iter()
-            .next()
-            .and_then(|o| o.at)
-            .and_then(|at| time::parse(&at)))
+        earliest(sql, "SELECT MIN(created_at) AS at FROM webhook_deliveries")
     }
 
     /// When the log next needs sweeping, not before `not_before`; `None` when it is empty.

@@ -19,7 +19,7 @@ use crate::auth::Caller;
 use crate::cache;
 use crate::domain::{identity, time, unique};
 use crate::error::ApiError;
-use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::client;
 use crate::objects::workspace::protocol::{Request, WidgetOp};
 use crate::state::AppState;
 use crate::store;
@@ -29,9 +29,7 @@ async fn call<T: serde::de::DeserializeOwned>(
     workspace_id: &str,
     op: WidgetOp,
 ) -> Result<T, ApiError> {
-    WorkspaceDb::of(state, workspace_id)?
-        .call(&Request::Widget(op))
-        .await
+    client::ask(state, workspace_id, &Request::Widget(op)).await
 }
 
 /// What a new workspace's widget looks like before its owner changes anything: the

@@ -60,3 +60,12 @@ impl WorkspaceDb {
         }
     }
 }
+
+/// Sends `request` to `workspace_id`'s object: the one line every service's calls share.
+pub async fn ask<T: DeserializeOwned>(
+    state: &AppState,
+    workspace_id: &str,
+    request: &Request,
+) -> Result<T, ApiError> {
+    WorkspaceDb::of(state, workspace_id)?.call(request).await
+}

@@ -234,8 +234,7 @@ fn expires_rows(op: &Op) -> bool {
 
 /// When the first expiring row of the object is due to go, if any is left.
 fn first_due(sql: &SqlStorage) -> std::result::Result<Option<DateTime<Utc>>, ApiError> {
-    let abandoned = services::files::object::next_abandoned(sql)?
-        .and_then(|at| time::parse(&at))
+    let abandoned = services::files::object::oldest_pending(sql)?
         .map(|at| at + Duration::hours(ABANDONED_UPLOAD_HOURS));
     Ok([
         services::webhooks::object::next_sweep(sql, DateTime::<Utc>::MIN_UTC)?,

@@ -42,3 +42,20 @@ pub fn flag(b: bool) -> SqlStorageValue {
 pub fn run(sql: &SqlStorage, query: &str, values: Vec<SqlStorageValue>) -> Result<(), ApiError> {
     rows::<serde_json::Value>(sql, query, values).map(drop)
 }
+
+/// The time a `SELECT MIN(<time column>) AS at …` finds, if the table has any row.
+pub fn earliest(
+    sql: &SqlStorage,
+    query: &str,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        at: Option<String>,
+    }
+    let found: Vec<Row> = rows(sql, query, vec![])?;
+    Ok(found
+        .into_iter()
+        .next()
+        .and_then(|r| r.at)
+        .and_then(|at| crate::domain::time::parse(&at)))
+}

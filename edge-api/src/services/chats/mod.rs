@@ -22,7 +22,7 @@ use crate::domain::chat_rules;
 use crate::domain::{bounds, ids, time};
 use crate::error::ApiError;
 use crate::limits;
-use crate::objects::workspace::client::WorkspaceDb;
+use crate::objects::workspace::client;
 use crate::objects::workspace::protocol::{
     ChatFilter, ChatHead, ChatOp, ChatPage, ChatPatch, Opening, Patched, ReadOutcome, Request,
 };
@@ -41,9 +41,7 @@ async fn call<T: serde::de::DeserializeOwned>(
     workspace_id: &str,
     op: ChatOp,
 ) -> Result<T, ApiError> {
-    WorkspaceDb::of(state, workspace_id)?
-        .call(&Request::Chats(op))
-        .await
+    client::ask(state, workspace_id, &Request::Chats(op)).await
 }
 
 /// A malformed id can name no chat: the same 404 as a missing or foreign one.
