@@ -316,9 +316,10 @@ pub enum ReadOutcome {
     NoChat,
     /// The seq named is beyond the chat's last message; nothing changed.
     Beyond,
-    /// Read: the chat as lists show it, and how far the visitor has read.
+    /// Read. An agent's read answers the chat as lists show it (`visitor_read_seq` 0),
+    /// the visitor's how far the visitor has read (`summary` none).
     Read {
-        summary: ChatSummary,
+        summary: Option<ChatSummary>,
         visitor_read_seq: u64,
     },
 }

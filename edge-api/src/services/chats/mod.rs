@@ -55,12 +55,23 @@ pub async fn head(
     workspace_id: &str,
     chat_id: &ChatId,
 ) -> Result<ChatHead, ApiError> {
+    find_head(state, workspace_id, chat_id, None).await
+}
+
+/// The chat's head, CHAT-001 when there is none or (with `visitor_id`) it is another
+/// visitor's: the object decides both, so a foreign chat looks like a missing one.
+async fn find_head(
+    state: &AppState,
+    workspace_id: &str,
+    chat_id: &ChatId,
+    visitor_id: Option<&str>,
+) -> Result<ChatHead, ApiError> {
     let head: Option<ChatHead> = call(
         state,
         workspace_id,
         ChatOp::Head {
             chat_id: chat_id.as_str().to_string(),
-            visitor_id: None,
+            visitor_id: visitor_id.map(String::from),
         },
     )
     .await?;
@@ -91,16 +102,14 @@ pub async fn own(
     raw_id: &str,
 ) -> Result<(ChatId, ChatHead), ApiError> {
     let chat_id = parse_id(raw_id)?;
-    let head: Option<ChatHead> = call(
+    let head = find_head(
         state,
         &visitor.workspace_id,
-        ChatOp::Head {
-            chat_id: chat_id.as_str().to_string(),
-            visitor_id: Some(visitor.visitor_id.clone()),
-        },
+        &chat_id,
+        Some(&visitor.visitor_id),
     )
     .await?;
-    Ok((chat_id, head.ok_or(ErrorCode::ChatNotFound)?))
+    Ok((chat_id, head))
 }
 
 pub async fn list(
@@ -196,7 +205,9 @@ pub async fn mark_read(
     let chat_id = parse_id(raw_id)?;
     let seq = read_seq(body)?;
     let (summary, _) = read(state, &caller.workspace_id, &chat_id, None, seq).await?;
-    sockets::publish_chat(state, &caller.workspace_id, summary).await;
+    if let Some(summary) = summary {
+        sockets::publish_chat(state, &caller.workspace_id, summary).await;
+    }
     Ok(())
 }
 
@@ -227,15 +238,15 @@ pub async fn mark_read_by_visitor(
     Ok(())
 }
 
-/// Marks the chat read by an agent (`visitor_id` `None`) or its visitor; the chat as
-/// lists show it and how far the visitor has read.
+/// Marks the chat read by an agent (`visitor_id` `None`) or its visitor; for an agent
+/// the chat as lists show it, for the visitor how far the visitor has read.
 async fn read(
     state: &AppState,
     workspace_id: &str,
     chat_id: &ChatId,
     visitor_id: Option<&str>,
     seq: Option<u64>,
-) -> Result<(ChatSummary, u64), ApiError> {
+) -> Result<(Option<ChatSummary>, u64), ApiError> {
     let outcome: ReadOutcome = call(
         state,
         workspace_id,

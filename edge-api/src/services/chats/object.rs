@@ -201,6 +201,14 @@ pub fn page(
     Ok(ChatPage { data, total })
 }
 
+/// How far the visitor of chat `c` has read. The chat keeps only how many agent messages
+/// the visitor has not read: those are the newest ones, so the one read last is the
+/// next older.
+const VISITOR_READ_SEQ: &str = "COALESCE((SELECT r.seq FROM (
+        SELECT m.seq, ROW_NUMBER() OVER (ORDER BY m.seq DESC) AS k
+          FROM messages m WHERE m.chat_id = c.id AND m.sender_type = 'agent') r
+      WHERE r.k = c.visitor_unread_count + 1), 0) AS visitor_read_seq";
+
 #[derive(Deserialize)]
 struct DetailRow {
     id: ChatId,
@@ -225,18 +233,14 @@ struct DetailRow {
 pub fn detail(sql: &SqlStorage, chat_id: &str) -> Result<Option<ChatDetail>, ApiError> {
     let found: Vec<DetailRow> = rows(
         sql,
-        "SELECT c.id, c.status, c.assigned_to, c.tags, c.notes, c.created_at, c.updated_at,
-                v.name AS visitor_name, v.email AS visitor_email, v.phone AS visitor_phone,
-                v.metadata AS visitor_metadata, v.user_id AS visitor_user_id,
-                v.verified AS visitor_verified, c.page_url,
-                -- The chat keeps only how many agent messages the visitor has not read:
-                -- those are the newest ones, so the one read last is the next older.
-                COALESCE((SELECT r.seq FROM (
-                    SELECT m.seq, ROW_NUMBER() OVER (ORDER BY m.seq DESC) AS k
-                      FROM messages m WHERE m.chat_id = c.id AND m.sender_type = 'agent') r
-                  WHERE r.k = c.visitor_unread_count + 1), 0) AS visitor_read_seq
-           FROM chats c JOIN visitors v ON v.id = c.visitor_id
-          WHERE c.id = ?",
+        &format!(
+            "SELECT c.id, c.status, c.assigned_to, c.tags, c.notes, c.created_at, c.updated_at,
+                    v.name AS visitor_name, v.email AS visitor_email, v.phone AS visitor_phone,
+                    v.metadata AS visitor_metadata, v.user_id AS visitor_user_id,
+                    v.verified AS visitor_verified, c.page_url, {VISITOR_READ_SEQ}
+               FROM chats c JOIN visitors v ON v.id = c.visitor_id
+              WHERE c.id = ?"
+        ),
         vec![chat_id.into()],
     )?;
     found
@@ -369,14 +373,28 @@ fn mark_read(
         &format!("UPDATE chats SET {column} = 0 WHERE id = ? AND {column} <> 0"),
         vec![chat_id.into()],
     )?;
-    let chat = detail(sql, chat_id)?
-        .ok_or_else(|| ApiError::internal(format!("chat {chat_id} gone while read")))?;
-    let summary = summary(sql, chat_id)?
-        .ok_or_else(|| ApiError::internal(format!("chat {chat_id} has no summary")))?;
-    Ok(ReadOutcome::Read {
-        summary,
-        visitor_read_seq: chat.visitor_read_seq,
-    })
+    // Each reader's side needs one thing back: the agents' feed the chat's new unread
+    // count, the visitor's room how far the visitor has read.
+    if by_visitor {
+        #[derive(Deserialize)]
+        struct Seq {
+            visitor_read_seq: u64,
+        }
+        let found: Vec<Seq> = rows(
+            sql,
+            &format!("SELECT {VISITOR_READ_SEQ} FROM chats c WHERE c.id = ?"),
+            vec![chat_id.into()],
+        )?;
+        Ok(ReadOutcome::Read {
+            summary: None,
+            visitor_read_seq: found.first().map_or(0, |r| r.visitor_read_seq),
+        })
+    } else {
+        Ok(ReadOutcome::Read {
+            summary: summary(sql, chat_id)?,
+            visitor_read_seq: 0,
+        })
+    }
 }
 
 /// Stores the visitor's rating of their closed, unrated chat.
