@@ -8,6 +8,7 @@ pub mod bounds;
 pub mod cached_caller;
 pub mod chat_rules;
 pub mod chat_status;
+pub mod email;
 pub mod export;
 pub mod identity;
 pub mod ids;
