@@ -37,6 +37,7 @@ pub mod chats;
 pub mod error;
 pub mod files;
 pub mod ids;
+pub mod lang;
 pub mod pagination;
 pub mod realtime;
 pub mod validate;

@@ -1,32 +1,7 @@
 //! The widget's own words in Uzbek, Russian and English, chosen by the loader from
 //! `data-lang` or the page's `<html lang>` (Uzbek by default).
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    Uz,
-    Ru,
-    En,
-}
-
-impl Lang {
-    /// `ru`, `ru-RU` → Russian; `en`, `en-GB` → English; anything else (including `uz`,
-    /// `uz-Cyrl` and the empty tag) → Uzbek, the product's default.
-    pub fn parse(tag: &str) -> Lang {
-        // The primary subtag, compared without allocating (every byte here is wasm).
-        let tag = tag.trim().as_bytes();
-        let primary = tag
-            .iter()
-            .position(|b| *b == b'-' || *b == b'_')
-            .map_or(tag, |end| &tag[..end]);
-        if primary.eq_ignore_ascii_case(b"ru") {
-            Lang::Ru
-        } else if primary.eq_ignore_ascii_case(b"en") {
-            Lang::En
-        } else {
-            Lang::Uz
-        }
-    }
-}
+pub use shared_types::lang::Lang;
 
 /// The widget's fixed texts in one language. The owner's own texts (button text,
 /// welcome and offline messages) come from the config as written.

@@ -5,35 +5,7 @@
 use super::mime::escape_html;
 use super::reply::MARKER;
 
-/// The languages of the widget, and so of a visitor's mail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Uz,
-    Ru,
-    En,
-}
-
-impl Lang {
-    /// The widget's rule: `ru…` Russian, `en…` English, anything else Uzbek.
-    pub fn parse(tag: &str) -> Lang {
-        let primary = tag.trim().split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("ru") {
-            Lang::Ru
-        } else if primary.eq_ignore_ascii_case("en") {
-            Lang::En
-        } else {
-            Lang::Uz
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Uz => "uz",
-            Lang::Ru => "ru",
-            Lang::En => "en",
-        }
-    }
-}
+pub use shared_types::lang::Lang;
 
 /// One message as a mail shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -349,7 +349,8 @@ pub fn html_to_text(html: &str) -> String {
     let mut out = String::new();
     let mut rest = html;
     let mut quote_depth = 0usize;
-    let mut skipping: Option<&str> = None;
+    // The element whose content is not text (style, script…) until it closes.
+    let mut skipping: Option<String> = None;
     while let Some(open) = rest.find('<') {
         if skipping.is_none() {
             push_text(&mut out, &rest[..open], quote_depth);
@@ -365,21 +366,14 @@ pub fn html_to_text(html: &str) -> String {
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
         let closing = tag.starts_with('/');
-        if let Some(skipped) = skipping {
-            if closing && name == skipped {
+        if let Some(skipped) = &skipping {
+            if closing && name == *skipped {
                 skipping = None;
             }
             continue;
         }
         match name.as_str() {
-            "style" | "script" | "head" | "title" if !closing => {
-                skipping = Some(match name.as_str() {
-                    "style" => "style",
-                    "script" => "script",
-                    "head" => "head",
-                    _ => "title",
-                })
-            }
+            "style" | "script" | "head" | "title" if !closing => skipping = Some(name),
             "blockquote" if !closing => {
                 quote_depth += 1;
                 out.push('\n');

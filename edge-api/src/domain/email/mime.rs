@@ -23,8 +23,8 @@ impl Mailbox {
 
     fn header(&self) -> String {
         match &self.name {
-            Some(name) => format!("{} <{}>", display_name(name), self.address),
-            None => self.address.clone(),
+            Some(name) => format!("{} <{}>", display_name(name), one_line(&self.address)),
+            None => one_line(&self.address),
         }
     }
 }
@@ -53,26 +53,27 @@ impl Outgoing {
     /// (base64 never contains `=_`, which every boundary here starts with).
     pub fn render(&self, boundary: &str) -> String {
         let mut out = String::new();
+        // Every value is one line (`one_line`) or encoded words with our own folds.
         let mut header = |name: &str, value: &str| {
             out.push_str(name);
             out.push_str(": ");
-            out.push_str(&strip_breaks(value));
+            out.push_str(value);
             out.push_str("\r\n");
         };
         header("From", &self.from.header());
         header("To", &self.to.header());
         if let Some(reply_to) = &self.reply_to {
-            header("Reply-To", reply_to);
+            header("Reply-To", &one_line(reply_to));
         }
-        header("Subject", &encode_word(&self.subject));
-        header("Date", &self.date);
-        header("Message-ID", &self.message_id);
+        header("Subject", &encode_word(&one_line(&self.subject)));
+        header("Date", &one_line(&self.date));
+        header("Message-ID", &one_line(&self.message_id));
         if let Some(thread) = &self.thread {
-            header("In-Reply-To", thread);
-            header("References", thread);
+            header("In-Reply-To", &one_line(thread));
+            header("References", &one_line(thread));
         }
         if let Some(link) = &self.unsubscribe {
-            header("List-Unsubscribe", &format!("<{link}>"));
+            header("List-Unsubscribe", &format!("<{}>", one_line(link)));
             header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         // Keeps vacation responders from answering into the chat.
@@ -118,7 +119,7 @@ pub fn encode_word(text: &str) -> String {
 
 /// A display name as a quoted string, or as encoded words when it is not ASCII.
 fn display_name(name: &str) -> String {
-    let name = strip_breaks(name);
+    let name = one_line(name);
     if name.is_ascii() {
         format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
     } else {
@@ -127,12 +128,8 @@ fn display_name(name: &str) -> String {
 }
 
 /// No header value may carry a line break of its own (header injection).
-fn strip_breaks(value: &str) -> String {
-    // Folding whitespace we add ourselves ("\r\n ") is kept; anything else is a space.
-    value
-        .replace("\r\n ", "\u{0}")
-        .replace(['\r', '\n'], " ")
-        .replace('\u{0}', "\r\n ")
+fn one_line(value: &str) -> String {
+    value.replace(['\r', '\n'], " ")
 }
 
 fn wrapped_base64(bytes: &[u8]) -> String {
