@@ -132,6 +132,52 @@ fn wrangler(root: &Path) -> Command {
     command
 }
 
+/// Writes the configuration the suite's servers run on, in `persist/config`: the
+/// top level of wrangler.toml with absolute paths and without `[build]`.
+///
+/// The repository's `[build]` makes wrangler watch a directory (`build.watch_dir`) and
+/// wrangler.toml itself, and any event there rebuilds and reloads the worker: workerd is
+/// restarted and every request in flight answers 503 "Your worker restarted
+/// mid-request". A suite that must never see that runs a configuration nothing watches
+/// and nothing writes.
+fn write_served_config(root: &Path, persist: &Path) -> PathBuf {
+    let source = std::fs::read_to_string(root.join("wrangler.toml")).expect("read wrangler.toml");
+    let dir = persist.join("config");
+    std::fs::create_dir_all(&dir).expect("create the served configuration's directory");
+    let path = dir.join("wrangler.toml");
+    std::fs::write(&path, served_config(&source, root)).expect("write the served configuration");
+    path
+}
+
+/// `source` (a wrangler.toml) cut to its top level, with its `[build]` table dropped and
+/// the paths it names made absolute under `root`.
+fn served_config(source: &str, root: &Path) -> String {
+    let mut out = String::new();
+    let mut in_build = false;
+    for line in source.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            if trimmed.starts_with("[env.") {
+                break;
+            }
+            in_build = trimmed == "[build]";
+        }
+        if in_build {
+            continue;
+        }
+        let absolute = ["main", "directory", "migrations_dir"]
+            .iter()
+            .find_map(|key| {
+                let rest = trimmed.strip_prefix(key)?.trim_start().strip_prefix('=')?;
+                let relative = rest.trim().strip_prefix('"')?.strip_suffix('"')?;
+                Some(format!("{key} = {:?}", root.join(relative)))
+            });
+        out.push_str(absolute.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    out
+}
+
 pub struct TestServer {
     pub base_url: String,
     pub admin_token: String,
@@ -141,6 +187,28 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// What the server's wrangler said about reloading the worker after it first came
+    /// up: each reload restarts workerd and fails the requests in flight, so the suite
+    /// reports any it saw.
+    pub fn reloads(&self) -> Vec<String> {
+        let Some(process) = &self._process else {
+            return Vec::new();
+        };
+        let out = process.output_text();
+        let lines: Vec<&str> = out.lines().collect();
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.contains("Reloading local server") || l.contains("restarting build"))
+            .map(|(i, l)| {
+                format!(
+                    "{}{l}",
+                    i.checked_sub(1).map_or("", |p| lines[p]).to_owned() + " / "
+                )
+            })
+            .collect()
+    }
+
     /// The process group of the wrangler this harness started (None for an outside server).
     pub fn process_group(&self) -> Option<u32> {
         self._process.as_ref().map(Spawned::group)
@@ -201,11 +269,15 @@ impl TestServer {
     /// Starts `wrangler dev` on `persist` and waits until it answers.
     fn serve(persist: &Path, admin_token: &str) -> (String, Spawned) {
         let root = repo_root();
+        let config = write_served_config(&root, persist);
         let port = free_port();
         let inspector = free_port();
         let mut command = wrangler(&root);
         command
-            .args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string()])
+            .arg("dev")
+            .arg("--config")
+            .arg(&config)
+            .args(["--ip", "127.0.0.1", "--port", &port.to_string()])
             .args(["--inspector-port", &inspector.to_string()])
             .arg("--persist-to")
             .arg(persist)
@@ -248,23 +320,6 @@ impl TestServer {
                 );
             }
             std::thread::sleep(Duration::from_millis(200));
-        }
-        // wrangler runs the [build] command once more when its file watcher is ready and
-        // then reloads the worker. On a loaded machine that comes after the first answer,
-        // and a request the reload catches fails ("worker restarted mid-request"): wait
-        // until the server has started or been reloaded after that build.
-        let settled = poll(Duration::from_secs(90), Duration::from_millis(200), || {
-            let out = process.output_text();
-            out.find("restarting build").is_some_and(|at| {
-                let after = &out[at..];
-                after.contains("Starting local server") || after.contains("updated and ready")
-            })
-        });
-        if settled.is_err() {
-            panic!(
-                "wrangler dev did not settle after its watcher's build on {base_url}:\n{}",
-                process.output_text()
-            );
         }
         (base_url, process)
     }

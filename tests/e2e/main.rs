@@ -150,6 +150,9 @@ fn main() {
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
+    for reload in ctx.server.reloads() {
+        eprintln!("wrangler reloaded the worker during the suite: {reload}");
+    }
     // exit() skips destructors: stop the server first.
     drop(ctx);
     conclusion.exit();
