@@ -1,8 +1,9 @@
 //! The team: who the agents are and, for owners and admins, inviting a new one over
 //! `GET/POST /v1/agents`, changing an agent's role and status (`PATCH
 //! /v1/agents/{id}`), and sending a new invitation link to one who has not set a
-//! password yet (`GET /v1/agents/invitations`, `POST /v1/agents/{id}/invitation`), and
-//! removing an agent after a confirmation (`DELETE /v1/agents/{id}`).
+//! password yet (`GET /v1/agents/invitations`, `POST /v1/agents/{id}/invitation`),
+//! choosing when an agent is emailed about unanswered visitors, and removing an agent
+//! after a confirmation (`DELETE /v1/agents/{id}`).
 //! A link is shown once (only its hash is stored). What the menus offer follows the
 //! server's rules, which the server enforces anyway (only an owner touches owners, the
 //! last owner stays one).
@@ -10,7 +11,7 @@
 use leptos::html::{Input, Select};
 use leptos::prelude::*;
 use serde_json::json;
-use shared_types::agents::{Agent, AgentRole, AgentStatus};
+use shared_types::agents::{Agent, AgentRole, AgentStatus, EmailNotifications};
 use shared_types::auth::{CreatedAgent, Invitation, PendingInvitation};
 
 use crate::i18n::{words, Lang};
@@ -32,6 +33,10 @@ struct TeamWords {
     remove_confirm: &'static str,
     remove_yes: &'static str,
     remove_no: &'static str,
+    mail: &'static str,
+    mail_offline: &'static str,
+    mail_always: &'static str,
+    mail_off: &'static str,
 }
 
 static EN: TeamWords = TeamWords {
@@ -49,6 +54,10 @@ static EN: TeamWords = TeamWords {
     remove_confirm: "Remove this agent? Their keys and sessions stop working at once and their open chats become unassigned.",
     remove_yes: "Yes, remove",
     remove_no: "Keep",
+    mail: "Email about unanswered visitors",
+    mail_offline: "When offline",
+    mail_always: "Always",
+    mail_off: "Never",
 };
 
 static RU: TeamWords = TeamWords {
@@ -66,6 +75,10 @@ static RU: TeamWords = TeamWords {
     remove_confirm: "Удалить этого агента? Его ключи и сессии сразу перестанут работать, а его открытые чаты останутся без исполнителя.",
     remove_yes: "Да, удалить",
     remove_no: "Оставить",
+    mail: "Письма о неотвеченных посетителях",
+    mail_offline: "Когда не в сети",
+    mail_always: "Всегда",
+    mail_off: "Никогда",
 };
 
 static UZ: TeamWords = TeamWords {
@@ -83,6 +96,10 @@ static UZ: TeamWords = TeamWords {
     remove_confirm: "Bu agentni o'chirasizmi? Uning kalitlari va sessiyalari darhol ishlamay qoladi, ochiq suhbatlari esa biriktirilmagan bo'lib qoladi.",
     remove_yes: "Ha, o'chirish",
     remove_no: "Qoldirish",
+    mail: "Javobsiz mehmonlar haqida xat",
+    mail_offline: "Oflayn bo'lganda",
+    mail_always: "Har doim",
+    mail_off: "Hech qachon",
 };
 
 fn team_words(lang: Lang) -> &'static TeamWords {
@@ -106,6 +123,14 @@ fn status_label(t: &TeamWords, status: AgentStatus) -> &'static str {
         AgentStatus::Online => t.online,
         AgentStatus::Away => t.away,
         AgentStatus::Offline => t.offline,
+    }
+}
+
+fn mail_label(t: &TeamWords, n: EmailNotifications) -> &'static str {
+    match n {
+        EmailNotifications::Offline => t.mail_offline,
+        EmailNotifications::Always => t.mail_always,
+        EmailNotifications::Off => t.mail_off,
     }
 }
 
@@ -247,6 +272,19 @@ pub fn Agents(lang: Lang, me: AgentRole) -> impl IntoView {
                                 </select>
                             </td>
                             <td>
+                                <select aria-label=t.mail title=t.mail data-testid="agent-email-notifications"
+                                    prop:value={let id = a.id.as_str().to_string(); move || {
+                                        stored(&id).map(|a| a.email_notifications.as_str()).unwrap_or_default()
+                                    }}
+                                    on:change={let id = a.id.as_str().to_string(); move |ev| {
+                                        agents.update(&id, json!({"email_notifications": event_target_value(&ev)}));
+                                    }}>
+                                    {EmailNotifications::ALL.iter().map(|&n| view! {
+                                        <option value=n.as_str()>{mail_label(t, n)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </td>
+                            <td>
                                 {let id = a.id.as_str().to_string(); move || {
                                     let shown = stored(&id).is_some_and(|a| may_remove(me, a.role));
                                     let asking = confirming.with(|c| c.as_deref() == Some(id.as_str()));
@@ -303,6 +341,10 @@ mod tests {
                 t.remove_confirm,
                 t.remove_yes,
                 t.remove_no,
+                t.mail,
+                t.mail_offline,
+                t.mail_always,
+                t.mail_off,
             ]
         };
         for (lang, table) in [("ru", &RU), ("uz", &UZ)] {

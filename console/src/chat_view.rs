@@ -27,6 +27,11 @@ pub struct ChatWords {
     pub too_large: &'static str,
     pub wrong_type: &'static str,
     pub upload_failed: &'static str,
+    pub emails: &'static str,
+    pub mail_failed: &'static str,
+    pub mail_agent: &'static str,
+    pub mail_visitor: &'static str,
+    pub mail_transcript: &'static str,
 }
 
 static EN: ChatWords = ChatWords {
@@ -38,6 +43,11 @@ static EN: ChatWords = ChatWords {
     too_large: "The file is larger than 10 MB",
     wrong_type: "This type of file cannot be sent",
     upload_failed: "The file was not sent",
+    emails: "Emails",
+    mail_failed: "not delivered",
+    mail_agent: "Agent notified",
+    mail_visitor: "Reply sent to the visitor",
+    mail_transcript: "Transcript",
 };
 
 static RU: ChatWords = ChatWords {
@@ -49,6 +59,11 @@ static RU: ChatWords = ChatWords {
     too_large: "Файл больше 10 МБ",
     wrong_type: "Файлы такого типа отправлять нельзя",
     upload_failed: "Файл не отправлен",
+    emails: "Письма",
+    mail_failed: "не доставлено",
+    mail_agent: "Уведомление агенту",
+    mail_visitor: "Ответ посетителю",
+    mail_transcript: "Переписка",
 };
 
 static UZ: ChatWords = ChatWords {
@@ -60,6 +75,11 @@ static UZ: ChatWords = ChatWords {
     too_large: "Fayl 10 MB dan katta",
     wrong_type: "Bu turdagi faylni yuborib bo'lmaydi",
     upload_failed: "Fayl yuborilmadi",
+    emails: "Xatlar",
+    mail_failed: "yetkazilmadi",
+    mail_agent: "Agentga xabar",
+    mail_visitor: "Mehmonga javob",
+    mail_transcript: "Suhbat matni",
 };
 
 pub fn chat_words(lang: Lang) -> &'static ChatWords {
@@ -67,6 +87,16 @@ pub fn chat_words(lang: Lang) -> &'static ChatWords {
         Lang::En => &EN,
         Lang::Ru => &RU,
         Lang::Uz => &UZ,
+    }
+}
+
+/// What a mail about the chat was, in the agent's language.
+pub fn mail_kind(cw: &ChatWords, kind: shared_types::email::EmailKind) -> &'static str {
+    use shared_types::email::EmailKind;
+    match kind {
+        EmailKind::AgentNotification => cw.mail_agent,
+        EmailKind::VisitorReply => cw.mail_visitor,
+        EmailKind::Transcript => cw.mail_transcript,
     }
 }
 
@@ -314,6 +344,11 @@ mod tests {
                 w.too_large,
                 w.wrong_type,
                 w.upload_failed,
+                w.emails,
+                w.mail_failed,
+                w.mail_agent,
+                w.mail_visitor,
+                w.mail_transcript,
             ] {
                 assert!(!text.is_empty());
             }

@@ -73,7 +73,12 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
         }
     });
     let chats = RwSignal::new(Vec::<ChatSummary>::new());
-    let selected = RwSignal::new(None::<String>);
+    // A mail's link opens its chat: `#chat=<id>`.
+    let linked = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .and_then(|h| h.strip_prefix("#chat=").map(str::to_string))
+        .filter(|id| id.starts_with("chat_"));
+    let selected = RwSignal::new(linked);
     let messages = RwSignal::new(Vec::<ConversationMessage>::new());
     let me = StoredValue::new(me);
 
@@ -403,6 +408,7 @@ fn ChatPane(
 ) -> impl IntoView {
     let cw = chat_words(lang);
     let detail = RwSignal::new(None::<ChatDetail>);
+    let emails = RwSignal::new(Vec::<shared_types::email::EmailAttempt>::new());
     let error = RwSignal::new(None::<String>);
     // What the visitor has read (the detail's count, then the room's read frames) and
     // whether they are typing now.
@@ -430,6 +436,12 @@ fn ChatPane(
             }
             load_after(&base, messages).await;
             mark_read(id);
+            let path = format!("{base}/emails");
+            if let Ok(list) =
+                api::call::<DataList<shared_types::email::EmailAttempt>>("GET", &path, None).await
+            {
+                emails.set(list.data);
+            }
         });
     }
 
@@ -580,6 +592,22 @@ fn ChatPane(
                     })
                 })}
             </dl>
+            <Show when=move || emails.with(|e| !e.is_empty())>
+                <details class="emails" data-testid="chat-emails">
+                    <summary>{move || format!("{} ({})", cw.emails, emails.with(Vec::len))}</summary>
+                    <ul>
+                        <For each=move || emails.get() key=|e| e.id.clone() let:e>
+                            <li data-testid="chat-email" data-status=e.status.as_str()>
+                                {chat_view::mail_kind(cw, e.kind)} " · " {e.to.clone()} " · "
+                                <time datetime=e.created_at.clone()>{crate::i18n::local_time(&e.created_at, lang)}</time>
+                                {(e.status == shared_types::email::EmailStatus::Failed).then(|| view! {
+                                    " · " <span class="error">{cw.mail_failed} {e.error.clone().map(|r| format!(": {r}"))}</span>
+                                })}
+                            </li>
+                        </For>
+                    </ul>
+                </details>
+            </Show>
             <form class="notes" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 let value = notes.get_untracked().map(|t| t.value()).unwrap_or_default();

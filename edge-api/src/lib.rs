@@ -72,23 +72,71 @@ mod entry {
     async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         match crate::retention::sweep(env).await {
             Ok(s) => worker::console_log!(
-                "retention sweep: {} admin idempotency keys, {} sessions, {} invitations, {} sign-in failures",
+                "retention sweep: {} admin idempotency keys, {} sessions, {} invitations, {} sign-in failures, {} reply addresses",
                 s.idempotency_keys,
                 s.sessions,
                 s.invitations,
                 s.login_failures,
+                s.reply_addresses,
             ),
             Err(e) => worker::console_error!("retention sweep failed: {e:?}"),
         }
     }
 
-    /// Both the WEBHOOKS queue and its dead-letter queue deliver here.
+    /// Both the WEBHOOKS queue and its dead-letter queue deliver here: webhook
+    /// deliveries and mail jobs (told apart by a mail job's `mail` field).
     #[event(queue)]
     async fn queue(
         batch: MessageBatch<crate::webhooks::DeliveryJob>,
         env: Env,
         _ctx: Context,
     ) -> worker::Result<()> {
-        crate::webhooks::consume(batch, env).await
+        use crate::services::email::MailJob;
+        use crate::webhooks::DeliveryJob;
+        use worker::{Message, MessageExt};
+        let queue = batch.queue();
+        let (mut deliveries, mut mail) = (Vec::new(), Vec::new());
+        for raw in batch.raw_iter() {
+            let is_mail = js_sys::Reflect::has(&raw.body(), &"mail".into()).unwrap_or(false);
+            // A message that no longer decodes is logged and dropped: retrying cannot
+            // fix it.
+            if is_mail {
+                match Message::<MailJob>::try_from(raw) {
+                    Ok(m) => mail.push(m),
+                    Err(e) => worker::console_error!("undecodable mail job: {e}"),
+                }
+            } else {
+                match Message::<DeliveryJob>::try_from(raw) {
+                    Ok(m) => deliveries.push(m),
+                    Err(e) => worker::console_error!("undecodable webhook job: {e}"),
+                }
+            }
+        }
+        if queue.contains("-dlq") {
+            for m in &mail {
+                worker::console_error!("mail job {} gave up after its retries", m.body().id);
+                m.ack();
+            }
+        } else if !mail.is_empty() {
+            let state = crate::state::AppState::new(env.clone());
+            crate::services::email::consume(&state, mail).await;
+        }
+        if deliveries.is_empty() {
+            return Ok(());
+        }
+        crate::webhooks::consume(&queue, deliveries, env).await
+    }
+
+    /// Mail to a chat's reply address (Email Routing).
+    #[event(email)]
+    async fn email(
+        message: worker::ForwardableEmailMessage,
+        env: Env,
+        ctx: Context,
+    ) -> worker::Result<()> {
+        let state = crate::state::AppState::for_request(env, ctx);
+        crate::services::email::receive(&state, &message).await;
+        // A refusal is the message's setReject; an Err here would only crash the glue.
+        Ok(())
     }
 }

@@ -22,6 +22,8 @@ pub async fn sweep(env: Env) -> Result<Swept, ApiError> {
         &time::format(now - Duration::hours(crate::services::idempotency::KEEP_HOURS)),
         // Sign-in throttling looks no further back than its window.
         &time::format(now - Duration::seconds(crate::domain::throttle::WINDOW_SECONDS)),
+        // A reply address works for as long as its mail says it does.
+        &time::format(now - Duration::days(crate::domain::email::REPLY_ADDRESS_DAYS)),
     )
     .await
 }

@@ -119,6 +119,13 @@ impl AppState {
             .map_err(|e| ApiError::unavailable(format!("Queue binding WEBHOOKS: {e}")))
     }
 
+    /// The `send_email` binding all mail goes out through.
+    pub fn mailer(&self) -> Result<worker::SendEmail, ApiError> {
+        self.env
+            .get_binding::<worker::SendEmail>("EMAIL")
+            .map_err(|e| ApiError::unavailable(format!("send_email binding EMAIL: {e}")))
+    }
+
     /// Local development delivers to loopback receivers over plain http (.dev.vars or
     /// `--var` sets ALLOW_PRIVATE_WEBHOOK_URLS "true"); wrangler.toml says "false"
     /// everywhere, its top level included.

@@ -21,7 +21,7 @@ use shared_types::ids::{ChatId, EventId, WorkspaceId};
 use shared_types::visitor::RatingRequest;
 use shared_types::webhooks::{ChatRating, WebhookEvent, WebhookEventPayload, SIGNATURE_HEADER};
 use worker::{
-    AbortController, Date, Delay, Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method,
+    AbortController, Date, Delay, Env, Fetch, Headers, Message, MessageExt, Method,
     QueueRetryOptionsBuilder, Request, RequestInit, RequestRedirect,
 };
 
@@ -244,17 +244,13 @@ const BATCH_TRIES: u64 = 3;
 
 /// The queue handler: delivers a batch of the WEBHOOKS queue, or logs a batch of its
 /// dead-letter queue (the queue's name tells which: `…-dlq…`).
-pub async fn consume(batch: MessageBatch<DeliveryJob>, env: Env) -> worker::Result<()> {
+pub async fn consume(
+    queue: &str,
+    messages: Vec<Message<DeliveryJob>>,
+    env: Env,
+) -> worker::Result<()> {
     let state = AppState::new(env);
     let base = state.webhook_retry_base_seconds();
-    // A message that no longer decodes is logged and dropped: retrying cannot fix it.
-    let messages: Vec<Message<DeliveryJob>> = batch
-        .iter()
-        .filter_map(|m| {
-            m.map_err(|e| worker::console_error!("undecodable webhook job: {e}"))
-                .ok()
-        })
-        .collect();
     let later = QueueRetryOptionsBuilder::new()
         .with_delay_seconds(base)
         .build();
@@ -267,7 +263,7 @@ pub async fn consume(batch: MessageBatch<DeliveryJob>, env: Env) -> worker::Resu
     for message in waiting {
         message.retry_with_options(&later);
     }
-    if batch.queue().contains("-dlq") {
+    if queue.contains("-dlq") {
         log_dead_letters(&state, &ready, &known, &later).await;
     } else if let Err(e) = deliver_batch(&state, &ready, &known, base).await {
         // Only before anything is sent: the jobs can be sent later as they are.

@@ -36,6 +36,20 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// When an agent is emailed about a visitor nobody answered in time.
+    #[derive(Default)]
+    pub enum EmailNotifications {
+        /// Only while the agent has no open console socket.
+        #[default]
+        Offline = "offline",
+        /// Whether or not the agent is online.
+        Always = "always",
+        /// Never.
+        Off = "off",
+    }
+}
+
 /// One row of `GET /agents`; also the `agent` of workspace provisioning.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Agent {
@@ -53,6 +67,9 @@ pub struct Agent {
     pub active_chats: u32,
     /// Chats ever assigned to the agent.
     pub total_chats: u64,
+    /// When the agent is emailed about unanswered visitors.
+    #[serde(default)]
+    pub email_notifications: EmailNotifications,
 }
 
 /// Body of `POST /agents` (owner or admin; only an owner may create an owner).
@@ -96,6 +113,13 @@ pub struct UpdateAgentRequest {
         deserialize_with = "crate::serde_util::present"
     )]
     pub status: Option<AgentStatus>,
+    /// When the agent is emailed about unanswered visitors.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::present"
+    )]
+    pub email_notifications: Option<EmailNotifications>,
 }
 
 /// `GET /agents/{agent_id}/stats?from=&to=`.

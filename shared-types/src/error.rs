@@ -195,6 +195,10 @@ error_catalogue! {
     VisitorNotFound => ("VISITOR-001", 404,
         "Tashrif buyuruvchi topilmadi",
         "Visitor not found"),
+    /// The visitor gave no email address, so there is nowhere to send mail.
+    VisitorNoEmail => ("VISITOR-002", 409,
+        "Tashrif buyuruvchi email manzilini bermagan",
+        "The visitor has not given an email address"),
 
     // ---- AGENT ------------------------------------------------------------------
     /// No agent with this id in the caller's workspace.
@@ -213,6 +217,12 @@ error_catalogue! {
     AgentAlreadyJoined => ("AGENT-004", 409,
         "Agent taklifni allaqachon qabul qilgan",
         "The agent has already accepted the invitation"),
+
+    // ---- MAIL -------------------------------------------------------------------
+    /// An unsubscribe link that is forged, of no visitor, or already used.
+    UnsubscribeLink => ("MAIL-001", 410,
+        "Obunadan chiqish havolasi yaroqsiz yoki allaqachon ishlatilgan",
+        "This unsubscribe link is invalid or has already been used"),
 
     // ---- other resources ----------------------------------------------------
     /// No such workspace.
@@ -517,7 +527,8 @@ mod tests {
             ChatNotFound | InvalidStatusTransition | ChatClosed | AlreadyRated | ChatNotClosed => {
                 "CHAT"
             }
-            VisitorNotFound => "VISITOR",
+            VisitorNotFound | VisitorNoEmail => "VISITOR",
+            UnsubscribeLink => "MAIL",
             AgentNotFound | AgentEmailTaken | LastOwner | AgentAlreadyJoined => "AGENT",
             WorkspaceNotFound => "WS",
             TriggerNotFound => "TRIG",
@@ -579,6 +590,8 @@ mod tests {
             (AlreadyRated, "CHAT-004", 409),
             (ChatNotClosed, "CHAT-005", 409),
             (VisitorNotFound, "VISITOR-001", 404),
+            (VisitorNoEmail, "VISITOR-002", 409),
+            (UnsubscribeLink, "MAIL-001", 410),
             (AgentNotFound, "AGENT-001", 404),
             (AgentEmailTaken, "AGENT-002", 409),
             (WorkspaceNotFound, "WS-001", 404),

@@ -34,6 +34,7 @@ pub mod analytics;
 pub mod auth;
 pub mod automation;
 pub mod chats;
+pub mod email;
 pub mod error;
 pub mod files;
 pub mod ids;

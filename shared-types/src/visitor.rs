@@ -123,6 +123,10 @@ pub struct VisitorInfo {
     /// for when given (else the email).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<ShortText>,
+    /// The visitor's language tag (`uz`, `ru`, `en-GB`…), for the mail they get; the
+    /// widget sends its own. Anything but Russian or English reads as Uzbek.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<ShortText>,
     /// Hex HMAC-SHA256 of `user_id` (or, without one, `email`) under the workspace's
     /// identity secret (`POST /widget/identity-secret`), computed by the site's server.
     #[serde(default, skip_serializing_if = "Option::is_none")]

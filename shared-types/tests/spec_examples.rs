@@ -116,6 +116,7 @@ const ADDITIONS: &[(&str, &[&str])] = &[
         ],
     ),
     ("get_chats.200.json", &["data[].visitor_verified"]),
+    ("get_agents.200.json", &["data[].email_notifications"]),
     (
         "get_widget_config.200.json",
         &["prechat", "theme", "require_identity"],

@@ -605,3 +605,33 @@ fn in_the_browser_a_chat_started_before_the_feed_is_up_is_not_missed(ctx: &Ctx) 
     browser.cdp("Network.setBlockedURLs", json!({"urls": []}));
     browser.wait_for(&format!("return {} !== null;", row(&chat_id)), WAIT);
 }
+
+#[crate::e2e_test]
+fn in_the_browser_a_mails_link_opens_its_chat_which_lists_the_mail_sent_about_it(ctx: &Ctx) {
+    let email = unique_email("mail-link");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    // Nobody is signed in: the visitor's message is mailed to the owner.
+    let (chat_id, _) = ws.chat("Yetkazib berish bormi?");
+    let mail = crate::mail::wait_for(ctx, &chat_id, &email);
+    let link = mail
+        .text
+        .split_whitespace()
+        .find(|w| w.contains("/console/#chat="))
+        .expect("a link to the chat")
+        .to_string();
+    assert!(link.ends_with(&format!("#chat={chat_id}")), "{link}");
+
+    let browser = signed_in(ctx, &email);
+    browser.goto("about:blank");
+    browser.goto(&link);
+    browser.wait_for(
+        "return document.querySelectorAll('[data-testid=\"chat-message\"]').length > 0;",
+        WAIT,
+    );
+    browser.wait_for_with(
+        "const e = document.querySelector('[data-testid=\"chat-email\"]'); \
+         return e !== null && e.dataset.status === 'sent' && e.textContent.includes(arguments[0]);",
+        json!([email]),
+        WAIT,
+    );
+}

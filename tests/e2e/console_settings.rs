@@ -328,6 +328,20 @@ fn in_the_browser_an_owner_makes_an_operator_admin_who_may_then_manage_keys(ctx:
             .iter()
             .any(|a| a.id == operator.id && a.status.as_str() == "away")
     });
+    // And when they are mailed about unanswered visitors.
+    choose(
+        &browser,
+        &row(operator.id.as_str()),
+        "agent-email-notifications",
+        "always",
+    );
+    eventually("the admin to be mailed always", WAIT, ASK_AGAIN, || {
+        ws.get("/v1/agents")
+            .expect::<DataList<Agent>>(200)
+            .data
+            .iter()
+            .any(|a| a.id == operator.id && a.email_notifications.as_str() == "always")
+    });
 
     // The admin signs in and has the keys tab.
     drop(browser);

@@ -187,6 +187,14 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// Everything the server's wrangler has printed so far ("" for an outside server).
+    pub fn output(&self) -> String {
+        self._process
+            .as_ref()
+            .map(Spawned::output_text)
+            .unwrap_or_default()
+    }
+
     /// What the server's wrangler said about reloading the worker after it first came
     /// up: each reload restarts workerd and fails the requests in flight, so the suite
     /// reports any it saw.
@@ -299,6 +307,10 @@ impl TestServer {
             .args(["--var", "WEBHOOK_RETRY_BASE_SECONDS:1"])
             // Receivers listen on loopback; wrangler.toml's top level refuses private URLs.
             .args(["--var", "ALLOW_PRIVATE_WEBHOOK_URLS:true"])
+            // A message waits a second, not two minutes, before mail goes out about it.
+            .args(["--var", "EMAIL_NOTIFY_DELAY_SECONDS:1"])
+            // Links in mail point at this server.
+            .args(["--var", &format!("PUBLIC_URL:http://127.0.0.1:{port}")])
             // /__scheduled runs the cron handler on demand (the retention tests).
             .arg("--test-scheduled")
             .arg("--show-interactive-dev-session=false");

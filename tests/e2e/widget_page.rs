@@ -329,4 +329,33 @@ fn an_offline_visitor_leaves_an_email_and_rates_the_closed_chat(ctx: &Ctx) {
     );
     let overview = ws.get("/v1/analytics/overview").json();
     assert_eq!(overview["metrics"]["csat_score"], 4.0, "{overview}");
+
+    // The envelope beside the stars mails the conversation to the visitor.
+    browser.wait_for(
+        "const b = document.getElementById('chatflow-widget').shadowRoot \
+            .querySelector('[data-testid=\"cf-transcript\"]'); \
+         if (!b) return false; b.click(); return true;",
+        Duration::from_secs(10),
+    );
+    browser.wait_for(
+        "return document.getElementById('chatflow-widget').shadowRoot \
+            .querySelector('[data-testid=\"cf-transcript-note\"]') !== null;",
+        Duration::from_secs(10),
+    );
+    crate::harness::eventually(
+        "the transcript mailed",
+        Duration::from_secs(30),
+        Duration::from_millis(200),
+        || {
+            let log = ws.get(&format!("/v1/chats/{chat_id}/emails")).json();
+            let sent = log["data"].as_array().into_iter().flatten().any(|a| {
+                a["kind"] == "transcript" && a["status"] == "sent" && a["to"] == "ali@example.com"
+            });
+            if sent {
+                Ok(())
+            } else {
+                Err(log)
+            }
+        },
+    );
 }

@@ -143,6 +143,8 @@ pub struct Chat {
     pub closed: RwSignal<bool>,
     /// The visitor's rating, once given.
     pub rated: RwSignal<Option<u8>>,
+    /// Whether the transcript the visitor asked for went (`Some(false)`: refused).
+    pub transcript: RwSignal<Option<bool>>,
     /// The visitor has sent the pre-chat form (when the owner asks for one).
     pub introduced: RwSignal<bool>,
     /// An email the visitor left while nobody was online or in the pre-chat form (sent
@@ -180,6 +182,7 @@ impl Chat {
             trouble: RwSignal::new(None),
             closed: RwSignal::new(false),
             rated: RwSignal::new(None),
+            transcript: RwSignal::new(None),
             introduced: RwSignal::new(false),
             email: RwSignal::new(String::new()),
             name: RwSignal::new(String::new()),
@@ -453,6 +456,7 @@ impl Chat {
             for (key, value, given) in [
                 ("email", email.trim(), email.contains('@')),
                 ("name", name.trim(), !name.trim().is_empty()),
+                ("language", inner.endpoint.lang, true),
             ] {
                 if given && transport::field(&visitor, key).is_undefined() {
                     let _ = js_sys::Reflect::set(&visitor, &key.into(), &value.into());
@@ -507,18 +511,28 @@ impl Chat {
         Ok(())
     }
 
-    /// Rates the closed chat 1–5.
-    pub async fn rate(self, score: u8) {
+    /// Rates the closed chat 1–5, or (score 0) has the conversation mailed to the
+    /// visitor. One function for both, so the panel spawns one kind of future: each
+    /// costs the wasm its own copy of the machinery.
+    pub async fn after_close(self, score: u8) {
         let Some((chat_id, token)) = self.ids() else {
             return;
         };
         let inner = self.inner();
-        let url = format!("{}/v1/visitor/chats/{chat_id}/rating", inner.endpoint.api);
-        let body = object(&[("score", JsValue::from_f64(f64::from(score)))]);
-        match call("POST", &url, Some(&token), Some(&body)).await {
+        let (what, body) = match score {
+            0 => ("transcript", object(&[])),
+            n => (
+                "rating",
+                object(&[("score", JsValue::from_f64(f64::from(n)))]),
+            ),
+        };
+        let url = format!("{}/v1/visitor/chats/{chat_id}/{what}", inner.endpoint.api);
+        let answer = call("POST", &url, Some(&token), Some(&body)).await;
+        match (score, answer) {
+            (0, answer) => self.transcript.set(Some(answer.is_ok())),
             // Already rated (another tab) counts as rated.
-            Ok(_) | Err(Failure { status: 409, .. }) => self.rated.set(Some(score)),
-            Err(_) => self.trouble.set(Some(Trouble::NotSent)),
+            (_, Ok(_) | Err(Failure { status: 409, .. })) => self.rated.set(Some(score)),
+            (_, Err(_)) => self.trouble.set(Some(Trouble::NotSent)),
         }
     }
 

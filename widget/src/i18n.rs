@@ -26,6 +26,9 @@ pub struct Words {
     pub name_placeholder: &'static str,
     pub start: &'static str,
     pub fill_in: &'static str,
+    pub transcript: &'static str,
+    pub transcript_sent: &'static str,
+    pub transcript_failed: &'static str,
 }
 
 /// The texts for `lang`.
@@ -52,6 +55,9 @@ pub fn words(lang: Lang) -> &'static Words {
             name_placeholder: "Ismingiz",
             start: "Suhbatni boshlash",
             fill_in: "Iltimos, maydonlarni to'ldiring.",
+            transcript: "Suhbatni emailimga yuborish",
+            transcript_sent: "Suhbat emailingizga yuborildi.",
+            transcript_failed: "Yuborib bo'lmadi: email kerak, bir soatda bir marta.",
         },
         Lang::Ru => &Words {
             close: "Закрыть",
@@ -74,6 +80,9 @@ pub fn words(lang: Lang) -> &'static Words {
             name_placeholder: "Ваше имя",
             start: "Начать чат",
             fill_in: "Пожалуйста, заполните поля.",
+            transcript: "Отправить переписку на email",
+            transcript_sent: "Переписка отправлена на ваш email.",
+            transcript_failed: "Не отправлено: нужен email, не чаще раза в час.",
         },
         Lang::En => &Words {
             close: "Close",
@@ -96,6 +105,9 @@ pub fn words(lang: Lang) -> &'static Words {
             name_placeholder: "Your name",
             start: "Start the chat",
             fill_in: "Please fill in the fields.",
+            transcript: "Email me this conversation",
+            transcript_sent: "The conversation is on its way to your email.",
+            transcript_failed: "Not sent: it needs your email, and goes once an hour.",
         },
     }
 }

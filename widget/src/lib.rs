@@ -44,12 +44,14 @@ pub fn mount(
     open: bool,
     nudge: Option<String>,
 ) {
+    let lang = i18n::Lang::parse(lang);
     let endpoint = transport::Endpoint {
         api: config.api_base().unwrap_or_default(),
         workspace_id: config.workspace().unwrap_or_default(),
+        lang: lang.code(),
     };
     adopt_styles(&root);
-    let config = Config::from_js(config, i18n::Lang::parse(lang));
+    let config = Config::from_js(config, lang);
     let keys = root.clone();
     // The widget lives as long as the page: nothing ever unmounts it.
     leptos::mount::mount_to(root, move || {

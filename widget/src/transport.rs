@@ -14,6 +14,8 @@ pub struct Endpoint {
     /// `https://api.example` (the origin widget.js came from).
     pub api: String,
     pub workspace_id: String,
+    /// The visitor's language (`uz`, `ru`, `en`), for the mail they may get.
+    pub lang: &'static str,
 }
 
 /// A failed call: the HTTP status (0 when the network failed) and the envelope's

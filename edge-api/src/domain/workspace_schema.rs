@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_conversations",
         sql: include_str!("../../workspace-migrations/0004_conversations.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_email",
+        sql: include_str!("../../workspace-migrations/0005_email.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -106,6 +106,7 @@ async fn create(
                 status: AgentStatus::Offline,
                 active_chats: 0,
                 total_chats: 0,
+                email_notifications: Default::default(),
             },
             invitation: Invitation {
                 token,
@@ -131,7 +132,9 @@ async fn update(
     let is_self = current.id.as_str() == caller.agent_id;
     let role = patch.role.unwrap_or(current.role);
     let changes_role = role != current.role;
-    if (!is_self && (patch.name.is_some() || patch.status.is_some())) || changes_role {
+    let touches_other =
+        patch.name.is_some() || patch.status.is_some() || patch.email_notifications.is_some();
+    if (!is_self && touches_other) || changes_role {
         caller.require_manager()?;
     }
     let touches_owner =
@@ -141,14 +144,20 @@ async fn update(
     }
     let name = patch.name.map_or(current.name, |n| n.as_str().to_string());
     let status = patch.status.unwrap_or(current.status);
+    let notifications = patch
+        .email_notifications
+        .unwrap_or(current.email_notifications);
     let updated = store::agents::update(
         &db,
         &caller.workspace_id,
         agent_id.as_str(),
-        &name,
-        role.as_str(),
-        status.as_str(),
-        &time::now_rfc3339(),
+        &store::agents::AgentUpdate {
+            name: &name,
+            role: role.as_str(),
+            status: status.as_str(),
+            email_notifications: notifications.as_str(),
+            now: &time::now_rfc3339(),
+        },
     )
     .await?;
     if !updated {

@@ -8,6 +8,7 @@ mod auth;
 mod chats;
 mod console;
 mod demo;
+mod email;
 mod files;
 mod health;
 mod idempotency;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public::routes())
         .merge(chats::routes())
         .merge(visitor::routes())
+        .merge(email::routes())
         .merge(visitor_blocks::routes())
         .merge(triggers::routes())
         .merge(files::routes())

@@ -256,6 +256,84 @@ pub async fn take_bytes(
     })
 }
 
+/// A file that came with a reply by mail, stored and confirmed for the chat as an
+/// upload would be: the same policy (types, 10 MB) decides, and a file it refuses is
+/// left out (`None`), as the widget would have refused it. `uploader` is `agent` or
+/// `visitor`.
+pub async fn store_mailed(
+    state: &AppState,
+    workspace_id: &str,
+    chat_id: &str,
+    uploader: (&str, &str),
+    file: crate::domain::email::inbound::Attachment,
+    origin: &str,
+) -> Result<Option<shared_types::chats::NewAttachment>, ApiError> {
+    let (filename, bytes) = (file.filename, file.bytes);
+    let content_type = content_type_essence(&file.content_type);
+    let size = bytes.len() as u64;
+    if check_upload(&content_type, size).is_err() {
+        return Ok(None);
+    }
+    let filename: String = filename.chars().take(255).collect();
+    let filename = if filename.trim().is_empty() {
+        "attachment".to_string()
+    } else {
+        filename
+    };
+    let file_id = FileId::with_suffix(&ids::suffix());
+    let now = time::now();
+    let r2_key = format!("{workspace_id}/{}", file_id.as_str());
+    call::<()>(
+        state,
+        workspace_id,
+        FileOp::InsertPending(FileRow {
+            id: file_id.as_str().to_string(),
+            chat_id: None,
+            uploader_type: uploader.0.to_string(),
+            uploader_id: uploader.1.to_string(),
+            filename,
+            content_type: content_type.clone(),
+            size_bytes: size,
+            r2_key: r2_key.clone(),
+            status: "pending".to_string(),
+            created_at: time::format(now),
+            expires_at: time::format(now + chrono::Duration::seconds(UPLOAD_URL_SECONDS)),
+        }),
+    )
+    .await?;
+    state
+        .bucket()?
+        .put(r2_key.clone(), bytes)
+        .http_metadata(HttpMetadata {
+            content_type: Some(content_type.clone()),
+            content_language: None,
+            content_disposition: None,
+            content_encoding: None,
+            cache_control: None,
+            cache_expiry: None,
+        })
+        .execute()
+        .await
+        .map_err(|e| ApiError::unavailable(format!("R2 put {r2_key}: {e}")))?;
+    call::<bool>(
+        state,
+        workspace_id,
+        FileOp::Confirm {
+            file_id: file_id.as_str().to_string(),
+            chat_id: chat_id.to_string(),
+            now: time::now_rfc3339(),
+        },
+    )
+    .await?;
+    let url = crate::domain::upload::file_url(origin, workspace_id, file_id.as_str());
+    Ok(Some(shared_types::chats::NewAttachment {
+        kind: shared_types::chats::AttachmentType::for_content_type(&content_type),
+        url: url
+            .parse()
+            .map_err(|_| ApiError::internal(format!("file url {url}")))?,
+    }))
+}
+
 /// Attaches the file to a chat of the agent's workspace.
 pub async fn confirm_for_agent(
     state: &AppState,

@@ -179,6 +179,7 @@ pub async fn post(
             opening,
             require_open: chat_rules::closed_refuses(author.kind),
             visitor_id: (author.kind == SenderType::Visitor).then(|| author.id.to_string()),
+            mail: Some(crate::services::email::watch(state, workspace_id)),
         },
     };
     let appended = sockets::append(state, chat_id, &append).await?;
@@ -400,6 +401,9 @@ pub mod object {
                 a.now.as_str().into(),
             ],
         )?;
+        if let Some(mail) = &a.mail {
+            crate::services::email::object::on_message(sql, &a.chat_id, a.sender_type, mail)?;
+        }
         let summary = chats::summary(sql, &a.chat_id)?
             .ok_or_else(|| ApiError::internal(format!("chat {} has no summary", a.chat_id)))?;
         let attachments: Vec<Attachment> = serde_json::from_str(&a.attachments)

@@ -8,6 +8,7 @@
 pub mod agents;
 pub mod analytics;
 pub mod chats;
+pub mod email;
 pub mod files;
 pub mod idempotency;
 pub mod messages;

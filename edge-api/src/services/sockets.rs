@@ -61,6 +61,30 @@ async fn post_logged(
     }
 }
 
+/// Whether the visitor has a socket open on the chat's room now.
+pub async fn visitor_is_here(
+    state: &AppState,
+    chat_id: &str,
+    visitor_id: &str,
+) -> Result<bool, ApiError> {
+    let tag = socket_bounds::visitor_tag(visitor_id);
+    let res = object_request(
+        state.chat_rooms()?,
+        chat_id,
+        "/count",
+        RoomBody::Frame(&tag),
+    )
+    .await?;
+    let bytes = axum::body::to_bytes(res.into_body(), 64)
+        .await
+        .map_err(|e| ApiError::unavailable(format!("room count: {e}")))?;
+    let text = String::from_utf8_lossy(&bytes);
+    text.trim()
+        .parse::<usize>()
+        .map(|n| n > 0)
+        .map_err(|_| ApiError::unavailable(format!("room {chat_id} counted {text}")))
+}
+
 /// Has the chat's room store and broadcast a message; see [`ChatRoom`](crate::objects::chat_room).
 pub async fn append(
     state: &AppState,

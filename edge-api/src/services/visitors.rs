@@ -68,6 +68,11 @@ pub async fn create_session(
             user_id: visitor.user_id.as_ref().map(|u| u.as_str().to_string()),
             verified,
             now: time::format(now),
+            language: visitor.language.as_ref().map(|l| {
+                shared_types::lang::Lang::parse(l.as_str())
+                    .code()
+                    .to_string()
+            }),
         }),
     )
     .await?;
@@ -167,8 +172,8 @@ pub mod object {
                 written(
                     sql,
                     "INSERT INTO visitors (id, name, email, phone, metadata, created_at,
-                                           last_seen_at, user_id, verified)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8)
+                                           last_seen_at, user_id, verified, language)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9)
                      RETURNING id",
                     vec![
                         v.id.into(),
@@ -179,6 +184,7 @@ pub mod object {
                         v.now.into(),
                         v.user_id.into(),
                         flag(v.verified),
+                        v.language.into(),
                     ],
                 )?;
                 answer(())

@@ -65,6 +65,7 @@ pub async fn provision(
             status: AgentStatus::Offline,
             active_chats: 0,
             total_chats: 0,
+            email_notifications: Default::default(),
         },
         api_key: key.as_str().to_string(),
     })

@@ -9,7 +9,7 @@ use super::{all, first, run};
 use crate::error::ApiError;
 
 const SELECT_AGENT: &str = "SELECT a.id, a.name, a.email, a.role, a.status,
-        0 AS active_chats, 0 AS total_chats
+        0 AS active_chats, 0 AS total_chats, a.email_notifications
      FROM agents a";
 
 /// Every agent of a workspace, oldest first.
@@ -75,21 +75,28 @@ pub struct NewAgent<'a> {
     pub now: &'a str,
 }
 
-/// Sets name, role and status (the caller merged the patch into the current values).
-/// Demoting an owner only happens while another owner remains, checked in the same
-/// statement so two concurrent demotions cannot leave the workspace without one.
+/// An agent's settable fields, merged by the caller from the patch and current values.
+pub struct AgentUpdate<'a> {
+    pub name: &'a str,
+    pub role: &'a str,
+    pub status: &'a str,
+    pub email_notifications: &'a str,
+    pub now: &'a str,
+}
+
+/// Sets name, role, status and mail preference. Demoting an owner only happens while
+/// another owner remains, checked in the same statement so two concurrent demotions
+/// cannot leave the workspace without one.
 pub async fn update(
     db: &D1Database,
     workspace_id: &str,
     agent_id: &str,
-    name: &str,
-    role: &str,
-    status: &str,
-    now: &str,
+    u: &AgentUpdate<'_>,
 ) -> Result<bool, ApiError> {
     let changed = run(
         db,
-        "UPDATE agents SET name = ?3, role = ?4, status = ?5, updated_at = ?6
+        "UPDATE agents SET name = ?3, role = ?4, status = ?5, updated_at = ?6,
+                           email_notifications = ?7
           WHERE workspace_id = ?1 AND id = ?2 AND deleted_at IS NULL
             AND (?4 = 'owner' OR role <> 'owner' OR
                  (SELECT COUNT(*) FROM agents o
@@ -98,10 +105,11 @@ pub async fn update(
         &[
             workspace_id.into(),
             agent_id.into(),
-            name.into(),
-            role.into(),
-            status.into(),
-            now.into(),
+            u.name.into(),
+            u.role.into(),
+            u.status.into(),
+            u.now.into(),
+            u.email_notifications.into(),
         ],
     )
     .await?;
@@ -309,6 +317,31 @@ pub async fn names(db: &D1Database, workspace_id: &str) -> Result<Vec<AgentName>
         db,
         "SELECT id, name FROM agents WHERE workspace_id = ?1 ORDER BY created_at, id",
         &[workspace_id.into()],
+    )
+    .await
+}
+
+/// Who may be mailed about a chat of the workspace: its agents with their address,
+/// presence and preference.
+#[derive(Debug, serde::Deserialize)]
+pub struct MailRecipient {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub status: String,
+    pub email_notifications: String,
+}
+
+/// The workspace's agents as mail recipients, oldest first.
+pub async fn mail_recipients(
+    db: &D1Database,
+    workspace_id: &str,
+) -> Result<Vec<MailRecipient>, ApiError> {
+    all(
+        db,
+        "SELECT id, name, email, status, email_notifications FROM agents
+          WHERE workspace_id = ?1 AND deleted_at IS NULL ORDER BY created_at, rowid",
+        &[JsValue::from(workspace_id)],
     )
     .await
 }

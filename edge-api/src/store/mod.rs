@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod api_keys;
+pub mod email;
 pub mod idempotency;
 pub mod invitations;
 pub mod login_failures;

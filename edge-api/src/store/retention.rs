@@ -14,16 +14,18 @@ pub struct Swept {
     pub sessions: u64,
     pub invitations: u64,
     pub login_failures: u64,
+    pub reply_addresses: u64,
 }
 
 /// Idempotency keys claimed before `keys_before`, sign-in failures before
-/// `failures_before`, and sessions and invitations that have expired by `now`, in one
+/// `failures_before`, reply addresses made before `replies_before`, and sessions and invitations that have expired by `now`, in one
 /// batch.
 pub async fn delete_expired_rows(
     db: &D1Database,
     now: &str,
     keys_before: &str,
     failures_before: &str,
+    replies_before: &str,
 ) -> Result<Swept, ApiError> {
     let results = db
         .batch(vec![
@@ -47,6 +49,11 @@ pub async fn delete_expired_rows(
                 "DELETE FROM login_failures WHERE failed_at < ?1",
                 &[failures_before.into()],
             )?,
+            stmt(
+                db,
+                "DELETE FROM reply_addresses WHERE created_at < ?1",
+                &[replies_before.into()],
+            )?,
         ])
         .await
         .map_err(|e| d1_error("retention sweep", e))?;
@@ -62,5 +69,6 @@ pub async fn delete_expired_rows(
         sessions: changes(1),
         invitations: changes(2),
         login_failures: changes(3),
+        reply_addresses: changes(4),
     })
 }

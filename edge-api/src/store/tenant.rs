@@ -33,6 +33,8 @@ pub const TABLES: &[Table] = &[
     table("api_keys", "rowid", false),
     table("sessions", "rowid", false),
     table("invitations", "rowid", false),
+    // The addresses replies come back to: what a reply may do is a credential's.
+    table("reply_addresses", "rowid", false),
     table("agents", "rowid", true),
 ];
 
@@ -79,7 +81,7 @@ pub async fn page(
 
 /// The workspace's credentials first, so it stops answering before anything else goes.
 pub async fn erase_credentials(db: &D1Database, workspace_id: &str) -> Result<(), ApiError> {
-    for name in ["api_keys", "sessions", "invitations"] {
+    for name in ["api_keys", "sessions", "invitations", "reply_addresses"] {
         run(
             db,
             &format!("DELETE FROM {name} WHERE workspace_id = ?1"),

@@ -75,6 +75,8 @@ pub const PAPERCLIP: &str = "M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0
 pub const CROSS: &str = "M18 6 6 18M6 6l12 12";
 /// A filled star.
 pub const STAR: &str = "M12 2l3.1 6.3 6.9 1-5 4.9 1.2 6.8-6.2-3.2-6.2 3.2L7 14.2 2 9.3l6.9-1z";
+/// A filled envelope: its flap and its body.
+pub const ENVELOPE: &str = "M2 5h20v1.5l-10 6.5L2 6.5zM2 9l10 6.5L22 9v10H2z";
 const VIEW_BOX: &str = "0 0 24 24";
 
 /// An icon, decorative (the button around it carries the name). One view shape for

@@ -167,40 +167,58 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> impl IntoView 
             ("cf-trouble", "alert", "cf-trouble", text)
         });
         let thanks = chat.closed.get() && chat.rated.get().is_some();
+        let mailed = chat.transcript.get().map(|sent| {
+            let text = if sent {
+                w.transcript_sent
+            } else {
+                w.transcript_failed
+            };
+            ("cf-rating", "status", "cf-transcript-note", text)
+        });
         trouble
+            .or(mailed)
             .or(thanks.then_some(("cf-rating", "status", "cf-rated", w.thanks)))
             .map(|(class, role, testid, text)| note(class, role, testid, text))
     };
     let greeting = config.greeting().to_string();
-    // After an agent closes the chat: 1 to 5 stars, then thanks.
+    // After an agent closes the chat: 1 to 5 stars, then thanks; and an envelope that
+    // mails the conversation to the visitor. One button shape and one click handler for
+    // all six: each new shape costs the wasm kilobytes.
     let stars = move || {
-        (chat.closed.get() && chat.rated.get().is_none()).then(|| {
-            let star = move |n: u8| {
-                const IDS: [&str; 5] = [
+        let rating = chat.rated.get().is_none();
+        (chat.closed.get() && (rating || chat.transcript.get().is_none())).then(|| {
+            let button = move |n: u8| {
+                const IDS: [&str; 6] = [
+                    "cf-transcript",
                     "cf-rate-1",
                     "cf-rate-2",
                     "cf-rate-3",
                     "cf-rate-4",
                     "cf-rate-5",
                 ];
-                const OF_FIVE: [&str; 5] = ["1/5", "2/5", "3/5", "4/5", "5/5"];
-                let i = usize::from(n - 1);
+                const OF_FIVE: [&str; 6] = ["", "1/5", "2/5", "3/5", "4/5", "5/5"];
+                let i = usize::from(n);
+                let (label, path) = match n {
+                    0 => (w.transcript, super::ENVELOPE),
+                    _ => (OF_FIVE[i], super::STAR),
+                };
                 view! {
                     <button
                         class="cf-star"
                         type="button"
                         data-testid=IDS[i]
-                        aria-label=OF_FIVE[i]
-                        on:click=move |_| leptos::task::spawn_local(chat.rate(n))
+                        aria-label=label
+                        on:click=move |_| leptos::task::spawn_local(chat.after_close(n))
                     >
-                        {super::icon("cf-icon cf-fill", super::STAR)}
+                        {super::icon("cf-icon cf-fill", path)}
                     </button>
                 }
             };
             view! {
                 <div class="cf-rating" role="group" aria-label=w.rate_prompt>
                     {note("cf-rating-prompt", "none", "cf-rate-prompt", w.rate_prompt)}
-                    {(star(1), star(2), star(3), star(4), star(5))}
+                    {(button(1), button(2), button(3), button(4), button(5))}
+                    {button(0)}
                 </div>
             }
         })

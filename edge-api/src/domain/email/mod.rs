@@ -117,6 +117,23 @@ pub fn read_reply_token(secret: &[u8], token: &str) -> Option<String> {
     super::secret::constant_time_eq(expected.as_bytes(), token.as_bytes()).then(|| id.to_string())
 }
 
+/// Whether `text` is a domain name mail can be routed to: two or more labels of
+/// letters, digits and inner hyphens, 3..=253 characters in all.
+pub fn is_domain(text: &str) -> bool {
+    let labels: Vec<&str> = text.split('.').collect();
+    (3..=253).contains(&text.len())
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_alphabetic()))
+}
+
 /// `chat+<token>@<domain>`.
 pub fn reply_address(token: &str, domain: &str) -> String {
     format!("chat+{token}@{domain}")
@@ -136,6 +153,26 @@ pub fn token_of_address(address: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn domains_are_told_from_other_text() {
+        for good in ["reply.shop.uz", "mail-in.example.com", "a.io"] {
+            assert!(is_domain(good), "{good}");
+        }
+        for bad in [
+            "localhost",
+            "shop..uz",
+            "-a.uz",
+            "a-.uz",
+            "a b.uz",
+            "shop.uz/x",
+            "1.2.3.4",
+            "x@y.uz",
+            "",
+        ] {
+            assert!(!is_domain(bad), "{bad}");
+        }
+    }
     use chrono::TimeZone;
 
     #[test]

@@ -178,7 +178,20 @@ impl Workspace {
                 break;
             }
         }
-        Ok(first_due(sql)?.map(|at| at.max(now + webhook::log_sweep_interval())))
+        // Mail must not wait for the next sweep: a wait that ends sooner sets the alarm.
+        // A queue that refused the waits put back is asked again half a minute later.
+        let state = AppState::new(self.env.clone());
+        let mut mail_floor = now;
+        if let Err(e) = services::email::hand_over(&state, sql).await {
+            worker::console_error!("workspace object: handing mail over: {:?}", e.cause);
+            mail_floor = now + Duration::seconds(30);
+        }
+        let sweep = first_due(sql)?.map(|at| at.max(now + webhook::log_sweep_interval()));
+        let mail = services::email::object::next_due(sql)?.map(|at| at.max(mail_floor));
+        Ok(match (sweep, mail) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
     }
 
     /// Applies the pending migrations in one synchronous call, so the whole step is
@@ -221,13 +234,17 @@ impl Workspace {
     }
 }
 
-/// Whether the operation writes a row that expires, so the sweep may need arming.
+/// Whether the operation writes a row that expires or comes due, so the alarm may need
+/// arming sooner.
 fn expires_rows(op: &Op) -> bool {
     match op {
         Op::Webhooks(op) => services::webhooks::object::logs_attempts(op),
         Op::Files(op) => services::files::object::expires_rows(op),
         Op::Idempotency(op) => services::idempotency::object::expires_rows(op),
         Op::Tickets(_) => true,
+        // A message may start a wait for an answer, whose end the alarm must see.
+        Op::Messages(protocol::MessageOp::Append(a)) => a.mail.is_some(),
+        Op::Email(op) => services::email::object::starts_waits(op),
         _ => false,
     }
 }
@@ -240,6 +257,7 @@ fn first_due(sql: &SqlStorage) -> std::result::Result<Option<DateTime<Utc>>, Api
         services::webhooks::object::next_sweep(sql, DateTime::<Utc>::MIN_UTC)?,
         services::idempotency::object::next_expiry(sql)?,
         services::realtime::object::next_expiry(sql)?,
+        services::email::object::next_due(sql)?,
         abandoned,
     ]
     .into_iter()
@@ -276,6 +294,7 @@ fn dispatch(sql: &SqlStorage, op: Op) -> std::result::Result<String, ApiError> {
         Op::Analytics(op) => services::analytics::object::handle(sql, op),
         Op::Idempotency(op) => services::idempotency::object::handle(sql, op),
         Op::Tickets(op) => services::realtime::object::handle(sql, op),
+        Op::Email(op) => services::email::object::handle(sql, op),
     }
 }
 

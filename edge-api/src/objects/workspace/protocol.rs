@@ -27,6 +27,7 @@ pub enum Request {
     Analytics(AnalyticsOp),
     Idempotency(IdempotencyOp),
     Tickets(TicketOp),
+    Email(EmailOp),
 }
 
 /// The object's storage as a whole: its export and its erasure.
@@ -359,6 +360,17 @@ pub struct Append {
     pub require_open: bool,
     /// A visitor writes only into their own chat.
     pub visitor_id: Option<String>,
+    /// When the other side is to be mailed if nobody answers this message; none for a
+    /// message that never waits for an answer.
+    #[serde(default)]
+    pub mail: Option<MailWatch>,
+}
+
+/// The mail an unanswered message may cause (`services::email`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MailWatch {
+    pub workspace_id: String,
+    pub due_at: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -406,6 +418,9 @@ pub struct NewVisitor {
     pub user_id: Option<String>,
     pub verified: bool,
     pub now: String,
+    /// `uz`, `ru` or `en`.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -545,4 +560,141 @@ pub struct Remembered {
 pub enum TicketOp {
     /// → `bool`: false when the nonce was spent already (a replay). Arms the sweep.
     Spend { nonce: String, expires_at: String },
+}
+
+/// Who is mailed about a chat: its agents (a visitor wrote) or its visitor (an agent did).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Agents,
+    Visitor,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Agents => "agents",
+            Audience::Visitor => "visitor",
+        }
+    }
+}
+
+/// Mail about the workspace's chats (`services::email`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum EmailOp {
+    /// → `Vec<DueMail>`: the chats whose wait ended by `now`, taken off the list (the
+    /// alarm hands them to the queue).
+    TakeDue { now: String },
+    /// → `()`: puts taken rows back, when the queue could not take them.
+    PutBack { due: Vec<DueMail> },
+    /// → `Option<MailContext>`: what a mail about the chat says of it and its visitor.
+    Context { chat_id: String },
+    /// → `Pending`: what `recipient` (`agent:<id>`, `visitor:<id>`) has not been sent of
+    /// the chat's unanswered messages for `audience`. A recipient mailed within the
+    /// minimum gap gets `Later`, and the chat waits again until then.
+    Pending {
+        workspace_id: String,
+        chat_id: String,
+        recipient: String,
+        audience: Audience,
+        now: String,
+    },
+    /// → `()`: one attempt, and on success what the recipient has now been sent.
+    Record {
+        chat_id: String,
+        attempt: StoredAttempt,
+        /// The recipient key and the seq they now have, for a sent mail (or, with
+        /// `mailed` false, for messages they saw live).
+        cursor: Option<(String, u64)>,
+        mailed: bool,
+    },
+    /// → `Option<Vec<EmailAttempt>>`: the chat's attempts, oldest first; `None` for no chat.
+    Log { chat_id: String },
+    /// → `TranscriptClaim`: whether the chat's visitor may have its transcript now (at
+    /// most once an hour), claiming the hour when so.
+    ClaimTranscript {
+        chat_id: String,
+        visitor_id: String,
+        now: String,
+        not_since: String,
+    },
+    /// → `Option<Vec<ConversationMessage>>`: the whole conversation, oldest first.
+    Conversation { chat_id: String },
+    /// → `bool`: stops all mail to the visitor; false when there is no such visitor or
+    /// it was stopped already.
+    Unsubscribe { visitor_id: String, now: String },
+    /// → `Option<String>`: a settings section's JSON.
+    GetSettings { section: String },
+    /// → `()`.
+    PutSettings {
+        section: String,
+        value: String,
+        now: String,
+    },
+}
+
+/// A chat whose wait for an answer is over.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DueMail {
+    pub workspace_id: String,
+    pub chat_id: String,
+    pub audience: Audience,
+    pub due_at: String,
+}
+
+/// What mail about a chat says of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MailContext {
+    pub status: ChatStatus,
+    pub assigned_to: Option<String>,
+    pub page_url: Option<String>,
+    pub closed_at: Option<String>,
+    pub visitor_id: String,
+    pub visitor_name: Option<String>,
+    pub visitor_email: Option<String>,
+    pub language: Option<String>,
+    pub unsubscribed: bool,
+    pub logo_url: Option<String>,
+}
+
+/// The answer of `EmailOp::Pending`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Pending {
+    /// Nothing new to send.
+    Nothing,
+    /// Mailed too recently: the chat waits until `at`.
+    Later { at: String },
+    /// These messages, oldest first; the last one's seq is where the recipient will be.
+    Send { messages: Vec<ConversationMessage> },
+}
+
+/// One sending attempt as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredAttempt {
+    pub id: String,
+    /// The queue job; the attempt's number counts its earlier attempts to `recipient`.
+    pub mail_id: String,
+    pub recipient: String,
+    pub kind: String,
+    pub status: String,
+    pub error: Option<String>,
+    pub created_at: String,
+}
+
+/// The answer of `EmailOp::ClaimTranscript`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TranscriptClaim {
+    /// No such chat of this visitor.
+    NoChat,
+    /// The chat is still open.
+    Open,
+    /// The visitor gave no email, or unsubscribed.
+    NoAddress,
+    /// One was sent within the hour; the next may go at `at`.
+    TooSoon { at: String },
+    /// Claimed: send it to `email`.
+    Claimed { email: String },
 }
