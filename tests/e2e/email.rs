@@ -447,3 +447,49 @@ fn files_in_a_reply_by_email_become_the_messages_attachments_within_the_upload_p
     assert_eq!(got.status, 200, "{}", got.text);
     assert_eq!(got.header("content-type"), Some("image/png"));
 }
+
+#[crate::e2e_test]
+fn an_agents_reply_by_email_is_theirs_and_old_addresses_or_long_closed_chats_refuse(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let owner = owner_email(&ws);
+    let (chat_id, _) = visitor_chat(&ws, "dilnoza.agent@example.com", None, "Salom!");
+    let notice = mail::wait_for(ctx, &chat_id, &owner);
+    let address = notice.reply_to();
+    let (status, said) = deliver(
+        ctx,
+        &owner,
+        &address,
+        "Assalomu alaykum, hozir qarayman.\r\n\r\n-- \r\nSara, Test Shop\r\n",
+    );
+    assert_eq!(status, 200, "{said}");
+    let last = messages(&ws, &chat_id).last().cloned().expect("messages");
+    assert_eq!(last["text"], "Assalomu alaykum, hozir qarayman.");
+    assert_eq!(last["sender"]["type"], "agent");
+    assert_eq!(last["sender"]["id"], ws.owner.id.as_str());
+    assert_eq!(last["sender"]["name"], "Sara");
+
+    // A chat closed more than 30 days ago takes no more replies.
+    ws.patch(
+        &format!("/v1/chats/{chat_id}"),
+        &json!({"status": "closed"}),
+    )
+    .expect::<Value>(200);
+    ctx.server.workspace_sql(
+        &ws.id,
+        &format!("UPDATE chats SET closed_at = '2026-01-02T00:00:00Z' WHERE id = '{chat_id}'"),
+    );
+    let before = messages(&ws, &chat_id).len();
+    let (status, said) = deliver(ctx, &owner, &address, "Yana bir narsa");
+    assert_eq!(status, 400, "{said}");
+    assert!(said.contains("closed too long ago"), "{said}");
+
+    // An address made more than 90 days ago no longer works.
+    let id = mail::reply_id(&address);
+    ctx.server.d1(&format!(
+        "UPDATE reply_addresses SET created_at = '2026-01-01T00:00:00Z' WHERE id = '{id}'"
+    ));
+    let (status, said) = deliver(ctx, &owner, &address, "Yana bir narsa");
+    assert_eq!(status, 400, "{said}");
+    assert!(said.contains("expired"), "{said}");
+    assert_eq!(messages(&ws, &chat_id).len(), before);
+}

@@ -54,6 +54,15 @@ pub fn bare(value: &str) -> String {
     }
 }
 
+/// The directory row (`reply_addresses.id`) of a reply address `chat+<id><mac>@…`:
+/// the 16 characters after the `+`.
+pub fn reply_id(address: &str) -> String {
+    address
+        .split_once('+')
+        .map(|(_, rest)| rest.chars().take(16).collect())
+        .unwrap_or_default()
+}
+
 const LOGGED: &str = "send_email binding called with the following message:";
 
 /// Every message the shared server has sent so far.
