@@ -493,3 +493,40 @@ fn an_agents_reply_by_email_is_theirs_and_old_addresses_or_long_closed_chats_ref
     assert!(said.contains("expired"), "{said}");
     assert_eq!(messages(&ws, &chat_id).len(), before);
 }
+
+#[crate::e2e_test]
+fn a_send_the_mail_service_refuses_is_logged_and_retried_by_the_queue(_: &Ctx) {
+    // A server of its own whose EMAIL binding may only send to an address nobody uses.
+    let binding = "[[send_email]]\nname = \"EMAIL\"";
+    let server = crate::harness::TestServer::start_with(
+        binding,
+        &format!("{binding}\nallowed_destination_addresses = [\"nobody@example.com\"]"),
+    );
+    let client = crate::client::Client::new(&server.base_url);
+    let own = Ctx { server, client };
+    let ws = own.workspace();
+    let (chat_id, _) = visitor_chat(&ws, "dilnoza.refused@example.com", None, "Salom");
+    let log = crate::harness::eventually(
+        "two failed attempts",
+        Duration::from_secs(30),
+        Duration::from_millis(200),
+        || {
+            let log = attempts(&ws, &chat_id);
+            if log.len() >= 2 {
+                Ok(log)
+            } else {
+                Err(log)
+            }
+        },
+    );
+    for (i, attempt) in log.iter().take(2).enumerate() {
+        assert_eq!(attempt["status"], "failed", "{log:?}");
+        assert_eq!(attempt["to"], owner_email(&ws).as_str());
+        assert_eq!(attempt["attempt"], i + 1, "{log:?}");
+        assert!(
+            attempt["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{log:?}"
+        );
+    }
+    assert!(mail::about(&own, &chat_id, &owner_email(&ws)).is_empty());
+}

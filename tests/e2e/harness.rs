@@ -140,12 +140,20 @@ fn wrangler(root: &Path) -> Command {
 /// restarted and every request in flight answers 503 "Your worker restarted
 /// mid-request". A suite that must never see that runs a configuration nothing watches
 /// and nothing writes.
-fn write_served_config(root: &Path, persist: &Path) -> PathBuf {
+fn write_served_config(root: &Path, persist: &Path, edit: Option<&(String, String)>) -> PathBuf {
     let source = std::fs::read_to_string(root.join("wrangler.toml")).expect("read wrangler.toml");
     let dir = persist.join("config");
     std::fs::create_dir_all(&dir).expect("create the served configuration's directory");
     let path = dir.join("wrangler.toml");
-    std::fs::write(&path, served_config(&source, root)).expect("write the served configuration");
+    let mut served = served_config(&source, root);
+    if let Some((from, to)) = edit {
+        assert!(
+            served.contains(from.as_str()),
+            "wrangler.toml has no {from:?}"
+        );
+        served = served.replacen(from.as_str(), to, 1);
+    }
+    std::fs::write(&path, served).expect("write the served configuration");
     path
 }
 
@@ -184,6 +192,8 @@ pub struct TestServer {
     pub persist_dir: PathBuf,
     _process: Option<Spawned>,
     _temp: Option<TempDir>,
+    /// A change to the served configuration (what it replaces, and with what).
+    edit: Option<(String, String)>,
 }
 
 impl TestServer {
@@ -225,10 +235,21 @@ impl TestServer {
     /// Uses `CHATFLOW_E2E_BASE_URL` and `CHATFLOW_E2E_ADMIN_TOKEN` when both are set (a
     /// server someone already runs); otherwise starts one.
     pub fn start() -> TestServer {
-        if let (Ok(base_url), Ok(admin_token)) = (
+        Self::start_edited(None)
+    }
+
+    /// A server of its own whose configuration has `from` replaced by `to` (a binding
+    /// configured to fail, say), for a test that must not change the shared one.
+    pub fn start_with(from: &str, to: &str) -> TestServer {
+        Self::start_edited(Some((from.to_string(), to.to_string())))
+    }
+
+    fn start_edited(edit: Option<(String, String)>) -> TestServer {
+        let outside = (
             std::env::var("CHATFLOW_E2E_BASE_URL"),
             std::env::var("CHATFLOW_E2E_ADMIN_TOKEN"),
-        ) {
+        );
+        if let (None, (Ok(base_url), Ok(admin_token))) = (&edit, outside) {
             return TestServer {
                 base_url,
                 admin_token,
@@ -237,6 +258,7 @@ impl TestServer {
                     .unwrap_or_default(),
                 _process: None,
                 _temp: None,
+                edit: None,
             };
         }
         let root = repo_root();
@@ -255,13 +277,14 @@ impl TestServer {
         assert!(status.success(), "applying migrations failed");
 
         let admin_token = format!("test-admin-{}", std::process::id());
-        let (base_url, process) = Self::serve(&persist, &admin_token);
+        let (base_url, process) = Self::serve(&persist, &admin_token, edit.as_ref());
         TestServer {
             base_url,
             admin_token,
             persist_dir: persist,
             _process: Some(process),
             _temp: Some(temp),
+            edit,
         }
     }
 
@@ -269,15 +292,20 @@ impl TestServer {
     /// evicted) on the same local state.
     pub fn restart(&mut self) {
         drop(self._process.take());
-        let (base_url, process) = Self::serve(&self.persist_dir, &self.admin_token);
+        let (base_url, process) =
+            Self::serve(&self.persist_dir, &self.admin_token, self.edit.as_ref());
         self.base_url = base_url;
         self._process = Some(process);
     }
 
     /// Starts `wrangler dev` on `persist` and waits until it answers.
-    fn serve(persist: &Path, admin_token: &str) -> (String, Spawned) {
+    fn serve(
+        persist: &Path,
+        admin_token: &str,
+        edit: Option<&(String, String)>,
+    ) -> (String, Spawned) {
         let root = repo_root();
-        let config = write_served_config(&root, persist);
+        let config = write_served_config(&root, persist, edit);
         let port = free_port();
         let inspector = free_port();
         let mut command = wrangler(&root);
