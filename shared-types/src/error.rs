@@ -218,6 +218,16 @@ error_catalogue! {
         "Agent taklifni allaqachon qabul qilgan",
         "The agent has already accepted the invitation"),
 
+    // ---- CANNED -----------------------------------------------------------------
+    /// No canned response with this id in the caller's workspace.
+    CannedNotFound => ("CANNED-001", 404,
+        "Tayyor javob topilmadi",
+        "Canned response not found"),
+    /// Another canned response of the workspace has this shortcut.
+    CannedShortcutTaken => ("CANNED-002", 409,
+        "Bu qisqartma bilan tayyor javob allaqachon mavjud",
+        "A canned response with this shortcut already exists"),
+
     // ---- MAIL -------------------------------------------------------------------
     /// An unsubscribe link that is forged, of no visitor, or already used.
     UnsubscribeLink => ("MAIL-001", 410,
@@ -529,6 +539,7 @@ mod tests {
             }
             VisitorNotFound | VisitorNoEmail => "VISITOR",
             UnsubscribeLink => "MAIL",
+            CannedNotFound | CannedShortcutTaken => "CANNED",
             AgentNotFound | AgentEmailTaken | LastOwner | AgentAlreadyJoined => "AGENT",
             WorkspaceNotFound => "WS",
             TriggerNotFound => "TRIG",
@@ -592,6 +603,8 @@ mod tests {
             (VisitorNotFound, "VISITOR-001", 404),
             (VisitorNoEmail, "VISITOR-002", 409),
             (UnsubscribeLink, "MAIL-001", 410),
+            (CannedNotFound, "CANNED-001", 404),
+            (CannedShortcutTaken, "CANNED-002", 409),
             (AgentNotFound, "AGENT-001", 404),
             (AgentEmailTaken, "AGENT-002", 409),
             (WorkspaceNotFound, "WS-001", 404),

@@ -33,6 +33,7 @@ pub mod agents;
 pub mod analytics;
 pub mod auth;
 pub mod automation;
+pub mod canned;
 pub mod chats;
 pub mod email;
 pub mod error;

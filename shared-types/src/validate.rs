@@ -168,6 +168,37 @@ impl FileName {
 
 string_serde!(FileName, ValueError, "a file name");
 
+/// A canned response's shortcut, typed after `/` in the composer: 1..=32 characters
+/// of `a-z`, `0-9`, `_` and `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Shortcut(String);
+
+impl Shortcut {
+    /// The most characters a shortcut has.
+    pub const MAX_CHARS: usize = 32;
+
+    /// Checks the rules above; nothing is trimmed or lowered (what is typed is matched).
+    pub fn parse(input: &str) -> Result<Self, ValueError> {
+        let ok = (1..=Self::MAX_CHARS).contains(&input.len())
+            && input
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        if !ok {
+            return Err(ValueError::new(
+                "must be 1 to 32 characters of a-z, 0-9, '_' and '-'",
+            ));
+        }
+        Ok(Shortcut(input.to_string()))
+    }
+
+    /// The shortcut.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_serde!(Shortcut, ValueError, "a shortcut");
+
 // ---------------------------------------------------------------------------
 // Colours
 // ---------------------------------------------------------------------------
@@ -734,6 +765,16 @@ string_serde!(TimeZoneName, ValueError, "an IANA time zone name");
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn shortcuts_are_short_lower_case_words() {
+        for good in ["narx", "yetkazish-1", "a", "salom_2", &"x".repeat(32)] {
+            assert_eq!(Shortcut::parse(good).unwrap().as_str(), good);
+        }
+        for bad in ["", "Narx", "narx ", "нарх", "a/b", &"x".repeat(33)] {
+            assert!(Shortcut::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn time_zone_names_are_iana_shaped() {

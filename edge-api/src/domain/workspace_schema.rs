@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_email",
         sql: include_str!("../../workspace-migrations/0005_email.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_canned_responses",
+        sql: include_str!("../../workspace-migrations/0006_canned_responses.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

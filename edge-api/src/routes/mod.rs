@@ -5,6 +5,7 @@ mod agents;
 mod analytics;
 mod api_keys;
 mod auth;
+mod canned;
 mod chats;
 mod console;
 mod demo;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(chats::routes())
         .merge(visitor::routes())
         .merge(email::routes())
+        .merge(canned::routes())
         .merge(visitor_blocks::routes())
         .merge(triggers::routes())
         .merge(files::routes())

@@ -7,6 +7,7 @@
 
 pub mod agents;
 pub mod analytics;
+pub mod canned;
 pub mod chats;
 pub mod email;
 pub mod files;

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared_types::automation::Trigger;
+use shared_types::canned::{CannedResponse, UpdateCannedResponse};
 use shared_types::chats::{ChatDetail, ChatStatus, ChatSummary, ConversationMessage, SenderType};
 use shared_types::ids::WebhookId;
 use shared_types::webhooks::{UpdateWebhookRequest, Webhook, WebhookEvent};
@@ -28,6 +29,7 @@ pub enum Request {
     Idempotency(IdempotencyOp),
     Tickets(TicketOp),
     Email(EmailOp),
+    Canned(CannedOp),
 }
 
 /// The object's storage as a whole: its export and its erasure.
@@ -697,4 +699,31 @@ pub enum TranscriptClaim {
     TooSoon { at: String },
     /// Claimed: send it to `email`.
     Claimed { email: String },
+}
+
+/// The team's canned responses (`services::canned`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum CannedOp {
+    /// → `Vec<CannedResponse>`, by shortcut.
+    List,
+    /// → `bool`: false when the shortcut is taken (nothing is written then).
+    Insert { canned: CannedResponse },
+    /// → `CannedUpdate`.
+    Update {
+        id: String,
+        patch: UpdateCannedResponse,
+        now: String,
+    },
+    /// → `bool`: false when there was none.
+    Delete { id: String },
+}
+
+/// The answer of `CannedOp::Update`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CannedUpdate {
+    Updated { canned: CannedResponse },
+    NotFound,
+    ShortcutTaken,
 }
