@@ -27,6 +27,7 @@ enum Tab {
     Widget,
     Webhooks,
     Triggers,
+    Canned,
 }
 
 #[component]
@@ -213,6 +214,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
                 {manager.then(|| {
                     tab_button(Tab::Triggers, crate::triggers::tab_label(lang), "tab-triggers")
                 })}
+                {tab_button(Tab::Canned, crate::canned::canned_words(lang).title, "tab-canned")}
                 {tab_button(Tab::Analytics, w.analytics, "tab-analytics")}
             </nav>
             <span class="who" data-testid="agent-name">{info.agent.name.clone()}</span>
@@ -220,12 +222,15 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
         </header>
         // Both stay mounted: the inbox keeps its one socket and its place.
         <div class="tabpanel" hidden=move || tab.get() != Tab::Inbox>
-            <Inbox me=me lang=lang />
+            <Inbox me=me me_name=info.agent.name.clone() lang=lang />
         </div>
         // Loaded when first opened: most visits are for the inbox.
         {move || (tab.get() == Tab::Analytics).then(|| view! { <Analytics lang=lang /> })}
         {move || (tab.get() == Tab::Webhooks).then(|| view! { <Webhooks lang=lang /> })}
         {move || (tab.get() == Tab::Triggers).then(|| view! { <Triggers lang=lang /> })}
+        {move || (tab.get() == Tab::Canned).then(|| {
+            view! { <crate::canned::Canned lang=lang manager=manager /> }
+        })}
         {move || (tab.get() == Tab::Widget).then(|| {
             view! { <WidgetSettings workspace_id=workspace_id.clone() lang=lang /> }
         })}

@@ -5,6 +5,8 @@ use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
+use shared_types::canned::{fill, CannedResponse, Fill};
+use shared_types::chats::ChatDetail;
 use shared_types::error::ErrorCode;
 use shared_types::files::{check_upload, FileObject, UploadUrlResponse, ALLOWED_CONTENT_TYPES};
 use shared_types::ids::ChatId;
@@ -52,8 +54,54 @@ pub fn Composer(
     cw: &'static ChatWords,
     lang: Lang,
     error: RwSignal<Option<String>>,
+    canned: RwSignal<Vec<CannedResponse>>,
+    detail: RwSignal<Option<ChatDetail>>,
+    me_name: String,
 ) -> impl IntoView {
     let input = NodeRef::<Textarea>::new();
+    // What is typed, for the canned replies' menu; which of its entries is chosen; and
+    // whether Escape closed it until the next key.
+    let draft = RwSignal::new(String::new());
+    let chosen = RwSignal::new(0usize);
+    let dismissed = RwSignal::new(false);
+    let me_name = StoredValue::new(me_name);
+    let offered = move || {
+        if dismissed.get() {
+            return Vec::new();
+        }
+        canned.with(|all| {
+            crate::canned::matching(all, &draft.get())
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    // The chosen reply, filled, in place of the draft: the next Enter sends it.
+    let pick = move |c: &CannedResponse| {
+        let (name, email) = detail.with_untracked(|d| {
+            d.as_ref().map_or((String::new(), String::new()), |d| {
+                (
+                    d.visitor.name.clone().unwrap_or_default(),
+                    d.visitor.email.clone().unwrap_or_default(),
+                )
+            })
+        });
+        let agent = me_name.get_value();
+        let text = fill(
+            c.text.as_str(),
+            &Fill {
+                visitor_name: &name,
+                visitor_email: &email,
+                agent_name: &agent,
+            },
+        );
+        if let Some(el) = input.get_untracked() {
+            el.set_value(&text);
+            let _ = el.focus();
+        }
+        draft.set(text);
+        chosen.set(0);
+    };
     let picker = NodeRef::<Input>::new();
     let note = RwSignal::new(None::<FileNote>);
     let typing = StoredValue::new(Throttle::default());
@@ -70,6 +118,9 @@ pub fn Composer(
     };
     let on_input = move |_| {
         let text_now = input.get_untracked().map(|e| e.value()).unwrap_or_default();
+        draft.set(text_now.clone());
+        dismissed.set(false);
+        chosen.set(0);
         if text_now.trim().is_empty() {
             return;
         }
@@ -101,6 +152,7 @@ pub fn Composer(
                 // The message itself arrives on the sockets, with its seq.
                 Ok(_) => {
                     el.set_value("");
+                    draft.set(String::new());
                     error.set(None);
                     sent();
                 }
@@ -109,6 +161,32 @@ pub fn Composer(
         });
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let menu = offered();
+        if !menu.is_empty() && !ev.is_composing() {
+            let last = menu.len() - 1;
+            match ev.key().as_str() {
+                "ArrowDown" => {
+                    ev.prevent_default();
+                    chosen.update(|i| *i = (*i + 1).min(last));
+                    return;
+                }
+                "ArrowUp" => {
+                    ev.prevent_default();
+                    chosen.update(|i| *i = i.saturating_sub(1));
+                    return;
+                }
+                "Enter" | "Tab" if !ev.shift_key() => {
+                    ev.prevent_default();
+                    pick(&menu[chosen.get_untracked().min(last)]);
+                    return;
+                }
+                "Escape" => {
+                    dismissed.set(true);
+                    return;
+                }
+                _ => {}
+            }
+        }
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
             send();
@@ -166,6 +244,21 @@ pub fn Composer(
                     FileNote::Failed(why) => why,
                 })}
             </p>
+            <Show when=move || !offered().is_empty()>
+                <ul class="canned-menu" role="listbox" data-testid="canned-menu">
+                    {move || offered().into_iter().enumerate().map(|(i, c)| {
+                        let picked = c.clone();
+                        view! {
+                            <li role="option" data-testid="canned-option"
+                                data-shortcut=c.shortcut.as_str().to_string()
+                                aria-selected=move || (chosen.get() == i).to_string()
+                                on:mousedown=move |ev| { ev.prevent_default(); pick(&picked); }>
+                                <code>{format!("/{}", c.shortcut.as_str())}</code> " " {c.title.as_str().to_string()}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Show>
             <div class="compose-row">
                 // The file input is the browser's own picker, kept out of sight and out of
                 // the tab order; the paperclip button is what keyboards and eyes reach.

@@ -59,8 +59,12 @@ fn sort(chats: &mut [ChatSummary]) {
 }
 
 #[component]
-pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
+pub fn Inbox(me: String, me_name: String, lang: Lang) -> impl IntoView {
     let w = words(lang);
+    // The team's canned replies, offered by the composer after `/`; read again each
+    // time a chat opens, so one added in the other tab is there.
+    let canned = RwSignal::new(Vec::<shared_types::canned::CannedResponse>::new());
+    let me_name = StoredValue::new(me_name);
     let filter = RwSignal::new(Filter {
         status: None,
         agent: None,
@@ -276,7 +280,8 @@ pub fn Inbox(me: String, lang: Lang) -> impl IntoView {
                 {move || match selected.get() {
                     None => view! { <p class="empty">{w.pick_chat}</p> }.into_any(),
                     Some(id) => view! {
-                        <ChatPane id=id me=me.get_value() w=w lang=lang selected=selected messages=messages />
+                        <ChatPane id=id me=me.get_value() me_name=me_name.get_value() w=w lang=lang
+                            selected=selected messages=messages canned=canned />
                     }.into_any(),
                 }}
             </section>
@@ -401,6 +406,8 @@ fn mark_read(chat_id: String) {
 fn ChatPane(
     id: String,
     me: String,
+    me_name: String,
+    canned: RwSignal<Vec<shared_types::canned::CannedResponse>>,
     w: &'static Words,
     lang: Lang,
     selected: RwSignal<Option<String>>,
@@ -436,6 +443,12 @@ fn ChatPane(
             }
             load_after(&base, messages).await;
             mark_read(id);
+            let path = "/v1/canned-responses";
+            if let Ok(list) =
+                api::call::<DataList<shared_types::canned::CannedResponse>>("GET", path, None).await
+            {
+                canned.set(list.data);
+            }
             let path = format!("{base}/emails");
             if let Ok(list) =
                 api::call::<DataList<shared_types::email::EmailAttempt>>("GET", &path, None).await
@@ -646,7 +659,8 @@ fn ChatPane(
                 </For>
             </ol>
             <TypingNote typing=typing cw=cw />
-            <Composer chat_id=id room=room w=w cw=cw lang=lang error=error />
+            <Composer chat_id=id room=room w=w cw=cw lang=lang error=error canned=canned
+                detail=detail me_name=me_name />
         </div>
     }
 }

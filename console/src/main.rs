@@ -9,6 +9,7 @@ mod alert;
 mod analytics;
 mod api;
 mod app;
+mod canned;
 mod chart;
 mod chat_view;
 mod composer;

@@ -635,3 +635,57 @@ fn in_the_browser_a_mails_link_opens_its_chat_which_lists_the_mail_sent_about_it
         WAIT,
     );
 }
+
+#[crate::e2e_test]
+fn in_the_browser_a_canned_reply_is_made_picked_after_a_slash_filled_and_sent(ctx: &Ctx) {
+    let email = unique_email("canned");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    let (chat_id, _) = ws.chat("Narxlar qancha?");
+    let browser = signed_in(ctx, &email);
+    click(&browser, "tab-canned");
+    fill(&browser, "canned-shortcut", "narx");
+    fill(&browser, "canned-title", "Narxlar");
+    fill(
+        &browser,
+        "canned-text",
+        "Salom {{visitor.name}}, men {{agent.name}}. Narxlar: https://shop.uz/narx",
+    );
+    click(&browser, "canned-create");
+    browser.wait_for(
+        "return document.querySelector('[data-testid=\"canned-row\"][data-shortcut=\"narx\"]') !== null;",
+        WAIT,
+    );
+
+    click(&browser, "tab-inbox");
+    open_chat(&browser, &chat_id);
+    browser.eval(
+        "document.querySelector('[data-testid=\"reply-input\"]').focus();",
+        json!([]),
+    );
+    browser.keys("/na");
+    browser.wait_for(
+        "return document.querySelector('[data-testid=\"canned-option\"][data-shortcut=\"narx\"]') !== null;",
+        WAIT,
+    );
+    browser.keys(key::ENTER);
+    let filled = "Salom Ali, men Sara. Narxlar: https://shop.uz/narx";
+    browser.wait_for_with(
+        "return document.querySelector('[data-testid=\"reply-input\"]').value === arguments[0];",
+        json!([filled]),
+        WAIT,
+    );
+    // The menu is gone, and the next Enter sends the filled text.
+    browser.keys(key::ENTER);
+    eventually(
+        "the canned reply sent",
+        WAIT,
+        Duration::from_millis(100),
+        || {
+            let sent: DataList<ConversationMessage> =
+                ws.get(&format!("/v1/chats/{chat_id}/messages")).expect(200);
+            sent.data
+                .iter()
+                .any(|m| m.text == filled && m.sender.kind.as_str() == "agent")
+        },
+    );
+}
