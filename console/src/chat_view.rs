@@ -32,6 +32,7 @@ pub struct ChatWords {
     pub mail_agent: &'static str,
     pub mail_visitor: &'static str,
     pub mail_transcript: &'static str,
+    pub internal: &'static str,
 }
 
 static EN: ChatWords = ChatWords {
@@ -48,6 +49,7 @@ static EN: ChatWords = ChatWords {
     mail_agent: "Agent notified",
     mail_visitor: "Reply sent to the visitor",
     mail_transcript: "Transcript",
+    internal: "Internal note",
 };
 
 static RU: ChatWords = ChatWords {
@@ -64,6 +66,7 @@ static RU: ChatWords = ChatWords {
     mail_agent: "Уведомление агенту",
     mail_visitor: "Ответ посетителю",
     mail_transcript: "Переписка",
+    internal: "Внутренняя заметка",
 };
 
 static UZ: ChatWords = ChatWords {
@@ -80,6 +83,7 @@ static UZ: ChatWords = ChatWords {
     mail_agent: "Agentga xabar",
     mail_visitor: "Mehmonga javob",
     mail_transcript: "Suhbat matni",
+    internal: "Ichki eslatma",
 };
 
 pub fn chat_words(lang: Lang) -> &'static ChatWords {
@@ -349,6 +353,7 @@ mod tests {
                 w.mail_agent,
                 w.mail_visitor,
                 w.mail_transcript,
+                w.internal,
             ] {
                 assert!(!text.is_empty());
             }

@@ -57,7 +57,10 @@ pub fn Composer(
     canned: RwSignal<Vec<CannedResponse>>,
     detail: RwSignal<Option<ChatDetail>>,
     me_name: String,
+    notes: RwSignal<Vec<shared_types::notes::ChatNote>>,
 ) -> impl IntoView {
+    // Whether what is written is an internal note for the team, not a reply.
+    let internal = RwSignal::new(false);
     let input = NodeRef::<Textarea>::new();
     // What is typed, for the canned replies' menu; which of its entries is chosen; and
     // whether Escape closed it until the next key.
@@ -143,6 +146,22 @@ pub fn Composer(
         };
         let text = el.value();
         if text.trim().is_empty() {
+            return;
+        }
+        if internal.get_untracked() {
+            let path = format!("/v1/chats/{}/notes", api::encode(&chat.get_value()));
+            spawn_local(async move {
+                let body = json!({"text": text.trim()});
+                match api::call::<shared_types::notes::ChatNote>("POST", &path, Some(&body)).await {
+                    Ok(note) => {
+                        el.set_value("");
+                        draft.set(String::new());
+                        error.set(None);
+                        notes.update(|all| all.push(note));
+                    }
+                    Err(f) => error.set(Some(f.text(lang, w))),
+                }
+            });
             return;
         }
         let path = format!("/v1/chats/{}/messages", api::encode(&chat.get_value()));
@@ -272,6 +291,12 @@ pub fn Composer(
                 </button>
                 <textarea node_ref=input rows="2" data-testid="reply-input" aria-label=w.reply
                     placeholder=w.reply on:keydown=on_key on:input=on_input></textarea>
+                <label class="internal">
+                    <input type="checkbox" data-testid="note-toggle"
+                        prop:checked=move || internal.get()
+                        on:change=move |ev| internal.set(event_target_checked(&ev)) />
+                    {cw.internal}
+                </label>
                 <button type="button" data-testid="reply-send" on:click=move |_| send()>{w.send}</button>
             </div>
         </div>

@@ -416,6 +416,7 @@ fn ChatPane(
     let cw = chat_words(lang);
     let detail = RwSignal::new(None::<ChatDetail>);
     let emails = RwSignal::new(Vec::<shared_types::email::EmailAttempt>::new());
+    let private_notes = RwSignal::new(Vec::<shared_types::notes::ChatNote>::new());
     let error = RwSignal::new(None::<String>);
     // What the visitor has read (the detail's count, then the room's read frames) and
     // whether they are typing now.
@@ -443,6 +444,12 @@ fn ChatPane(
             }
             load_after(&base, messages).await;
             mark_read(id);
+            let path = format!("{base}/notes");
+            if let Ok(list) =
+                api::call::<DataList<shared_types::notes::ChatNote>>("GET", &path, None).await
+            {
+                private_notes.set(list.data);
+            }
             let path = "/v1/canned-responses";
             if let Ok(list) =
                 api::call::<DataList<shared_types::canned::CannedResponse>>("GET", path, None).await
@@ -633,7 +640,8 @@ fn ChatPane(
             <p class="error" role="alert" data-testid="chat-error">{move || error.get().unwrap_or_default()}</p>
             <ol class="messages" data-testid="messages">
                 <For each=move || messages.get() key=|m| m.seq let:m>
-                    <li class=format!("msg {}", m.sender.kind.as_str()) data-testid="chat-message">
+                    <li class=format!("msg {}", m.sender.kind.as_str()) data-testid="chat-message"
+                        style:order=(m.seq * 2).to_string()>
                         <span class="who">{m.sender.name.clone().unwrap_or_else(|| m.sender.kind.as_str().to_string())}</span>
                         <span class="text">{m.text.clone()}</span>
                         <time class="when" data-testid="message-time" datetime=m.created_at.clone()>
@@ -657,10 +665,26 @@ fn ChatPane(
                         })}
                     </li>
                 </For>
+                // Each note right after the message before it: orders interleave them
+                // without merging the two lists.
+                <For each=move || private_notes.get() key=|n| n.id.clone() let:n>
+                    <li class="msg note" data-testid="chat-note"
+                        style:order={let at = n.created_at.clone(); move || {
+                            let before = messages.with(|all| all.iter()
+                                .filter(|m| m.created_at <= at).map(|m| m.seq).max().unwrap_or(0));
+                            (before * 2 + 1).to_string()
+                        }}>
+                        <span class="who">{format!("{} · {}", n.author.name, cw.internal)}</span>
+                        <span class="text">{n.text.clone()}</span>
+                        <time class="when" datetime=n.created_at.clone()>
+                            {crate::i18n::local_time(&n.created_at, lang)}
+                        </time>
+                    </li>
+                </For>
             </ol>
             <TypingNote typing=typing cw=cw />
             <Composer chat_id=id room=room w=w cw=cw lang=lang error=error canned=canned
-                detail=detail me_name=me_name />
+                detail=detail me_name=me_name notes=private_notes />
         </div>
     }
 }

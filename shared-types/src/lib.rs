@@ -40,6 +40,7 @@ pub mod error;
 pub mod files;
 pub mod ids;
 pub mod lang;
+pub mod notes;
 pub mod pagination;
 pub mod realtime;
 pub mod validate;

@@ -78,6 +78,13 @@ pub enum ServerFrame {
         /// Their status now.
         status: AgentStatus,
     },
+    /// An agent added a private note to a chat (the agents' feed only: a note
+    /// never reaches a visitor).
+    #[serde(rename = "note.created")]
+    NoteCreated {
+        /// The note.
+        note: crate::notes::ChatNote,
+    },
     /// A client frame was refused (unparsable, or about a chat the client may
     /// not see). The socket stays open.
     #[serde(rename = "error")]

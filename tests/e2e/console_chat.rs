@@ -689,3 +689,35 @@ fn in_the_browser_a_canned_reply_is_made_picked_after_a_slash_filled_and_sent(ct
         },
     );
 }
+
+#[crate::e2e_test]
+fn in_the_browser_an_internal_note_joins_the_timeline_and_stays_off_the_visitors_side(ctx: &Ctx) {
+    let email = unique_email("note");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    let (chat_id, token) = ws.chat("Qachon yetkazasiz?");
+    let browser = signed_in(ctx, &email);
+    open_chat(&browser, &chat_id);
+    click(&browser, "note-toggle");
+    fill(&browser, "reply-input", "Omborda yo'q, ertaga keladi");
+    click(&browser, "reply-send");
+    browser.wait_for(
+        "const n = document.querySelector('[data-testid=\"chat-note\"]'); \
+         return n !== null && n.textContent.includes(\"Omborda yo'q\");",
+        WAIT,
+    );
+    // In the timeline after the visitor's message, as the API lists it.
+    let order = browser.eval(
+        "const m = document.querySelector('[data-testid=\"chat-message\"]'); \
+         const n = document.querySelector('[data-testid=\"chat-note\"]'); \
+         return [getComputedStyle(m).order, getComputedStyle(n).order];",
+        json!([]),
+    );
+    assert_eq!(order, json!(["2", "3"]));
+    let notes = ws.get(&format!("/v1/chats/{chat_id}/notes")).json();
+    assert_eq!(notes["data"][0]["text"], "Omborda yo'q, ertaga keladi");
+    let theirs = ws
+        .client
+        .get(&format!("/v1/visitor/chats/{chat_id}/messages"), &token)
+        .text;
+    assert!(!theirs.contains("Omborda"), "{theirs}");
+}

@@ -31,6 +31,7 @@ mod host_page;
 mod identity;
 mod integrity;
 mod mail;
+mod notes;
 mod offboarding;
 mod provisioning;
 mod rate_limits;

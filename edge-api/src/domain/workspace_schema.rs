@@ -46,6 +46,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_canned_responses",
         sql: include_str!("../../workspace-migrations/0006_canned_responses.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_chat_notes",
+        sql: include_str!("../../workspace-migrations/0007_chat_notes.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -13,6 +13,7 @@ mod email;
 mod files;
 mod health;
 mod idempotency;
+mod notes;
 mod public;
 mod realtime;
 mod triggers;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(visitor::routes())
         .merge(email::routes())
         .merge(canned::routes())
+        .merge(notes::routes())
         .merge(visitor_blocks::routes())
         .merge(triggers::routes())
         .merge(files::routes())

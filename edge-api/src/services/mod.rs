@@ -13,6 +13,7 @@ pub mod email;
 pub mod files;
 pub mod idempotency;
 pub mod messages;
+pub mod notes;
 pub mod realtime;
 pub mod sockets;
 pub mod triggers;

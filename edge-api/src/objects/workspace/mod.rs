@@ -296,6 +296,7 @@ fn dispatch(sql: &SqlStorage, op: Op) -> std::result::Result<String, ApiError> {
         Op::Tickets(op) => services::realtime::object::handle(sql, op),
         Op::Email(op) => services::email::object::handle(sql, op),
         Op::Canned(op) => services::canned::object::handle(sql, op),
+        Op::Notes(op) => services::notes::object::handle(sql, op),
     }
 }
 

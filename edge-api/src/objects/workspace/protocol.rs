@@ -7,6 +7,7 @@ use shared_types::automation::Trigger;
 use shared_types::canned::{CannedResponse, UpdateCannedResponse};
 use shared_types::chats::{ChatDetail, ChatStatus, ChatSummary, ConversationMessage, SenderType};
 use shared_types::ids::WebhookId;
+use shared_types::notes::ChatNote;
 use shared_types::webhooks::{UpdateWebhookRequest, Webhook, WebhookEvent};
 use shared_types::widget::WidgetConfig;
 
@@ -30,6 +31,7 @@ pub enum Request {
     Tickets(TicketOp),
     Email(EmailOp),
     Canned(CannedOp),
+    Notes(NoteOp),
 }
 
 /// The object's storage as a whole: its export and its erasure.
@@ -726,4 +728,14 @@ pub enum CannedUpdate {
     Updated { canned: CannedResponse },
     NotFound,
     ShortcutTaken,
+}
+
+/// Agents' private notes on a chat (`services::notes`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum NoteOp {
+    /// → `bool`: false when there is no such chat (nothing is written then).
+    Insert { note: ChatNote },
+    /// → `Option<Vec<ChatNote>>`, oldest first; `None` when there is no such chat.
+    List { chat_id: String },
 }
