@@ -299,6 +299,12 @@ impl TestServer {
     }
 
     /// Starts `wrangler dev` on `persist` and waits until it answers.
+    ///
+    /// A free port is only free when asked: between `free_port` and workerd's bind,
+    /// another process of the suite (a server of its own, a receiver) may take it, and
+    /// workerd exits with "Address already in use". Then the start is tried again on
+    /// other ports. A server counts as up only once its own output says it is ready on
+    /// its port, so an answer from whoever else holds the port is never taken for it.
     fn serve(
         persist: &Path,
         admin_token: &str,
@@ -306,13 +312,28 @@ impl TestServer {
     ) -> (String, Spawned) {
         let root = repo_root();
         let config = write_served_config(&root, persist, edit);
+        for _ in 0..5 {
+            if let Some(up) = Self::try_serve(&root, &config, persist, admin_token) {
+                return up;
+            }
+        }
+        panic!("wrangler dev found no free port in 5 tries");
+    }
+
+    /// One start of [`TestServer::serve`]; `None` when a port was taken meanwhile.
+    fn try_serve(
+        root: &Path,
+        config: &Path,
+        persist: &Path,
+        admin_token: &str,
+    ) -> Option<(String, Spawned)> {
         let port = free_port();
         let inspector = free_port();
-        let mut command = wrangler(&root);
+        let mut command = wrangler(root);
         command
             .arg("dev")
             .arg("--config")
-            .arg(&config)
+            .arg(config)
             .args(["--ip", "127.0.0.1", "--port", &port.to_string()])
             .args(["--inspector-port", &inspector.to_string()])
             .arg("--persist-to")
@@ -345,23 +366,25 @@ impl TestServer {
         let mut process = Spawned::start(command, "wrangler dev");
         let base_url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(120);
+        let ready = format!("Ready on {base_url}");
         loop {
-            let up = ureq::get(&format!("{base_url}/v1/health"))
-                .timeout(Duration::from_secs(2))
-                .call()
-                .is_ok();
-            if up {
-                break;
+            let out = process.output_text();
+            if process.has_exited() && out.contains("Address already in use") {
+                return None;
+            }
+            let up = out.contains(&ready)
+                && ureq::get(&format!("{base_url}/v1/health"))
+                    .timeout(Duration::from_secs(2))
+                    .call()
+                    .is_ok();
+            if up && !process.has_exited() {
+                return Some((base_url, process));
             }
             if process.has_exited() || Instant::now() > deadline {
-                panic!(
-                    "wrangler dev did not come up on {base_url}:\n{}",
-                    process.output_text()
-                );
+                panic!("wrangler dev did not come up on {base_url}:\n{out}");
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        (base_url, process)
     }
 
     /// Runs SQL against the server's local D1 (for checks the API cannot make). It runs
