@@ -236,20 +236,7 @@ pub async fn take_bytes(
     if received != file.size_bytes {
         return Err(ErrorCode::FileNotUploaded.into());
     }
-    let bucket = state.bucket()?;
-    bucket
-        .put(file.r2_key.clone(), bytes.to_vec())
-        .http_metadata(HttpMetadata {
-            content_type: Some(file.content_type.clone()),
-            content_language: None,
-            content_disposition: None,
-            content_encoding: None,
-            cache_control: None,
-            cache_expiry: None,
-        })
-        .execute()
-        .await
-        .map_err(|e| ApiError::unavailable(format!("R2 put {}: {e}", file.r2_key)))?;
+    put_bytes(state, &file.r2_key, bytes.to_vec(), &file.content_type).await?;
     Ok(Uploaded {
         file_id: file.id,
         size_bytes: received,
@@ -301,20 +288,7 @@ pub async fn store_mailed(
         }),
     )
     .await?;
-    state
-        .bucket()?
-        .put(r2_key.clone(), bytes)
-        .http_metadata(HttpMetadata {
-            content_type: Some(content_type.clone()),
-            content_language: None,
-            content_disposition: None,
-            content_encoding: None,
-            cache_control: None,
-            cache_expiry: None,
-        })
-        .execute()
-        .await
-        .map_err(|e| ApiError::unavailable(format!("R2 put {r2_key}: {e}")))?;
+    put_bytes(state, &r2_key, bytes, &content_type).await?;
     call::<bool>(
         state,
         workspace_id,
@@ -332,6 +306,30 @@ pub async fn store_mailed(
             .parse()
             .map_err(|_| ApiError::internal(format!("file url {url}")))?,
     }))
+}
+
+/// Stores a file's bytes in R2 under `key`, with its type.
+async fn put_bytes(
+    state: &AppState,
+    key: &str,
+    bytes: Vec<u8>,
+    content_type: &str,
+) -> Result<(), ApiError> {
+    state
+        .bucket()?
+        .put(key.to_string(), bytes)
+        .http_metadata(HttpMetadata {
+            content_type: Some(content_type.to_string()),
+            content_language: None,
+            content_disposition: None,
+            content_encoding: None,
+            cache_control: None,
+            cache_expiry: None,
+        })
+        .execute()
+        .await
+        .map_err(|e| ApiError::unavailable(format!("R2 put {key}: {e}")))?;
+    Ok(())
 }
 
 /// Attaches the file to a chat of the agent's workspace.
