@@ -9,12 +9,13 @@ use edge_api::domain::workspace_schema::{
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-/// Every row of every table, as (table, column names, rows), in a stable order.
+/// Every row of every table, as (table, column names, rows), in a stable order. The
+/// search index (`search_*`) is derived from the rest, and checked by what it finds.
 type Snapshot = Vec<(String, Vec<String>, Vec<Vec<Value>>)>;
 
 fn snapshot(db: &Connection) -> Snapshot {
     let mut tables: Vec<String> = db
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version' ORDER BY name")
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version' AND name NOT LIKE 'search\\_%' ESCAPE '\\' ORDER BY name")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -150,7 +151,8 @@ fn every_table_without_rowid_is_keyed_by_its_first_two_columns() {
     wake(&db);
     let tables: Vec<String> = db
         .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID%'",
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID%'
+               AND name NOT LIKE 'search\\_%' ESCAPE '\\'",
         )
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -169,5 +171,92 @@ fn every_table_without_rowid_is_keyed_by_its_first_two_columns() {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(keys, vec![(0, 1), (1, 2)], "{table}");
+    }
+}
+
+/// The chats whose messages, or whose visitor and tags, match the FTS5 query `q`.
+fn found(db: &Connection, q: &str) -> Vec<String> {
+    let mut stmt = db
+        .prepare(
+            "SELECT c.id FROM chats c WHERE c.num IN (
+                 SELECT rowid >> 32 FROM search_messages WHERE search_messages MATCH ?1
+                 UNION SELECT rowid FROM search_chats WHERE search_chats MATCH ?1)
+             ORDER BY c.id",
+        )
+        .unwrap();
+    stmt.query_map([q], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Whatever version an object was made at, once awake its index holds every message and
+/// chat it had, and keeps up with writes after.
+#[test]
+fn the_search_index_holds_what_every_earlier_version_held() {
+    for made_at in MIGRATIONS.iter().map(|m| m.version).filter(|v| *v >= 4) {
+        let db = Connection::open_in_memory().unwrap();
+        db.execute_batch(VERSION_TABLE).unwrap();
+        for m in MIGRATIONS.iter().take_while(|m| m.version <= made_at) {
+            db.execute_batch(m.sql).unwrap();
+        }
+        db.execute_batch(&format!(
+            "INSERT INTO schema_version (version) VALUES ({made_at})"
+        ))
+        .unwrap();
+        for v in 1..=made_at {
+            db.execute_batch(&fixture(v)).unwrap();
+        }
+        wake(&db);
+        let at = format!("made at {made_at}");
+        // A message, case and diacritics aside; a prefix; Cyrillic; a tag; an email.
+        assert_eq!(found(&db, "\"NARX\"*"), ["chat_fixture1"], "{at}");
+        assert_eq!(found(&db, "\"здравствуйте\""), ["chat_fixture1"], "{at}");
+        assert_eq!(found(&db, "\"vip\""), ["chat_fixture1"], "{at}");
+        assert_eq!(found(&db, "\"to'lov\""), ["chat_fixture1"], "{at}");
+        assert_eq!(found(&db, "\"dilnoza shop uz\""), ["chat_fixture1"], "{at}");
+        assert_eq!(found(&db, "\"salom\""), ["chat_fixture2"], "{at}");
+        if made_at >= 8 {
+            assert_eq!(found(&db, "\"ДОСТАВКА\""), ["chat_fixture3"], "{at}");
+            assert_eq!(found(&db, "\"ёлкин\""), ["chat_fixture3"], "{at}");
+        }
+
+        // Later writes: a new message, new tags, a renamed visitor, an erased chat.
+        db.execute_batch(
+            "INSERT INTO messages (chat_id, seq, id, sender_type, text, created_at)
+             VALUES ('chat_fixture2', 2, 'msg_new', 'visitor', 'Oʻzbekcha yozaman', '2026-11-06T00:00:00Z');
+             INSERT INTO messages (chat_id, seq, id, sender_type, text, created_at)
+             VALUES ('chat_fixture2', 3, 'msg_sys', 'system', 'kalitsoz', '2026-11-06T00:00:00Z');
+             UPDATE chats SET tags = '[\"muhim\"]' WHERE id = 'chat_fixture2';
+             UPDATE visitors SET name = 'Jasur' WHERE id = 'visitor_fixture2';",
+        )
+        .unwrap();
+        assert_eq!(found(&db, "\"o'zbekcha\""), ["chat_fixture2"], "{at}");
+        assert!(found(&db, "\"kalitsoz\"").is_empty(), "{at}: system lines");
+        assert_eq!(found(&db, "\"muhim\""), ["chat_fixture2"], "{at}");
+        assert_eq!(found(&db, "\"jasur\""), ["chat_fixture2"], "{at}");
+        db.execute_batch(
+            "DELETE FROM messages WHERE chat_id = 'chat_fixture2';
+             DELETE FROM chats WHERE id = 'chat_fixture2';",
+        )
+        .unwrap();
+        for q in ["\"salom\"", "\"jasur\"", "\"muhim\"", "\"o'zbekcha\""] {
+            assert!(found(&db, q).is_empty(), "{at}: {q} after erasure");
+        }
+        let left: u32 = db
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM search_messages) + (SELECT COUNT(*) FROM search_chats)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let kept: u32 = db
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM messages WHERE sender_type <> 'system') + (SELECT COUNT(*) FROM chats)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(left, kept, "{at}: one index row per message and per chat");
     }
 }

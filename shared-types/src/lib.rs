@@ -43,6 +43,7 @@ pub mod lang;
 pub mod notes;
 pub mod pagination;
 pub mod realtime;
+pub mod search;
 pub mod validate;
 pub mod visitor;
 pub mod webhooks;

@@ -132,6 +132,12 @@ text_newtype!(
 );
 
 text_newtype!(
+    /// What an agent searches for (`GET /search?q=`): trimmed, non-empty, at most 200
+    /// characters, single line.
+    SearchText, min = 1, max = 200, multiline = false, "a search text"
+);
+
+text_newtype!(
     /// Optional free text (chat notes, rating comments): trimmed, may be empty,
     /// at most 10,000 characters; line breaks and tabs allowed.
     FreeText, min = 0, max = 10_000, multiline = true, "free text"

@@ -38,6 +38,7 @@ mod rate_limits;
 mod realtime;
 mod receiver;
 mod retention;
+mod search;
 mod secrets_at_rest;
 mod seed;
 mod socket_bounds;

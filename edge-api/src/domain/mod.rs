@@ -15,6 +15,7 @@ pub mod ids;
 pub mod password;
 pub mod rate_limit;
 pub mod sealed;
+pub mod search;
 pub mod secret;
 pub mod session;
 pub mod socket_bounds;

@@ -51,6 +51,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_chat_notes",
         sql: include_str!("../../workspace-migrations/0007_chat_notes.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_search",
+        sql: include_str!("../../workspace-migrations/0008_search.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -16,6 +16,7 @@ mod idempotency;
 mod notes;
 mod public;
 mod realtime;
+mod search;
 mod triggers;
 mod visitor;
 mod visitor_blocks;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(email::routes())
         .merge(canned::routes())
         .merge(notes::routes())
+        .merge(search::routes())
         .merge(visitor_blocks::routes())
         .merge(triggers::routes())
         .merge(files::routes())

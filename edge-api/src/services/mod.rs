@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod messages;
 pub mod notes;
 pub mod realtime;
+pub mod search;
 pub mod sockets;
 pub mod triggers;
 pub mod visitors;

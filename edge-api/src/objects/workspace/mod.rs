@@ -297,6 +297,7 @@ fn dispatch(sql: &SqlStorage, op: Op) -> std::result::Result<String, ApiError> {
         Op::Email(op) => services::email::object::handle(sql, op),
         Op::Canned(op) => services::canned::object::handle(sql, op),
         Op::Notes(op) => services::notes::object::handle(sql, op),
+        Op::Search(op) => services::search::object::handle(sql, op),
     }
 }
 
@@ -312,7 +313,8 @@ fn tenant(sql: &SqlStorage, op: TenantOp) -> std::result::Result<String, ApiErro
             .exec(
                 "SELECT name FROM sqlite_master WHERE type = 'table'
                    AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'
-                   AND name <> 'schema_version' ORDER BY name",
+                   AND name <> 'schema_version' AND name NOT LIKE 'search\\_%' ESCAPE '\\'
+                 ORDER BY name",
                 None,
             )
             .and_then(|c| c.to_array())

@@ -32,6 +32,7 @@ pub enum Request {
     Email(EmailOp),
     Canned(CannedOp),
     Notes(NoteOp),
+    Search(SearchOp),
 }
 
 /// The object's storage as a whole: its export and its erasure.
@@ -738,4 +739,26 @@ pub enum NoteOp {
     Insert { note: ChatNote },
     /// → `Option<Vec<ChatNote>>`, oldest first; `None` when there is no such chat.
     List { chat_id: String },
+}
+
+/// Full-text search over the workspace's chats (`services::search`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum SearchOp {
+    /// → [`SearchPage`]: the chats matching `query` (an FTS5 query made by
+    /// `domain::search::fts_query`), newest activity first.
+    Find {
+        query: String,
+        status: Option<ChatStatus>,
+        limit: u32,
+        offset: u64,
+    },
+}
+
+/// One page of chats found and how many match in all. Snippets are as FTS5 gives
+/// them, with `domain::search`'s marks; the service makes them HTML.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SearchPage {
+    pub data: Vec<shared_types::search::SearchHit>,
+    pub total: u64,
 }
