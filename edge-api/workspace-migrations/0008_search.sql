@@ -6,7 +6,8 @@
 -- every table named search_*.
 
 -- A chat's number: stable (rowid is not, VACUUM may renumber it), unique, and the high
--- half of its messages' keys in search_messages (domain/search.rs, message_key).
+-- half of its messages' keys in search_messages, so a chat's messages are one range of
+-- keys and FTS5, which hands matches over in key order, lists newer chats first.
 ALTER TABLE chats ADD COLUMN num INTEGER;
 UPDATE chats SET num = rowid;
 CREATE UNIQUE INDEX chats_by_num ON chats (num);

@@ -27,7 +27,8 @@ pub struct SearchQuery {
     pub limit: Limit,
 }
 
-/// One chat found, newest activity first.
+/// One chat found. Chats are listed newest first (by when they started), at most the
+/// 200 newest that match; `pagination.total` counts those.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct SearchHit {
     /// The chat.

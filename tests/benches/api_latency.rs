@@ -96,6 +96,25 @@ fn main() {
             format!("/v1/chats/{chat_id}/messages"),
         ),
         ("GET /v1/agents", "/v1/agents".to_string()),
+        // Search (seed.rs, WORDS): one chat's own word; a word in ~1 message of 21,
+        // Latin and Cyrillic; a prefix as typed so far; two words together.
+        (
+            "GET /v1/search (one chat's word)",
+            format!("/v1/search?q=ref{}", chats / 2),
+        ),
+        (
+            "GET /v1/search (a word, 1 msg in 21)",
+            "/v1/search?q=kafolat".to_string(),
+        ),
+        (
+            "GET /v1/search (Cyrillic word)",
+            "/v1/search?q=%D0%B4%D0%BE%D1%81%D1%82%D0%B0%D0%B2%D0%BA%D0%B0".to_string(),
+        ),
+        ("GET /v1/search (prefix)", "/v1/search?q=chegir".to_string()),
+        (
+            "GET /v1/search (two words)",
+            "/v1/search?q=buyurtma+narx&status=active".to_string(),
+        ),
         (
             "GET /v1/analytics/overview (30 days)",
             "/v1/analytics/overview".to_string(),

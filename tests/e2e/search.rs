@@ -85,7 +85,7 @@ fn search_finds_messages_names_emails_and_tags_in_latin_and_cyrillic(ctx: &Ctx) 
 
     // A message, whatever its case; a prefix, as typed so far; Cyrillic both ways.
     let found = search(&ws, &q("BUYURTMA"));
-    assert_eq!(ids(&found), [uz.clone()]);
+    assert_eq!(ids(&found), [uz.as_str()]);
     let hit = &found["data"][0];
     assert!(
         hit["snippet"]
@@ -102,44 +102,43 @@ fn search_finds_messages_names_emails_and_tags_in_latin_and_cyrillic(ctx: &Ctx) 
         found["pagination"],
         json!({"page": 1, "limit": 20, "total": 1, "pages": 1})
     );
-    assert_eq!(ids(&search(&ws, &q("доставка"))), [ru.clone()]);
+    assert_eq!(ids(&search(&ws, &q("доставка"))), [ru.as_str()]);
     assert!(search(&ws, &q("доставка"))["data"][0]["snippet"]
         .as_str()
         .unwrap()
         .contains("<mark>ДОСТАВКА</mark>"));
-    assert_eq!(ids(&search(&ws, &q("самарк"))), [ru.clone()]);
+    assert_eq!(ids(&search(&ws, &q("самарк"))), [ru.as_str()]);
     // The agent's words count too, and either Uzbek apostrophe finds the other.
-    assert_eq!(ids(&search(&ws, &q("o'zbekiston"))), [ru.clone()]);
+    assert_eq!(ids(&search(&ws, &q("o'zbekiston"))), [ru.as_str()]);
     // Every word must match; a word of the name and one of the message do not make a
     // chat (each is matched within one message, or within the visitor and tags).
-    assert_eq!(ids(&search(&ws, &q("yetkazib berish"))), [uz.clone()]);
+    assert_eq!(ids(&search(&ws, &q("yetkazib berish"))), [uz.as_str()]);
     assert!(ids(&search(&ws, &q("yetkazib доставка"))).is_empty());
     // The visitor's name and email, and the chat's tags.
     let by_name = search(&ws, &q("karimova"));
-    assert_eq!(ids(&by_name), [uz.clone()]);
+    assert_eq!(ids(&by_name), [uz.as_str()]);
     assert!(by_name["data"][0]["snippet"]
         .as_str()
         .unwrap()
         .contains("<mark>Karimova</mark>"));
-    assert_eq!(ids(&search(&ws, &q("sergey@mail.ru"))), [ru.clone()]);
-    assert_eq!(ids(&search(&ws, &q("vip"))), [tagged.clone()]);
-    assert_eq!(ids(&search(&ws, &q("to'lov"))), [tagged.clone()]);
+    assert_eq!(ids(&search(&ws, &q("sergey@mail.ru"))), [ru.as_str()]);
+    assert_eq!(ids(&search(&ws, &q("vip"))), [tagged.as_str()]);
+    assert_eq!(ids(&search(&ws, &q("to'lov"))), [tagged.as_str()]);
     // Words found in several chats list each chat once (its messages may match many
-    // times), newest activity first; these two may share a second, so the order is
-    // checked on the pages below.
+    // times), the newest chat first.
     let both = ids(&search(&ws, &q("yetkaz")));
     assert_eq!(both.len(), 2);
-    assert!(both.contains(&uz) && both.contains(&ru), "{both:?}");
+    assert_eq!(both, [ru.as_str(), uz.as_str()]);
 
     // The status filter and pages.
     ws.patch(&format!("/v1/chats/{uz}"), &json!({"status": "closed"}))
         .expect::<Value>(200);
     assert_eq!(
         ids(&search(&ws, &format!("{}&status=closed", q("yetkaz")))),
-        [uz.clone()]
+        [uz.as_str()]
     );
     let active = search(&ws, &format!("{}&status=active", q("yetkaz")));
-    assert_eq!(ids(&active), [ru.clone()]);
+    assert_eq!(ids(&active), [ru.as_str()]);
     let first = search(&ws, &format!("{}&limit=1", q("yetkaz")));
     assert_eq!(
         first["pagination"],
@@ -220,7 +219,7 @@ fn a_bad_search_is_refused_with_its_code(ctx: &Ctx) {
         let found = search(&ws, &q(odd));
         assert!(found["data"].is_array(), "{odd}: {found}");
     }
-    assert_eq!(ids(&search(&ws, &q("narx\"*"))), [chat.clone()]);
+    assert_eq!(ids(&search(&ws, &q("narx\"*"))), [chat.as_str()]);
     // Without a credential, or with a visitor's, nothing is searched.
     ws.client
         .get(&format!("/v1/search?{}", q("narx")), "")
@@ -236,4 +235,34 @@ fn a_bad_search_is_refused_with_its_code(ctx: &Ctx) {
     );
     // And a search changes nothing.
     assert_eq!(ids(&search(&ws, &q("narx"))), [chat]);
+}
+
+#[crate::e2e_test]
+fn a_search_lists_at_most_the_200_newest_chats_that_match(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    // 300 chats of 4 messages, each message ending in its chat's "ref<i>" (seed.rs).
+    crate::seed::chats(&ctx.server, &ws.id, 300, 4);
+    let own = ws.id.trim_start_matches("ws_");
+    let first = search(&ws, &format!("{}&limit=100", q("ref")));
+    assert_eq!(
+        first["pagination"],
+        json!({"page": 1, "limit": 100, "total": 200, "pages": 2})
+    );
+    let found = ids(&first);
+    assert_eq!(found[0], format!("chat_seed300{own}"), "newest first");
+    assert_eq!(found[99], format!("chat_seed201{own}"));
+    let second = ids(&search(&ws, &format!("{}&limit=100&page=2", q("ref"))));
+    assert_eq!(second.len(), 100);
+    assert_eq!(second[99], format!("chat_seed101{own}"));
+    assert!(ids(&search(&ws, &format!("{}&limit=100&page=3", q("ref")))).is_empty());
+    // A word of one chat still finds it, however old.
+    assert_eq!(
+        ids(&search(&ws, &q("ref7"))).last(),
+        Some(&format!("chat_seed7{own}"))
+    );
+    assert_eq!(
+        ids(&search(&ws, &q("ref7 "))).len(),
+        11,
+        "ref7, ref70..ref79"
+    );
 }

@@ -1,9 +1,26 @@
 //! Synthetic conversations for the benchmarks and the big-inbox tests, written behind the
 //! API's back: the agents into D1's directory, the visitors, chats and messages into the
 //! workspace's own object. SQLite generates the rows itself (recursive CTEs), so a
-//! million messages take seconds.
+//! million messages take seconds, and the object's triggers index them for search as
+//! they would any message.
 
 use crate::harness::TestServer;
+
+/// The words seeded messages are made of, 64 of them in Uzbek, Russian and English, so
+/// a search for one matches about 1 message in 21 (three words a message), and each
+/// chat's `ref{i}` matches that chat's messages only (`--bench api_latency`).
+const WORDS: &str = "w(k, w) AS (VALUES
+    (0, 'buyurtma'), (1, 'yetkazib'), (2, 'narx'), (3, 'chegirma'), (4, 'toʻlov'), (5, 'kafolat'),
+    (6, 'qaytarish'), (7, 'oʻlcham'), (8, 'rang'), (9, 'manzil'), (10, 'telefon'), (11, 'karta'),
+    (12, 'naqd'), (13, 'ertaga'), (14, 'bugun'), (15, 'rahmat'), (16, 'доставка'), (17, 'заказ'),
+    (18, 'оплата'), (19, 'скидка'), (20, 'возврат'), (21, 'размер'), (22, 'цвет'), (23, 'адрес'),
+    (24, 'гарантия'), (25, 'курьер'), (26, 'склад'), (27, 'наличие'), (28, 'спасибо'), (29, 'завтра'),
+    (30, 'сегодня'), (31, 'Ташкент'), (32, 'order'), (33, 'delivery'), (34, 'refund'), (35, 'invoice'),
+    (36, 'discount'), (37, 'warranty'), (38, 'shipping'), (39, 'tracking'), (40, 'account'), (41, 'password'),
+    (42, 'login'), (43, 'subscription'), (44, 'Samarqand'), (45, 'Buxoro'), (46, 'Fargʻona'), (47, 'Andijon'),
+    (48, 'Namangan'), (49, 'Xiva'), (50, 'Navoiy'), (51, 'Termiz'), (52, 'Qarshi'), (53, 'Jizzax'),
+    (54, 'Nukus'), (55, 'Guliston'), (56, 'Urganch'), (57, 'Chirchiq'), (58, 'Olmaliq'), (59, 'Angren'),
+    (60, 'Kokand'), (61, 'Margilan'), (62, 'Denov'), (63, 'Shahrisabz'))";
 
 /// Chats written per transaction of the object's database. Each write holds every
 /// test's requests (`client::QUIET`), so a big seed holds them for moments, not at once.
@@ -77,13 +94,19 @@ pub fn chats(server: &TestServer, workspace_id: &str, chats: u64, messages_per_c
                  INSERT INTO messages (chat_id, seq, id, sender_type, sender_id, text, attachments,
                                        created_at)
                  {batch},
-                 k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < {per_chat})
+                 k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < {per_chat}),
+                 {WORDS}
                  SELECT c.id, j, 'msg_seed' || j || 'x' || i || '{own}',
                         CASE WHEN j % 2 = 1 THEN 'visitor' ELSE 'agent' END,
                         CASE WHEN j % 2 = 1 THEN c.visitor_id ELSE c.assigned_to END,
-                        'Seeded message ' || j, '[]',
+                        'Seeded message ' || j || ': ' || a.w || ' ' || b.w || ' ' || d.w
+                          || ' ref' || i,
+                        '[]',
                         strftime('%Y-%m-%dT%H:%M:%SZ', c.created_at, '+' || (60 * j) || ' seconds')
-                   FROM n JOIN chats c ON c.id = 'chat_seed' || i || '{own}' CROSS JOIN k;
+                   FROM n JOIN chats c ON c.id = 'chat_seed' || i || '{own}' CROSS JOIN k
+                   JOIN w a ON a.k = (i * 7 + j * 3) % 64
+                   JOIN w b ON b.k = (i * 13 + j * 5 + 21) % 64
+                   JOIN w d ON d.k = (i * 29 + j * 11 + 42) % 64;
                  COMMIT;"
             ),
         );

@@ -74,18 +74,6 @@ pub fn snippet_html(raw: &str) -> String {
     out
 }
 
-/// The index's key of a message: its chat's number in the high half, its seq in the
-/// low, so a chat's messages are one range of keys (dropped together when the chat is
-/// erased) and newer chats sort after older ones.
-pub fn message_key(chat_num: i64, seq: i64) -> i64 {
-    (chat_num << 32) | (seq & 0xFFFF_FFFF)
-}
-
-/// The range of [`message_key`]s of the chat numbered `chat_num`, inclusive.
-pub fn chat_keys(chat_num: i64) -> (i64, i64) {
-    (chat_num << 32, (chat_num << 32) | 0xFFFF_FFFF)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,16 +121,5 @@ mod tests {
             "<mark>ab</mark>"
         );
         assert_eq!(snippet_html(&format!("x{MARK_CLOSE}y")), "xy");
-    }
-
-    #[test]
-    fn a_chats_messages_are_one_range_of_keys() {
-        let (lo, hi) = chat_keys(7);
-        for seq in [1, 2, 1_000_000, 0xFFFF_FFFF] {
-            let k = message_key(7, seq);
-            assert!(lo <= k && k <= hi);
-            assert_eq!(k >> 32, 7);
-        }
-        assert!(message_key(8, 1) > hi);
     }
 }

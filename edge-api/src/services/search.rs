@@ -12,8 +12,9 @@ use crate::objects::workspace::client;
 use crate::objects::workspace::protocol::{Request, SearchOp, SearchPage};
 use crate::state::AppState;
 
-/// One page of the chats found, newest activity first, each with a snippet of HTML
-/// that marks the match. Any agent may search: every agent sees every chat.
+/// One page of the chats found, newest first (by when they started; at most the
+/// object's `MAX_RESULTS`, which `total` then reads), each with a snippet of HTML that
+/// marks the match. Any agent may search: every agent sees every chat.
 pub async fn find(
     state: &AppState,
     caller: &Caller,
@@ -51,12 +52,14 @@ pub async fn find(
 
 /// The SQL of search, run inside the workspace's object.
 pub mod object {
+    use std::collections::HashMap;
+
     use serde::Deserialize;
     use shared_types::chats::ChatStatus;
     use shared_types::search::SearchHit;
     use worker::{SqlStorage, SqlStorageValue};
 
-    use crate::domain::search::{chat_keys, MARK_CLOSE, MARK_OPEN};
+    use crate::domain::search::{MARK_CLOSE, MARK_OPEN};
     use crate::error::ApiError;
     use crate::objects::workspace::answer;
     use crate::objects::workspace::protocol::{SearchOp, SearchPage};
@@ -65,12 +68,32 @@ pub mod object {
     /// Words of context FTS5 keeps around a match.
     const SNIPPET_TOKENS: i64 = 12;
 
-    /// The numbers of the chats with a matching message or visitor and tags. `UNION`
-    /// makes each chat one row however many of its messages match.
-    const HITS: &str = "WITH hit(num) AS (
-            SELECT rowid >> 32 FROM search_messages WHERE search_messages MATCH ?1
-            UNION
-            SELECT rowid FROM search_chats WHERE search_chats MATCH ?1)";
+    /// The most chats a search lists, newest first; `total` counts up to here. An agent
+    /// who needs more types another word.
+    pub const MAX_RESULTS: i64 = 200;
+
+    /// The most matching messages one search reads: enough for [`MAX_RESULTS`] chats
+    /// at five matches each.
+    const MESSAGE_WINDOW: i64 = 1_000;
+
+    /// The numbers of the newest chats (by when they started) with a matching message,
+    /// or a matching visitor and tags, in the status asked for, at most
+    /// [`MAX_RESULTS`] of them, each with the key of its newest matching message (null
+    /// when only the visitor and tags matched). FTS5 hands matches over newest first (a
+    /// message's key holds its chat's number high), so the work is bounded however
+    /// common the word: at most [`MESSAGE_WINDOW`] matching messages are read, and one
+    /// chat row per match.
+    const HITS: &str = "WITH m(num, key) AS (
+            SELECT c.num, s.rowid FROM search_messages s JOIN chats c ON c.num = s.rowid >> 32
+             WHERE search_messages MATCH ?1 AND (?2 IS NULL OR c.status = ?2)
+             ORDER BY s.rowid DESC LIMIT ?5),
+          ch(num) AS (
+            SELECT c.num FROM search_chats s JOIN chats c ON c.num = s.rowid
+             WHERE search_chats MATCH ?1 AND (?2 IS NULL OR c.status = ?2)
+             ORDER BY s.rowid DESC LIMIT ?6),
+          hit(num, key) AS (
+            SELECT num, MAX(key) FROM (SELECT num, key FROM m UNION ALL SELECT num, NULL FROM ch)
+             GROUP BY num ORDER BY num DESC LIMIT ?6)";
 
     pub fn handle(sql: &SqlStorage, op: SearchOp) -> Result<String, ApiError> {
         match op {
@@ -98,6 +121,7 @@ pub mod object {
         struct Row {
             chat_id: String,
             num: i64,
+            key: Option<i64>,
             visitor_name: Option<String>,
             visitor_email: Option<String>,
             status: ChatStatus,
@@ -108,12 +132,12 @@ pub mod object {
             sql,
             &format!(
                 "{HITS}
-                 SELECT c.id AS chat_id, c.num, v.name AS visitor_name, v.email AS visitor_email,
-                        c.status, COALESCE(c.last_message_at, c.created_at) AS last_message_at,
+                 SELECT c.id AS chat_id, c.num, hit.key, v.name AS visitor_name,
+                        v.email AS visitor_email, c.status,
+                        COALESCE(c.last_message_at, c.created_at) AS last_message_at,
                         COUNT(*) OVER () AS total
                    FROM hit JOIN chats c ON c.num = hit.num JOIN visitors v ON v.id = c.visitor_id
-                  WHERE ?2 IS NULL OR c.status = ?2
-                  ORDER BY c.last_activity_at DESC, c.id
+                  ORDER BY hit.num DESC
                   LIMIT ?3 OFFSET ?4"
             ),
             vec![
@@ -121,6 +145,8 @@ pub mod object {
                 status_value(status),
                 i64::from(limit).into(),
                 i64::try_from(offset).unwrap_or(i64::MAX).into(),
+                MESSAGE_WINDOW.into(),
+                MAX_RESULTS.into(),
             ],
         )?;
         // The window counts only when the page has rows; past the last page, count.
@@ -128,19 +154,29 @@ pub mod object {
             Some(row) => row.total,
             None => count(sql, query, status)?,
         };
+        let keys: Vec<i64> = found.iter().filter_map(|r| r.key).collect();
+        let only_chat: Vec<i64> = found
+            .iter()
+            .filter(|r| r.key.is_none())
+            .map(|r| r.num)
+            .collect();
+        let mut by_message = snippets(sql, "search_messages", 0, query, &keys)?;
+        let mut by_chat = snippets(sql, "search_chats", -1, query, &only_chat)?;
         let data = found
             .into_iter()
-            .map(|r| {
-                Ok(SearchHit {
-                    snippet: snippet(sql, query, r.num)?,
-                    chat_id: r.chat_id,
-                    visitor_name: r.visitor_name,
-                    visitor_email: r.visitor_email,
-                    status: r.status,
-                    last_message_at: r.last_message_at,
-                })
+            .map(|r| SearchHit {
+                snippet: match r.key {
+                    Some(key) => by_message.remove(&key),
+                    None => by_chat.remove(&r.num),
+                }
+                .unwrap_or_default(),
+                chat_id: r.chat_id,
+                visitor_name: r.visitor_name,
+                visitor_email: r.visitor_email,
+                status: r.status,
+                last_message_at: r.last_message_at,
             })
-            .collect::<Result<Vec<_>, ApiError>>()?;
+            .collect();
         Ok(SearchPage { data, total })
     }
 
@@ -151,53 +187,60 @@ pub mod object {
         }
         let found: Vec<Count> = rows(
             sql,
-            &format!(
-                "{HITS}
-                 SELECT COUNT(*) AS total FROM hit JOIN chats c ON c.num = hit.num
-                  WHERE ?2 IS NULL OR c.status = ?2"
-            ),
-            vec![query.into(), status_value(status)],
+            &format!("{HITS} SELECT COUNT(*) AS total FROM hit"),
+            vec![
+                query.into(),
+                status_value(status),
+                SqlStorageValue::Null,
+                SqlStorageValue::Null,
+                MESSAGE_WINDOW.into(),
+                MAX_RESULTS.into(),
+            ],
         )?;
         Ok(found.first().map_or(0, |c| c.total))
     }
 
-    /// The chat's newest matching message around its match, or else its visitor and
-    /// tags around theirs.
-    fn snippet(sql: &SqlStorage, query: &str, num: i64) -> Result<String, ApiError> {
+    /// The snippets of the rows `keys` of `table` (`column` -1: whichever column
+    /// matched best), in one pass. FTS5 prepares a word's matches once per query (all
+    /// the words a prefix stands for, merged), so one query over the range the page
+    /// spans costs that once, not once a row; the `+` keeps SQLite from handing the
+    /// key list to FTS5 as a lookup per key.
+    fn snippets(
+        sql: &SqlStorage,
+        table: &str,
+        column: i64,
+        query: &str,
+        keys: &[i64],
+    ) -> Result<HashMap<i64, String>, ApiError> {
         #[derive(Deserialize)]
         struct Snippet {
+            key: i64,
             s: String,
         }
-        let (lo, hi) = chat_keys(num);
-        let message: Vec<Snippet> = rows(
+        let (Some(lo), Some(hi)) = (keys.iter().min(), keys.iter().max()) else {
+            return Ok(HashMap::new());
+        };
+        let list = serde_json::to_string(keys)
+            .map_err(|e| ApiError::internal(format!("search keys: {e}")))?;
+        // `table` is one of two names written above, never input.
+        let found: Vec<Snippet> = rows(
             sql,
-            "SELECT snippet(search_messages, 0, ?2, ?3, '…', ?4) AS s FROM search_messages
-              WHERE search_messages MATCH ?1 AND rowid BETWEEN ?5 AND ?6
-              ORDER BY rowid DESC LIMIT 1",
+            &format!(
+                "SELECT rowid AS key, snippet({table}, ?7, ?2, ?3, '…', ?4) AS s FROM {table}
+                  WHERE {table} MATCH ?1 AND rowid BETWEEN ?5 AND ?6
+                    AND +rowid IN (SELECT value FROM json_each(?8))"
+            ),
             vec![
                 query.into(),
                 MARK_OPEN.into(),
                 MARK_CLOSE.into(),
                 SNIPPET_TOKENS.into(),
-                lo.into(),
-                hi.into(),
+                (*lo).into(),
+                (*hi).into(),
+                column.into(),
+                list.into(),
             ],
         )?;
-        if let Some(found) = message.into_iter().next() {
-            return Ok(found.s);
-        }
-        let chat: Vec<Snippet> = rows(
-            sql,
-            "SELECT snippet(search_chats, -1, ?2, ?3, '…', ?4) AS s FROM search_chats
-              WHERE search_chats MATCH ?1 AND rowid = ?5",
-            vec![
-                query.into(),
-                MARK_OPEN.into(),
-                MARK_CLOSE.into(),
-                SNIPPET_TOKENS.into(),
-                num.into(),
-            ],
-        )?;
-        Ok(chat.into_iter().next().map(|c| c.s).unwrap_or_default())
+        Ok(found.into_iter().map(|f| (f.key, f.s)).collect())
     }
 }
