@@ -260,3 +260,89 @@ fn the_search_index_holds_what_every_earlier_version_held() {
         assert_eq!(left, kept, "{at}: one index row per message and per chat");
     }
 }
+
+/// An object made before contacts gets one per verified user id and one per email, its
+/// visitors linked to them, and the contact's last visit moves with their next message.
+#[test]
+fn visitors_made_before_contacts_are_linked_to_one_contact_each() {
+    for made_at in MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| (4..9).contains(v))
+    {
+        let db = Connection::open_in_memory().unwrap();
+        db.execute_batch(VERSION_TABLE).unwrap();
+        for m in MIGRATIONS.iter().take_while(|m| m.version <= made_at) {
+            db.execute_batch(m.sql).unwrap();
+        }
+        db.execute_batch(&format!(
+            "INSERT INTO schema_version (version) VALUES ({made_at})"
+        ))
+        .unwrap();
+        for v in 1..=made_at {
+            db.execute_batch(&fixture(v)).unwrap();
+        }
+        wake(&db);
+        let at = format!("made at {made_at}");
+        let linked: Vec<(String, Option<String>, Option<String>)> = db
+            .prepare(
+                "SELECT v.id, c.user_id, c.email_key FROM visitors v
+                   LEFT JOIN contacts c ON c.id = v.contact_id ORDER BY v.id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut expected = vec![
+            (
+                "visitor_fixture1".to_string(),
+                Some("u-42".to_string()),
+                Some("dilnoza@shop.uz".to_string()),
+            ),
+            ("visitor_fixture2".to_string(), None, None),
+        ];
+        if made_at >= 8 {
+            expected.push((
+                "visitor_fixture3".to_string(),
+                None,
+                Some("sergey@mail.ru".to_string()),
+            ));
+        }
+        assert_eq!(linked, expected, "{at}");
+        let contacts: u32 = db
+            .query_row("SELECT COUNT(*) FROM contacts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(contacts as usize, expected.len() - 1, "{at}");
+        let id_shape: u32 = db
+            .query_row(
+                "SELECT COUNT(*) FROM contacts WHERE length(id) = 28 AND id LIKE 'contact\\_%' ESCAPE '\\'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(id_shape, contacts, "{at}");
+        let found: Vec<i64> = db
+            .prepare("SELECT rowid FROM search_contacts WHERE search_contacts MATCH '\"dilnoza\"'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(found.len(), 1, "{at}");
+
+        db.execute_batch(
+            "INSERT INTO messages (chat_id, seq, id, sender_type, text, created_at)
+             VALUES ('chat_fixture1', 9, 'msg_later', 'visitor', 'Yana savol', '2026-11-20T00:00:00Z');",
+        )
+        .unwrap();
+        let seen: String = db
+            .query_row(
+                "SELECT last_seen_at FROM contacts WHERE user_id = 'u-42'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(seen, "2026-11-20T00:00:00Z", "{at}");
+    }
+}

@@ -121,6 +121,17 @@ pub struct Visitor {
     /// verification); false for anything a visitor merely claimed. Additive.
     #[serde(default)]
     pub verified: bool,
+    /// The contact this visitor is (`GET /contacts/{id}`), `null` until they give an
+    /// email or prove a user id. Additive.
+    #[serde(default)]
+    pub contact_id: Option<String>,
+    /// The ISO 3166 country the session's address is in, `null` when unknown. Additive.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// The session's browser and system, e.g. `Firefox 133 on Windows`, `null` when
+    /// unknown. Additive.
+    #[serde(default)]
+    pub browser: Option<String>,
 }
 
 /// `GET /chats/{chat_id}` and the answer to `PATCH /chats/{chat_id}`.
@@ -507,7 +518,8 @@ mod tests {
         assert_eq!(
             visitor,
             json!({"name": null, "email": null, "phone": null, "metadata": {},
-                   "user_id": null, "verified": false})
+                   "user_id": null, "verified": false, "contact_id": null, "country": null,
+                   "browser": null})
         );
     }
 

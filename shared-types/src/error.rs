@@ -228,6 +228,12 @@ error_catalogue! {
         "Bu qisqartma bilan tayyor javob allaqachon mavjud",
         "A canned response with this shortcut already exists"),
 
+    // ---- CONTACT ----------------------------------------------------------------
+    /// No contact with this id in the caller's workspace.
+    ContactNotFound => ("CONTACT-001", 404,
+        "Kontakt topilmadi",
+        "Contact not found"),
+
     // ---- MAIL -------------------------------------------------------------------
     /// An unsubscribe link that is forged, of no visitor, or already used.
     UnsubscribeLink => ("MAIL-001", 410,
@@ -540,6 +546,7 @@ mod tests {
             VisitorNotFound | VisitorNoEmail => "VISITOR",
             UnsubscribeLink => "MAIL",
             CannedNotFound | CannedShortcutTaken => "CANNED",
+            ContactNotFound => "CONTACT",
             AgentNotFound | AgentEmailTaken | LastOwner | AgentAlreadyJoined => "AGENT",
             WorkspaceNotFound => "WS",
             TriggerNotFound => "TRIG",
@@ -605,6 +612,7 @@ mod tests {
             (UnsubscribeLink, "MAIL-001", 410),
             (CannedNotFound, "CANNED-001", 404),
             (CannedShortcutTaken, "CANNED-002", 409),
+            (ContactNotFound, "CONTACT-001", 404),
             (AgentNotFound, "AGENT-001", 404),
             (AgentEmailTaken, "AGENT-002", 409),
             (WorkspaceNotFound, "WS-001", 404),

@@ -35,6 +35,7 @@ pub mod auth;
 pub mod automation;
 pub mod canned;
 pub mod chats;
+pub mod contacts;
 pub mod email;
 pub mod error;
 pub mod files;

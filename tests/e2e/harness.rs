@@ -471,6 +471,53 @@ impl TestServer {
         })
     }
 
+    /// The keys R2 holds under `<workspace_id>/`, read from the files `wrangler dev`
+    /// keeps its bucket in (one SQLite index of objects per bucket), sorted.
+    pub fn r2_keys(&self, workspace_id: &str) -> Vec<String> {
+        let root = self.persist_dir.join("v3/r2");
+        let mut keys = Vec::new();
+        let Ok(folders) = std::fs::read_dir(&root) else {
+            return keys;
+        };
+        for folder in folders.flatten() {
+            let Ok(files) = std::fs::read_dir(folder.path()) else {
+                continue;
+            };
+            for file in files.flatten() {
+                let path = file.path();
+                if path.extension().is_none_or(|e| e != "sqlite") {
+                    continue;
+                }
+                let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                let db = rusqlite::Connection::open_with_flags(&path, flags)
+                    .unwrap_or_else(|e| panic!("{path:?}: {e}"));
+                db.busy_timeout(Duration::from_secs(10))
+                    .expect("busy timeout");
+                // Beside each bucket's index the folder holds the simulator's own files.
+                let is_index: bool = db
+                    .query_row(
+                        "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = '_mf_objects'",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .unwrap_or_else(|e| panic!("{path:?}: {e}"));
+                if !is_index {
+                    continue;
+                }
+                let mut statement = db
+                    .prepare("SELECT key FROM _mf_objects WHERE substr(key, 1, length(?1) + 1) = ?1 || '/'")
+                    .unwrap_or_else(|e| panic!("{path:?}: {e}"));
+                let found = statement
+                    .query_map([workspace_id], |r| r.get::<_, String>(0))
+                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                    .unwrap_or_else(|e| panic!("{path:?}: {e}"));
+                keys.extend(found);
+            }
+        }
+        keys.sort();
+        keys
+    }
+
     /// Whether `workspace_id`'s `Workspace` object has a database file: it was called
     /// and its storage not deleted since.
     pub fn workspace_has_database(&self, workspace_id: &str) -> bool {

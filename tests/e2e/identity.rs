@@ -22,13 +22,13 @@ crate::tests![
     rotating_the_secret_stops_the_old_one_at_once,
 ];
 
-fn user_hash(secret: &str, subject: &str) -> String {
+pub(crate) fn user_hash(secret: &str, subject: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(subject.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
-fn new_secret(ws: &TestWorkspace) -> String {
+pub(crate) fn new_secret(ws: &TestWorkspace) -> String {
     let secret: IdentitySecret = ws
         .post("/v1/widget/identity-secret", &json!({}))
         .expect(201);

@@ -20,6 +20,7 @@ mod console_analytics;
 mod console_chat;
 mod console_polish;
 mod console_settings;
+mod contacts;
 mod email;
 mod examples;
 mod files;

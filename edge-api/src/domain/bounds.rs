@@ -50,11 +50,13 @@ pub const SESSIONS_PER_WORKSPACE: Limits = Limits {
 
 /// Field errors for a visitor's `metadata` beyond the bounds; empty when it fits.
 pub fn check_metadata(metadata: &Map<String, Value>, fields: &mut FieldErrors) {
+    check_metadata_at("visitor.metadata", metadata, fields);
+}
+
+/// [`check_metadata`] for metadata at another place of a body (`field`).
+pub fn check_metadata_at(field: &str, metadata: &Map<String, Value>, fields: &mut FieldErrors) {
     if metadata.len() > METADATA_MAX_KEYS {
-        fields.push(
-            "visitor.metadata",
-            format!("at most {METADATA_MAX_KEYS} keys"),
-        );
+        fields.push(field, format!("at most {METADATA_MAX_KEYS} keys"));
     }
     for (key, value) in metadata {
         let chars = match value {
@@ -63,17 +65,14 @@ pub fn check_metadata(metadata: &Map<String, Value>, fields: &mut FieldErrors) {
         };
         if chars > METADATA_MAX_VALUE_CHARS {
             fields.push(
-                format!("visitor.metadata.{key}"),
+                format!("{field}.{key}"),
                 format!("at most {METADATA_MAX_VALUE_CHARS} characters"),
             );
         }
     }
     let bytes = Value::Object(metadata.clone()).to_string().len();
     if bytes > METADATA_MAX_BYTES {
-        fields.push(
-            "visitor.metadata",
-            format!("at most {METADATA_MAX_BYTES} bytes as JSON"),
-        );
+        fields.push(field, format!("at most {METADATA_MAX_BYTES} bytes as JSON"));
     }
 }
 

@@ -56,6 +56,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_search",
         sql: include_str!("../../workspace-migrations/0008_search.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_contacts",
+        sql: include_str!("../../workspace-migrations/0009_contacts.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -8,6 +8,7 @@ mod auth;
 mod canned;
 mod chats;
 mod console;
+mod contacts;
 mod demo;
 mod email;
 mod files;
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(canned::routes())
         .merge(notes::routes())
         .merge(search::routes())
+        .merge(contacts::routes())
         .merge(visitor_blocks::routes())
         .merge(triggers::routes())
         .merge(files::routes())

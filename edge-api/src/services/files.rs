@@ -308,6 +308,21 @@ pub async fn store_mailed(
     }))
 }
 
+/// Deletes these objects' bytes from R2; a key already gone counts as deleted.
+pub async fn delete_bytes(state: &AppState, keys: &[String]) -> Result<(), ApiError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let bucket = state.bucket()?;
+    for key in keys {
+        bucket
+            .delete(key)
+            .await
+            .map_err(|e| ApiError::unavailable(format!("R2 delete {key}: {e}")))?;
+    }
+    Ok(())
+}
+
 /// Stores a file's bytes in R2 under `key`, with its type.
 async fn put_bytes(
     state: &AppState,

@@ -9,6 +9,7 @@ pub mod agents;
 pub mod analytics;
 pub mod canned;
 pub mod chats;
+pub mod contacts;
 pub mod email;
 pub mod files;
 pub mod idempotency;

@@ -9,7 +9,7 @@ use shared_types::visitor::{CreateSessionRequest, SessionResponse, VisitorInfo};
 
 use crate::auth::{Caller, VisitorCaller};
 use crate::domain::token::{self, VisitorClaims};
-use crate::domain::{bounds, ids, rate_limit, socket_bounds, time};
+use crate::domain::{bounds, browser, ids, rate_limit, socket_bounds, time};
 use crate::error::ApiError;
 use crate::limits;
 use crate::objects::workspace::client;
@@ -73,6 +73,9 @@ pub async fn create_session(
                     .code()
                     .to_string()
             }),
+            new_contact_id: Some(ids::new_id("contact")),
+            country: header(headers, "cf-ipcountry").and_then(browser::country),
+            browser: header(headers, "user-agent").and_then(browser::describe),
         }),
     )
     .await?;
@@ -90,6 +93,10 @@ pub async fn create_session(
         visitor_token,
         expires_at: time::format(expires),
     })
+}
+
+fn header<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 /// REQ-004 with every field of the visitor beyond [`bounds`]; nothing is stored then.
@@ -161,10 +168,12 @@ pub async fn refuse_blocked(state: &AppState, visitor: &VisitorCaller) -> Result
 pub mod object {
     use worker::SqlStorage;
 
+    use crate::domain::contact;
     use crate::error::ApiError;
     use crate::objects::workspace::answer;
     use crate::objects::workspace::protocol::VisitorOp;
     use crate::objects::workspace::sql::{flag, rows, written};
+    use crate::services::contacts;
 
     pub fn handle(sql: &SqlStorage, op: VisitorOp) -> Result<String, ApiError> {
         match op {
@@ -172,21 +181,28 @@ pub mod object {
                 written(
                     sql,
                     "INSERT INTO visitors (id, name, email, phone, metadata, created_at,
-                                           last_seen_at, user_id, verified, language)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9)
+                                           last_seen_at, user_id, verified, language, country,
+                                           browser)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11)
                      RETURNING id",
                     vec![
-                        v.id.into(),
-                        v.name.into(),
-                        v.email.into(),
-                        v.phone.into(),
-                        v.metadata.into(),
-                        v.now.into(),
-                        v.user_id.into(),
+                        v.id.as_str().into(),
+                        v.name.clone().into(),
+                        v.email.clone().into(),
+                        v.phone.clone().into(),
+                        v.metadata.as_str().into(),
+                        v.now.as_str().into(),
+                        v.user_id.clone().into(),
                         flag(v.verified),
-                        v.language.into(),
+                        v.language.clone().into(),
+                        v.country.clone().into(),
+                        v.browser.clone().into(),
                     ],
                 )?;
+                let key = contact::key(v.user_id.as_deref(), v.verified, v.email.as_deref());
+                if let Some(key) = key {
+                    contacts::object::link(sql, &v, key)?;
+                }
                 answer(())
             }
             VisitorOp::Block { visitor_id, now } => {

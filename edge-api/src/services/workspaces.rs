@@ -268,11 +268,6 @@ async fn erase_files(state: &AppState, workspace_id: &str) -> Result<(), ApiErro
         if keys.is_empty() {
             return Ok(());
         }
-        for key in keys {
-            bucket
-                .delete(&key)
-                .await
-                .map_err(|e| ApiError::unavailable(format!("R2 delete {key}: {e}")))?;
-        }
+        crate::services::files::delete_bytes(state, &keys).await?;
     }
 }

@@ -50,3 +50,24 @@ pub async fn reply_address(db: &D1Database, id: &str) -> Result<Option<ReplyAddr
     )
     .await
 }
+
+/// The reply addresses of these chats of the workspace, gone with the chats.
+pub async fn delete_reply_addresses(
+    db: &D1Database,
+    workspace_id: &str,
+    chat_ids: &[String],
+) -> Result<(), ApiError> {
+    if chat_ids.is_empty() {
+        return Ok(());
+    }
+    let list = serde_json::to_string(chat_ids)
+        .map_err(|e| ApiError::internal(format!("reply addresses: {e}")))?;
+    run(
+        db,
+        "DELETE FROM reply_addresses
+          WHERE workspace_id = ?1 AND chat_id IN (SELECT value FROM json_each(?2))",
+        &[workspace_id.into(), list.into()],
+    )
+    .await
+    .map(drop)
+}

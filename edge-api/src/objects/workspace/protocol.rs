@@ -33,6 +33,7 @@ pub enum Request {
     Canned(CannedOp),
     Notes(NoteOp),
     Search(SearchOp),
+    Contacts(ContactOp),
 }
 
 /// The object's storage as a whole: its export and its erasure.
@@ -426,6 +427,15 @@ pub struct NewVisitor {
     /// `uz`, `ru` or `en`.
     #[serde(default)]
     pub language: Option<String>,
+    /// The id a new contact takes if this visitor starts one (`domain::contact`).
+    #[serde(default)]
+    pub new_contact_id: Option<String>,
+    /// `domain::browser::country` of the request.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// `domain::browser::describe` of the request's User-Agent.
+    #[serde(default)]
+    pub browser: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -761,4 +771,45 @@ pub enum SearchOp {
 pub struct SearchPage {
     pub data: Vec<shared_types::search::SearchHit>,
     pub total: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ContactOp {
+    /// → [`ContactPage`]: the last seen first; only those matching `query` (an FTS5
+    /// query made by `domain::search::fts_query`) when given.
+    List {
+        query: Option<String>,
+        limit: u32,
+        offset: u64,
+    },
+    /// → `Option<ContactDetail>`.
+    Get { contact_id: String },
+    /// → `Option<ContactDetail>`: after the change; a new name is also its visitors'.
+    Update {
+        contact_id: String,
+        patch: shared_types::contacts::UpdateContact,
+        now: String,
+    },
+    /// → `Option<Vec<String>>`: the R2 keys of the contact's files, so their bytes go
+    /// before the rows that name them.
+    Files { contact_id: String },
+    /// → `Option<ContactErased>`: the contact, its visitors, their chats, messages,
+    /// files' rows, notes and mail records are gone.
+    Erase { contact_id: String },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ContactPage {
+    pub data: Vec<shared_types::contacts::Contact>,
+    pub total: u64,
+}
+
+/// What erasing a contact leaves for the worker to clear outside the object.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ContactErased {
+    pub visitor_ids: Vec<String>,
+    pub chat_ids: Vec<String>,
+    /// Files uploaded after [`ContactOp::Files`] was answered.
+    pub r2_keys: Vec<String>,
 }

@@ -19,7 +19,8 @@ use crate::objects::workspace::protocol::{
 use crate::objects::workspace::sql::{rows, run};
 
 /// `unread_count` is what the spec means by it: visitor messages no agent has read.
-const SUMMARY_COLUMNS: &str = "c.id, v.name AS visitor_name, v.email AS visitor_email, c.status,
+pub const SUMMARY_COLUMNS: &str =
+    "c.id, v.name AS visitor_name, v.email AS visitor_email, c.status,
         c.assigned_to, c.unread_count, COALESCE(c.last_message_at, c.created_at) AS last_message_at,
         c.created_at, v.verified = 1 AS visitor_verified
    FROM chats c JOIN visitors v ON v.id = c.visitor_id";
@@ -224,6 +225,9 @@ struct DetailRow {
     visitor_metadata: String,
     visitor_user_id: Option<String>,
     visitor_verified: i64,
+    visitor_contact_id: Option<String>,
+    visitor_country: Option<String>,
+    visitor_browser: Option<String>,
     page_url: Option<String>,
     visitor_read_seq: u64,
 }
@@ -237,7 +241,9 @@ pub fn detail(sql: &SqlStorage, chat_id: &str) -> Result<Option<ChatDetail>, Api
             "SELECT c.id, c.status, c.assigned_to, c.tags, c.notes, c.created_at, c.updated_at,
                     v.name AS visitor_name, v.email AS visitor_email, v.phone AS visitor_phone,
                     v.metadata AS visitor_metadata, v.user_id AS visitor_user_id,
-                    v.verified AS visitor_verified, c.page_url, {VISITOR_READ_SEQ}
+                    v.verified AS visitor_verified, v.contact_id AS visitor_contact_id,
+                    v.country AS visitor_country, v.browser AS visitor_browser,
+                    c.page_url, {VISITOR_READ_SEQ}
                FROM chats c JOIN visitors v ON v.id = c.visitor_id
               WHERE c.id = ?"
         ),
@@ -259,6 +265,9 @@ pub fn detail(sql: &SqlStorage, chat_id: &str) -> Result<Option<ChatDetail>, Api
                         .map_err(|e| decode("visitor metadata", e))?,
                     user_id: r.visitor_user_id.clone(),
                     verified: r.visitor_verified != 0,
+                    contact_id: r.visitor_contact_id.clone(),
+                    country: r.visitor_country.clone(),
+                    browser: r.visitor_browser.clone(),
                 },
                 tags: serde_json::from_str(&r.tags).map_err(|e| decode("tags", e))?,
                 id: r.id,
