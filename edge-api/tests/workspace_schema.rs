@@ -77,6 +77,24 @@ fn fixture(version: u32) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// An object as version `made_at` left it, holding the fixture rows of that version
+/// and of every one before it; not yet woken.
+fn made_at_version(made_at: u32) -> Connection {
+    let db = Connection::open_in_memory().unwrap();
+    db.execute_batch(VERSION_TABLE).unwrap();
+    for m in MIGRATIONS.iter().take_while(|m| m.version <= made_at) {
+        db.execute_batch(m.sql).unwrap();
+    }
+    db.execute_batch(&format!(
+        "INSERT INTO schema_version (version) VALUES ({made_at})"
+    ))
+    .unwrap();
+    for v in 1..=made_at {
+        db.execute_batch(&fixture(v)).unwrap();
+    }
+    db
+}
+
 #[test]
 fn a_new_object_wakes_at_the_latest_version_and_stays_there() {
     let db = Connection::open_in_memory().unwrap();
@@ -93,19 +111,7 @@ fn a_new_object_wakes_at_the_latest_version_and_stays_there() {
 #[test]
 fn an_object_made_by_every_earlier_version_keeps_its_data() {
     for made_at in MIGRATIONS.iter().map(|m| m.version) {
-        let db = Connection::open_in_memory().unwrap();
-        db.execute_batch(VERSION_TABLE).unwrap();
-        for m in MIGRATIONS.iter().take_while(|m| m.version <= made_at) {
-            db.execute_batch(m.sql).unwrap();
-        }
-        db.execute_batch(&format!(
-            "INSERT INTO schema_version (version) VALUES ({made_at})"
-        ))
-        .unwrap();
-        // The rows of this version and of every one before it.
-        for v in 1..=made_at {
-            db.execute_batch(&fixture(v)).unwrap();
-        }
+        let db = made_at_version(made_at);
         let before = snapshot(&db);
         assert!(before.iter().any(|(_, _, rows)| !rows.is_empty()));
 
@@ -195,18 +201,7 @@ fn found(db: &Connection, q: &str) -> Vec<String> {
 #[test]
 fn the_search_index_holds_what_every_earlier_version_held() {
     for made_at in MIGRATIONS.iter().map(|m| m.version).filter(|v| *v >= 4) {
-        let db = Connection::open_in_memory().unwrap();
-        db.execute_batch(VERSION_TABLE).unwrap();
-        for m in MIGRATIONS.iter().take_while(|m| m.version <= made_at) {
-            db.execute_batch(m.sql).unwrap();
-        }
-        db.execute_batch(&format!(
-            "INSERT INTO schema_version (version) VALUES ({made_at})"
-        ))
-        .unwrap();
-        for v in 1..=made_at {
-            db.execute_batch(&fixture(v)).unwrap();
-        }
+        let db = made_at_version(made_at);
         wake(&db);
         let at = format!("made at {made_at}");
         // A message, case and diacritics aside; a prefix; Cyrillic; a tag; an email.
@@ -270,18 +265,7 @@ fn visitors_made_before_contacts_are_linked_to_one_contact_each() {
         .map(|m| m.version)
         .filter(|v| (4..9).contains(v))
     {
-        let db = Connection::open_in_memory().unwrap();
-        db.execute_batch(VERSION_TABLE).unwrap();
-        for m in MIGRATIONS.iter().take_while(|m| m.version <= made_at) {
-            db.execute_batch(m.sql).unwrap();
-        }
-        db.execute_batch(&format!(
-            "INSERT INTO schema_version (version) VALUES ({made_at})"
-        ))
-        .unwrap();
-        for v in 1..=made_at {
-            db.execute_batch(&fixture(v)).unwrap();
-        }
+        let db = made_at_version(made_at);
         wake(&db);
         let at = format!("made at {made_at}");
         let linked: Vec<(String, Option<String>, Option<String>)> = db
