@@ -33,6 +33,9 @@ pub struct ChatWords {
     pub mail_visitor: &'static str,
     pub mail_transcript: &'static str,
     pub internal: &'static str,
+    pub country: &'static str,
+    pub browser: &'static str,
+    pub past_chats: &'static str,
 }
 
 static EN: ChatWords = ChatWords {
@@ -50,6 +53,9 @@ static EN: ChatWords = ChatWords {
     mail_visitor: "Reply sent to the visitor",
     mail_transcript: "Transcript",
     internal: "Internal note",
+    country: "Country",
+    browser: "Browser",
+    past_chats: "Past conversations",
 };
 
 static RU: ChatWords = ChatWords {
@@ -67,6 +73,9 @@ static RU: ChatWords = ChatWords {
     mail_visitor: "Ответ посетителю",
     mail_transcript: "Переписка",
     internal: "Внутренняя заметка",
+    country: "Страна",
+    browser: "Браузер",
+    past_chats: "Прошлые разговоры",
 };
 
 static UZ: ChatWords = ChatWords {
@@ -84,6 +93,9 @@ static UZ: ChatWords = ChatWords {
     mail_visitor: "Mehmonga javob",
     mail_transcript: "Suhbat matni",
     internal: "Ichki eslatma",
+    country: "Mamlakat",
+    browser: "Brauzer",
+    past_chats: "Oldingi suhbatlar",
 };
 
 pub fn chat_words(lang: Lang) -> &'static ChatWords {

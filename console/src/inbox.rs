@@ -425,6 +425,33 @@ fn ChatPane(
     let typing_until = StoredValue::new(0f64);
     let base = format!("/v1/chats/{}", api::encode(&id));
     messages.set(Vec::new());
+    // The contact's other chats, one click away; loaded once its id is known.
+    let past = RwSignal::new(Vec::<ChatSummary>::new());
+    let contact_id =
+        Memo::new(move |_| detail.with(|d| d.as_ref().and_then(|d| d.visitor.contact_id.clone())));
+    {
+        let id = id.clone();
+        Effect::new(move |_| {
+            let Some(contact) = contact_id.get() else {
+                return;
+            };
+            let id = id.clone();
+            spawn_local(async move {
+                let path = format!("/v1/contacts/{}", api::encode(&contact));
+                if let Ok(found) =
+                    api::call::<shared_types::contacts::ContactDetail>("GET", &path, None).await
+                {
+                    past.set(
+                        found
+                            .chats
+                            .into_iter()
+                            .filter(|c| c.id.as_str() != id)
+                            .collect(),
+                    );
+                }
+            });
+        });
+    }
 
     // After the room's socket reconnects: what was sent while it was away.
     let fetch_after = {
@@ -603,6 +630,13 @@ fn ChatPane(
                         .filter_map(|(label, value)| value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> }))
                         .collect_view()
                 }))}
+                {move || detail.with(|d| d.as_ref().map(|d| {
+                    let v = &d.visitor;
+                    [(cw.country, v.country.clone()), (cw.browser, v.browser.clone())]
+                        .into_iter()
+                        .filter_map(|(label, value)| value.map(|value| view! { <dt>{label}</dt><dd data-testid="visitor-origin">{value}</dd> }))
+                        .collect_view()
+                }))}
                 {move || detail.with(|d| {
                     let url = d.as_ref()?.page_url.clone()?;
                     let href = chat_view::page_href(&url)?.to_string();
@@ -612,6 +646,27 @@ fn ChatPane(
                     })
                 })}
             </dl>
+            <Show when=move || past.with(|p| !p.is_empty())>
+                <section class="past-chats" data-testid="contact-chats">
+                    <h3>{cw.past_chats}</h3>
+                    <ul>
+                        <For each=move || past.get() key=|c| c.id.as_str().to_string() let:c>
+                            {
+                                let target = c.id.as_str().to_string();
+                                view! {
+                                    <li>
+                                        <button type="button" class="link" data-testid="contact-chat" data-past-chat=target.clone()
+                                            on:click=move |_| selected.set(Some(target.clone()))>
+                                            <time datetime=c.last_message_at.clone()>{crate::i18n::local_time(&c.last_message_at, lang)}</time>
+                                            " · " {status_word(c.status, w)}
+                                        </button>
+                                    </li>
+                                }
+                            }
+                        </For>
+                    </ul>
+                </section>
+            </Show>
             <Show when=move || emails.with(|e| !e.is_empty())>
                 <details class="emails" data-testid="chat-emails">
                     <summary>{move || format!("{} ({})", cw.emails, emails.with(Vec::len))}</summary>

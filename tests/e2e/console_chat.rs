@@ -721,3 +721,36 @@ fn in_the_browser_an_internal_note_joins_the_timeline_and_stays_off_the_visitors
         .text;
     assert!(!theirs.contains("Omborda"), "{theirs}");
 }
+
+#[crate::e2e_test]
+fn in_the_browser_the_contact_sidebar_shows_where_they_came_from_and_opens_a_past_chat(ctx: &Ctx) {
+    use crate::contacts::{session_from, start, ANDROID_CHROME};
+    let email = unique_email("contact");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    let visitor = json!({"name": "Aziza", "email": "aziza@bozor.uz"});
+    let first = session_from(&ws, visitor.clone(), ANDROID_CHROME);
+    let first_chat = start(&ws, &first, "Birinchi savolim");
+    let again = session_from(&ws, visitor, ANDROID_CHROME);
+    let second_chat = start(&ws, &again, "Ikkinchi savolim");
+    let browser = signed_in(ctx, &email);
+    open_chat(&browser, &second_chat);
+    browser.wait_for(
+        "const d = [...document.querySelectorAll('[data-testid=\"visitor-origin\"]')]; \
+         return d.some(e => e.textContent === 'Chrome 131 on Android');",
+        WAIT,
+    );
+    // The contact's other chat is listed, and one click opens it.
+    browser.wait_for(
+        &format!(
+            "const b = [...document.querySelectorAll('[data-testid=\"contact-chat\"]')]; \
+             return b.length === 1 && b[0].dataset.pastChat === {first_chat:?};"
+        ),
+        WAIT,
+    );
+    click(&browser, "contact-chat");
+    browser.wait_for(
+        "const m = [...document.querySelectorAll('[data-testid=\"chat-message\"]')]; \
+         return m.some(e => e.textContent.includes('Birinchi savolim'));",
+        WAIT,
+    );
+}

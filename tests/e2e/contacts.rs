@@ -9,11 +9,11 @@ use shared_types::visitor::{SessionResponse, StartedChat};
 use crate::client::{bearer, Ctx, TestWorkspace};
 use crate::identity::{new_secret, user_hash};
 
-const ANDROID_CHROME: &str = "Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.135 Mobile Safari/537.36";
+pub(crate) const ANDROID_CHROME: &str = "Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.135 Mobile Safari/537.36";
 const MAC_SAFARI: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15";
 
 /// A session of `visitor` from a browser with this User-Agent; its token.
-fn session_from(ws: &TestWorkspace, visitor: Value, user_agent: &str) -> String {
+pub(crate) fn session_from(ws: &TestWorkspace, visitor: Value, user_agent: &str) -> String {
     let session: SessionResponse = ws
         .client
         .send_patiently(
@@ -30,7 +30,7 @@ fn session_from(ws: &TestWorkspace, visitor: Value, user_agent: &str) -> String 
 }
 
 /// A chat the visitor of `token` starts; its id.
-fn start(ws: &TestWorkspace, token: &str, text: &str) -> String {
+pub(crate) fn start(ws: &TestWorkspace, token: &str, text: &str) -> String {
     let started: StartedChat = ws
         .client
         .send_patiently(
