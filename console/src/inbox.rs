@@ -232,6 +232,28 @@ pub fn Inbox(me: String, me_name: String, lang: Lang) -> impl IntoView {
         let value = event_target_value(&ev);
         filter.update(|f| f.agent = (!value.is_empty()).then_some(value));
     };
+    // The search box: while it holds text, its hits replace the list. An answer that
+    // comes back after the agent typed on is dropped.
+    let query = RwSignal::new(String::new());
+    let hits = RwSignal::new(Vec::<shared_types::search::SearchHit>::new());
+    let on_search = move |ev: leptos::ev::Event| {
+        let q = event_target_value(&ev);
+        query.set(q.clone());
+        if q.trim().is_empty() {
+            hits.set(Vec::new());
+            return;
+        }
+        spawn_local(async move {
+            let path = format!("/v1/search?q={}&limit=50", api::encode(q.trim()));
+            let found =
+                api::call::<ListResponse<shared_types::search::SearchHit>>("GET", &path, None)
+                    .await;
+            if query.get_untracked() == q {
+                hits.set(found.map(|f| f.data).unwrap_or_default());
+            }
+        });
+    };
+    let searching = move || query.with(|q| !q.trim().is_empty());
     let is_mine = move || filter.with(|f| f.agent.as_deref() == Some(me.get_value().as_str()));
     let chosen = move || filter.with(|f| f.agent.clone().unwrap_or_default());
 
@@ -262,7 +284,32 @@ pub fn Inbox(me: String, me_name: String, lang: Lang) -> impl IntoView {
                         </For>
                     </select>
                 </div>
-                <ul data-testid="chat-list">
+                <input type="search" class="search" data-testid="inbox-search" aria-label=w.search
+                    placeholder=w.search on:input=on_search prop:value=move || query.get() />
+                <Show when=searching>
+                    <ul data-testid="search-results" class="search-results">
+                        <For each=move || hits.get() key=|h| h.chat_id.clone() let:hit>
+                            {
+                                let target = hit.chat_id.clone();
+                                let who = hit.visitor_name.clone().or(hit.visitor_email.clone()).unwrap_or_else(|| w.visitor.to_string());
+                                view! {
+                                    <li>
+                                        <button type="button" class="hit" data-testid="search-hit" data-hit-chat=target.clone()
+                                            on:click=move |_| selected.set(Some(target.clone()))>
+                                            <strong>{who}</strong>
+                                            // The server escaped the text; only its <mark>s are markup.
+                                            <span class="snippet" inner_html=hit.snippet.clone()></span>
+                                        </button>
+                                    </li>
+                                }
+                            }
+                        </For>
+                    </ul>
+                    <Show when=move || hits.with(Vec::is_empty)>
+                        <p class="empty" data-testid="search-empty">{w.no_results}</p>
+                    </Show>
+                </Show>
+                <ul data-testid="chat-list" hidden=searching>
                     <For each=move || chats.get() key=|c| (c.id.clone(), c.unread_count, c.status, c.assigned_to.clone(), c.last_message_at.clone()) let:chat>
                         <ChatRow chat=chat selected=selected w=w lang=lang />
                     </For>

@@ -754,3 +754,40 @@ fn in_the_browser_the_contact_sidebar_shows_where_they_came_from_and_opens_a_pas
         WAIT,
     );
 }
+
+#[crate::e2e_test]
+fn in_the_browser_the_inbox_search_finds_a_message_marks_it_and_opens_its_chat(ctx: &Ctx) {
+    let email = unique_email("search");
+    let ws = test_workspace(ctx, workspace_with_password(ctx, &email));
+    let (wanted, _) = ws.chat("Yetkazib berish Samarqandga qancha turadi?");
+    ws.chat("Salom, ish vaqtingiz qanaqa?");
+    let browser = signed_in(ctx, &email);
+    fill(&browser, "inbox-search", "samarq");
+    browser.wait_for(
+        &format!(
+            "const h = [...document.querySelectorAll('[data-testid=\"search-hit\"]')]; \
+             return h.length === 1 && h[0].dataset.hitChat === {wanted:?} \
+                 && h[0].querySelector('mark') !== null \
+                 && h[0].querySelector('mark').textContent === 'Samarqandga';"
+        ),
+        WAIT,
+    );
+    assert_eq!(
+        browser.eval(&format!("return {}.hidden;", el("chat-list")), json!([])),
+        json!(true)
+    );
+    click(&browser, "search-hit");
+    browser.wait_for(
+        "const m = [...document.querySelectorAll('[data-testid=\"chat-message\"]')]; \
+         return m.some(e => e.textContent.includes('Samarqandga'));",
+        WAIT,
+    );
+    // Nothing matching says so; an empty box brings the list back.
+    fill(&browser, "inbox-search", "mavjudemas");
+    browser.wait_for(&format!("return {} !== null;", el("search-empty")), WAIT);
+    fill(&browser, "inbox-search", "");
+    browser.wait_for(
+        &format!("return {}.hidden === false;", el("chat-list")),
+        WAIT,
+    );
+}
