@@ -59,7 +59,8 @@ pub struct ContactDetail {
     /// The browser and system of its latest session, e.g. `Chrome 131 on Android`,
     /// `null` when unknown.
     pub browser: Option<String>,
-    /// Its chats as `GET /chats` lists them, newest activity first, at most 100.
+    /// Its chats in `GET /chats`'s shape, newest activity first (the newest started
+    /// first within a second), at most 100.
     pub chats: Vec<ChatSummary>,
 }
 

@@ -156,7 +156,8 @@ pub mod object {
     use crate::objects::workspace::sql::{rows, run};
     use crate::services::chats::object::SUMMARY_COLUMNS;
 
-    /// The most chats a contact's detail lists.
+    /// The most chats a contact's detail lists. Chats active in the same second (times
+    /// are kept to the second) come newest started first, by `num`.
     const DETAIL_CHATS: i64 = 100;
 
     const CONTACT_COLUMNS: &str = "k.id, k.name, k.email, k.phone, k.metadata, k.first_seen_at,
@@ -285,7 +286,7 @@ pub mod object {
             sql,
             &format!(
                 "SELECT {SUMMARY_COLUMNS} WHERE v.contact_id = ?
-                  ORDER BY c.last_activity_at DESC, c.id LIMIT ?"
+                  ORDER BY c.last_activity_at DESC, c.num DESC LIMIT ?"
             ),
             vec![contact_id.into(), DETAIL_CHATS.into()],
         )?;
