@@ -305,7 +305,7 @@ pub mod object {
         patch: UpdateContact,
         now: &str,
     ) -> Result<Option<ContactDetail>, ApiError> {
-        if detail(sql, contact_id)?.is_none() {
+        if !exists(sql, contact_id)? {
             return Ok(None);
         }
         if let Some(name) = &patch.name {
