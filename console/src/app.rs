@@ -220,6 +220,21 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
             <span class="who" data-testid="agent-name">{info.agent.name.clone()}</span>
             <button type="button" data-testid="signout" on:click=sign_out>{w.sign_out}</button>
         </header>
+        <main class="main" id="main">
+        // Every tab has its page heading; the inbox's is for screen readers, its list
+        // and chat speak for themselves on screen.
+        <h1 class="page-title" class:sr-only=move || tab.get() == Tab::Inbox data-testid="page-title">
+            {move || match tab.get() {
+                Tab::Inbox => w.inbox,
+                Tab::Keys => w.api_keys,
+                Tab::Agents => w.agents,
+                Tab::Widget => w.widget,
+                Tab::Webhooks => w.webhooks,
+                Tab::Triggers => crate::triggers::tab_label(lang),
+                Tab::Canned => crate::canned::canned_words(lang).title,
+                Tab::Analytics => w.analytics,
+            }}
+        </h1>
         // Both stay mounted: the inbox keeps its one socket and its place.
         <div class="tabpanel" hidden=move || tab.get() != Tab::Inbox>
             <Inbox me=me me_name=info.agent.name.clone() lang=lang />
@@ -242,5 +257,6 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
                 <Agents lang=lang me=my_role />
             </div>
         })}
+        </main>
     }
 }

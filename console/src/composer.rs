@@ -287,7 +287,7 @@ pub fn Composer(
                     aria-label=cw.attach title=cw.attach
                     disabled=move || note.get() == Some(FileNote::Sending)
                     on:click=move |_| { if let Some(p) = picker.get_untracked() { p.click(); } }>
-                    <span aria-hidden="true">"📎"</span>
+                    {crate::icons::icon(crate::icons::Icon::Paperclip)}
                 </button>
                 <textarea node_ref=input rows="2" data-testid="reply-input" aria-label=w.reply
                     placeholder=w.reply on:keydown=on_key on:input=on_input></textarea>
@@ -297,7 +297,7 @@ pub fn Composer(
                         on:change=move |ev| internal.set(event_target_checked(&ev)) />
                     {cw.internal}
                 </label>
-                <button type="button" data-testid="reply-send" on:click=move |_| send()>{w.send}</button>
+                <button type="button" data-testid="reply-send" on:click=move |_| send()>{crate::icons::icon(crate::icons::Icon::Send)} " " {w.send}</button>
             </div>
         </div>
     }
@@ -332,7 +332,7 @@ async fn send_file(chat_id: &str, file: &web_sys::File, text: &str) -> Result<()
 }
 
 /// The signed URL is the credential: no cookie, and the declared type.
-async fn put_bytes(url: &str, content_type: &str, file: &web_sys::File) -> Result<(), Failure> {
+pub async fn put_bytes(url: &str, content_type: &str, file: &web_sys::File) -> Result<(), Failure> {
     let failed = Failure::status;
     let init = RequestInit::new();
     init.set_method("PUT");

@@ -73,6 +73,13 @@ pub struct Words {
     pub agents: &'static str,
     pub new_chat: &'static str,
     pub attachment: &'static str,
+    /// Before an inbox row's preview when an agent wrote the newest message.
+    pub agent_said: &'static str,
+    /// The shortcuts dialog's title and its rows.
+    pub shortcuts: &'static str,
+    pub shortcut_rows: [(&'static str, &'static str); 6],
+    /// The narrow screen's button that shows the visitor's details.
+    pub details: &'static str,
     pub analytics: &'static str,
     pub widget: &'static str,
     pub webhooks: &'static str,
@@ -142,6 +149,17 @@ pub fn words(lang: Lang) -> &'static Words {
             agents: "Agents",
             new_chat: "New chat",
             attachment: "Attachment",
+            agent_said: "Agent:",
+            shortcuts: "Keyboard shortcuts",
+            shortcut_rows: [
+                ("j", "Next chat"),
+                ("k", "Previous chat"),
+                ("r", "Reply"),
+                ("e", "Close the chat"),
+                ("/", "Canned replies (in the reply box)"),
+                ("?", "This list"),
+            ],
+            details: "Details",
             analytics: "Analytics",
             widget: "Widget",
             webhooks: "Webhooks",
@@ -206,6 +224,17 @@ pub fn words(lang: Lang) -> &'static Words {
             agents: "Агенты",
             new_chat: "Новый чат",
             attachment: "Вложение",
+            agent_said: "Агент:",
+            shortcuts: "Сочетания клавиш",
+            shortcut_rows: [
+                ("j", "Следующий чат"),
+                ("k", "Предыдущий чат"),
+                ("r", "Ответить"),
+                ("e", "Закрыть чат"),
+                ("/", "Шаблоны ответов (в поле ответа)"),
+                ("?", "Этот список"),
+            ],
+            details: "Сведения",
             analytics: "Аналитика",
             widget: "Виджет",
             webhooks: "Вебхуки",
@@ -270,6 +299,17 @@ pub fn words(lang: Lang) -> &'static Words {
             agents: "Agentlar",
             new_chat: "Yangi suhbat",
             attachment: "Ilova",
+            agent_said: "Operator:",
+            shortcuts: "Tugmalar",
+            shortcut_rows: [
+                ("j", "Keyingi chat"),
+                ("k", "Oldingi chat"),
+                ("r", "Javob yozish"),
+                ("e", "Chatni yopish"),
+                ("/", "Tayyor javoblar (javob maydonida)"),
+                ("?", "Shu ro'yxat"),
+            ],
+            details: "Ma'lumot",
             analytics: "Tahlil",
             widget: "Vidjet",
             webhooks: "Webhooklar",
@@ -494,6 +534,36 @@ pub fn local_time(stamp: &str, lang: Lang) -> String {
     match IsoDate::parse(&day) {
         Ok(day) => date_time(&day, d.get_hours(), d.get_minutes(), lang),
         Err(_) => stamp.to_string(),
+    }
+}
+
+/// An inbox row's time: "14:05" for today in the browser's zone, "25 Nov" for another
+/// day of this year, "25 Nov 2025" before; [`local_time`] gives the whole moment.
+pub fn short_time(stamp: &str, lang: Lang) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(stamp));
+    if d.get_time().is_nan() {
+        return stamp.to_string();
+    }
+    let now = js_sys::Date::new_0();
+    let same = |a: &js_sys::Date, b: &js_sys::Date| {
+        (a.get_full_year(), a.get_month(), a.get_date())
+            == (b.get_full_year(), b.get_month(), b.get_date())
+    };
+    let day = format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    );
+    let Ok(day) = IsoDate::parse(&day) else {
+        return stamp.to_string();
+    };
+    if same(&d, &now) {
+        format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    } else if d.get_full_year() == now.get_full_year() {
+        day_month(&day, lang)
+    } else {
+        date(&day, lang)
     }
 }
 

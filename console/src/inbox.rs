@@ -20,6 +20,7 @@ use crate::api;
 use crate::chat_view::{self, chat_words, later, now_ms, seen_seq, Room, TypingNote};
 use crate::composer::Composer;
 use crate::i18n::{words, Lang, Words};
+use crate::icons::{self, icon, Icon};
 use crate::live;
 
 /// Which chats the list shows.
@@ -256,9 +257,61 @@ pub fn Inbox(me: String, me_name: String, lang: Lang) -> impl IntoView {
     let searching = move || query.with(|q| !q.trim().is_empty());
     let is_mine = move || filter.with(|f| f.agent.as_deref() == Some(me.get_value().as_str()));
     let chosen = move || filter.with(|f| f.agent.clone().unwrap_or_default());
+    // The keys of every agent's day: j/k walk the list, r replies, e closes, ? lists
+    // them. Never while typing in a field, and only while the inbox is the tab shown.
+    let help = RwSignal::new(false);
+    let inbox_root = NodeRef::<leptos::html::Div>::new();
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
+            return;
+        }
+        let shown = inbox_root
+            .get_untracked()
+            .is_some_and(|root| root.offset_parent().is_some());
+        if !shown || typing_in_a_field() {
+            return;
+        }
+        let key = ev.key();
+        match key.as_str() {
+            // A held key repeats; walking one chat per press keeps the reads bounded.
+            "j" | "k" if ev.repeat() => ev.prevent_default(),
+            "j" | "k" => {
+                // The order the agent sees, rows as painted.
+                let order = painted_rows();
+                let now = selected.get_untracked();
+                let at = now
+                    .as_ref()
+                    .and_then(|id| order.iter().position(|c| c == id));
+                let next = match (at, key == "j") {
+                    (None, _) => order.first(),
+                    (Some(i), true) => order.get(i + 1).or(order.get(i)),
+                    (Some(i), false) => order.get(i.saturating_sub(1)),
+                };
+                if let Some(next) = next.cloned() {
+                    ev.prevent_default();
+                    selected.set(Some(next));
+                }
+            }
+            "r" => {
+                ev.prevent_default();
+                focus_testid("reply-input");
+            }
+            "e" => {
+                ev.prevent_default();
+                click_testid("close-chat");
+            }
+            "?" => {
+                ev.prevent_default();
+                help.update(|h| *h = !*h);
+            }
+            "Escape" => help.set(false),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
 
     view! {
-        <div class="inbox" class:has-chat=move || selected.get().is_some()>
+        <div class="inbox" node_ref=inbox_root class:has-chat=move || selected.get().is_some()>
             <section class="list" aria-label=w.inbox>
                 <div class="filters">
                     <select node_ref=status_select data-testid="filter-status" on:change=on_status
@@ -332,7 +385,76 @@ pub fn Inbox(me: String, me_name: String, lang: Lang) -> impl IntoView {
                     }.into_any(),
                 }}
             </section>
+            <Show when=move || help.get()>
+                <div class="dialog-backdrop" on:click=move |_| help.set(false)>
+                    <div class="dialog card" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"
+                        data-testid="shortcuts" on:click=|ev| ev.stop_propagation()>
+                        <h2 id="shortcuts-title">{icon(Icon::Keyboard)} " " {w.shortcuts}</h2>
+                        <dl class="shortcuts">
+                            {w.shortcut_rows.iter().map(|(key, what)| view! {
+                                <dt><kbd>{*key}</kbd></dt><dd>{*what}</dd>
+                            }).collect_view()}
+                        </dl>
+                        <button type="button" data-testid="shortcuts-close" autofocus
+                            on:click=move |_| help.set(false)>{icon(Icon::Close)} " " {w.close}</button>
+                    </div>
+                </div>
+            </Show>
         </div>
+    }
+}
+
+/// The chat ids of the list's rows, top to bottom.
+fn painted_rows() -> Vec<String> {
+    let Some(rows) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("[data-testid=\"chat-row\"]").ok())
+    else {
+        return Vec::new();
+    };
+    (0..rows.length())
+        .filter_map(|i| rows.item(i))
+        .filter_map(|node| {
+            use wasm_bindgen::JsCast;
+            node.dyn_into::<web_sys::Element>()
+                .ok()?
+                .get_attribute("data-chat-id")
+        })
+        .collect()
+}
+
+/// Whether the keyboard is writing into a field, where j or e are letters.
+fn typing_in_a_field() -> bool {
+    let Some(active) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+    else {
+        return false;
+    };
+    let tag = active.tag_name().to_ascii_lowercase();
+    matches!(tag.as_str(), "input" | "textarea" | "select")
+        || active.get_attribute("contenteditable").is_some()
+}
+
+fn by_testid(testid: &str) -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()?
+        .document()?
+        .query_selector(&format!("[data-testid=\"{testid}\"]"))
+        .ok()??
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
+}
+
+fn focus_testid(testid: &str) {
+    if let Some(e) = by_testid(testid) {
+        let _ = e.focus();
+    }
+}
+
+fn click_testid(testid: &str) {
+    if let Some(e) = by_testid(testid) {
+        e.click();
     }
 }
 
@@ -344,14 +466,24 @@ fn ChatRow(
     lang: Lang,
 ) -> impl IntoView {
     let id = chat.id.as_str().to_string();
-    let when = crate::i18n::local_time(&chat.last_message_at, lang);
+    let when = crate::i18n::short_time(&chat.last_message_at, lang);
+    let moment = crate::i18n::local_time(&chat.last_message_at, lang);
     let name = chat
         .visitor_name
         .clone()
         .or(chat.visitor_email.clone())
         .unwrap_or_else(|| w.visitor.to_string());
+    let avatar = icons::initials(&name);
+    let hue = format!("--hue: {}", icons::hue(&name));
+    let preview = match chat.last_message_text.as_deref().map(str::trim) {
+        Some("") => w.attachment.to_string(),
+        Some(text) => text.lines().next().unwrap_or_default().to_string(),
+        None => String::new(),
+    };
+    let by_agent = chat.last_message_sender == Some(SenderType::Agent);
     let unread = chat.unread_count;
     let status = status_word(chat.status, w);
+    let status_class = format!("status {}", chat.status.as_str());
     let current = {
         let id = id.clone();
         move || selected.get().as_deref() == Some(id.as_str())
@@ -362,20 +494,30 @@ fn ChatRow(
     };
     view! {
         <li>
-            <button type="button" class="row" data-testid="chat-row" data-chat-id=id
+            <button type="button" class="row" class:unread={unread > 0} data-testid="chat-row" data-chat-id=id
                 aria-current=move || current().to_string() on:click=open>
-                <span class="name">{name}</span>
-                // Only a claimed identity can be doubted: an anonymous visitor claims none.
-                {(!chat.visitor_verified && chat.visitor_email.is_some()).then(|| view! {
-                    <span class="unverified" data-testid="row-unverified" title=w.unverified_hint>{w.unverified}</span>
-                })}
-                <span class="status" data-testid="chat-row-status">{status}</span>
-                <time class="when" data-testid="chat-row-time" datetime=chat.last_message_at.clone()>
-                    {when}
-                </time>
-                {(unread > 0).then(|| view! {
-                    <span class="badge" data-testid="unread" aria-label="unread">{unread}</span>
-                })}
+                <span class="avatar" style=hue aria-hidden="true">{avatar}</span>
+                <span class="row-main">
+                    <span class="row-line">
+                        <span class="name">{name}</span>
+                        // Only a claimed identity can be doubted: an anonymous visitor claims none.
+                        {(!chat.visitor_verified && chat.visitor_email.is_some()).then(|| view! {
+                            <span class="unverified" data-testid="row-unverified" title=w.unverified_hint>{w.unverified}</span>
+                        })}
+                        <time class="when" data-testid="chat-row-time" datetime=chat.last_message_at.clone()
+                            title=moment>{when}</time>
+                    </span>
+                    <span class="row-line">
+                        <span class="last-line" data-testid="chat-row-preview">
+                            {by_agent.then(|| view! { <span class="said">{w.agent_said} " "</span> })}
+                            {preview}
+                        </span>
+                        <span class=status_class data-testid="chat-row-status">{status}</span>
+                        {(unread > 0).then(|| view! {
+                            <span class="badge" data-testid="unread" aria-label="unread">{unread}</span>
+                        })}
+                    </span>
+                </span>
             </button>
         </li>
     }
@@ -626,167 +768,211 @@ fn ChatPane(
     let me_id = me.clone();
     let status = move || detail.with(|d| d.as_ref().map(|d| d.status));
 
+    // On a narrow screen the visitor's details are one button away; wide, always there.
+    let info = RwSignal::new(false);
+    let title = move || {
+        detail
+            .with(|d| {
+                d.as_ref()
+                    .and_then(|d| d.visitor.name.clone().or(d.visitor.email.clone()))
+            })
+            .unwrap_or_else(|| w.visitor.to_string())
+    };
+    let visitor_name = move || detail.with(|d| d.as_ref().and_then(|d| d.visitor.name.clone()));
+    let who = move |m: &ConversationMessage| match m.sender.kind {
+        SenderType::Visitor => visitor_name().unwrap_or_else(|| w.visitor.to_string()),
+        _ => m
+            .sender
+            .name
+            .clone()
+            .unwrap_or_else(|| m.sender.kind.as_str().to_string()),
+    };
+
     view! {
         <div class="pane">
-            <div class="pane-head">
-                <button type="button" class="back" on:click=move |_| selected.set(None)>{w.back}</button>
-                <strong data-testid="chat-visitor">
-                    {move || detail.with(|d| d.as_ref().and_then(|d| d.visitor.name.clone().or(d.visitor.email.clone())))
-                        .unwrap_or_else(|| w.visitor.to_string())}
-                </strong>
-                {move || detail.with(|d| d.as_ref().is_some_and(|d| {
-                    let v = &d.visitor;
-                    !v.verified && (v.email.is_some() || v.user_id.is_some())
-                })).then(|| view! {
-                    <span class="unverified" data-testid="visitor-unverified" title=w.unverified_hint>{w.unverified}</span>
-                })}
-                <span class="status" data-testid="chat-status">
-                    {move || status().map(|s| s.as_str()).unwrap_or_default()}
+            <header class="pane-head">
+                <button type="button" class="back icon-button" aria-label=w.back title=w.back
+                    on:click=move |_| selected.set(None)>{icon(Icon::Back)}</button>
+                <span class="avatar" aria-hidden="true" style=move || format!("--hue: {}", icons::hue(&title()))>
+                    {move || icons::initials(&title())}
                 </span>
-            </div>
-            <div class="actions">
-                <button type="button" data-testid="assign-me"
-                    disabled=move || detail.with(|d| d.as_ref().is_some_and(|d| d.assigned_to.as_ref().is_some_and(|a| a.as_str() == me_id)))
-                    on:click=move |_| p1(json!({"assigned_to": me.clone()}))>{w.assign_to_me}</button>
-                <Show when=move || status() != Some(ChatStatus::Closed)
-                    fallback=move || { let p = p3.clone(); view! {
-                        <button type="button" data-testid="reopen-chat"
-                            on:click=move |_| p(json!({"status": "active"}))>{w.reopen}</button>
-                    }}>
-                    {let p = p2.clone(); view! {
-                        <button type="button" data-testid="close-chat"
-                            on:click=move |_| p(json!({"status": "closed"}))>{w.close}</button>
-                    }}
-                </Show>
-                <form class="tags" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
-                    let value = tags.get_untracked().map(|t| t.value()).unwrap_or_default();
-                    let list: Vec<&str> = value.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
-                    p4(json!({"tags": list}));
-                }>
-                    <input node_ref=tags type="text" data-testid="tags-input" aria-label=w.tags placeholder=w.tags
-                        prop:value=move || detail.with(|d| d.as_ref().map(|d| d.tags.join(", ")).unwrap_or_default()) />
-                    <button type="submit" data-testid="tags-save">{w.save}</button>
-                </form>
-            </div>
-            <dl class="visitor" data-testid="visitor-details">
-                {move || detail.with(|d| d.as_ref().map(|d| {
-                    let v = &d.visitor;
-                    [(w.email, v.email.clone()), (w.phone, v.phone.clone())]
-                        .into_iter()
-                        .filter_map(|(label, value)| value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> }))
-                        .collect_view()
-                }))}
-                {move || detail.with(|d| d.as_ref().map(|d| {
-                    let v = &d.visitor;
-                    [(cw.country, v.country.clone()), (cw.browser, v.browser.clone())]
-                        .into_iter()
-                        .filter_map(|(label, value)| value.map(|value| view! { <dt>{label}</dt><dd data-testid="visitor-origin">{value}</dd> }))
-                        .collect_view()
-                }))}
-                {move || detail.with(|d| {
-                    let url = d.as_ref()?.page_url.clone()?;
-                    let href = chat_view::page_href(&url)?.to_string();
-                    Some(view! {
-                        <dt>{cw.page}</dt>
-                        <dd><a href=href target="_blank" rel="noopener noreferrer" data-testid="visitor-page">{url}</a></dd>
-                    })
-                })}
-            </dl>
-            <Show when=move || past.with(|p| !p.is_empty())>
-                <section class="past-chats" data-testid="contact-chats">
-                    <h3>{cw.past_chats}</h3>
-                    <ul>
-                        <For each=move || past.get() key=|c| c.id.as_str().to_string() let:c>
-                            {
-                                let target = c.id.as_str().to_string();
-                                view! {
-                                    <li>
-                                        <button type="button" class="link" data-testid="contact-chat" data-past-chat=target.clone()
-                                            on:click=move |_| selected.set(Some(target.clone()))>
-                                            <time datetime=c.last_message_at.clone()>{crate::i18n::local_time(&c.last_message_at, lang)}</time>
-                                            " · " {status_word(c.status, w)}
-                                        </button>
-                                    </li>
-                                }
-                            }
-                        </For>
-                    </ul>
-                </section>
-            </Show>
-            <Show when=move || emails.with(|e| !e.is_empty())>
-                <details class="emails" data-testid="chat-emails">
-                    <summary>{move || format!("{} ({})", cw.emails, emails.with(Vec::len))}</summary>
-                    <ul>
-                        <For each=move || emails.get() key=|e| e.id.clone() let:e>
-                            <li data-testid="chat-email" data-status=e.status.as_str()>
-                                {chat_view::mail_kind(cw, e.kind)} " · " {e.to.clone()} " · "
-                                <time datetime=e.created_at.clone()>{crate::i18n::local_time(&e.created_at, lang)}</time>
-                                {(e.status == shared_types::email::EmailStatus::Failed).then(|| view! {
-                                    " · " <span class="error">{cw.mail_failed} {e.error.clone().map(|r| format!(": {r}"))}</span>
-                                })}
+                <h2 class="chat-title">
+                    <span data-testid="chat-visitor">{title}</span>
+                    {move || detail.with(|d| d.as_ref().is_some_and(|d| {
+                        let v = &d.visitor;
+                        !v.verified && (v.email.is_some() || v.user_id.is_some())
+                    })).then(|| view! {
+                        <span class="unverified" data-testid="visitor-unverified" title=w.unverified_hint>{w.unverified}</span>
+                    })}
+                </h2>
+                <span class=move || format!("status pill {}", status().map(|s| s.as_str()).unwrap_or_default())
+                    data-testid="chat-status">
+                    {move || status().map(|s| status_word(s, w)).unwrap_or_default()}
+                </span>
+                <div class="actions">
+                    <button type="button" data-testid="assign-me"
+                        disabled=move || detail.with(|d| d.as_ref().is_some_and(|d| d.assigned_to.as_ref().is_some_and(|a| a.as_str() == me_id)))
+                        on:click=move |_| p1(json!({"assigned_to": me.clone()}))>{w.assign_to_me}</button>
+                    <Show when=move || status() != Some(ChatStatus::Closed)
+                        fallback=move || { let p = p3.clone(); view! {
+                            <button type="button" data-testid="reopen-chat"
+                                on:click=move |_| p(json!({"status": "active"}))>{w.reopen}</button>
+                        }}>
+                        {let p = p2.clone(); view! {
+                            <button type="button" data-testid="close-chat"
+                                on:click=move |_| p(json!({"status": "closed"}))>{icon(Icon::Check)} " " {w.close}</button>
+                        }}
+                    </Show>
+                    <button type="button" class="info-toggle icon-button" data-testid="details-toggle"
+                        aria-label=w.details title=w.details aria-expanded=move || info.get().to_string()
+                        on:click=move |_| info.update(|v| *v = !*v)>{icon(Icon::Info)}</button>
+                </div>
+            </header>
+            <div class="pane-body" class:show-info=move || info.get()>
+                <div class="conversation">
+                    <p class="error" role="alert" data-testid="chat-error">{move || error.get().unwrap_or_default()}</p>
+                    <ol class="messages" data-testid="messages">
+                        <For each=move || messages.get() key=|m| m.seq let:m>
+                            <li class=format!("msg {}", m.sender.kind.as_str()) data-testid="chat-message"
+                                style:order=(m.seq * 2).to_string()>
+                                <span class="text">{m.text.clone()}</span>
+                                {m.attachments.iter().filter(|a| safe_url(&a.url)).map(|a| {
+                                    let (url, src) = (a.url.clone(), a.url.clone());
+                                    match a.kind {
+                                        AttachmentType::Image => view! {
+                                            <a href=url target="_blank" rel="noopener noreferrer" data-testid="attachment">
+                                                <img src=src alt="" loading="lazy" />
+                                            </a>
+                                        }.into_any(),
+                                        AttachmentType::File => view! {
+                                            <a href=url target="_blank" rel="noopener noreferrer" class="file" data-testid="attachment">
+                                                {icon(Icon::Paperclip)} " " {w.attachment}
+                                            </a>
+                                        }.into_any(),
+                                    }
+                                }).collect_view()}
+                                <span class="meta">
+                                    <span class="who">{who(&m)}</span> " · "
+                                    <time class="when" data-testid="message-time" datetime=m.created_at.clone()>
+                                        {crate::i18n::local_time(&m.created_at, lang)}
+                                    </time>
+                                    {move || (seen.get() == Some(m.seq)).then(|| view! {
+                                        " · " {icon(Icon::Check)} <span class="seen" data-testid="seen">{cw.seen}</span>
+                                    })}
+                                </span>
                             </li>
                         </For>
-                    </ul>
-                </details>
-            </Show>
-            <form class="notes" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                let value = notes.get_untracked().map(|t| t.value()).unwrap_or_default();
-                p5(json!({"notes": value}));
-            }>
-                <textarea node_ref=notes rows="2" data-testid="notes-input" aria-label=w.notes placeholder=w.notes
-                    prop:value=move || detail.with(|d| d.as_ref().and_then(|d| d.notes.clone()).unwrap_or_default())></textarea>
-                <button type="submit" data-testid="notes-save">{w.save}</button>
-            </form>
-            <p class="error" role="alert" data-testid="chat-error">{move || error.get().unwrap_or_default()}</p>
-            <ol class="messages" data-testid="messages">
-                <For each=move || messages.get() key=|m| m.seq let:m>
-                    <li class=format!("msg {}", m.sender.kind.as_str()) data-testid="chat-message"
-                        style:order=(m.seq * 2).to_string()>
-                        <span class="who">{m.sender.name.clone().unwrap_or_else(|| m.sender.kind.as_str().to_string())}</span>
-                        <span class="text">{m.text.clone()}</span>
-                        <time class="when" data-testid="message-time" datetime=m.created_at.clone()>
-                            {crate::i18n::local_time(&m.created_at, lang)}
-                        </time>
-                        {m.attachments.iter().filter(|a| safe_url(&a.url)).map(|a| {
-                            let (url, src) = (a.url.clone(), a.url.clone());
-                            match a.kind {
-                                AttachmentType::Image => view! {
-                                    <a href=url target="_blank" rel="noopener noreferrer" data-testid="attachment">
-                                        <img src=src alt="" loading="lazy" />
-                                    </a>
-                                }.into_any(),
-                                AttachmentType::File => view! {
-                                    <a href=url target="_blank" rel="noopener noreferrer" data-testid="attachment">{w.attachment}</a>
-                                }.into_any(),
-                            }
-                        }).collect_view()}
-                        {move || (seen.get() == Some(m.seq)).then(|| view! {
-                            <span class="seen" data-testid="seen">{cw.seen}</span>
+                        // Each note right after the message before it: orders interleave them
+                        // without merging the two lists.
+                        <For each=move || private_notes.get() key=|n| n.id.clone() let:n>
+                            <li class="msg note" data-testid="chat-note"
+                                style:order={let at = n.created_at.clone(); move || {
+                                    let before = messages.with(|all| all.iter()
+                                        .filter(|m| m.created_at <= at).map(|m| m.seq).max().unwrap_or(0));
+                                    (before * 2 + 1).to_string()
+                                }}>
+                                <span class="text">{n.text.clone()}</span>
+                                <span class="meta">
+                                    {icon(Icon::Lock)} " "
+                                    <span class="who">{format!("{} · {}", n.author.name, cw.internal)}</span> " · "
+                                    <time class="when" datetime=n.created_at.clone()>
+                                        {crate::i18n::local_time(&n.created_at, lang)}
+                                    </time>
+                                </span>
+                            </li>
+                        </For>
+                    </ol>
+                    <TypingNote typing=typing cw=cw />
+                    <Composer chat_id=id room=room w=w cw=cw lang=lang error=error canned=canned
+                        detail=detail me_name=me_name notes=private_notes />
+                </div>
+                <aside class="sidebar" aria-label=w.details data-testid="chat-sidebar">
+                    <dl class="visitor" data-testid="visitor-details">
+                        {move || detail.with(|d| d.as_ref().map(|d| {
+                            let v = &d.visitor;
+                            [(w.email, v.email.clone()), (w.phone, v.phone.clone())]
+                                .into_iter()
+                                .filter_map(|(label, value)| value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> }))
+                                .collect_view()
+                        }))}
+                        {move || detail.with(|d| d.as_ref().map(|d| {
+                            let v = &d.visitor;
+                            [(cw.country, v.country.clone()), (cw.browser, v.browser.clone())]
+                                .into_iter()
+                                .filter_map(|(label, value)| value.map(|value| view! { <dt>{label}</dt><dd data-testid="visitor-origin">{value}</dd> }))
+                                .collect_view()
+                        }))}
+                        {move || detail.with(|d| {
+                            let url = d.as_ref()?.page_url.clone()?;
+                            let href = chat_view::page_href(&url)?.to_string();
+                            Some(view! {
+                                <dt>{cw.page}</dt>
+                                <dd><a href=href target="_blank" rel="noopener noreferrer" data-testid="visitor-page">{url}</a></dd>
+                            })
                         })}
-                    </li>
-                </For>
-                // Each note right after the message before it: orders interleave them
-                // without merging the two lists.
-                <For each=move || private_notes.get() key=|n| n.id.clone() let:n>
-                    <li class="msg note" data-testid="chat-note"
-                        style:order={let at = n.created_at.clone(); move || {
-                            let before = messages.with(|all| all.iter()
-                                .filter(|m| m.created_at <= at).map(|m| m.seq).max().unwrap_or(0));
-                            (before * 2 + 1).to_string()
-                        }}>
-                        <span class="who">{format!("{} · {}", n.author.name, cw.internal)}</span>
-                        <span class="text">{n.text.clone()}</span>
-                        <time class="when" datetime=n.created_at.clone()>
-                            {crate::i18n::local_time(&n.created_at, lang)}
-                        </time>
-                    </li>
-                </For>
-            </ol>
-            <TypingNote typing=typing cw=cw />
-            <Composer chat_id=id room=room w=w cw=cw lang=lang error=error canned=canned
-                detail=detail me_name=me_name notes=private_notes />
+                    </dl>
+                    <form class="tags" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        let value = tags.get_untracked().map(|t| t.value()).unwrap_or_default();
+                        let list: Vec<&str> = value.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
+                        p4(json!({"tags": list}));
+                    }>
+                        <label>{w.tags}
+                            <input node_ref=tags type="text" data-testid="tags-input" placeholder=w.tags
+                                prop:value=move || detail.with(|d| d.as_ref().map(|d| d.tags.join(", ")).unwrap_or_default()) />
+                        </label>
+                        <button type="submit" data-testid="tags-save">{w.save}</button>
+                    </form>
+                    <form class="notes" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        let value = notes.get_untracked().map(|t| t.value()).unwrap_or_default();
+                        p5(json!({"notes": value}));
+                    }>
+                        <label>{w.notes}
+                            <textarea node_ref=notes rows="3" data-testid="notes-input" placeholder=w.notes
+                                prop:value=move || detail.with(|d| d.as_ref().and_then(|d| d.notes.clone()).unwrap_or_default())></textarea>
+                        </label>
+                        <button type="submit" data-testid="notes-save">{w.save}</button>
+                    </form>
+                    <Show when=move || past.with(|p| !p.is_empty())>
+                        <section class="past-chats" data-testid="contact-chats">
+                            <h3>{cw.past_chats}</h3>
+                            <ul>
+                                <For each=move || past.get() key=|c| c.id.as_str().to_string() let:c>
+                                    {
+                                        let target = c.id.as_str().to_string();
+                                        view! {
+                                            <li>
+                                                <button type="button" class="link" data-testid="contact-chat" data-past-chat=target.clone()
+                                                    on:click=move |_| selected.set(Some(target.clone()))>
+                                                    <time datetime=c.last_message_at.clone()>{crate::i18n::local_time(&c.last_message_at, lang)}</time>
+                                                    " · " {status_word(c.status, w)}
+                                                </button>
+                                            </li>
+                                        }
+                                    }
+                                </For>
+                            </ul>
+                        </section>
+                    </Show>
+                    <Show when=move || emails.with(|e| !e.is_empty())>
+                        <details class="emails" data-testid="chat-emails">
+                            <summary>{move || format!("{} ({})", cw.emails, emails.with(Vec::len))}</summary>
+                            <ul>
+                                <For each=move || emails.get() key=|e| e.id.clone() let:e>
+                                    <li data-testid="chat-email" data-status=e.status.as_str()>
+                                        {chat_view::mail_kind(cw, e.kind)} " · " {e.to.clone()} " · "
+                                        <time datetime=e.created_at.clone()>{crate::i18n::local_time(&e.created_at, lang)}</time>
+                                        {(e.status == shared_types::email::EmailStatus::Failed).then(|| view! {
+                                            " · " <span class="error">{cw.mail_failed} {e.error.clone().map(|r| format!(": {r}"))}</span>
+                                        })}
+                                    </li>
+                                </For>
+                            </ul>
+                        </details>
+                    </Show>
+                </aside>
+            </div>
         </div>
     }
 }
@@ -807,6 +993,8 @@ mod tests {
             last_message_at: "2026-02-11T14:23:00Z".into(),
             created_at: "2026-02-11T14:23:00Z".into(),
             visitor_verified: false,
+            last_message_text: None,
+            last_message_sender: None,
         }
     }
 

@@ -14,6 +14,7 @@ mod chart;
 mod chat_view;
 mod composer;
 mod i18n;
+mod icons;
 mod inbox;
 mod keys;
 mod live;

@@ -86,7 +86,14 @@ impl FromRequestParts<AppState> for Caller {
         // The budget is the key's, named by its hash as D1 knows it.
         let budget = format!("key:{}", api_key::hash_hex(&key));
         SendFuture::new(async move {
-            beside_limit(&state, parts, &budget, authenticate(&state, &key)).await
+            beside_limit(
+                &state,
+                parts,
+                &budget,
+                rate_limit::API_KEY,
+                authenticate(&state, &key),
+            )
+            .await
         })
         .await
     }
@@ -99,6 +106,7 @@ async fn beside_limit(
     state: &AppState,
     parts: &Parts,
     budget: &str,
+    numbers: rate_limit::Limits,
     lookup: impl std::future::Future<Output = Result<Caller, ApiError>>,
 ) -> Result<Caller, ApiError> {
     if let Some(known) = parts.extensions.get::<Caller>() {
@@ -113,10 +121,7 @@ async fn beside_limit(
         limits::clock_ms().saturating_sub(started) as f64,
     );
     let caller = caller?;
-    limits::record(
-        parts,
-        limits::check(state, budget, rate_limit::API_KEY).await?,
-    )?;
+    limits::record(parts, limits::check(state, budget, numbers).await?)?;
     Ok(caller)
 }
 
@@ -149,7 +154,8 @@ pub fn cookie_request_is_ours(method: &Method, uri: &Uri, headers: &HeaderMap) -
 }
 
 /// The agent of a console session: AUTH-012 for a cross-site write, AUTH-011 for a
-/// session that is over; the session has its own budget, with a key's numbers.
+/// session that is over; the session has its own budget, a person's
+/// ([`rate_limit::CONSOLE_SESSION`]).
 async fn from_session(state: &AppState, parts: &Parts, token: &str) -> Result<Caller, ApiError> {
     if !cookie_request_is_ours(&parts.method, &parts.uri, &parts.headers) {
         return Err(ErrorCode::AuthCsrf.into());
@@ -178,7 +184,7 @@ async fn from_session(state: &AppState, parts: &Parts, token: &str) -> Result<Ca
         cache::put(state, &entry, &caller.copy(Some(owner.expires_at))).await;
         Ok(caller)
     };
-    beside_limit(state, parts, &budget, lookup).await
+    beside_limit(state, parts, &budget, rate_limit::CONSOLE_SESSION, lookup).await
 }
 
 /// The agent of a key, from the cache when it was seen in the last minute. Only keys

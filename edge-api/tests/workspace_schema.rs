@@ -330,3 +330,51 @@ fn visitors_made_before_contacts_are_linked_to_one_contact_each() {
         assert_eq!(seen, "2026-11-20T00:00:00Z", "{at}");
     }
 }
+
+/// A chat made before the preview columns gets its newest message's start on waking,
+/// and every later message moves it.
+#[test]
+fn chats_made_before_the_preview_show_their_newest_message() {
+    let preview = |db: &Connection, chat: &str| -> (Option<String>, Option<String>) {
+        db.query_row(
+            "SELECT last_text, last_sender FROM chats WHERE id = ?1",
+            [chat],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    for made_at in MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| (4..10).contains(v))
+    {
+        let db = made_at_version(made_at);
+        wake(&db);
+        let at = format!("made at {made_at}");
+        let newest: (String, String) = db
+            .query_row(
+                "SELECT substr(text, 1, 140), sender_type FROM messages
+                  WHERE chat_id = 'chat_fixture1' ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            preview(&db, "chat_fixture1"),
+            (Some(newest.0), Some(newest.1)),
+            "{at}"
+        );
+        let long = "Ж".repeat(200);
+        db.execute(
+            "INSERT INTO messages (chat_id, seq, id, sender_type, text, created_at)
+             VALUES ('chat_fixture1', 99, 'msg_newest', 'agent', ?1, '2026-11-21T00:00:00Z')",
+            [&long],
+        )
+        .unwrap();
+        assert_eq!(
+            preview(&db, "chat_fixture1"),
+            (Some("Ж".repeat(140)), Some("agent".to_string())),
+            "{at}"
+        );
+    }
+}

@@ -99,6 +99,13 @@ pub struct ChatSummary {
     /// Additive.
     #[serde(default, deserialize_with = "crate::serde_util::bool_or_int")]
     pub visitor_verified: bool,
+    /// The newest message's first 140 characters (empty for a file alone), what an
+    /// inbox row shows under the name. Additive.
+    #[serde(default)]
+    pub last_message_text: Option<String>,
+    /// Who wrote that message. Additive.
+    #[serde(default)]
+    pub last_message_sender: Option<SenderType>,
 }
 
 /// The visitor of [`ChatDetail`]: what they told the widget. All fields are

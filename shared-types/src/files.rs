@@ -31,6 +31,35 @@ pub const ALLOWED_CONTENT_TYPES: &[&str] = &[
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 ];
 
+/// The largest widget logo, in bytes (512 KiB): it is fetched by every visitor who opens
+/// the panel and by every mail the workspace sends.
+pub const MAX_LOGO_BYTES: u64 = 512 * 1024;
+
+/// The pictures a logo may be; never SVG, which is served from our origin and can
+/// carry script.
+pub const LOGO_CONTENT_TYPES: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+/// The logo policy: `Err(FileTypeNotAllowed)` for anything but a raster image, then
+/// `Err(FileTooLarge)` over [`MAX_LOGO_BYTES`].
+pub fn check_logo(content_type: &str, size_bytes: u64) -> Result<(), ErrorCode> {
+    if !LOGO_CONTENT_TYPES.contains(&content_type_essence(content_type).as_str()) {
+        return Err(ErrorCode::FileTypeNotAllowed);
+    }
+    if size_bytes > MAX_LOGO_BYTES {
+        return Err(ErrorCode::FileTooLarge);
+    }
+    Ok(())
+}
+
+/// Body of `PUT /widget/logo`: a file uploaded through `POST /files/upload-url` and not
+/// yet confirmed becomes the widget's logo.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SetLogoRequest {
+    /// The uploaded file.
+    pub file_id: FileId,
+}
+
 /// The content type without parameters, lower-cased: `Image/PNG; x=y` → `image/png`.
 pub fn content_type_essence(content_type: &str) -> String {
     content_type
@@ -117,6 +146,19 @@ pub struct FileObject {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_logo_is_a_small_raster_image() {
+        assert_eq!(check_logo("image/PNG; q=1", 1000), Ok(()));
+        assert_eq!(check_logo("image/webp", MAX_LOGO_BYTES), Ok(()));
+        assert_eq!(
+            check_logo("image/png", MAX_LOGO_BYTES + 1),
+            Err(ErrorCode::FileTooLarge)
+        );
+        for refused in ["image/svg+xml", "application/pdf", "text/html"] {
+            assert_eq!(check_logo(refused, 10), Err(ErrorCode::FileTypeNotAllowed));
+        }
+    }
     use serde_json::json;
 
     #[test]

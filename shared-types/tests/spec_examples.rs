@@ -118,7 +118,14 @@ const ADDITIONS: &[(&str, &[&str])] = &[
             "visitor.browser",
         ],
     ),
-    ("get_chats.200.json", &["data[].visitor_verified"]),
+    (
+        "get_chats.200.json",
+        &[
+            "data[].visitor_verified",
+            "data[].last_message_text",
+            "data[].last_message_sender",
+        ],
+    ),
     ("get_agents.200.json", &["data[].email_notifications"]),
     (
         "get_widget_config.200.json",

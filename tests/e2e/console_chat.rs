@@ -316,7 +316,7 @@ fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &C
 }
 
 /// A 1×1 PNG.
-const PNG: &[u8] = &[
+pub const PNG: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
     0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
     0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
@@ -326,9 +326,14 @@ const PNG: &[u8] = &[
 
 /// Puts a file from disk into the reply box's file input, as the picker would.
 fn pick_file(browser: &Browser, path: &Path) {
+    pick_file_into(browser, "attach-input", path);
+}
+
+/// Puts a file from disk into the file input `testid`, as the picker would.
+pub fn pick_file_into(browser: &Browser, testid: &str, path: &Path) {
     let found = browser.cdp(
         "Runtime.evaluate",
-        json!({"expression": format!("{}", el("attach-input"))}),
+        json!({"expression": format!("{}", el(testid))}),
     );
     let object_id = found["result"]["objectId"]
         .as_str()

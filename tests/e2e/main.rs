@@ -19,6 +19,7 @@ mod console;
 mod console_analytics;
 mod console_chat;
 mod console_polish;
+mod console_product;
 mod console_settings;
 mod contacts;
 mod email;

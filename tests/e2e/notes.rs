@@ -19,7 +19,7 @@ fn a_private_note_reaches_agents_and_never_the_visitor(ctx: &Ctx) {
 
     let first: Value = ws
         .post(&path, &json!({"text": "Doimiy mijoz, chegirma mumkin <b>"}))
-        .expect(201);
+        .expect::<Value>(201);
     assert!(first["id"]
         .as_str()
         .is_some_and(|id| id.starts_with("note_")));
@@ -30,7 +30,7 @@ fn a_private_note_reaches_agents_and_never_the_visitor(ctx: &Ctx) {
     assert!(first["created_at"].is_string());
     let second: Value = ws
         .post(&path, &json!({"text": "Ertaga qo'ng'iroq qilaman"}))
-        .expect(201);
+        .expect::<Value>(201);
 
     let listed = ws.get(&path).json()["data"].clone();
     assert_eq!(listed, json!([first, second]));
@@ -79,4 +79,37 @@ fn an_empty_note_or_another_workspaces_chat_is_refused_and_stores_nothing(ctx: &
     )
     .assert_error(ErrorCode::ChatNotFound);
     assert_eq!(ws.get(&path).json()["data"], json!([]));
+}
+
+/// The inbox row's second line is the newest message, whoever wrote it, cut to 140
+/// characters; a note, being no message, never shows there.
+#[crate::e2e_test]
+fn a_chats_row_shows_its_newest_message_and_never_a_note(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, _token) = ws.chat("Yetkazib berish bormi?");
+    let row = |ws: &crate::client::TestWorkspace| -> Value {
+        ws.get("/v1/chats").json()["data"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["id"] == chat_id.as_str()).cloned())
+            .expect("the chat's row")
+    };
+    let first = row(&ws);
+    assert_eq!(first["last_message_text"], "Yetkazib berish bormi?");
+    assert_eq!(first["last_message_sender"], "visitor");
+
+    let reply = format!("Ha, {}", "bor. ".repeat(60));
+    ws.post(
+        &format!("/v1/chats/{chat_id}/messages"),
+        &json!({"text": reply}),
+    )
+    .expect::<Value>(201);
+    ws.post(
+        &format!("/v1/chats/{chat_id}/notes"),
+        &json!({"text": "ichki izoh"}),
+    )
+    .expect::<Value>(201);
+    let after = row(&ws);
+    let expected: String = reply.chars().take(140).collect();
+    assert_eq!(after["last_message_text"], expected.as_str());
+    assert_eq!(after["last_message_sender"], "agent");
 }

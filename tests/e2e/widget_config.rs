@@ -1,6 +1,6 @@
 //! `GET/PATCH /v1/widget/config` and the public config the widget loads.
 
-use serde_json::json;
+use serde_json::{json, Value};
 use shared_types::error::ErrorCode;
 use shared_types::widget::WidgetConfig;
 
@@ -314,4 +314,181 @@ fn bad_prechat_or_theme_gets_400_req_004_and_changes_nothing(ctx: &Ctx) {
     let after: WidgetConfig = ws.get("/v1/widget/config").expect(200);
     assert_eq!(after, before);
     assert!(!after.prechat.enabled);
+}
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+/// Asks for an upload URL and, when `bytes` is given, PUTs them: the file's id.
+fn uploaded(
+    ctx: &Ctx,
+    ws: &crate::client::TestWorkspace,
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+    put: bool,
+) -> String {
+    let up: Value = ws
+        .post(
+            "/v1/files/upload-url",
+            &json!({"filename": name, "content_type": content_type, "size_bytes": bytes.len()}),
+        )
+        .expect(200);
+    if put {
+        let url = up["upload_url"].as_str().unwrap_or_default();
+        let stored = ctx
+            .client
+            .send_raw("PUT", url, &[("Content-Type", content_type)], bytes);
+        assert!(
+            stored.status < 300,
+            "PUT: {} {}",
+            stored.status,
+            stored.text
+        );
+    }
+    up["file_id"].as_str().unwrap_or_default().to_string()
+}
+
+#[crate::e2e_test]
+fn an_uploaded_logo_becomes_the_widgets_and_replacing_it_deletes_the_old_one(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let first = uploaded(ctx, &ws, "logo.png", "image/png", PNG, true);
+    let config: Value = ws
+        .client
+        .send(
+            "PUT",
+            "/v1/widget/logo",
+            &[("Authorization", &crate::client::bearer(&ws.api_key))],
+            Some(&json!({"file_id": first})),
+        )
+        .expect(200);
+    let url = config["branding"]["logo_url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(url, ws.file_url(&first));
+    assert_eq!(
+        ws.get("/v1/widget/config").json()["branding"]["logo_url"],
+        url.as_str()
+    );
+    // Visitors' pages get it with the rest of the public config, and it is served.
+    let public = ctx.client.get(&format!("/v1/public/widgets/{}", ws.id), "");
+    assert!(public.text.contains(&url), "{}", public.text);
+    let served = ctx.client.send_raw("GET", &url, &[], &[]);
+    assert_eq!(served.status, 200);
+    assert_eq!(served.header("content-type"), Some("image/png"));
+
+    // A retry of the same logo answers the same and changes nothing.
+    let again: Value = ws
+        .client
+        .send(
+            "PUT",
+            "/v1/widget/logo",
+            &[("Authorization", &crate::client::bearer(&ws.api_key))],
+            Some(&json!({"file_id": first})),
+        )
+        .expect(200);
+    assert_eq!(again, config);
+
+    // A second logo replaces the first, whose row and bytes go.
+    let keys_before = ctx.server.r2_keys(&ws.id).len();
+    let second = uploaded(ctx, &ws, "logo2.png", "image/png", PNG, true);
+    let replaced: Value = ws
+        .client
+        .send(
+            "PUT",
+            "/v1/widget/logo",
+            &[("Authorization", &crate::client::bearer(&ws.api_key))],
+            Some(&json!({"file_id": second})),
+        )
+        .expect(200);
+    assert_eq!(
+        replaced["branding"]["logo_url"],
+        ws.file_url(&second).as_str()
+    );
+    assert_eq!(ctx.client.send_raw("GET", &url, &[], &[]).status, 404);
+    assert_eq!(ctx.server.r2_keys(&ws.id).len(), keys_before);
+    assert!(ctx
+        .server
+        .workspace_query(
+            &ws.id,
+            &format!("SELECT id FROM files WHERE id = '{first}'")
+        )
+        .as_array()
+        .is_some_and(Vec::is_empty));
+
+    // Taking it away deletes it too.
+    let removed: Value = ws
+        .client
+        .send(
+            "DELETE",
+            "/v1/widget/logo",
+            &[("Authorization", &crate::client::bearer(&ws.api_key))],
+            None,
+        )
+        .expect(200);
+    assert_eq!(removed["branding"]["logo_url"], Value::Null);
+    assert_eq!(
+        ctx.client
+            .send_raw("GET", &ws.file_url(&second), &[], &[])
+            .status,
+        404
+    );
+}
+
+#[crate::e2e_test]
+fn a_logo_that_is_no_small_picture_or_not_uploaded_is_refused_and_changes_nothing(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let before = ws.get("/v1/widget/config").json();
+    let put_logo = |key: &str, file_id: &str| {
+        ws.client.send(
+            "PUT",
+            "/v1/widget/logo",
+            &[("Authorization", &crate::client::bearer(key))],
+            Some(&json!({"file_id": file_id})),
+        )
+    };
+    let pdf = uploaded(
+        ctx,
+        &ws,
+        "price.pdf",
+        "application/pdf",
+        b"%PDF-1.4 x",
+        true,
+    );
+    put_logo(&ws.api_key, &pdf).assert_error(ErrorCode::FileTypeNotAllowed);
+    let big = vec![0u8; 600 * 1024];
+    let large = uploaded(ctx, &ws, "big.png", "image/png", &big, false);
+    put_logo(&ws.api_key, &large).assert_error(ErrorCode::FileTooLarge);
+    let missing = uploaded(ctx, &ws, "later.png", "image/png", PNG, false);
+    put_logo(&ws.api_key, &missing).assert_error(ErrorCode::FileNotUploaded);
+    put_logo(&ws.api_key, "file_AAAAAAAAAAAAAAAAAAAA").assert_error(ErrorCode::FileNotFound);
+    let good = uploaded(ctx, &ws, "logo.png", "image/png", PNG, true);
+    let operator = crate::chats::operator_key(ctx, &ws);
+    put_logo(&operator, &good).assert_error(ErrorCode::AuthForbidden);
+    // Another workspace's file is not this one's.
+    let other = ctx.workspace();
+    put_logo(&other.api_key, &good).assert_error(ErrorCode::FileNotFound);
+    ws.client
+        .send(
+            "PUT",
+            "/v1/widget/logo",
+            &[("Authorization", &crate::client::bearer(&ws.api_key))],
+            Some(&json!({"file": good})),
+        )
+        .assert_error(ErrorCode::Validation);
+    assert_eq!(ws.get("/v1/widget/config").json(), before);
+    assert_eq!(
+        ctx.server.workspace_query(
+            &ws.id,
+            &format!("SELECT status FROM files WHERE id = '{good}'")
+        )[0]["status"],
+        "pending"
+    );
 }

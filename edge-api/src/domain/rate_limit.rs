@@ -26,6 +26,15 @@ pub const API_KEY: Limits = Limits {
     per_second: 20,
 };
 
+/// A console session: a person, not a program. Opening one chat reads its detail,
+/// messages, notes, mails and contact (about eight requests), so the key's 100 a minute
+/// would stop an agent after a dozen chats; a script holding a stolen cookie still
+/// meets a ceiling.
+pub const CONSOLE_SESSION: Limits = Limits {
+    per_minute: 600,
+    per_second: 40,
+};
+
 /// A visitor, over every visitor endpoint: a person typing fast stays far below it,
 /// a script flooding a chat does not get far.
 pub const VISITOR: Limits = Limits {

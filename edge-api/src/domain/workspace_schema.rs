@@ -61,6 +61,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0009_contacts",
         sql: include_str!("../../workspace-migrations/0009_contacts.sql"),
     },
+    Migration {
+        version: 10,
+        name: "0010_chat_preview",
+        sql: include_str!("../../workspace-migrations/0010_chat_preview.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -59,7 +59,7 @@ pub async fn confirmed_for_chat(
 
 /// A file of a workspace named by a URL, which anyone may send: a workspace the
 /// directory does not know has no files, and its object is never woken.
-async fn get(
+pub async fn get(
     state: &AppState,
     workspace_id: &str,
     file_id: &str,
@@ -387,16 +387,7 @@ async fn confirm(
         ("confirmed", _) => return Err(ErrorCode::FileNotUploaded.into()),
         _ => {}
     }
-    let object = state
-        .bucket()?
-        .head(file.r2_key.clone())
-        .await
-        .map_err(|e| ApiError::unavailable(format!("R2 head {}: {e}", file.r2_key)))?
-        .ok_or(ErrorCode::FileNotUploaded)?;
-    let stored_type = object.http_metadata().content_type.unwrap_or_default();
-    if object.size() != file.size_bytes || stored_type != file.content_type {
-        return Err(ErrorCode::FileNotUploaded.into());
-    }
+    check_stored(state, &file).await?;
     let confirmed: bool = call(
         state,
         workspace_id,
@@ -417,6 +408,21 @@ async fn confirm(
         }
     }
     file_object(&file, workspace_id, origin)
+}
+
+/// FILE-004 unless R2 holds the file's bytes with exactly the declared size and type.
+pub async fn check_stored(state: &AppState, file: &FileRow) -> Result<(), ApiError> {
+    let object = state
+        .bucket()?
+        .head(file.r2_key.clone())
+        .await
+        .map_err(|e| ApiError::unavailable(format!("R2 head {}: {e}", file.r2_key)))?
+        .ok_or(ErrorCode::FileNotUploaded)?;
+    let stored_type = object.http_metadata().content_type.unwrap_or_default();
+    if object.size() != file.size_bytes || stored_type != file.content_type {
+        return Err(ErrorCode::FileNotUploaded.into());
+    }
+    Ok(())
 }
 
 fn file_object(file: &FileRow, workspace_id: &str, origin: &str) -> Result<FileObject, ApiError> {

@@ -7,6 +7,7 @@ use axum::http::header::{ORIGIN, REFERER};
 use axum::http::{HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
 use shared_types::error::ErrorCode;
+use shared_types::files::{check_logo, SetLogoRequest};
 use shared_types::ids::WorkspaceId;
 use shared_types::validate::{DomainPattern, HexColor};
 use shared_types::visitor::{PublicTrigger, PublicWidgetConfig, VisitorInfo};
@@ -93,6 +94,82 @@ pub async fn update(
     )
     .await?;
     cache::forget(state, &[cache::widget_entry(&caller.workspace_id)]).await?;
+    Ok(config)
+}
+
+/// Makes the uploaded `file_id` the widget's logo (`PUT /v1/widget/logo`): a PNG, JPEG,
+/// GIF or WebP of at most 512 KiB whose bytes R2 holds as declared. The logo it replaces,
+/// when that was an uploaded one, is deleted, row and bytes.
+pub async fn set_logo(
+    state: &AppState,
+    caller: &Caller,
+    body: &SetLogoRequest,
+    origin: &str,
+) -> Result<WidgetConfig, ApiError> {
+    caller.require_manager()?;
+    let workspace_id = &caller.workspace_id;
+    let file = crate::services::files::get(state, workspace_id, body.file_id.as_str())
+        .await?
+        .ok_or(ErrorCode::FileNotFound)?;
+    check_logo(&file.content_type, file.size_bytes)?;
+    let url = crate::domain::upload::file_url(origin, workspace_id, &file.id);
+    let config = load(state, workspace_id).await?;
+    if file.status == "confirmed" && config.branding.logo_url.as_deref() == Some(url.as_str()) {
+        // The same logo again: a retry after a lost answer.
+        return Ok(config);
+    }
+    crate::services::files::check_stored(state, &file).await?;
+    replace_logo(
+        state,
+        workspace_id,
+        config,
+        Some(file.id),
+        Some(url),
+        origin,
+    )
+    .await
+}
+
+/// Takes the logo away (`DELETE /v1/widget/logo`); an uploaded one is deleted.
+pub async fn remove_logo(
+    state: &AppState,
+    caller: &Caller,
+    origin: &str,
+) -> Result<WidgetConfig, ApiError> {
+    caller.require_manager()?;
+    let config = load(state, &caller.workspace_id).await?;
+    replace_logo(state, &caller.workspace_id, config, None, None, origin).await
+}
+
+async fn replace_logo(
+    state: &AppState,
+    workspace_id: &str,
+    mut config: WidgetConfig,
+    file_id: Option<String>,
+    logo_url: Option<String>,
+    origin: &str,
+) -> Result<WidgetConfig, ApiError> {
+    let previous_file = config
+        .branding
+        .logo_url
+        .as_deref()
+        .and_then(|url| crate::domain::upload::own_file_id(url, origin, workspace_id));
+    let replaced: Option<String> = call(
+        state,
+        workspace_id,
+        WidgetOp::SetLogo {
+            file_id,
+            logo_url: logo_url.clone(),
+            previous_file,
+            now: time::now_rfc3339(),
+        },
+    )
+    .await?;
+    cache::forget(state, &[cache::widget_entry(workspace_id)]).await?;
+    if let Some(key) = replaced {
+        crate::services::files::delete_bytes(state, &[key]).await?;
+    }
+    config.branding.logo_url = logo_url;
     Ok(config)
 }
 
@@ -320,7 +397,8 @@ pub mod object {
     use crate::error::ApiError;
     use crate::objects::workspace::answer;
     use crate::objects::workspace::protocol::WidgetOp;
-    use crate::objects::workspace::sql::{flag, rows};
+    use crate::objects::workspace::sql::{flag, rows, written};
+    use shared_types::error::ErrorCode;
 
     /// The stored row; SQLite keeps flags as 0 or 1 and the domains as a JSON array.
     #[derive(Deserialize)]
@@ -467,6 +545,46 @@ pub mod object {
                         .next()
                         .and_then(|r| r.identity_secret_sealed),
                 )
+            }
+            WidgetOp::SetLogo {
+                file_id,
+                logo_url,
+                previous_file,
+                now,
+            } => {
+                if let Some(file_id) = &file_id {
+                    // A logo is a confirmed file of no chat.
+                    let confirmed = written(
+                        sql,
+                        "UPDATE files SET status = 'confirmed', chat_id = NULL, confirmed_at = ?2
+                          WHERE id = ?1 AND status = 'pending'
+                          RETURNING id",
+                        vec![file_id.as_str().into(), now.as_str().into()],
+                    )?;
+                    if confirmed != 1 {
+                        return Err(ErrorCode::FileNotUploaded.into());
+                    }
+                }
+                rows::<serde_json::Value>(
+                    sql,
+                    "UPDATE widget_config SET logo_url = ?1, updated_at = ?2 WHERE id = 1",
+                    vec![logo_url.into(), now.into()],
+                )?;
+                #[derive(Deserialize)]
+                struct Key {
+                    r2_key: String,
+                }
+                let replaced = match previous_file.filter(|p| Some(p) != file_id.as_ref()) {
+                    Some(previous) => rows::<Key>(
+                        sql,
+                        "DELETE FROM files
+                          WHERE id = ?1 AND chat_id IS NULL AND status = 'confirmed'
+                          RETURNING r2_key",
+                        vec![previous.into()],
+                    )?,
+                    None => Vec::new(),
+                };
+                answer(replaced.into_iter().next().map(|k| k.r2_key))
             }
         }
     }

@@ -192,6 +192,16 @@ pub enum WidgetOp {
     PutIdentitySecret { sealed: String, now: String },
     /// → `Option<String>`: the sealed identity secret, `None` when none was ever made.
     IdentitySecret,
+    /// → `Option<String>`, the R2 key of the logo file replaced, whose bytes the caller
+    /// deletes. In one step: the pending `file_id` (if any) is confirmed as a file of no
+    /// chat, `logo_url` is stored, and `previous_file`, when it is a logo file other than
+    /// `file_id`, loses its row. FILE-004 when `file_id` is no longer pending.
+    SetLogo {
+        file_id: Option<String>,
+        logo_url: Option<String>,
+        previous_file: Option<String>,
+        now: String,
+    },
 }
 
 /// The object's answer: the operation's value, or the catalogue code it failed with

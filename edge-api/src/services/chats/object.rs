@@ -22,7 +22,8 @@ use crate::objects::workspace::sql::{rows, run};
 pub const SUMMARY_COLUMNS: &str =
     "c.id, v.name AS visitor_name, v.email AS visitor_email, c.status,
         c.assigned_to, c.unread_count, COALESCE(c.last_message_at, c.created_at) AS last_message_at,
-        c.created_at, v.verified = 1 AS visitor_verified
+        c.created_at, v.verified = 1 AS visitor_verified, c.last_text AS last_message_text,
+        c.last_sender AS last_message_sender
    FROM chats c JOIN visitors v ON v.id = c.visitor_id";
 
 pub fn handle(sql: &SqlStorage, op: ChatOp) -> Result<String, ApiError> {
