@@ -157,7 +157,12 @@ pub fn Composer(
                         el.set_value("");
                         draft.set(String::new());
                         error.set(None);
-                        notes.update(|all| all.push(note));
+                        // The feed may have brought it first.
+                        notes.update(|all| {
+                            if all.iter().all(|n| n.id != note.id) {
+                                all.push(note);
+                            }
+                        });
                     }
                     Err(f) => error.set(Some(f.text(lang, w))),
                 }

@@ -85,6 +85,9 @@ pub fn Inbox(me: String, me_name: String, lang: Lang) -> impl IntoView {
         .filter(|id| id.starts_with("chat_"));
     let selected = RwSignal::new(linked);
     let messages = RwSignal::new(Vec::<ConversationMessage>::new());
+    // Notes other agents write reach every open console over the feed; the open chat
+    // takes those about it.
+    let heard_note = RwSignal::new(None::<shared_types::notes::ChatNote>);
     let me = StoredValue::new(me);
 
     // Every chat this page has heard of: a frame about any other is a new chat.
@@ -210,6 +213,7 @@ pub fn Inbox(me: String, me_name: String, lang: Lang) -> impl IntoView {
                 mark_read(chat_id.as_str().to_string());
             }
         }
+        ServerFrame::NoteCreated { note } => heard_note.set(Some(note)),
         _ => {}
     });
     // After every connect the loaded pages are fetched again: frames sent while the
@@ -381,7 +385,7 @@ pub fn Inbox(me: String, me_name: String, lang: Lang) -> impl IntoView {
                     None => view! { <p class="empty">{w.pick_chat}</p> }.into_any(),
                     Some(id) => view! {
                         <ChatPane id=id me=me.get_value() me_name=me_name.get_value() w=w lang=lang
-                            selected=selected messages=messages canned=canned />
+                            selected=selected messages=messages canned=canned heard_note=heard_note />
                     }.into_any(),
                 }}
             </section>
@@ -601,11 +605,28 @@ fn ChatPane(
     lang: Lang,
     selected: RwSignal<Option<String>>,
     messages: RwSignal<Vec<ConversationMessage>>,
+    heard_note: RwSignal<Option<shared_types::notes::ChatNote>>,
 ) -> impl IntoView {
     let cw = chat_words(lang);
     let detail = RwSignal::new(None::<ChatDetail>);
     let emails = RwSignal::new(Vec::<shared_types::email::EmailAttempt>::new());
     let private_notes = RwSignal::new(Vec::<shared_types::notes::ChatNote>::new());
+    {
+        let id = id.clone();
+        Effect::new(move |_| {
+            let Some(note) = heard_note.get() else {
+                return;
+            };
+            if note.chat_id.as_str() == id {
+                // Our own note came back from the composer already; each shows once.
+                private_notes.update(|list| {
+                    if list.iter().all(|n| n.id != note.id) {
+                        list.push(note);
+                    }
+                });
+            }
+        });
+    }
     let error = RwSignal::new(None::<String>);
     // What the visitor has read (the detail's count, then the room's read frames) and
     // whether they are typing now.

@@ -725,6 +725,23 @@ fn in_the_browser_an_internal_note_joins_the_timeline_and_stays_off_the_visitors
         .get(&format!("/v1/visitor/chats/{chat_id}/messages"), &token)
         .text;
     assert!(!theirs.contains("Omborda"), "{theirs}");
+
+    // A note written elsewhere (another console, the API) arrives live, and the
+    // agent's own shows once although the feed brought it back too.
+    ws.post(
+        &format!("/v1/chats/{chat_id}/notes"),
+        &json!({"text": "Men qo'ng'iroq qildim"}),
+    )
+    .expect::<serde_json::Value>(201);
+    let notes = browser.wait_for(
+        "const n = [...document.querySelectorAll('[data-testid=\"chat-note\"] .text')].map(e => e.textContent); \
+         return n.length >= 2 && n;",
+        WAIT,
+    );
+    assert_eq!(
+        notes,
+        json!(["Omborda yo'q, ertaga keladi", "Men qo'ng'iroq qildim"])
+    );
 }
 
 #[crate::e2e_test]
