@@ -28,6 +28,7 @@ enum Tab {
     Webhooks,
     Triggers,
     Canned,
+    Settings,
 }
 
 #[component]
@@ -216,6 +217,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
                 })}
                 {tab_button(Tab::Canned, crate::canned::canned_words(lang).title, "tab-canned")}
                 {tab_button(Tab::Analytics, w.analytics, "tab-analytics")}
+                {tab_button(Tab::Settings, crate::workspace_settings::settings_words(lang).title, "tab-settings")}
             </nav>
             <span class="who" data-testid="agent-name">{info.agent.name.clone()}</span>
             <button type="button" data-testid="signout" on:click=sign_out>{w.sign_out}</button>
@@ -233,6 +235,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
                 Tab::Triggers => crate::triggers::tab_label(lang),
                 Tab::Canned => crate::canned::canned_words(lang).title,
                 Tab::Analytics => w.analytics,
+                Tab::Settings => crate::workspace_settings::settings_words(lang).title,
             }}
         </h1>
         // Both stay mounted: the inbox keeps its one socket and its place.
@@ -243,6 +246,9 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
         {move || (tab.get() == Tab::Analytics).then(|| view! { <Analytics lang=lang /> })}
         {move || (tab.get() == Tab::Webhooks).then(|| view! { <Webhooks lang=lang /> })}
         {move || (tab.get() == Tab::Triggers).then(|| view! { <Triggers lang=lang /> })}
+        {move || (tab.get() == Tab::Settings).then(|| {
+            view! { <crate::workspace_settings::WorkspaceSettings lang=lang manager=manager /> }
+        })}
         {move || (tab.get() == Tab::Canned).then(|| {
             view! { <crate::canned::Canned lang=lang manager=manager /> }
         })}

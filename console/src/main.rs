@@ -23,6 +23,7 @@ mod settings;
 mod triggers;
 mod webhooks;
 mod widget;
+mod workspace_settings;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -56,13 +56,6 @@ pub struct EmailSettings {
     pub reply_domain: Option<String>,
 }
 
-/// `GET /settings`: the workspace's settings, section by section.
-#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
-pub struct Settings {
-    /// Mail.
-    pub email: EmailSettings,
-}
-
 /// The `email` of `PATCH /settings`: absent fields are left as they are, `null` goes
 /// back to the default.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
@@ -74,15 +67,6 @@ pub struct UpdateEmailSettings {
     /// A domain name (letters, digits, hyphens and dots, 3..=253 characters), or null.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_domain: Option<Option<String>>,
-}
-
-/// Body of `PATCH /settings`.
-#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateSettings {
-    /// Mail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<UpdateEmailSettings>,
 }
 
 /// Answer of `POST /visitor/chats/{id}/transcript` (202): the mail is on its way.

@@ -45,6 +45,7 @@ pub mod notes;
 pub mod pagination;
 pub mod realtime;
 pub mod search;
+pub mod settings;
 pub mod validate;
 pub mod visitor;
 pub mod webhooks;

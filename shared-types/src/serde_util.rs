@@ -100,3 +100,8 @@ mod tests {
         assert_eq!(serde_json::to_string(&set).unwrap(), r#"{"notes":"x"}"#);
     }
 }
+
+/// `#[serde(default = "…")]` for a flag that is on unless it says otherwise.
+pub(crate) fn yes() -> bool {
+    true
+}

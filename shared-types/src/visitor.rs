@@ -44,6 +44,14 @@ pub struct PublicWidgetConfig {
     /// The panel's colours.
     #[serde(default)]
     pub theme: WidgetTheme,
+    /// False outside the workspace's business hours: the widget then shows the offline
+    /// message and the email field, as when nobody is online.
+    #[serde(default = "crate::serde_util::yes")]
+    pub open: bool,
+    /// When the hours next open (RFC 3339), while closed; null when open or when no
+    /// opening is ahead.
+    #[serde(default)]
+    pub opens_at: Option<String>,
 }
 
 impl PublicWidgetConfig {
@@ -67,6 +75,8 @@ impl PublicWidgetConfig {
             prechat: config.prechat,
             theme: config.theme,
             agents_online,
+            open: true,
+            opens_at: None,
             triggers: triggers
                 .iter()
                 .filter(|t| t.active)

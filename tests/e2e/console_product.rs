@@ -406,6 +406,7 @@ fn axe_finds_no_serious_violation_on_any_tab_and_each_has_a_main_and_an_h1(ctx: 
         "tab-triggers",
         "tab-canned",
         "tab-analytics",
+        "tab-settings",
     ] {
         click(&browser, tab);
         // The tab is shown and has nothing left loading.
@@ -421,4 +422,89 @@ fn axe_finds_no_serious_violation_on_any_tab_and_each_has_a_main_and_an_h1(ctx: 
         check(tab, &browser);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[crate::e2e_test]
+fn in_the_browser_the_settings_tab_edits_the_business_hours_and_assignment(ctx: &Ctx) {
+    let (browser, ws) = signed_in(ctx, "settings-tab");
+    click(&browser, "tab-settings");
+    browser.wait_for(
+        &format!(
+            "const e = {}; return e && e.value === 'Asia/Tashkent';",
+            el("hours-timezone")
+        ),
+        WAIT,
+    );
+    // Monday to Friday 09:00–18:00 by default; Saturday gets hours, Friday loses its.
+    let opens = "return Array.from(document.querySelectorAll('[data-testid=\"hours-open\"]')).map(e => e.value);";
+    assert_eq!(
+        browser.eval(opens, json!([])),
+        json!(["09:00", "09:00", "09:00", "09:00", "09:00"])
+    );
+    browser.eval(
+        "document.querySelector('[data-testid=\"hours-sat\"] [data-testid=\"hours-add\"]').click();",
+        json!([]),
+    );
+    browser.wait_for(
+        "return document.querySelectorAll('[data-testid=\"hours-sat\"] [data-testid=\"hours-open\"]').length === 1;",
+        WAIT,
+    );
+    browser.eval(
+        "const c = document.querySelector('[data-testid=\"hours-sat\"] [data-testid=\"hours-close\"]'); \
+         c.value = '14:00'; c.dispatchEvent(new Event('change', {bubbles: true})); \
+         document.querySelector('[data-testid=\"hours-fri\"] .opening button').click();",
+        json!([]),
+    );
+    set_checked(&browser, "hours-enabled", true);
+    browser.eval(
+        &format!(
+            "{}.dispatchEvent(new Event('change', {{bubbles: true}}));",
+            el("hours-enabled")
+        ),
+        json!([]),
+    );
+    fill(&browser, "hours-holidays", "2026-03-21, 2026-01-01");
+    choose(&browser, "assignment-mode", "round_robin");
+    browser.eval(
+        &format!(
+            "{}.dispatchEvent(new Event('change', {{bubbles: true}}));",
+            el("assignment-mode")
+        ),
+        json!([]),
+    );
+    fill(&browser, "assignment-cap", "4");
+    click(&browser, "settings-save");
+    browser.wait_for(
+        &format!("return {}.textContent === 'Saved';", el("settings-saved")),
+        WAIT,
+    );
+    let saved = ws.get("/v1/settings").json();
+    let hours = &saved["business_hours"];
+    assert_eq!(hours["enabled"], true);
+    assert_eq!(
+        hours["weekly"]["sat"],
+        json!([{"open": "09:00", "close": "14:00"}])
+    );
+    assert_eq!(hours["weekly"]["fri"], json!([]));
+    assert_eq!(
+        hours["weekly"]["mon"],
+        json!([{"open": "09:00", "close": "18:00"}])
+    );
+    assert_eq!(hours["holidays"], json!(["2026-01-01", "2026-03-21"]));
+    assert_eq!(
+        saved["assignment"],
+        json!({"mode": "round_robin", "max_active_per_agent": 4})
+    );
+
+    // A refused zone is explained, and nothing changes.
+    fill(&browser, "hours-timezone", "Mars/Olympus_Mons");
+    click(&browser, "settings-save");
+    browser.wait_for(
+        &format!(
+            "return {}.textContent.includes('timezone');",
+            el("settings-error")
+        ),
+        WAIT,
+    );
+    assert_eq!(ws.get("/v1/settings").json(), saved);
 }

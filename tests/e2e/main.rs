@@ -12,6 +12,7 @@ mod analytics;
 mod auth;
 mod bounds;
 mod browser;
+mod business_hours;
 mod canned;
 mod chats;
 mod client;

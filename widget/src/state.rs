@@ -21,6 +21,9 @@ extern "C" {
     fn offline_message(this: &PublicConfig) -> Option<String>;
     #[wasm_bindgen(method, getter)]
     fn agents_online(this: &PublicConfig) -> Option<bool>;
+    /// False outside business hours.
+    #[wasm_bindgen(method, getter)]
+    fn open(this: &PublicConfig) -> Option<bool>;
     #[wasm_bindgen(method, getter)]
     fn branding(this: &PublicConfig) -> Option<PublicBranding>;
     /// Added by the loader: the origin widget.js (and so the API) came from.
@@ -87,7 +90,9 @@ impl Config {
             button_text: js.button_text().unwrap_or_default(),
             welcome_message: js.welcome_message().unwrap_or_default(),
             offline_message: js.offline_message().unwrap_or_default(),
-            agents_online: js.agents_online().unwrap_or(false),
+            // Outside business hours the panel is what it is when nobody is online: the
+            // offline message and the email field.
+            agents_online: js.agents_online().unwrap_or(false) && js.open().unwrap_or(true),
             show_powered_by: branding
                 .as_ref()
                 .and_then(|b| b.show_powered_by())

@@ -3,9 +3,11 @@
 
 pub mod analytics;
 pub mod api_key;
+pub mod assignment;
 pub mod authority;
 pub mod bounds;
 pub mod browser;
+pub mod business_hours;
 pub mod cached_caller;
 pub mod chat_rules;
 pub mod chat_status;

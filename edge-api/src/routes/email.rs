@@ -1,5 +1,5 @@
 //! Mail's endpoints: a chat's sending attempts, a visitor's transcript, unsubscribing,
-//! and the workspace's settings ([`crate::services::email`]).
+//! ([`crate::services::email`]).
 
 use axum::extract::{Path, State};
 use axum::http::header::RETRY_AFTER;
@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use shared_types::email::{EmailAttempt, Settings, Unsubscribed, UpdateSettings};
+use shared_types::email::{EmailAttempt, Unsubscribed};
 use shared_types::error::ErrorCode;
 use shared_types::DataList;
 
 use crate::auth::{Caller, VisitorCaller};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::ApiQuery;
 use crate::services::email::{self, Transcript};
 use crate::state::AppState;
 
@@ -26,7 +26,6 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(transcript),
         )
         .route("/v1/public/unsubscribe", get(unsubscribe).post(unsubscribe))
-        .route("/v1/settings", get(settings).patch(update_settings))
 }
 
 #[worker::send]
@@ -70,21 +69,4 @@ async fn unsubscribe(
 ) -> Result<Json<Unsubscribed>, ApiError> {
     email::unsubscribe(&state, &query.token).await?;
     Ok(Json(Unsubscribed { unsubscribed: true }))
-}
-
-#[worker::send]
-async fn settings(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Settings>, ApiError> {
-    Ok(Json(email::settings(&state, &caller).await?))
-}
-
-#[worker::send]
-async fn update_settings(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(patch): ApiJson<UpdateSettings>,
-) -> Result<Json<Settings>, ApiError> {
-    Ok(Json(email::update_settings(&state, &caller, patch).await?))
 }

@@ -18,6 +18,7 @@ mod notes;
 mod public;
 mod realtime;
 mod search;
+mod settings;
 mod triggers;
 mod visitor;
 mod visitor_blocks;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(chats::routes())
         .merge(visitor::routes())
         .merge(email::routes())
+        .merge(settings::routes())
         .merge(canned::routes())
         .merge(notes::routes())
         .merge(search::routes())

@@ -17,6 +17,7 @@ pub mod messages;
 pub mod notes;
 pub mod realtime;
 pub mod search;
+pub mod settings;
 pub mod sockets;
 pub mod triggers;
 pub mod visitors;

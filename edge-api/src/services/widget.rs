@@ -236,7 +236,13 @@ pub async fn public_config(
         store::agents::any_online(&db, workspace_id),
     )
     .await;
-    let PublicSettings { config, triggers } = settings?.ok_or(ErrorCode::WorkspaceNotFound)?;
+    let PublicSettings {
+        config,
+        triggers,
+        hours,
+    } = settings?.ok_or(ErrorCode::WorkspaceNotFound)?;
+    // The copy keeps the hours, not whether they are open: that moves with the clock.
+    let hours_now = crate::services::settings::open_now(&hours);
     let agents_online = agents_online?;
     check_origin(headers, &config.domains)?;
     let workspace_id = WorkspaceId::parse(workspace_id)
@@ -253,6 +259,8 @@ pub async fn public_config(
         prechat: config.prechat,
         theme: config.theme,
         agents_online,
+        open: hours_now.open,
+        opens_at: hours_now.opens_at.map(time::format),
         triggers,
     })
 }
@@ -263,6 +271,9 @@ pub async fn public_config(
 struct PublicSettings {
     config: WidgetConfig,
     triggers: Vec<PublicTrigger>,
+    /// Copies made before business hours read as hours switched off.
+    #[serde(default)]
+    hours: shared_types::settings::BusinessHours,
 }
 
 /// The settings of `workspace_id` from their copy, or from where they are stored (then
@@ -281,6 +292,7 @@ async fn public_settings(
     let settings = PublicSettings {
         config,
         triggers: crate::services::triggers::list_active_public(state, workspace_id).await?,
+        hours: crate::services::settings::business_hours(state, workspace_id).await?,
     };
     cache::put(state, &entry, &settings).await;
     Ok(Some(settings))

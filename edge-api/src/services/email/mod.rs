@@ -15,10 +15,8 @@ pub mod object;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use shared_types::chats::{ChatStatus, ConversationMessage, SendMessageRequest, SenderType};
-use shared_types::email::{
-    EmailAttempt, EmailKind, EmailSettings, EmailStatus, Settings, TranscriptQueued, UpdateSettings,
-};
-use shared_types::error::{ErrorCode, FieldErrors};
+use shared_types::email::{EmailAttempt, EmailKind, EmailSettings, EmailStatus, TranscriptQueued};
+use shared_types::error::ErrorCode;
 use shared_types::ids::ChatId;
 use shared_types::validate::MessageText;
 use wasm_bindgen::JsCast;
@@ -215,7 +213,10 @@ async fn context(
     .await
 }
 
-async fn email_settings(state: &AppState, workspace_id: &str) -> Result<EmailSettings, ApiError> {
+pub(crate) async fn email_settings(
+    state: &AppState,
+    workspace_id: &str,
+) -> Result<EmailSettings, ApiError> {
     let stored: Option<String> = ask(
         state,
         workspace_id,
@@ -712,56 +713,6 @@ pub async fn request_transcript(
         .await
         .map_err(|e| ApiError::unavailable(format!("queueing a transcript: {e}")))?;
     Ok(Transcript::Queued(TranscriptQueued { to: email }))
-}
-
-/// The workspace's settings.
-pub async fn settings(state: &AppState, caller: &Caller) -> Result<Settings, ApiError> {
-    Ok(Settings {
-        email: email_settings(state, &caller.workspace_id).await?,
-    })
-}
-
-/// Changes the sections sent (owners and admins); a bad value is REQ-004 naming it,
-/// and nothing changes.
-pub async fn update_settings(
-    state: &AppState,
-    caller: &Caller,
-    patch: UpdateSettings,
-) -> Result<Settings, ApiError> {
-    caller.require_manager()?;
-    let mut email = email_settings(state, &caller.workspace_id).await?;
-    if let Some(patch) = patch.email {
-        let mut fields = FieldErrors::default();
-        if let Some(name) = patch.from_name {
-            email.from_name = name.map(|n| n.as_str().to_string());
-        }
-        if let Some(domain) = patch.reply_domain {
-            match domain {
-                Some(d) if !rules::is_domain(&d) => {
-                    fields.push(
-                        "email.reply_domain",
-                        "must be a domain name such as reply.example.uz",
-                    );
-                }
-                d => email.reply_domain = d.map(|d| d.to_ascii_lowercase()),
-            }
-        }
-        if !fields.is_empty() {
-            return Err(ApiError::validation(fields));
-        }
-        let value = serde_json::to_string(&email).map_err(|e| ApiError::internal(e.to_string()))?;
-        ask::<()>(
-            state,
-            &caller.workspace_id,
-            &Request::Email(EmailOp::PutSettings {
-                section: "email".into(),
-                value,
-                now: time::now_rfc3339(),
-            }),
-        )
-        .await?;
-    }
-    Ok(Settings { email })
 }
 
 // ------------------------------------------------------------------ inbound mail
