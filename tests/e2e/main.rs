@@ -9,6 +9,7 @@
 
 mod agents;
 mod analytics;
+mod assignment;
 mod auth;
 mod bounds;
 mod browser;

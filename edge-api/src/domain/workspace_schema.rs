@@ -66,6 +66,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0010_chat_preview",
         sql: include_str!("../../workspace-migrations/0010_chat_preview.sql"),
     },
+    Migration {
+        version: 11,
+        name: "0011_assignment",
+        sql: include_str!("../../workspace-migrations/0011_assignment.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -283,8 +283,36 @@ impl Inbox {
         .map_err(|e| worker::Error::RustError(format!("{:?}", e.cause)))?;
         if changed > 0 {
             self.announce(&info.id, status)?;
+            self.report_presence(info, true).await;
         }
         Ok(())
+    }
+
+    /// Tells the workspace's object who is online, for automatic assignment; the chats
+    /// it gives the agent who came online are announced from here, the feed's own
+    /// sockets first. A failure is logged: presence in D1 is already right, and the
+    /// next chat or close gives the waiting chats out.
+    async fn report_presence(&self, info: &SocketInfo, online: bool) {
+        let state = crate::state::AppState::new(self.env.clone());
+        let given =
+            crate::services::assignment::presence(&state, &info.workspace_id, &info.id, online)
+                .await;
+        match given {
+            Ok(given) => {
+                for chat in &given {
+                    if let Ok(frame) =
+                        serde_json::to_string(&ServerFrame::ChatUpdated { chat: chat.clone() })
+                    {
+                        self.publish(&frame, None);
+                    }
+                }
+                crate::services::assignment::announce_elsewhere(&state, &info.workspace_id, given)
+                    .await;
+            }
+            Err(e) => {
+                worker::console_error!("presence of {} for assignment: {:?}", info.id, e.cause)
+            }
+        }
     }
 
     async fn set_presence_offline(&self, info: &SocketInfo) -> Result<()> {
@@ -298,6 +326,7 @@ impl Inbox {
         .map_err(|e| worker::Error::RustError(format!("{:?}", e.cause)))?;
         if changed > 0 {
             self.announce(&info.id, AgentStatus::Offline)?;
+            self.report_presence(info, false).await;
         }
         Ok(())
     }

@@ -178,6 +178,18 @@ pub async fn update(
     }
     // Keys and sessions carry the agent's name and role in their cached copies.
     crate::cache::forget_agent(state, agent_id.as_str()).await?;
+    if status != current.status {
+        // Only an online agent is given chats; one who went away keeps theirs.
+        let online = status == AgentStatus::Online;
+        let given = crate::services::assignment::presence(
+            state,
+            &caller.workspace_id,
+            agent_id.as_str(),
+            online,
+        )
+        .await?;
+        crate::services::assignment::announce(state, &caller.workspace_id, given).await;
+    }
     if authority::lowers(current.role, role) {
         sockets::close_sockets(
             state,
@@ -287,6 +299,9 @@ pub async fn remove(state: &AppState, caller: &Caller, raw_id: &str) -> Result<(
         });
     }
     crate::cache::forget_credentials(state, &hashes).await?;
+    // Nothing more is given to them, before their chats go back to the queue.
+    crate::services::assignment::presence(state, &caller.workspace_id, agent_id.as_str(), false)
+        .await?;
     sockets::close_sockets(
         state,
         &caller.workspace_id,

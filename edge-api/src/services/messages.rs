@@ -206,6 +206,7 @@ pub async fn post(
                 &stored.webhooks,
             )
             .await;
+            crate::services::assignment::announce(&after, &workspace_id, stored.assigned).await;
         })
         .await;
     Ok(appended)
@@ -404,6 +405,13 @@ pub mod object {
         if let Some(mail) = &a.mail {
             crate::services::email::object::on_message(sql, &a.chat_id, a.sender_type, mail)?;
         }
+        // A new chat, or one its visitor reopened, goes to an agent in this same step.
+        let created = matches!(a.opening, Some(Opening::Create { .. }));
+        let assigned = if created || reopened {
+            crate::services::assignment::object::give_out(sql, &a.now)?
+        } else {
+            Vec::new()
+        };
         let summary = chats::summary(sql, &a.chat_id)?
             .ok_or_else(|| ApiError::internal(format!("chat {} has no summary", a.chat_id)))?;
         let attachments: Vec<Attachment> = serde_json::from_str(&a.attachments)
@@ -426,6 +434,7 @@ pub mod object {
             },
             summary,
             reopened,
+            assigned,
         })
     }
 

@@ -7,6 +7,7 @@
 
 pub mod agents;
 pub mod analytics;
+pub mod assignment;
 pub mod canned;
 pub mod chats;
 pub mod contacts;

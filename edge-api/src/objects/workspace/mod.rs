@@ -299,6 +299,7 @@ fn dispatch(sql: &SqlStorage, op: Op) -> std::result::Result<String, ApiError> {
         Op::Notes(op) => services::notes::object::handle(sql, op),
         Op::Search(op) => services::search::object::handle(sql, op),
         Op::Contacts(op) => services::contacts::object::handle(sql, op),
+        Op::Assignment(op) => services::assignment::object::handle(sql, op),
     }
 }
 

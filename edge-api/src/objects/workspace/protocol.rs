@@ -34,6 +34,20 @@ pub enum Request {
     Notes(NoteOp),
     Search(SearchOp),
     Contacts(ContactOp),
+    Assignment(AssignmentOp),
+}
+
+/// Automatic assignment's bookkeeping.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum AssignmentOp {
+    /// → `Vec<ChatSummary>`: the chats given to agents because `agent_id` came online
+    /// (none when it went offline).
+    Presence {
+        agent_id: String,
+        online: bool,
+        now: String,
+    },
 }
 
 /// The object's storage as a whole: its export and its erasure.
@@ -324,6 +338,9 @@ pub struct Patched {
     pub before: ChatDetail,
     pub after: ChatDetail,
     pub summary: ChatSummary,
+    /// Waiting chats given out because this one closed.
+    #[serde(default)]
+    pub assigned: Vec<ChatSummary>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -410,6 +427,10 @@ pub struct Appended {
     pub reopened: bool,
     /// The workspace's active webhooks, so the message's event needs no further read.
     pub webhooks: Vec<WebhookTarget>,
+    /// Chats given to agents in the same step (this one, if it was new or reopened and
+    /// nobody's, and older ones waiting).
+    #[serde(default)]
+    pub assigned: Vec<ChatSummary>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

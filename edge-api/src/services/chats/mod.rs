@@ -191,6 +191,15 @@ pub async fn update(
     sockets::announce_chat(state, &caller.workspace_id, patched.summary).await;
     crate::webhooks::chat_changed(state, &caller.workspace_id, &patched.before, &patched.after)
         .await;
+    if !patched.assigned.is_empty() {
+        let (after, workspace_id, given) =
+            (state.clone(), caller.workspace_id.clone(), patched.assigned);
+        state
+            .after_response(async move {
+                crate::services::assignment::announce(&after, &workspace_id, given).await;
+            })
+            .await;
+    }
     Ok(patched.after)
 }
 

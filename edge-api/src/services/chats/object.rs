@@ -336,12 +336,19 @@ fn apply_patch(
     )?;
     let after = detail(sql, chat_id)?
         .ok_or_else(|| ApiError::internal(format!("chat {chat_id} gone while patched")))?;
+    // A chat closing frees its agent: waiting chats may go out in the same step.
+    let assigned = if before.status != ChatStatus::Closed && after.status == ChatStatus::Closed {
+        crate::services::assignment::object::give_out(sql, now)?
+    } else {
+        Vec::new()
+    };
     let summary = summary(sql, chat_id)?
         .ok_or_else(|| ApiError::internal(format!("chat {chat_id} has no summary")))?;
     Ok(Some(Patched {
         before,
         after,
         summary,
+        assigned,
     }))
 }
 

@@ -1,0 +1,216 @@
+//! Automatic assignment (settings section `assignment`): chats waiting for an agent go
+//! to an online agent with room, by the rules of [`crate::domain::assignment`]. The
+//! object gives them out in the same step as whatever freed or brought them (a new
+//! chat, a reopened one, a chat closing, an agent coming online), one request at a
+//! time, so no chat is given twice and nobody over the cap. Whoever made the step then
+//! tells the feed (`chat.updated`), the chat's room and the webhooks (`chat.assigned`).
+
+use shared_types::chats::ChatSummary;
+use shared_types::realtime::ServerFrame;
+use shared_types::webhooks::WebhookEvent;
+
+use crate::error::ApiError;
+use crate::objects::workspace::client::ask;
+use crate::objects::workspace::protocol::{AssignmentOp, Request};
+use crate::services::sockets;
+use crate::state::AppState;
+
+/// Records that `agent_id` is (or is no longer) online; coming online gives them
+/// waiting chats. Returns the chats given.
+pub async fn presence(
+    state: &AppState,
+    workspace_id: &str,
+    agent_id: &str,
+    online: bool,
+) -> Result<Vec<ChatSummary>, ApiError> {
+    ask(
+        state,
+        workspace_id,
+        &Request::Assignment(AssignmentOp::Presence {
+            agent_id: agent_id.to_string(),
+            online,
+            now: crate::domain::time::now_rfc3339(),
+        }),
+    )
+    .await
+}
+
+/// Tells everyone about chats just given out: the feed and each chat's room hear
+/// `chat.updated`, the webhooks `chat.assigned` with the chat as it now is.
+pub async fn announce(state: &AppState, workspace_id: &str, given: Vec<ChatSummary>) {
+    for chat in &given {
+        sockets::publish_chat(state, workspace_id, chat.clone()).await;
+    }
+    announce_elsewhere(state, workspace_id, given).await;
+}
+
+/// [`announce`] less the feed (for the feed's own object, which tells its sockets).
+pub async fn announce_elsewhere(state: &AppState, workspace_id: &str, given: Vec<ChatSummary>) {
+    for chat in given {
+        let chat_id = chat.id.clone();
+        sockets::broadcast(state, &chat_id, &ServerFrame::ChatUpdated { chat }).await;
+        match crate::services::chats::detail(state, workspace_id, &chat_id).await {
+            Ok(detail) => {
+                crate::webhooks::emit(
+                    state,
+                    workspace_id,
+                    WebhookEvent::ChatAssigned,
+                    Some(chat_id.as_str()),
+                    &detail,
+                )
+                .await
+            }
+            Err(e) => worker::console_error!(
+                "webhook event chat.assigned of {chat_id} was not enqueued: {:?}",
+                e.cause
+            ),
+        }
+    }
+}
+
+/// The SQL, run inside the workspace's object.
+pub mod object {
+    use serde::Deserialize;
+    use shared_types::chats::ChatSummary;
+    use shared_types::settings::{Assignment, AssignmentMode};
+    use worker::SqlStorage;
+
+    use crate::domain::assignment::{distribute, Candidate};
+    use crate::error::ApiError;
+    use crate::objects::workspace::answer;
+    use crate::objects::workspace::protocol::AssignmentOp;
+    use crate::objects::workspace::sql::{rows, run};
+    use crate::services::chats::object::summary;
+
+    /// At most this many waiting chats are given out in one step; the next step (any
+    /// chat, close or agent) gives out more.
+    const BATCH: u32 = 200;
+
+    pub fn handle(sql: &SqlStorage, op: AssignmentOp) -> Result<String, ApiError> {
+        match op {
+            AssignmentOp::Presence {
+                agent_id,
+                online,
+                now,
+            } => {
+                run(
+                    sql,
+                    "INSERT INTO agent_presence (agent_id, online, changed_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (agent_id) DO UPDATE SET online = excluded.online,
+                                                          changed_at = excluded.changed_at",
+                    vec![
+                        agent_id.as_str().into(),
+                        i64::from(online).into(),
+                        now.as_str().into(),
+                    ],
+                )?;
+                let given = if online {
+                    give_out(sql, &now)?
+                } else {
+                    Vec::new()
+                };
+                answer(given)
+            }
+        }
+    }
+
+    fn rules(sql: &SqlStorage) -> Result<Assignment, ApiError> {
+        #[derive(Deserialize)]
+        struct Row {
+            value: String,
+        }
+        let found: Vec<Row> = rows(
+            sql,
+            "SELECT value FROM settings WHERE section = 'assignment'",
+            vec![],
+        )?;
+        Ok(found
+            .first()
+            .and_then(|r| serde_json::from_str(&r.value).ok())
+            .unwrap_or_default())
+    }
+
+    /// Gives the waiting chats (open, nobody's), oldest first, to the online agents with
+    /// room; the summaries of those given.
+    pub fn give_out(sql: &SqlStorage, now: &str) -> Result<Vec<ChatSummary>, ApiError> {
+        let rules = rules(sql)?;
+        if rules.mode == AssignmentMode::Manual {
+            return Ok(Vec::new());
+        }
+        #[derive(Deserialize)]
+        struct Online {
+            agent_id: String,
+            active: u32,
+        }
+        let online: Vec<Online> = rows(
+            sql,
+            "SELECT p.agent_id,
+                    COALESCE((SELECT n FROM chat_counts
+                               WHERE status = 'assigned' AND assigned_to = p.agent_id), 0) AS active
+               FROM agent_presence p WHERE p.online = 1",
+            vec![],
+        )?;
+        if online.is_empty() {
+            return Ok(Vec::new());
+        }
+        #[derive(Deserialize)]
+        struct Waiting {
+            id: String,
+        }
+        let waiting: Vec<String> = rows::<Waiting>(
+            sql,
+            "SELECT id FROM chats WHERE status = 'active' AND assigned_to IS NULL
+              ORDER BY created_at, id LIMIT ?",
+            vec![i64::from(BATCH).into()],
+        )?
+        .into_iter()
+        .map(|w| w.id)
+        .collect();
+        if waiting.is_empty() {
+            return Ok(Vec::new());
+        }
+        #[derive(Deserialize)]
+        struct Turn {
+            last_agent: Option<String>,
+        }
+        let last = rows::<Turn>(
+            sql,
+            "SELECT last_agent FROM assignment_turn WHERE id = 1",
+            vec![],
+        )?
+        .into_iter()
+        .next()
+        .and_then(|t| t.last_agent);
+        let candidates = online
+            .into_iter()
+            .map(|o| Candidate {
+                agent_id: o.agent_id,
+                active: o.active,
+            })
+            .collect();
+        let (given, last) = distribute(&rules, candidates, last, &waiting);
+        let mut summaries = Vec::with_capacity(given.len());
+        for (chat_id, agent_id) in &given {
+            run(
+                sql,
+                "UPDATE chats SET assigned_to = ?2, status = 'assigned', updated_at = ?3
+                  WHERE id = ?1 AND assigned_to IS NULL AND status = 'active'",
+                vec![
+                    chat_id.as_str().into(),
+                    agent_id.as_str().into(),
+                    now.into(),
+                ],
+            )?;
+            if let Some(s) = summary(sql, chat_id)? {
+                summaries.push(s);
+            }
+        }
+        run(
+            sql,
+            "INSERT INTO assignment_turn (id, last_agent) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET last_agent = excluded.last_agent",
+            vec![last.into()],
+        )?;
+        Ok(summaries)
+    }
+}
