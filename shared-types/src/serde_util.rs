@@ -73,6 +73,11 @@ pub(crate) fn bool_or_int<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
     })
 }
 
+/// `#[serde(default = "…")]` for a flag that is on unless it says otherwise.
+pub(crate) fn yes() -> bool {
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use serde::{Deserialize, Serialize};
@@ -99,9 +104,4 @@ mod tests {
         assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"notes":null}"#);
         assert_eq!(serde_json::to_string(&set).unwrap(), r#"{"notes":"x"}"#);
     }
-}
-
-/// `#[serde(default = "…")]` for a flag that is on unless it says otherwise.
-pub(crate) fn yes() -> bool {
-    true
 }
