@@ -98,6 +98,24 @@ async fn enqueue<T: Serialize>(
     enqueue_to(state, workspace_id, &targets, kinds, order_key, data).await
 }
 
+/// [`emit`] to targets read already (from inside the workspace's object).
+pub async fn emit_to<T: Serialize>(
+    state: &AppState,
+    workspace_id: &str,
+    targets: &[WebhookTarget],
+    kind: WebhookEvent,
+    order_key: Option<&str>,
+    data: &T,
+) {
+    if let Err(e) = enqueue_to(state, workspace_id, targets, &[kind], order_key, data).await {
+        worker::console_error!(
+            "webhook event {} of {workspace_id} was not enqueued: {}",
+            kind.as_str(),
+            e.cause.as_deref().unwrap_or(e.code.code())
+        );
+    }
+}
+
 /// [`enqueue`] to targets read already.
 async fn enqueue_to<T: Serialize>(
     state: &AppState,

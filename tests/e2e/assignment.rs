@@ -207,3 +207,38 @@ fn over_the_cap_chats_wait_and_go_out_when_an_agent_comes_online_or_a_chat_close
         assert!(n <= 2, "{who} holds {n}");
     }
 }
+
+#[crate::e2e_test]
+fn an_agent_gone_offline_loses_only_their_unanswered_chats_to_the_queue(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let a = agent(&ws, "Aziz");
+    let a_socket = online(ctx, &ws, &a.0, &a.1);
+    mode(&ws, "round_robin", None);
+    let unanswered = ws.chat("Javob bering").0;
+    let answered = ws.chat("Rahmat").0;
+    assert_eq!(assignee(&ws, &unanswered).as_deref(), Some(a.0.as_str()));
+    assert_eq!(assignee(&ws, &answered).as_deref(), Some(a.0.as_str()));
+    ctx.client
+        .post(
+            &format!("/v1/chats/{answered}/messages"),
+            &a.1,
+            &json!({"text": "Marhamat"}),
+        )
+        .expect::<Value>(201);
+    // Bobur is online; Aziz's last socket closes. After the grace for a reload
+    // (10 s) and the reclaim wait (2 s here, 2 minutes by default), the unanswered
+    // chat goes to Bobur and the answered one stays Aziz's.
+    let b = agent(&ws, "Bobur");
+    let _b = online(ctx, &ws, &b.0, &b.1);
+    drop(a_socket);
+    eventually(
+        "the unanswered chat to go to the agent still online",
+        Duration::from_secs(40),
+        Duration::from_millis(250),
+        || match assignee(&ws, &unanswered) {
+            Some(who) if who == b.0 => Ok(()),
+            other => Err(other),
+        },
+    );
+    assert_eq!(assignee(&ws, &answered).as_deref(), Some(a.0.as_str()));
+}

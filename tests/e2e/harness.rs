@@ -358,6 +358,7 @@ impl TestServer {
             .args(["--var", "ALLOW_PRIVATE_WEBHOOK_URLS:true"])
             // A message waits a second, not two minutes, before mail goes out about it.
             .args(["--var", "EMAIL_NOTIFY_DELAY_SECONDS:1"])
+            .args(["--var", "ASSIGNMENT_RECLAIM_SECONDS:2"])
             // Links in mail point at this server.
             .args(["--var", &format!("PUBLIC_URL:http://127.0.0.1:{port}")])
             // /__scheduled runs the cron handler on demand (the retention tests).

@@ -23,16 +23,31 @@ pub async fn presence(
     agent_id: &str,
     online: bool,
 ) -> Result<Vec<ChatSummary>, ApiError> {
+    let now = crate::domain::time::now();
+    let reclaim_at = (!online).then(|| crate::domain::time::format(now + reclaim_after(state)));
     ask(
         state,
         workspace_id,
         &Request::Assignment(AssignmentOp::Presence {
+            workspace_id: workspace_id.to_string(),
             agent_id: agent_id.to_string(),
             online,
-            now: crate::domain::time::now_rfc3339(),
+            now: crate::domain::time::format(now),
+            reclaim_at,
         }),
     )
     .await
+}
+
+/// How long an agent may be gone before their unanswered chats go to others: long
+/// enough for a page reload or a train tunnel.
+pub fn reclaim_after(state: &AppState) -> chrono::Duration {
+    let seconds = state
+        .secret("ASSIGNMENT_RECLAIM_SECONDS")
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|s| *s >= 0)
+        .unwrap_or(120);
+    chrono::Duration::seconds(seconds)
 }
 
 /// Tells everyone about chats just given out: the feed and each chat's room hear
@@ -68,6 +83,42 @@ pub async fn announce_elsewhere(state: &AppState, workspace_id: &str, given: Vec
     }
 }
 
+/// [`announce`] from inside the workspace's object (its alarm), which must not call
+/// itself: the chats' details and the webhooks are read from `sql`.
+pub async fn announce_moved(
+    state: &AppState,
+    sql: &worker::SqlStorage,
+    workspace_id: &str,
+    moved: Vec<ChatSummary>,
+) {
+    let targets = crate::services::webhooks::object::targets(sql).unwrap_or_default();
+    let mut assigned = Vec::new();
+    for chat in &moved {
+        if chat.assigned_to.is_some() {
+            if let Ok(Some(detail)) = crate::services::chats::object::detail(sql, chat.id.as_str())
+            {
+                assigned.push(detail);
+            }
+        }
+    }
+    for chat in moved {
+        let chat_id = chat.id.clone();
+        sockets::publish_chat(state, workspace_id, chat.clone()).await;
+        sockets::broadcast(state, &chat_id, &ServerFrame::ChatUpdated { chat }).await;
+    }
+    for detail in assigned {
+        crate::webhooks::emit_to(
+            state,
+            workspace_id,
+            &targets,
+            WebhookEvent::ChatAssigned,
+            Some(detail.id.as_str()),
+            &detail,
+        )
+        .await;
+    }
+}
+
 /// The SQL, run inside the workspace's object.
 pub mod object {
     use serde::Deserialize;
@@ -79,7 +130,7 @@ pub mod object {
     use crate::error::ApiError;
     use crate::objects::workspace::answer;
     use crate::objects::workspace::protocol::AssignmentOp;
-    use crate::objects::workspace::sql::{rows, run};
+    use crate::objects::workspace::sql::{earliest, rows, run};
     use crate::services::chats::object::summary;
 
     /// At most this many waiting chats are given out in one step; the next step (any
@@ -89,19 +140,26 @@ pub mod object {
     pub fn handle(sql: &SqlStorage, op: AssignmentOp) -> Result<String, ApiError> {
         match op {
             AssignmentOp::Presence {
+                workspace_id,
                 agent_id,
                 online,
                 now,
+                reclaim_at,
             } => {
                 run(
                     sql,
-                    "INSERT INTO agent_presence (agent_id, online, changed_at) VALUES (?1, ?2, ?3)
+                    "INSERT INTO agent_presence (agent_id, online, changed_at, reclaim_at,
+                                                 workspace_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (agent_id) DO UPDATE SET online = excluded.online,
-                                                          changed_at = excluded.changed_at",
+                                                          changed_at = excluded.changed_at,
+                                                          reclaim_at = excluded.reclaim_at",
                     vec![
                         agent_id.as_str().into(),
                         i64::from(online).into(),
                         now.as_str().into(),
+                        reclaim_at.into(),
+                        workspace_id.into(),
                     ],
                 )?;
                 let given = if online {
@@ -112,6 +170,78 @@ pub mod object {
                 answer(given)
             }
         }
+    }
+
+    /// Chats an agent holds that no agent has answered yet.
+    const UNANSWERED: &str =
+        "c.assigned_to = p.agent_id AND c.status = 'assigned' AND c.agents_replied = 0";
+
+    /// When the first agent gone offline with unanswered chats is due to lose them.
+    pub fn next_reclaim(
+        sql: &SqlStorage,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+        earliest(
+            sql,
+            &format!(
+                "SELECT MIN(p.reclaim_at) AS at FROM agent_presence p
+                  WHERE p.online = 0 AND p.reclaim_at IS NOT NULL
+                    AND EXISTS (SELECT 1 FROM chats c WHERE {UNANSWERED})"
+            ),
+        )
+    }
+
+    /// Takes the unanswered chats of agents offline past their `reclaim_at` back into
+    /// the queue, then gives the queue out: the summaries of every chat that moved, as
+    /// they now are (with their new agent, or nobody's).
+    pub fn reclaim(
+        sql: &SqlStorage,
+        now: &str,
+    ) -> Result<(Option<String>, Vec<ChatSummary>), ApiError> {
+        #[derive(Deserialize)]
+        struct Taken {
+            id: String,
+        }
+        #[derive(Deserialize)]
+        struct Workspace {
+            workspace_id: String,
+        }
+        let workspace_id = rows::<Workspace>(
+            sql,
+            "SELECT workspace_id FROM agent_presence LIMIT 1",
+            vec![],
+        )?
+        .into_iter()
+        .next()
+        .map(|w| w.workspace_id);
+        let taken: Vec<Taken> = rows(
+            sql,
+            &format!(
+                "UPDATE chats SET assigned_to = NULL, status = 'active', updated_at = ?1
+                  WHERE id IN (SELECT c.id FROM chats c JOIN agent_presence p
+                                 ON {UNANSWERED}
+                                WHERE p.online = 0 AND p.reclaim_at <= ?1)
+                 RETURNING id"
+            ),
+            vec![now.into()],
+        )?;
+        if taken.is_empty() {
+            return Ok((workspace_id, Vec::new()));
+        }
+        let given = give_out(sql, now)?;
+        let mut moved = Vec::with_capacity(taken.len());
+        for t in taken {
+            match given.iter().find(|g| g.id.as_str() == t.id) {
+                Some(g) => moved.push(g.clone()),
+                None => moved.extend(summary(sql, &t.id)?),
+            }
+        }
+        // Chats of the queue given out with them.
+        let others: Vec<ChatSummary> = given
+            .into_iter()
+            .filter(|g| !moved.iter().any(|m| m.id == g.id))
+            .collect();
+        moved.extend(others);
+        Ok((workspace_id, moved))
     }
 
     fn rules(sql: &SqlStorage) -> Result<Assignment, ApiError> {

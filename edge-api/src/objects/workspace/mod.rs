@@ -186,12 +186,18 @@ impl Workspace {
             worker::console_error!("workspace object: handing mail over: {:?}", e.cause);
             mail_floor = now + Duration::seconds(30);
         }
+        // Chats of agents gone too long go back to the queue and out to others.
+        if let (Some(workspace_id), moved) =
+            services::assignment::object::reclaim(sql, &time::format(now))?
+        {
+            if !moved.is_empty() {
+                services::assignment::announce_moved(&state, sql, &workspace_id, moved).await;
+            }
+        }
         let sweep = first_due(sql)?.map(|at| at.max(now + webhook::log_sweep_interval()));
         let mail = services::email::object::next_due(sql)?.map(|at| at.max(mail_floor));
-        Ok(match (sweep, mail) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        })
+        let reclaim = services::assignment::object::next_reclaim(sql)?.map(|at| at.max(now));
+        Ok([sweep, mail, reclaim].into_iter().flatten().min())
     }
 
     /// Applies the pending migrations in one synchronous call, so the whole step is
@@ -245,6 +251,8 @@ fn expires_rows(op: &Op) -> bool {
         // A message may start a wait for an answer, whose end the alarm must see.
         Op::Messages(protocol::MessageOp::Append(a)) => a.mail.is_some(),
         Op::Email(op) => services::email::object::starts_waits(op),
+        // An agent gone offline may lose their unanswered chats when the alarm rings.
+        Op::Assignment(protocol::AssignmentOp::Presence { online, .. }) => !online,
         _ => false,
     }
 }
@@ -258,6 +266,7 @@ fn first_due(sql: &SqlStorage) -> std::result::Result<Option<DateTime<Utc>>, Api
         services::idempotency::object::next_expiry(sql)?,
         services::realtime::object::next_expiry(sql)?,
         services::email::object::next_due(sql)?,
+        services::assignment::object::next_reclaim(sql)?,
         abandoned,
     ]
     .into_iter()

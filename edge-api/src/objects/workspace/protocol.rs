@@ -42,11 +42,15 @@ pub enum Request {
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum AssignmentOp {
     /// → `Vec<ChatSummary>`: the chats given to agents because `agent_id` came online
-    /// (none when it went offline).
+    /// (none when it went offline: then its unanswered chats go back to the queue at
+    /// `reclaim_at`, unless it is back by then).
     Presence {
+        workspace_id: String,
         agent_id: String,
         online: bool,
         now: String,
+        #[serde(default)]
+        reclaim_at: Option<String>,
     },
 }
 
