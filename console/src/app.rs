@@ -29,6 +29,7 @@ enum Tab {
     Triggers,
     Canned,
     Settings,
+    Visitors,
 }
 
 #[component]
@@ -181,6 +182,8 @@ fn AcceptInvite(
 fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
     let w = words(lang);
     let tab = RwSignal::new(Tab::Inbox);
+    // Who is on the site now: the inbox's feed keeps it, the Visitors tab shows it.
+    let visitors = RwSignal::new(Vec::<shared_types::presence::OnlineVisitor>::new());
     // Operators never see the tab; the server refuses them the endpoints anyway.
     let manager = info.agent.role != AgentRole::Operator;
     let me = info.agent.id.as_str().to_string();
@@ -208,6 +211,7 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
             <strong class="ws" data-testid="workspace-name">{info.workspace.name.clone()}</strong>
             <nav role="tablist" data-testid="tabs" on:focusin=reveal>
                 {tab_button(Tab::Inbox, w.inbox, "tab-inbox")}
+                {tab_button(Tab::Visitors, crate::visitors::visitors_words(lang).title, "tab-visitors")}
                 {manager.then(|| tab_button(Tab::Keys, w.api_keys, "tab-keys"))}
                 {manager.then(|| tab_button(Tab::Agents, w.agents, "tab-agents"))}
                 {manager.then(|| tab_button(Tab::Widget, w.widget, "tab-widget"))}
@@ -236,16 +240,20 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
                 Tab::Canned => crate::canned::canned_words(lang).title,
                 Tab::Analytics => w.analytics,
                 Tab::Settings => crate::workspace_settings::settings_words(lang).title,
+                Tab::Visitors => crate::visitors::visitors_words(lang).title,
             }}
         </h1>
         // Both stay mounted: the inbox keeps its one socket and its place.
         <div class="tabpanel" hidden=move || tab.get() != Tab::Inbox>
-            <Inbox me=me me_name=info.agent.name.clone() lang=lang />
+            <Inbox me=me me_name=info.agent.name.clone() lang=lang visitors=visitors />
         </div>
         // Loaded when first opened: most visits are for the inbox.
         {move || (tab.get() == Tab::Analytics).then(|| view! { <Analytics lang=lang /> })}
         {move || (tab.get() == Tab::Webhooks).then(|| view! { <Webhooks lang=lang /> })}
         {move || (tab.get() == Tab::Triggers).then(|| view! { <Triggers lang=lang /> })}
+        {move || (tab.get() == Tab::Visitors).then(|| {
+            view! { <crate::visitors::Visitors lang=lang visitors=visitors /> }
+        })}
         {move || (tab.get() == Tab::Settings).then(|| {
             view! { <crate::workspace_settings::WorkspaceSettings lang=lang manager=manager /> }
         })}

@@ -60,7 +60,12 @@ fn sort(chats: &mut [ChatSummary]) {
 }
 
 #[component]
-pub fn Inbox(me: String, me_name: String, lang: Lang) -> impl IntoView {
+pub fn Inbox(
+    me: String,
+    me_name: String,
+    lang: Lang,
+    visitors: RwSignal<Vec<shared_types::presence::OnlineVisitor>>,
+) -> impl IntoView {
     let w = words(lang);
     // The team's canned replies, offered by the composer after `/`; read again each
     // time a chat opens, so one added in the other tab is there.
@@ -214,12 +219,22 @@ pub fn Inbox(me: String, me_name: String, lang: Lang) -> impl IntoView {
             }
         }
         ServerFrame::NoteCreated { note } => heard_note.set(Some(note)),
-        _ => {}
+        frame => {
+            visitors.update(|list| {
+                crate::visitors::apply(list, &frame);
+            });
+        }
     });
     // After every connect the loaded pages are fetched again: frames sent while the
     // socket was away are gone, and on the first connect so are those sent between
     // the list's fetch and the socket opening.
-    live::follow(on_frame, Rc::new(refetch));
+    live::follow(
+        on_frame,
+        Rc::new(move || {
+            refetch();
+            crate::visitors::refresh(visitors);
+        }),
+    );
 
     let status_select = NodeRef::<Select>::new();
     let on_status = move |_| {

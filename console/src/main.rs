@@ -21,6 +21,7 @@ mod live;
 mod range;
 mod settings;
 mod triggers;
+mod visitors;
 mod webhooks;
 mod widget;
 mod workspace_settings;

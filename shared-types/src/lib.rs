@@ -43,6 +43,7 @@ pub mod ids;
 pub mod lang;
 pub mod notes;
 pub mod pagination;
+pub mod presence;
 pub mod realtime;
 pub mod search;
 pub mod settings;

@@ -85,6 +85,24 @@ pub enum ServerFrame {
         /// The note.
         note: crate::notes::ChatNote,
     },
+    /// A visitor arrived on the site (the agents' feed only).
+    #[serde(rename = "visitor.online")]
+    VisitorOnline {
+        /// Where they are.
+        visitor: crate::presence::OnlineVisitor,
+    },
+    /// A visitor on the site moved to another page.
+    #[serde(rename = "visitor.page")]
+    VisitorPage {
+        /// Where they are now.
+        visitor: crate::presence::OnlineVisitor,
+    },
+    /// A visitor left (no sign of life for a minute).
+    #[serde(rename = "visitor.offline")]
+    VisitorOffline {
+        /// As `visitor.online` named them.
+        visitor_id: String,
+    },
     /// A client frame was refused (unparsable, or about a chat the client may
     /// not see). The socket stays open.
     #[serde(rename = "error")]

@@ -302,7 +302,7 @@ fn on_a_360_px_phone_the_tabs_fit_and_each_is_reached_and_opened_by_keyboard(ctx
         .iter()
         .filter_map(|t| t.as_str().map(String::from))
         .collect();
-    assert_eq!(tabs.len(), 9, "an owner's tabs: {tabs:?}");
+    assert_eq!(tabs.len(), 10, "an owner's tabs: {tabs:?}");
     let widths = browser.eval(
         "return [window.innerWidth, document.documentElement.scrollWidth];",
         json!([]),

@@ -407,6 +407,7 @@ fn axe_finds_no_serious_violation_on_any_tab_and_each_has_a_main_and_an_h1(ctx: 
         "tab-canned",
         "tab-analytics",
         "tab-settings",
+        "tab-visitors",
     ] {
         click(&browser, tab);
         // The tab is shown and has nothing left loading.
@@ -507,4 +508,36 @@ fn in_the_browser_the_settings_tab_edits_the_business_hours_and_assignment(ctx: 
         WAIT,
     );
     assert_eq!(ws.get("/v1/settings").json(), saved);
+}
+
+#[crate::e2e_test]
+fn in_the_browser_the_visitors_tab_lists_who_is_on_the_site_live(ctx: &Ctx) {
+    let (browser, ws) = signed_in(ctx, "visitors-tab");
+    click(&browser, "tab-visitors");
+    browser.wait_for(&format!("return {} !== null;", el("visitors-empty")), WAIT);
+    let beat = |page: &str| {
+        let resp = ctx.client.send(
+            "POST",
+            &format!("/v1/public/widgets/{}/presence", ws.id),
+            &[("Origin", "https://shop.example")],
+            Some(&json!({"presence_id": "pv_visitorstab000000001", "kind": "view", "page_url": page, "page_title": "Narxlar"})),
+        );
+        assert_eq!(resp.status, 204, "{}", resp.text);
+    };
+    beat("https://shop.example/narxlar");
+    browser.wait_for(
+        "const r = document.querySelector('[data-testid=\"visitor-row\"] [data-testid=\"visitor-page-url\"]'); \
+         return r && r.textContent === 'https://shop.example/narxlar';",
+        WAIT,
+    );
+    beat("https://shop.example/savat");
+    let row = browser.wait_for(
+        "const r = document.querySelectorAll('[data-testid=\"visitor-row\"]'); \
+         return r.length === 1 && r[0].querySelector('[data-testid=\"visitor-page-url\"]').textContent === 'https://shop.example/savat' \
+           && r[0].querySelector('[data-testid=\"visitor-pages\"]').textContent;",
+        WAIT,
+    );
+    assert_eq!(row, json!("2"));
+    // Silent past the offline time (3 s under the harness): gone from the list.
+    browser.wait_for(&format!("return {} !== null;", el("visitors-empty")), WAIT);
 }

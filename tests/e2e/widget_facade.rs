@@ -68,9 +68,10 @@ fn before_engagement_the_page_fetches_only_the_loader_and_the_config(ctx: &Ctx) 
         before,
         vec![
             "/widget/widget.js".to_string(),
-            format!("/v1/public/widgets/{}", ws.id)
+            format!("/v1/public/widgets/{}", ws.id),
+            format!("/v1/public/widgets/{}/presence", ws.id)
         ],
-        "only the loader and the config before engagement"
+        "only the loader, the config and the page view (visitors online) before engagement"
     );
     // The page's API is there already; the app is not.
     assert_eq!(

@@ -223,6 +223,43 @@
     });
   }
 
+  // Who is on the site now: a page view at once and on every navigation of the page's
+  // own router (pushState, replaceState, popstate), a ping every 30 s while the tab is
+  // shown. Plain fetches that bring no wasm; a browser keeps one random id per
+  // workspace, and a visitor with a session sends its token so agents see who it is.
+  function presence(origin, ws) {
+    var key = "chatflow:pv:" + ws, id, anon, at = location.href;
+    try {
+      id = localStorage.getItem(key);
+      if (!/^pv_\w{20}$/.test(id)) {
+        id = "pv_" + crypto.randomUUID().replace(/-/g, "").slice(0, 20);
+        localStorage.setItem(key, id);
+      }
+    } catch (e) { return; } // storage refused: nobody to count
+    var beat = safely(function (kind) {
+      var h = { "Content-Type": "application/json" };
+      var s = JSON.parse(localStorage.getItem("chatflow:" + ws) || "{}");
+      if (s.token && !anon) h.Authorization = "Bearer " + s.token;
+      fetch(origin + "/v1/public/widgets/" + ws + "/presence", {
+        method: "POST", keepalive: true, headers: h,
+        body: JSON.stringify({
+          presence_id: id, kind: kind, page_url: at,
+          page_title: document.title.slice(0, 300), referrer: document.referrer.slice(0, 2000)
+        })
+      }).then(function (r) { anon = anon || r.status == 401; }, function () {});
+    });
+    var moved = function () {
+      if (location.href != at) { at = location.href; beat("view"); }
+    };
+    ["pushState", "replaceState"].forEach(function (m) {
+      var f = history[m];
+      history[m] = function () { f.apply(this, arguments); moved(); };
+    });
+    addEventListener("popstate", moved);
+    beat("view");
+    setInterval(function () { document.hidden || beat("ping"); }, 30000);
+  }
+
   safely(function () {
     var script = document.currentScript;
     if (!script || window.__chatflow) return;
@@ -257,6 +294,7 @@
         c.api_base = src.origin;
         c.workspace = ws;
         paint(c, base, lang, ws);
+        presence(src.origin, ws);
       })
       .catch(function (e) { warn("the widget could not start: " + (e && e.message || e)); });
   })();

@@ -42,6 +42,13 @@ pub const VISITOR: Limits = Limits {
     per_second: 10,
 };
 
+/// Presence beats of one workspace from one IP address: a page view on every load and
+/// navigation and a ping every 30 s per tab; an office behind one address has room.
+pub const PRESENCE_PER_IP: Limits = Limits {
+    per_minute: 300,
+    per_second: 20,
+};
+
 /// New visitor sessions of one workspace from one IP address: a page load makes at
 /// most one, later loads reuse it.
 pub const SESSIONS_PER_IP: Limits = Limits {

@@ -71,6 +71,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0011_assignment",
         sql: include_str!("../../workspace-migrations/0011_assignment.sql"),
     },
+    Migration {
+        version: 12,
+        name: "0012_live_visitors",
+        sql: include_str!("../../workspace-migrations/0012_live_visitors.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -15,6 +15,7 @@ mod files;
 mod health;
 mod idempotency;
 mod notes;
+mod presence;
 mod public;
 mod realtime;
 mod search;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(analytics::routes())
         .merge(widget::routes())
         .merge(public::routes())
+        .merge(presence::routes())
         .merge(chats::routes())
         .merge(visitor::routes())
         .merge(email::routes())

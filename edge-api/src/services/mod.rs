@@ -16,6 +16,7 @@ pub mod files;
 pub mod idempotency;
 pub mod messages;
 pub mod notes;
+pub mod presence;
 pub mod realtime;
 pub mod search;
 pub mod settings;

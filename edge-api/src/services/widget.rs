@@ -265,6 +265,17 @@ pub async fn public_config(
     })
 }
 
+/// The sites a workspace's widget may run on, from the public settings' copy; `None`
+/// for a workspace that does not exist.
+pub async fn allowed_domains(
+    state: &AppState,
+    workspace_id: &str,
+) -> Result<Option<Vec<DomainPattern>>, ApiError> {
+    Ok(public_settings(state, workspace_id)
+        .await?
+        .map(|s| s.config.domains))
+}
+
 /// A workspace's widget settings and active triggers: what the public config copies
 /// into KV (`cache::widget_entry`), deleted by every change to either.
 #[derive(Serialize, Deserialize)]

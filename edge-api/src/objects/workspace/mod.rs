@@ -194,10 +194,18 @@ impl Workspace {
                 services::assignment::announce_moved(&state, sql, &workspace_id, moved).await;
             }
         }
+        // Visitors with no beat for a minute leave the feed's list.
+        if let (Some(workspace_id), gone) = services::presence::object::take_offline(sql, now)? {
+            for visitor_id in gone {
+                let frame = shared_types::realtime::ServerFrame::VisitorOffline { visitor_id };
+                services::sockets::publish(&state, &workspace_id, &frame).await;
+            }
+        }
         let sweep = first_due(sql)?.map(|at| at.max(now + webhook::log_sweep_interval()));
         let mail = services::email::object::next_due(sql)?.map(|at| at.max(mail_floor));
         let reclaim = services::assignment::object::next_reclaim(sql)?.map(|at| at.max(now));
-        Ok([sweep, mail, reclaim].into_iter().flatten().min())
+        let offline = services::presence::object::next_offline(sql)?.map(|at| at.max(now));
+        Ok([sweep, mail, reclaim, offline].into_iter().flatten().min())
     }
 
     /// Applies the pending migrations in one synchronous call, so the whole step is
@@ -253,6 +261,8 @@ fn expires_rows(op: &Op) -> bool {
         Op::Email(op) => services::email::object::starts_waits(op),
         // An agent gone offline may lose their unanswered chats when the alarm rings.
         Op::Assignment(protocol::AssignmentOp::Presence { online, .. }) => !online,
+        // A visitor's beat moves when they go offline.
+        Op::Presence(protocol::PresenceOp::Beat { .. }) => true,
         _ => false,
     }
 }
@@ -267,6 +277,7 @@ fn first_due(sql: &SqlStorage) -> std::result::Result<Option<DateTime<Utc>>, Api
         services::realtime::object::next_expiry(sql)?,
         services::email::object::next_due(sql)?,
         services::assignment::object::next_reclaim(sql)?,
+        services::presence::object::next_offline(sql)?,
         abandoned,
     ]
     .into_iter()
@@ -309,6 +320,7 @@ fn dispatch(sql: &SqlStorage, op: Op) -> std::result::Result<String, ApiError> {
         Op::Search(op) => services::search::object::handle(sql, op),
         Op::Contacts(op) => services::contacts::object::handle(sql, op),
         Op::Assignment(op) => services::assignment::object::handle(sql, op),
+        Op::Presence(op) => services::presence::object::handle(sql, op),
     }
 }
 

@@ -35,6 +35,29 @@ pub enum Request {
     Search(SearchOp),
     Contacts(ContactOp),
     Assignment(AssignmentOp),
+    Presence(PresenceOp),
+}
+
+/// Visitors on the site now.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum PresenceOp {
+    /// → `services::presence::Change`: a page view (`view`) or a ping.
+    Beat {
+        workspace_id: String,
+        presence_id: String,
+        visitor_id: Option<String>,
+        view: bool,
+        page_url: String,
+        page_title: Option<String>,
+        referrer: Option<String>,
+        country: Option<String>,
+        device: Option<String>,
+        now: String,
+        offline_at: String,
+    },
+    /// → `Vec<OnlineVisitor>`, newest activity first.
+    Online { limit: u32 },
 }
 
 /// Automatic assignment's bookkeeping.
