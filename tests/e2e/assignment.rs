@@ -242,3 +242,40 @@ fn an_agent_gone_offline_loses_only_their_unanswered_chats_to_the_queue(ctx: &Ct
     );
     assert_eq!(assignee(&ws, &answered).as_deref(), Some(a.0.as_str()));
 }
+
+/// By hand (the default), an agent who leaves keeps every chat they hold.
+#[crate::e2e_test]
+fn assigning_by_hand_an_agent_gone_offline_keeps_their_chats(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let a = agent(&ws, "Aziz");
+    let socket = online(ctx, &ws, &a.0, &a.1);
+    let chat = ws.chat("Qo'lda beriladi").0;
+    assert_eq!(assignee(&ws, &chat), None, "manual gives nothing by itself");
+    ws.patch(&format!("/v1/chats/{chat}"), &json!({"assigned_to": a.0}))
+        .expect::<Value>(200);
+    drop(socket);
+    eventually(
+        "the agent to be offline",
+        Duration::from_secs(30),
+        Duration::from_millis(250),
+        || {
+            let agents = ws.get("/v1/agents").json();
+            let row = agents["data"]
+                .as_array()
+                .and_then(|r| r.iter().find(|r| r["id"] == a.0.as_str()).cloned());
+            match row {
+                Some(r) if r["status"] == "offline" => Ok(()),
+                other => Err(other),
+            }
+        },
+    );
+    // Past the reclaim time (2 s here) the chat is still theirs.
+    let taken = crate::harness::poll(Duration::from_secs(4), Duration::from_millis(250), || {
+        (assignee(&ws, &chat).as_deref() != Some(a.0.as_str())).then_some(())
+    });
+    assert!(
+        taken.is_err(),
+        "the chat left its agent: {:?}",
+        assignee(&ws, &chat)
+    );
+}

@@ -180,6 +180,10 @@ pub mod object {
     pub fn next_reclaim(
         sql: &SqlStorage,
     ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+        // By hand, an agent keeps their chats however long they are away.
+        if rules(sql)?.mode == AssignmentMode::Manual {
+            return Ok(None);
+        }
         earliest(
             sql,
             &format!(
@@ -213,16 +217,21 @@ pub mod object {
         .into_iter()
         .next()
         .map(|w| w.workspace_id);
+        if rules(sql)?.mode == AssignmentMode::Manual {
+            return Ok((workspace_id, Vec::new()));
+        }
         let taken: Vec<Taken> = rows(
             sql,
             &format!(
                 "UPDATE chats SET assigned_to = NULL, status = 'active', updated_at = ?1
                   WHERE id IN (SELECT c.id FROM chats c JOIN agent_presence p
                                  ON {UNANSWERED}
-                                WHERE p.online = 0 AND p.reclaim_at <= ?1)
+                                WHERE p.online = 0 AND p.reclaim_at <= ?1
+                                ORDER BY c.created_at LIMIT ?2)
                  RETURNING id"
             ),
-            vec![now.into()],
+            // A step moves a batch; the alarm, due again at once, moves the rest.
+            vec![now.into(), i64::from(BATCH).into()],
         )?;
         if taken.is_empty() {
             return Ok((workspace_id, Vec::new()));
