@@ -313,13 +313,7 @@ pub fn Composer(
 /// file's name when the reply box is empty.
 async fn send_file(chat_id: &str, file: &web_sys::File, text: &str) -> Result<(), Failure> {
     let content_type = file.type_();
-    let body = json!({
-        "filename": file.name(),
-        "content_type": content_type,
-        "size_bytes": file.size() as u64,
-    });
-    let granted: UploadUrlResponse = api::call("POST", "/v1/files/upload-url", Some(&body)).await?;
-    put_bytes(&granted.upload_url, &content_type, file).await?;
+    let granted = upload(file).await?;
     let confirm = json!({"file_id": granted.file_id, "chat_id": chat_id});
     let stored: FileObject = api::call("POST", "/v1/files/confirm", Some(&confirm)).await?;
     let text = if text.is_empty() {
@@ -336,8 +330,22 @@ async fn send_file(chat_id: &str, file: &web_sys::File, text: &str) -> Result<()
     Ok(())
 }
 
+/// The first two steps of the files flow: an upload URL for `file`, then its bytes.
+/// What the file becomes (an attachment, the widget's logo) is the caller's third step.
+pub async fn upload(file: &web_sys::File) -> Result<UploadUrlResponse, Failure> {
+    let content_type = file.type_();
+    let body = json!({
+        "filename": file.name(),
+        "content_type": content_type,
+        "size_bytes": file.size() as u64,
+    });
+    let granted: UploadUrlResponse = api::call("POST", "/v1/files/upload-url", Some(&body)).await?;
+    put_bytes(&granted.upload_url, &content_type, file).await?;
+    Ok(granted)
+}
+
 /// The signed URL is the credential: no cookie, and the declared type.
-pub async fn put_bytes(url: &str, content_type: &str, file: &web_sys::File) -> Result<(), Failure> {
+async fn put_bytes(url: &str, content_type: &str, file: &web_sys::File) -> Result<(), Failure> {
     let failed = Failure::status;
     let init = RequestInit::new();
     init.set_method("PUT");

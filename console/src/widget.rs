@@ -6,7 +6,7 @@ use leptos::html::{Input, Select};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
-use shared_types::files::{check_logo, UploadUrlResponse};
+use shared_types::files::check_logo;
 use shared_types::widget::{WidgetConfig, WidgetPosition, WidgetShape, WidgetTheme};
 
 use crate::api;
@@ -459,14 +459,7 @@ pub fn WidgetSettings(workspace_id: String, lang: Lang) -> impl IntoView {
 
 /// The files flow for a logo, then `PUT /v1/widget/logo`.
 async fn upload_logo(file: &web_sys::File) -> Result<WidgetConfig, api::Failure> {
-    let content_type = file.type_();
-    let body = json!({
-        "filename": file.name(),
-        "content_type": content_type,
-        "size_bytes": file.size() as u64,
-    });
-    let granted: UploadUrlResponse = api::call("POST", "/v1/files/upload-url", Some(&body)).await?;
-    crate::composer::put_bytes(&granted.upload_url, &content_type, file).await?;
+    let granted = crate::composer::upload(file).await?;
     let set = json!({"file_id": granted.file_id});
     api::call("PUT", "/v1/widget/logo", Some(&set)).await
 }

@@ -27,19 +27,8 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use client::{bearer, Client, Ctx};
-use measure::env_or;
+use measure::{env_or, ms, percentile};
 use serde_json::json;
-
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
 
 /// CPU seconds (user + system) the workerd processes of `group` have used so far.
 fn workerd_cpu_seconds(group: Option<u32>) -> Option<f64> {

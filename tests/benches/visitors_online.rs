@@ -22,19 +22,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use client::{bearer, Client, Ctx};
-use measure::env_or;
+use measure::{env_or, ms, percentile};
 use serde_json::{json, Value};
-
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {

@@ -25,7 +25,7 @@ fn sign_in(browser: &Browser, ctx: &Ctx, email: &str) {
 }
 
 /// Chooses an option of a `<select>` as a person would (a `change` event follows).
-fn choose(browser: &Browser, testid: &str, value: &str) {
+pub fn choose(browser: &Browser, testid: &str, value: &str) {
     browser.wait_for_with(
         &format!(
             "const s = {}; return !!s && Array.from(s.options).some(o => o.value === arguments[0]);",

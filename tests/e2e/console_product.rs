@@ -11,6 +11,7 @@ use crate::client::Ctx;
 use crate::console::{
     click, el, fill, sign_in, test_workspace, unique_email, workspace_with_password, PASSWORD, WAIT,
 };
+use crate::console_polish::choose;
 
 /// The preview frame's widget root, as script.
 const PREVIEW_ROOT: &str = "const f = document.querySelector('[data-testid=\"widget-preview\"]'); \
@@ -23,21 +24,6 @@ fn set_checked(browser: &Browser, testid: &str, on: bool) {
     browser.eval(
         &format!("const e = {}; e.checked = arguments[0];", el(testid)),
         json!([on]),
-    );
-}
-
-fn choose(browser: &Browser, testid: &str, value: &str) {
-    browser.wait_for_with(
-        &format!(
-            "const s = {}; return !!s && Array.from(s.options).some(o => o.value === arguments[0]);",
-            el(testid)
-        ),
-        json!([value]),
-        WAIT,
-    );
-    browser.eval(
-        &format!("const s = {}; s.value = arguments[0];", el(testid)),
-        json!([value]),
     );
 }
 

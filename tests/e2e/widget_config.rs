@@ -355,19 +355,27 @@ fn uploaded(
     up["file_id"].as_str().unwrap_or_default().to_string()
 }
 
+/// `method /v1/widget/logo` with `key`, and `body` if any.
+fn logo_call(
+    ws: &crate::client::TestWorkspace,
+    method: &str,
+    key: &str,
+    body: Option<&Value>,
+) -> crate::client::Resp {
+    ws.client.send(
+        method,
+        "/v1/widget/logo",
+        &[("Authorization", &crate::client::bearer(key))],
+        body,
+    )
+}
+
 #[crate::e2e_test]
 fn an_uploaded_logo_becomes_the_widgets_and_replacing_it_deletes_the_old_one(ctx: &Ctx) {
     let ws = ctx.workspace();
     let first = uploaded(ctx, &ws, "logo.png", "image/png", PNG, true);
-    let config: Value = ws
-        .client
-        .send(
-            "PUT",
-            "/v1/widget/logo",
-            &[("Authorization", &crate::client::bearer(&ws.api_key))],
-            Some(&json!({"file_id": first})),
-        )
-        .expect(200);
+    let config: Value =
+        logo_call(&ws, "PUT", &ws.api_key, Some(&json!({"file_id": first}))).expect(200);
     let url = config["branding"]["logo_url"]
         .as_str()
         .unwrap_or_default()
@@ -385,29 +393,15 @@ fn an_uploaded_logo_becomes_the_widgets_and_replacing_it_deletes_the_old_one(ctx
     assert_eq!(served.header("content-type"), Some("image/png"));
 
     // A retry of the same logo answers the same and changes nothing.
-    let again: Value = ws
-        .client
-        .send(
-            "PUT",
-            "/v1/widget/logo",
-            &[("Authorization", &crate::client::bearer(&ws.api_key))],
-            Some(&json!({"file_id": first})),
-        )
-        .expect(200);
+    let again: Value =
+        logo_call(&ws, "PUT", &ws.api_key, Some(&json!({"file_id": first}))).expect(200);
     assert_eq!(again, config);
 
     // A second logo replaces the first, whose row and bytes go.
     let keys_before = ctx.server.r2_keys(&ws.id).len();
     let second = uploaded(ctx, &ws, "logo2.png", "image/png", PNG, true);
-    let replaced: Value = ws
-        .client
-        .send(
-            "PUT",
-            "/v1/widget/logo",
-            &[("Authorization", &crate::client::bearer(&ws.api_key))],
-            Some(&json!({"file_id": second})),
-        )
-        .expect(200);
+    let replaced: Value =
+        logo_call(&ws, "PUT", &ws.api_key, Some(&json!({"file_id": second}))).expect(200);
     assert_eq!(
         replaced["branding"]["logo_url"],
         ws.file_url(&second).as_str()
@@ -424,15 +418,7 @@ fn an_uploaded_logo_becomes_the_widgets_and_replacing_it_deletes_the_old_one(ctx
         .is_some_and(Vec::is_empty));
 
     // Taking it away deletes it too.
-    let removed: Value = ws
-        .client
-        .send(
-            "DELETE",
-            "/v1/widget/logo",
-            &[("Authorization", &crate::client::bearer(&ws.api_key))],
-            None,
-        )
-        .expect(200);
+    let removed: Value = logo_call(&ws, "DELETE", &ws.api_key, None).expect(200);
     assert_eq!(removed["branding"]["logo_url"], Value::Null);
     assert_eq!(
         ctx.client
@@ -446,14 +432,8 @@ fn an_uploaded_logo_becomes_the_widgets_and_replacing_it_deletes_the_old_one(ctx
 fn a_logo_that_is_no_small_picture_or_not_uploaded_is_refused_and_changes_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let before = ws.get("/v1/widget/config").json();
-    let put_logo = |key: &str, file_id: &str| {
-        ws.client.send(
-            "PUT",
-            "/v1/widget/logo",
-            &[("Authorization", &crate::client::bearer(key))],
-            Some(&json!({"file_id": file_id})),
-        )
-    };
+    let put_logo =
+        |key: &str, file_id: &str| logo_call(&ws, "PUT", key, Some(&json!({"file_id": file_id})));
     let pdf = uploaded(
         ctx,
         &ws,
@@ -475,13 +455,7 @@ fn a_logo_that_is_no_small_picture_or_not_uploaded_is_refused_and_changes_nothin
     // Another workspace's file is not this one's.
     let other = ctx.workspace();
     put_logo(&other.api_key, &good).assert_error(ErrorCode::FileNotFound);
-    ws.client
-        .send(
-            "PUT",
-            "/v1/widget/logo",
-            &[("Authorization", &crate::client::bearer(&ws.api_key))],
-            Some(&json!({"file": good})),
-        )
+    logo_call(&ws, "PUT", &ws.api_key, Some(&json!({"file": good})))
         .assert_error(ErrorCode::Validation);
     assert_eq!(ws.get("/v1/widget/config").json(), before);
     assert_eq!(

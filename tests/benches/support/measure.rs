@@ -11,6 +11,19 @@ pub fn env_or(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// The `q` quantile of sorted durations (zero for none).
+pub fn percentile(sorted: &[std::time::Duration], q: f64) -> std::time::Duration {
+    if sorted.is_empty() {
+        return std::time::Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]
+}
+
+/// A duration as milliseconds with one decimal: "12.3 ms".
+pub fn ms(d: std::time::Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
 /// The size of `bytes` after `gzip -9`, as a server would send them.
 pub fn gzip_len(bytes: &[u8]) -> usize {
     let mut child = Command::new("gzip")
