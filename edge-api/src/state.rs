@@ -142,6 +142,17 @@ impl AppState {
     }
 
     /// A plain-text variable or secret; `None` when unset or empty.
+    /// A duration set in seconds by the variable `name` (the test harness shortens
+    /// waits this way); `default` seconds when it is unset, unreadable or negative.
+    pub fn seconds_var(&self, name: &str, default: i64) -> chrono::Duration {
+        let seconds = self
+            .secret(name)
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|s| *s >= 0)
+            .unwrap_or(default);
+        chrono::Duration::seconds(seconds)
+    }
+
     pub fn secret(&self, name: &str) -> Option<String> {
         let value = self
             .env

@@ -42,12 +42,7 @@ pub async fn presence(
 /// How long an agent may be gone before their unanswered chats go to others: long
 /// enough for a page reload or a train tunnel.
 pub fn reclaim_after(state: &AppState) -> chrono::Duration {
-    let seconds = state
-        .secret("ASSIGNMENT_RECLAIM_SECONDS")
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|s| *s >= 0)
-        .unwrap_or(120);
-    chrono::Duration::seconds(seconds)
+    state.seconds_var("ASSIGNMENT_RECLAIM_SECONDS", 120)
 }
 
 /// Tells everyone about chats just given out: the feed and each chat's room hear

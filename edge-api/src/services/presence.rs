@@ -35,12 +35,7 @@ pub enum Change {
 
 /// How long a visitor stays online after their last beat.
 pub fn offline_after(state: &AppState) -> chrono::Duration {
-    let seconds = state
-        .secret("VISITOR_OFFLINE_SECONDS")
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|s| *s > 0)
-        .unwrap_or(60);
-    chrono::Duration::seconds(seconds)
+    state.seconds_var("VISITOR_OFFLINE_SECONDS", 60)
 }
 
 /// Records a beat. WS-001 for an unknown workspace, AUTH-009 off its domains, AUTH-007

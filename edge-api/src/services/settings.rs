@@ -26,7 +26,7 @@ const BUSINESS_HOURS: &str = "business_hours";
 const TYPING_PREVIEW: &str = "typing_preview";
 
 /// A section as stored, or its default when it was never written (or cannot be read).
-async fn section<T: DeserializeOwned + Default>(
+pub(crate) async fn section<T: DeserializeOwned + Default>(
     state: &AppState,
     workspace_id: &str,
     name: &str,

@@ -90,12 +90,10 @@ impl MailJob {
 
 /// How long a message waits for an answer before the other side is mailed.
 pub fn notify_delay(state: &AppState) -> Duration {
-    let seconds = state
-        .secret("EMAIL_NOTIFY_DELAY_SECONDS")
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|s| *s >= 0)
-        .unwrap_or(rules::DEFAULT_NOTIFY_DELAY_SECONDS);
-    Duration::seconds(seconds)
+    state.seconds_var(
+        "EMAIL_NOTIFY_DELAY_SECONDS",
+        rules::DEFAULT_NOTIFY_DELAY_SECONDS,
+    )
 }
 
 /// The wait a message sent now starts.
@@ -217,17 +215,7 @@ pub(crate) async fn email_settings(
     state: &AppState,
     workspace_id: &str,
 ) -> Result<EmailSettings, ApiError> {
-    let stored: Option<String> = ask(
-        state,
-        workspace_id,
-        &Request::Email(EmailOp::GetSettings {
-            section: "email".into(),
-        }),
-    )
-    .await?;
-    Ok(stored
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default())
+    crate::services::settings::section(state, workspace_id, "email").await
 }
 
 /// How the workspace signs its mail.
