@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the worker (edge-api → edge-api/build/worker), the widget and the agent console
-# (→ dist/public), all in release mode. wrangler.toml runs this before `wrangler dev` and `deploy`.
+# Builds the worker (edge-api → edge-api/build/worker), the widget, the agent console and
+# the API reference page (→ dist/public), all in release mode. wrangler.toml runs this before `wrangler dev` and `deploy`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,3 +16,4 @@ export WASM_OPT_BIN="${WASM_OPT_BIN:-$PWD/node_modules/.bin/wasm-opt}"
 (cd edge-api && worker-build --release)
 bash scripts/build-widget.sh
 bash scripts/build-console.sh
+bash scripts/build-docs.sh

@@ -2,13 +2,16 @@
 # Installs what building and running ChatFlow needs, skipping whatever is already there:
 # the wasm32 target, wasm-bindgen-cli at exactly the version in Cargo.lock, worker-build,
 # trunk (builds the console), wasm-pack (builds the widget),
-# the npm packages (wrangler, binaryen's wasm-opt, typescript, lighthouse), and local secrets in .dev.vars.
+# the npm packages (wrangler, binaryen's wasm-opt, typescript, lighthouse, redoc,
+# openapi-typescript), schemathesis in a virtual environment (target/schemathesis), and
+# local secrets in .dev.vars.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WORKER_BUILD_VERSION=0.8.7
 TRUNK_VERSION=0.21.14
 WASM_PACK_VERSION=0.15.1
+SCHEMATHESIS_VERSION=4.32.5
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -46,9 +49,25 @@ fi
 
 if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] \
    || [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/lighthouse ] \
+   || [ ! -x node_modules/.bin/openapi-typescript ] || [ ! -f node_modules/redoc/bundles/redoc.standalone.js ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund
+fi
+
+# The API fuzzer (tests/e2e/openapi.rs) from PyPI, in its own environment under target/
+# so that it is rebuilt with everything else and never touches the system's Python.
+st=target/schemathesis/bin/st
+if [ "$("$st" --version 2>/dev/null | awk '{print $NF}')" != "$SCHEMATHESIS_VERSION" ]; then
+  say "installing schemathesis $SCHEMATHESIS_VERSION into target/schemathesis"
+  if ! python3 -m venv target/schemathesis 2>/dev/null; then
+    sudo_cmd=""
+    [ "$(id -u)" = 0 ] || sudo_cmd=sudo
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-venv
+    python3 -m venv target/schemathesis
+  fi
+  target/schemathesis/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 # Each local secret is added when missing, so a .dev.vars from an older checkout gains

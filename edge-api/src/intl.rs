@@ -73,3 +73,25 @@ impl Zone {
             .unwrap_or(0)
     }
 }
+
+/// Every zone name the platform knows (`Intl.supportedValuesOf("timeZone")`, plus
+/// `UTC`), for the OpenAPI document's list of accepted `tz` values; empty when the
+/// platform cannot list them.
+pub fn zone_names() -> Vec<String> {
+    let listed = Reflect::get(&js_sys::global(), &"Intl".into())
+        .and_then(|intl| {
+            let list: js_sys::Function =
+                Reflect::get(&intl, &"supportedValuesOf".into())?.dyn_into()?;
+            list.call1(&intl, &"timeZone".into())
+        })
+        .ok()
+        .and_then(|names| names.dyn_into::<Array>().ok());
+    let Some(listed) = listed else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = listed.iter().filter_map(|n| n.as_string()).collect();
+    if !names.iter().any(|n| n == "UTC") && Zone::new("UTC").is_some() {
+        names.push("UTC".to_string());
+    }
+    names
+}

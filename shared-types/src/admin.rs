@@ -15,6 +15,7 @@ use crate::Timestamp;
 
 /// Body of `POST /admin/workspaces`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateWorkspaceRequest {
     /// The workspace's name, 1..=100 characters.
@@ -25,6 +26,7 @@ pub struct CreateWorkspaceRequest {
 
 /// The `owner` of [`CreateWorkspaceRequest`].
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewOwner {
     /// 1..=100 characters.
@@ -39,18 +41,21 @@ pub struct NewOwner {
 
 /// A workspace (one customer account).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Workspace {
     /// The workspace.
     pub id: WorkspaceId,
     /// Its name.
     pub name: String,
     /// When it was provisioned.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
 /// Answer to `POST /admin/workspaces` (201). `api_key` is shown only here: only
 /// its SHA-256 is stored.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateWorkspaceResponse {
     /// The new workspace.
     pub workspace: Workspace,
@@ -62,6 +67,7 @@ pub struct CreateWorkspaceResponse {
 
 /// One row of `GET /api-keys`. Never contains the key itself.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKey {
     /// The key's id (for `DELETE /api-keys/{id}`).
     pub id: ApiKeyId,
@@ -70,13 +76,16 @@ pub struct ApiKey {
     /// The key's first [`API_KEY_DISPLAY_PREFIX_LEN`] characters, to recognise it.
     pub prefix: String,
     /// When it was created.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
     /// When it last authenticated a request, `null` if never.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub last_used_at: Option<Timestamp>,
 }
 
 /// Body of `POST /api-keys`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyRequest {
     /// A label, 1..=100 characters.
@@ -89,6 +98,7 @@ pub struct CreateApiKeyRequest {
 
 /// Answer to `POST /api-keys` (201). `key` is shown only here.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedApiKey {
     /// The key's id.
     pub id: ApiKeyId,
@@ -99,6 +109,7 @@ pub struct CreatedApiKey {
     /// The whole `cf_live_…` key.
     pub key: String,
     /// When it was created.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 

@@ -52,6 +52,7 @@ wire_enum! {
 
 /// One row of `GET /agents`; also the `agent` of workspace provisioning.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agent {
     /// The agent.
     pub id: AgentId,
@@ -75,6 +76,7 @@ pub struct Agent {
 /// Body of `POST /agents` (owner or admin; only an owner may create an owner).
 /// A taken email is [`ErrorCode::AgentEmailTaken`](crate::ErrorCode::AgentEmailTaken).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateAgentRequest {
     /// 1..=100 characters.
@@ -90,6 +92,7 @@ pub struct CreateAgentRequest {
 /// is refused.
 /// Demoting the last owner is [`ErrorCode::LastOwner`](crate::ErrorCode::LastOwner).
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAgentRequest {
     /// New display name.
@@ -98,6 +101,7 @@ pub struct UpdateAgentRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub name: Option<ShortText>,
     /// New role.
     #[serde(
@@ -105,6 +109,7 @@ pub struct UpdateAgentRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub role: Option<AgentRole>,
     /// New availability.
     #[serde(
@@ -112,6 +117,7 @@ pub struct UpdateAgentRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub status: Option<AgentStatus>,
     /// When the agent is emailed about unanswered visitors.
     #[serde(
@@ -119,11 +125,13 @@ pub struct UpdateAgentRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub email_notifications: Option<EmailNotifications>,
 }
 
 /// `GET /agents/{agent_id}/stats?from=&to=`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentStats {
     /// The agent.
     pub agent_id: AgentId,
@@ -136,6 +144,7 @@ pub struct AgentStats {
 /// The `stats` of [`AgentStats`]. Averages and the score are `null` when the
 /// period has nothing to average (see DESIGN.md, "Definitions of the metrics").
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentStatsFigures {
     /// Chats assigned to the agent that were created in the period.
     pub total_chats: u64,

@@ -25,6 +25,7 @@ wire_enum! {
 
 /// An inclusive date range, as returned in `period`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Period {
     /// First day, `YYYY-MM-DD` (UTC).
     pub from: IsoDate,
@@ -37,15 +38,23 @@ pub struct Period {
 /// server and echoed in `period`; `from` after `to` is
 /// [`ErrorCode::InvalidQuery`](crate::ErrorCode::InvalidQuery).
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct DateRangeQuery {
     /// First day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub from: Option<IsoDate>,
     /// Last day, inclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub to: Option<IsoDate>,
     /// The zone whose midnights bound the days; absent means UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub tz: Option<TimeZoneName>,
 }
 
@@ -70,6 +79,22 @@ pub struct OverviewQuery {
     pub workspace_id: Option<WorkspaceId>,
 }
 
+/// The date range's parameters plus `workspace_id`.
+#[cfg(feature = "openapi")]
+impl utoipa::IntoParams for OverviewQuery {
+    fn into_params(
+        parameter_in_provider: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        let mut params = DateRangeQuery::into_params(&parameter_in_provider);
+        params.push(crate::openapi::optional_query_param::<WorkspaceId>(
+            "workspace_id",
+            "Admin only: another workspace to report on.",
+            parameter_in_provider(),
+        ));
+        params
+    }
+}
+
 /// Query of `GET /analytics/agents`.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
 pub struct AgentPerformanceQuery {
@@ -81,8 +106,25 @@ pub struct AgentPerformanceQuery {
     pub sort_by: Option<AgentSortBy>,
 }
 
+/// The date range's parameters plus `sort_by`.
+#[cfg(feature = "openapi")]
+impl utoipa::IntoParams for AgentPerformanceQuery {
+    fn into_params(
+        parameter_in_provider: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        let mut params = DateRangeQuery::into_params(&parameter_in_provider);
+        params.push(crate::openapi::optional_query_param::<AgentSortBy>(
+            "sort_by",
+            "The order of the rows.",
+            parameter_in_provider(),
+        ));
+        params
+    }
+}
+
 /// `GET /analytics/overview`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnalyticsOverview {
     /// The range the figures cover.
     pub period: Period,
@@ -94,6 +136,7 @@ pub struct AnalyticsOverview {
 
 /// The `metrics` of [`AnalyticsOverview`].
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OverviewMetrics {
     /// Chats created in the period.
     pub total_chats: u64,
@@ -111,6 +154,7 @@ pub struct OverviewMetrics {
 /// negative for a decrease; `null` when the previous period has no figure to
 /// compare with (percent change from zero is undefined).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OverviewTrends {
     /// Change in `total_chats`.
     pub chats_change_percent: Option<f64>,
@@ -120,6 +164,7 @@ pub struct OverviewTrends {
 
 /// One row of `GET /analytics/agents`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentPerformance {
     /// The agent.
     pub agent_id: AgentId,
@@ -148,9 +193,26 @@ pub struct DailyQuery {
     pub agent_id: Option<AgentId>,
 }
 
+/// The date range's parameters plus `agent_id`.
+#[cfg(feature = "openapi")]
+impl utoipa::IntoParams for DailyQuery {
+    fn into_params(
+        parameter_in_provider: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        let mut params = DateRangeQuery::into_params(&parameter_in_provider);
+        params.push(crate::openapi::optional_query_param::<AgentId>(
+            "agent_id",
+            "Only this agent's chats.",
+            parameter_in_provider(),
+        ));
+        params
+    }
+}
+
 /// `GET /v1/analytics/daily`: one row per day of the period, oldest first, empty days
 /// included.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnalyticsDaily {
     /// The range the rows cover.
     pub period: Period,
@@ -160,6 +222,7 @@ pub struct AnalyticsDaily {
 
 /// One day's figures, by the same definitions as the overview.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DailyFigures {
     /// The day, in the request's zone.
     pub date: IsoDate,

@@ -59,11 +59,17 @@ impl fmt::Debug for Password {
     }
 }
 
-string_serde!(Password, ValueError, "a password of 8 to 128 characters");
+string_serde!(
+    Password,
+    ValueError,
+    "a password of 8 to 128 characters",
+    schema = crate::openapi::password()
+);
 
 /// Body of `POST /auth/login`. A wrong email or password is AUTH-001 whichever was
 /// wrong; repeated failures for one email or from one address are RATE-001.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The agent's email (any case).
@@ -79,6 +85,7 @@ pub struct LoginRequest {
 
 /// Answer to `POST /auth/login`, `POST /auth/accept-invite` and `GET /auth/me`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// The signed-in agent, as in `GET /agents`.
     pub agent: Agent,
@@ -89,12 +96,14 @@ pub struct SessionInfo {
 /// An invitation to set a password and sign in, shown once: only the token's
 /// SHA-256 is stored. Valid for [`INVITATION_TTL_HOURS`], one use.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invitation {
     /// The secret (`inv_…`), for `POST /auth/accept-invite`.
     pub token: String,
     /// The console page that accepts it: `<origin>/console/#invite=<token>`.
     pub url: String,
     /// When it stops working.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub expires_at: Timestamp,
 }
 
@@ -102,10 +111,12 @@ pub struct Invitation {
 /// password yet, and when its newest invitation stops working. `POST
 /// /agents/{agent_id}/invitation` replaces that invitation with a new [`Invitation`].
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingInvitation {
     /// The invited agent.
     pub agent_id: crate::ids::AgentId,
     /// When its newest invitation expires; `null` if it has none left.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub expires_at: Option<Timestamp>,
 }
 
@@ -114,6 +125,7 @@ pub const INVITATION_TTL_HOURS: i64 = 72;
 
 /// Answer to `POST /agents` (201): the agent, as in `GET /agents`, plus its invitation.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedAgent {
     /// The new agent.
     #[serde(flatten)]
@@ -124,6 +136,7 @@ pub struct CreatedAgent {
 
 /// Body of `POST /auth/accept-invite`. A bad, expired or used token is AUTH-013.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AcceptInviteRequest {
     /// The invitation's token.

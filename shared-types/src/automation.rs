@@ -27,7 +27,7 @@ wire_enum! {
 pub const MAX_DELAY_SECONDS: u32 = 3600;
 
 fn delay_seconds<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
-    let secs = u32::deserialize(deserializer)?;
+    let secs: u32 = crate::serde_util::whole(deserializer)?;
     if secs > MAX_DELAY_SECONDS {
         return Err(serde::de::Error::custom(format!(
             "must be between 0 and {MAX_DELAY_SECONDS}"
@@ -47,6 +47,7 @@ fn yes() -> bool {
 /// One trigger, as in `GET /automation/triggers` and the answer to
 /// `POST /automation/triggers` (201) and `PATCH`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Trigger {
     /// The trigger.
     pub id: TriggerId,
@@ -63,11 +64,13 @@ pub struct Trigger {
     /// Pages it applies to.
     pub url_pattern: UrlPattern,
     /// When it was created.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
 /// Body of `POST /automation/triggers`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateTrigger {
     /// 1..=100 characters.
@@ -76,6 +79,7 @@ pub struct CreateTrigger {
     pub condition: TriggerCondition,
     /// 0..=3600; default 0.
     #[serde(default, deserialize_with = "delay_seconds")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 3600))]
     pub delay_seconds: u32,
     /// 1..=10,000 characters.
     pub message: MessageText,
@@ -90,6 +94,7 @@ pub struct CreateTrigger {
 /// Body of `PATCH /automation/triggers/{trigger_id}`: absent fields are left
 /// unchanged; `null` is refused.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTrigger {
     /// New label.
@@ -98,6 +103,7 @@ pub struct UpdateTrigger {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub name: Option<ShortText>,
     /// New condition.
     #[serde(
@@ -105,6 +111,7 @@ pub struct UpdateTrigger {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub condition: Option<TriggerCondition>,
     /// New delay, 0..=3600.
     #[serde(
@@ -112,6 +119,8 @@ pub struct UpdateTrigger {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "delay_seconds_opt"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[cfg_attr(feature = "openapi", schema(maximum = 3600))]
     pub delay_seconds: Option<u32>,
     /// New message.
     #[serde(
@@ -119,6 +128,7 @@ pub struct UpdateTrigger {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub message: Option<MessageText>,
     /// New page pattern.
     #[serde(
@@ -126,6 +136,7 @@ pub struct UpdateTrigger {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub url_pattern: Option<UrlPattern>,
     /// Enable or disable.
     #[serde(
@@ -133,6 +144,7 @@ pub struct UpdateTrigger {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub active: Option<bool>,
 }
 

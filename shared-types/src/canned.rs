@@ -9,6 +9,7 @@ use crate::validate::{MessageText, ShortText, Shortcut};
 
 /// One canned response of the workspace.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CannedResponse {
     /// `canned_…`.
     pub id: String,
@@ -25,6 +26,7 @@ pub struct CannedResponse {
 /// Body of `POST /canned-responses` (owners and admins). A taken shortcut is
 /// [`ErrorCode::CannedShortcutTaken`](crate::ErrorCode::CannedShortcutTaken).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCannedResponse {
     /// 1..=32 characters of `a-z 0-9 _ -`.
@@ -37,6 +39,7 @@ pub struct NewCannedResponse {
 
 /// Body of `PATCH /canned-responses/{id}`: absent fields are left unchanged.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCannedResponse {
     /// A new shortcut, unique in the workspace.

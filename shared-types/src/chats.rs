@@ -61,23 +61,33 @@ impl AttachmentType {
 /// Query of `GET /chats`. Unknown parameters are ignored; a bad value is
 /// [`ErrorCode::InvalidQuery`](crate::ErrorCode::InvalidQuery).
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct ListChatsQuery {
     /// Only chats in this status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub status: Option<ChatStatus>,
     /// Only chats assigned to this agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub agent_id: Option<AgentId>,
     /// 1-based page; default 1.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub page: Page,
     /// Rows per page, 1..=100; default 20.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub limit: Limit,
 }
 
 /// One row of `GET /chats` (also the `chat` of the realtime `chat.updated` frame).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatSummary {
     /// The chat.
     pub id: ChatId,
@@ -92,8 +102,10 @@ pub struct ChatSummary {
     /// Visitor messages agents have not read yet.
     pub unread_count: u32,
     /// When the newest message was written (a chat always starts with one).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub last_message_at: Timestamp,
     /// When the chat was started.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
     /// Whether the visitor's identity was verified (see [`Visitor::verified`]).
     /// Additive.
@@ -111,6 +123,7 @@ pub struct ChatSummary {
 /// The visitor of [`ChatDetail`]: what they told the widget. All fields are
 /// always present; unknown values are `null`.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Visitor {
     /// Name as given.
     pub name: Option<String>,
@@ -143,6 +156,7 @@ pub struct Visitor {
 
 /// `GET /chats/{chat_id}` and the answer to `PATCH /chats/{chat_id}`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatDetail {
     /// The chat.
     pub id: ChatId,
@@ -157,8 +171,10 @@ pub struct ChatDetail {
     /// Agents' internal note, `null` when none.
     pub notes: Option<String>,
     /// When the chat was started.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
     /// When status, assignment, tags, notes or messages last changed.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
     /// The page the visitor started the chat on (the widget's `page_url`), `null`
     /// when not given. Beside `visitor`, not in it: it belongs to this chat, and the
@@ -175,6 +191,7 @@ pub struct ChatDetail {
 /// An attachment in a request: a URL from the file flow
 /// (`POST /files/upload-url` then `/files/confirm`) and how to show it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewAttachment {
     /// `image` or `file`.
@@ -188,6 +205,7 @@ pub struct NewAttachment {
 
 /// An attachment of a stored message.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     /// `image` or `file`.
     #[serde(rename = "type")]
@@ -200,6 +218,7 @@ pub struct Attachment {
 /// [`VisitorMessageRequest`](crate::visitor::VisitorMessageRequest),
 /// `POST /visitor/chats/{chat_id}/messages`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageRequest {
     /// Trimmed, 1..=10,000 characters.
@@ -212,6 +231,7 @@ pub struct SendMessageRequest {
 /// A message's author. `id` is an `agent_…` id for agents, a `visitor_…` id for
 /// visitors and `null` for system messages; `name` is `null` when unknown.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Sender {
     /// Agent, visitor or system.
     #[serde(rename = "type")]
@@ -254,6 +274,7 @@ impl Sender {
 /// The answer to `POST /chats/{chat_id}/messages` (201), exactly as the spec
 /// shows it. [`ConversationMessage`] is this plus `seq` and `attachments`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     /// The message.
     pub id: MessageId,
@@ -264,6 +285,7 @@ pub struct Message {
     /// Who wrote it.
     pub sender: Sender,
     /// When it was stored.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
@@ -271,6 +293,7 @@ pub struct Message {
 /// realtime `message.created`): the spec's message plus its position and
 /// attachments.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationMessage {
     /// The message.
     pub id: MessageId,
@@ -286,6 +309,7 @@ pub struct ConversationMessage {
     /// Files attached, in the order sent; `[]` when none.
     pub attachments: Vec<Attachment>,
     /// When it was stored.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
@@ -307,12 +331,19 @@ impl From<ConversationMessage> for Message {
 /// [`DataList<ConversationMessage>`](crate::DataList); fewer than `limit` rows
 /// means the client is up to date.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct MessagesQuery {
     /// Return messages after this `seq`; absent means from the start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(exclusive_maximum = 18446744073709551616.0))]
     pub after: Option<u64>,
     /// At most this many messages.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub limit: Limit,
 }
 
@@ -321,6 +352,7 @@ pub struct MessagesQuery {
 /// (absent and `null` differ; see the `Option<Option<_>>` fields); `null` for
 /// `status` or `tags` is refused.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateChatRequest {
     /// New status; `null` is not allowed.
@@ -329,6 +361,7 @@ pub struct UpdateChatRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub status: Option<ChatStatus>,
     /// `Some(Some(id))` assigns, `Some(None)` unassigns, `None` leaves it.
     #[serde(
@@ -343,6 +376,8 @@ pub struct UpdateChatRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub tags: Option<Vec<Tag>>,
     /// `Some(Some(text))` sets, `Some(None)` clears, `None` leaves it.
     #[serde(

@@ -14,21 +14,30 @@ use crate::Timestamp;
 /// Query of `GET /contacts`. A bad value is
 /// [`ErrorCode::InvalidQuery`](crate::ErrorCode::InvalidQuery).
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct ContactQuery {
     /// Words of the name, email or phone; each must match, the last also as the start
     /// of a word. Absent: every contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub q: Option<SearchText>,
     /// 1-based page; default 1.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub page: Page,
     /// Contacts per page, 1..=100; default 20.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub limit: Limit,
 }
 
 /// One contact, as `GET /contacts` lists them: the last seen first.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     /// `contact_…`.
     pub id: String,
@@ -41,8 +50,10 @@ pub struct Contact {
     /// Site-defined data, from the first visitor that brought any, or as an agent set it.
     pub metadata: Map<String, Value>,
     /// When its first visitor came.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub first_seen_at: Timestamp,
     /// When one of its visitors last started a session or wrote.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub last_seen_at: Timestamp,
     /// Chats of all its visitors.
     pub chats_count: u64,
@@ -50,6 +61,7 @@ pub struct Contact {
 
 /// `GET /contacts/{id}` and the answer to `PATCH`: the contact and its chats.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactDetail {
     /// The contact.
     #[serde(flatten)]
@@ -65,8 +77,14 @@ pub struct ContactDetail {
 }
 
 /// Body of `PATCH /contacts/{id}`: absent fields are left unchanged, `null` clears
-/// `name` or `phone`. A new name is also the name of its visitors' chats.
+/// `name` or `phone`. A new name is also the name of its visitors' chats. At least one
+/// field (REQ-004 otherwise).
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(min_properties = 1)
+)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateContact {
     /// 1..=100 characters.
@@ -89,6 +107,8 @@ pub struct UpdateContact {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::metadata))]
     pub metadata: Option<Map<String, Value>>,
 }
 

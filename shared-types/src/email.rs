@@ -29,6 +29,7 @@ wire_enum! {
 
 /// One attempt to send one mail about a chat.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailAttempt {
     /// The attempt.
     pub id: String,
@@ -48,6 +49,7 @@ pub struct EmailAttempt {
 
 /// The `email` of the workspace's settings: how its mail is signed.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailSettings {
     /// The sender's display name; the workspace's name when null.
     pub from_name: Option<String>,
@@ -59,6 +61,7 @@ pub struct EmailSettings {
 /// The `email` of `PATCH /settings`: absent fields are left as they are, `null` goes
 /// back to the default.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEmailSettings {
     /// 1..=100 characters, or null for the workspace's name.
@@ -66,11 +69,13 @@ pub struct UpdateEmailSettings {
     pub from_name: Option<Option<ShortText>>,
     /// A domain name (letters, digits, hyphens and dots, 3..=253 characters), or null.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::reply_domain_or_null))]
     pub reply_domain: Option<Option<String>>,
 }
 
 /// Answer of `POST /visitor/chats/{id}/transcript` (202): the mail is on its way.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TranscriptQueued {
     /// Where it goes.
     pub to: String,
@@ -78,6 +83,7 @@ pub struct TranscriptQueued {
 
 /// Answer of `GET` or `POST /public/unsubscribe`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unsubscribed {
     /// Always true: this visitor gets no more mail from the workspace.
     pub unsubscribed: bool,

@@ -313,6 +313,7 @@ impl fmt::Display for ErrorCode {
 /// The spec's error response body: `{"error": {...}}`. Every 4xx/5xx answer has
 /// exactly this shape.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorEnvelope {
     /// The error itself.
     pub error: ErrorBody,
@@ -320,6 +321,7 @@ pub struct ErrorEnvelope {
 
 /// The inside of [`ErrorEnvelope`].
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// A catalogue code such as `"AUTH-001"`; see [`ErrorCode::from_code`].
     pub code: String,
@@ -330,6 +332,7 @@ pub struct ErrorBody {
     /// Always a JSON object; `{}` when there is nothing to add. For validation
     /// errors: `{"fields": {"<field path>": "<English reason>"}}`.
     #[serde(default = "empty_object")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub details: Value,
     /// The request's id (`req_…`), also sent as the `X-Request-Id` header.
     pub request_id: String,
@@ -371,6 +374,59 @@ impl ErrorBody {
     /// The reason recorded for one field in `details.fields`, if any.
     pub fn field_reason(&self, field: &str) -> Option<&str> {
         self.details.get("fields")?.get(field)?.as_str()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl ErrorCode {
+    /// Every code answered with HTTP `status`, in catalogue order.
+    pub fn with_status(status: u16) -> impl Iterator<Item = ErrorCode> {
+        ErrorCode::ALL
+            .iter()
+            .copied()
+            .filter(move |c| c.status() == status)
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl ErrorEnvelope {
+    /// [`ErrorEnvelope`]'s schema with `error.code` limited to `codes`: the body of
+    /// one operation's error response, listing what that operation can answer.
+    pub fn schema_with_codes(
+        codes: &[ErrorCode],
+    ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let text = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(description))
+        };
+        let body = ObjectBuilder::new()
+            .property(
+                "code",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some("The catalogue code."))
+                    .enum_values(Some(codes.iter().map(|c| c.code()))),
+            )
+            .required("code")
+            .property("message", text("Uzbek (Latin) message."))
+            .required("message")
+            .property("message_en", text("English message."))
+            .required("message_en")
+            .property(
+                "details",
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .description(Some("Free-form; `{}` when there is nothing to add. Validation errors: `{\"fields\": {\"<field path>\": \"<English reason>\"}}`.")),
+            )
+            .property("request_id", text("The request's id, also sent as `X-Request-Id`."))
+            .required("request_id");
+        ObjectBuilder::new()
+            .description(Some("The error envelope every 4xx/5xx answer has."))
+            .property("error", body)
+            .required("error")
+            .into()
     }
 }
 

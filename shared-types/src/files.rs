@@ -54,6 +54,7 @@ pub fn check_logo(content_type: &str, size_bytes: u64) -> Result<(), ErrorCode> 
 /// Body of `PUT /widget/logo`: a file uploaded through `POST /files/upload-url` and not
 /// yet confirmed becomes the widget's logo.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetLogoRequest {
     /// The uploaded file.
@@ -84,7 +85,7 @@ pub fn check_upload(content_type: &str, size_bytes: u64) -> Result<(), ErrorCode
 }
 
 fn positive_size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
-    match u64::deserialize(deserializer)? {
+    match crate::serde_util::whole::<_, u64>(deserializer)? {
         0 => Err(serde::de::Error::custom("must be at least 1")),
         n => Ok(n),
     }
@@ -94,31 +95,37 @@ fn positive_size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::E
 /// policy ([`check_upload`]) and bound into the signed URL: the PUT must match
 /// them.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UploadUrlRequest {
     /// Display name, no directory part.
     pub filename: FileName,
     /// MIME type the client will PUT with.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::upload_content_type))]
     pub content_type: String,
     /// Exact size the client will PUT, at least 1.
     #[serde(deserialize_with = "positive_size")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10485760))]
     pub size_bytes: u64,
 }
 
 /// Answer to `POST /files/upload-url` (200).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadUrlResponse {
     /// PUT the bytes here before `expires_at`, with the declared Content-Type.
     pub upload_url: String,
     /// The file's id, for `POST /files/confirm`.
     pub file_id: FileId,
     /// When `upload_url` stops working.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub expires_at: Timestamp,
 }
 
 /// Body of `POST /files/confirm`. Confirming before the PUT, or after a PUT
 /// that differs in size or type, is [`ErrorCode::FileNotUploaded`].
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmFileRequest {
     /// From the upload-url answer.
@@ -130,6 +137,7 @@ pub struct ConfirmFileRequest {
 /// Answer to `POST /files/confirm` (200): a stored file. Send its `url` as a
 /// message attachment.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileObject {
     /// The file.
     pub id: FileId,

@@ -108,7 +108,12 @@ macro_rules! define_id {
             }
         }
 
-        string_serde!($name, IdError, concat!("an id starting with ", $prefix));
+        string_serde!(
+            $name,
+            IdError,
+            concat!("an id starting with ", $prefix),
+            schema = $crate::openapi::id($prefix)
+        );
     };
 }
 

@@ -13,6 +13,12 @@
 //! `wasm32-unknown-unknown` alike, so the edge worker, the widget and the
 //! end-to-end tests share one definition of every body.
 //!
+//! Feature `openapi` (the worker's `/v1/openapi.json` only; the widget and console
+//! build without it): every body, frame and webhook payload derives
+//! `utoipa::ToSchema`, every query struct `utoipa::IntoParams`, and the types with
+//! hand-written serde get schemas from the `openapi` module that accept exactly what their
+//! `parse` accepts (`tests/openapi_schemas.rs` holds them to it).
+//!
 //! Conventions:
 //! - Request bodies `deny_unknown_fields` (a typo is a 400); response types
 //!   accept unknown fields, so old clients keep working when fields are added.
@@ -42,6 +48,8 @@ pub mod files;
 pub mod ids;
 pub mod lang;
 pub mod notes;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod pagination;
 pub mod presence;
 pub mod realtime;

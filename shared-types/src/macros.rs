@@ -6,8 +6,26 @@
 /// The type must have `fn as_str(&self) -> &str` and
 /// `fn parse(&str) -> Result<Self, $err>` with `$err: Display`. Also derives
 /// `FromStr`, `Display` (the string itself) and `AsRef<str>`.
+///
+/// `schema = …` is the type's OpenAPI schema (an `ObjectBuilder`, usually from
+/// [`crate::openapi::string`]), used only with the `openapi` feature; it must accept
+/// exactly what `parse` accepts.
 macro_rules! string_serde {
-    ($ty:ident, $err:ty, $expecting:expr) => {
+    ($ty:ident, $err:ty, $expecting:expr, schema = $schema:expr) => {
+        #[cfg(feature = "openapi")]
+        impl ::utoipa::PartialSchema for $ty {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                $schema.into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl ::utoipa::ToSchema for $ty {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($ty))
+            }
+        }
+
         impl ::serde::Serialize for $ty {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
@@ -88,6 +106,21 @@ macro_rules! wire_enum {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        /// A string schema whose `enum` is exactly [`Self::SPELLINGS`].
+        #[cfg(feature = "openapi")]
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                $crate::openapi::string_enum($name::SPELLINGS).into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl ::utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
 

@@ -8,6 +8,7 @@ use crate::validate::MessageText;
 
 /// Who wrote a note.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoteAuthor {
     /// `agent_…`.
     pub id: String,
@@ -17,6 +18,7 @@ pub struct NoteAuthor {
 
 /// One private note.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatNote {
     /// `note_…`.
     pub id: String,
@@ -32,6 +34,7 @@ pub struct ChatNote {
 
 /// Body of `POST /chats/{id}/notes`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewNote {
     /// Trimmed, 1..=10,000 characters.

@@ -8,9 +8,27 @@ use serde::{Deserialize, Serialize};
 use crate::validate::ValueError;
 
 /// Reads a query or JSON number: JSON gives a number, query-string decoders give
-/// the digits as a string. Both go through `parse`.
+/// the digits as a string. Both go through `parse`. With the `openapi` feature the
+/// schema is an integer in `$min..=$max` defaulting to `$default` (the digit strings
+/// of a query are how integers travel there, so they need no schema of their own).
 macro_rules! number_serde {
-    ($ty:ident) => {
+    ($ty:ident, $min:expr, $max:expr, $default:expr) => {
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $ty {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::openapi::integer($min, $max)
+                    .default(Some(serde_json::Value::from($default)))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $ty {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($ty))
+            }
+        }
+
         impl Serialize for $ty {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_u32(self.0)
@@ -108,7 +126,7 @@ impl Default for Page {
     }
 }
 
-number_serde!(Page);
+number_serde!(Page, 1, u32::MAX, Page::FIRST.0);
 
 /// Rows per page (`?limit=`): 1..=100; absent means 20.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -154,7 +172,7 @@ impl Default for Limit {
     }
 }
 
-number_serde!(Limit);
+number_serde!(Limit, 1, Limit::MAX.0, Limit::DEFAULT.0);
 
 /// How many pages `total` rows make at `limit` per page: `ceil(total / limit)`,
 /// so 0 rows make 0 pages and 145 rows at 20 make 8.
@@ -164,6 +182,7 @@ pub const fn pages(total: u64, limit: Limit) -> u64 {
 
 /// The spec's `pagination` object.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pagination {
     /// The page returned, 1-based.
     pub page: u32,
@@ -189,6 +208,7 @@ impl Pagination {
 
 /// A paginated list: `{"data": [...], "pagination": {...}}`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListResponse<T> {
     /// The rows of this page.
     pub data: Vec<T>,
@@ -198,6 +218,7 @@ pub struct ListResponse<T> {
 
 /// An unpaginated list: `{"data": [...]}`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataList<T> {
     /// All rows.
     pub data: Vec<T>,

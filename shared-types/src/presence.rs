@@ -20,9 +20,11 @@ wire_enum! {
 /// `Authorization`, the presence is that visitor's; without, only the browser's own
 /// random `presence_id` names it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PresenceBeat {
     /// `pv_` and 20 letters or digits, made by the loader once per browser.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::presence_id))]
     pub presence_id: String,
     /// A page view or a ping.
     pub kind: BeatKind,
@@ -30,9 +32,11 @@ pub struct PresenceBeat {
     pub page_url: HttpUrl,
     /// Its title, at most 300 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
     pub page_title: Option<String>,
     /// `document.referrer`, at most 2,000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub referrer: Option<String>,
 }
 
@@ -44,6 +48,7 @@ pub fn is_presence_id(id: &str) -> bool {
 
 /// One visitor on the site now, as `GET /visitors/online` lists them.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OnlineVisitor {
     /// The visitor's id once they have a session (`visitor_…`), else the browser's
     /// presence id (`pv_…`).

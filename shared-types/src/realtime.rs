@@ -21,10 +21,12 @@ use crate::Timestamp;
 /// `Authorization` header on a WebSocket). A bad, expired or reused ticket is
 /// [`ErrorCode::AuthTicket`].
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RealtimeTicket {
     /// Pass as `?ticket=`.
     pub ticket: String,
     /// When it stops working.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub expires_at: Timestamp,
 }
 
@@ -33,6 +35,7 @@ pub const TICKET_TTL_SECONDS: u64 = 60;
 
 /// Server → client.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type")]
 pub enum ServerFrame {
     /// A message was stored in a chat the client follows.
@@ -126,6 +129,7 @@ impl ServerFrame {
 
 /// Client → server. Unknown fields are refused, like request bodies.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", deny_unknown_fields)]
 pub enum ClientFrame {
     /// Send what was missed: for each chat, the last `seq` the client has (0 for
@@ -149,6 +153,10 @@ pub enum ClientFrame {
         /// The chat.
         chat_id: ChatId,
         /// Last `seq` read.
+        #[cfg_attr(
+            feature = "openapi",
+            schema(exclusive_maximum = 18446744073709551616.0)
+        )]
         seq: u64,
     },
 }

@@ -12,24 +12,34 @@ use crate::Timestamp;
 /// Query of `GET /search`. A bad value is
 /// [`ErrorCode::InvalidQuery`](crate::ErrorCode::InvalidQuery).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct SearchQuery {
     /// Words to find; each must match, the last also as the start of a word, so a
     /// search typed so far already finds.
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub q: SearchText,
     /// Only chats in this status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub status: Option<ChatStatus>,
     /// 1-based page; default 1.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub page: Page,
     /// Chats per page, 1..=100; default 20.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub limit: Limit,
 }
 
 /// One chat found. Chats are listed newest first (by when they started), at most the
 /// 200 newest that match; `pagination.total` counts those.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     /// The chat.
     pub chat_id: String,
@@ -44,5 +54,6 @@ pub struct SearchHit {
     /// Lifecycle state.
     pub status: ChatStatus,
     /// When the last message was sent; the chat's creation when it has none.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub last_message_at: Timestamp,
 }

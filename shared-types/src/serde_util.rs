@@ -105,3 +105,80 @@ mod tests {
         assert_eq!(serde_json::to_string(&set).unwrap(), r#"{"notes":"x"}"#);
     }
 }
+
+/// A whole number however JSON spells it: `5`, and also `5.0`, which JSON Schema's
+/// `integer` admits and generated clients send. A fraction, a negative or a value
+/// outside `T` is refused with "must be a whole number".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Whole<T>(pub T);
+
+impl<'de, T: TryFrom<u64>> Deserialize<'de> for Whole<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+        impl<T: TryFrom<u64>> serde::de::Visitor<'_> for Visitor<T> {
+            type Value = Whole<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Whole<T>, E> {
+                T::try_from(v)
+                    .map(Whole)
+                    .map_err(|_| E::custom("must be a whole number in range"))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Whole<T>, E> {
+                let v = u64::try_from(v).map_err(|_| E::custom("must be a whole number"))?;
+                self.visit_u64(v)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Whole<T>, E> {
+                // 2^64 is the first float past u64; below it a whole float converts exactly.
+                if v.fract() != 0.0 || !(0.0..18_446_744_073_709_551_616.0).contains(&v) {
+                    return Err(E::custom("must be a whole number"));
+                }
+                self.visit_u64(v as u64)
+            }
+        }
+        deserializer.deserialize_any(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// `deserialize_with` for a whole-number field (see [`Whole`]).
+pub fn whole<'de, D: Deserializer<'de>, T: TryFrom<u64>>(deserializer: D) -> Result<T, D::Error> {
+    Whole::<T>::deserialize(deserializer).map(|w| w.0)
+}
+
+/// `deserialize_with` for an optional whole-number field: `null` is `None`.
+pub fn whole_opt<'de, D: Deserializer<'de>, T: TryFrom<u64>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    Option::<Whole<T>>::deserialize(deserializer).map(|o| o.map(|w| w.0))
+}
+
+/// [`nullable`] for a whole-number PATCH field: absent, `null` or a [`Whole`].
+pub mod nullable_whole {
+    use super::*;
+
+    pub use super::nullable::serialize;
+
+    /// Reads a present field: `null` → `Some(None)`, a number → `Some(Some(n))`.
+    pub fn deserialize<'de, T: TryFrom<u64>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        whole_opt(deserializer).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod whole_tests {
+    use super::Whole;
+
+    #[test]
+    fn a_whole_float_is_a_whole_number_and_nothing_else_is() {
+        let read = |text: &str| serde_json::from_str::<Whole<u32>>(text).map(|w| w.0).ok();
+        assert_eq!(read("5"), Some(5));
+        assert_eq!(read("5.0"), Some(5));
+        assert_eq!(read("1e2"), Some(100));
+        for bad in ["5.5", "-1", "-1.0", "4294967296", "1e30", "\"5\"", "null"] {
+            assert_eq!(read(bad), None, "{bad}");
+        }
+    }
+}

@@ -21,6 +21,7 @@ wire_enum! {
 
 /// The `assignment` section.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignment {
     /// How new and reopened chats are given out.
     pub mode: AssignmentMode,
@@ -31,11 +32,14 @@ pub struct Assignment {
 /// One opening of a day, local `HH:MM` times, `open` before `close`; `"24:00"` closes
 /// at the end of the day.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Opening {
     /// Opens, `HH:MM` local.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::opening_open))]
     pub open: String,
     /// Closes, `HH:MM` local, after `open`; `24:00` at midnight.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::opening_close))]
     pub close: String,
 }
 
@@ -50,6 +54,7 @@ impl Opening {
 
 /// The openings of each day of the week.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Weekly {
     /// Monday.
@@ -85,6 +90,7 @@ impl Weekly {
 
 /// The `business_hours` section.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BusinessHours {
     /// Off (the default): the widget is open whenever an agent is online.
     pub enabled: bool,
@@ -119,6 +125,7 @@ impl Default for BusinessHours {
 
 /// `GET /settings`.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settings {
     /// Mail.
     pub email: EmailSettings,
@@ -135,6 +142,7 @@ pub struct Settings {
 
 /// The `assignment` of `PATCH /settings`: absent fields stay.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAssignment {
     /// The new mode.
@@ -143,19 +151,22 @@ pub struct UpdateAssignment {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub mode: Option<AssignmentMode>,
     /// `null` removes the cap.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::nullable"
+        with = "crate::serde_util::nullable_whole"
     )]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub max_active_per_agent: Option<Option<u32>>,
 }
 
 /// The `business_hours` of `PATCH /settings`: absent fields stay, a day sent replaces
 /// that day's openings, `holidays` replaces the list.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBusinessHours {
     /// Whether the hours apply.
@@ -164,6 +175,7 @@ pub struct UpdateBusinessHours {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub enabled: Option<bool>,
     /// An IANA zone.
     #[serde(
@@ -171,6 +183,7 @@ pub struct UpdateBusinessHours {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub timezone: Option<String>,
     /// The openings of each weekday.
     #[serde(
@@ -178,6 +191,7 @@ pub struct UpdateBusinessHours {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub weekly: Option<UpdateWeekly>,
     /// Closed days, `YYYY-MM-DD`; replaces the list.
     #[serde(
@@ -185,33 +199,43 @@ pub struct UpdateBusinessHours {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::holidays))]
     pub holidays: Option<Vec<String>>,
 }
 
 /// The days of [`UpdateBusinessHours::weekly`] that are sent.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWeekly {
     /// Monday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub mon: Option<Vec<Opening>>,
     /// Tuesday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub tue: Option<Vec<Opening>>,
     /// Wednesday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub wed: Option<Vec<Opening>>,
     /// Thursday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub thu: Option<Vec<Opening>>,
     /// Friday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub fri: Option<Vec<Opening>>,
     /// Saturday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub sat: Option<Vec<Opening>>,
     /// Sunday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub sun: Option<Vec<Opening>>,
 }
 
@@ -237,6 +261,7 @@ impl UpdateWeekly {
 
 /// Body of `PATCH /settings`.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSettings {
     /// Mail.
@@ -254,6 +279,7 @@ pub struct UpdateSettings {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub typing_preview: Option<bool>,
 }
 

@@ -108,7 +108,17 @@ macro_rules! text_newtype {
             }
         }
 
-        string_serde!($name, ValueError, $expecting);
+        string_serde!(
+            $name,
+            ValueError,
+            $expecting,
+            schema = $crate::openapi::trimmed_text(
+                $expecting,
+                $min,
+                $max,
+                $ml
+            )
+        );
     };
 }
 
@@ -172,7 +182,12 @@ impl FileName {
     }
 }
 
-string_serde!(FileName, ValueError, "a file name");
+string_serde!(
+    FileName,
+    ValueError,
+    "a file name",
+    schema = crate::openapi::file_name()
+);
 
 /// A canned response's shortcut, typed after `/` in the composer: 1..=32 characters
 /// of `a-z`, `0-9`, `_` and `-`.
@@ -203,7 +218,12 @@ impl Shortcut {
     }
 }
 
-string_serde!(Shortcut, ValueError, "a shortcut");
+string_serde!(
+    Shortcut,
+    ValueError,
+    "a shortcut",
+    schema = crate::openapi::shortcut()
+);
 
 // ---------------------------------------------------------------------------
 // Colours
@@ -233,7 +253,12 @@ impl HexColor {
     }
 }
 
-string_serde!(HexColor, ValueError, "a colour #RRGGBB");
+string_serde!(
+    HexColor,
+    ValueError,
+    "a colour #RRGGBB",
+    schema = crate::openapi::hex_color()
+);
 
 // ---------------------------------------------------------------------------
 // Hosts, domains, origins, URLs
@@ -344,7 +369,8 @@ impl DomainPattern {
 string_serde!(
     DomainPattern,
     ValueError,
-    "a domain such as company.uz or *.company.uz"
+    "a domain such as company.uz or *.company.uz",
+    schema = crate::openapi::domain_pattern()
 );
 
 /// The lower-cased host of an `Origin` header value (`https://a.company.uz:8443`
@@ -473,7 +499,12 @@ impl HttpUrl {
     }
 }
 
-string_serde!(HttpUrl, ValueError, "an http(s) URL");
+string_serde!(
+    HttpUrl,
+    ValueError,
+    "an http(s) URL",
+    schema = crate::openapi::http_url()
+);
 
 /// Where on a site a trigger fires, matched against the page's path:
 /// - `*` matches every page;
@@ -570,7 +601,8 @@ impl Default for UrlPattern {
 string_serde!(
     UrlPattern,
     ValueError,
-    "a URL pattern such as *, /pricing or /blog/*"
+    "a URL pattern such as *, /pricing or /blog/*",
+    schema = crate::openapi::url_pattern()
 );
 
 // ---------------------------------------------------------------------------
@@ -622,7 +654,12 @@ impl Email {
     }
 }
 
-string_serde!(Email, ValueError, "an email address");
+string_serde!(
+    Email,
+    ValueError,
+    "an email address",
+    schema = crate::openapi::email()
+);
 
 /// A phone number as a person typed it (`+998 90 123-45-67`): trimmed; an
 /// optional leading `+`, then digits with optional spaces, `-`, `.` or
@@ -653,7 +690,12 @@ impl Phone {
     }
 }
 
-string_serde!(Phone, ValueError, "a phone number");
+string_serde!(
+    Phone,
+    ValueError,
+    "a phone number",
+    schema = crate::openapi::phone()
+);
 
 // ---------------------------------------------------------------------------
 // Dates
@@ -720,7 +762,12 @@ fn days_in_month(year: u16, month: u16) -> u16 {
     }
 }
 
-string_serde!(IsoDate, ValueError, "a date YYYY-MM-DD");
+string_serde!(
+    IsoDate,
+    ValueError,
+    "a date YYYY-MM-DD",
+    schema = crate::openapi::iso_date()
+);
 
 /// An IANA time zone name as written (`Asia/Tashkent`, `UTC`, `America/Argentina/Salta`):
 /// 1 to 64 characters of letters, digits, `/`, `_`, `+` and `-`. Whether the zone exists
@@ -765,7 +812,12 @@ impl TimeZoneName {
     }
 }
 
-string_serde!(TimeZoneName, ValueError, "an IANA time zone name");
+string_serde!(
+    TimeZoneName,
+    ValueError,
+    "an IANA time zone name",
+    schema = crate::openapi::time_zone_name()
+);
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,7 @@ use crate::Timestamp;
 /// `GET /public/widgets/{workspace_id}`: what the widget needs to render. The
 /// spec's widget config without `domains`, plus active triggers and presence.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicWidgetConfig {
     /// The workspace the widget belongs to.
     pub workspace_id: WorkspaceId,
@@ -88,6 +89,7 @@ impl PublicWidgetConfig {
 
 /// A trigger as the widget sees it (no name, no bookkeeping).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicTrigger {
     /// The trigger, so the widget can remember it has fired.
     pub id: TriggerId,
@@ -115,6 +117,7 @@ impl From<&Trigger> for PublicTrigger {
 
 /// What a visitor chooses to tell the widget; every field optional.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VisitorInfo {
     /// 1..=100 characters.
@@ -125,9 +128,11 @@ pub struct VisitorInfo {
     pub email: Option<Email>,
     /// 5..=15 digits, optional `+`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::visitor_phone_or_null))]
     pub phone: Option<Phone>,
     /// A JSON object of site-defined data (plan, user id…), shown to agents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::metadata_or_null))]
     pub metadata: Option<Map<String, Value>>,
     /// The site's own id for this user, 1..=100 characters; what `user_hash` vouches
     /// for when given (else the email).
@@ -146,6 +151,7 @@ pub struct VisitorInfo {
 /// Body of `POST /public/widgets/{workspace_id}/sessions`. `{}` is a valid,
 /// anonymous session.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateSessionRequest {
     /// What the visitor told the widget; absent means nothing.
@@ -156,6 +162,7 @@ pub struct CreateSessionRequest {
 /// Answer to session creation (201). The widget keeps it in `localStorage`, so
 /// a reload or a second tab continues the same chats.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionResponse {
     /// The visitor.
     pub visitor_id: VisitorId,
@@ -163,12 +170,14 @@ pub struct SessionResponse {
     /// clients. Invalid or expired is [`ErrorCode::AuthVisitorToken`](crate::ErrorCode::AuthVisitorToken).
     pub visitor_token: String,
     /// When `visitor_token` stops working.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub expires_at: Timestamp,
 }
 
 /// Body of `POST /visitor/chats`: the first message, and the page it was sent
 /// from.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StartChatRequest {
     /// Trimmed, 1..=10,000 characters.
@@ -181,6 +190,7 @@ pub struct StartChatRequest {
 /// Answer to `POST /visitor/chats` (201): the chat as `GET /chats/{id}` shows it,
 /// plus its first message under `message`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartedChat {
     /// The chat's fields, at the top level.
     #[serde(flatten)]
@@ -196,15 +206,24 @@ pub type VisitorMessageRequest = SendMessageRequest;
 /// Body of `POST /visitor/chats/{chat_id}/read`: everything up to `seq` has been
 /// seen; absent (or an empty body) means everything so far.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MarkReadRequest {
     /// Last `seq` seen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_util::whole_opt"
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(exclusive_maximum = 18446744073709551616.0)
+    )]
     pub seq: Option<u64>,
 }
 
 fn score_1_to_5<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
-    match u8::deserialize(deserializer)? {
+    match crate::serde_util::whole::<_, u8>(deserializer)? {
         score @ 1..=5 => Ok(score),
         _ => Err(serde::de::Error::custom("must be between 1 and 5")),
     }
@@ -214,10 +233,12 @@ fn score_1_to_5<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u8, D::Err
 /// ([`ErrorCode::AlreadyRated`](crate::ErrorCode::AlreadyRated)), only when
 /// closed ([`ErrorCode::ChatNotClosed`](crate::ErrorCode::ChatNotClosed)).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RatingRequest {
     /// 1 (poor) to 5 (excellent).
     #[serde(deserialize_with = "score_1_to_5")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub score: u8,
     /// At most 10,000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -35,6 +35,7 @@ wire_enum! {
 
 /// One row of `GET /webhooks`. The secret is never shown again after creation.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Webhook {
     /// The webhook.
     pub id: WebhookId,
@@ -45,6 +46,7 @@ pub struct Webhook {
     /// False once disabled; inactive webhooks receive nothing.
     pub active: bool,
     /// When it was created.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
@@ -52,12 +54,14 @@ pub struct Webhook {
 /// production, private/loopback/link-local targets) is
 /// [`ErrorCode::WebhookUrlNotAllowed`](crate::ErrorCode::WebhookUrlNotAllowed).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookRequest {
     /// Absolute http(s) URL.
     pub url: HttpUrl,
     /// At least one event.
     #[serde(deserialize_with = "crate::serde_util::non_empty_vec")]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub events: Vec<WebhookEvent>,
     /// The shared secret deliveries are signed with; absent = the service
     /// generates one (`whsec_` + 32 random characters) and shows it once.
@@ -66,6 +70,7 @@ pub struct CreateWebhookRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub secret: Option<WebhookSecret>,
 }
 
@@ -73,6 +78,7 @@ pub struct CreateWebhookRequest {
 /// when `events` is given. Turning a webhook back on (`"active": true`) also
 /// forgets its run of failures.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhookRequest {
     /// New target, checked like at creation.
@@ -81,6 +87,7 @@ pub struct UpdateWebhookRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub url: Option<HttpUrl>,
     /// New subscription, replacing the old one.
     #[serde(
@@ -88,6 +95,8 @@ pub struct UpdateWebhookRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "non_empty_events"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub events: Option<Vec<WebhookEvent>>,
     /// Enable or disable.
     #[serde(
@@ -95,6 +104,7 @@ pub struct UpdateWebhookRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub active: Option<bool>,
 }
 
@@ -108,6 +118,7 @@ fn non_empty_events<'de, D: serde::Deserializer<'de>>(
 /// them (newest first). The dead-letter entry written when retries are
 /// exhausted has `dead_lettered: true` and no status code.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookDelivery {
     /// The event this attempt carried (the `ChatFlow-Event-Id` header).
     pub event_id: EventId,
@@ -123,15 +134,18 @@ pub struct WebhookDelivery {
     /// Why the attempt failed; `null` on success.
     pub error: Option<String>,
     /// When the next attempt is due; `null` after a success or the last attempt.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub next_retry_at: Option<Timestamp>,
     /// True on the entry recording that retries were exhausted.
     pub dead_lettered: bool,
     /// When the attempt was made, to the millisecond.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
 /// `data` of a `chat.rated` event.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatRating {
     /// The rated chat.
     pub chat_id: crate::ids::ChatId,
@@ -145,6 +159,7 @@ pub struct ChatRating {
 /// [`WebhookSecret::MASKED`] when the caller chose it, or the generated secret
 /// in full (the only time it is ever shown) when the caller left it out.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedWebhook {
     /// The webhook.
     pub id: WebhookId,
@@ -157,6 +172,7 @@ pub struct CreatedWebhook {
     /// [`WebhookSecret::MASKED`], or a generated `whsec_…` secret shown once.
     pub secret: String,
     /// When it was created.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 
@@ -202,13 +218,19 @@ impl fmt::Debug for WebhookSecret {
     }
 }
 
-string_serde!(WebhookSecret, ValueError, "a webhook secret");
+string_serde!(
+    WebhookSecret,
+    ValueError,
+    "a webhook secret",
+    schema = crate::openapi::webhook_secret()
+);
 
 /// The JSON body of every webhook delivery. Receivers deduplicate by `id`
 /// (a retried delivery has the same id) and branch on `type`. Deliveries may
 /// arrive out of order: `created_at` has milliseconds, and `message.*` data
 /// carries the chat's `seq`, so a receiver can put them back in order.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookEventPayload {
     /// Unique per event, stable across retries.
     pub id: EventId,
@@ -217,6 +239,7 @@ pub struct WebhookEventPayload {
     pub kind: WebhookEvent,
     /// When it happened, RFC 3339 UTC with milliseconds
     /// (`2026-02-11T14:30:00.123Z`).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
     /// The workspace it happened in.
     pub workspace_id: WorkspaceId,

@@ -45,6 +45,7 @@ wire_enum! {
 /// The optional pre-chat form, shown before the visitor's first message. All false
 /// by default (no form).
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Prechat {
     /// Whether the form is shown.
     pub enabled: bool,
@@ -56,6 +57,7 @@ pub struct Prechat {
 
 /// `GET /widget/config` and the answer to `PATCH /widget/config`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WidgetConfig {
     /// Accent colour, `#RRGGBB` upper case.
     pub color: HexColor,
@@ -87,6 +89,7 @@ pub struct WidgetConfig {
 
 /// The `branding` of [`WidgetConfig`].
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Branding {
     /// Whether the "Powered by ChatFlow" line is shown.
     pub show_powered_by: bool,
@@ -97,6 +100,7 @@ pub struct Branding {
 /// Body of `PATCH /widget/config`: absent fields are left unchanged; `null` is
 /// refused except for `branding.logo_url`.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWidgetConfig {
     /// `#RRGGBB`, either case.
@@ -105,6 +109,7 @@ pub struct UpdateWidgetConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub color: Option<HexColor>,
     /// New launcher shape.
     #[serde(
@@ -112,6 +117,7 @@ pub struct UpdateWidgetConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub shape: Option<WidgetShape>,
     /// New corner.
     #[serde(
@@ -119,6 +125,7 @@ pub struct UpdateWidgetConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub position: Option<WidgetPosition>,
     /// 1..=100 characters, single line.
     #[serde(
@@ -126,6 +133,7 @@ pub struct UpdateWidgetConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub button_text: Option<ShortText>,
     /// 1..=10,000 characters.
     #[serde(
@@ -133,6 +141,7 @@ pub struct UpdateWidgetConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub welcome_message: Option<MessageText>,
     /// 1..=10,000 characters.
     #[serde(
@@ -140,6 +149,7 @@ pub struct UpdateWidgetConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub offline_message: Option<MessageText>,
     /// Replaces the whole list; `[]` allows any origin.
     #[serde(
@@ -147,6 +157,7 @@ pub struct UpdateWidgetConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub domains: Option<Vec<DomainPattern>>,
     /// Partial branding update.
     #[serde(
@@ -154,6 +165,7 @@ pub struct UpdateWidgetConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub branding: Option<UpdateBranding>,
     /// Partial pre-chat form update.
     #[serde(
@@ -161,6 +173,7 @@ pub struct UpdateWidgetConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub prechat: Option<UpdatePrechat>,
     /// New theme.
     #[serde(
@@ -168,6 +181,7 @@ pub struct UpdateWidgetConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub theme: Option<WidgetTheme>,
     /// Turns identity verification's enforcement on or off.
     #[serde(
@@ -175,11 +189,13 @@ pub struct UpdateWidgetConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub require_identity: Option<bool>,
 }
 
 /// The `prechat` of [`UpdateWidgetConfig`]: absent fields are left unchanged.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePrechat {
     /// Show or hide the form.
@@ -188,6 +204,7 @@ pub struct UpdatePrechat {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub enabled: Option<bool>,
     /// Require a name.
     #[serde(
@@ -195,6 +212,7 @@ pub struct UpdatePrechat {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub require_name: Option<bool>,
     /// Require an email address.
     #[serde(
@@ -202,6 +220,7 @@ pub struct UpdatePrechat {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub require_email: Option<bool>,
 }
 
@@ -220,6 +239,7 @@ impl Prechat {
 /// once. It replaces any earlier one at once; the site's server keeps it and signs
 /// each visitor's user id (or email) with it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentitySecret {
     /// `idsec_…`: the HMAC-SHA256 key of `user_hash`.
     pub secret: String,
@@ -227,6 +247,7 @@ pub struct IdentitySecret {
 
 /// The `branding` of [`UpdateWidgetConfig`]: absent fields are left unchanged.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBranding {
     /// Show or hide "Powered by ChatFlow".
@@ -235,6 +256,7 @@ pub struct UpdateBranding {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub show_powered_by: Option<bool>,
     /// `Some(Some(url))` sets, `Some(None)` (JSON `null`) removes the logo.
     #[serde(

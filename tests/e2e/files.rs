@@ -281,7 +281,7 @@ fn attachments_must_be_files_confirmed_for_that_chat(ctx: &Ctx) {
         &format!("/v1/chats/{chat_b}/messages"),
         &json!({"text": "x", "attachments": [{"type": "file", "url": file.url}]}),
     )
-    .assert_error(ErrorCode::Validation);
+    .assert_error(ErrorCode::FileNotFound);
     let rows = ctx.server.workspace_query(
         &ws.id,
         &format!("SELECT COUNT(*) AS n FROM messages WHERE chat_id = '{chat_b}'"),

@@ -82,7 +82,7 @@ fn attachments_that_are_not_our_confirmed_file_of_that_chat_are_400_and_store_no
             ws.client
                 .post(&format!("/v1/visitor/chats/{chat}/messages"), &token, &body),
         ] {
-            let envelope = resp.assert_error(ErrorCode::Validation);
+            let envelope = resp.assert_error(ErrorCode::FileNotFound);
             let fields = &envelope.error.details["fields"];
             assert!(
                 fields.get("attachments[1].url").is_some(),

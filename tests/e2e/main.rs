@@ -38,6 +38,7 @@ mod live_visitors;
 mod mail;
 mod notes;
 mod offboarding;
+mod openapi;
 mod provisioning;
 mod rate_limits;
 mod realtime;

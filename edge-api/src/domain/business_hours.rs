@@ -13,7 +13,9 @@ pub const MAX_HOLIDAYS: usize = 400;
 /// Minutes after local midnight of `HH:MM` (00:00 to 24:00).
 fn minutes(hhmm: &str) -> Option<u32> {
     let (h, m) = hhmm.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
+    // Digits only: `u32::parse` would also take "+9".
+    let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || !digits(m) {
         return None;
     }
     let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
@@ -224,6 +226,17 @@ mod tests {
         // Before opening on the same day.
         let early = status(&hours(), at("2026-12-03T02:00:00Z"), TASHKENT);
         assert_eq!(early.opens_at, Some(at("2026-12-03T04:00:00Z")));
+    }
+
+    #[test]
+    fn a_time_is_two_digits_a_colon_and_two_digits() {
+        assert_eq!(minutes("09:30"), Some(570));
+        assert_eq!(minutes("24:00"), Some(1440));
+        for bad in [
+            "+9:00", "9:00", "09:+5", "-1:00", "24:01", "09:60", "0930", " 9:00",
+        ] {
+            assert_eq!(minutes(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -10,7 +10,16 @@ use crate::auth::Admin;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
+#[utoipa::path(
+    post,
+    path = "/v1/admin/workspaces",
+    operation_id = "createWorkspace",
+    tag = "Operator",
+    summary = "Provision a workspace, its owner and first key",
+    request_body = CreateWorkspaceRequest, responses((status = 201, description = "Made", body = CreateWorkspaceResponse)), security(("adminToken" = []))
+)]
 #[worker::send]
 pub async fn create_workspace(
     State(state): State<AppState>,
@@ -22,6 +31,14 @@ pub async fn create_workspace(
 }
 
 /// `GET /v1/admin/workspaces/{id}/export`: the workspace as NDJSON, one row a line.
+#[utoipa::path(
+    get,
+    path = "/v1/admin/workspaces/{workspace_id}/export",
+    operation_id = "exportWorkspace",
+    tag = "Operator",
+    summary = "Every row of the workspace, as NDJSON",
+    params(("workspace_id" = String, Path, description = "The workspace's id (`ws_…`)")), responses((status = 200, description = "One JSON object a line", content_type = "application/x-ndjson", body = String)), security(("adminToken" = []))
+)]
 #[worker::send]
 pub async fn export_workspace(
     State(state): State<AppState>,
@@ -40,6 +57,14 @@ pub async fn export_workspace(
 }
 
 /// `DELETE /v1/admin/workspaces/{id}`: 204, and the workspace is gone everywhere.
+#[utoipa::path(
+    delete,
+    path = "/v1/admin/workspaces/{workspace_id}",
+    operation_id = "eraseWorkspace",
+    tag = "Operator",
+    summary = "Erase the workspace everywhere",
+    params(("workspace_id" = String, Path, description = "The workspace's id (`ws_…`)")), responses((status = 204, description = "Erased")), security(("adminToken" = []))
+)]
 #[worker::send]
 pub async fn erase_workspace(
     State(state): State<AppState>,
@@ -49,3 +74,15 @@ pub async fn erase_workspace(
     crate::services::workspaces::erase(&state, &workspace_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create_workspace, export_workspace, erase_workspace))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    ("createWorkspace", &[ErrorCode::AgentEmailTaken]),
+    ("exportWorkspace", &[ErrorCode::WorkspaceNotFound]),
+    ("eraseWorkspace", &[ErrorCode::WorkspaceNotFound]),
+];

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::services::agents;
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -28,6 +29,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/agents/{agent_id}/invitation", post(reinvite))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/agents",
+    operation_id = "listAgents",
+    tag = "Agents",
+    summary = "The team",
+    responses((status = 200, description = "Agents", body = DataList<Agent>, example = json!(spec_example!("get_agents.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 pub async fn list(
     State(state): State<AppState>,
@@ -37,6 +46,14 @@ pub async fn list(
     Ok(Json(DataList { data }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agents",
+    operation_id = "inviteAgent",
+    tag = "Agents",
+    summary = "Invite an agent",
+    request_body = CreateAgentRequest, responses((status = 201, description = "The agent and its invitation link", body = CreatedAgent)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn create(
     State(state): State<AppState>,
@@ -50,6 +67,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/v1/agents/{agent_id}",
+    operation_id = "updateAgent",
+    tag = "Agents",
+    summary = "Change name, role, status or mail preference",
+    params(("agent_id" = String, Path, description = "The agent's id (`agent_…`)")), request_body = UpdateAgentRequest, responses((status = 200, description = "Changed", body = Agent)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn update(
     State(state): State<AppState>,
@@ -62,6 +87,14 @@ async fn update(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/agents/invitations",
+    operation_id = "listInvitations",
+    tag = "Agents",
+    summary = "Invitations not yet accepted",
+    responses((status = 200, description = "Pending invitations", body = DataList<PendingInvitation>)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn pending(
     State(state): State<AppState>,
@@ -71,6 +104,14 @@ async fn pending(
     Ok(Json(DataList { data }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agents/{agent_id}/invitation",
+    operation_id = "reinviteAgent",
+    tag = "Agents",
+    summary = "A new invitation link",
+    params(("agent_id" = String, Path, description = "The agent's id (`agent_…`)")), responses((status = 201, description = "The invitation", body = Invitation)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn reinvite(
     State(state): State<AppState>,
@@ -84,6 +125,14 @@ async fn reinvite(
     Ok((StatusCode::CREATED, Json(invitation)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1/agents/{agent_id}",
+    operation_id = "removeAgent",
+    tag = "Agents",
+    summary = "Remove an agent; their keys and sessions stop working",
+    params(("agent_id" = String, Path, description = "The agent's id (`agent_…`)")), responses((status = 204, description = "Removed")), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn remove(
     State(state): State<AppState>,
@@ -93,3 +142,41 @@ async fn remove(
     agents::remove(&state, &caller, &agent_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, pending, update, remove, reinvite))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    (
+        "inviteAgent",
+        &[ErrorCode::AuthForbidden, ErrorCode::AgentEmailTaken],
+    ),
+    ("listInvitations", &[ErrorCode::AuthForbidden]),
+    (
+        "updateAgent",
+        &[
+            ErrorCode::AuthForbidden,
+            ErrorCode::AgentNotFound,
+            ErrorCode::LastOwner,
+        ],
+    ),
+    (
+        "removeAgent",
+        &[
+            ErrorCode::AuthForbidden,
+            ErrorCode::AgentNotFound,
+            ErrorCode::LastOwner,
+        ],
+    ),
+    (
+        "reinviteAgent",
+        &[
+            ErrorCode::AuthForbidden,
+            ErrorCode::AgentNotFound,
+            ErrorCode::AgentAlreadyJoined,
+        ],
+    ),
+];

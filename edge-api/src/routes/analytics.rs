@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::services::analytics;
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -25,6 +26,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/agents/{agent_id}/stats", get(agent_stats))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/analytics/overview",
+    operation_id = "analyticsOverview",
+    tag = "Analytics",
+    summary = "Totals over a period, with trends",
+    params(OverviewQuery), responses((status = 200, description = "The overview", body = AnalyticsOverview, example = json!(spec_example!("get_analytics_overview.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn overview(
     State(state): State<AppState>,
@@ -34,6 +43,14 @@ async fn overview(
     Ok(Json(analytics::overview(&state, &caller, &query).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/analytics/agents",
+    operation_id = "analyticsAgents",
+    tag = "Analytics",
+    summary = "Each agent's figures over a period",
+    params(AgentPerformanceQuery), responses((status = 200, description = "Agents' figures", body = DataList<AgentPerformance>, example = json!(spec_example!("get_analytics_agents.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn agents(
     State(state): State<AppState>,
@@ -44,6 +61,14 @@ async fn agents(
     Ok(Json(DataList { data }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/agents/{agent_id}/stats",
+    operation_id = "agentStats",
+    tag = "Agents",
+    summary = "One agent's figures",
+    params(("agent_id" = String, Path, description = "The agent's id (`agent_…`)"), DateRangeQuery), responses((status = 200, description = "The agent's figures", body = AgentStats, example = json!(spec_example!("get_agents_id_stats.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn agent_stats(
     State(state): State<AppState>,
@@ -56,6 +81,14 @@ async fn agent_stats(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/analytics/daily",
+    operation_id = "analyticsDaily",
+    tag = "Analytics",
+    summary = "Figures per day",
+    params(DailyQuery), responses((status = 200, description = "Days", body = AnalyticsDaily)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn daily(
     State(state): State<AppState>,
@@ -64,3 +97,19 @@ async fn daily(
 ) -> Result<Json<AnalyticsDaily>, ApiError> {
     Ok(Json(analytics::daily(&state, &caller, &query).await?))
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(overview, agents, daily, agent_stats))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    ("analyticsOverview", &[ErrorCode::WorkspaceNotFound]),
+    ("analyticsAgents", &[ErrorCode::WorkspaceNotFound]),
+    ("analyticsDaily", &[ErrorCode::WorkspaceNotFound]),
+    (
+        "agentStats",
+        &[ErrorCode::AgentNotFound, ErrorCode::WorkspaceNotFound],
+    ),
+];

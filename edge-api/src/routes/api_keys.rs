@@ -26,6 +26,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/api-keys/{key_id}", delete(revoke))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/api-keys",
+    operation_id = "listApiKeys",
+    tag = "API keys",
+    summary = "Keys not revoked",
+    responses((status = 200, description = "Keys (prefixes only)", body = DataList<ApiKey>)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 pub async fn list(
     State(state): State<AppState>,
@@ -36,6 +44,14 @@ pub async fn list(
     Ok(Json(DataList { data }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/api-keys",
+    operation_id = "createApiKey",
+    tag = "API keys",
+    summary = "A new key, shown once",
+    request_body = CreateApiKeyRequest, responses((status = 201, description = "The key, in full this once", body = CreatedApiKey)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 pub async fn create(
     State(state): State<AppState>,
@@ -86,6 +102,14 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1/api-keys/{key_id}",
+    operation_id = "revokeApiKey",
+    tag = "API keys",
+    summary = "Revoke a key; its open sockets close",
+    params(("key_id" = String, Path, description = "The key's id (`key_…`)")), responses((status = 204, description = "Revoked")), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 pub async fn revoke(
     State(state): State<AppState>,
@@ -112,3 +136,21 @@ pub async fn revoke(
     .await;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, revoke))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    ("listApiKeys", &[ErrorCode::AuthForbidden]),
+    (
+        "createApiKey",
+        &[ErrorCode::AuthForbidden, ErrorCode::AgentNotFound],
+    ),
+    (
+        "revokeApiKey",
+        &[ErrorCode::AuthForbidden, ErrorCode::ApiKeyNotFound],
+    ),
+];

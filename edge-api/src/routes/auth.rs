@@ -32,6 +32,14 @@ pub fn routes() -> Router<AppState> {
 /// Passwords longer than any that can be set are wrong without hashing them.
 const MAX_PASSWORD_BYTES: usize = 4 * 128;
 
+#[utoipa::path(
+    post,
+    path = "/v1/auth/login",
+    operation_id = "login",
+    tag = "Console",
+    summary = "Sign in; sets the session cookie",
+    request_body = LoginRequest, responses((status = 200, description = "Signed in", body = SessionInfo, headers(("Set-Cookie" = String, description = "The session cookie")))), security(())
+)]
 #[worker::send]
 async fn login(
     State(state): State<AppState>,
@@ -175,6 +183,14 @@ async fn session_info(
 /// Ends the cookie's session; 204 and a cleared cookie whether or not one was current.
 /// Needs the console header like any cookie write, so another site cannot sign an agent
 /// out.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/logout",
+    operation_id = "logout",
+    tag = "Console",
+    summary = "End the session",
+    responses((status = 204, description = "Signed out; the cookie is cleared")), security((), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn logout(
     State(state): State<AppState>,
@@ -208,6 +224,14 @@ async fn logout(
 }
 
 /// The caller (session or API key) and its workspace.
+#[utoipa::path(
+    get,
+    path = "/v1/auth/me",
+    operation_id = "whoAmI",
+    tag = "Console",
+    summary = "The calling agent and workspace",
+    responses((status = 200, description = "Who is calling", body = SessionInfo)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<SessionInfo>, ApiError> {
     session_info(&state, &caller.workspace_id, &caller.agent_id)
@@ -216,6 +240,14 @@ async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Sessio
 }
 
 /// Sets the invited agent's password and signs it in.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/accept-invite",
+    operation_id = "acceptInvitation",
+    tag = "Console",
+    summary = "Set a password from an invitation and sign in",
+    request_body = AcceptInviteRequest, responses((status = 200, description = "Signed in", body = SessionInfo)), security(())
+)]
 #[worker::send]
 async fn accept_invite(
     State(state): State<AppState>,
@@ -257,3 +289,21 @@ async fn accept_invite(
     .await?;
     start_session(&state, &claimed.workspace_id, &claimed.agent_id).await
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(login, logout, me, accept_invite))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    (
+        "login",
+        &[ErrorCode::AuthInvalidCredentials, ErrorCode::RateLimited],
+    ),
+    ("logout", &[ErrorCode::AuthCsrf]),
+    (
+        "acceptInvitation",
+        &[ErrorCode::AuthInvitation, ErrorCode::RateLimited],
+    ),
+];

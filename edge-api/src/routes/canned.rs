@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::services::canned;
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -20,6 +21,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/canned-responses/{id}", patch(update).delete(delete))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/canned-responses",
+    operation_id = "listCannedResponses",
+    tag = "Chats",
+    summary = "Canned replies",
+    responses((status = 200, description = "Every canned reply", body = DataList<CannedResponse>)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn list(
     State(state): State<AppState>,
@@ -29,6 +38,14 @@ async fn list(
     Ok(Json(DataList { data }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/canned-responses",
+    operation_id = "createCannedResponse",
+    tag = "Chats",
+    summary = "Add a canned reply",
+    request_body = NewCannedResponse, responses((status = 201, description = "Made", body = CannedResponse)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn create(
     State(state): State<AppState>,
@@ -39,6 +56,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(made)))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/v1/canned-responses/{id}",
+    operation_id = "updateCannedResponse",
+    tag = "Chats",
+    summary = "Change a canned reply",
+    params(("id" = String, Path, description = "The canned response's id")), request_body = UpdateCannedResponse, responses((status = 200, description = "Changed", body = CannedResponse)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn update(
     State(state): State<AppState>,
@@ -49,6 +74,14 @@ async fn update(
     Ok(Json(canned::update(&state, &caller, &id, body).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1/canned-responses/{id}",
+    operation_id = "deleteCannedResponse",
+    tag = "Chats",
+    summary = "Delete a canned reply",
+    params(("id" = String, Path, description = "The canned response's id")), responses((status = 204, description = "Deleted")), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn delete(
     State(state): State<AppState>,
@@ -58,3 +91,28 @@ async fn delete(
     canned::delete(&state, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, update, delete))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    (
+        "createCannedResponse",
+        &[ErrorCode::AuthForbidden, ErrorCode::CannedShortcutTaken],
+    ),
+    (
+        "updateCannedResponse",
+        &[
+            ErrorCode::AuthForbidden,
+            ErrorCode::CannedNotFound,
+            ErrorCode::CannedShortcutTaken,
+        ],
+    ),
+    (
+        "deleteCannedResponse",
+        &[ErrorCode::AuthForbidden, ErrorCode::CannedNotFound],
+    ),
+];

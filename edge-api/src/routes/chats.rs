@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::services::{chats, messages};
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -31,6 +32,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/chats/{chat_id}/read", post(mark_read))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/chats",
+    operation_id = "listChats",
+    tag = "Chats",
+    summary = "List chats, newest activity first",
+    params(ListChatsQuery), responses((status = 200, description = "A page of chats", body = ListResponse<ChatSummary>, example = json!(spec_example!("get_chats.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn list(
     State(state): State<AppState>,
@@ -40,6 +49,14 @@ async fn list(
     Ok(Json(chats::list(&state, &caller, query).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/chats/{chat_id}",
+    operation_id = "getChat",
+    tag = "Chats",
+    summary = "A chat with its visitor, messages and rating",
+    params(("chat_id" = String, Path, description = "The chat's id (`chat_…`)")), responses((status = 200, description = "The chat", body = ChatDetail, example = json!(spec_example!("get_chats_id.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn detail(
     State(state): State<AppState>,
@@ -49,6 +66,14 @@ async fn detail(
     Ok(Json(chats::get(&state, &caller, &chat_id).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/v1/chats/{chat_id}",
+    operation_id = "updateChat",
+    tag = "Chats",
+    summary = "Change status, assignee, tags or the summary note",
+    params(("chat_id" = String, Path, description = "The chat's id (`chat_…`)")), request_body(content = UpdateChatRequest, example = json!(spec_example!("patch_chats_id.request.json"))), responses((status = 200, description = "The chat as changed", body = ChatDetail)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn update(
     State(state): State<AppState>,
@@ -59,6 +84,14 @@ async fn update(
     Ok(Json(chats::update(&state, &caller, &chat_id, patch).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/chats/{chat_id}/messages",
+    operation_id = "sendChatMessage",
+    tag = "Chats",
+    summary = "Reply as the agent",
+    params(("chat_id" = String, Path, description = "The chat's id (`chat_…`)")), request_body(content = SendMessageRequest, example = json!(spec_example!("post_chats_id_messages.request.json"))), responses((status = 201, description = "The stored message", body = Message, example = json!(spec_example!("post_chats_id_messages.201.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn send_message(
     State(state): State<AppState>,
@@ -73,6 +106,14 @@ async fn send_message(
     Ok((StatusCode::CREATED, Json(message)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/chats/{chat_id}/messages",
+    operation_id = "listChatMessages",
+    tag = "Chats",
+    summary = "The conversation, oldest first, after a `seq`",
+    params(("chat_id" = String, Path, description = "The chat's id (`chat_…`)"), MessagesQuery), responses((status = 200, description = "Messages", body = DataList<ConversationMessage>)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn list_messages(
     State(state): State<AppState>,
@@ -84,6 +125,14 @@ async fn list_messages(
     Ok(Json(DataList { data }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/chats/{chat_id}/read",
+    operation_id = "markChatRead",
+    tag = "Chats",
+    summary = "Mark the visitor's messages read, up to `seq` or all",
+    params(("chat_id" = String, Path, description = "The chat's id (`chat_…`)")), request_body(content = Option<shared_types::visitor::MarkReadRequest>, description = "Optional: `{\"seq\": n}`; an empty body reads everything"), responses((status = 204, description = "Read")), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn mark_read(
     State(state): State<AppState>,
@@ -94,3 +143,39 @@ async fn mark_read(
     chats::mark_read(&state, &caller, &chat_id, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, detail, update, list_messages, send_message, mark_read))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    ("getChat", &[ErrorCode::ChatNotFound]),
+    (
+        "updateChat",
+        &[
+            ErrorCode::ChatNotFound,
+            ErrorCode::InvalidStatusTransition,
+            ErrorCode::AgentNotFound,
+        ],
+    ),
+    ("listChatMessages", &[ErrorCode::ChatNotFound]),
+    (
+        "sendChatMessage",
+        &[
+            ErrorCode::ChatNotFound,
+            ErrorCode::ChatClosed,
+            ErrorCode::FileNotFound,
+            ErrorCode::FileNotUploaded,
+        ],
+    ),
+    (
+        "markChatRead",
+        &[
+            ErrorCode::ChatNotFound,
+            ErrorCode::MalformedJson,
+            ErrorCode::Validation,
+        ],
+    ),
+];

@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::services::contacts;
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -20,6 +21,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/contacts/{id}", get(detail).patch(update).delete(erase))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/contacts",
+    operation_id = "listContacts",
+    tag = "Contacts",
+    summary = "Contacts, newest seen first",
+    params(ContactQuery), responses((status = 200, description = "A page of contacts", body = ListResponse<Contact>)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn list(
     State(state): State<AppState>,
@@ -29,6 +38,14 @@ async fn list(
     Ok(Json(contacts::list(&state, &caller, query).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/contacts/{id}",
+    operation_id = "getContact",
+    tag = "Contacts",
+    summary = "A contact and their chats",
+    params(("id" = String, Path, description = "The contact's id (`ct_…`)")), responses((status = 200, description = "The contact", body = ContactDetail)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn detail(
     State(state): State<AppState>,
@@ -38,6 +55,14 @@ async fn detail(
     Ok(Json(contacts::get(&state, &caller, &id).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/v1/contacts/{id}",
+    operation_id = "updateContact",
+    tag = "Contacts",
+    summary = "Change name, phone or metadata",
+    params(("id" = String, Path, description = "The contact's id (`ct_…`)")), request_body = UpdateContact, responses((status = 200, description = "Changed", body = ContactDetail)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn update(
     State(state): State<AppState>,
@@ -48,6 +73,14 @@ async fn update(
     Ok(Json(contacts::update(&state, &caller, &id, body).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1/contacts/{id}",
+    operation_id = "eraseContact",
+    tag = "Contacts",
+    summary = "Erase the contact with their chats, messages and files",
+    params(("id" = String, Path, description = "The contact's id (`ct_…`)")), responses((status = 204, description = "Erased")), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn erase(
     State(state): State<AppState>,
@@ -57,3 +90,18 @@ async fn erase(
     contacts::erase(&state, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, detail, update, erase))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    ("getContact", &[ErrorCode::ContactNotFound]),
+    ("updateContact", &[ErrorCode::ContactNotFound]),
+    (
+        "eraseContact",
+        &[ErrorCode::AuthForbidden, ErrorCode::ContactNotFound],
+    ),
+];

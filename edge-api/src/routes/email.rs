@@ -25,9 +25,20 @@ pub fn routes() -> Router<AppState> {
             "/v1/visitor/chats/{chat_id}/transcript",
             axum::routing::post(transcript),
         )
-        .route("/v1/public/unsubscribe", get(unsubscribe).post(unsubscribe))
+        .route(
+            "/v1/public/unsubscribe",
+            get(unsubscribe).post(unsubscribe_one_click),
+        )
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/chats/{chat_id}/emails",
+    operation_id = "listChatEmails",
+    tag = "Mail",
+    summary = "Mail sent about a chat, and its outcome",
+    params(("chat_id" = String, Path, description = "The chat's id (`chat_…`)")), responses((status = 200, description = "Attempts", body = DataList<EmailAttempt>)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn log(
     State(state): State<AppState>,
@@ -38,6 +49,14 @@ async fn log(
     Ok(Json(DataList { data }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/visitor/chats/{chat_id}/transcript",
+    operation_id = "requestTranscript",
+    tag = "Mail",
+    summary = "Mail the closed chat to the visitor",
+    params(("chat_id" = String, Path, description = "The chat's id (`chat_…`)")), responses((status = 202, description = "Queued", body = shared_types::email::TranscriptQueued)), security(("visitorToken" = []))
+)]
 #[worker::send]
 async fn transcript(
     State(state): State<AppState>,
@@ -56,12 +75,22 @@ async fn transcript(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct UnsubscribeQuery {
+    /// The token from the mail's link.
     token: String,
 }
 
 /// GET from the mail's link, POST from a client's one-click (RFC 8058).
+#[utoipa::path(
+    get,
+    path = "/v1/public/unsubscribe",
+    operation_id = "unsubscribe",
+    tag = "Mail",
+    summary = "The mail's unsubscribe link",
+    params(UnsubscribeQuery), responses((status = 200, description = "Unsubscribed", body = Unsubscribed)), security(())
+)]
 #[worker::send]
 async fn unsubscribe(
     State(state): State<AppState>,
@@ -70,3 +99,39 @@ async fn unsubscribe(
     email::unsubscribe(&state, &query.token).await?;
     Ok(Json(Unsubscribed { unsubscribed: true }))
 }
+
+#[utoipa::path(
+    post,
+    path = "/v1/public/unsubscribe",
+    operation_id = "unsubscribeOneClick",
+    tag = "Mail",
+    summary = "One-click unsubscribe (RFC 8058)",
+    params(UnsubscribeQuery), responses((status = 200, description = "Unsubscribed", body = Unsubscribed)), security(())
+)]
+#[worker::send]
+async fn unsubscribe_one_click(
+    state: State<AppState>,
+    query: ApiQuery<UnsubscribeQuery>,
+) -> Result<Json<Unsubscribed>, ApiError> {
+    unsubscribe(state, query).await
+}
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(log, transcript, unsubscribe, unsubscribe_one_click))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    ("listChatEmails", &[ErrorCode::ChatNotFound]),
+    (
+        "requestTranscript",
+        &[
+            ErrorCode::ChatNotFound,
+            ErrorCode::ChatNotClosed,
+            ErrorCode::VisitorNoEmail,
+        ],
+    ),
+    ("unsubscribe", &[ErrorCode::UnsubscribeLink]),
+    ("unsubscribeOneClick", &[ErrorCode::UnsubscribeLink]),
+];

@@ -34,6 +34,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/files/{workspace_id}/{file_id}", get(download))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/files/upload-url",
+    operation_id = "createUploadUrl",
+    tag = "Files",
+    summary = "A signed URL to PUT a file's bytes to",
+    request_body(content = UploadUrlRequest, example = json!(spec_example!("post_files_upload_url.request.json"))), responses((status = 200, description = "The URL", body = UploadUrlResponse, example = json!(spec_example!("post_files_upload_url.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn agent_upload_url(
     State(state): State<AppState>,
@@ -48,6 +56,14 @@ async fn agent_upload_url(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/visitor/files/upload-url",
+    operation_id = "createVisitorUploadUrl",
+    tag = "Widget API",
+    summary = "A signed upload URL for the visitor's own chat",
+    request_body = UploadUrlRequest, responses((status = 200, description = "The URL", body = UploadUrlResponse)), security(("visitorToken" = []))
+)]
 #[worker::send]
 async fn visitor_upload_url(
     State(state): State<AppState>,
@@ -63,12 +79,23 @@ async fn visitor_upload_url(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct UploadQuery {
+    /// Unix seconds when the URL stops working.
     expires: i64,
+    /// The URL's signature.
     sig: String,
 }
 
+#[utoipa::path(
+    put,
+    path = "/v1/files/{workspace_id}/{file_id}/upload",
+    operation_id = "uploadFile",
+    tag = "Files",
+    summary = "The signed URL: the file's bytes",
+    params(("workspace_id" = String, Path, description = "The workspace's id"), ("file_id" = String, Path, description = "The file's id (`file_…`)"), UploadQuery), request_body(content = String, content_type = "application/octet-stream", description = "The bytes, with the Content-Type given to upload-url"), responses((status = 200, description = "Stored", body = Uploaded)), security(())
+)]
 #[worker::send]
 async fn upload(
     State(state): State<AppState>,
@@ -94,6 +121,14 @@ async fn upload(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/files/confirm",
+    operation_id = "confirmUpload",
+    tag = "Files",
+    summary = "Check the uploaded bytes and attach the file",
+    request_body(content = ConfirmFileRequest, example = json!(spec_example!("post_files_confirm.request.json"))), responses((status = 200, description = "The file", body = FileObject, example = json!(spec_example!("post_files_confirm.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn agent_confirm(
     State(state): State<AppState>,
@@ -108,6 +143,14 @@ async fn agent_confirm(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/visitor/files/confirm",
+    operation_id = "confirmVisitorUpload",
+    tag = "Widget API",
+    summary = "Confirm the visitor's upload",
+    request_body = ConfirmFileRequest, responses((status = 200, description = "The file", body = FileObject)), security(("visitorToken" = []))
+)]
 #[worker::send]
 async fn visitor_confirm(
     State(state): State<AppState>,
@@ -122,6 +165,14 @@ async fn visitor_confirm(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/files/{workspace_id}/{file_id}",
+    operation_id = "downloadFile",
+    tag = "Files",
+    summary = "The file's bytes, with its stored type",
+    params(("workspace_id" = String, Path, description = "The workspace's id"), ("file_id" = String, Path, description = "The file's id (`file_…`)")), responses((status = 200, description = "The bytes", content_type = "*/*", body = String)), security(())
+)]
 #[worker::send]
 async fn download(
     State(state): State<AppState>,
@@ -153,3 +204,64 @@ async fn download(
     );
     Ok(res)
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    agent_upload_url,
+    agent_confirm,
+    visitor_upload_url,
+    visitor_confirm,
+    upload,
+    download
+))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    (
+        "createUploadUrl",
+        &[
+            ErrorCode::FileTooLarge,
+            ErrorCode::FileTypeNotAllowed,
+            ErrorCode::ChatNotFound,
+        ],
+    ),
+    (
+        "confirmUpload",
+        &[
+            ErrorCode::FileNotFound,
+            ErrorCode::FileNotUploaded,
+            ErrorCode::FileTooLarge,
+            ErrorCode::FileTypeNotAllowed,
+            ErrorCode::ChatNotFound,
+        ],
+    ),
+    (
+        "createVisitorUploadUrl",
+        &[
+            ErrorCode::FileTooLarge,
+            ErrorCode::FileTypeNotAllowed,
+            ErrorCode::ChatNotFound,
+        ],
+    ),
+    (
+        "confirmVisitorUpload",
+        &[
+            ErrorCode::FileNotFound,
+            ErrorCode::FileNotUploaded,
+            ErrorCode::FileTooLarge,
+            ErrorCode::FileTypeNotAllowed,
+            ErrorCode::ChatNotFound,
+        ],
+    ),
+    (
+        "uploadFile",
+        &[
+            ErrorCode::UploadUrlInvalid,
+            ErrorCode::FileTooLarge,
+            ErrorCode::FileNotFound,
+        ],
+    ),
+    ("downloadFile", &[ErrorCode::FileNotFound]),
+];

@@ -4,6 +4,14 @@
 use axum::Json;
 use serde_json::{json, Value};
 
+#[utoipa::path(
+    get,
+    path = "/v1/health",
+    operation_id = "health",
+    tag = "Service",
+    summary = "The process answers",
+    responses((status = 200, description = "Up", body = Object)), security(())
+)]
 pub async fn health() -> Json<Value> {
     Json(json!({ "status": "ok", "service": "chatflow", "version": env!("CARGO_PKG_VERSION") }))
 }

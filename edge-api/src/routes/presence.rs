@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::services::presence;
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -21,6 +22,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/visitors/online", get(online))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/public/widgets/{workspace_id}/presence",
+    operation_id = "presenceBeat",
+    tag = "Widget API",
+    summary = "The loader's page view or ping",
+    params(("workspace_id" = String, Path, description = "The workspace's id (`ws_…`)")), request_body = PresenceBeat, responses((status = 204, description = "Noted")), security(())
+)]
 #[worker::send]
 async fn beat(
     State(state): State<AppState>,
@@ -32,6 +41,14 @@ async fn beat(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/visitors/online",
+    operation_id = "listOnlineVisitors",
+    tag = "Visitors",
+    summary = "Visitors on the site now, newest activity first",
+    responses((status = 200, description = "Visitors online", body = DataList<OnlineVisitor>)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn online(
     State(state): State<AppState>,
@@ -41,3 +58,19 @@ async fn online(
         data: presence::online(&state, &caller).await?,
     }))
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(beat, online))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[(
+    "presenceBeat",
+    &[
+        ErrorCode::WorkspaceNotFound,
+        ErrorCode::OriginNotAllowed,
+        ErrorCode::AuthVisitorToken,
+        ErrorCode::RateLimited,
+    ],
+)];

@@ -12,11 +12,20 @@ use axum::{Json, Router};
 
 use crate::services::widget;
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/v1/public/widgets/{workspace_id}", get(widget_config))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/public/widgets/{workspace_id}",
+    operation_id = "getPublicWidgetConfig",
+    tag = "Widget API",
+    summary = "What the widget needs to show itself, for pages on the workspace's domains",
+    params(("workspace_id" = String, Path, description = "The workspace's id (`ws_…`)")), responses((status = 200, description = "The public configuration", body = shared_types::visitor::PublicWidgetConfig)), security(())
+)]
 #[worker::send]
 async fn widget_config(
     State(state): State<AppState>,
@@ -77,3 +86,18 @@ pub async fn cors(req: Request, next: Next) -> Response {
         .insert("vary", HeaderValue::from_static("Origin"));
     res
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(widget_config))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[(
+    "getPublicWidgetConfig",
+    &[
+        ErrorCode::WorkspaceNotFound,
+        ErrorCode::OriginNotAllowed,
+        ErrorCode::RateLimited,
+    ],
+)];

@@ -25,13 +25,25 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/realtime/tickets", post(issue_ticket))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ConnectQuery {
+    /// Join this chat's room; without it an agent joins the workspace's feed.
     chat_id: Option<String>,
+    /// A visitor's token (a visitor's socket).
     token: Option<String>,
+    /// A ticket from `POST /v1/realtime/tickets` (an agent's browser).
     ticket: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/realtime/tickets",
+    operation_id = "createRealtimeTicket",
+    tag = "Realtime",
+    summary = "A one-use ticket for a browser's socket (valid 60 s)",
+    responses((status = 201, description = "The ticket", body = RealtimeTicket)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn issue_ticket(
     State(state): State<AppState>,
@@ -43,6 +55,14 @@ async fn issue_ticket(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/realtime",
+    operation_id = "openRealtimeSocket",
+    tag = "Realtime",
+    summary = "A WebSocket: a chat's room with `chat_id`, else the workspace's feed",
+    params(ConnectQuery, ("Upgrade" = String, Header, description = "`websocket`: this is a WebSocket handshake", pattern = "^websocket$")), responses((status = 101, description = "Switched to the WebSocket protocol; frames are `ServerFrame` and `ClientFrame`")), security((), ("apiKey" = []))
+)]
 #[worker::send]
 async fn connect(
     State(state): State<AppState>,
@@ -74,3 +94,21 @@ async fn connect(
     };
     realtime::connect(&state, opener, query.chat_id.as_deref()).await
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(issue_ticket, connect))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[(
+    "openRealtimeSocket",
+    &[
+        ErrorCode::AuthTicket,
+        ErrorCode::AuthVisitorToken,
+        ErrorCode::AuthVisitorBlocked,
+        ErrorCode::ChatNotFound,
+        ErrorCode::Validation,
+        ErrorCode::InvalidQuery,
+    ],
+)];

@@ -16,6 +16,14 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/v1/search", get(find))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/search",
+    operation_id = "search",
+    tag = "Search",
+    summary = "Find chats by message text, visitor name, email or tag",
+    params(SearchQuery), responses((status = 200, description = "Hits, newest chat first", body = ListResponse<SearchHit>)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn find(
     State(state): State<AppState>,
@@ -24,3 +32,11 @@ async fn find(
 ) -> Result<Json<ListResponse<SearchHit>>, ApiError> {
     Ok(Json(search::find(&state, &caller, query).await?))
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(find))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[];

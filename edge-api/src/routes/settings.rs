@@ -10,11 +10,20 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::services::settings;
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/v1/settings", get(get_settings).patch(update_settings))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/settings",
+    operation_id = "getSettings",
+    tag = "Settings",
+    summary = "The workspace's settings",
+    responses((status = 200, description = "Settings", body = Settings)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn get_settings(
     State(state): State<AppState>,
@@ -23,6 +32,14 @@ async fn get_settings(
     Ok(Json(settings::get(&state, &caller).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/v1/settings",
+    operation_id = "updateSettings",
+    tag = "Settings",
+    summary = "Change sections of the settings",
+    request_body = UpdateSettings, responses((status = 200, description = "Settings as changed", body = Settings)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn update_settings(
     State(state): State<AppState>,
@@ -31,3 +48,12 @@ async fn update_settings(
 ) -> Result<Json<Settings>, ApiError> {
     Ok(Json(settings::update(&state, &caller, patch).await?))
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(get_settings, update_settings))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors =
+    &[("updateSettings", &[ErrorCode::AuthForbidden])];

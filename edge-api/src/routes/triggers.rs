@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::services::triggers;
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,6 +25,14 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/automation/triggers",
+    operation_id = "listTriggers",
+    tag = "Automation",
+    summary = "Triggers",
+    responses((status = 200, description = "Triggers", body = DataList<Trigger>, example = json!(spec_example!("get_automation_triggers.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn list(
     State(state): State<AppState>,
@@ -33,6 +42,14 @@ async fn list(
     Ok(Json(DataList { data }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/automation/triggers",
+    operation_id = "createTrigger",
+    tag = "Automation",
+    summary = "Add a trigger",
+    request_body(content = CreateTrigger, example = json!(spec_example!("post_automation_triggers.request.json"))), responses((status = 201, description = "Made", body = Trigger)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn create(
     State(state): State<AppState>,
@@ -43,6 +60,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(trigger)))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/v1/automation/triggers/{trigger_id}",
+    operation_id = "updateTrigger",
+    tag = "Automation",
+    summary = "Change a trigger",
+    params(("trigger_id" = String, Path, description = "The trigger's id (`trg_…`)")), request_body = UpdateTrigger, responses((status = 200, description = "Changed", body = Trigger)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn update(
     State(state): State<AppState>,
@@ -55,6 +80,14 @@ async fn update(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1/automation/triggers/{trigger_id}",
+    operation_id = "deleteTrigger",
+    tag = "Automation",
+    summary = "Delete a trigger",
+    params(("trigger_id" = String, Path, description = "The trigger's id (`trg_…`)")), responses((status = 204, description = "Deleted")), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn remove(
     State(state): State<AppState>,
@@ -64,3 +97,21 @@ async fn remove(
     triggers::remove(&state, &caller, &trigger_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, update, remove))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    ("createTrigger", &[ErrorCode::AuthForbidden]),
+    (
+        "updateTrigger",
+        &[ErrorCode::AuthForbidden, ErrorCode::TriggerNotFound],
+    ),
+    (
+        "deleteTrigger",
+        &[ErrorCode::AuthForbidden, ErrorCode::TriggerNotFound],
+    ),
+];

@@ -21,6 +21,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::services::{chats, messages, visitors};
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,6 +38,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/visitor/chats/{chat_id}/rating", post(rate))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/public/widgets/{workspace_id}/sessions",
+    operation_id = "createVisitorSession",
+    tag = "Widget API",
+    summary = "A visitor and its token",
+    params(("workspace_id" = String, Path, description = "The workspace's id (`ws_…`)")), request_body = CreateSessionRequest, responses((status = 201, description = "The visitor's session", body = SessionResponse)), security(())
+)]
 #[worker::send]
 async fn create_session(
     State(state): State<AppState>,
@@ -48,6 +57,14 @@ async fn create_session(
     Ok((StatusCode::CREATED, Json(session)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/visitor/chats",
+    operation_id = "startVisitorChat",
+    tag = "Widget API",
+    summary = "Start a chat with a first message",
+    request_body = StartChatRequest, responses((status = 201, description = "The chat", body = StartedChat)), security(("visitorToken" = []))
+)]
 #[worker::send]
 async fn start_chat(
     State(state): State<AppState>,
@@ -62,6 +79,14 @@ async fn start_chat(
     Ok((StatusCode::CREATED, Json(started)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/visitor/chats",
+    operation_id = "listVisitorChats",
+    tag = "Widget API",
+    summary = "The visitor's own chats",
+    responses((status = 200, description = "Chats", body = DataList<ChatSummary>)), security(("visitorToken" = []))
+)]
 #[worker::send]
 async fn list_chats(
     State(state): State<AppState>,
@@ -71,6 +96,14 @@ async fn list_chats(
     Ok(Json(DataList { data }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/visitor/chats/{chat_id}/messages",
+    operation_id = "listVisitorMessages",
+    tag = "Widget API",
+    summary = "The visitor's conversation (never notes)",
+    params(("chat_id" = String, Path, description = "The chat's id (`chat_…`)"), MessagesQuery), responses((status = 200, description = "Messages", body = DataList<ConversationMessage>)), security(("visitorToken" = []))
+)]
 #[worker::send]
 async fn list_messages(
     State(state): State<AppState>,
@@ -82,6 +115,14 @@ async fn list_messages(
     Ok(Json(DataList { data }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/visitor/chats/{chat_id}/messages",
+    operation_id = "sendVisitorMessage",
+    tag = "Widget API",
+    summary = "Write as the visitor",
+    params(("chat_id" = String, Path, description = "The chat's id (`chat_…`)")), request_body = SendMessageRequest, responses((status = 201, description = "The stored message", body = ConversationMessage)), security(("visitorToken" = []))
+)]
 #[worker::send]
 async fn send_message(
     State(state): State<AppState>,
@@ -96,6 +137,14 @@ async fn send_message(
     Ok((StatusCode::CREATED, Json(message)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/visitor/chats/{chat_id}/read",
+    operation_id = "markVisitorRead",
+    tag = "Widget API",
+    summary = "Mark agents' messages read",
+    params(("chat_id" = String, Path, description = "The chat's id (`chat_…`)")), request_body(content = Option<shared_types::visitor::MarkReadRequest>, description = "Optional: `{\"seq\": n}`; an empty body reads everything"), responses((status = 204, description = "Read")), security(("visitorToken" = []))
+)]
 #[worker::send]
 async fn mark_read(
     State(state): State<AppState>,
@@ -107,6 +156,14 @@ async fn mark_read(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/visitor/chats/{chat_id}/rating",
+    operation_id = "rateChat",
+    tag = "Widget API",
+    summary = "Rate a closed chat",
+    params(("chat_id" = String, Path, description = "The chat's id (`chat_…`)")), request_body = RatingRequest, responses((status = 200, description = "The chat with its rating", body = ChatDetail)), security(("visitorToken" = []))
+)]
 #[worker::send]
 async fn rate(
     State(state): State<AppState>,
@@ -116,3 +173,61 @@ async fn rate(
 ) -> Result<Json<ChatDetail>, ApiError> {
     Ok(Json(chats::rate(&state, &visitor, &chat_id, body).await?))
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    create_session,
+    list_chats,
+    start_chat,
+    list_messages,
+    send_message,
+    mark_read,
+    rate
+))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    (
+        "createVisitorSession",
+        &[
+            ErrorCode::WorkspaceNotFound,
+            ErrorCode::OriginNotAllowed,
+            ErrorCode::AuthIdentity,
+            ErrorCode::AuthVisitorToken,
+            ErrorCode::AuthVisitorBlocked,
+            ErrorCode::RateLimited,
+        ],
+    ),
+    (
+        "startVisitorChat",
+        &[ErrorCode::FileNotFound, ErrorCode::FileNotUploaded],
+    ),
+    ("listVisitorMessages", &[ErrorCode::ChatNotFound]),
+    (
+        "sendVisitorMessage",
+        &[
+            ErrorCode::ChatNotFound,
+            ErrorCode::ChatClosed,
+            ErrorCode::FileNotFound,
+            ErrorCode::FileNotUploaded,
+        ],
+    ),
+    (
+        "markVisitorRead",
+        &[
+            ErrorCode::ChatNotFound,
+            ErrorCode::MalformedJson,
+            ErrorCode::Validation,
+        ],
+    ),
+    (
+        "rateChat",
+        &[
+            ErrorCode::ChatNotFound,
+            ErrorCode::ChatNotClosed,
+            ErrorCode::AlreadyRated,
+        ],
+    ),
+];

@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::services::visitors;
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/v1/visitors/{visitor_id}/block", post(block))
@@ -20,6 +21,14 @@ pub fn routes() -> Router<AppState> {
 
 /// 204, also for a visitor blocked already (nothing changes then); AUTH-006 for an
 /// operator; VISITOR-001 for a visitor of another workspace or none.
+#[utoipa::path(
+    post,
+    path = "/v1/visitors/{visitor_id}/block",
+    operation_id = "blockVisitor",
+    tag = "Visitors",
+    summary = "Block a visitor; their token stops working at once",
+    params(("visitor_id" = String, Path, description = "The visitor's id (`vis_…`)")), responses((status = 204, description = "Blocked")), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn block(
     State(state): State<AppState>,
@@ -29,3 +38,14 @@ async fn block(
     visitors::block(&state, &caller, &visitor_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(block))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[(
+    "blockVisitor",
+    &[ErrorCode::AuthForbidden, ErrorCode::VisitorNotFound],
+)];

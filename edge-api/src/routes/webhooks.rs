@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::services::webhooks;
 use crate::state::AppState;
+use shared_types::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,6 +25,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/webhooks/{webhook_id}/deliveries", get(deliveries))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/webhooks",
+    operation_id = "listWebhooks",
+    tag = "Webhooks",
+    summary = "Webhooks",
+    responses((status = 200, description = "Webhooks", body = DataList<Webhook>, example = json!(spec_example!("get_webhooks.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn list(
     State(state): State<AppState>,
@@ -33,6 +42,14 @@ async fn list(
     Ok(Json(DataList { data }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/webhooks",
+    operation_id = "createWebhook",
+    tag = "Webhooks",
+    summary = "Subscribe a URL to events",
+    request_body(content = CreateWebhookRequest, example = json!(spec_example!("post_webhooks.request.json"))), responses((status = 201, description = "Made; a generated secret is shown this once", body = CreatedWebhook, example = json!(spec_example!("post_webhooks.201.json")))), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn create(
     State(state): State<AppState>,
@@ -43,6 +60,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/v1/webhooks/{webhook_id}",
+    operation_id = "updateWebhook",
+    tag = "Webhooks",
+    summary = "Change a webhook",
+    params(("webhook_id" = String, Path, description = "The webhook's id (`wh_…`)")), request_body = UpdateWebhookRequest, responses((status = 200, description = "Changed", body = Webhook)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn update(
     State(state): State<AppState>,
@@ -55,6 +80,14 @@ async fn update(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1/webhooks/{webhook_id}",
+    operation_id = "deleteWebhook",
+    tag = "Webhooks",
+    summary = "Delete a webhook",
+    params(("webhook_id" = String, Path, description = "The webhook's id (`wh_…`)")), responses((status = 204, description = "Deleted")), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn remove(
     State(state): State<AppState>,
@@ -65,6 +98,14 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/webhooks/{webhook_id}/deliveries",
+    operation_id = "listWebhookDeliveries",
+    tag = "Webhooks",
+    summary = "Delivery attempts, newest first",
+    params(("webhook_id" = String, Path, description = "The webhook's id (`wh_…`)")), responses((status = 200, description = "Attempts", body = DataList<WebhookDelivery>)), security(("apiKey" = []), ("consoleSession" = []))
+)]
 #[worker::send]
 async fn deliveries(
     State(state): State<AppState>,
@@ -74,3 +115,33 @@ async fn deliveries(
     let data = webhooks::deliveries(&state, &caller, &webhook_id).await?;
     Ok(Json(DataList { data }))
 }
+
+/// This module's operations in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, update, remove, deliveries))]
+pub(super) struct Doc;
+
+/// What each operation here can refuse with, beyond its credential, body and query.
+pub(super) const ERRORS: super::openapi::Errors = &[
+    ("listWebhooks", &[ErrorCode::AuthForbidden]),
+    (
+        "createWebhook",
+        &[ErrorCode::AuthForbidden, ErrorCode::WebhookUrlNotAllowed],
+    ),
+    (
+        "updateWebhook",
+        &[
+            ErrorCode::AuthForbidden,
+            ErrorCode::WebhookNotFound,
+            ErrorCode::WebhookUrlNotAllowed,
+        ],
+    ),
+    (
+        "deleteWebhook",
+        &[ErrorCode::AuthForbidden, ErrorCode::WebhookNotFound],
+    ),
+    (
+        "listWebhookDeliveries",
+        &[ErrorCode::AuthForbidden, ErrorCode::WebhookNotFound],
+    ),
+];

@@ -179,9 +179,11 @@ async fn issue_upload_url(
 }
 
 /// What an upload stored.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Uploaded {
+    /// The file, pending until confirmed.
     file_id: String,
+    /// The bytes stored.
     size_bytes: u64,
 }
 

@@ -213,8 +213,9 @@ pub async fn post(
 }
 
 /// Each attachment must be this worker's URL of a file confirmed for this chat of the
-/// workspace (REQ-004 naming the attachment otherwise: a foreign host, another
-/// workspace's or chat's file, an unconfirmed upload, an unknown id). What is stored is
+/// workspace (404 FILE-001 naming the attachment in `details.fields` otherwise: a
+/// foreign host, another workspace's or chat's file, an unconfirmed upload, an unknown
+/// id). Not REQ-004: the URL is well formed, what it names is not there. What is stored is
 /// the URL built here from the file, never the client's text, and its type is the
 /// file's.
 async fn resolve_attachments(
@@ -255,7 +256,10 @@ async fn resolve_attachments(
     if fields.is_empty() {
         Ok(resolved)
     } else {
-        Err(ApiError::validation(fields))
+        Err(ApiError::with_details(
+            ErrorCode::FileNotFound,
+            fields.into_details(),
+        ))
     }
 }
 

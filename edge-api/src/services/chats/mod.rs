@@ -290,6 +290,7 @@ fn read_seq(body: &[u8]) -> Result<Option<u64>, ApiError> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct ReadBody {
+        #[serde(default, deserialize_with = "shared_types::serde_util::whole_opt")]
         seq: Option<u64>,
     }
     if body.iter().all(u8::is_ascii_whitespace) {
