@@ -1,6 +1,6 @@
 // A small integration in TypeScript, typed by chatflow-api.d.ts (generated from
 // GET /v1/openapi.json with openapi-typescript):
-//   - lists the open chats with an API key;
+//   - lists the active chats with an API key;
 //   - verifies a webhook delivery's ChatFlow-Signature and narrows its payload.
 //
 // Type-check: node_modules/.bin/tsc --noEmit -p examples/typescript
@@ -16,8 +16,8 @@ type ChatClosedEvent =
 
 const BASE = process.env.CHATFLOW_URL ?? "https://api.chatflow.uz";
 
-export async function listOpenChats(apiKey: string): Promise<ChatList> {
-  const query: ListQuery = { status: "open", limit: 50 };
+export async function listActiveChats(apiKey: string): Promise<ChatList> {
+  const query: ListQuery = { status: "active", limit: 50 };
   const params = new URLSearchParams(
     Object.entries(query).map(([k, v]) => [k, String(v)]),
   );
@@ -66,11 +66,11 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const chats = await listOpenChats(key);
+  const chats = await listActiveChats(key);
   for (const chat of chats.data) {
-    console.log(`${chat.id}\t${chat.status}\t${chat.visitor.name ?? "?"}`);
+    console.log(`${chat.id}\t${chat.status}\t${chat.visitor_name ?? "?"}`);
   }
-  console.log(`${chats.pagination.total} open`);
+  console.log(`${chats.pagination.total} active`);
 }
 
 main().catch((e: unknown) => {

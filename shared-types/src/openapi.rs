@@ -253,7 +253,8 @@ pub fn optional_query_param<T: utoipa::PartialSchema>(
 ) -> utoipa::openapi::path::Parameter {
     utoipa::openapi::path::ParameterBuilder::new()
         .name(name)
-        .parameter_in(parameter_in.unwrap_or_default())
+        // A query struct's own field: the query, whatever the caller's default.
+        .parameter_in(parameter_in.unwrap_or(utoipa::openapi::path::ParameterIn::Query))
         .required(utoipa::openapi::Required::False)
         .description(Some(description))
         .schema(Some(T::schema()))

@@ -95,6 +95,7 @@ pub struct BusinessHours {
     /// Off (the default): the widget is open whenever an agent is online.
     pub enabled: bool,
     /// An IANA zone, such as `Asia/Tashkent`, whose clock the openings follow.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::validate::TimeZoneName))]
     pub timezone: String,
     /// The openings of each weekday.
     pub weekly: Weekly,
@@ -177,13 +178,16 @@ pub struct UpdateBusinessHours {
     )]
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub enabled: Option<bool>,
-    /// An IANA zone.
+    /// An IANA zone, checked against the platform's zone database.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::serde_util::present"
     )]
-    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<crate::validate::TimeZoneName>, nullable = false)
+    )]
     pub timezone: Option<String>,
     /// The openings of each weekday.
     #[serde(

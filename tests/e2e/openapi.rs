@@ -210,6 +210,15 @@ fn every_operation_names_its_refusals_headers_and_credentials(ctx: &Ctx) {
             let name = format!("{method} {path}");
             assert!(op["operationId"].is_string(), "{name}: no operationId");
             assert!(op["security"].is_array(), "{name}: no security");
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                if param["in"] == "path" {
+                    let slot = format!("{{{}}}", param["name"].as_str().unwrap_or_default());
+                    assert!(
+                        path.contains(&slot),
+                        "{name}: path parameter {slot} is not in the path"
+                    );
+                }
+            }
             let responses = op["responses"].as_object().expect("responses");
             assert!(responses.contains_key("500"), "{name}: no 500");
             for (status, response) in responses {
@@ -313,6 +322,51 @@ fn the_reference_page_renders_the_document(ctx: &Ctx) {
     assert!(renderer.text.len() > 100_000);
 }
 
+#[crate::e2e_test]
+fn in_the_browser_the_reference_page_shows_the_operations(ctx: &Ctx) {
+    let browser = crate::browser::Browser::start(1280, 800);
+    browser.goto(&format!("{}/docs/", ctx.server.base_url));
+    // Redoc has fetched the document and painted its operations and webhooks.
+    let text = browser.wait_for(
+        "const t = document.body.innerText; \
+         return t.includes('ChatFlow API') && t.includes('List chats, newest activity first') \
+             && t.includes('chat.closed') ? t.length : null;",
+        std::time::Duration::from_secs(20),
+    );
+    assert!(text.as_u64().unwrap_or_default() > 10_000, "{text}");
+}
+
+#[crate::e2e_test]
+fn a_socket_handshake_the_platform_would_refuse_gets_the_envelope(ctx: &Ctx) {
+    // (A version other than 13 is refused by workerd before the worker runs.)
+    let ws = ctx.workspace();
+    let auth = crate::client::bearer(&ws.api_key);
+    for (headers, field) in [
+        (
+            vec![("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13")],
+            "Sec-WebSocket-Key",
+        ),
+        (
+            vec![
+                ("Upgrade", "websocket"),
+                ("Sec-WebSocket-Version", "13"),
+                ("Sec-WebSocket-Key", "short=="),
+            ],
+            "Sec-WebSocket-Key",
+        ),
+    ] {
+        let mut headers = headers;
+        headers.push(("Authorization", &auth));
+        let resp = ctx.client.send("GET", "/v1/realtime", &headers, None);
+        let envelope = resp.assert_error(ErrorCode::Validation);
+        assert!(
+            envelope.error.details["fields"][field].is_string(),
+            "{}",
+            resp.text
+        );
+    }
+}
+
 fn node_tool(name: &str) -> std::path::PathBuf {
     let path = repo_root().join("node_modules/.bin").join(name);
     assert!(
@@ -383,10 +437,12 @@ fn schemathesis_with_every_check_finds_nothing(ctx: &Ctx) {
     let temp = TempDir::new("schemathesis");
     // Each operation gets the credential its own security names.
     let config = temp.path().join("schemathesis.toml");
+    let shared = std::fs::read_to_string(repo_root().join("tests/schemathesis.toml"))
+        .expect("tests/schemathesis.toml");
     std::fs::write(
         &config,
         format!(
-            "[auth.openapi.apiKey]\nbearer = \"{}\"\n\n\
+            "{shared}\n[auth.openapi.apiKey]\nbearer = \"{}\"\n\n\
              [auth.openapi.visitorToken]\nbearer = \"{visitor}\"\n\n\
              [auth.openapi.adminToken]\nbearer = \"{}\"\n",
             ws.api_key,
@@ -417,6 +473,9 @@ fn schemathesis_with_every_check_finds_nothing(ctx: &Ctx) {
             "5",
         ])
         .args(["--rate-limit", "100/m", "--workers", "1", "--seed", "1"])
+        // A WebSocket is not HTTP: a good handshake is 101 and the socket stays open.
+        // The socket has suites of its own (realtime::, socket_bounds::).
+        .args(["--exclude-operation-id", "openRealtimeSocket"])
         .output()
         .expect("schemathesis runs");
     let text = format!(

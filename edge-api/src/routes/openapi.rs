@@ -90,7 +90,8 @@ pub fn json() -> String {
     path = "/v1/openapi.json",
     operation_id = "getOpenApiDocument",
     tag = "Service",
-    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object))
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object)),
+    security(())
 )]
 pub async fn document_json() -> Response {
     let mut res = json().into_response();
@@ -381,7 +382,7 @@ fn webhooks() -> Value {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {
                     "allOf": [
                         {"$ref": "#/components/schemas/WebhookEventPayload"},
-                        {"type": "object", "properties": {
+                        {"type": "object", "required": ["type", "data"], "properties": {
                             "type": {"const": event.as_str()},
                             "data": {"$ref": format!("#/components/schemas/{data}")}
                         }}

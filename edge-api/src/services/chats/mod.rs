@@ -296,9 +296,10 @@ fn read_seq(body: &[u8]) -> Result<Option<u64>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    let read: ReadBody =
+    // `null` is no body too, as the document's optional body allows.
+    let read: Option<ReadBody> =
         serde_json::from_slice(body).map_err(|_| refuse_seq("must be a whole number"))?;
-    Ok(read.seq)
+    Ok(read.and_then(|r| r.seq))
 }
 
 /// Unassigns a departed agent's open chats; the chats as lists now show them.
