@@ -4,7 +4,7 @@
  *
  * It fetches the public config at once and paints the launcher from it inside an open
  * shadow root, so no style leaks either way. It is a facade: the Leptos app
- * (wasm-bindgen glue + wasm, about 90 KB gzip) loads only when the visitor engages
+ * (wasm-bindgen glue + wasm, about 80 KB gzip) loads only when the visitor engages
  * (hover, focus, touch or click on the launcher, ChatFlow.open()), when a trigger fires
  * (triggers are evaluated here), or at once for a conversation already under way. The
  * app then adopts the launcher and adds the panel (widget/src/lib.rs `mount`), reusing
