@@ -28,6 +28,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # Always the real release profile (LTO, one codegen unit): the sizes and their budgets
 # are what visitors download, whatever quicker settings the worker's build uses.
 unset CARGO_PROFILE_RELEASE_LTO CARGO_PROFILE_RELEASE_CODEGEN_UNITS
+# Panic locations name their source files: without these the wasm every visitor
+# downloads carries this machine's paths (the cargo registry's and the checkout's),
+# 1.5 KB raw, 93 B gzip.
+remap="--remap-path-prefix=$PWD/="
+for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+  remap="$remap --remap-path-prefix=$registry="
+done
+export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }$remap"
 WASM_PACK_BIN="${WASM_PACK_BIN:-wasm-pack}"
 WASM_OPT_BIN="${WASM_OPT_BIN:-node_modules/.bin/wasm-opt}"
 ESBUILD_BIN="${ESBUILD_BIN:-node_modules/.bin/esbuild}"
@@ -42,7 +50,7 @@ pkg=dist/npm/widget
 # the goal is 90 KB (92,160 B); the budget is a ratchet at what the build reaches now,
 # lowered as the wasm shrinks, so that nothing grows unnoticed meanwhile.
 LOADER_BUDGET=3700
-ENGAGED_BUDGET=112850
+ENGAGED_BUDGET=84350
 
 # Anything that changes what the stage holds: the rewriting's code and the tools'
 # versions. A stage built with other ones is rebuilt.

@@ -1,7 +1,7 @@
 //! The widget as a guest on someone else's page, in headless Chromium: usable by
 //! keyboard alone, full-screen on a phone, styled the same whatever the host's CSS and
-//! leaving the host's styles alone, the exit-intent trigger, and one conversation
-//! across two tabs without a reload.
+//! leaving the host's styles alone, the exit-intent, time-on-page and scroll-depth
+//! triggers, and one conversation across two tabs without a reload.
 
 use std::time::Duration;
 
@@ -263,6 +263,59 @@ fn exit_intent_shows_its_message_when_the_pointer_leaves_the_top(ctx: &Ctx) {
     );
     let shown = browser.wait_for(nudge, Duration::from_secs(10));
     assert_eq!(shown, "Ketishdan oldin: 10% chegirma!");
+}
+
+/// The text of the trigger message beside the launcher, or null.
+const NUDGE: &str = "const r = document.getElementById('chatflow-widget').shadowRoot; \
+     const n = r.querySelector('[data-testid=\"cf-nudge\"]'); return n ? n.textContent : null;";
+
+#[crate::e2e_test]
+fn time_on_page_shows_its_message_once_the_time_has_passed_and_not_before(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    ws.post(
+        "/v1/automation/triggers",
+        &json!({"name": "Hali shu yerdamisiz", "condition": "time_on_page", "delay_seconds": 4,
+                "message": "Yordam kerakmi?", "url_pattern": "/demo/*"}),
+    )
+    .expect::<Value>(201);
+    let browser = Browser::start(1280, 800);
+    browser.goto(&format!("{}/demo/{}", ctx.server.base_url, ws.id));
+    wait_until_ready(&browser);
+    std::thread::sleep(Duration::from_millis(1_000));
+    assert_eq!(browser.eval(NUDGE, json!([])), Value::Null);
+    let shown = browser.wait_for(NUDGE, Duration::from_secs(15));
+    assert_eq!(shown, "Yordam kerakmi?");
+    // Four seconds on the page, counted from its start (before the loader ran).
+    let page_ms = browser.eval("return performance.now();", json!([]));
+    assert!(
+        page_ms.as_f64().unwrap_or(0.0) >= 4_000.0,
+        "shown at {page_ms} ms"
+    );
+}
+
+#[crate::e2e_test]
+fn scroll_depth_shows_its_message_past_half_the_page(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    ws.post(
+        "/v1/automation/triggers",
+        &json!({"name": "O'qiyapsizmi", "condition": "scroll_depth", "delay_seconds": 0,
+                "message": "Savollar bormi?", "url_pattern": "/demo/*"}),
+    )
+    .expect::<Value>(201);
+    let browser = Browser::start(1280, 800);
+    browser.goto(&format!("{}/demo/{}", ctx.server.base_url, ws.id));
+    wait_until_ready(&browser);
+    // A long page: a quarter of the way down is not yet half of it.
+    browser.eval(
+        "const d = document.createElement('div'); d.style.height = '8000px'; \
+         document.body.appendChild(d); scrollTo(0, 1000);",
+        json!([]),
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(browser.eval(NUDGE, json!([])), Value::Null);
+    browser.eval("scrollTo(0, 6000);", json!([]));
+    let shown = browser.wait_for(NUDGE, Duration::from_secs(10));
+    assert_eq!(shown, "Savollar bormi?");
 }
 
 #[crate::e2e_test]

@@ -4,7 +4,7 @@
  *
  * It fetches the public config at once and paints the launcher from it inside an open
  * shadow root, so no style leaks either way. It is a facade: the Leptos app
- * (wasm-bindgen glue + wasm, about 90 KB gzip) loads only when the visitor engages
+ * (wasm-bindgen glue + wasm, about 80 KB gzip) loads only when the visitor engages
  * (hover, focus, touch or click on the launcher, ChatFlow.open()), when a trigger fires
  * (triggers are evaluated here), or at once for a conversation already under way. The
  * app then adopts the launcher and adds the panel (widget/src/lib.rs `mount`), reusing
@@ -100,12 +100,16 @@
     var load = safely(function () {
       if (loading) return;
       // ?v= ties the glue and the wasm to one build, so a browser never pairs a cached
-      // glue with a newer wasm; both may then be cached for long. The glue compiles the
-      // wasm while it streams in (instantiateStreaming).
-      loading = import(base + "chatflow_widget.js?v=" + VERSION)
-        .then(function (m) {
-          return m.default({ module_or_path: base + "chatflow_widget_bg.wasm?v=" + VERSION })
-            .then(function () { return m; });
+      // glue with a newer wasm; both may then be cached for long. The wasm is fetched and
+      // compiled while it streams in, at the same time as the glue loads (not after it);
+      // if the server's MIME type stops compileStreaming, the glue gets the URL and
+      // falls back itself.
+      var wasm = base + "chatflow_widget_bg.wasm?v=" + VERSION;
+      var compiled = WebAssembly.compileStreaming(fetch(wasm))
+        .catch(function () { return wasm; });
+      loading = Promise.all([import(base + "chatflow_widget.js?v=" + VERSION), compiled])
+        .then(function (r) {
+          return r[0].default({ module_or_path: r[1] }).then(function () { return r[0]; });
         })
         .then(safely(function (m) {
           engage.forEach(function (e) { button.removeEventListener(e, load); });
@@ -196,29 +200,43 @@
         try { sessionStorage.setItem(key, done.join(",")); } catch (e) { /* once per page then */ }
       });
       var later = function () { setTimeout(fire, delay); };
-      var once = function (event, holds) {
-        var listener = function (ev) {
-          if (!holds(ev)) return;
-          window.removeEventListener(event, listener, true);
+      var left = delay - performance.now();
+      if (t.condition === "page_load") setTimeout(fire, left);
+      else if (t.condition === "time_on_page") {
+        // Counts only while the page is visible (the time before this script counts
+        // too): one timer for what is left, stopped while the page is hidden, rather
+        // than an interval that would cost the page a task four times a second.
+        var timer = 0, from;
+        var count = function () {
+          if (timer) { clearTimeout(timer); timer = 0; left -= performance.now() - from; }
+          if (document.hidden) return;
+          from = performance.now();
+          timer = setTimeout(function () {
+            document.removeEventListener("visibilitychange", count);
+            fire();
+          }, left);
+        };
+        document.addEventListener("visibilitychange", count);
+        count();
+      } else if (t.condition === "scroll_depth") {
+        // Checked at most once a frame: reading the page's height may lay it out.
+        var frame = 0;
+        var check = function () {
+          frame = 0;
+          if (scrollY + innerHeight < document.documentElement.scrollHeight / 2) return;
+          removeEventListener("scroll", scrolled, true);
           later();
         };
-        window.addEventListener(event, listener, { capture: true, passive: true });
-      };
-      var since = performance.now();
-      if (t.condition === "page_load") setTimeout(fire, Math.max(0, delay - since));
-      else if (t.condition === "time_on_page") {
-        // Counts only while the page is visible (the time before this script counts too).
-        var tick = setInterval(function () {
-          if (document.visibilityState === "visible") since += 250;
-          if (since >= delay) { clearInterval(tick); fire(); }
-        }, 250);
-      } else if (t.condition === "scroll_depth") {
-        once("scroll", function () {
-          return scrollY + innerHeight >= document.documentElement.scrollHeight / 2;
-        });
+        var scrolled = function () { frame = frame || requestAnimationFrame(check); };
+        addEventListener("scroll", scrolled, { capture: true, passive: true });
       } else if (t.condition === "exit_intent" && !matchMedia("(pointer: coarse)").matches) {
         // Touch screens have no pointer to leave with.
-        once("mouseout", function (ev) { return !ev.relatedTarget && ev.clientY <= 0; });
+        var out = function (ev) {
+          if (ev.relatedTarget || ev.clientY > 0) return;
+          removeEventListener("mouseout", out, true);
+          later();
+        };
+        addEventListener("mouseout", out, { capture: true, passive: true });
       }
     });
   }

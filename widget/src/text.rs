@@ -12,23 +12,24 @@ pub enum Piece {
 /// whitespace; trailing punctuation that usually closes a sentence (`.,;:!?)]'"`)
 /// stays text, so "see https://x.uz/a." links to `https://x.uz/a`.
 pub fn pieces(text: &str) -> Vec<Piece> {
+    // Split with `split_at_checked` and `get`, never `&s[a..b]`: indexing a str brings
+    // core's char-boundary panic and its Debug formatting of chars (about 3 KB of wasm).
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(start) = next_link(rest) {
-        let tail = &rest[start..];
+    while let Some((before, tail)) = next_link(rest).and_then(|i| rest.split_at_checked(i)) {
         let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
-        let link =
-            tail[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'', '"']);
+        let (word, after) = tail.split_at_checked(end).unwrap_or((tail, ""));
+        let link = word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'', '"']);
         // "https://" alone is not a link.
         let scheme = if link.starts_with("https://") { 8 } else { 7 };
+        push_text(&mut out, before);
         if link.len() <= scheme {
-            push_text(&mut out, &rest[..start + end]);
-            rest = &rest[start + end..];
+            push_text(&mut out, word);
+            rest = after;
             continue;
         }
-        push_text(&mut out, &rest[..start]);
         out.push(Piece::Link(link.to_string()));
-        rest = &rest[start + link.len()..];
+        rest = tail.get(link.len()..).unwrap_or_default();
     }
     push_text(&mut out, rest);
     out

@@ -1,100 +1,97 @@
-use leptos::ev::KeyboardEvent;
-use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, Node};
 
+use super::dom::{attrs, effect, el, flag, fragment, icon, on, slot};
 use crate::chat::Chat;
-use crate::i18n::{words, Lang};
+use crate::i18n::{words, Lang, Words};
 
 /// Where the visitor types. Enter sends, Shift+Enter starts a new line. The text stays
 /// in the box until the server has stored it, so nothing typed is lost to a failure.
 /// Once the chat has begun, a paperclip button sends a file (see `Chat::attach`).
-pub fn composer(lang: Lang, chat: Chat) -> impl IntoView {
+pub fn composer(lang: Lang, chat: Chat) -> Element {
     let w = words(lang);
-    let input = NodeRef::<Textarea>::new();
-    let picker = NodeRef::<Input>::new();
-    let picked = move |_| {
-        let Some(el) = picker.get_untracked() else {
-            return;
-        };
-        let file = el.files().and_then(|list| list.get(0));
+    let root = el("div", "cf-composer", None);
+    slot(
+        &root,
+        move || chat.messages.with(|m| !m.is_empty()),
+        move |begun| begun.then(|| attach(w, chat)),
+    );
+    let input: HtmlTextAreaElement = el("textarea", "cf-input", Some(&root)).unchecked_into();
+    attrs(
+        &input,
+        &[
+            ("data-testid", "cf-input"),
+            ("rows", "1"),
+            ("placeholder", w.placeholder),
+            ("aria-label", w.placeholder),
+        ],
+    );
+    let button = el("button", "cf-send", Some(&root));
+    attrs(&button, &[("data-testid", "cf-send"), ("type", "button")]);
+    button.set_text_content(Some(w.send));
+    disabled_while_sending(&button, chat);
+    let typed = input.clone();
+    on(&input, "keydown", move |ev| {
+        let ev: KeyboardEvent = ev.unchecked_into();
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            send(&typed, chat);
+        }
+    });
+    on(&input, "input", move |_| chat.typing());
+    on(&button, "click", move |_| send(&input, chat));
+    root
+}
+
+fn send(input: &HtmlTextAreaElement, chat: Chat) {
+    let text = input.value();
+    if text.trim().is_empty() || chat.sending.get_untracked() {
+        return;
+    }
+    let el = input.clone();
+    spawn_local(async move {
+        if chat.send(text.trim().to_string()).await {
+            el.set_value("");
+        }
+        let _ = el.focus();
+    });
+}
+
+/// A control that cannot be used while a message or file is on its way.
+pub(super) fn disabled_while_sending(e: &Element, chat: Chat) {
+    let e = e.clone();
+    effect(move || flag(&e, "disabled", chat.sending.get()));
+}
+
+/// The file picker (hidden) and the paperclip that opens it.
+fn attach(w: &'static Words, chat: Chat) -> Node {
+    let both = fragment();
+    let picker: HtmlInputElement = el("input", "", Some(&both)).unchecked_into();
+    attrs(&picker, &[("type", "file"), ("data-testid", "cf-picker")]);
+    flag(&picker, "hidden", true);
+    let picked = picker.clone();
+    on(&picker, "change", move |_| {
+        let file = picked.files().and_then(|list| list.get(0));
         // Cleared so that picking the same file again (after an error) is a change.
-        el.set_value("");
+        picked.set_value("");
         if let Some(file) = file {
             spawn_local(chat.attach(file));
         }
-    };
-    let attach = move || {
-        chat.messages.with(|m| !m.is_empty()).then(|| {
-            view! {
-                <input
-                    node_ref=picker
-                    type="file"
-                    data-testid="cf-picker"
-                    hidden=true
-                    on:change=picked
-                />
-                <button
-                    class="cf-attach"
-                    data-testid="cf-attach"
-                    type="button"
-                    title=w.attach
-                    aria-label=w.attach
-                    disabled=move || chat.sending.get()
-                    on:click=move |_| {
-                        if let Some(el) = picker.get_untracked() {
-                            el.click();
-                        }
-                    }
-                >
-                    {super::icon("cf-icon", super::PAPERCLIP)}
-                </button>
-            }
-        })
-    };
-    let send = move || {
-        let Some(el) = input.get_untracked() else {
-            return;
-        };
-        let text = el.value();
-        if text.trim().is_empty() || chat.sending.get_untracked() {
-            return;
-        }
-        spawn_local(async move {
-            if chat.send(text.trim().to_string()).await {
-                el.set_value("");
-            }
-            let _ = el.focus();
-        });
-    };
-    let on_key = move |ev: KeyboardEvent| {
-        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
-            ev.prevent_default();
-            send();
-        }
-    };
-    view! {
-        <div class="cf-composer">
-            {attach}
-            <textarea
-                node_ref=input
-                class="cf-input"
-                data-testid="cf-input"
-                rows="1"
-                placeholder=w.placeholder
-                aria-label=w.placeholder
-                on:keydown=on_key
-                on:input=move |_| chat.typing()
-            ></textarea>
-            <button
-                class="cf-send"
-                data-testid="cf-send"
-                type="button"
-                disabled=move || chat.sending.get()
-                on:click=move |_| send()
-            >
-                {w.send}
-            </button>
-        </div>
-    }
+    });
+    let button = el("button", "cf-attach", Some(&both));
+    attrs(
+        &button,
+        &[
+            ("data-testid", "cf-attach"),
+            ("type", "button"),
+            ("title", w.attach),
+            ("aria-label", w.attach),
+        ],
+    );
+    disabled_while_sending(&button, chat);
+    on(&button, "click", move |_| picker.click());
+    icon("cf-icon", super::PAPERCLIP, &button);
+    both
 }

@@ -1,7 +1,8 @@
-use leptos::ev::SubmitEvent;
-use leptos::html::Input;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, Node};
 
+use super::dom::{attrs, el, flag, on, slot};
 use crate::chat::Chat;
 use crate::i18n::words;
 use crate::state::Config;
@@ -9,19 +10,64 @@ use crate::state::Config;
 /// The owner's optional pre-chat form, in the composer's place until it is sent: a
 /// name and an email, each required when the owner says so. What the visitor gives
 /// goes with the session (`Chat::post`); the site's own `ChatFlow.identify` wins.
-pub fn form(config: &Config, chat: Chat) -> impl IntoView {
+pub fn form(config: &Config, chat: Chat) -> Element {
     let w = words(config.lang);
     let asks = config.prechat.unwrap_or(crate::state::Prechat {
         require_name: false,
         require_email: false,
     });
-    let name = NodeRef::<Input>::new();
-    let email = NodeRef::<Input>::new();
+    let form = el("form", "cf-prechat", None);
+    attrs(&form, &[("data-testid", "cf-prechat")]);
+    flag(&form, "novalidate", true);
+    let field = |testid: &str, kind: &str, autocomplete: &str, placeholder: &str, required| {
+        let input: HtmlInputElement = el("input", "cf-email", Some(&form)).unchecked_into();
+        attrs(
+            &input,
+            &[
+                ("data-testid", testid),
+                ("type", kind),
+                ("autocomplete", autocomplete),
+                ("placeholder", placeholder),
+                ("aria-label", placeholder),
+            ],
+        );
+        flag(&input, "required", required);
+        input
+    };
+    let name = field(
+        "cf-prechat-name",
+        "text",
+        "name",
+        w.name_placeholder,
+        asks.require_name,
+    );
+    let email = field(
+        "cf-prechat-email",
+        "email",
+        "email",
+        w.email_placeholder,
+        asks.require_email,
+    );
     let missing = RwSignal::new(false);
-    let submit = move |ev: SubmitEvent| {
+    let form_node: &Node = &form;
+    slot(
+        form_node,
+        move || missing.get(),
+        move |shown| {
+            shown.then(|| {
+                super::panel::note("cf-trouble", "alert", "cf-prechat-missing", w.fill_in).into()
+            })
+        },
+    );
+    let start = el("button", "cf-send cf-start", Some(&form));
+    attrs(
+        &start,
+        &[("data-testid", "cf-prechat-start"), ("type", "submit")],
+    );
+    start.set_text_content(Some(w.start));
+    on(&form, "submit", move |ev| {
         ev.prevent_default();
-        let value = |r: NodeRef<Input>| r.get_untracked().map(|e| e.value()).unwrap_or_default();
-        let (n, e) = (value(name), value(email));
+        let (n, e) = (name.value(), email.value());
         if (asks.require_name && n.trim().is_empty())
             || (asks.require_email && !e.contains('@'))
             || (!e.trim().is_empty() && !e.contains('@'))
@@ -32,37 +78,6 @@ pub fn form(config: &Config, chat: Chat) -> impl IntoView {
         chat.name.set(n);
         chat.email.set(e);
         chat.introduced.set(true);
-    };
-    view! {
-        <form class="cf-prechat" data-testid="cf-prechat" novalidate=true on:submit=submit>
-            <input
-                node_ref=name
-                class="cf-email"
-                data-testid="cf-prechat-name"
-                type="text"
-                autocomplete="name"
-                placeholder=w.name_placeholder
-                aria-label=w.name_placeholder
-                required=asks.require_name
-            />
-            <input
-                node_ref=email
-                class="cf-email"
-                data-testid="cf-prechat-email"
-                type="email"
-                autocomplete="email"
-                placeholder=w.email_placeholder
-                aria-label=w.email_placeholder
-                required=asks.require_email
-            />
-            {move || {
-                missing
-                    .get()
-                    .then(|| super::panel::note("cf-trouble", "alert", "cf-prechat-missing", w.fill_in))
-            }}
-            <button class="cf-send cf-start" data-testid="cf-prechat-start" type="submit">
-                {w.start}
-            </button>
-        </form>
-    }
+    });
+    form
 }
