@@ -133,6 +133,13 @@ impl AppState {
         crate::domain::webhook::allows_private(self.secret("ALLOW_PRIVATE_WEBHOOK_URLS").as_deref())
     }
 
+    /// `WEBHOOK_EGRESS=loopback` (the e2e harness): deliveries to any other host are
+    /// recorded as failed without a request, so a test (or a fuzzer inventing URLs)
+    /// never sends traffic off the machine, DNS lookups included.
+    pub fn webhooks_to_loopback_only(&self) -> bool {
+        self.secret("WEBHOOK_EGRESS").as_deref() == Some("loopback")
+    }
+
     /// The first retry's delay; tests shorten it with `--var WEBHOOK_RETRY_BASE_SECONDS:1`
     /// so a whole retry schedule fits in a test run.
     pub fn webhook_retry_base_seconds(&self) -> u32 {

@@ -415,7 +415,8 @@ async fn deliver_batch(
             crypto::open(state, &purpose, &hook.secret_sealed).await?,
         );
     }
-    let outcomes = send_all(messages, known, &secrets).await;
+    let loopback_only = state.webhooks_to_loopback_only();
+    let outcomes = send_all(messages, known, &secrets, loopback_only).await;
 
     let now = time::now();
     let mut logs: BTreeMap<&str, WorkspaceLog> = BTreeMap::new();
@@ -546,6 +547,7 @@ async fn send_all(
     messages: &[&Message<DeliveryJob>],
     known: &BatchState,
     secrets: &Secrets<'_>,
+    loopback_only: bool,
 ) -> Vec<Option<Outcome>> {
     let mut groups: BTreeMap<(&str, Option<&str>), Vec<usize>> = BTreeMap::new();
     for (i, job) in messages.iter().map(|m| m.body()).enumerate() {
@@ -566,7 +568,7 @@ async fn send_all(
                     if hook.webhook.active && earlier.is_none_or(|e| e.succeeded == 0) =>
                 {
                     let attempts = earlier.map_or(1, |e| e.attempts + 1);
-                    attempt(hook, secret, job, attempts).await
+                    attempt(hook, secret, job, attempts, loopback_only).await
                 }
                 _ => Outcome::Skipped,
             };
@@ -583,10 +585,20 @@ async fn send_all(
 }
 
 /// Signs and sends one job.
-async fn attempt(hook: &StoredWebhook, secret: &[u8], job: &DeliveryJob, attempt: u32) -> Outcome {
+async fn attempt(
+    hook: &StoredWebhook,
+    secret: &[u8],
+    job: &DeliveryJob,
+    attempt: u32,
+    loopback_only: bool,
+) -> Outcome {
     let started = Date::now().as_millis();
     let signature = webhook::sign(secret, started / 1000, job.body.as_bytes());
-    let answer = post(&hook.webhook.url, job, &signature.to_string()).await;
+    let answer = if loopback_only && !webhook::is_loopback_url(&hook.webhook.url) {
+        Err("not sent: this server delivers only to loopback (WEBHOOK_EGRESS)".to_string())
+    } else {
+        post(&hook.webhook.url, job, &signature.to_string()).await
+    };
     let duration_ms = Date::now().as_millis().saturating_sub(started);
     let (status_code, error) = match answer {
         Ok(status) if webhook::is_success(status) => (Some(status), None),

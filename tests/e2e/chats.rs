@@ -211,22 +211,29 @@ fn invalid_messages_get_400_and_store_nothing(ctx: &Ctx) {
     let ws = ctx.workspace();
     let (chat_id, _) = ws.chat("hi");
     let path = format!("/v1/chats/{chat_id}/messages");
-    for (body, field) in [
-        (json!({"text": ""}), "text"),
-        (json!({"text": "   "}), "text"),
-        (json!({"text": "x".repeat(10_001)}), "text"),
-        (json!({"text": 5}), "text"),
-        (json!({}), "text"),
+    for (body, field, code) in [
+        (json!({"text": ""}), "text", ErrorCode::Validation),
+        (json!({"text": "   "}), "text", ErrorCode::Validation),
+        (
+            json!({"text": "x".repeat(10_001)}),
+            "text",
+            ErrorCode::Validation,
+        ),
+        (json!({"text": 5}), "text", ErrorCode::Validation),
+        (json!({}), "text", ErrorCode::Validation),
+        // A well-formed URL that is no file of this chat: what it names is not there.
         (
             json!({"text": "ok", "attachments": [{"type": "image", "url": "https://evil.example/x.png"}]}),
             "attachments",
+            ErrorCode::FileNotFound,
         ),
         (
             json!({"text": "ok", "attachments": [{"type": "video", "url": "https://x.example/a"}]}),
             "attachments",
+            ErrorCode::Validation,
         ),
     ] {
-        let envelope = ws.post(&path, &body).assert_error(ErrorCode::Validation);
+        let envelope = ws.post(&path, &body).assert_error(code);
         let fields = envelope.error.details["fields"]
             .as_object()
             .expect("fields");

@@ -356,6 +356,9 @@ impl TestServer {
             .args(["--var", "WEBHOOK_RETRY_BASE_SECONDS:1"])
             // Receivers listen on loopback; wrangler.toml's top level refuses private URLs.
             .args(["--var", "ALLOW_PRIVATE_WEBHOOK_URLS:true"])
+            // Receivers in tests are on loopback; anything else (the fuzzer's invented
+            // URLs) is never contacted.
+            .args(["--var", "WEBHOOK_EGRESS:loopback"])
             // A message waits a second, not two minutes, before mail goes out about it.
             .args(["--var", "EMAIL_NOTIFY_DELAY_SECONDS:1"])
             .args(["--var", "ASSIGNMENT_RECLAIM_SECONDS:2"])

@@ -336,37 +336,6 @@ fn in_the_browser_the_reference_page_shows_the_operations(ctx: &Ctx) {
     assert!(text.as_u64().unwrap_or_default() > 10_000, "{text}");
 }
 
-#[crate::e2e_test]
-fn a_socket_handshake_the_platform_would_refuse_gets_the_envelope(ctx: &Ctx) {
-    // (A version other than 13 is refused by workerd before the worker runs.)
-    let ws = ctx.workspace();
-    let auth = crate::client::bearer(&ws.api_key);
-    for (headers, field) in [
-        (
-            vec![("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13")],
-            "Sec-WebSocket-Key",
-        ),
-        (
-            vec![
-                ("Upgrade", "websocket"),
-                ("Sec-WebSocket-Version", "13"),
-                ("Sec-WebSocket-Key", "short=="),
-            ],
-            "Sec-WebSocket-Key",
-        ),
-    ] {
-        let mut headers = headers;
-        headers.push(("Authorization", &auth));
-        let resp = ctx.client.send("GET", "/v1/realtime", &headers, None);
-        let envelope = resp.assert_error(ErrorCode::Validation);
-        assert!(
-            envelope.error.details["fields"][field].is_string(),
-            "{}",
-            resp.text
-        );
-    }
-}
-
 fn node_tool(name: &str) -> std::path::PathBuf {
     let path = repo_root().join("node_modules/.bin").join(name);
     assert!(

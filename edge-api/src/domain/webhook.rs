@@ -316,10 +316,70 @@ pub fn allows_private(setting: Option<&str>) -> bool {
     setting == Some("true")
 }
 
+/// Whether `url` names this machine: `localhost`, `127.0.0.0/8` or `[::1]`, over http(s).
+pub fn is_loopback_url(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return false;
+    }
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((h, _)) => h,
+            None => return false,
+        }
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host == "::1" {
+        return true;
+    }
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets[0] == "127"
+        && octets.iter().all(|o| {
+            !o.is_empty()
+                && o.len() <= 3
+                && o.bytes().all(|b| b.is_ascii_digit())
+                && o.parse::<u8>().is_ok()
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn loopback_urls_are_this_machine_only() {
+        for url in [
+            "http://127.0.0.1:8080/hook",
+            "https://localhost/x",
+            "http://[::1]:9/x",
+            "http://127.9.0.1",
+            "http://LOCALHOST:1",
+        ] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in [
+            "https://myapp.com/webhooks/chatflow",
+            "http://127.0.0.1.example.com/x",
+            "http://user@127.0.0.1.evil/x",
+            "http://128.0.0.1/",
+            "http://127.0.0.256/",
+            "ftp://127.0.0.1/",
+            "http://10.0.0.1/",
+            "127.0.0.1",
+        ] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
+    }
 
     fn at(s: &str) -> DateTime<Utc> {
         crate::domain::time::parse(s).unwrap()
