@@ -1,9 +1,10 @@
 //! The console's words in English, Russian and Uzbek, chosen by the browser's language,
 //! and the way each language writes numbers, durations and dates.
 
+use shared_types::chats::ChatStatus;
 use shared_types::validate::IsoDate;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
     En,
     Ru,
@@ -81,6 +82,10 @@ pub struct Words {
     /// The narrow screen's button that shows the visitor's details.
     pub details: &'static str,
     pub analytics: &'static str,
+    /// The titles of the Canned replies, Triggers and Settings tabs.
+    pub canned_replies: &'static str,
+    pub triggers: &'static str,
+    pub settings: &'static str,
     pub widget: &'static str,
     pub webhooks: &'static str,
     pub add: &'static str,
@@ -161,6 +166,9 @@ pub fn words(lang: Lang) -> &'static Words {
             ],
             details: "Details",
             analytics: "Analytics",
+            canned_replies: "Canned replies",
+            triggers: "Triggers",
+            settings: "Settings",
             widget: "Widget",
             webhooks: "Webhooks",
             add: "Add",
@@ -236,6 +244,9 @@ pub fn words(lang: Lang) -> &'static Words {
             ],
             details: "Сведения",
             analytics: "Аналитика",
+            canned_replies: "Шаблоны ответов",
+            triggers: "Триггеры",
+            settings: "Настройки",
             widget: "Виджет",
             webhooks: "Вебхуки",
             add: "Добавить",
@@ -311,6 +322,9 @@ pub fn words(lang: Lang) -> &'static Words {
             ],
             details: "Ma'lumot",
             analytics: "Tahlil",
+            canned_replies: "Tayyor javoblar",
+            triggers: "Triggerlar",
+            settings: "Sozlamalar",
             widget: "Vidjet",
             webhooks: "Webhooklar",
             add: "Qo'shish",
@@ -350,6 +364,15 @@ pub fn words(lang: Lang) -> &'static Words {
 // ---------------------------------------------------------------------------
 
 /// The no-break space between digit groups and before units (Ru, Uz).
+/// A chat's status in the agent's words: the inbox row's and the open chat's.
+pub fn status_word(status: ChatStatus, w: &Words) -> &'static str {
+    match status {
+        ChatStatus::Active => w.active,
+        ChatStatus::Assigned => w.assigned,
+        ChatStatus::Closed => w.closed,
+    }
+}
+
 pub const NBSP: char = '\u{a0}';
 
 impl Lang {

@@ -1,10 +1,12 @@
 //! The console's only way to the server: JSON over `fetch` to `/v1/…` on the same
-//! origin, with the session cookie and the console header.
+//! origin, with the session cookie and the console header, and the files flow's PUT of
+//! an upload's bytes to its signed URL.
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{json, Value};
 use shared_types::auth::CONSOLE_HEADER;
 use shared_types::error::ErrorEnvelope;
+use shared_types::files::UploadUrlResponse;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, Response};
@@ -69,10 +71,33 @@ pub async fn call<T: DeserializeOwned>(
     path: &str,
     body: Option<&Value>,
 ) -> Result<T, Failure> {
+    let text = call_retried(method, path, body).await?;
+    let text = if text.is_empty() { "null" } else { &text };
+    decode(text).ok_or_else(Failure::network)
+}
+
+/// JSON text as a `T`. In the browser, `JSON.parse` reads the text and serde only walks
+/// the parsed object: the JSON parser is the browser's, not one compiled into the wasm
+/// for every answer type.
+pub fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let value = js_sys::JSON::parse(text).ok()?;
+        serde_wasm_bindgen::from_value(value).ok()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        serde_json::from_str(text).ok()
+    }
+}
+
+/// The body of a 2xx answer, asked again after a short burst refusal. Apart from `call`
+/// so that its future is compiled once, not once per answer type (bytes in the wasm).
+async fn call_retried(method: &str, path: &str, body: Option<&Value>) -> Result<String, Failure> {
     let mut retries = 0;
-    let text = loop {
+    loop {
         match call_text(method, path, body).await {
-            Ok(text) => break text,
+            Ok(text) => return Ok(text),
             Err(failure) => match retry_in(method, &failure, retries) {
                 Some(seconds) => {
                     retries += 1;
@@ -81,9 +106,7 @@ pub async fn call<T: DeserializeOwned>(
                 None => return Err(failure),
             },
         }
-    };
-    let text = if text.is_empty() { "null" } else { &text };
-    serde_json::from_str(text).map_err(|_| Failure::network())
+    }
 }
 
 /// A read refused for a burst (a few views loading at once, an agent flicking through
@@ -139,7 +162,7 @@ async fn call_text(method: &str, path: &str, body: Option<&Value>) -> Result<Str
     if response.ok() {
         return Ok(text);
     }
-    let envelope = serde_json::from_str::<ErrorEnvelope>(&text).ok();
+    let envelope = decode::<ErrorEnvelope>(&text);
     let fields = envelope
         .as_ref()
         .and_then(|e| e.error.details.get("fields")?.as_object().cloned())
@@ -165,6 +188,41 @@ async fn call_text(method: &str, path: &str, body: Option<&Value>) -> Result<Str
             .flatten()
             .and_then(|v| v.parse().ok()),
     })
+}
+
+/// The first two steps of the files flow: an upload URL for `file`, then its bytes.
+/// What the file becomes (an attachment, the widget's logo) is the caller's third step.
+pub async fn upload(file: &web_sys::File) -> Result<UploadUrlResponse, Failure> {
+    let content_type = file.type_();
+    let body = json!({
+        "filename": file.name(),
+        "content_type": content_type,
+        "size_bytes": file.size() as u64,
+    });
+    let granted: UploadUrlResponse = call("POST", "/v1/files/upload-url", Some(&body)).await?;
+    put_bytes(&granted.upload_url, &content_type, file).await?;
+    Ok(granted)
+}
+
+/// The signed URL is the credential: no cookie, and the declared type.
+async fn put_bytes(url: &str, content_type: &str, file: &web_sys::File) -> Result<(), Failure> {
+    let failed = Failure::status;
+    let init = RequestInit::new();
+    init.set_method("PUT");
+    let headers = web_sys::Headers::new().map_err(|_| failed(0))?;
+    let _ = headers.set("Content-Type", content_type);
+    init.set_headers(&headers);
+    init.set_body(file);
+    let window = web_sys::window().ok_or_else(|| failed(0))?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| failed(0))?
+        .unchecked_into();
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(failed(response.status()))
+    }
 }
 
 /// A path segment or query value, percent-encoded (everything but RFC 3986's
