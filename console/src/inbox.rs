@@ -74,11 +74,10 @@ pub fn Inbox(
     });
     // Whom chats can be filtered by; an operator refused the list keeps only "Mine".
     let agents = RwSignal::new(Vec::<Agent>::new());
-    spawn_local(async move {
-        if let Ok(list) = api::call::<DataList<Agent>>("GET", "/v1/agents", None).await {
-            agents.set(list.data);
-        }
-    });
+    // Whether the list's first page has come: until then it is the only request, so
+    // that the server answers it first (the feed, the agents and the on-demand binary
+    // wait for it).
+    let listed = RwSignal::new(false);
     let chats = RwSignal::new(Vec::<ChatSummary>::new());
     // A mail's link opens its chat: `#chat=<id>`.
     let linked = web_sys::window()
@@ -112,9 +111,9 @@ pub fn Inbox(
                 pages.set(list.pagination.pages);
                 remember(&list.data);
                 chats.set(list.data);
-                // The open chat and the other tabs, once the list is on screen (once:
-                // the module is kept).
-                later(PREFETCH_AFTER_MS, on_demand::prefetch);
+                if !listed.get_untracked() {
+                    listed.set(true);
+                }
             }
         });
     };
@@ -224,15 +223,27 @@ pub fn Inbox(
     // socket was away are gone, and on the first connect so are those sent between
     // the list's fetch and the socket opening. It lasts as long as the page (signing
     // out reloads it).
-    let feed = Socket::open(
-        None,
-        Box::new(on_frame),
-        Box::new(move || {
-            refetch();
-            crate::visitors::refresh(visitors);
-        }),
-    );
-    StoredValue::new_local(feed);
+    let feed = StoredValue::new_local(None::<Socket>);
+    Effect::new(move |_| {
+        if !listed.get() || feed.with_value(Option::is_some) {
+            return;
+        }
+        feed.set_value(Some(Socket::open(
+            None,
+            Box::new(on_frame),
+            Box::new(move || {
+                refetch();
+                crate::visitors::refresh(visitors);
+            }),
+        )));
+        spawn_local(async move {
+            if let Ok(list) = api::call::<DataList<Agent>>("GET", "/v1/agents", None).await {
+                agents.set(list.data);
+            }
+        });
+        // The open chat and the other tabs, once the list is on screen.
+        later(PREFETCH_AFTER_MS, on_demand::prefetch);
+    });
 
     let status_select = NodeRef::<Select>::new();
     let on_status = move |_| {
