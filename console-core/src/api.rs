@@ -1,15 +1,15 @@
-//! The console's only way to the server: JSON over `fetch` to `/v1/…` on the same
-//! origin, with the session cookie and the console header, and the files flow's PUT of
-//! an upload's bytes to its signed URL.
+//! The console's only way to the server: JSON over `fetch` (through gloo-net) to
+//! `/v1/…` on the same origin, with the session cookie and the console header, and the
+//! files flow's PUT of an upload's bytes to its signed URL.
 
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use shared_types::auth::CONSOLE_HEADER;
 use shared_types::error::ErrorEnvelope;
 use shared_types::files::UploadUrlResponse;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestCredentials, RequestInit, Response};
+use web_sys::RequestCredentials;
 
 use crate::i18n::{Lang, Words};
 
@@ -122,7 +122,7 @@ fn retry_in(method: &str, failure: &Failure, retries: u32) -> Option<u64> {
 }
 
 /// Resolves after `ms` milliseconds.
-async fn sleep(ms: u64) {
+pub async fn sleep(ms: u64) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
@@ -136,29 +136,23 @@ async fn sleep(ms: u64) {
 
 /// The body of a 2xx answer, as text.
 async fn call_text(method: &str, path: &str, body: Option<&Value>) -> Result<String, Failure> {
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_credentials(RequestCredentials::SameOrigin);
-    let headers = web_sys::Headers::new().map_err(|_| Failure::network())?;
-    let _ = headers.set(CONSOLE_HEADER, "1");
-    if let Some(body) = body {
-        let _ = headers.set("Content-Type", "application/json");
-        init.set_body(&body.to_string().into());
-    }
-    init.set_headers(&headers);
-    let window = web_sys::window().ok_or_else(Failure::network)?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
-        .await
-        .map_err(|_| Failure::network())?
-        .unchecked_into();
-    let text = match response.text() {
-        Ok(p) => JsFuture::from(p)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
+    let method = Method::from_bytes(method.as_bytes()).map_err(|_| Failure::network())?;
+    let request = RequestBuilder::new(path)
+        .method(method)
+        .credentials(RequestCredentials::SameOrigin)
+        .header(CONSOLE_HEADER, "1");
+    let request = match body {
+        Some(body) => request
+            .header("Content-Type", "application/json")
+            .body(body.to_string()),
+        None => request.build(),
     };
+    let response = request
+        .map_err(|_| Failure::network())?
+        .send()
+        .await
+        .map_err(|_| Failure::network())?;
+    let text = response.text().await.unwrap_or_default();
     if response.ok() {
         return Ok(text);
     }
@@ -184,8 +178,6 @@ async fn call_text(method: &str, path: &str, body: Option<&Value>) -> Result<Str
         retry_after: response
             .headers()
             .get("retry-after")
-            .ok()
-            .flatten()
             .and_then(|v| v.parse().ok()),
     })
 }
@@ -206,22 +198,18 @@ pub async fn upload(file: &web_sys::File) -> Result<UploadUrlResponse, Failure> 
 
 /// The signed URL is the credential: no cookie, and the declared type.
 async fn put_bytes(url: &str, content_type: &str, file: &web_sys::File) -> Result<(), Failure> {
-    let failed = Failure::status;
-    let init = RequestInit::new();
-    init.set_method("PUT");
-    let headers = web_sys::Headers::new().map_err(|_| failed(0))?;
-    let _ = headers.set("Content-Type", content_type);
-    init.set_headers(&headers);
-    init.set_body(file);
-    let window = web_sys::window().ok_or_else(|| failed(0))?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    let response = RequestBuilder::new(url)
+        .method(Method::PUT)
+        .header("Content-Type", content_type)
+        .body(file)
+        .map_err(|_| Failure::network())?
+        .send()
         .await
-        .map_err(|_| failed(0))?
-        .unchecked_into();
+        .map_err(|_| Failure::network())?;
     if response.ok() {
         Ok(())
     } else {
-        Err(failed(response.status()))
+        Err(Failure::status(response.status()))
     }
 }
 

@@ -1,20 +1,25 @@
 //! The agent's realtime sockets, both through one helper: the workspace feed
 //! (`/v1/realtime?ticket=…`, every chat's events) and a chat's room
 //! (`/v1/realtime?chat_id=…&ticket=…`, typing and read frames too). Each is opened with
-//! a fresh ticket and reopened after every drop until it is shut or dropped.
+//! a fresh ticket and reopened after every drop until it is dropped, over
+//! `gloo_net::websocket`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+use futures::channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use futures::future::{select, Either};
+use futures::{SinkExt, StreamExt};
+use gloo_net::websocket::futures::WebSocket;
+use gloo_net::websocket::{Message, State};
 use shared_types::realtime::{ClientFrame, RealtimeTicket, ServerFrame};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, WebSocket};
 
 use crate::api;
 
 /// Milliseconds to wait before reopening a dropped socket.
-pub const RECONNECT_MS: i32 = 2_000;
+pub const RECONNECT_MS: u64 = 2_000;
 
 /// A frame as it came (for a listener in the other wasm, which decodes its own) and
 /// decoded.
@@ -27,7 +32,8 @@ pub struct Socket {
 
 struct Inner {
     chat_id: Option<String>,
-    socket: RefCell<Option<WebSocket>>,
+    /// To the open connection's task, which sends them; none while connecting.
+    outgoing: RefCell<Option<UnboundedSender<Message>>>,
     /// No more reconnects.
     shut: Cell<bool>,
     on_frame: OnFrame,
@@ -41,23 +47,23 @@ impl Socket {
     pub fn open(chat_id: Option<String>, on_frame: OnFrame, on_open: Box<dyn Fn()>) -> Socket {
         let inner = Rc::new(Inner {
             chat_id,
-            socket: RefCell::new(None),
+            outgoing: RefCell::new(None),
             shut: Cell::new(false),
             on_frame,
             on_open,
         });
-        connect(Rc::downgrade(&inner));
+        leptos::task::spawn_local(follow(Rc::downgrade(&inner)));
         Socket { inner }
     }
 
     /// Sends a frame if the socket is open; typing and read frames are worth nothing
-    /// late, so nothing is queued.
+    /// late, so nothing is queued while it is not.
     pub fn send(&self, frame: &ClientFrame) {
-        let socket = self.inner.socket.borrow();
-        if let (Some(socket), Ok(text)) = (socket.as_ref(), serde_json::to_string(frame)) {
-            if socket.ready_state() == WebSocket::OPEN {
-                let _ = socket.send_with_str(&text);
-            }
+        if let (Some(out), Ok(text)) = (
+            self.inner.outgoing.borrow().as_ref(),
+            serde_json::to_string(frame),
+        ) {
+            let _ = out.unbounded_send(Message::Text(text));
         }
     }
 }
@@ -65,9 +71,8 @@ impl Socket {
 impl Drop for Socket {
     fn drop(&mut self) {
         self.inner.shut.set(true);
-        if let Some(socket) = self.inner.socket.borrow_mut().take() {
-            let _ = socket.close();
-        }
+        // The connection's task sees its sender gone and closes the socket.
+        self.inner.outgoing.borrow_mut().take();
     }
 }
 
@@ -83,57 +88,97 @@ fn query(chat_id: Option<&str>, ticket: &str) -> String {
     }
 }
 
-/// The handlers hold the socket weakly: once it is dropped, a late ticket or event finds
-/// nothing and stops.
-fn connect(weak: Weak<Inner>) {
-    leptos::task::spawn_local(async move {
-        let ticket = api::call::<RealtimeTicket>("POST", "/v1/realtime/tickets", None).await;
-        let Some(inner) = weak.upgrade().filter(|i| !i.shut.get()) else {
+/// The socket while it is wanted, not shut.
+fn wanted(weak: &Weak<Inner>) -> Option<Rc<Inner>> {
+    weak.upgrade().filter(|i| !i.shut.get())
+}
+
+/// Connects, and again `RECONNECT_MS` after every drop, while the socket is wanted. It
+/// holds the socket weakly across every wait, so that dropping it ends the loop.
+async fn follow(weak: Weak<Inner>) {
+    while connect(&weak).await {
+        api::sleep(RECONNECT_MS).await;
+        if wanted(&weak).is_none() {
             return;
-        };
-        let ticket = match ticket {
-            Ok(ticket) => ticket,
-            // The session ended (signed out elsewhere, expired): back to the sign-in form.
-            Err(f) if f.status == 401 => {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.location().reload();
+        }
+    }
+}
+
+/// One connection, to its end; false when there is to be no other.
+async fn connect(weak: &Weak<Inner>) -> bool {
+    let ticket = api::call::<RealtimeTicket>("POST", "/v1/realtime/tickets", None).await;
+    let Some(inner) = wanted(weak) else {
+        return false;
+    };
+    let ticket = match ticket {
+        Ok(ticket) => ticket,
+        // The session ended (signed out elsewhere, expired): back to the sign-in form.
+        Err(f) if f.status == 401 => {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+            return false;
+        }
+        Err(_) => return true,
+    };
+    let Some(url) = socket_url(&query(inner.chat_id.as_deref(), &ticket.ticket)) else {
+        return false;
+    };
+    drop(inner);
+    let Ok(mut socket) = WebSocket::open(&url) else {
+        return true;
+    };
+    // Ready once it is no longer connecting: open, or already closed.
+    if futures::future::poll_fn(|cx| socket.poll_ready_unpin(cx))
+        .await
+        .is_err()
+        || !matches!(socket.state(), State::Open)
+    {
+        return true;
+    }
+    let (out, outgoing) = mpsc::unbounded();
+    let Some(inner) = wanted(weak) else {
+        let _ = socket.close(None, None);
+        return false;
+    };
+    *inner.outgoing.borrow_mut() = Some(out);
+    (inner.on_open)();
+    drop(inner);
+    run(weak, socket, outgoing).await
+}
+
+/// Hands the frames that come to `on_frame` and sends what `outgoing` brings, until the
+/// socket closes (true: reconnect) or the sender is dropped (false: shut).
+async fn run(
+    weak: &Weak<Inner>,
+    mut socket: WebSocket,
+    mut outgoing: UnboundedReceiver<Message>,
+) -> bool {
+    loop {
+        let next = select(socket.next(), outgoing.next()).await;
+        match next {
+            Either::Left((Some(Ok(Message::Text(text))), _)) => {
+                let Some(inner) = wanted(weak) else {
+                    continue;
+                };
+                if let Some(frame) = api::decode::<ServerFrame>(&text) {
+                    (inner.on_frame)(&text, frame);
                 }
-                return;
             }
-            Err(_) => return later(RECONNECT_MS, move || connect(weak)),
-        };
-        let url = socket_url(&query(inner.chat_id.as_deref(), &ticket.ticket));
-        let Some(socket) = url.and_then(|url| WebSocket::new(&url).ok()) else {
-            return later(RECONNECT_MS, move || connect(weak));
-        };
-        let w = weak.clone();
-        let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-            let Some(text) = e.data().as_string() else {
-                return;
-            };
-            if let (Some(inner), Some(frame)) = (w.upgrade(), api::decode::<ServerFrame>(&text)) {
-                (inner.on_frame)(&text, frame);
+            Either::Left((Some(Ok(Message::Bytes(_))), _)) => {}
+            // Closed or failed.
+            Either::Left((Some(Err(_)) | None, _)) => return true,
+            Either::Right((Some(message), pending)) => {
+                drop(pending);
+                let _ = socket.send(message).await;
             }
-        });
-        socket.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        onmessage.forget();
-        let w = weak.clone();
-        let onopen = Closure::<dyn Fn()>::new(move || {
-            if let Some(inner) = w.upgrade() {
-                (inner.on_open)();
+            Either::Right((None, pending)) => {
+                drop(pending);
+                let _ = socket.close(None, None);
+                return false;
             }
-        });
-        socket.set_onopen(Some(onopen.as_ref().unchecked_ref()));
-        onopen.forget();
-        let w = weak.clone();
-        let onclose = Closure::once_into_js(move || {
-            if w.upgrade().is_some_and(|i| !i.shut.get()) {
-                later(RECONNECT_MS, move || connect(w));
-            }
-        });
-        socket.set_onclose(Some(onclose.unchecked_ref()));
-        *inner.socket.borrow_mut() = Some(socket);
-    });
+        }
+    }
 }
 
 /// Runs `f` after `ms`.
