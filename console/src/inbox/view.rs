@@ -1,12 +1,11 @@
-//! The inbox: chats filtered by status and assignee, kept live by the workspace feed,
-//! and the open chat (conversation, reply, assign, close/reopen, tags).
+//! The inbox's views: the filters, the search box, the rows, the keys, and the column
+//! the on-demand binary draws the open chat into. What they show is `super::model`'s.
 
 use leptos::html::Select;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared_types::agents::Agent;
-use shared_types::chats::{ChatStatus, ChatSummary, SenderType};
-use shared_types::ids::ChatId;
+use shared_types::chats::{ChatSummary, SenderType};
 use shared_types::realtime::ServerFrame;
 use shared_types::{DataList, ListResponse};
 
@@ -19,45 +18,11 @@ use crate::i18n::{status_word, words, Lang, Words};
 use crate::icons::{self, icon, Icon};
 use crate::on_demand::{self, OnDemandChat};
 
-/// Which chats the list shows.
-#[derive(Clone, Debug, PartialEq)]
-struct Filter {
-    status: Option<ChatStatus>,
-    /// Only chats assigned to this agent ("Mine" is the signed-in agent's id).
-    agent: Option<String>,
-}
-
-impl Filter {
-    fn admits(&self, chat: &ChatSummary) -> bool {
-        self.status.is_none_or(|s| s == chat.status)
-            && self.agent.as_deref().is_none_or(|agent| {
-                chat.assigned_to
-                    .as_ref()
-                    .is_some_and(|a| a.as_str() == agent)
-            })
-    }
-
-    /// One page of the list, 100 chats (the API's most).
-    fn query(&self, page: u32) -> String {
-        let mut q = format!("/v1/chats?limit=100&page={page}");
-        if let Some(s) = self.status {
-            q.push_str(&format!("&status={}", s.as_str()));
-        }
-        if let Some(agent) = &self.agent {
-            q.push_str(&format!("&agent_id={}", api::encode(agent)));
-        }
-        q
-    }
-}
+use super::model::{ChatList, InboxState};
 
 /// How long after the list's first page arrives the on-demand binary is fetched: after
 /// the rows are painted, not competing with them.
 const PREFETCH_AFTER_MS: i32 = 500;
-
-/// Newest activity first, by the stamps the server gives.
-fn sort(chats: &mut [ChatSummary]) {
-    chats.sort_by(|a, b| b.last_message_at.cmp(&a.last_message_at));
-}
 
 #[component]
 pub fn Inbox(
@@ -68,143 +33,56 @@ pub fn Inbox(
 ) -> impl IntoView {
     let w = words(lang);
     let me_name = StoredValue::new(me_name);
-    let filter = RwSignal::new(Filter {
-        status: None,
-        agent: None,
-    });
     // Whom chats can be filtered by; an operator refused the list keeps only "Mine".
     let agents = RwSignal::new(Vec::<Agent>::new());
     // Whether the list's first page has come: until then it is the only request, so
     // that the server answers it first (the feed, the agents and the on-demand binary
     // wait for it).
     let listed = RwSignal::new(false);
-    let chats = RwSignal::new(Vec::<ChatSummary>::new());
     // A mail's link opens its chat: `#chat=<id>`.
     let linked = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .and_then(|h| h.strip_prefix("#chat=").map(str::to_string))
         .filter(|id| id.starts_with("chat_"));
-    let selected = RwSignal::new(linked);
+    let state = InboxState::new(linked);
+    let InboxState {
+        list,
+        filter,
+        selected,
+    } = state;
     // The open chat, drawn by the on-demand binary: the feed's frames about it go there.
     let pane = StoredValue::new(None::<u32>);
     let me = StoredValue::new(me);
 
-    // Every chat this page has heard of: a frame about any other is a new chat.
-    let seen = StoredValue::new(std::collections::HashSet::<ChatId>::new());
-    let remember = move |list: &[ChatSummary]| {
-        seen.update_value(|s| s.extend(list.iter().map(|c| c.id.clone())));
-    };
     Effect::new(move || {
-        let unread = chats.with(|c| c.iter().map(|c| c.unread_count).sum::<u32>());
+        let unread = list.with(ChatList::unread);
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             doc.set_title(&alert::title(unread));
         }
     });
-    // Pages loaded so far and how many there are.
-    let page = RwSignal::new(1u32);
-    let pages = RwSignal::new(1u64);
-    let reload = move || {
-        let path = filter.get_untracked().query(1);
-        spawn_local(async move {
-            if let Ok(list) = api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
-                page.set(1);
-                pages.set(list.pagination.pages);
-                remember(&list.data);
-                chats.set(list.data);
-                if !listed.get_untracked() {
-                    listed.set(true);
-                }
-            }
-        });
-    };
-    let load_more = move |_| {
-        let next = page.get_untracked() + 1;
-        let path = filter.get_untracked().query(next);
-        spawn_local(async move {
-            if let Ok(list) = api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
-                page.set(next);
-                pages.set(list.pagination.pages);
-                remember(&list.data);
-                // Live updates may have moved a chat already; each appears once.
-                chats.update(|c| {
-                    for chat in list.data {
-                        if c.iter().all(|x| x.id != chat.id) {
-                            c.push(chat);
-                        }
-                    }
-                });
-            }
-        });
-    };
     Effect::new(move || {
         filter.track();
-        reload();
-    });
-    // Every page loaded so far, again, in one swap: after a reconnect the list must
-    // neither shrink back to the first page nor keep what changed while away.
-    let refetch = move || {
-        let asked = filter.get_untracked();
-        let loaded = page.get_untracked();
-        spawn_local(async move {
-            let mut all = Vec::new();
-            let mut total = 1;
-            for p in 1..=loaded {
-                let path = asked.query(p);
-                match api::call::<ListResponse<ChatSummary>>("GET", &path, None).await {
-                    Ok(list) => {
-                        total = list.pagination.pages;
-                        all.extend(list.data);
-                    }
-                    // Half a list is worse than the old one; the next reconnect tries again.
-                    Err(_) => return,
-                }
+        state.reload(move || {
+            if !listed.get_untracked() {
+                listed.set(true);
             }
-            // The filter changed or "Load more" ran meanwhile: their lists are newer.
-            if asked != filter.get_untracked() || loaded != page.get_untracked() {
-                return;
-            }
-            // A chat that moved up a page while paging comes back twice.
-            let mut ids = std::collections::HashSet::new();
-            all.retain(|c| ids.insert(c.id.clone()));
-            if let Some(open) = selected.get_untracked() {
-                read_locally(&mut all, &open);
-            }
-            remember(&all);
-            pages.set(total);
-            chats.set(all);
         });
-    };
-    // The open chat is being read: its badge goes at once, not after the server's echo.
+    });
     Effect::new(move || {
         if let Some(open) = selected.get() {
-            chats.update(|list| read_locally(list, &open));
+            list.update(|l| l.read(&open));
         }
     });
 
     let on_frame = move |text: &str, frame| match frame {
         ServerFrame::ChatUpdated { chat } => {
-            let is_new = seen
-                .try_update_value(|s| s.insert(chat.id.clone()))
-                .unwrap_or(false);
-            if is_new && chat.status == ChatStatus::Active {
-                let who = chat
-                    .visitor_name
-                    .clone()
-                    .unwrap_or_else(|| w.visitor.to_string());
+            let who = chat
+                .visitor_name
+                .clone()
+                .unwrap_or_else(|| w.visitor.to_string());
+            if state.update(chat) {
                 alert::new_chat(w.new_chat, &who);
             }
-            let keep = filter.get_untracked().admits(&chat);
-            let mut chat = chat;
-            if selected.get_untracked().as_deref() == Some(chat.id.as_str()) {
-                chat.unread_count = 0;
-            }
-            chats.update(|list| {
-                list.retain(|c| c.id != chat.id);
-                if keep {
-                    list.push(chat);
-                    sort(list);
-                }
-            });
         }
         // Only the open chat shows messages and notes; the list learns of messages
         // through chat.updated (unread counts).
@@ -232,7 +110,7 @@ pub fn Inbox(
             None,
             Box::new(on_frame),
             Box::new(move || {
-                refetch();
+                state.refetch();
                 crate::visitors::refresh(visitors);
             }),
         )));
@@ -391,16 +269,16 @@ pub fn Inbox(
                     </Show>
                 </Show>
                 <ul data-testid="chat-list" hidden=searching>
-                    <For each=move || chats.get() key=|c| (c.id.clone(), c.unread_count, c.status, c.assigned_to.clone(), c.last_message_at.clone()) let:chat>
+                    <For each=move || list.with(|l| l.chats().to_vec()) key=|c| (c.id.clone(), c.unread_count, c.status, c.assigned_to.clone(), c.last_message_at.clone()) let:chat>
                         <ChatRow chat=chat selected=selected w=w lang=lang />
                     </For>
                 </ul>
-                <Show when=move || u64::from(page.get()) < pages.get()>
-                    <button type="button" class="more" data-testid="load-more" on:click=load_more>
+                <Show when=move || list.with(ChatList::has_more)>
+                    <button type="button" class="more" data-testid="load-more" on:click=move |_| state.load_more()>
                         {w.load_more}
                     </button>
                 </Show>
-                <Show when=move || chats.with(Vec::is_empty)>
+                <Show when=move || list.with(|l| l.chats().is_empty())>
                     <p class="empty">{w.no_chats}</p>
                 </Show>
             </section>
@@ -552,70 +430,5 @@ fn ChatRow(
                 </span>
             </button>
         </li>
-    }
-}
-
-/// Zeroes the open chat's badge in the list.
-fn read_locally(list: &mut [ChatSummary], open: &str) {
-    for chat in list.iter_mut().filter(|c| c.id.as_str() == open) {
-        chat.unread_count = 0;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use shared_types::ids::{AgentId, ChatId};
-
-    fn chat(status: ChatStatus, assigned_to: Option<&str>) -> ChatSummary {
-        ChatSummary {
-            id: ChatId::with_suffix("1"),
-            visitor_name: None,
-            visitor_email: None,
-            status,
-            assigned_to: assigned_to.map(AgentId::with_suffix),
-            unread_count: 0,
-            last_message_at: "2026-02-11T14:23:00Z".into(),
-            created_at: "2026-02-11T14:23:00Z".into(),
-            visitor_verified: false,
-            last_message_text: None,
-            last_message_sender: None,
-        }
-    }
-
-    #[test]
-    fn a_live_chat_stays_in_the_list_only_while_it_matches_the_filter() {
-        let me = AgentId::with_suffix("me");
-        let mine = Filter {
-            status: Some(ChatStatus::Assigned),
-            agent: Some(me.as_str().to_string()),
-        };
-        assert!(mine.admits(&chat(ChatStatus::Assigned, Some("me"))));
-        assert!(!mine.admits(&chat(ChatStatus::Assigned, Some("other"))));
-        assert!(!mine.admits(&chat(ChatStatus::Closed, Some("me"))));
-        assert!(!mine.admits(&chat(ChatStatus::Active, None)));
-        let all = Filter {
-            status: None,
-            agent: None,
-        };
-        assert!(all.admits(&chat(ChatStatus::Active, None)));
-        assert!(all.admits(&chat(ChatStatus::Closed, Some("other"))));
-    }
-
-    #[test]
-    fn the_filter_is_the_list_query() {
-        let f = Filter {
-            status: Some(ChatStatus::Closed),
-            agent: Some("agent_x".into()),
-        };
-        assert_eq!(
-            f.query(2),
-            "/v1/chats?limit=100&page=2&status=closed&agent_id=agent_x"
-        );
-        let anyone = Filter {
-            status: None,
-            agent: None,
-        };
-        assert_eq!(anyone.query(1), "/v1/chats?limit=100&page=1");
     }
 }
