@@ -194,7 +194,15 @@ pub fn ChatPane(
             if let Ok(list) =
                 api::call::<DataList<shared_types::notes::ChatNote>>("GET", &path, None).await
             {
-                private_notes.set(list.data);
+                // A note written (here or live) while the list was on its way stays.
+                private_notes.update(|shown| {
+                    let fresh: Vec<_> = shown
+                        .drain(..)
+                        .filter(|n| list.data.iter().all(|m| m.id != n.id))
+                        .collect();
+                    *shown = list.data;
+                    shown.extend(fresh);
+                });
             }
             let path = "/v1/canned-responses";
             if let Ok(list) =
