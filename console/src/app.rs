@@ -19,7 +19,7 @@ use crate::on_demand::OnDemandTab;
 enum Tab {
     Inbox,
     Visitors,
-    /// Drawn by the on-demand binary (`console-tabs`).
+    /// Drawn by the on-demand binary (`console-lazy`).
     Lazy(LazyTab),
 }
 
@@ -175,7 +175,8 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
     let tab = RwSignal::new(Tab::Inbox);
     // Who is on the site now: the inbox's feed keeps it, the Visitors tab shows it.
     let visitors = RwSignal::new(Vec::<shared_types::presence::OnlineVisitor>::new());
-    // Operators never see the tab; the server refuses them the endpoints anyway.
+    // Operators never see the management tabs; the server refuses them the endpoints
+    // anyway.
     let manager = info.agent.role != AgentRole::Operator;
     let me = info.agent.id.as_str().to_string();
     let my_role = info.agent.role;
