@@ -21,10 +21,10 @@ fi
 say "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p shared-types -p edge-api -p widget -p console --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p shared-types -p edge-api -p widget -p console -p console-core -p console-lazy --target wasm32-unknown-unknown -- -D warnings
 
 say "native unit tests"
-cargo test -p shared-types -p edge-api -p widget -p console -p webhook-receiver
+cargo test -p shared-types -p edge-api -p widget -p console -p console-core -p console-lazy -p webhook-receiver
 node --test widget/tools/
 
 say "release build"

@@ -8,28 +8,19 @@ use serde_json::json;
 use shared_types::agents::AgentRole;
 use shared_types::auth::SessionInfo;
 
-use crate::agents::Agents;
-use crate::analytics::Analytics;
+use console_core::on_demand::{LazyTab, TabContext};
+
 use crate::api;
 use crate::i18n::{words, Lang};
 use crate::inbox::Inbox;
-use crate::keys::Keys;
-use crate::triggers::Triggers;
-use crate::webhooks::Webhooks;
-use crate::widget::WidgetSettings;
+use crate::on_demand::OnDemandTab;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Inbox,
-    Keys,
-    Agents,
-    Analytics,
-    Widget,
-    Webhooks,
-    Triggers,
-    Canned,
-    Settings,
     Visitors,
+    /// Drawn by the on-demand binary (`console-lazy`).
+    Lazy(LazyTab),
 }
 
 #[component]
@@ -184,7 +175,8 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
     let tab = RwSignal::new(Tab::Inbox);
     // Who is on the site now: the inbox's feed keeps it, the Visitors tab shows it.
     let visitors = RwSignal::new(Vec::<shared_types::presence::OnlineVisitor>::new());
-    // Operators never see the tab; the server refuses them the endpoints anyway.
+    // Operators never see the management tabs; the server refuses them the endpoints
+    // anyway.
     let manager = info.agent.role != AgentRole::Operator;
     let me = info.agent.id.as_str().to_string();
     let my_role = info.agent.role;
@@ -206,22 +198,24 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
                 on:click=move |_| tab.set(t)>{label}</button>
         }
     };
+    let lazy_button = move |t: LazyTab| tab_button(Tab::Lazy(t), t.title(lang), t.testid());
+    let visitors_title = crate::visitors::visitors_words(lang).title;
+    // Changes only when another on-demand tab opens, so a click on the open one keeps it.
+    let lazy = Memo::new(move |_| match tab.get() {
+        Tab::Lazy(t) => Some(t),
+        _ => None,
+    });
     view! {
         <header class="top">
             <strong class="ws" data-testid="workspace-name">{info.workspace.name.clone()}</strong>
             <nav role="tablist" data-testid="tabs" on:focusin=reveal>
                 {tab_button(Tab::Inbox, w.inbox, "tab-inbox")}
-                {tab_button(Tab::Visitors, crate::visitors::visitors_words(lang).title, "tab-visitors")}
-                {manager.then(|| tab_button(Tab::Keys, w.api_keys, "tab-keys"))}
-                {manager.then(|| tab_button(Tab::Agents, w.agents, "tab-agents"))}
-                {manager.then(|| tab_button(Tab::Widget, w.widget, "tab-widget"))}
-                {manager.then(|| tab_button(Tab::Webhooks, w.webhooks, "tab-webhooks"))}
+                {tab_button(Tab::Visitors, visitors_title, "tab-visitors")}
                 {manager.then(|| {
-                    tab_button(Tab::Triggers, crate::triggers::tab_label(lang), "tab-triggers")
+                    [LazyTab::Keys, LazyTab::Agents, LazyTab::Widget, LazyTab::Webhooks, LazyTab::Triggers]
+                        .map(lazy_button)
                 })}
-                {tab_button(Tab::Canned, crate::canned::canned_words(lang).title, "tab-canned")}
-                {tab_button(Tab::Analytics, w.analytics, "tab-analytics")}
-                {tab_button(Tab::Settings, crate::workspace_settings::settings_words(lang).title, "tab-settings")}
+                {[LazyTab::Canned, LazyTab::Analytics, LazyTab::Settings].map(lazy_button)}
             </nav>
             <span class="who" data-testid="agent-name">{info.agent.name.clone()}</span>
             <button type="button" data-testid="signout" on:click=sign_out>{w.sign_out}</button>
@@ -232,44 +226,25 @@ fn Shell(info: SessionInfo, lang: Lang) -> impl IntoView {
         <h1 class="page-title" class:sr-only=move || tab.get() == Tab::Inbox data-testid="page-title">
             {move || match tab.get() {
                 Tab::Inbox => w.inbox,
-                Tab::Keys => w.api_keys,
-                Tab::Agents => w.agents,
-                Tab::Widget => w.widget,
-                Tab::Webhooks => w.webhooks,
-                Tab::Triggers => crate::triggers::tab_label(lang),
-                Tab::Canned => crate::canned::canned_words(lang).title,
-                Tab::Analytics => w.analytics,
-                Tab::Settings => crate::workspace_settings::settings_words(lang).title,
-                Tab::Visitors => crate::visitors::visitors_words(lang).title,
+                Tab::Visitors => visitors_title,
+                Tab::Lazy(t) => t.title(lang),
             }}
         </h1>
-        // Both stay mounted: the inbox keeps its one socket and its place.
+        // The inbox stays mounted: it keeps its one socket and its place.
         <div class="tabpanel" hidden=move || tab.get() != Tab::Inbox>
             <Inbox me=me me_name=info.agent.name.clone() lang=lang visitors=visitors />
         </div>
-        // Loaded when first opened: most visits are for the inbox.
-        {move || (tab.get() == Tab::Analytics).then(|| view! { <Analytics lang=lang /> })}
-        {move || (tab.get() == Tab::Webhooks).then(|| view! { <Webhooks lang=lang /> })}
-        {move || (tab.get() == Tab::Triggers).then(|| view! { <Triggers lang=lang /> })}
+        // The others are drawn when opened: most visits are for the inbox.
         {move || (tab.get() == Tab::Visitors).then(|| {
             view! { <crate::visitors::Visitors lang=lang visitors=visitors /> }
         })}
-        {move || (tab.get() == Tab::Settings).then(|| {
-            view! { <crate::workspace_settings::WorkspaceSettings lang=lang manager=manager /> }
-        })}
-        {move || (tab.get() == Tab::Canned).then(|| {
-            view! { <crate::canned::Canned lang=lang manager=manager /> }
-        })}
-        {move || (tab.get() == Tab::Widget).then(|| {
-            view! { <WidgetSettings workspace_id=workspace_id.clone() lang=lang /> }
-        })}
-        {manager.then(|| view! {
-            <div class="tabpanel" hidden=move || tab.get() != Tab::Keys>
-                <Keys lang=lang />
-            </div>
-            <div class="tabpanel" hidden=move || tab.get() != Tab::Agents>
-                <Agents lang=lang me=my_role />
-            </div>
+        {move || lazy.get().map(|t| view! {
+                <OnDemandTab context=TabContext {
+                    tab: t,
+                    lang,
+                    role: my_role,
+                    workspace_id: workspace_id.clone(),
+                } />
         })}
         </main>
     }

@@ -2,12 +2,15 @@
 //! under `wrangler dev`, with an inbox of 1,000 open chats (1,500 seeded: a third
 //! closed):
 //!
-//! 1. Transfer size of everything `/console/` loads (page, JS glue, wasm, CSS), raw and
-//!    gzip -9, as the page's own resource timing lists it.
-//! 2. `RUNS` sign-ins through the API alone (the round trip of `POST /v1/auth/login`).
+//! 1. Transfer size of everything `/console/` loads before the sign-in form is used
+//!    (page, JS glue, wasm, CSS), raw and gzip -9, as the page's own resource timing
+//!    lists it; the on-demand part (`/console/lazy/`) comes after the inbox is painted.
+//! 2. `RUNS` sign-ins through the API alone (the round trip of `POST /v1/auth/login`),
+//!    and `RUNS` reads of the inbox's first page (`GET /v1/chats?limit=100`).
 //! 3. `RUNS` sign-ins in the page, each with no cookie and the cache off: from the
 //!    page's start to the sign-in form ready, and from pressing "Sign in" to the first
-//!    page of the inbox (100 rows) painted.
+//!    page of the inbox (100 rows) painted, that last one in its phases (the sign-in's
+//!    answer, the list asked, its answer, the rows painted).
 //!
 //! Each run signs in as a different admin, so no agent's rate limit (100 requests a
 //! minute) shapes the figures. Times are taken inside the page (`performance.now()`,
@@ -68,6 +71,16 @@ new MutationObserver((_, obs) => {
 }).observe(document, { childList: true, subtree: true });
 __cc.submit = performance.now();
 document.querySelector('[data-testid="signin-submit"]').click();
+"#;
+
+/// When the sign-in's and the inbox's first request ended and began (resource timing,
+/// the same clock as the probes').
+const PHASES: &str = r#"
+const r = performance.getEntriesByType('resource');
+const login = r.find(e => e.name.includes('/v1/auth/login'));
+const list = r.find(e => e.name.includes('/v1/chats?limit=100&page=1'));
+return { login_end: login && login.responseEnd, list_start: list && list.startTime,
+         list_end: list && list.responseEnd };
 "#;
 
 fn report(name: &str, values: &mut [f64]) {
@@ -153,6 +166,16 @@ fn main() {
         .sum::<u64>();
     println!("inbox: {open} open chats of 1,500 seeded");
 
+    // The inbox's first request alone, so the page's figure can be read against it.
+    let mut first_page = Vec::new();
+    for _ in 0..runs {
+        let started = std::time::Instant::now();
+        ctx.client
+            .get("/v1/chats?limit=100&page=1", &key)
+            .expect::<Value>(200);
+        first_page.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+
     let browser = Browser::start(1280, 800);
     browser.cdp("Network.enable", json!({}));
     browser.cdp("Network.setCacheDisabled", json!({"cacheDisabled": true}));
@@ -164,6 +187,7 @@ fn main() {
 
     let mut boot = Vec::new();
     let mut sign_in_to_inbox = Vec::new();
+    let mut phases: [Vec<f64>; 4] = Default::default();
     let mut resources = Value::Null;
     for (run, email) in emails.iter().enumerate() {
         browser.cdp("Network.clearBrowserCookies", json!({}));
@@ -185,6 +209,16 @@ fn main() {
         browser.eval(SIGN_IN, json!([email, PASSWORD]));
         let t = browser.wait_for("return __cc.painted !== undefined ? __cc : null;", WAIT);
         sign_in_to_inbox.push(num(&t, "painted") - num(&t, "submit"));
+        let r = browser.eval(PHASES, json!([]));
+        let (login_end, list_start, list_end) = (
+            num(&r, "login_end"),
+            num(&r, "list_start"),
+            num(&r, "list_end"),
+        );
+        phases[0].push(login_end - num(&t, "submit"));
+        phases[1].push(list_start - login_end);
+        phases[2].push(list_end - list_start);
+        phases[3].push(num(&t, "painted") - list_end);
     }
 
     println!("\nWhat /console/ loads (first visit), raw and gzip -9:");
@@ -214,9 +248,18 @@ fn main() {
 
     println!("\n{runs} sign-ins, no cookie, cache off, 1,000 open chats:");
     report("POST /v1/auth/login (loopback round trip)", &mut login);
+    report(
+        "GET /v1/chats?limit=100 (the inbox's first)",
+        &mut first_page,
+    );
     report("page start -> sign-in form ready", &mut boot);
     report(
         "\"Sign in\" -> first 100 inbox rows painted",
         &mut sign_in_to_inbox,
     );
+    let [login, between, list, paint] = &mut phases;
+    report("  of which: \"Sign in\" -> login answered", login);
+    report("  login answered -> the list asked", between);
+    report("  the list asked -> answered", list);
+    report("  the list answered -> rows painted", paint);
 }

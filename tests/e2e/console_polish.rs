@@ -282,6 +282,17 @@ fn in_russian_the_inbox_and_keys_write_times_the_russian_way_in_the_browsers_zon
         json!(russian_tashkent(&created)),
         "stamp {created}"
     );
+    // Issue 22: the API's reference is one click away, in a tab of its own.
+    assert_eq!(
+        browser.eval(
+            &format!(
+                "const a = {}; return [a.textContent.trim(), a.getAttribute('href'), a.target, a.rel];",
+                el("api-reference")
+            ),
+            json!([])
+        ),
+        json!(["Справочник API", "/docs/", "_blank", "noopener"])
+    );
 }
 
 #[crate::e2e_test]

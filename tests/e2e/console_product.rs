@@ -396,11 +396,13 @@ fn axe_finds_no_serious_violation_on_any_tab_and_each_has_a_main_and_an_h1(ctx: 
         "tab-visitors",
     ] {
         click(&browser, tab);
-        // The tab is shown and has nothing left loading.
+        // The tab is shown and has nothing left loading (an on-demand tab is busy until
+        // its wasm has drawn it).
         browser.wait_for(
             &format!(
                 "const t = {}, h = {}; return t && h && h.textContent.trim() === t.textContent.trim() \
-                   && document.querySelectorAll('main .loading').length === 0;",
+                   && document.querySelectorAll('main .loading, main [aria-busy=\"true\"]').length === 0 \
+                   && !document.querySelector('[data-testid=\"lazy-error\"]')?.textContent;",
                 el(tab),
                 el("page-title")
             ),

@@ -13,7 +13,6 @@ use crate::icons::{icon, Icon};
 use crate::settings::explain;
 
 pub struct SettingsWords {
-    pub title: &'static str,
     pub hours: &'static str,
     pub hours_on: &'static str,
     pub timezone: &'static str,
@@ -33,7 +32,6 @@ pub struct SettingsWords {
 }
 
 const EN: SettingsWords = SettingsWords {
-    title: "Settings",
     hours: "Business hours",
     hours_on: "Use business hours (outside them the widget takes messages and emails)",
     timezone: "Time zone",
@@ -65,7 +63,6 @@ const EN: SettingsWords = SettingsWords {
 };
 
 const RU: SettingsWords = SettingsWords {
-    title: "Настройки",
     hours: "Часы работы",
     hours_on: "Учитывать часы работы (вне их виджет принимает сообщения и email)",
     timezone: "Часовой пояс",
@@ -93,7 +90,6 @@ const RU: SettingsWords = SettingsWords {
 };
 
 const UZ: SettingsWords = SettingsWords {
-    title: "Sozlamalar",
     hours: "Ish vaqti",
     hours_on: "Ish vaqtini hisobga olish (undan tashqari vidjet xabar va email qabul qiladi)",
     timezone: "Vaqt mintaqasi",

@@ -459,7 +459,7 @@ pub fn WidgetSettings(workspace_id: String, lang: Lang) -> impl IntoView {
 
 /// The files flow for a logo, then `PUT /v1/widget/logo`.
 async fn upload_logo(file: &web_sys::File) -> Result<WidgetConfig, api::Failure> {
-    let granted = crate::composer::upload(file).await?;
+    let granted = crate::api::upload(file).await?;
     let set = json!({"file_id": granted.file_id});
     api::call("PUT", "/v1/widget/logo", Some(&set)).await
 }

@@ -14,7 +14,6 @@ use crate::settings::{Collection, ErrorLine};
 
 /// This tab's words.
 struct TriggerWords {
-    title: &'static str,
     name: &'static str,
     condition: &'static str,
     delay: &'static str,
@@ -33,7 +32,6 @@ struct TriggerWords {
 }
 
 static EN: TriggerWords = TriggerWords {
-    title: "Triggers",
     name: "Name",
     condition: "When",
     delay: "Delay, seconds",
@@ -52,7 +50,6 @@ static EN: TriggerWords = TriggerWords {
 };
 
 static RU: TriggerWords = TriggerWords {
-    title: "Триггеры",
     name: "Название",
     condition: "Когда",
     delay: "Задержка, секунд",
@@ -71,7 +68,6 @@ static RU: TriggerWords = TriggerWords {
 };
 
 static UZ: TriggerWords = TriggerWords {
-    title: "Triggerlar",
     name: "Nomi",
     condition: "Qachon",
     delay: "Kechikish, soniya",
@@ -95,11 +91,6 @@ fn trigger_words(lang: Lang) -> &'static TriggerWords {
         Lang::Ru => &RU,
         Lang::Uz => &UZ,
     }
-}
-
-/// The tab's label, for the shell's tab bar.
-pub fn tab_label(lang: Lang) -> &'static str {
-    trigger_words(lang).title
 }
 
 fn condition_label(t: &TriggerWords, c: TriggerCondition) -> &'static str {
@@ -192,7 +183,7 @@ pub fn Triggers(lang: Lang) -> impl IntoView {
         }
     };
     view! {
-        <section class="keys triggers" aria-label=t.title data-testid="triggers">
+        <section class="keys triggers" aria-label=words(lang).triggers data-testid="triggers">
             <form class="card trigger-form" on:submit=submit>
                 <label>{t.name}
                     <input node_ref=name type="text" required maxlength="100"
@@ -293,7 +284,6 @@ mod tests {
     fn every_word_is_translated() {
         let all = |t: &TriggerWords| {
             [
-                t.title,
                 t.name,
                 t.condition,
                 t.delay,

@@ -1,21 +1,12 @@
-//! What the open chat adds to the inbox's list: its own socket on the chat's room (the
-//! workspace feed carries no typing or read frames), who is typing, what the visitor
-//! has read, and the page they came from. Its words are its own table, so other
-//! parts of the console can grow theirs without touching the same struct.
-
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+//! What the open chat adds to the inbox's list: who is typing (its room's socket, as
+//! the workspace feed carries no typing or read frames), what the visitor has read, and
+//! the page they came from. Its words are its own table, so other parts of the console
+//! can grow theirs without touching the same struct.
 
 use leptos::prelude::*;
 use shared_types::chats::{ConversationMessage, SenderType};
-use shared_types::realtime::{ClientFrame, RealtimeTicket, ServerFrame};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, WebSocket};
 
-use crate::api;
 use crate::i18n::Lang;
-use crate::live;
 
 /// The chat view's texts.
 pub struct ChatWords {
@@ -169,111 +160,6 @@ pub fn now_ms() -> f64 {
         .and_then(|w| w.performance())
         .map(|p| p.now())
         .unwrap_or_default()
-}
-
-pub use crate::live::later;
-use crate::live::RECONNECT_MS;
-
-/// The open chat's socket on its room (`/v1/realtime?chat_id=…&ticket=…`), reopened
-/// with a fresh ticket while the chat stays open, shut when it closes.
-pub struct Room {
-    inner: Rc<RoomInner>,
-}
-
-struct RoomInner {
-    chat_id: String,
-    socket: RefCell<Option<WebSocket>>,
-    /// The chat was closed in the console: no more reconnects.
-    shut: Cell<bool>,
-    on_frame: Box<dyn Fn(ServerFrame)>,
-    /// After each (re)connect: what was sent meanwhile is fetched again.
-    on_open: Box<dyn Fn()>,
-}
-
-impl Room {
-    pub fn open(
-        chat_id: String,
-        on_frame: impl Fn(ServerFrame) + 'static,
-        on_open: impl Fn() + 'static,
-    ) -> Room {
-        let inner = Rc::new(RoomInner {
-            chat_id,
-            socket: RefCell::new(None),
-            shut: Cell::new(false),
-            on_frame: Box::new(on_frame),
-            on_open: Box::new(on_open),
-        });
-        connect(Rc::downgrade(&inner));
-        Room { inner }
-    }
-
-    /// Sends a frame if the socket is open; typing and read frames are worth nothing
-    /// late, so nothing is queued.
-    pub fn send(&self, frame: &ClientFrame) {
-        let socket = self.inner.socket.borrow();
-        if let (Some(socket), Ok(text)) = (socket.as_ref(), serde_json::to_string(frame)) {
-            if socket.ready_state() == WebSocket::OPEN {
-                let _ = socket.send_with_str(&text);
-            }
-        }
-    }
-
-    pub fn shut(&self) {
-        self.inner.shut.set(true);
-        if let Some(socket) = self.inner.socket.borrow_mut().take() {
-            let _ = socket.close();
-        }
-    }
-}
-
-/// The handlers hold the room weakly: once the chat is closed and the room dropped,
-/// a late ticket or event finds nothing and stops.
-fn connect(room: Weak<RoomInner>) {
-    leptos::task::spawn_local(async move {
-        let ticket = api::call::<RealtimeTicket>("POST", "/v1/realtime/tickets", None).await;
-        let Some(inner) = room.upgrade().filter(|r| !r.shut.get()) else {
-            return;
-        };
-        let socket = ticket.ok().and_then(|t| {
-            let query = format!(
-                "chat_id={}&ticket={}",
-                api::encode(&inner.chat_id),
-                api::encode(&t.ticket)
-            );
-            live::socket_url(&query).and_then(|url| WebSocket::new(&url).ok())
-        });
-        let Some(socket) = socket else {
-            return later(RECONNECT_MS, move || connect(room));
-        };
-        let weak = room.clone();
-        let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-            let frame = e
-                .data()
-                .as_string()
-                .and_then(|t| serde_json::from_str::<ServerFrame>(&t).ok());
-            if let (Some(inner), Some(frame)) = (weak.upgrade(), frame) {
-                (inner.on_frame)(frame);
-            }
-        });
-        socket.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        onmessage.forget();
-        let weak = room.clone();
-        let onopen = Closure::<dyn Fn()>::new(move || {
-            if let Some(inner) = weak.upgrade() {
-                (inner.on_open)();
-            }
-        });
-        socket.set_onopen(Some(onopen.as_ref().unchecked_ref()));
-        onopen.forget();
-        let weak = room.clone();
-        let onclose = Closure::once_into_js(move || {
-            if weak.upgrade().is_some_and(|r| !r.shut.get()) {
-                later(RECONNECT_MS, move || connect(weak));
-            }
-        });
-        socket.set_onclose(Some(onclose.unchecked_ref()));
-        *inner.socket.borrow_mut() = Some(socket);
-    });
 }
 
 /// "Visitor is typing…", while it holds.

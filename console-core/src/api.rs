@@ -1,13 +1,15 @@
-//! The console's only way to the server: JSON over `fetch` to `/v1/…` on the same
-//! origin, with the session cookie and the console header.
+//! The console's only way to the server: JSON over `fetch` (through gloo-net) to
+//! `/v1/…` on the same origin, with the session cookie and the console header, and the
+//! files flow's PUT of an upload's bytes to its signed URL.
 
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{json, Value};
 use shared_types::auth::CONSOLE_HEADER;
 use shared_types::error::ErrorEnvelope;
-use wasm_bindgen::JsCast;
+use shared_types::files::UploadUrlResponse;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestCredentials, RequestInit, Response};
+use web_sys::RequestCredentials;
 
 use crate::i18n::{Lang, Words};
 
@@ -69,10 +71,35 @@ pub async fn call<T: DeserializeOwned>(
     path: &str,
     body: Option<&Value>,
 ) -> Result<T, Failure> {
+    let text = call_retried(method, path, body).await?;
+    let text = if text.is_empty() { "null" } else { &text };
+    decode(text).ok_or_else(Failure::network)
+}
+
+/// JSON text as a `T`. With the feature `js-decode` (the on-demand binary), the
+/// browser's `JSON.parse` reads the text and serde only walks the parsed object: no JSON
+/// parser compiled into the wasm for every answer type, 22 KB gzip less there. Without
+/// it (the main console), serde_json parses in the wasm: 1.4 KB more for the few types
+/// it reads, and no crossing into JavaScript for every field of the inbox's 100 rows.
+pub fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
+    #[cfg(all(feature = "js-decode", target_arch = "wasm32"))]
+    {
+        let value = js_sys::JSON::parse(text).ok()?;
+        serde_wasm_bindgen::from_value(value).ok()
+    }
+    #[cfg(not(all(feature = "js-decode", target_arch = "wasm32")))]
+    {
+        serde_json::from_str(text).ok()
+    }
+}
+
+/// The body of a 2xx answer, asked again after a short burst refusal. Apart from `call`
+/// so that its future is compiled once, not once per answer type (bytes in the wasm).
+async fn call_retried(method: &str, path: &str, body: Option<&Value>) -> Result<String, Failure> {
     let mut retries = 0;
-    let text = loop {
+    loop {
         match call_text(method, path, body).await {
-            Ok(text) => break text,
+            Ok(text) => return Ok(text),
             Err(failure) => match retry_in(method, &failure, retries) {
                 Some(seconds) => {
                     retries += 1;
@@ -81,9 +108,7 @@ pub async fn call<T: DeserializeOwned>(
                 None => return Err(failure),
             },
         }
-    };
-    let text = if text.is_empty() { "null" } else { &text };
-    serde_json::from_str(text).map_err(|_| Failure::network())
+    }
 }
 
 /// A read refused for a burst (a few views loading at once, an agent flicking through
@@ -99,7 +124,7 @@ fn retry_in(method: &str, failure: &Failure, retries: u32) -> Option<u64> {
 }
 
 /// Resolves after `ms` milliseconds.
-async fn sleep(ms: u64) {
+pub async fn sleep(ms: u64) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
@@ -113,33 +138,27 @@ async fn sleep(ms: u64) {
 
 /// The body of a 2xx answer, as text.
 async fn call_text(method: &str, path: &str, body: Option<&Value>) -> Result<String, Failure> {
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_credentials(RequestCredentials::SameOrigin);
-    let headers = web_sys::Headers::new().map_err(|_| Failure::network())?;
-    let _ = headers.set(CONSOLE_HEADER, "1");
-    if let Some(body) = body {
-        let _ = headers.set("Content-Type", "application/json");
-        init.set_body(&body.to_string().into());
-    }
-    init.set_headers(&headers);
-    let window = web_sys::window().ok_or_else(Failure::network)?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
-        .await
-        .map_err(|_| Failure::network())?
-        .unchecked_into();
-    let text = match response.text() {
-        Ok(p) => JsFuture::from(p)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
+    let method = Method::from_bytes(method.as_bytes()).map_err(|_| Failure::network())?;
+    let request = RequestBuilder::new(path)
+        .method(method)
+        .credentials(RequestCredentials::SameOrigin)
+        .header(CONSOLE_HEADER, "1");
+    let request = match body {
+        Some(body) => request
+            .header("Content-Type", "application/json")
+            .body(body.to_string()),
+        None => request.build(),
     };
+    let response = request
+        .map_err(|_| Failure::network())?
+        .send()
+        .await
+        .map_err(|_| Failure::network())?;
+    let text = response.text().await.unwrap_or_default();
     if response.ok() {
         return Ok(text);
     }
-    let envelope = serde_json::from_str::<ErrorEnvelope>(&text).ok();
+    let envelope = decode::<ErrorEnvelope>(&text);
     let fields = envelope
         .as_ref()
         .and_then(|e| e.error.details.get("fields")?.as_object().cloned())
@@ -161,10 +180,39 @@ async fn call_text(method: &str, path: &str, body: Option<&Value>) -> Result<Str
         retry_after: response
             .headers()
             .get("retry-after")
-            .ok()
-            .flatten()
             .and_then(|v| v.parse().ok()),
     })
+}
+
+/// The first two steps of the files flow: an upload URL for `file`, then its bytes.
+/// What the file becomes (an attachment, the widget's logo) is the caller's third step.
+pub async fn upload(file: &web_sys::File) -> Result<UploadUrlResponse, Failure> {
+    let content_type = file.type_();
+    let body = json!({
+        "filename": file.name(),
+        "content_type": content_type,
+        "size_bytes": file.size() as u64,
+    });
+    let granted: UploadUrlResponse = call("POST", "/v1/files/upload-url", Some(&body)).await?;
+    put_bytes(&granted.upload_url, &content_type, file).await?;
+    Ok(granted)
+}
+
+/// The signed URL is the credential: no cookie, and the declared type.
+async fn put_bytes(url: &str, content_type: &str, file: &web_sys::File) -> Result<(), Failure> {
+    let response = RequestBuilder::new(url)
+        .method(Method::PUT)
+        .header("Content-Type", content_type)
+        .body(file)
+        .map_err(|_| Failure::network())?
+        .send()
+        .await
+        .map_err(|_| Failure::network())?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(Failure::status(response.status()))
+    }
 }
 
 /// A path segment or query value, percent-encoded (everything but RFC 3986's

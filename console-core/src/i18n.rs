@@ -1,9 +1,10 @@
 //! The console's words in English, Russian and Uzbek, chosen by the browser's language,
 //! and the way each language writes numbers, durations and dates.
 
+use shared_types::chats::ChatStatus;
 use shared_types::validate::IsoDate;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
     En,
     Ru,
@@ -51,6 +52,8 @@ pub struct Words {
     pub search: &'static str,
     pub no_results: &'static str,
     pub api_keys: &'static str,
+    /// The API Keys tab's link to the API's reference (`/docs/`).
+    pub api_reference: &'static str,
     pub all: &'static str,
     pub active: &'static str,
     pub assigned: &'static str,
@@ -81,6 +84,10 @@ pub struct Words {
     /// The narrow screen's button that shows the visitor's details.
     pub details: &'static str,
     pub analytics: &'static str,
+    /// The titles of the Canned replies, Triggers and Settings tabs.
+    pub canned_replies: &'static str,
+    pub triggers: &'static str,
+    pub settings: &'static str,
     pub widget: &'static str,
     pub webhooks: &'static str,
     pub add: &'static str,
@@ -127,6 +134,7 @@ pub fn words(lang: Lang) -> &'static Words {
             search: "Search messages, names, emails, tags",
             no_results: "Nothing found",
             api_keys: "API keys",
+            api_reference: "API reference",
             all: "All",
             active: "Active",
             assigned: "Assigned",
@@ -161,6 +169,9 @@ pub fn words(lang: Lang) -> &'static Words {
             ],
             details: "Details",
             analytics: "Analytics",
+            canned_replies: "Canned replies",
+            triggers: "Triggers",
+            settings: "Settings",
             widget: "Widget",
             webhooks: "Webhooks",
             add: "Add",
@@ -202,6 +213,7 @@ pub fn words(lang: Lang) -> &'static Words {
             search: "Поиск по сообщениям, именам, email, тегам",
             no_results: "Ничего не найдено",
             api_keys: "API-ключи",
+            api_reference: "Справочник API",
             all: "Все",
             active: "Активные",
             assigned: "Назначенные",
@@ -236,6 +248,9 @@ pub fn words(lang: Lang) -> &'static Words {
             ],
             details: "Сведения",
             analytics: "Аналитика",
+            canned_replies: "Шаблоны ответов",
+            triggers: "Триггеры",
+            settings: "Настройки",
             widget: "Виджет",
             webhooks: "Вебхуки",
             add: "Добавить",
@@ -277,6 +292,7 @@ pub fn words(lang: Lang) -> &'static Words {
             search: "Xabarlar, ismlar, email, teglar bo'yicha qidirish",
             no_results: "Hech narsa topilmadi",
             api_keys: "API kalitlar",
+            api_reference: "API qo'llanmasi",
             all: "Hammasi",
             active: "Faol",
             assigned: "Biriktirilgan",
@@ -311,6 +327,9 @@ pub fn words(lang: Lang) -> &'static Words {
             ],
             details: "Ma'lumot",
             analytics: "Tahlil",
+            canned_replies: "Tayyor javoblar",
+            triggers: "Triggerlar",
+            settings: "Sozlamalar",
             widget: "Vidjet",
             webhooks: "Webhooklar",
             add: "Qo'shish",
@@ -350,6 +369,15 @@ pub fn words(lang: Lang) -> &'static Words {
 // ---------------------------------------------------------------------------
 
 /// The no-break space between digit groups and before units (Ru, Uz).
+/// A chat's status in the agent's words: the inbox row's and the open chat's.
+pub fn status_word(status: ChatStatus, w: &Words) -> &'static str {
+    match status {
+        ChatStatus::Active => w.active,
+        ChatStatus::Assigned => w.assigned,
+        ChatStatus::Closed => w.closed,
+    }
+}
+
 pub const NBSP: char = '\u{a0}';
 
 impl Lang {

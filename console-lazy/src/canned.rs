@@ -1,19 +1,18 @@
 //! Canned replies: the team's ready answers, listed for every agent and made, changed
 //! and removed by owners and admins over `GET/POST /v1/canned-responses` and
 //! `PATCH/DELETE /v1/canned-responses/{id}`. The composer offers them after `/`
-//! (`crate::composer`).
+//! (`matching`, for `crate::composer`).
 
 use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
 use serde_json::json;
 use shared_types::canned::CannedResponse;
 
-use crate::i18n::Lang;
+use crate::i18n::{words, Lang};
 use crate::settings::{Collection, ErrorLine};
 
 /// This tab's words.
 pub struct CannedWords {
-    pub title: &'static str,
     pub shortcut: &'static str,
     pub name: &'static str,
     pub text: &'static str,
@@ -24,7 +23,6 @@ pub struct CannedWords {
 }
 
 static EN: CannedWords = CannedWords {
-    title: "Canned replies",
     shortcut: "Shortcut (a-z, 0-9, _ and -)",
     name: "Title",
     text: "Text",
@@ -35,7 +33,6 @@ static EN: CannedWords = CannedWords {
 };
 
 static RU: CannedWords = CannedWords {
-    title: "Шаблоны ответов",
     shortcut: "Сокращение (a-z, 0-9, _ и -)",
     name: "Название",
     text: "Текст",
@@ -46,7 +43,6 @@ static RU: CannedWords = CannedWords {
 };
 
 static UZ: CannedWords = CannedWords {
-    title: "Tayyor javoblar",
     shortcut: "Qisqartma (a-z, 0-9, _ va -)",
     name: "Sarlavha",
     text: "Matn",
@@ -87,8 +83,8 @@ pub fn Canned(lang: Lang, manager: bool) -> impl IntoView {
         });
     };
     view! {
-        <section class="keys canned" aria-label=t.title>
-            <h2>{t.title}</h2>
+        <section class="keys canned" aria-label=words(lang).canned_replies>
+            <h2>{words(lang).canned_replies}</h2>
             <p class="muted">{t.hint}</p>
             {manager.then(|| view! {
                 <form class="create" on:submit=add>
@@ -179,7 +175,7 @@ mod tests {
     fn every_language_has_every_word() {
         for t in [&EN, &RU, &UZ] {
             for w in [
-                t.title, t.shortcut, t.name, t.text, t.hint, t.create, t.remove, t.empty,
+                t.shortcut, t.name, t.text, t.hint, t.create, t.remove, t.empty,
             ] {
                 assert!(!w.is_empty());
             }

@@ -8,16 +8,14 @@ use serde_json::json;
 use shared_types::canned::{fill, CannedResponse, Fill};
 use shared_types::chats::ChatDetail;
 use shared_types::error::ErrorCode;
-use shared_types::files::{check_upload, FileObject, UploadUrlResponse, ALLOWED_CONTENT_TYPES};
+use shared_types::files::{check_upload, FileObject, ALLOWED_CONTENT_TYPES};
 use shared_types::ids::ChatId;
 use shared_types::realtime::ClientFrame;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestInit, Response};
 
 use crate::api::{self, Failure};
-use crate::chat_view::{now_ms, ChatWords, Room, Throttle, TYPING_EVERY_MS};
+use crate::chat_view::{now_ms, ChatWords, Throttle, TYPING_EVERY_MS};
 use crate::i18n::{Lang, Words};
+use crate::socket::Socket;
 
 /// What the reply area says about a file.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,7 +47,7 @@ fn attachment_kind(content_type: &str) -> &'static str {
 #[component]
 pub fn Composer(
     chat_id: String,
-    room: StoredValue<Option<Room>, LocalStorage>,
+    room: StoredValue<Option<Socket>, LocalStorage>,
     w: &'static Words,
     cw: &'static ChatWords,
     lang: Lang,
@@ -313,7 +311,7 @@ pub fn Composer(
 /// file's name when the reply box is empty.
 async fn send_file(chat_id: &str, file: &web_sys::File, text: &str) -> Result<(), Failure> {
     let content_type = file.type_();
-    let granted = upload(file).await?;
+    let granted = api::upload(file).await?;
     let confirm = json!({"file_id": granted.file_id, "chat_id": chat_id});
     let stored: FileObject = api::call("POST", "/v1/files/confirm", Some(&confirm)).await?;
     let text = if text.is_empty() {
@@ -328,41 +326,6 @@ async fn send_file(chat_id: &str, file: &web_sys::File, text: &str) -> Result<()
     let path = format!("/v1/chats/{}/messages", api::encode(chat_id));
     api::call::<serde_json::Value>("POST", &path, Some(&message)).await?;
     Ok(())
-}
-
-/// The first two steps of the files flow: an upload URL for `file`, then its bytes.
-/// What the file becomes (an attachment, the widget's logo) is the caller's third step.
-pub async fn upload(file: &web_sys::File) -> Result<UploadUrlResponse, Failure> {
-    let content_type = file.type_();
-    let body = json!({
-        "filename": file.name(),
-        "content_type": content_type,
-        "size_bytes": file.size() as u64,
-    });
-    let granted: UploadUrlResponse = api::call("POST", "/v1/files/upload-url", Some(&body)).await?;
-    put_bytes(&granted.upload_url, &content_type, file).await?;
-    Ok(granted)
-}
-
-/// The signed URL is the credential: no cookie, and the declared type.
-async fn put_bytes(url: &str, content_type: &str, file: &web_sys::File) -> Result<(), Failure> {
-    let failed = Failure::status;
-    let init = RequestInit::new();
-    init.set_method("PUT");
-    let headers = web_sys::Headers::new().map_err(|_| failed(0))?;
-    let _ = headers.set("Content-Type", content_type);
-    init.set_headers(&headers);
-    init.set_body(file);
-    let window = web_sys::window().ok_or_else(|| failed(0))?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(|_| failed(0))?
-        .unchecked_into();
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(failed(response.status()))
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The "Developer → API Keys tab": list, create (the key shown once), revoke, over
-//! `GET/POST /v1/api-keys` and `DELETE /v1/api-keys/{id}`.
+//! `GET/POST /v1/api-keys` and `DELETE /v1/api-keys/{id}`, and the way to the API's
+//! reference (`/docs/`, served by the same worker).
 
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -27,6 +28,12 @@ pub fn Keys(lang: Lang) -> impl IntoView {
     };
     view! {
         <section class="keys" aria-label=w.api_keys>
+            // A tab of its own: the agent keeps the key they are about to copy.
+            <p>
+                <a href="/docs/" target="_blank" rel="noopener" data-testid="api-reference">
+                    {w.api_reference}
+                </a>
+            </p>
             <form class="create" on:submit=create>
                 <input node_ref=name type="text" required maxlength="100" aria-label=w.key_name
                     placeholder=w.key_name data-testid="key-name" />
