@@ -81,7 +81,7 @@ pub async fn erase_workspace(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     ("createWorkspace", &[ErrorCode::AgentEmailTaken]),
     ("exportWorkspace", &[ErrorCode::WorkspaceNotFound]),
     ("eraseWorkspace", &[ErrorCode::WorkspaceNotFound]),

@@ -149,7 +149,7 @@ async fn remove(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     (
         "inviteAgent",
         &[ErrorCode::AuthForbidden, ErrorCode::AgentEmailTaken],

@@ -104,7 +104,7 @@ async fn daily(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     ("analyticsOverview", &[ErrorCode::WorkspaceNotFound]),
     ("analyticsAgents", &[ErrorCode::WorkspaceNotFound]),
     ("analyticsDaily", &[ErrorCode::WorkspaceNotFound]),

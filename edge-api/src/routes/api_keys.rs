@@ -143,7 +143,7 @@ pub async fn revoke(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     ("listApiKeys", &[ErrorCode::AuthForbidden]),
     (
         "createApiKey",

@@ -296,7 +296,7 @@ async fn accept_invite(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     (
         "login",
         &[ErrorCode::AuthInvalidCredentials, ErrorCode::RateLimited],

@@ -98,7 +98,7 @@ async fn delete(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     (
         "createCannedResponse",
         &[ErrorCode::AuthForbidden, ErrorCode::CannedShortcutTaken],

@@ -150,7 +150,7 @@ async fn mark_read(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     ("getChat", &[ErrorCode::ChatNotFound]),
     (
         "updateChat",

@@ -97,7 +97,7 @@ async fn erase(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     ("getContact", &[ErrorCode::ContactNotFound]),
     ("updateContact", &[ErrorCode::ContactNotFound]),
     (

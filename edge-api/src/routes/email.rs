@@ -122,7 +122,7 @@ async fn unsubscribe_one_click(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     ("listChatEmails", &[ErrorCode::ChatNotFound]),
     (
         "requestTranscript",

@@ -15,3 +15,8 @@ use serde_json::{json, Value};
 pub async fn health() -> Json<Value> {
     Json(json!({ "status": "ok", "service": "chatflow", "version": env!("CARGO_PKG_VERSION") }))
 }
+
+/// This module's operation in the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(health))]
+pub(super) struct Doc;

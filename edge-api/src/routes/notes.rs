@@ -61,7 +61,7 @@ async fn list(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     ("listChatNotes", &[ErrorCode::ChatNotFound]),
     ("addChatNote", &[ErrorCode::ChatNotFound]),
 ];

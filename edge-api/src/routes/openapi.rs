@@ -16,9 +16,6 @@ use shared_types::error::{ErrorBody, ErrorCode, ErrorEnvelope};
 use shared_types::webhooks::{WebhookEvent, SIGNATURE_HEADER};
 use utoipa::OpenApi;
 
-/// The refusals particular to each operation of a module, by `operationId`.
-pub(super) type Errors = &'static [(&'static str, &'static [ErrorCode])];
-
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -73,7 +70,7 @@ pub(super) type Errors = &'static [(&'static str, &'static [ErrorCode])];
 struct Base;
 
 #[derive(OpenApi)]
-#[openapi(paths(document_json, super::health::health))]
+#[openapi(paths(document_json))]
 struct Own;
 
 /// The whole document, built once per isolate: it depends on nothing but the code.

@@ -65,7 +65,7 @@ async fn online(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[(
+pub(super) const ERRORS: super::OperationErrors = &[(
     "presenceBeat",
     &[
         ErrorCode::WorkspaceNotFound,

@@ -93,7 +93,7 @@ pub async fn cors(req: Request, next: Next) -> Response {
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[(
+pub(super) const ERRORS: super::OperationErrors = &[(
     "getPublicWidgetConfig",
     &[
         ErrorCode::WorkspaceNotFound,

@@ -108,7 +108,7 @@ async fn connect(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[(
+pub(super) const ERRORS: super::OperationErrors = &[(
     "openRealtimeSocket",
     &[
         ErrorCode::AuthTicket,

@@ -55,5 +55,5 @@ async fn update_settings(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors =
+pub(super) const ERRORS: super::OperationErrors =
     &[("updateSettings", &[ErrorCode::AuthForbidden])];

@@ -104,7 +104,7 @@ async fn remove(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     ("createTrigger", &[ErrorCode::AuthForbidden]),
     (
         "updateTrigger",

@@ -188,7 +188,7 @@ async fn rate(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     (
         "createVisitorSession",
         &[

@@ -45,7 +45,7 @@ async fn block(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[(
+pub(super) const ERRORS: super::OperationErrors = &[(
     "blockVisitor",
     &[ErrorCode::AuthForbidden, ErrorCode::VisitorNotFound],
 )];

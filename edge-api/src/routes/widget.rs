@@ -126,7 +126,7 @@ async fn remove_logo(
 pub(super) struct Doc;
 
 /// What each operation here can refuse with, beyond its credential, body and query.
-pub(super) const ERRORS: super::openapi::Errors = &[
+pub(super) const ERRORS: super::OperationErrors = &[
     ("updateWidgetConfig", &[ErrorCode::AuthForbidden]),
     ("rotateIdentitySecret", &[ErrorCode::AuthForbidden]),
     (
