@@ -143,6 +143,8 @@ pub fn ChatPane(
     let read_seq = RwSignal::new(0u64);
     let typing = RwSignal::new(false);
     let typing_until = StoredValue::new(0f64);
+    // The visitor's unsent draft, while the workspace's typing preview is on.
+    let draft = RwSignal::new(String::new());
     let base = format!("/v1/chats/{}", api::encode(&id));
     // The contact's other chats, one click away; loaded once its id is known.
     let past = RwSignal::new(Vec::<ChatSummary>::new());
@@ -248,9 +250,11 @@ pub fn ChatPane(
             } => {
                 read_seq.update(|r| *r = (*r).max(seq));
             }
+            ServerFrame::TypingPreview { text, .. } => draft.set(text),
             ServerFrame::MessageCreated { message, .. } => {
                 if message.sender.kind == SenderType::Visitor {
                     typing.set(false);
+                    draft.set(String::new());
                 }
                 if merge(messages, message) {
                     mark_read(id.clone());
@@ -419,7 +423,7 @@ pub fn ChatPane(
                             </li>
                         </For>
                     </ol>
-                    <TypingNote typing=typing cw=cw />
+                    <TypingNote typing=typing draft=draft cw=cw />
                     <Composer chat_id=id room=room w=w cw=cw lang=lang error=error canned=canned
                         detail=detail me_name=me_name notes=private_notes />
                 </div>

@@ -11,6 +11,8 @@ use crate::i18n::Lang;
 /// The chat view's texts.
 pub struct ChatWords {
     pub visitor_typing: &'static str,
+    /// Before the visitor's unsent draft (the typing preview).
+    pub visitor_drafting: &'static str,
     pub seen: &'static str,
     pub page: &'static str,
     pub attach: &'static str,
@@ -31,6 +33,7 @@ pub struct ChatWords {
 
 static EN: ChatWords = ChatWords {
     visitor_typing: "Visitor is typing…",
+    visitor_drafting: "Visitor is typing:",
     seen: "Seen",
     page: "Page",
     attach: "Attach a file",
@@ -51,6 +54,7 @@ static EN: ChatWords = ChatWords {
 
 static RU: ChatWords = ChatWords {
     visitor_typing: "Посетитель печатает…",
+    visitor_drafting: "Посетитель печатает:",
     seen: "Прочитано",
     page: "Страница",
     attach: "Прикрепить файл",
@@ -71,6 +75,7 @@ static RU: ChatWords = ChatWords {
 
 static UZ: ChatWords = ChatWords {
     visitor_typing: "Tashrif buyuruvchi yozmoqda…",
+    visitor_drafting: "Tashrif buyuruvchi yozmoqda:",
     seen: "Ko'rildi",
     page: "Sahifa",
     attach: "Fayl biriktirish",
@@ -162,12 +167,28 @@ pub fn now_ms() -> f64 {
         .unwrap_or_default()
 }
 
-/// "Visitor is typing…", while it holds.
+/// "Visitor is typing…", while it holds; with the typing preview on, what they have
+/// written so far and not sent. The draft is not announced to screen readers on every
+/// keystroke: only the note that someone types is live.
 #[component]
-pub fn TypingNote(typing: RwSignal<bool>, cw: &'static ChatWords) -> impl IntoView {
+pub fn TypingNote(
+    typing: RwSignal<bool>,
+    draft: RwSignal<String>,
+    cw: &'static ChatWords,
+) -> impl IntoView {
     view! {
         <p class="typing" data-testid="visitor-typing" aria-live="polite">
-            {move || typing.get().then_some(cw.visitor_typing)}
+            {move || {
+                (typing.get() || !draft.with(String::is_empty))
+                    .then_some(if draft.with(String::is_empty) {
+                        cw.visitor_typing
+                    } else {
+                        cw.visitor_drafting
+                    })
+            }}
+        </p>
+        <p class="typing draft" data-testid="visitor-draft" hidden=move || draft.with(String::is_empty)>
+            {move || draft.get()}
         </p>
     }
 }

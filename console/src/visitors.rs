@@ -1,6 +1,8 @@
 //! The Visitors tab: who is on the site now (`GET /v1/visitors/online`), kept live by
 //! the workspace feed's `visitor.online`, `visitor.page` and `visitor.offline` frames,
-//! which the inbox's one feed socket hands to [`apply`].
+//! which the inbox's one feed socket hands to [`apply`]. A visitor not in a chat can be
+//! invited to one (`POST /v1/visitors/{id}/invite`): their widget shows the message at
+//! its next beat.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,6 +23,12 @@ pub struct VisitorsWords {
     pub since: &'static str,
     pub returning: &'static str,
     pub in_chat: &'static str,
+    pub invite: &'static str,
+    pub invite_text: &'static str,
+    pub send: &'static str,
+    pub cancel: &'static str,
+    pub invited: &'static str,
+    pub invite_default: &'static str,
 }
 
 const EN: VisitorsWords = VisitorsWords {
@@ -33,6 +41,12 @@ const EN: VisitorsWords = VisitorsWords {
     since: "Here since",
     returning: "returning",
     in_chat: "in a chat",
+    invite: "Invite",
+    invite_text: "Invitation",
+    send: "Send",
+    cancel: "Cancel",
+    invited: "Invited: they will see it within 30 s.",
+    invite_default: "Hello! Can I help you with anything?",
 };
 
 const RU: VisitorsWords = VisitorsWords {
@@ -45,6 +59,12 @@ const RU: VisitorsWords = VisitorsWords {
     since: "На сайте с",
     returning: "вернулся",
     in_chat: "в чате",
+    invite: "Пригласить",
+    invite_text: "Приглашение",
+    send: "Отправить",
+    cancel: "Отмена",
+    invited: "Приглашение отправлено: посетитель увидит его в течение 30 с.",
+    invite_default: "Здравствуйте! Могу чем-нибудь помочь?",
 };
 
 const UZ: VisitorsWords = VisitorsWords {
@@ -57,6 +77,12 @@ const UZ: VisitorsWords = VisitorsWords {
     since: "Saytda",
     returning: "qaytgan",
     in_chat: "chatda",
+    invite: "Taklif qilish",
+    invite_text: "Taklif",
+    send: "Yuborish",
+    cancel: "Bekor qilish",
+    invited: "Taklif yuborildi: 30 soniya ichida ko'radi.",
+    invite_default: "Assalomu alaykum! Sizga yordam bera olamanmi?",
 };
 
 pub fn visitors_words(lang: Lang) -> &'static VisitorsWords {
@@ -98,6 +124,12 @@ pub fn refresh(visitors: RwSignal<Vec<OnlineVisitor>>) {
 pub fn Visitors(lang: Lang, visitors: RwSignal<Vec<OnlineVisitor>>) -> impl IntoView {
     let vw = visitors_words(lang);
     refresh(visitors);
+    let inviting = Inviting {
+        open: RwSignal::new(None),
+        text: RwSignal::new(vw.invite_default.to_string()),
+        note: RwSignal::new(None),
+        busy: RwSignal::new(false),
+    };
     view! {
         <section class="visitors">
             <Show when=move || visitors.with(Vec::is_empty)>
@@ -112,6 +144,7 @@ pub fn Visitors(lang: Lang, visitors: RwSignal<Vec<OnlineVisitor>>) -> impl Into
                             <th scope="col">{vw.from}</th>
                             <th scope="col">{vw.pages}</th>
                             <th scope="col">{vw.since}</th>
+                            <th scope="col"><span class="sr-only">{vw.invite}</span></th>
                         </tr></thead>
                         <tbody>
                             <For each=move || visitors.get()
@@ -132,6 +165,7 @@ pub fn Visitors(lang: Lang, visitors: RwSignal<Vec<OnlineVisitor>>) -> impl Into
                                     </td>
                                     <td data-testid="visitor-pages">{v.pages_this_session}</td>
                                     <td><time datetime=v.online_since.clone()>{crate::i18n::short_time(&v.online_since, lang)}</time></td>
+                                    <td>{v.chat_id.is_none().then(|| view! { <Invite lang=lang visitor_id=v.visitor_id.clone() inviting=inviting /> })}</td>
                                 </tr>
                             </For>
                         </tbody>
@@ -139,6 +173,74 @@ pub fn Visitors(lang: Lang, visitors: RwSignal<Vec<OnlineVisitor>>) -> impl Into
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// Who is being invited and with what: kept by the tab, not the row, because a row is
+/// drawn again at every page the visitor moves to, and a half-written invitation must
+/// survive that.
+#[derive(Clone, Copy)]
+struct Inviting {
+    /// The visitor whose form is open.
+    open: RwSignal<Option<String>>,
+    text: RwSignal<String>,
+    /// The visitor the last answer was about, and what it said.
+    note: RwSignal<Option<(String, String)>>,
+    busy: RwSignal<bool>,
+}
+
+/// The Invite button of a visitor's row, and the short form it opens.
+#[component]
+fn Invite(lang: Lang, visitor_id: String, inviting: Inviting) -> impl IntoView {
+    let vw = visitors_words(lang);
+    let Inviting {
+        open,
+        text,
+        note,
+        busy,
+    } = inviting;
+    let id = StoredValue::new(visitor_id);
+    let mine = move || open.with(|o| id.with_value(|id| o.as_ref() == Some(id)));
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let visitor_id = id.get_value();
+        let path = format!("/v1/visitors/{}/invite", api::encode(&visitor_id));
+        let body = serde_json::json!({ "text": text.get_untracked() });
+        busy.set(true);
+        spawn_local(async move {
+            let sent = api::call::<serde_json::Value>("POST", &path, Some(&body)).await;
+            busy.set(false);
+            match sent {
+                Ok(_) => {
+                    open.set(None);
+                    text.set(vw.invite_default.to_string());
+                    note.set(Some((visitor_id, vw.invited.to_string())));
+                }
+                Err(f) => note.set(Some((visitor_id, f.text(lang, crate::i18n::words(lang))))),
+            }
+        });
+    };
+    view! {
+        <Show when=move || !mine()>
+            <button type="button" data-testid="visitor-invite"
+                on:click=move |_| { note.set(None); open.set(Some(id.get_value())); }>{vw.invite}</button>
+        </Show>
+        <Show when=mine>
+            <form class="invite" data-testid="invite-form" on:submit=send>
+                <label>{vw.invite_text}
+                    <textarea data-testid="invite-text" rows="2" maxlength="10000"
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                </label>
+                <div class="row-actions">
+                    <button type="submit" data-testid="invite-send" disabled=move || busy.get()>{vw.send}</button>
+                    <button type="button" on:click=move |_| open.set(None)>{vw.cancel}</button>
+                </div>
+            </form>
+        </Show>
+        <p class="muted" data-testid="invite-note" role="status">
+            {move || note.get().filter(|(v, _)| id.with_value(|id| v == id)).map(|(_, n)| n)}
+        </p>
     }
 }
 

@@ -904,6 +904,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/visitors/{visitor_id}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite a visitor on the site to chat
+         * @description The visitor's widget shows the message beside the launcher at its next page view or ping (within 30 s). When the visitor answers, a chat starts with the invitation as the agent's first message and goes to that agent while they are online. A newer invitation replaces one the browser has not been shown yet; one not shown within 10 minutes is dropped.
+         */
+        post: operations["inviteVisitor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -1339,6 +1359,14 @@ export interface components {
         };
         /** @enum {string} */
         AttachmentType: "image" | "file";
+        /**
+         * @description What a beat's answer carries when an agent has invited this browser (200; without
+         *     one the answer is 204).
+         */
+        BeatAnswer: {
+            /** @description The invitation to show. */
+            invitation: components["schemas"]["ShownInvitation"];
+        };
         /** @enum {string} */
         BeatKind: "view" | "ping";
         /** @description The `branding` of [`WidgetConfig`]. */
@@ -1494,6 +1522,13 @@ export interface components {
             is_typing: boolean;
             /** @enum {string} */
             type: "typing";
+        } | {
+            /** @description The chat. */
+            chat_id: components["schemas"]["ChatId"];
+            /** @description What the composer holds, at most [`DRAFT_MAX_CHARS`] characters. */
+            text: string;
+            /** @enum {string} */
+            type: "draft";
         } | {
             /** @description The chat. */
             chat_id: components["schemas"]["ChatId"];
@@ -2238,6 +2273,14 @@ export interface components {
             /** @description The console page that accepts it: `<origin>/console/#invite=<token>`. */
             url: string;
         };
+        /** @description Body of `POST /visitors/{visitor_id}/invite`. */
+        InviteRequest: {
+            /**
+             * @description What the visitor is shown, as the agent's first message. Trimmed, 1..=10,000
+             *     characters.
+             */
+            text: components["schemas"]["MessageText"];
+        };
         /**
          * Format: date
          * @description A date `YYYY-MM-DD`.
@@ -2683,6 +2726,12 @@ export interface components {
             theme?: components["schemas"]["WidgetTheme"];
             /** @description Active triggers only. */
             triggers: components["schemas"]["PublicTrigger"][];
+            /**
+             * @description Whether agents see what the visitor types before it is sent (the workspace's
+             *     `typing_preview`): the widget then says so under its composer, and sends its
+             *     drafts; otherwise no draft leaves the browser.
+             */
+            typing_preview?: boolean;
             /** @description Shown when the panel opens and an agent is online. */
             welcome_message: string;
             /** @description The workspace the widget belongs to. */
@@ -2788,6 +2837,13 @@ export interface components {
         } | {
             /** @description The chat. */
             chat_id: components["schemas"]["ChatId"];
+            /** @description The draft, at most [`DRAFT_MAX_CHARS`] characters. */
+            text: string;
+            /** @enum {string} */
+            type: "typing.preview";
+        } | {
+            /** @description The chat. */
+            chat_id: components["schemas"]["ChatId"];
             /** @description Who read. */
             reader: components["schemas"]["SenderType"];
             /**
@@ -2885,11 +2941,27 @@ export interface components {
         ShortText: string;
         /** @description 1 to 32 characters of a-z, 0-9, `_` and `-`. */
         Shortcut: string;
+        /** @description An invitation as the widget shows it. */
+        ShownInvitation: {
+            /** @description The agent's name. */
+            agent_name: string;
+            /** @description `inv_…`; sent back as `invitation_id` with the visitor's first message. */
+            id: string;
+            /** @description The message. */
+            text: string;
+        };
         /**
          * @description Body of `POST /visitor/chats`: the first message, and the page it was sent
          *     from.
          */
         StartChatRequest: {
+            /**
+             * @description The agent's invitation this message answers (`inv_…`, as the presence beat
+             *     delivered it): the chat then starts with the invitation as its first message, from
+             *     the agent who sent it, and goes to that agent. One that is unknown, used or more
+             *     than a day old is ignored and the chat starts as without it.
+             */
+            invitation_id?: string | null;
             page_url?: components["schemas"]["HttpUrl"] | null;
             /** @description Trimmed, 1..=10,000 characters. */
             text: components["schemas"]["MessageText"];
@@ -10080,6 +10152,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Noted; an agent has invited this browser to chat */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BeatAnswer"];
+                };
+            };
             /** @description Noted */
             204: {
                 headers: {
@@ -12588,6 +12673,184 @@ export interface operations {
             };
             /** @description - `REQ-003`: Request body is too large */
             413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description - `RATE-001`: Too many requests; retry after the number of seconds in Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description - `SRV-001`: Internal server error */
+            500: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description - `SRV-002`: Service temporarily unavailable; try again later */
+            503: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    inviteVisitor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sent again with the same body, the request gets the first answer and creates nothing new; with another body it is 409 REQ-006. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description As `GET /v1/visitors/online` names the visitor: `visitor_…`, or `pv_…` for a browser without a session */
+                visitor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteRequest"];
+            };
+        };
+        responses: {
+            /** @description The invitation */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /**
+             * @description - `REQ-001`: Request body is not valid JSON
+             *     - `REQ-004`: Request validation failed
+             */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /**
+             * @description - `AUTH-002`: Missing Authorization header
+             *     - `AUTH-003`: Malformed Authorization header: expected 'Bearer cf_live_...'
+             *     - `AUTH-004`: Unknown API key
+             *     - `AUTH-005`: API key has been revoked
+             *     - `AUTH-011`: Session is invalid or expired; sign in again
+             */
+            401: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description - `AUTH-012`: Cookie-authenticated requests must come from the console (X-ChatFlow-Console header or same Origin) */
+            403: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description - `VISITOR-001`: Visitor not found */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /**
+             * @description - `REQ-006`: Idempotency-Key was already used with a different request body
+             *     - `VISITOR-004`: The visitor is not on the site now
+             *     - `VISITOR-003`: The visitor is already in an open chat; reply there
+             */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description - `REQ-003`: Request body is too large */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description - `REQ-002`: Unsupported Content-Type: send application/json */
+            415: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];

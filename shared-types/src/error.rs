@@ -199,6 +199,14 @@ error_catalogue! {
     VisitorNoEmail => ("VISITOR-002", 409,
         "Tashrif buyuruvchi email manzilini bermagan",
         "The visitor has not given an email address"),
+    /// The visitor is already in an open chat: write there instead of inviting.
+    VisitorInChat => ("VISITOR-003", 409,
+        "Tashrif buyuruvchi allaqachon ochiq suhbatda",
+        "The visitor is already in an open chat; reply there"),
+    /// The visitor is not on the site now, so an invitation would never be seen.
+    VisitorOffline => ("VISITOR-004", 409,
+        "Tashrif buyuruvchi hozir saytda emas",
+        "The visitor is not on the site now"),
 
     // ---- AGENT ------------------------------------------------------------------
     /// No agent with this id in the caller's workspace.
@@ -599,7 +607,7 @@ mod tests {
             ChatNotFound | InvalidStatusTransition | ChatClosed | AlreadyRated | ChatNotClosed => {
                 "CHAT"
             }
-            VisitorNotFound | VisitorNoEmail => "VISITOR",
+            VisitorNotFound | VisitorNoEmail | VisitorInChat | VisitorOffline => "VISITOR",
             UnsubscribeLink => "MAIL",
             CannedNotFound | CannedShortcutTaken => "CANNED",
             ContactNotFound => "CONTACT",
@@ -665,6 +673,8 @@ mod tests {
             (ChatNotClosed, "CHAT-005", 409),
             (VisitorNotFound, "VISITOR-001", 404),
             (VisitorNoEmail, "VISITOR-002", 409),
+            (VisitorInChat, "VISITOR-003", 409),
+            (VisitorOffline, "VISITOR-004", 409),
             (UnsubscribeLink, "MAIL-001", 410),
             (CannedNotFound, "CANNED-001", 404),
             (CannedShortcutTaken, "CANNED-002", 409),

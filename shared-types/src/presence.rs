@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::HttpUrl;
+use crate::notes::NoteAuthor;
+use crate::validate::{HttpUrl, MessageText};
 
 wire_enum! {
     /// What a beat says.
@@ -38,6 +39,70 @@ pub struct PresenceBeat {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub referrer: Option<String>,
+}
+
+/// Body of `POST /visitors/{visitor_id}/invite`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    /// What the visitor is shown, as the agent's first message. Trimmed, 1..=10,000
+    /// characters.
+    pub text: MessageText,
+}
+
+/// An agent's invitation to a visitor on the site (201 from `POST /visitors/{id}/invite`).
+/// The visitor's browser is given it at its next page view or ping (at most 30 s), shows
+/// it beside the launcher, and starts the chat with it when the visitor answers.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    /// `inv_…`.
+    pub id: String,
+    /// As `GET /visitors/online` names the visitor.
+    pub visitor_id: String,
+    /// The message.
+    pub text: String,
+    /// The agent who sent it.
+    pub author: NoteAuthor,
+    /// When it was sent.
+    pub created_at: String,
+    /// Until when it waits for the visitor's browser; later, it is dropped unseen.
+    pub expires_at: String,
+}
+
+/// What a beat's answer carries when an agent has invited this browser (200; without
+/// one the answer is 204).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BeatAnswer {
+    /// The invitation to show.
+    pub invitation: ShownInvitation,
+}
+
+/// An invitation as the widget shows it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShownInvitation {
+    /// `inv_…`; sent back as `invitation_id` with the visitor's first message.
+    pub id: String,
+    /// The message.
+    pub text: String,
+    /// The agent's name.
+    pub agent_name: String,
+}
+
+/// How long an invitation waits for the visitor's browser to ask for it.
+pub const INVITATION_WAITS_MINUTES: i64 = 10;
+
+/// How long after it was sent an invitation still starts a chat when answered.
+pub const INVITATION_ANSWERABLE_HOURS: i64 = 24;
+
+/// Whether `id` could be an invitation's id.
+pub fn is_invitation_id(id: &str) -> bool {
+    id.strip_prefix("inv_").is_some_and(|rest| {
+        (1..=64).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 /// Whether `id` is a presence id the loader could have made.
@@ -90,5 +155,32 @@ mod tests {
         assert!(!is_presence_id("pv_short"));
         assert!(!is_presence_id("visitor_abcdefghij0123456789"));
         assert!(!is_presence_id("pv_abcdefghij012345678!"));
+    }
+
+    #[test]
+    fn invitation_ids_are_inv_and_letters_or_digits() {
+        assert!(is_invitation_id("inv_abc123"));
+        assert!(!is_invitation_id("inv_"));
+        assert!(!is_invitation_id("inv_a-b"));
+        assert!(!is_invitation_id("note_abc"));
+        assert!(!is_invitation_id(&format!("inv_{}", "a".repeat(65))));
+    }
+
+    #[test]
+    fn an_invitation_request_is_a_trimmed_text_and_nothing_else() {
+        let r: InviteRequest =
+            serde_json::from_value(serde_json::json!({"text": "  Salom!  "})).unwrap();
+        assert_eq!(r.text.as_str(), "Salom!");
+        for bad in [
+            serde_json::json!({"text": ""}),
+            serde_json::json!({"text": "   "}),
+            serde_json::json!({}),
+            serde_json::json!({"text": "hi", "extra": 1}),
+        ] {
+            assert!(
+                serde_json::from_value::<InviteRequest>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

@@ -33,6 +33,14 @@ pub struct RealtimeTicket {
 /// How long a realtime ticket is valid, in seconds.
 pub const TICKET_TTL_SECONDS: u64 = 60;
 
+/// The longest draft the typing preview carries; the widget sends at most this much
+/// of a longer one (the agent sees the whole message once it is sent).
+pub const DRAFT_MAX_CHARS: usize = 2_000;
+
+/// How often a visitor's draft may go to the agents: the widget sends at most this
+/// many a second (the last one always), and the room drops what comes faster.
+pub const DRAFT_FRAMES_PER_SECOND: u64 = 4;
+
 /// Server → client.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -55,6 +63,16 @@ pub enum ServerFrame {
         sender: SenderType,
         /// False when they stopped (or after a few seconds of silence).
         is_typing: bool,
+    },
+    /// What the visitor has written in the composer and not yet sent (an empty `text`:
+    /// sent or erased). Only agents' sockets get it, and only while the workspace's
+    /// `typing_preview` setting is on.
+    #[serde(rename = "typing.preview")]
+    TypingPreview {
+        /// The chat.
+        chat_id: ChatId,
+        /// The draft, at most [`DRAFT_MAX_CHARS`] characters.
+        text: String,
     },
     /// The other side has read everything up to `seq`.
     #[serde(rename = "read")]
@@ -146,6 +164,17 @@ pub enum ClientFrame {
         chat_id: ChatId,
         /// Whether they are typing now.
         is_typing: bool,
+    },
+    /// The visitor's unsent draft, for the typing preview (visitors only, at most
+    /// [`DRAFT_FRAMES_PER_SECOND`] a second; an empty `text` clears it). Dropped unless
+    /// the workspace's `typing_preview` is on.
+    #[serde(rename = "draft")]
+    Draft {
+        /// The chat.
+        chat_id: ChatId,
+        /// What the composer holds, at most [`DRAFT_MAX_CHARS`] characters.
+        #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+        text: String,
     },
     /// The client's user has read everything up to `seq`.
     #[serde(rename = "read")]

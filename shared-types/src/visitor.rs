@@ -53,6 +53,11 @@ pub struct PublicWidgetConfig {
     /// opening is ahead.
     #[serde(default)]
     pub opens_at: Option<String>,
+    /// Whether agents see what the visitor types before it is sent (the workspace's
+    /// `typing_preview`): the widget then says so under its composer, and sends its
+    /// drafts; otherwise no draft leaves the browser.
+    #[serde(default)]
+    pub typing_preview: bool,
 }
 
 impl PublicWidgetConfig {
@@ -78,6 +83,7 @@ impl PublicWidgetConfig {
             agents_online,
             open: true,
             opens_at: None,
+            typing_preview: false,
             triggers: triggers
                 .iter()
                 .filter(|t| t.active)
@@ -185,6 +191,13 @@ pub struct StartChatRequest {
     /// The page the widget was on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_url: Option<HttpUrl>,
+    /// The agent's invitation this message answers (`inv_…`, as the presence beat
+    /// delivered it): the chat then starts with the invitation as its first message, from
+    /// the agent who sent it, and goes to that agent. One that is unknown, used or more
+    /// than a day old is ignored and the chat starts as without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^inv_[A-Za-z0-9]{1,64}$"))]
+    pub invitation_id: Option<String>,
 }
 
 /// Answer to `POST /visitor/chats` (201): the chat as `GET /chats/{id}` shows it,

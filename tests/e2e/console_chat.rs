@@ -249,6 +249,49 @@ fn in_the_browser_the_chat_view_shows_the_page_typing_both_ways_and_seen(ctx: &C
     );
     assert!(last_frame.elapsed() >= Duration::from_secs(4));
 
+    // With the typing preview on, the agent reads the draft as it is written, and it
+    // goes when cleared (a visitor socket opened after the switch carries drafts).
+    ws.patch("/v1/settings", &json!({"typing_preview": true}))
+        .expect::<Value>(200);
+    let mut drafting = visitor_socket(ctx, &chat_id, &token);
+    let draft = format!(
+        "const e = {}; return e && !e.hidden && e.textContent;",
+        el("visitor-draft")
+    );
+    eventually(
+        "the agent to read the visitor's draft",
+        WAIT,
+        Duration::ZERO,
+        || {
+            send(
+                &mut drafting,
+                json!({"type": "draft", "chat_id": chat_id, "text": "Narxi qancha"}),
+            );
+            poll(
+                Duration::from_millis(1_000),
+                Duration::from_millis(100),
+                || browser.eval(&draft, json!([])) == "Narxi qancha",
+            )
+        },
+    );
+    assert_eq!(
+        browser.eval(
+            &format!("return {}.textContent;", el("visitor-typing")),
+            json!([])
+        ),
+        "Visitor is typing:"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    send(
+        &mut drafting,
+        json!({"type": "draft", "chat_id": chat_id, "text": ""}),
+    );
+    browser.wait_for(
+        &format!("const e = {}; return e && e.hidden;", el("visitor-draft")),
+        WAIT,
+    );
+    drop(drafting);
+
     // The agent types: the visitor's socket hears it, from the agent.
     let frame = eventually(
         "the visitor to hear the agent typing",

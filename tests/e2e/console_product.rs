@@ -526,6 +526,35 @@ fn in_the_browser_the_visitors_tab_lists_who_is_on_the_site_live(ctx: &Ctx) {
         WAIT,
     );
     assert_eq!(row, json!("2"));
+    // Invite them; a page they move to meanwhile keeps what is being written.
+    click(&browser, "visitor-invite");
+    fill(&browser, "invite-text", "Savatda yordam kerakmi?");
+    beat("https://shop.example/tolov");
+    browser.wait_for(
+        "const r = document.querySelector('[data-testid=\"visitor-page-url\"]'); \
+         return r && r.textContent === 'https://shop.example/tolov';",
+        WAIT,
+    );
+    assert_eq!(
+        browser.eval(&format!("return {}.value;", el("invite-text")), json!([])),
+        "Savatda yordam kerakmi?"
+    );
+    click(&browser, "invite-send");
+    browser.wait_for(
+        &format!("return {}.textContent.includes('30');", el("invite-note")),
+        WAIT,
+    );
+    let shown = ctx.client.send(
+        "POST",
+        &format!("/v1/public/widgets/{}/presence", ws.id),
+        &[("Origin", "https://shop.example")],
+        Some(&json!({"presence_id": "pv_visitorstab000000001", "kind": "ping", "page_url": "https://shop.example/tolov"})),
+    );
+    assert_eq!(shown.status, 200, "{}", shown.text);
+    assert_eq!(
+        shown.json()["invitation"]["text"],
+        "Savatda yordam kerakmi?"
+    );
     // Silent past the offline time (3 s under the harness): gone from the list.
     browser.wait_for(&format!("return {} !== null;", el("visitors-empty")), WAIT);
 }

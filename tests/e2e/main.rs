@@ -34,6 +34,7 @@ mod health;
 mod host_page;
 mod identity;
 mod integrity;
+mod invitations;
 mod live_visitors;
 mod mail;
 mod notes;

@@ -96,6 +96,7 @@
     var loading = null;
     var wantOpen = false;
     var nudge = null;
+    var invite = null;
     var visitor = null;
     var load = safely(function () {
       if (loading) return;
@@ -117,6 +118,7 @@
           // mount replaces open/close/toggle/identify on window.ChatFlow with the app's.
           m.mount(root, button, config, lang, wantOpen, nudge);
           app = m;
+          if (invite) offer(invite);
           if (visitor) api.identify(visitor);
           button.removeAttribute("aria-busy");
           window.dispatchEvent(new CustomEvent("chatflow:ready"));
@@ -159,11 +161,18 @@
       return true;
     });
 
+    // An agent's invitation (a presence beat's answer) shows like a trigger's message.
+    var offer = function (i) {
+      if (app) app.invite(i.id, i.text, i.agent_name);
+      else { invite = i; load(); }
+    };
+
     // A returning visitor in a conversation gets it at once (replies may be waiting).
     try {
       var session = JSON.parse(localStorage.getItem("chatflow:" + ws) || "null");
       if (session && session.chat_id) load();
     } catch (e) { /* storage refused: no conversation to resume */ }
+    return offer;
   }
 
   // A trigger's url_pattern (validated by the server): "*", an exact path (a trailing
@@ -245,7 +254,8 @@
   // own router (pushState, replaceState, popstate), a ping every 30 s while the tab is
   // shown. Plain fetches that bring no wasm; a browser keeps one random id per
   // workspace, and a visitor with a session sends its token so agents see who it is.
-  function presence(origin, ws) {
+  // An answer with a body (200) carries an agent's invitation, handed to `offer`.
+  function presence(origin, ws, offer) {
     var key = "chatflow:pv:" + ws, id, anon, at = location.href;
     try {
       id = localStorage.getItem(key);
@@ -264,7 +274,10 @@
           presence_id: id, kind: kind, page_url: at,
           page_title: document.title.slice(0, 300), referrer: document.referrer.slice(0, 2000)
         })
-      }).then(function (r) { anon = anon || r.status == 401; }, function () {});
+      }).then(function (r) {
+        anon = anon || r.status == 401;
+        if (r.status == 200) return r.json().then(function (j) { offer(j.invitation); });
+      }).catch(function () {});
     });
     var moved = function () {
       if (location.href != at) { at = location.href; beat("view"); }
@@ -294,10 +307,10 @@
     var config = fetch(src.origin + "/v1/public/widgets/" + encodeURIComponent(ws), { credentials: "omit" })
       .then(function (r) {
         if (r.ok) return r.json();
+        // Short, as every byte here is paid by every page; the README says the rest.
         warn(r.status === 403
-          ? location.hostname + " is not in the widget domains of " + ws +
-            "; add it (PATCH /v1/widget/config {\"domains\": [...]}) to show the chat."
-          : "no widget config for " + ws + " (HTTP " + r.status + "); check data-workspace.");
+          ? location.hostname + " is not in the widget domains of " + ws
+          : "no widget config for " + ws + " (HTTP " + r.status + ")");
         return null;
       });
     var ready = new Promise(function (resolve) {
@@ -311,8 +324,8 @@
         // The app talks to the API this script came from, for this workspace.
         c.api_base = src.origin;
         c.workspace = ws;
-        paint(c, base, lang, ws);
-        presence(src.origin, ws);
+        var offer = paint(c, base, lang, ws);
+        if (offer) presence(src.origin, ws, safely(offer));
       })
       .catch(function (e) { warn("the widget could not start: " + (e && e.message || e)); });
   })();

@@ -155,6 +155,20 @@ pub struct Chat {
     inner: StoredValue<Rc<Inner>, LocalStorage>,
 }
 
+#[derive(Default)]
+struct Draft {
+    /// What the composer holds now.
+    latest: String,
+    /// What the agents last got, and when (ms).
+    sent: String,
+    sent_at: f64,
+    /// A send is due when the 250 ms are up.
+    waiting: bool,
+}
+
+/// The least time between two drafts sent (4 a second).
+const DRAFT_EVERY_MS: f64 = 250.0;
+
 struct Inner {
     endpoint: Endpoint,
     session: RefCell<Session>,
@@ -163,6 +177,12 @@ struct Inner {
     backoff_ms: RefCell<i32>,
     /// When the visitor's last "typing" went out (ms), to send it at most every 2 s.
     typing_sent_at: RefCell<f64>,
+    /// The workspace shows agents the visitor's drafts (its typing preview is on).
+    preview: bool,
+    /// The typing preview's state: at most 4 drafts a second go out, the last always.
+    draft: RefCell<Draft>,
+    /// The agent's invitation the visitor has been shown and not yet answered.
+    invitation: RefCell<Option<String>>,
     /// The last `seq` this visitor has reported read.
     read_up_to: RefCell<u64>,
     /// What the site told `ChatFlow.identify` (sent when the session is made).
@@ -171,7 +191,7 @@ struct Inner {
 
 impl Chat {
     /// Restores the stored conversation (if any) and connects to it.
-    pub fn start(endpoint: Endpoint, open: bool) -> Chat {
+    pub fn start(endpoint: Endpoint, open: bool, preview: bool) -> Chat {
         let session = Session::load(&endpoint.workspace_id);
         let chat = Chat {
             open: RwSignal::new(open),
@@ -192,6 +212,9 @@ impl Chat {
                 socket: RefCell::new(None),
                 backoff_ms: RefCell::new(1_000),
                 typing_sent_at: RefCell::new(0.0),
+                preview,
+                draft: RefCell::new(Draft::default()),
+                invitation: RefCell::new(None),
                 read_up_to: RefCell::new(0),
                 visitor: RefCell::new(object(&[])),
             })),
@@ -352,6 +375,8 @@ impl Chat {
             Ok(()) => {
                 // Writing into a closed chat reopens it.
                 self.closed.set(false);
+                // What was previewed is a message now.
+                self.draft(String::new());
                 true
             }
             Err(f) => {
@@ -480,6 +505,10 @@ impl Chat {
                 if page.starts_with("http") {
                     pairs.push(("page_url", JsValue::from_str(&page)));
                 }
+                let invitation = inner.invitation.borrow().clone();
+                if let Some(id) = &invitation {
+                    pairs.push(("invitation_id", JsValue::from_str(id)));
+                }
                 let started = call(
                     "POST",
                     &format!("{api}/v1/visitor/chats"),
@@ -489,6 +518,7 @@ impl Chat {
                 .await?;
                 inner.session.borrow_mut().chat_id = text(&started, "id");
                 inner.session.borrow().save(&inner.endpoint.workspace_id);
+                *inner.invitation.borrow_mut() = None;
                 self.merge(
                     self.parse_message(&field(&started, "message"))
                         .into_iter()
@@ -571,6 +601,104 @@ impl Chat {
             .is_some_and(|s| s.send(&frame))
         {
             *inner.read_up_to.borrow_mut() = last;
+        }
+    }
+
+    /// Whether the agents see what the visitor types (the composer says so).
+    pub fn previewed(&self) -> bool {
+        self.inner().preview
+    }
+
+    /// Sends the composer's `text` to the agents for the typing preview, when it is
+    /// on: at most every 250 ms, and the latest text always (a call within the 250 ms
+    /// leaves its text to go when the turn comes). Off, nothing of the draft leaves the
+    /// browser.
+    pub fn draft(&self, text: String) {
+        let inner = self.inner();
+        if !inner.preview || self.ids().is_none() {
+            return;
+        }
+        let wait = {
+            let mut d = inner.draft.borrow_mut();
+            d.latest = text;
+            if d.waiting || d.latest == d.sent {
+                return;
+            }
+            DRAFT_EVERY_MS - (js_sys::Date::now() - d.sent_at)
+        };
+        if wait <= 0.0 {
+            return self.send_draft();
+        }
+        inner.draft.borrow_mut().waiting = true;
+        let chat = *self;
+        let later = Closure::once_into_js(move || {
+            chat.inner().draft.borrow_mut().waiting = false;
+            chat.send_draft();
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                later.unchecked_ref(),
+                wait as i32,
+            );
+        }
+    }
+
+    fn send_draft(&self) {
+        let inner = self.inner();
+        let Some((chat_id, _)) = self.ids() else {
+            return;
+        };
+        let text: String = inner.draft.borrow().latest.chars().take(2_000).collect();
+        let frame = object(&[
+            ("type", JsValue::from_str("draft")),
+            ("chat_id", JsValue::from_str(&chat_id)),
+            ("text", JsValue::from_str(&text)),
+        ]);
+        if inner
+            .socket
+            .borrow()
+            .as_ref()
+            .is_some_and(|s| s.send(&frame))
+        {
+            let mut d = inner.draft.borrow_mut();
+            d.sent = text;
+            d.sent_at = js_sys::Date::now();
+        }
+    }
+
+    /// An agent's invitation arrived: shown as their first message, and answered by
+    /// the visitor's next one, which starts a new chat (a closed one is left behind).
+    pub fn invited(&self, id: String, text: String, agent_name: String) {
+        let inner = self.inner();
+        let in_open_chat = inner.session.borrow().chat_id.is_some() && !self.closed.get_untracked();
+        if in_open_chat {
+            return;
+        }
+        if inner.session.borrow().chat_id.is_some() {
+            inner.session.borrow_mut().chat_id = None;
+            inner.session.borrow().save(&inner.endpoint.workspace_id);
+            drop(inner.socket.borrow_mut().take());
+            self.closed.set(false);
+            self.rated.set(None);
+            self.transcript.set(None);
+            self.messages.set(Vec::new());
+        }
+        *inner.invitation.borrow_mut() = Some(id.clone());
+        let now = js_sys::Date::new_0();
+        self.merge(
+            vec![Msg {
+                id,
+                seq: 0,
+                text,
+                mine: false,
+                author: Some(agent_name).filter(|n| !n.trim().is_empty()),
+                at: crate::text::clock(now.get_hours(), now.get_minutes()),
+                files: Vec::new(),
+            }],
+            true,
+        );
+        if !self.open.get_untracked() {
+            self.unread.update(|n| *n += 1);
         }
     }
 

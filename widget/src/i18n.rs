@@ -29,6 +29,8 @@ pub struct Words {
     pub transcript: &'static str,
     pub transcript_sent: &'static str,
     pub transcript_failed: &'static str,
+    /// Under the composer while the typing preview is on.
+    pub previewed: &'static str,
 }
 
 /// The texts for `lang`.
@@ -58,6 +60,7 @@ pub fn words(lang: Lang) -> &'static Words {
             transcript: "Suhbatni emailimga yuborish",
             transcript_sent: "Suhbat emailingizga yuborildi.",
             transcript_failed: "Yuborib bo'lmadi: email kerak, bir soatda bir marta.",
+            previewed: "Operatorlar matnni yuborishingizdan oldin ko'radi.",
         },
         Lang::Ru => &Words {
             close: "Закрыть",
@@ -83,6 +86,7 @@ pub fn words(lang: Lang) -> &'static Words {
             transcript: "Отправить переписку на email",
             transcript_sent: "Переписка отправлена на ваш email.",
             transcript_failed: "Не отправлено: нужен email, не чаще раза в час.",
+            previewed: "Операторы видят текст, пока вы его пишете.",
         },
         Lang::En => &Words {
             close: "Close",
@@ -108,6 +112,7 @@ pub fn words(lang: Lang) -> &'static Words {
             transcript: "Email me this conversation",
             transcript_sent: "The conversation is on its way to your email.",
             transcript_failed: "Not sent: it needs your email, and goes once an hour.",
+            previewed: "Agents see what you type before you send it.",
         },
     }
 }

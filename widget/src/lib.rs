@@ -51,11 +51,13 @@ pub fn mount(
         lang: lang.code(),
     };
     adopt_styles(&root);
+    let preview = config.typing_preview().unwrap_or(false);
     let config = Config::from_js(config, lang);
     let keys = root.clone();
     // The widget lives as long as the page: nothing ever unmounts it.
     leptos::mount::mount_to(root, move || {
-        let chat = chat::Chat::start(endpoint, open);
+        let chat = chat::Chat::start(endpoint, open, preview);
+        CHAT.set(Some(chat));
         let nudge = RwSignal::new(nudge);
         NUDGE.set(Some(nudge));
         api::install(chat);
@@ -66,6 +68,18 @@ pub fn mount(
 
 thread_local! {
     static NUDGE: Cell<Option<components::Nudge>> = const { Cell::new(None) };
+    static CHAT: Cell<Option<chat::Chat>> = const { Cell::new(None) };
+}
+
+/// Shows an agent's invitation (from the presence beat's answer, see loader/widget.js):
+/// its text beside the launcher and as the agent's first message in the panel. The
+/// visitor's answer starts the chat with it.
+#[wasm_bindgen]
+pub fn invite(id: String, text: String, agent_name: String) {
+    if let Some(chat) = CHAT.get() {
+        chat.invited(id, text.clone(), agent_name);
+        nudge(text);
+    }
 }
 
 /// Shows a trigger's message beside the launcher; the loader calls it when a trigger

@@ -24,6 +24,9 @@ extern "C" {
     /// False outside business hours.
     #[wasm_bindgen(method, getter)]
     fn open(this: &PublicConfig) -> Option<bool>;
+    /// Whether agents see the visitor's drafts.
+    #[wasm_bindgen(method, getter)]
+    pub fn typing_preview(this: &PublicConfig) -> Option<bool>;
     #[wasm_bindgen(method, getter)]
     fn branding(this: &PublicConfig) -> Option<PublicBranding>;
     /// Added by the loader: the origin widget.js (and so the API) came from.

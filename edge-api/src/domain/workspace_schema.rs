@@ -76,6 +76,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0012_live_visitors",
         sql: include_str!("../../workspace-migrations/0012_live_visitors.sql"),
     },
+    Migration {
+        version: 13,
+        name: "0013_invitations",
+        sql: include_str!("../../workspace-migrations/0013_invitations.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -8,7 +8,8 @@
 //! object gives the next `seq`) and broadcasts each before starting the next, so every socket sees the same
 //! order, which is the order of `seq`. The worker also calls `/connect` (an
 //! authenticated upgrade) and `/broadcast` (any other frame for every socket). Sockets send
-//! `resume` (catch-up from a `seq`), `typing` and `read`; anything else gets an `error`
+//! `resume` (catch-up from a `seq`), `typing`, `read` and (visitors, with the typing
+//! preview on) `draft`; anything else gets an `error`
 //! frame and the socket stays open.
 
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,13 @@ pub struct SocketInfo {
     /// The socket's frame count in the current second.
     #[serde(default)]
     pub frames: FrameWindow,
+    /// A visitor's socket opened while the workspace's typing preview was on: its
+    /// drafts go to the agents in the room. Off (the default), they are dropped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub preview: bool,
+    /// When this socket's last draft was relayed (unix ms), for the throttle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_at: Option<u64>,
 }
 
 impl SocketInfo {
@@ -87,6 +95,11 @@ impl SocketInfo {
 /// A client repeats "is typing" on every keystroke; the other side needs it once per
 /// this long (and every "stopped" at once).
 const TYPING_EVERY_MS: u64 = 2_000;
+
+/// The least time between two drafts relayed from one socket. The widget sends at most
+/// [`shared_types::realtime::DRAFT_FRAMES_PER_SECOND`] a second; this leaves room for
+/// two of its frames arriving closer together than they were sent.
+const DRAFT_EVERY_MS: u64 = 1_000 / shared_types::realtime::DRAFT_FRAMES_PER_SECOND - 100;
 
 /// The header the worker puts the checked [`SocketInfo`] in.
 pub const SOCKET_INFO_HEADER: &str = "x-chatflow-socket";
@@ -238,6 +251,34 @@ impl DurableObject for ChatRoom {
                     },
                 )
             }
+            ClientFrame::Draft { chat_id, text } => {
+                if !self.is_this_chat(&ws, &info, &chat_id)? {
+                    return Ok(());
+                }
+                // Agents have nothing to preview, and a visitor's draft goes nowhere
+                // unless the workspace asked for it when the socket opened.
+                if info.role != SenderType::Visitor || !info.preview {
+                    return Ok(());
+                }
+                if text.chars().count() > shared_types::realtime::DRAFT_MAX_CHARS {
+                    return send(&ws, &ServerFrame::error(ErrorCode::Validation));
+                }
+                let now = worker::Date::now().as_millis();
+                let cleared = text.trim().is_empty();
+                if !cleared
+                    && info
+                        .draft_at
+                        .is_some_and(|at| now.saturating_sub(at) < DRAFT_EVERY_MS)
+                {
+                    return Ok(());
+                }
+                ws.serialize_attachment(&SocketInfo {
+                    draft_at: Some(now),
+                    ..info.clone()
+                })?;
+                let text = if cleared { String::new() } else { text };
+                self.relay_to_agents(&ServerFrame::TypingPreview { chat_id, text })
+            }
             ClientFrame::Read { chat_id, seq } => {
                 if !self.is_this_chat(&ws, &info, &chat_id)? {
                     return Ok(());
@@ -382,6 +423,22 @@ impl ChatRoom {
     }
 
     /// Sends a frame to every other socket of the room.
+    /// Sends `frame` to the agents' sockets of the room only.
+    fn relay_to_agents(&self, frame: &ServerFrame) -> Result<()> {
+        let text = serde_json::to_string(frame)?;
+        for ws in self.state.get_websockets() {
+            let agent = ws
+                .deserialize_attachment::<SocketInfo>()
+                .ok()
+                .flatten()
+                .is_some_and(|i| i.role != SenderType::Visitor);
+            if agent {
+                let _ = ws.send_with_str(&text);
+            }
+        }
+        Ok(())
+    }
+
     fn relay(&self, from: &WebSocket, frame: &ServerFrame) -> Result<()> {
         let text = serde_json::to_string(frame)?;
         for ws in self.state.get_websockets() {

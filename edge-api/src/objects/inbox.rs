@@ -268,7 +268,8 @@ impl Inbox {
             .get("online")
             .await?
             .unwrap_or_default();
-        if !online.iter().any(|o| o.id == info.id) {
+        let first = !online.iter().any(|o| o.id == info.id);
+        if first {
             online.push(info.clone());
             self.state.storage().put("online", &online).await?;
         }
@@ -284,6 +285,27 @@ impl Inbox {
         if changed > 0 {
             self.announce(&info.id, status)?;
             self.report_presence(info, true).await;
+        } else if first {
+            // Already "online" in the directory (a new owner starts so, and a status
+            // may outlive a crash): the workspace's object must still hear of the
+            // first socket, or it would never give this agent chats.
+            #[derive(serde::Deserialize)]
+            struct Status {
+                status: String,
+            }
+            let now = store::first::<Status>(
+                &db,
+                "SELECT status FROM agents WHERE workspace_id = ?1 AND id = ?2",
+                &[
+                    JsValue::from(info.workspace_id.as_str()),
+                    JsValue::from(info.id.as_str()),
+                ],
+            )
+            .await
+            .map_err(|e| worker::Error::RustError(format!("{:?}", e.cause)))?;
+            if now.is_some_and(|s| s.status == "online") {
+                self.report_presence(info, true).await;
+            }
         }
         Ok(())
     }

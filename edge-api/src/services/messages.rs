@@ -316,22 +316,34 @@ pub mod object {
             }
         }
         let mut reopened = false;
+        let mut given_to_inviter = false;
         match &a.opening {
             Some(Opening::Create {
                 visitor_id,
                 page_url,
-            }) => run(
-                sql,
-                "INSERT INTO chats (id, visitor_id, status, page_url, last_activity_at,
-                                    created_at, updated_at)
-                 VALUES (?1, ?2, 'active', ?3, ?4, ?4, ?4)",
-                vec![
-                    a.chat_id.as_str().into(),
-                    visitor_id.as_str().into(),
-                    page_url.clone().into(),
-                    a.now.as_str().into(),
-                ],
-            )?,
+                invitation_id,
+            }) => {
+                run(
+                    sql,
+                    "INSERT INTO chats (id, visitor_id, status, page_url, last_activity_at,
+                                        created_at, updated_at)
+                     VALUES (?1, ?2, 'active', ?3, ?4, ?4, ?4)",
+                    vec![
+                        a.chat_id.as_str().into(),
+                        visitor_id.as_str().into(),
+                        page_url.clone().into(),
+                        a.now.as_str().into(),
+                    ],
+                )?;
+                if let Some(invitation_id) = invitation_id {
+                    given_to_inviter = crate::services::presence::object::open_with_invitation(
+                        sql,
+                        invitation_id,
+                        &a.chat_id,
+                        &a.now,
+                    )?;
+                }
+            }
             opening => {
                 // Every check before the first write: a refusal changes nothing.
                 let head = chats::head(sql, &a.chat_id, a.visitor_id.as_deref())?
@@ -411,13 +423,17 @@ pub mod object {
         }
         // A new chat, or one its visitor reopened, goes to an agent in this same step.
         let created = matches!(a.opening, Some(Opening::Create { .. }));
-        let assigned = if created || reopened {
+        let mut assigned = if created || reopened {
             crate::services::assignment::object::give_out(sql, &a.now)?
         } else {
             Vec::new()
         };
         let summary = chats::summary(sql, &a.chat_id)?
             .ok_or_else(|| ApiError::internal(format!("chat {} has no summary", a.chat_id)))?;
+        if given_to_inviter {
+            // Announced like any other assignment (`chat.assigned`).
+            assigned.push(summary.clone());
+        }
         let attachments: Vec<Attachment> = serde_json::from_str(&a.attachments)
             .map_err(|e| ApiError::internal(format!("attachments of {}: {e}", a.id)))?;
         let webhooks = crate::services::webhooks::object::targets(sql)?;

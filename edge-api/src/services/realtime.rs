@@ -121,6 +121,10 @@ pub async fn connect(
             Some(caller.credential),
         ),
     };
+    // A visitor's drafts reach the agents only if the workspace asks for it now.
+    let preview = role == SenderType::Visitor
+        && chat_id.is_some()
+        && crate::services::widget::typing_preview(state, &workspace_id).await?;
     let info = |chat_id: &str| {
         serde_json::to_string(&SocketInfo {
             workspace_id: workspace_id.clone(),
@@ -130,6 +134,8 @@ pub async fn connect(
             typing_at: None,
             credential: credential.clone(),
             frames: Default::default(),
+            preview,
+            draft_at: None,
         })
         .map_err(|e| ApiError::internal(e.to_string()))
     };

@@ -1,7 +1,7 @@
 //! The workspace's settings, `GET/PATCH /v1/settings`: one JSON document per section in
 //! the workspace's `settings` table. Every section sent is checked before any is
-//! written, so a bad value changes nothing; business hours also change what the public
-//! widget config answers, so its copy is forgotten.
+//! written, so a bad value changes nothing; business hours and the typing preview also
+//! change what the public widget config answers, so its copy is forgotten.
 
 use chrono::Utc;
 use serde::de::DeserializeOwned;
@@ -90,6 +90,11 @@ pub async fn business_hours(
     workspace_id: &str,
 ) -> Result<BusinessHours, ApiError> {
     section(state, workspace_id, BUSINESS_HOURS).await
+}
+
+/// Whether agents see visitors' drafts, for the public widget config.
+pub async fn typing_preview(state: &AppState, workspace_id: &str) -> Result<bool, ApiError> {
+    section(state, workspace_id, TYPING_PREVIEW).await
 }
 
 /// Whether `hours` are open now, in their zone; a zone the platform no longer knows
@@ -194,6 +199,8 @@ pub async fn update(
     if let Some(on) = patch.typing_preview {
         put_section(state, workspace_id, TYPING_PREVIEW, &on).await?;
         settings.typing_preview = on;
+        // The widget reads it from the public config; sockets opened from now on too.
+        cache::forget(state, &[cache::widget_entry(workspace_id)]).await?;
     }
     Ok(settings)
 }

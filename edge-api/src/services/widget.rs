@@ -240,6 +240,7 @@ pub async fn public_config(
         config,
         triggers,
         hours,
+        typing_preview,
     } = settings?.ok_or(ErrorCode::WorkspaceNotFound)?;
     // The copy keeps the hours, not whether they are open: that moves with the clock.
     let hours_now = crate::services::settings::open_now(&hours);
@@ -261,6 +262,7 @@ pub async fn public_config(
         agents_online,
         open: hours_now.open,
         opens_at: hours_now.opens_at.map(time::format),
+        typing_preview,
         triggers,
     })
 }
@@ -276,6 +278,15 @@ pub async fn allowed_domains(
         .map(|s| s.config.domains))
 }
 
+/// Whether the workspace's agents see visitors' drafts (`typing_preview`), from the
+/// public settings' copy: a visitor's socket is told when it opens. False for a
+/// workspace that does not exist.
+pub async fn typing_preview(state: &AppState, workspace_id: &str) -> Result<bool, ApiError> {
+    Ok(public_settings(state, workspace_id)
+        .await?
+        .is_some_and(|s| s.typing_preview))
+}
+
 /// A workspace's widget settings and active triggers: what the public config copies
 /// into KV (`cache::widget_entry`), deleted by every change to either.
 #[derive(Serialize, Deserialize)]
@@ -285,6 +296,9 @@ struct PublicSettings {
     /// Copies made before business hours read as hours switched off.
     #[serde(default)]
     hours: shared_types::settings::BusinessHours,
+    /// Copies made before the typing preview read as off.
+    #[serde(default)]
+    typing_preview: bool,
 }
 
 /// The settings of `workspace_id` from their copy, or from where they are stored (then
@@ -304,6 +318,7 @@ async fn public_settings(
         config,
         triggers: crate::services::triggers::list_active_public(state, workspace_id).await?,
         hours: crate::services::settings::business_hours(state, workspace_id).await?,
+        typing_preview: crate::services::settings::typing_preview(state, workspace_id).await?,
     };
     cache::put(state, &entry, &settings).await;
     Ok(Some(settings))

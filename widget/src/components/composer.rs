@@ -40,7 +40,11 @@ pub fn composer(lang: Lang, chat: Chat) -> Element {
             send(&typed, chat);
         }
     });
-    on(&input, "input", move |_| chat.typing());
+    let drafted = input.clone();
+    on(&input, "input", move |_| {
+        chat.typing();
+        chat.draft(drafted.value());
+    });
     on(&button, "click", move |_| send(&input, chat));
     root
 }

@@ -128,6 +128,10 @@ pub fn panel(config: Config, chat: Chat, open: RwSignal<bool>) -> Element {
             })
         },
     );
+    // The visitor is told, where they type, that agents see it before it is sent.
+    if chat.previewed() {
+        let _ = dialog.append_child(&note("cf-powered", "note", "cf-previewed", w.previewed));
+    }
     if show_powered_by {
         let _ = dialog.append_child(&note("cf-powered", "note", "cf-powered", w.powered_by));
     }

@@ -42,7 +42,8 @@ pub enum Request {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum PresenceOp {
-    /// → `services::presence::Change`: a page view (`view`) or a ping.
+    /// → `services::presence::Beaten`: a page view (`view`) or a ping, and the
+    /// browser's waiting invitation, now delivered.
     Beat {
         workspace_id: String,
         presence_id: String,
@@ -58,6 +59,17 @@ pub enum PresenceOp {
     },
     /// → `Vec<OnlineVisitor>`, newest activity first.
     Online { limit: u32 },
+    /// → `services::presence::Invited`: an invitation for the online visitor or browser
+    /// `visitor_id`, replacing one not yet delivered.
+    Invite {
+        visitor_id: String,
+        invitation_id: String,
+        agent_id: String,
+        agent_name: String,
+        text: String,
+        now: String,
+        expires_at: String,
+    },
 }
 
 /// Automatic assignment's bookkeeping.
@@ -440,6 +452,10 @@ pub enum Opening {
     Create {
         visitor_id: String,
         page_url: Option<String>,
+        /// The agent's invitation the visitor answered: it becomes the chat's first
+        /// message, and the chat that agent's. Ignored unless usable.
+        #[serde(default)]
+        invitation_id: Option<String>,
     },
     /// A visitor writing into a closed chat reopens it (an open one stays as it is).
     Reopen,

@@ -360,6 +360,16 @@ pub async fn start(
         bounds::PAGE_URL_MAX_CHARS,
         &mut fields,
     );
+    if body
+        .invitation_id
+        .as_deref()
+        .is_some_and(|id| !shared_types::presence::is_invitation_id(id))
+    {
+        fields.push(
+            "invitation_id",
+            "must be inv_ and 1 to 64 letters or digits",
+        );
+    }
     if !fields.is_empty() {
         return Err(ApiError::validation(fields));
     }
@@ -369,6 +379,7 @@ pub async fn start(
     let create = Opening::Create {
         visitor_id: visitor.visitor_id.clone(),
         page_url: body.page_url.as_ref().map(|u| u.as_str().to_string()),
+        invitation_id: body.invitation_id,
     };
     let appended = messages::post(
         state,
