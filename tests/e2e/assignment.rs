@@ -279,3 +279,39 @@ fn assigning_by_hand_an_agent_gone_offline_keeps_their_chats(ctx: &Ctx) {
         assignee(&ws, &chat)
     );
 }
+
+/// A removed agent's open chats go at once to whoever is online with room, answered
+/// or not: there is no one to come back.
+#[crate::e2e_test]
+fn a_removed_agents_chats_go_at_once_to_the_agents_online(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let a = agent(&ws, "Aziz");
+    let _a = online(ctx, &ws, &a.0, &a.1);
+    mode(&ws, "round_robin", None);
+    let first = ws.chat("Birinchi").0;
+    ctx.client
+        .post(
+            &format!("/v1/chats/{first}/messages"),
+            &a.1,
+            &json!({"text": "Marhamat"}),
+        )
+        .expect::<Value>(201);
+    let second = ws.chat("Ikkinchi").0;
+    assert_eq!(
+        counts(&ws, &[first.clone(), second.clone()]).get(&a.0),
+        Some(&2)
+    );
+    let b = agent(&ws, "Bobur");
+    let _b = online(ctx, &ws, &b.0, &b.1);
+    let removed = ws.client.send(
+        "DELETE",
+        &format!("/v1/agents/{}", a.0),
+        &[("Authorization", &crate::client::bearer(&ws.api_key))],
+        None,
+    );
+    assert_eq!(removed.status, 204, "{}", removed.text);
+    // At once: read straight after the answer, no other event in between.
+    for chat in [&first, &second] {
+        assert_eq!(assignee(&ws, chat).as_deref(), Some(b.0.as_str()), "{chat}");
+    }
+}

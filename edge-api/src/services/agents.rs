@@ -314,5 +314,6 @@ pub async fn remove(state: &AppState, caller: &Caller, raw_id: &str) -> Result<(
     {
         sockets::announce_chat(state, &caller.workspace_id, chat).await;
     }
-    Ok(())
+    // With automatic assignment, what they held goes to whoever has room now.
+    crate::services::assignment::give_out_now(state, &caller.workspace_id).await
 }

@@ -39,6 +39,21 @@ pub async fn presence(
     .await
 }
 
+/// Gives waiting chats to online agents with room, now: after a removed agent's chats
+/// went back to the queue, so they need not wait for the next chat or close.
+pub async fn give_out_now(state: &AppState, workspace_id: &str) -> Result<(), ApiError> {
+    let given: Vec<ChatSummary> = ask(
+        state,
+        workspace_id,
+        &Request::Assignment(AssignmentOp::GiveOut {
+            now: crate::domain::time::now_rfc3339(),
+        }),
+    )
+    .await?;
+    announce(state, workspace_id, given).await;
+    Ok(())
+}
+
 /// How long an agent may be gone before their unanswered chats go to others: long
 /// enough for a page reload or a train tunnel.
 pub fn reclaim_after(state: &AppState) -> chrono::Duration {
@@ -164,6 +179,7 @@ pub mod object {
                 };
                 answer(given)
             }
+            AssignmentOp::GiveOut { now } => answer(give_out(sql, &now)?),
         }
     }
 

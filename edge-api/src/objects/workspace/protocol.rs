@@ -87,6 +87,9 @@ pub enum AssignmentOp {
         #[serde(default)]
         reclaim_at: Option<String>,
     },
+    /// → `Vec<ChatSummary>`: waiting chats given to online agents with room now (after
+    /// an agent's removal put theirs back in the queue).
+    GiveOut { now: String },
 }
 
 /// The object's storage as a whole: its export and its erasure.
