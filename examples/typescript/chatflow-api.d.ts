@@ -3309,6 +3309,25 @@ export interface components {
             user_hash?: components["schemas"]["ShortText"] | null;
             user_id?: components["schemas"]["ShortText"] | null;
         };
+        /**
+         * @description An agent's invitation to a visitor on the site (201 from `POST /visitors/{id}/invite`).
+         *     The visitor's browser is given it at its next page view or ping (at most 30 s), shows
+         *     it beside the launcher, and starts the chat with it when the visitor answers.
+         */
+        VisitorInvitation: {
+            /** @description The agent who sent it. */
+            author: components["schemas"]["NoteAuthor"];
+            /** @description When it was sent. */
+            created_at: string;
+            /** @description Until when it waits for the visitor's browser; later, it is dropped unseen. */
+            expires_at: string;
+            /** @description `inv_…`. */
+            id: string;
+            /** @description The message. */
+            text: string;
+            /** @description As `GET /visitors/online` names the visitor. */
+            visitor_id: string;
+        };
         /** @description One row of `GET /webhooks`. The secret is never shown again after creation. */
         Webhook: {
             /** @description False once disabled; inactive webhooks receive nothing. */
@@ -12755,7 +12774,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Invitation"];
+                    "application/json": components["schemas"]["VisitorInvitation"];
                 };
             };
             /**

@@ -56,7 +56,7 @@ pub struct InviteRequest {
 /// it beside the launcher, and starts the chat with it when the visitor answers.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Invitation {
+pub struct VisitorInvitation {
     /// `inv_…`.
     pub id: String,
     /// As `GET /visitors/online` names the visitor.

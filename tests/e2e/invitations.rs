@@ -19,19 +19,9 @@ use crate::widget_page::{open_panel, type_and_send, wait_for_messages};
 const PID: &str = "pv_invitedvisitor000001";
 
 fn beat(ctx: &Ctx, ws: &TestWorkspace, kind: &str, token: Option<&str>) -> crate::client::Resp {
-    let auth = token.map(bearer);
-    let mut headers = vec![("Origin", "https://shop.example")];
-    if let Some(a) = &auth {
-        headers.push(("Authorization", a.as_str()));
-    }
-    ctx.client.send(
-        "POST",
-        &format!("/v1/public/widgets/{}/presence", ws.id),
-        &headers,
-        Some(
-            &json!({"presence_id": PID, "kind": kind, "page_url": "https://shop.example/narxlar"}),
-        ),
-    )
+    let body =
+        json!({"presence_id": PID, "kind": kind, "page_url": "https://shop.example/narxlar"});
+    crate::live_visitors::beat(ctx, ws, &body, token)
 }
 
 fn invite(ws: &TestWorkspace, key: &str, visitor_id: &str, text: &str) -> crate::client::Resp {

@@ -15,7 +15,13 @@ use crate::realtime::{feed, next, Socket};
 
 const PID: &str = "pv_abcdefghij0123456789";
 
-fn beat(ctx: &Ctx, ws: &TestWorkspace, body: &Value, token: Option<&str>) -> crate::client::Resp {
+/// A beat of the loader's, from the workspace's site, with the visitor's token if given.
+pub(crate) fn beat(
+    ctx: &Ctx,
+    ws: &TestWorkspace,
+    body: &Value,
+    token: Option<&str>,
+) -> crate::client::Resp {
     let auth = token.map(bearer);
     let mut headers = vec![("Origin", "https://shop.example")];
     if let Some(a) = &auth {

@@ -8,7 +8,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use shared_types::presence::{BeatAnswer, Invitation, InviteRequest, OnlineVisitor, PresenceBeat};
+use shared_types::presence::{
+    BeatAnswer, InviteRequest, OnlineVisitor, PresenceBeat, VisitorInvitation,
+};
 use shared_types::DataList;
 
 use crate::auth::Caller;
@@ -55,7 +57,7 @@ async fn beat(
     tag = "Visitors",
     summary = "Invite a visitor on the site to chat",
     description = "The visitor's widget shows the message beside the launcher at its next page view or ping (within 30 s). When the visitor answers, a chat starts with the invitation as the agent's first message and goes to that agent while they are online. A newer invitation replaces one the browser has not been shown yet; one not shown within 10 minutes is dropped.",
-    params(("visitor_id" = String, Path, description = "As `GET /v1/visitors/online` names the visitor: `visitor_…`, or `pv_…` for a browser without a session")), request_body = InviteRequest, responses((status = 201, description = "The invitation", body = Invitation)), security(("apiKey" = []), ("consoleSession" = []))
+    params(("visitor_id" = String, Path, description = "As `GET /v1/visitors/online` names the visitor: `visitor_…`, or `pv_…` for a browser without a session")), request_body = InviteRequest, responses((status = 201, description = "The invitation", body = VisitorInvitation)), security(("apiKey" = []), ("consoleSession" = []))
 )]
 #[worker::send]
 async fn invite(
@@ -63,7 +65,7 @@ async fn invite(
     caller: Caller,
     Path(visitor_id): Path<String>,
     ApiJson(body): ApiJson<InviteRequest>,
-) -> Result<(StatusCode, Json<Invitation>), ApiError> {
+) -> Result<(StatusCode, Json<VisitorInvitation>), ApiError> {
     let invitation = presence::invite(&state, &caller, visitor_id, body).await?;
     Ok((StatusCode::CREATED, Json(invitation)))
 }

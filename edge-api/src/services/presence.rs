@@ -17,8 +17,8 @@ use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use shared_types::error::{ErrorCode, FieldErrors};
 use shared_types::presence::{
-    is_presence_id, BeatAnswer, Invitation, InviteRequest, OnlineVisitor, PresenceBeat,
-    ShownInvitation, INVITATION_WAITS_MINUTES,
+    is_presence_id, BeatAnswer, InviteRequest, OnlineVisitor, PresenceBeat, ShownInvitation,
+    VisitorInvitation, INVITATION_WAITS_MINUTES,
 };
 use shared_types::realtime::ServerFrame;
 
@@ -57,7 +57,7 @@ pub struct Beaten {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Invited {
     Sent {
-        invitation: Invitation,
+        invitation: VisitorInvitation,
     },
     /// No browser or visitor of that id was ever seen.
     Unknown,
@@ -170,7 +170,7 @@ pub async fn invite(
     caller: &Caller,
     visitor_id: String,
     body: InviteRequest,
-) -> Result<Invitation, ApiError> {
+) -> Result<VisitorInvitation, ApiError> {
     if !is_presence_id(&visitor_id) && shared_types::ids::VisitorId::parse(&visitor_id).is_err() {
         return Err(ErrorCode::VisitorNotFound.into());
     }
@@ -211,7 +211,7 @@ pub async fn online(state: &AppState, caller: &Caller) -> Result<Vec<OnlineVisit
 pub mod object {
     use serde::Deserialize;
     use shared_types::notes::NoteAuthor;
-    use shared_types::presence::{Invitation, OnlineVisitor, ShownInvitation};
+    use shared_types::presence::{OnlineVisitor, ShownInvitation, VisitorInvitation};
     use worker::SqlStorage;
 
     use super::{Beaten, Change, Invited};
@@ -360,7 +360,7 @@ pub mod object {
             } => answer(invite(
                 sql,
                 &visitor_id,
-                Invitation {
+                VisitorInvitation {
                     id: invitation_id,
                     visitor_id: visitor_id.clone(),
                     text,
@@ -386,7 +386,7 @@ pub mod object {
     fn invite(
         sql: &SqlStorage,
         visitor_id: &str,
-        invitation: Invitation,
+        invitation: VisitorInvitation,
     ) -> Result<Invited, ApiError> {
         #[derive(Deserialize)]
         struct Found {
