@@ -119,6 +119,18 @@ fn an_invitation_reaches_the_browser_once_and_the_answer_starts_the_agents_chat(
 
     // A malformed invitation id is refused, and no chat is made.
     let token = ws.visitor("Ali");
+    // A visitor with a session whose browser never beat is known but not here.
+    let session: shared_types::visitor::SessionResponse = ctx
+        .client
+        .send(
+            "POST",
+            &format!("/v1/public/widgets/{}/sessions", ws.id),
+            &[("Origin", "https://shop.example")],
+            Some(&json!({"visitor": {"name": "Hech kim"}})),
+        )
+        .expect(201);
+    invite(&ws, &ws.api_key, session.visitor_id.as_str(), "Salom")
+        .assert_error(ErrorCode::VisitorOffline);
     let before = chats_count(&ws);
     start_chat(
         ctx,

@@ -405,7 +405,22 @@ pub mod object {
             vec![visitor_id.into()],
         )?;
         let Some(found) = found.into_iter().next() else {
-            return Ok(Invited::Unknown);
+            // A visitor with a session whose browser never beat is known, not here.
+            #[derive(Deserialize)]
+            struct Known {
+                #[allow(dead_code)]
+                id: String,
+            }
+            let known: Vec<Known> = rows(
+                sql,
+                "SELECT id FROM visitors WHERE id = ?",
+                vec![visitor_id.into()],
+            )?;
+            return Ok(if known.is_empty() {
+                Invited::Unknown
+            } else {
+                Invited::Offline
+            });
         };
         if found.online == 0 {
             return Ok(Invited::Offline);
