@@ -11,6 +11,15 @@ pub enum Lang {
     Uz,
 }
 
+/// The one of a part's three tables of words that is in `lang`.
+pub fn pick<T>(lang: Lang, en: &'static T, ru: &'static T, uz: &'static T) -> &'static T {
+    match lang {
+        Lang::En => en,
+        Lang::Ru => ru,
+        Lang::Uz => uz,
+    }
+}
+
 impl Lang {
     /// `ru*` → Russian, `uz*` → Uzbek, anything else → English (agents' browsers are
     /// mostly set to one of the three; English is the common fallback).
@@ -515,12 +524,7 @@ fn month_name(month: u8, lang: Lang) -> &'static str {
     const UZ: [&str; 12] = [
         "yan", "fev", "mar", "apr", "may", "iyn", "iyl", "avg", "sen", "okt", "noy", "dek",
     ];
-    let table = match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-        Lang::Uz => &UZ,
-    };
-    table[usize::from(month.clamp(1, 12) - 1)]
+    pick(lang, &EN, &RU, &UZ)[usize::from(month.clamp(1, 12) - 1)]
 }
 
 /// Day and month: "25 Nov" / "25 нояб." / "25-noy" (chart labels).

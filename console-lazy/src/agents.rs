@@ -103,11 +103,7 @@ static UZ: TeamWords = TeamWords {
 };
 
 fn team_words(lang: Lang) -> &'static TeamWords {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-        Lang::Uz => &UZ,
-    }
+    crate::i18n::pick(lang, &EN, &RU, &UZ)
 }
 
 fn role_label(t: &TeamWords, role: AgentRole) -> &'static str {

@@ -53,11 +53,7 @@ static UZ: CannedWords = CannedWords {
 };
 
 pub fn canned_words(lang: Lang) -> &'static CannedWords {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-        Lang::Uz => &UZ,
-    }
+    crate::i18n::pick(lang, &EN, &RU, &UZ)
 }
 
 #[component]

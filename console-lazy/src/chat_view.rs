@@ -95,11 +95,7 @@ static UZ: ChatWords = ChatWords {
 };
 
 pub fn chat_words(lang: Lang) -> &'static ChatWords {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-        Lang::Uz => &UZ,
-    }
+    crate::i18n::pick(lang, &EN, &RU, &UZ)
 }
 
 /// What a mail about the chat was, in the agent's language.

@@ -86,11 +86,7 @@ static UZ: TriggerWords = TriggerWords {
 };
 
 fn trigger_words(lang: Lang) -> &'static TriggerWords {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-        Lang::Uz => &UZ,
-    }
+    crate::i18n::pick(lang, &EN, &RU, &UZ)
 }
 
 fn condition_label(t: &TriggerWords, c: TriggerCondition) -> &'static str {

@@ -52,11 +52,7 @@ static UZ: HookWords = HookWords {
 };
 
 fn hook_words(lang: Lang) -> &'static HookWords {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-        Lang::Uz => &UZ,
-    }
+    crate::i18n::pick(lang, &EN, &RU, &UZ)
 }
 
 fn event_names(events: &[WebhookEvent]) -> Vec<&'static str> {

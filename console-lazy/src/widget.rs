@@ -129,11 +129,7 @@ const UZ: WidgetWords = WidgetWords {
 };
 
 pub fn widget_words(lang: Lang) -> &'static WidgetWords {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-        Lang::Uz => &UZ,
-    }
+    crate::i18n::pick(lang, &EN, &RU, &UZ)
 }
 
 /// The tag a site owner pastes: the service's own origin, the workspace's id.

@@ -117,11 +117,7 @@ const UZ: SettingsWords = SettingsWords {
 };
 
 pub fn settings_words(lang: Lang) -> &'static SettingsWords {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-        Lang::Uz => &UZ,
-    }
+    crate::i18n::pick(lang, &EN, &RU, &UZ)
 }
 
 const DAY_KEYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

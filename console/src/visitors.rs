@@ -86,11 +86,7 @@ const UZ: VisitorsWords = VisitorsWords {
 };
 
 pub fn visitors_words(lang: Lang) -> &'static VisitorsWords {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-        Lang::Uz => &UZ,
-    }
+    crate::i18n::pick(lang, &EN, &RU, &UZ)
 }
 
 /// Applies a feed frame to the list; `false` for frames about something else.
