@@ -399,7 +399,15 @@ fn schemathesis() -> std::path::PathBuf {
 }
 
 #[crate::e2e_test]
-fn schemathesis_with_every_check_finds_nothing(ctx: &Ctx) {
+fn schemathesis_with_every_check_finds_nothing(_shared: &Ctx) {
+    // A server of its own: the fuzzer's requests are not the suite's, so they cannot
+    // wait for `client::QUIET`, and a test's `wrangler d1 execute` on the shared
+    // server's file would make them fail (SQLITE_BUSY); its load, minutes of it, would
+    // also slow the timed tests running beside it.
+    let server = crate::harness::TestServer::start();
+    let client = crate::client::Client::new(&server.base_url);
+    let own = Ctx { server, client };
+    let ctx = &own;
     let ws = ctx.workspace_named("Fuzzed Shop");
     // Something real to find, and a visitor's credential for the widget's operations.
     let (_, visitor) = ws.chat("Salom, yetkazib berish bormi?");
