@@ -121,7 +121,7 @@ async fn beside_limit(
         limits::clock_ms().saturating_sub(started) as f64,
     );
     let caller = caller?;
-    limits::record(parts, limits::check(state, budget, numbers).await?)?;
+    limits::spend_beside(state, parts, budget, numbers).await?;
     Ok(caller)
 }
 
@@ -309,7 +309,7 @@ async fn charged_visitor(
     let (state, parts) = (state.clone(), parts);
     SendFuture::new(async move {
         let name = format!("visitor:{}", visitor.visitor_id);
-        limits::spend(&state, parts, &name, rate_limit::VISITOR).await?;
+        limits::spend_beside(&state, parts, &name, rate_limit::VISITOR).await?;
         Ok((visitor, false))
     })
     .await

@@ -6,11 +6,17 @@
 //! with `Server-Timing: auth;dur=…, ratelimit;dur=…`: the key's lookup and the budget's
 //! check run side by side, and these say what each took (visible in a browser's
 //! devtools; the benchmark derives the limiter's cost from them).
+//!
+//! A read (GET, HEAD) changes nothing, so its budget is checked beside its handler
+//! ([`spend_beside`]): the limiter's round trip overlaps the handler's instead of
+//! preceding it, and the middleware ([`RateSlot::settle`]) holds the answer until the
+//! decision is in, replacing it with RATE-001 when the budget refused it.
 
 use std::sync::{Arc, Mutex};
 
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
+use futures_channel::oneshot;
 use shared_types::error::ErrorCode;
 use worker::{Method, RequestInit};
 
@@ -29,9 +35,36 @@ pub struct RateSlot(Arc<Mutex<SlotContents>>);
 struct SlotContents {
     decision: Option<Decision>,
     timings: Vec<(&'static str, f64)>,
+    /// A check started beside the handler, not yet answered.
+    pending: Option<oneshot::Receiver<Result<Checked, ApiError>>>,
 }
 
 impl RateSlot {
+    /// Waits for a check started beside the handler, if one was, and records it:
+    /// `Err` (RATE-001, or the limiter's failure) when the answer must not go out.
+    pub async fn settle(&self) -> Result<(), ApiError> {
+        let pending = self.0.lock().ok().and_then(|mut slot| slot.pending.take());
+        let Some(pending) = pending else {
+            return Ok(());
+        };
+        let checked = pending
+            .await
+            .map_err(|_| ApiError::unavailable("rate limiter check dropped"))??;
+        self.record(checked)
+    }
+
+    fn record(&self, (decision, ms): Checked) -> Result<(), ApiError> {
+        if let Ok(mut slot) = self.0.lock() {
+            slot.timings.push(("ratelimit", ms));
+            slot.decision = Some(decision);
+        }
+        if decision.allowed {
+            Ok(())
+        } else {
+            Err(ErrorCode::RateLimited.into())
+        }
+    }
+
     /// Adds the headers of the decision, if a budget was spent.
     pub fn stamp(&self, headers: &mut HeaderMap) {
         let Ok(slot) = self.0.lock() else {
@@ -99,17 +132,43 @@ pub async fn check(state: &AppState, name: &str, limits: Limits) -> Result<Check
 
 /// Leaves the decision for the response's headers; RATE-001 when it refused.
 pub fn record(parts: &Parts, checked: Checked) -> Result<(), ApiError> {
-    note_timing(parts, "ratelimit", checked.1);
-    if let Some(RateSlot(slot)) = parts.extensions.get::<RateSlot>() {
-        if let Ok(mut slot) = slot.lock() {
-            slot.decision = Some(checked.0);
-        }
+    match parts.extensions.get::<RateSlot>() {
+        Some(slot) => slot.record(checked),
+        None if checked.0.allowed => Ok(()),
+        None => Err(ErrorCode::RateLimited.into()),
     }
-    if checked.0.allowed {
-        Ok(())
-    } else {
-        Err(ErrorCode::RateLimited.into())
+}
+
+/// Spends one request from the budget `name` while the handler runs, for a request
+/// that changes nothing (GET, HEAD): the middleware waits for the decision before
+/// answering (see [`RateSlot::settle`]). Anything else is checked before its handler.
+pub async fn spend_beside(
+    state: &AppState,
+    parts: &Parts,
+    name: &str,
+    limits: Limits,
+) -> Result<(), ApiError> {
+    let slot = parts.extensions.get::<RateSlot>();
+    let (Some(slot), true) = (slot, is_read(parts)) else {
+        return spend(state, parts, name, limits).await;
+    };
+    let (answer, pending) = oneshot::channel();
+    let (state, name) = (state.clone(), name.to_string());
+    wasm_bindgen_futures::spawn_local(async move {
+        // The receiver is gone only if the request was dropped: nothing to tell.
+        let _ = answer.send(check(&state, &name, limits).await);
+    });
+    if let Ok(mut contents) = slot.0.lock() {
+        contents.pending = Some(pending);
     }
+    Ok(())
+}
+
+/// A socket's upgrade is a GET too, but its handler hands the socket to an object: that
+/// must not happen before the budget allowed it.
+fn is_read(parts: &Parts) -> bool {
+    let read = parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD;
+    read && !parts.headers.contains_key(axum::http::header::UPGRADE)
 }
 
 /// Spends `amounts` of the quotas (one window) from the budget `name`, all or nothing;

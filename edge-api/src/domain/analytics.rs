@@ -110,6 +110,65 @@ pub fn zoned_midnight(day: NaiveDate, offset_at: impl Fn(DateTime<Utc>) -> i64) 
     wall - TimeDelta::seconds(offset_at(guess))
 }
 
+/// A zone's offsets over a span of time, learnt from a few of the platform's answers
+/// instead of one per instant asked: a year of days asks for about 1,500 offsets, each a
+/// round of `Intl` formatting, while the offset changes at most a few times a year.
+/// Every week of the span is sampled at both ends; a week whose ends differ is bisected
+/// to the second at which the offset changed. No zone changes its offset twice within a
+/// week, so a week whose ends agree has one offset throughout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offsets {
+    start: i64,
+    end: i64,
+    /// From each instant (Unix seconds) on, this offset; sorted, the first at `start`.
+    steps: Vec<(i64, i64)>,
+}
+
+impl Offsets {
+    const WEEK: i64 = 7 * 86_400;
+
+    /// Learns the offsets over `[start, end]` from `offset_at`.
+    pub fn learn(
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        offset_at: impl Fn(DateTime<Utc>) -> i64,
+    ) -> Offsets {
+        let ask = |t: i64| offset_at(DateTime::from_timestamp(t, 0).unwrap_or_default());
+        let (start, end) = (start.timestamp(), end.timestamp().max(start.timestamp()));
+        let mut steps = vec![(start, ask(start))];
+        let mut a = start;
+        while a < end {
+            let b = (a + Self::WEEK).min(end);
+            let (before, after) = (steps.last().map_or(0, |s| s.1), ask(b));
+            if before != after {
+                // The offset is `before` at `lo` and `after` at `hi`.
+                let (mut lo, mut hi) = (a, b);
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    if ask(mid) == before {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                steps.push((hi, after));
+            }
+            a = b;
+        }
+        Offsets { start, end, steps }
+    }
+
+    /// The offset at `t`, if `t` is in the span learnt.
+    pub fn at(&self, t: DateTime<Utc>) -> Option<i64> {
+        let t = t.timestamp();
+        if t < self.start || t > self.end {
+            return None;
+        }
+        let i = self.steps.partition_point(|(from, _)| *from <= t);
+        self.steps.get(i.checked_sub(1)?).map(|(_, offset)| *offset)
+    }
+}
+
 /// Today's date in a zone `offset` seconds east of UTC.
 pub fn local_today(now: DateTime<Utc>, offset: i64) -> NaiveDate {
     (now + TimeDelta::seconds(offset)).date_naive()
@@ -480,5 +539,60 @@ mod tests {
         assert_eq!(change_percent(Some(130.0), Some(142.0)), Some(-8.5));
         assert_eq!(change_percent(Some(5.0), Some(0.0)), None);
         assert_eq!(change_percent(Some(5.0), None), None);
+    }
+
+    /// A zone with summer time from the last Sunday of March 01:00 UTC to the last
+    /// Sunday of October 01:00 UTC (as in Europe), +1 h and +2 h.
+    fn european(t: DateTime<Utc>) -> i64 {
+        use chrono::Datelike;
+        let last_sunday_1am = |month: u32| {
+            let mut day = NaiveDate::from_ymd_opt(t.year(), month, 31).unwrap();
+            while day.weekday() != chrono::Weekday::Sun {
+                day = day.pred_opt().unwrap();
+            }
+            day.and_hms_opt(1, 0, 0).unwrap().and_utc()
+        };
+        if t >= last_sunday_1am(3) && t < last_sunday_1am(10) {
+            7200
+        } else {
+            3600
+        }
+    }
+
+    #[test]
+    fn learnt_offsets_agree_with_the_zone_at_every_instant_asked() {
+        let start = utc_midnight(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap());
+        let end = utc_midnight(NaiveDate::from_ymd_opt(2027, 1, 3).unwrap());
+        let asked = std::cell::Cell::new(0);
+        let offsets = Offsets::learn(start, end, |t| {
+            asked.set(asked.get() + 1);
+            european(t)
+        });
+        // Two years of weekly samples and four bisections, not one question per instant.
+        assert!(asked.get() < 250, "asked {} times", asked.get());
+        let mut t = start;
+        while t <= end {
+            assert_eq!(offsets.at(t), Some(european(t)), "at {t}");
+            t += TimeDelta::minutes(17);
+        }
+        // Either side of a change, to the second.
+        let change = NaiveDate::from_ymd_opt(2026, 3, 29)
+            .unwrap()
+            .and_hms_opt(1, 0, 0)
+            .unwrap()
+            .and_utc();
+        assert_eq!(offsets.at(change - TimeDelta::seconds(1)), Some(3600));
+        assert_eq!(offsets.at(change), Some(7200));
+        assert_eq!(offsets.at(start - TimeDelta::seconds(1)), None);
+        assert_eq!(offsets.at(end + TimeDelta::seconds(1)), None);
+    }
+
+    #[test]
+    fn a_fixed_zone_is_learnt_from_one_sample_a_week() {
+        let start = utc_midnight(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        let end = start + TimeDelta::days(366);
+        let offsets = Offsets::learn(start, end, |_| 5 * 3600);
+        assert_eq!(offsets.steps, vec![(start.timestamp(), 5 * 3600)]);
+        assert_eq!(offsets.at(end), Some(5 * 3600));
     }
 }

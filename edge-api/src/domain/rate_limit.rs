@@ -77,6 +77,11 @@ pub struct Decision {
 }
 
 impl Window {
+    /// When the newest accepted request came, if one is still in the window.
+    pub fn last_hit(&self) -> Option<i64> {
+        self.hits.back().copied()
+    }
+
     /// Decides on a request arriving at `now_ms`, recording it when allowed.
     pub fn check(&mut self, now_ms: i64, limits: Limits) -> Decision {
         // The clock never runs backwards for the window, so `hits` stays sorted.
@@ -153,12 +158,21 @@ impl Spend {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
     spends: VecDeque<(i64, Vec<u64>)>,
+    /// The window of the spends, so that the ledger knows when they stop counting.
+    #[serde(default)]
+    window_ms: i64,
 }
 
 impl Ledger {
+    /// When the newest accepted spend stops counting, if there is one.
+    pub fn counts_until(&self) -> Option<i64> {
+        self.spends.back().map(|(t, _)| t + self.window_ms)
+    }
+
     /// Decides on a spend arriving at `now_ms`, recording it when every quota has room.
     /// A refusal says when the earliest spend whose leaving makes room leaves.
     pub fn spend(&mut self, now_ms: i64, spend: &Spend) -> Decision {
+        self.window_ms = self.window_ms.max(spend.window_ms);
         let now = self
             .spends
             .back()
@@ -235,6 +249,8 @@ mod tests {
             .collect();
         assert_eq!(allowed.iter().filter(|a| **a).count(), 100);
         assert!(allowed[..100].iter().all(|a| *a));
+        // A refusal is not a hit: the window counts from the last accepted request.
+        assert_eq!(w.last_hit(), Some(T0 + 99 * 60));
     }
 
     #[test]
@@ -324,6 +340,8 @@ mod tests {
         );
         let too_big = l.spend(T0 + 10_000, &Spend::of(&[(count, 1), (bytes, 101)]));
         assert_eq!(too_big.retry_after, Some(10));
+        // The storage may go one window after the newest accepted spend, not before.
+        assert_eq!(l.counts_until(), Some(T0 + 20_000));
         let mut back: Ledger =
             serde_json::from_str(&serde_json::to_string(&l).expect("json")).expect("parse");
         assert_eq!(back, l);

@@ -1,13 +1,16 @@
 //! `RateLimiter`: one Durable Object per budget (an API key, a visitor, an IP address
 //! on one workspace). Every isolate asks the same object, so the limit is exact. The
 //! window is written to the object's storage on every accepted request and read back
-//! after an eviction; the copy in memory only saves that read. An alarm one window
-//! after the last accepted request deletes the storage: by then nothing in it counts.
+//! after an eviction; the copy in memory only saves that read. An alarm deletes the
+//! storage once nothing in it counts any more. It is set once, not on every request (a
+//! write of its own each time): when it fires early, because requests came after it was
+//! set, it moves itself to one window after the latest of them.
+
 //!
 //! `POST /check` takes per-minute and per-second [`Limits`]; `POST /spend` takes a
 //! weighted [`Spend`] over a longer window (an hour's chats, a day's upload bytes).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
@@ -22,6 +25,9 @@ pub struct RateLimiter {
     state: State,
     window: RefCell<Option<Window>>,
     ledger: RefCell<Option<Ledger>>,
+    /// Whether this instance has set the alarm (an evicted one sets it again, which only
+    /// moves it later).
+    alarm_set: Cell<bool>,
 }
 
 impl DurableObject for RateLimiter {
@@ -30,6 +36,7 @@ impl DurableObject for RateLimiter {
             state,
             window: RefCell::new(None),
             ledger: RefCell::new(None),
+            alarm_set: Cell::new(false),
         }
     }
 
@@ -57,12 +64,37 @@ impl DurableObject for RateLimiter {
         };
         if let Some(window) = snapshot {
             self.state.storage().put(WINDOW_KEY, &window).await?;
-            self.state.storage().set_alarm(MINUTE_MS).await?;
+            self.alarm_after(MINUTE_MS).await?;
         }
         Response::from_json(&decision)
     }
 
     async fn alarm(&self) -> Result<Response> {
+        self.alarm_set.set(false);
+        // Bound first: a scrutinee's borrow would live across the await below.
+        let cached = self.window.borrow().clone();
+        let window: Option<Window> = match cached {
+            Some(window) => Some(window),
+            None => self.state.storage().get(WINDOW_KEY).await?,
+        };
+        let cached = self.ledger.borrow().clone();
+        let ledger: Option<Ledger> = match cached {
+            Some(ledger) => Some(ledger),
+            None => self.state.storage().get(LEDGER_KEY).await?,
+        };
+        let now = worker::Date::now().as_millis() as i64;
+        let counts_until = [
+            window.and_then(|w| w.last_hit()).map(|t| t + MINUTE_MS),
+            ledger.and_then(|l| l.counts_until()),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        if let Some(until) = counts_until.filter(|until| *until > now) {
+            self.state.storage().set_alarm(until - now).await?;
+            self.alarm_set.set(true);
+            return Response::ok("kept");
+        }
         self.window.replace(None);
         self.ledger.replace(None);
         self.state.storage().delete_all().await?;
@@ -86,8 +118,17 @@ impl RateLimiter {
         };
         if let Some(ledger) = snapshot {
             self.state.storage().put(LEDGER_KEY, &ledger).await?;
-            self.state.storage().set_alarm(spend.window_ms).await?;
+            self.alarm_after(spend.window_ms).await?;
         }
         Response::from_json(&decision)
+    }
+
+    /// Sets the alarm `ms` from now unless this instance has set one already.
+    async fn alarm_after(&self, ms: i64) -> Result<()> {
+        if !self.alarm_set.get() {
+            self.state.storage().set_alarm(ms).await?;
+            self.alarm_set.set(true);
+        }
+        Ok(())
     }
 }

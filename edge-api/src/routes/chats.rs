@@ -45,7 +45,7 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(query): ApiQuery<ListChatsQuery>,
-) -> Result<Json<ListResponse<ChatSummary>>, ApiError> {
+) -> Result<Json<chats::RawList>, ApiError> {
     Ok(Json(chats::list(&state, &caller, query).await?))
 }
 

@@ -120,6 +120,10 @@ async fn stamp_request_id(req: Request, next: Next) -> Response {
         }
         None => ApiError::new(ErrorCode::PayloadTooLarge).into_response(),
     };
+    // A read's budget was checked beside its handler: its answer waits for the decision.
+    if let Err(refused) = rate.settle().await {
+        res = refused.into_response();
+    }
     if let Some(err) = res.extensions_mut().remove::<ApiError>() {
         let headers = std::mem::take(res.headers_mut());
         res = err.render(&id);

@@ -9,6 +9,8 @@
 //! the number of figures. The pure parts (ranges, plans, rounding) are
 //! `domain::analytics`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use shared_types::agents::{AgentStats, AgentStatsFigures};
 use shared_types::analytics::{
@@ -35,7 +37,7 @@ use crate::store::agents::AgentName;
 /// The days a request asks for, and the zone whose midnights bound them.
 struct Days {
     range: DayRange,
-    zone: Option<Zone>,
+    zone: Option<(Zone, analytics::Offsets)>,
 }
 
 impl Days {
@@ -59,12 +61,25 @@ impl Days {
             analytics::local_today(now, offset(now)),
         )
         .map_err(invalid)?;
+        // Midnights are asked of the range and the one before it, each within a day of
+        // its UTC midnight.
+        let zone = zone.map(|zone| {
+            let span = |day: NaiveDate| analytics::utc_midnight(day);
+            let offsets = analytics::Offsets::learn(
+                span(range.previous().from - chrono::Days::new(2)),
+                span(range.to + chrono::Days::new(3)),
+                |t| zone.offset_seconds(t),
+            );
+            (zone, offsets)
+        });
         Ok(Days { range, zone })
     }
 
     fn midnight(&self, day: NaiveDate) -> DateTime<Utc> {
         analytics::zoned_midnight(day, |t| {
-            self.zone.as_ref().map_or(0, |z| z.offset_seconds(t))
+            self.zone.as_ref().map_or(0, |(zone, offsets)| {
+                offsets.at(t).unwrap_or_else(|| zone.offset_seconds(t))
+            })
         })
     }
 
@@ -274,7 +289,13 @@ pub async fn daily(
         query.agent_id.as_ref().map(|a| a.as_str().to_string()),
     )
     .await?;
-    let on = |day: &str, row_day: &Option<String>| row_day.as_deref() == Some(day);
+    // Keyed by day: a year is 365 days, each looked up in three lists.
+    fn by_day<T>(rows: &[T], day: impl Fn(&T) -> Option<&str>) -> HashMap<&str, &T> {
+        rows.iter().filter_map(|r| Some((day(r)?, r))).collect()
+    }
+    let created = by_day(&r.created, |c| c.day.as_deref());
+    let closed = by_day(&r.closed, |c| c.day.as_deref());
+    let rated = by_day(&r.rated, |c| c.day.as_deref());
     let data = days
         .range
         .from
@@ -282,9 +303,9 @@ pub async fn daily(
         .take_while(|d| *d <= days.range.to)
         .map(|d| {
             let day = d.format("%Y-%m-%d").to_string();
-            let created = r.created.iter().find(|c| on(&day, &c.day));
-            let closed = r.closed.iter().find(|c| on(&day, &c.day));
-            let rated = r.rated.iter().find(|c| on(&day, &c.day));
+            let created = created.get(day.as_str());
+            let closed = closed.get(day.as_str());
+            let rated = rated.get(day.as_str());
             let closed_chats = closed.map_or(0, |c| c.closed);
             Ok(DailyFigures {
                 date: IsoDate::parse(&day)

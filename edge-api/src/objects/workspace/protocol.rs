@@ -347,9 +347,12 @@ pub struct ChatFilter {
     pub visitor_id: Option<String>,
 }
 
+/// `data` is the page's rows as SQLite wrote them, a JSON array of [`ChatSummary`]: the
+/// inbox's hottest read passes through the worker without being decoded and encoded
+/// again.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ChatPage {
-    pub data: Vec<ChatSummary>,
+    pub data: Box<serde_json::value::RawValue>,
     pub total: u64,
 }
 

@@ -13,7 +13,7 @@ use shared_types::chats::{
 };
 use shared_types::error::{ErrorCode, FieldErrors};
 use shared_types::ids::ChatId;
-use shared_types::pagination::{ListResponse, Pagination};
+use shared_types::pagination::Pagination;
 use shared_types::realtime::ServerFrame;
 use shared_types::visitor::{RatingRequest, StartChatRequest, StartedChat};
 
@@ -116,7 +116,7 @@ pub async fn list(
     state: &AppState,
     caller: &Caller,
     query: ListChatsQuery,
-) -> Result<ListResponse<ChatSummary>, ApiError> {
+) -> Result<RawList, ApiError> {
     let filter = ChatFilter {
         status: query.status,
         agent_id: query.agent_id.as_ref().map(|a| a.as_str().to_string()),
@@ -133,10 +133,18 @@ pub async fn list(
         },
     )
     .await?;
-    Ok(ListResponse {
+    Ok(RawList {
         data: page.data,
         pagination: Pagination::new(query.page, query.limit, page.total),
     })
+}
+
+/// A page whose rows are JSON already, [`shared_types::pagination::ListResponse`] as it
+/// goes out.
+#[derive(serde::Serialize)]
+pub struct RawList {
+    pub data: Box<serde_json::value::RawValue>,
+    pub pagination: Pagination,
 }
 
 pub async fn get(state: &AppState, caller: &Caller, raw_id: &str) -> Result<ChatDetail, ApiError> {
@@ -339,7 +347,8 @@ pub async fn list_for_visitor(
         },
     )
     .await?;
-    Ok(page.data)
+    serde_json::from_str(page.data.get())
+        .map_err(|e| ApiError::internal(format!("a visitor's chats: {e}")))
 }
 
 /// A new chat with the visitor's first message, created in the same write as the
