@@ -61,6 +61,7 @@ mod widget_files;
 mod widget_package;
 mod widget_page;
 mod widget_quality;
+mod widget_shell;
 
 use std::sync::Arc;
 

@@ -8,7 +8,8 @@
  * (hover, focus, touch or click on the launcher, ChatFlow.open()), when a trigger fires
  * (triggers are evaluated here), or at once for a conversation already under way. The
  * app then adopts the launcher and adds the panel (widget/src/lib.rs `mount`), reusing
- * the config fetched here. Until then window.ChatFlow is this script's.
+ * the config fetched here. A click before the wasm is compiled gets the panel from the
+ * glue at once (shell.mjs), then the app's. Until then window.ChatFlow is this script's.
  *
  * Plain ES2019 plus import() (any browser that runs the wasm has it), no bundler: the
  * build (scripts/build-widget.sh) only inlines the stylesheet (launcher.css) and
@@ -108,7 +109,13 @@
       var wasm = base + "chatflow_widget_bg.wasm?v=" + VERSION;
       var compiled = WebAssembly.compileStreaming(fetch(wasm))
         .catch(function () { return wasm; });
-      loading = Promise.all([import(base + "chatflow_widget.js?v=" + VERSION), compiled])
+      // The glue draws the panel the moment it is in, if the visitor has clicked, so
+      // they can type while the wasm compiles (widget/loader/shell.mjs).
+      var glue = import(base + "chatflow_widget.js?v=" + VERSION).then(function (m) {
+        m.prepare(root, config, lang, wantOpen);
+        return m;
+      });
+      loading = Promise.all([glue, compiled])
         .then(function (r) {
           return r[0].default({ module_or_path: r[1] }).then(function () { return r[0]; });
         })
@@ -127,7 +134,7 @@
           // Keep the launcher; the next hover or click tries again.
           loading = null;
           button.removeAttribute("aria-busy");
-          warn("the chat did not load: " + (e && e.message || e));
+          warn("could not load: " + (e && e.message || e));
         });
     });
     // A click before the app is in opens the panel as soon as it is.
@@ -327,6 +334,6 @@
         var offer = paint(c, base, lang, ws);
         if (offer) presence(src.origin, ws, safely(offer));
       })
-      .catch(function (e) { warn("the widget could not start: " + (e && e.message || e)); });
+      .catch(function (e) { warn("could not start: " + (e && e.message || e)); });
   })();
 })();

@@ -3,7 +3,9 @@
 //! the triggers, and loads this wasm only once the visitor engages (a hover, focus, touch
 //! or click on the launcher), a trigger fires, or a conversation is already under way. It
 //! then calls [`mount`]: the app adopts the loader's launcher button and adds the panel
-//! beside it.
+//! beside it. The panel's stylesheet (`panel.css`) comes with the glue, which adopts it
+//! into the shadow root and draws a plain-DOM panel if the visitor clicks before the
+//! wasm is compiled (`loader/shell.mjs`); the app's panel then takes its place.
 //!
 //! The conversation lives in [`chat`] over [`transport`]. The widget never parses HTML
 //! from anyone: every string the owner or a visitor wrote is inserted as a text node.
@@ -20,7 +22,6 @@ use std::cell::Cell;
 
 use leptos::prelude::{RwSignal, Set};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 pub use state::{Config, PublicConfig};
@@ -50,7 +51,6 @@ pub fn mount(
         workspace_id: config.workspace().unwrap_or_default(),
         lang: lang.code(),
     };
-    adopt_styles(&root);
     let preview = config.typing_preview().unwrap_or(false);
     let config = Config::from_js(config, lang);
     let keys = root.clone();
@@ -88,31 +88,5 @@ pub fn invite(id: String, text: String, agent_name: String) {
 pub fn nudge(message: String) {
     if let Some(nudge) = NUDGE.get() {
         nudge.set(Some(message));
-    }
-}
-
-/// The panel's stylesheet, added to the loader's shadow root beside the launcher's.
-const PANEL_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/panel.css"));
-
-fn adopt_styles(root: &HtmlElement) {
-    let Some(shadow) = root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok() else {
-        return;
-    };
-    // A constructed sheet (allowed by CSPs that forbid inline styles), else a <style>.
-    let adopted = web_sys::CssStyleSheet::new().ok().and_then(|sheet| {
-        sheet.replace_sync(PANEL_CSS).ok()?;
-        let sheets = js_sys::Array::from(&shadow.adopted_style_sheets());
-        sheets.push(&sheet);
-        shadow.set_adopted_style_sheets(&sheets);
-        Some(())
-    });
-    if adopted.is_none() {
-        if let Some(style) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.create_element("style").ok())
-        {
-            style.set_text_content(Some(PANEL_CSS));
-            let _ = shadow.append_child(&style);
-        }
     }
 }
