@@ -106,15 +106,15 @@
       // compiled while it streams in, at the same time as the glue loads (not after it);
       // if the server's MIME type stops compileStreaming, the glue gets the URL and
       // falls back itself.
-      var wasm = base + "chatflow_widget_bg.wasm?v=" + VERSION;
-      var compiled = WebAssembly.compileStreaming(fetch(wasm))
-        .catch(function () { return wasm; });
       // The glue draws the panel the moment it is in, if the visitor has clicked, so
       // they can type while the wasm compiles (widget/loader/shell.mjs).
       var glue = import(base + "chatflow_widget.js?v=" + VERSION).then(function (m) {
         m.prepare(root, config, lang, wantOpen);
         return m;
       });
+      var wasm = base + "chatflow_widget_bg.wasm?v=" + VERSION;
+      var compiled = WebAssembly.compileStreaming(fetch(wasm))
+        .catch(function () { return wasm; });
       loading = Promise.all([glue, compiled])
         .then(function (r) {
           return r[0].default({ module_or_path: r[1] }).then(function () { return r[0]; });
