@@ -27,15 +27,20 @@ pub(crate) const MESSAGES: &str = "const host = document.getElementById('chatflo
 
 /// Opens the panel (clicking the launcher) and waits until the composer is there.
 pub(crate) fn open_panel(browser: &Browser) {
+    click_launcher(browser);
+    browser.wait_for(
+        "const r = document.getElementById('chatflow-widget').shadowRoot; \
+         return r.querySelector('[data-testid=\"cf-input\"]') !== null;",
+        Duration::from_secs(15),
+    );
+}
+
+/// Clicks the launcher as soon as the loader has painted it.
+pub(crate) fn click_launcher(browser: &Browser) {
     browser.wait_for(
         "const r = document.getElementById('chatflow-widget')?.shadowRoot; \
          const b = r && r.querySelector('[data-testid=\"cf-launcher\"]'); \
          if (!b) return false; b.click(); return true;",
-        Duration::from_secs(15),
-    );
-    browser.wait_for(
-        "const r = document.getElementById('chatflow-widget').shadowRoot; \
-         return r.querySelector('[data-testid=\"cf-input\"]') !== null;",
         Duration::from_secs(15),
     );
 }

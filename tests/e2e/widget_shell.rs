@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::browser::{key, Browser};
 use crate::client::{Ctx, TestWorkspace};
-use crate::widget_page::wait_for_messages;
+use crate::widget_page::{click_launcher, wait_for_messages};
 
 crate::tests![
     a_click_before_the_wasm_gets_a_composer_at_once_and_an_enter_there_is_sent,
@@ -52,12 +52,7 @@ fn gated_page(ctx: &Ctx, ws: &TestWorkspace) -> Browser {
         json!({ "source": GATE }),
     );
     browser.goto(&format!("{}/demo/{}", ctx.server.base_url, ws.id));
-    browser.wait_for(
-        "const r = document.getElementById('chatflow-widget')?.shadowRoot; \
-         const b = r && r.querySelector('[data-testid=\"cf-launcher\"]'); \
-         if (!b) return null; b.click(); return true;",
-        Duration::from_secs(15),
-    );
+    click_launcher(&browser);
     // The glue is in and has drawn its panel, with the caret in its composer.
     browser.wait_for(
         "const r = document.getElementById('chatflow-widget').shadowRoot; \
