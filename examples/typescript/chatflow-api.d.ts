@@ -1533,6 +1533,18 @@ export interface components {
             /** @description The chat. */
             chat_id: components["schemas"]["ChatId"];
             /**
+             * @description The client's name for this message, 1 to [`SEND_REF_MAX_CHARS`] characters,
+             *     echoed in the answer.
+             */
+            ref: string;
+            /** @description Trimmed, 1..=10,000 characters. */
+            text: components["schemas"]["MessageText"];
+            /** @enum {string} */
+            type: "send";
+        } | {
+            /** @description The chat. */
+            chat_id: components["schemas"]["ChatId"];
+            /**
              * Format: int64
              * @description Last `seq` read.
              */
@@ -2890,8 +2902,20 @@ export interface components {
             code: string;
             /** @description The catalogue's English message. */
             message_en: string;
+            /**
+             * @description The `ref` of the `send` frame refused, so the client knows which draft
+             *     stays unsent; absent for any other frame.
+             */
+            ref?: string | null;
             /** @enum {string} */
             type: "error";
+        } | {
+            /** @description The message as stored. */
+            message: components["schemas"]["ConversationMessage"];
+            /** @description The client's `ref`, echoed. */
+            ref: string;
+            /** @enum {string} */
+            type: "sent";
         };
         /** @description Answer to `POST /auth/login`, `POST /auth/accept-invite` and `GET /auth/me`. */
         SessionInfo: {

@@ -132,6 +132,20 @@ pub enum ServerFrame {
         code: String,
         /// The catalogue's English message.
         message_en: String,
+        /// The `ref` of the `send` frame refused, so the client knows which draft
+        /// stays unsent; absent for any other frame.
+        #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+    },
+    /// A `send` frame's message is stored, under this `seq`; its `message.created`
+    /// reaches every socket of the room (this one too) in `seq` order.
+    #[serde(rename = "sent")]
+    Sent {
+        /// The client's `ref`, echoed.
+        #[serde(rename = "ref")]
+        reference: String,
+        /// The message as stored.
+        message: ConversationMessage,
     },
 }
 
@@ -141,9 +155,22 @@ impl ServerFrame {
         ServerFrame::Error {
             code: code.code().to_owned(),
             message_en: code.message_en().to_owned(),
+            reference: None,
+        }
+    }
+
+    /// The `error` frame refusing the `send` frame `reference`.
+    pub fn refused(code: ErrorCode, reference: &str) -> Self {
+        ServerFrame::Error {
+            code: code.code().to_owned(),
+            message_en: code.message_en().to_owned(),
+            reference: Some(reference.to_owned()),
         }
     }
 }
+
+/// The longest `ref` a `send` frame may carry.
+pub const SEND_REF_MAX_CHARS: usize = 64;
 
 /// Client → server. Unknown fields are refused, like request bodies.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -175,6 +202,23 @@ pub enum ClientFrame {
         /// What the composer holds, at most [`DRAFT_MAX_CHARS`] characters.
         #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
         text: String,
+    },
+    /// A message from the socket's visitor, stored and broadcast by the room as a
+    /// `POST /v1/visitor/chats/{id}/messages` would (the same budget, the same rules),
+    /// without an HTTP request per message. Text only, and the frame's size bound
+    /// applies: attachments and longer texts take the POST. Answered by `sent`, or by an
+    /// `error` carrying the same `ref`.
+    #[serde(rename = "send")]
+    Send {
+        /// The chat.
+        chat_id: ChatId,
+        /// The client's name for this message, 1 to [`SEND_REF_MAX_CHARS`] characters,
+        /// echoed in the answer.
+        #[serde(rename = "ref")]
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+        reference: String,
+        /// Trimmed, 1..=10,000 characters.
+        text: crate::validate::MessageText,
     },
     /// The client's user has read everything up to `seq`.
     #[serde(rename = "read")]

@@ -8,6 +8,9 @@
 //!
 //! `cargo bench -p chatflow-e2e --bench tenants` (after `bash scripts/build.sh`);
 //! `RUN_SECONDS`, `WORKSPACES`, `VISITORS` and `EVERY_MS` change the load.
+//! `TRANSPORT=socket` sends each message as a `send` frame on the visitor's socket of
+//! its chat instead of `POST /v1/visitor/chats/{id}/messages` (`rest`, the default):
+//! "accepted" is then a `sent` answer, and a refusal's code is counted by its status.
 //!
 //! A visitor's budget is 120 messages a minute (`domain::rate_limit::VISITOR`), so a
 //! visitor sending every 500 ms stays within it for a run under a minute.
@@ -92,6 +95,11 @@ fn main() {
     let visitors = env_or("VISITORS", 20);
     let every = Duration::from_millis(env_or("EVERY_MS", 500) as u64);
     let seconds = env_or("RUN_SECONDS", 20) as u64;
+    let over_socket = match std::env::var("TRANSPORT").as_deref() {
+        Ok("socket") => true,
+        Ok("rest") | Err(_) => false,
+        Ok(other) => panic!("TRANSPORT is rest or socket, not {other}"),
+    };
     let server = harness::TestServer::start();
     let client = Client::new(&server.base_url);
     let ctx = Ctx { server, client };
@@ -133,8 +141,9 @@ fn main() {
     }
     let offered = senders.len() as f64 * 1000.0 / every.as_millis() as f64;
     println!(
-        "{workspaces} workspaces x {visitors} visitors, each sending every {} ms for {seconds} s: {offered:.0} messages/s offered",
-        every.as_millis()
+        "{workspaces} workspaces x {visitors} visitors, each sending every {} ms for {seconds} s over {}: {offered:.0} messages/s offered",
+        every.as_millis(),
+        if over_socket { "the visitor's socket" } else { "the REST API" }
     );
 
     let outcome = Arc::new(Mutex::new(Outcome::default()));
@@ -155,38 +164,11 @@ fn main() {
         threads.push(std::thread::spawn(move || {
             start_line.wait();
             let began = Instant::now() + offset;
-            let url = format!("{base_url}/v1/visitor/chats/{}/messages", sender.chat_id);
-            let auth = bearer(&sender.token);
             let mut mine = Outcome::default();
-            let mut k = 0u32;
-            loop {
-                let due = began + every * k;
-                if due.duration_since(began) >= run_for {
-                    break;
-                }
-                if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                    std::thread::sleep(wait);
-                }
-                let sent = agent
-                    .post(&url)
-                    .set("Authorization", &auth)
-                    .set("Content-Type", "application/json")
-                    .send_string(&json!({"text": format!("xabar {k}")}).to_string());
-                // A dropped connection is an answer too: status 0.
-                let status = match &sent {
-                    Ok(r) => r.status(),
-                    Err(ureq::Error::Status(code, _)) => *code,
-                    Err(ureq::Error::Transport(_)) => 0,
-                };
-                *mine.statuses.entry(status).or_default() += 1;
-                if status == 201 {
-                    mine.latencies.push(due.elapsed());
-                    // A count the worker did not report is counted as a call, so a
-                    // missing header cannot pass for none.
-                    let timing = sent.as_ref().ok().and_then(|r| r.header("server-timing"));
-                    mine.d1_handles += d1_handles(timing).unwrap_or(1);
-                }
-                k += 1;
+            if over_socket {
+                send_over_socket(&base_url, &sender, began, every, run_for, &mut mine);
+            } else {
+                send_over_rest(&agent, &base_url, &sender, began, every, run_for, &mut mine);
             }
             let mut all = outcome.lock().unwrap_or_else(|e| e.into_inner());
             all.latencies.extend(mine.latencies);
@@ -215,11 +197,16 @@ fn main() {
         accepted as f64 / elapsed.as_secs_f64(),
         outcome.statuses
     );
-    println!(
-        "  D1 handles per accepted message: {:.2} ({} in all)",
-        outcome.d1_handles as f64 / accepted.max(1) as f64,
-        outcome.d1_handles
-    );
+    if over_socket {
+        // A frame has no headers to report them in.
+        println!("  D1 handles per accepted message: n/a over the socket");
+    } else {
+        println!(
+            "  D1 handles per accepted message: {:.2} ({} in all)",
+            outcome.d1_handles as f64 / accepted.max(1) as f64,
+            outcome.d1_handles
+        );
+    }
     println!(
         "  latency from due: p50 {}  p99 {}  max {}",
         ms(percentile(&outcome.latencies, 0.5)),
@@ -234,4 +221,113 @@ fn main() {
         ),
         _ => println!("  workerd CPU: n/a (an outside server)"),
     }
+}
+
+/// Sleeps until the `k`th message of a sender is due; `None` once the run is over.
+fn wait_for_due(began: Instant, every: Duration, run_for: Duration, k: u32) -> Option<Instant> {
+    let due = began + every * k;
+    if due.duration_since(began) >= run_for {
+        return None;
+    }
+    if let Some(wait) = due.checked_duration_since(Instant::now()) {
+        std::thread::sleep(wait);
+    }
+    Some(due)
+}
+
+fn send_over_rest(
+    agent: &ureq::Agent,
+    base_url: &str,
+    sender: &Sender,
+    began: Instant,
+    every: Duration,
+    run_for: Duration,
+    mine: &mut Outcome,
+) {
+    let url = format!("{base_url}/v1/visitor/chats/{}/messages", sender.chat_id);
+    let auth = bearer(&sender.token);
+    let mut k = 0u32;
+    while let Some(due) = wait_for_due(began, every, run_for, k) {
+        let sent = agent
+            .post(&url)
+            .set("Authorization", &auth)
+            .set("Content-Type", "application/json")
+            .send_string(&json!({"text": format!("xabar {k}")}).to_string());
+        // A dropped connection is an answer too: status 0.
+        let status = match &sent {
+            Ok(r) => r.status(),
+            Err(ureq::Error::Status(code, _)) => *code,
+            Err(ureq::Error::Transport(_)) => 0,
+        };
+        *mine.statuses.entry(status).or_default() += 1;
+        if status == 201 {
+            mine.latencies.push(due.elapsed());
+            // A count the worker did not report is counted as a call, so a
+            // missing header cannot pass for none.
+            let timing = sent.as_ref().ok().and_then(|r| r.header("server-timing"));
+            mine.d1_handles += d1_handles(timing).unwrap_or(1);
+        }
+        k += 1;
+    }
+}
+
+/// Each message a `send` frame, answered by `sent` (counted as 201) or by an `error`
+/// with its `ref` (counted under the code's status); a socket that breaks counts its
+/// unanswered message as dropped (0) and the sender stops.
+fn send_over_socket(
+    base_url: &str,
+    sender: &Sender,
+    began: Instant,
+    every: Duration,
+    run_for: Duration,
+    mine: &mut Outcome,
+) {
+    use tungstenite::Message as Frame;
+    let url = format!(
+        "{}/v1/realtime?chat_id={}&token={}",
+        base_url.replacen("http://", "ws://", 1),
+        sender.chat_id,
+        sender.token
+    );
+    let Ok((mut socket, _)) = tungstenite::connect(url) else {
+        *mine.statuses.entry(0).or_default() += 1;
+        return;
+    };
+    let mut k = 0u32;
+    'messages: while let Some(due) = wait_for_due(began, every, run_for, k) {
+        let reference = format!("m{k}");
+        let frame = json!({"type": "send", "chat_id": sender.chat_id, "ref": reference, "text": format!("xabar {k}")});
+        if socket.send(Frame::text(frame.to_string())).is_err() {
+            *mine.statuses.entry(0).or_default() += 1;
+            return;
+        }
+        loop {
+            let text = match socket.read() {
+                Ok(Frame::Text(text)) => text,
+                Ok(_) => continue,
+                Err(_) => {
+                    *mine.statuses.entry(0).or_default() += 1;
+                    return;
+                }
+            };
+            let answer: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            if answer["ref"] != reference.as_str() {
+                continue;
+            }
+            let status = match answer["type"].as_str() {
+                Some("sent") => 201,
+                _ => answer["code"]
+                    .as_str()
+                    .and_then(shared_types::error::ErrorCode::from_code)
+                    .map_or(500, |code| code.status()),
+            };
+            *mine.statuses.entry(status).or_default() += 1;
+            if status == 201 {
+                mine.latencies.push(due.elapsed());
+            }
+            k += 1;
+            continue 'messages;
+        }
+    }
+    let _ = socket.close(None);
 }

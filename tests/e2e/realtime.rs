@@ -579,3 +579,87 @@ fn an_agent_with_an_open_feed_is_online_and_goes_offline_after_it_closes(ctx: &C
     );
     assert_eq!(online_in_widget(&ws), false);
 }
+
+/// The texts of the chat's conversation, as the API lists it.
+fn conversation(ws: &TestWorkspace, chat_id: &str) -> Vec<String> {
+    let page: Value = ws
+        .get(&format!("/v1/chats/{chat_id}/messages?limit=100"))
+        .expect(200);
+    page["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|m| m["text"].as_str().expect("text").to_string())
+        .collect()
+}
+
+#[crate::e2e_test]
+fn a_visitor_sends_over_the_socket_as_through_the_api(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("Salom");
+    let mut visitor = connect(ctx, &chat_id, Some(&token), None).expect("visitor socket");
+    let mut agent = agent_socket(ctx, &ws, &chat_id);
+    let mut inbox = feed(ctx, &format!("?ticket={}", ticket(&ws)), None).expect("feed");
+    send(
+        &mut visitor,
+        json!({"type": "send", "chat_id": chat_id, "ref": "draft-1", "text": format!("  {TRICKY}  ")}),
+    );
+    let created = next_of(&mut visitor, "message.created");
+    assert_eq!(created["message"]["seq"], 2);
+    assert_eq!(created["message"]["text"], TRICKY);
+    assert_eq!(created["message"]["sender"]["type"], "visitor");
+    let sent = next_of(&mut visitor, "sent");
+    assert_eq!(sent["ref"], "draft-1");
+    assert_eq!(sent["message"]["id"], created["message"]["id"]);
+    assert_eq!(
+        next_of(&mut agent, "message.created")["message"],
+        created["message"]
+    );
+    assert_eq!(
+        next_of(&mut inbox, "message.created")["message"]["text"],
+        TRICKY
+    );
+    assert_eq!(conversation(&ws, &chat_id), ["Salom", TRICKY]);
+}
+
+#[crate::e2e_test]
+fn a_socket_send_that_is_refused_stores_nothing(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("Salom");
+    let mut visitor = connect(ctx, &chat_id, Some(&token), None).expect("visitor socket");
+    let mut agent = agent_socket(ctx, &ws, &chat_id);
+    // An agent's message needs its author's name: agents send through the API.
+    send(
+        &mut agent,
+        json!({"type": "send", "chat_id": chat_id, "ref": "a1", "text": "Javob"}),
+    );
+    let refused = next_of(&mut agent, "error");
+    assert_eq!(refused["code"], ErrorCode::AuthForbidden.code());
+    assert_eq!(refused["ref"], "a1");
+    for bad in [
+        json!({"type": "send", "chat_id": chat_id, "ref": "", "text": "x"}),
+        json!({"type": "send", "chat_id": chat_id, "ref": "r".repeat(65), "text": "x"}),
+        json!({"type": "send", "chat_id": chat_id, "ref": "r2", "text": "   "}),
+        json!({"type": "send", "chat_id": chat_id, "text": "no ref"}),
+    ] {
+        send(&mut visitor, bad.clone());
+        let frame = next_of(&mut visitor, "error");
+        assert_eq!(frame["code"], ErrorCode::Validation.code(), "{bad}");
+    }
+    send(
+        &mut visitor,
+        json!({"type": "send", "chat_id": "chat_someoneelse", "ref": "r3", "text": "x"}),
+    );
+    assert_eq!(
+        next_of(&mut visitor, "error")["code"],
+        ErrorCode::ChatNotFound.code()
+    );
+    assert_eq!(conversation(&ws, &chat_id), ["Salom"]);
+    // The socket still sends.
+    send(
+        &mut visitor,
+        json!({"type": "send", "chat_id": chat_id, "ref": "ok", "text": "Rahmat"}),
+    );
+    assert_eq!(next_of(&mut visitor, "sent")["ref"], "ok");
+    assert_eq!(conversation(&ws, &chat_id), ["Salom", "Rahmat"]);
+}

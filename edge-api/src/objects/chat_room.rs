@@ -8,7 +8,8 @@
 //! object gives the next `seq`) and broadcasts each before starting the next, so every socket sees the same
 //! order, which is the order of `seq`. The worker also calls `/connect` (an
 //! authenticated upgrade) and `/broadcast` (any other frame for every socket). Sockets send
-//! `resume` (catch-up from a `seq`), `typing`, `read` and (visitors, with the typing
+//! `resume` (catch-up from a `seq`), `typing`, `read`, (visitors) `send`, a message
+//! stored as the API stores it, and (visitors, with the typing
 //! preview on) `draft`; anything else gets an `error`
 //! frame and the socket stays open.
 
@@ -26,8 +27,9 @@ use super::Revoke;
 use crate::domain::socket_bounds::{self, FrameWindow};
 use crate::objects::workspace::client::WorkspaceDb;
 use crate::objects::workspace::protocol::{
-    Append, Appended, ChatOp, MessageOp, ReadOutcome, Request as Op,
+    Append, Appended, ChatOp, MessageOp, Opening, ReadOutcome, Request as Op,
 };
+use crate::services::messages;
 use crate::state::AppState;
 
 /// What `/append` asks: a checked message for the chat's workspace's object.
@@ -152,18 +154,8 @@ impl DurableObject for ChatRoom {
             }
             "/append" => {
                 let append: RoomAppend = req.json().await?;
-                let _turn = self.appending.lock().await;
                 match self.append(&append).await {
-                    Ok(stored) => {
-                        let frame = serde_json::to_string(&ServerFrame::MessageCreated {
-                            chat_id: stored.message.chat_id.clone(),
-                            message: stored.message.clone(),
-                        })?;
-                        for ws in self.state.get_websockets() {
-                            let _ = ws.send_with_str(&frame);
-                        }
-                        Response::from_json(&stored)
-                    }
+                    Ok(stored) => Response::from_json(&stored),
                     Err(e) => {
                         // A closed or unknown chat is the caller's answer, not a fault.
                         if e.code.status() >= 500 {
@@ -279,6 +271,36 @@ impl DurableObject for ChatRoom {
                 let text = if cleared { String::new() } else { text };
                 self.relay_to_agents(&ServerFrame::TypingPreview { chat_id, text })
             }
+            ClientFrame::Send {
+                chat_id,
+                reference,
+                text,
+            } => {
+                if !self.is_this_chat(&ws, &info, &chat_id)? {
+                    return Ok(());
+                }
+                if reference.is_empty()
+                    || reference.chars().count() > shared_types::realtime::SEND_REF_MAX_CHARS
+                {
+                    return send(&ws, &ServerFrame::error(ErrorCode::Validation));
+                }
+                // An agent's message names its author, which the socket does not hold:
+                // agents send through the API.
+                if info.role != SenderType::Visitor {
+                    return send(
+                        &ws,
+                        &ServerFrame::refused(ErrorCode::AuthForbidden, &reference),
+                    );
+                }
+                let answer = match self.send_from_visitor(&info, text.as_str()).await {
+                    Ok(stored) => ServerFrame::Sent {
+                        reference,
+                        message: stored.message,
+                    },
+                    Err(code) => ServerFrame::refused(code, &reference),
+                };
+                send(&ws, &answer)
+            }
             ClientFrame::Read { chat_id, seq } => {
                 if !self.is_this_chat(&ws, &info, &chat_id)? {
                     return Ok(());
@@ -372,13 +394,80 @@ impl ChatRoom {
         }
     }
 
+    /// Stores the message and broadcasts it before any later append does.
     async fn append(
         &self,
         append: &RoomAppend,
     ) -> std::result::Result<Appended, crate::error::ApiError> {
-        self.workspace(&append.workspace_id)
+        let _turn = self.appending.lock().await;
+        let stored: Appended = self
+            .workspace(&append.workspace_id)
             .call(&Op::Messages(MessageOp::Append(append.append.clone())))
-            .await
+            .await?;
+        let frame = serde_json::to_string(&ServerFrame::MessageCreated {
+            chat_id: stored.message.chat_id.clone(),
+            message: stored.message.clone(),
+        })
+        .map_err(|e| crate::error::ApiError::internal(e.to_string()))?;
+        for ws in self.state.get_websockets() {
+            let _ = ws.send_with_str(&frame);
+        }
+        Ok(stored)
+    }
+
+    /// A `send` frame's message: what `POST /v1/visitor/chats/{id}/messages` does with
+    /// a text, from the same budget, without the request. The socket was opened with
+    /// the visitor's token for this chat, and blocking the visitor closes it.
+    async fn send_from_visitor(
+        &self,
+        info: &SocketInfo,
+        text: &str,
+    ) -> std::result::Result<Appended, ErrorCode> {
+        let state = AppState::new(self.env.clone());
+        let budget = format!("visitor:{}", info.id);
+        match crate::limits::check(&state, &budget, crate::domain::rate_limit::VISITOR).await {
+            Ok((decision, _)) if decision.allowed => {}
+            Ok(_) => return Err(ErrorCode::RateLimited),
+            Err(e) => {
+                worker::console_error!("budget of {budget}: {:?}", e.cause);
+                return Err(ErrorCode::Unavailable);
+            }
+        }
+        let chat_id: ChatId = info.chat_id.parse().map_err(|_| ErrorCode::ChatNotFound)?;
+        let author = messages::Author {
+            kind: SenderType::Visitor,
+            id: &info.id,
+            name: None,
+        };
+        let append = messages::room_append(
+            &state,
+            &info.workspace_id,
+            &chat_id,
+            author,
+            text,
+            "[]".to_string(),
+            Some(Opening::Reopen),
+        );
+        let stored = match self.append(&append).await {
+            Ok(stored) => stored,
+            Err(e) => {
+                if e.code.status() >= 500 {
+                    worker::console_error!("send to {}: {:?}", info.chat_id, e.cause);
+                }
+                return Err(e.code);
+            }
+        };
+        let (after, workspace_id, done) = (state, info.workspace_id.clone(), stored.clone());
+        // The sender's answer goes out first; the feed, webhooks and assignment follow
+        // within the same event, as the API's `after_response` does for the POST.
+        self.state.wait_until(async move {
+            let reopened = done.reopened;
+            messages::announce(&after, &workspace_id, done).await;
+            if reopened {
+                crate::webhooks::chat_reopened(&after, &workspace_id, &chat_id).await;
+            }
+        });
+        Ok(stored)
     }
 
     /// Sends the messages after `after`, in `seq` order.

@@ -165,7 +165,37 @@ pub async fn post(
         resolve_attachments(state, workspace_id, chat_id, &body.attachments, origin).await?;
     let attachments =
         serde_json::to_string(&attachments).map_err(|e| ApiError::internal(e.to_string()))?;
-    let append = RoomAppend {
+    let append = room_append(
+        state,
+        workspace_id,
+        chat_id,
+        author,
+        body.text.as_str(),
+        attachments,
+        opening,
+    );
+    let appended = sockets::append(state, chat_id, &append).await?;
+    // The room has stored and broadcast the message; the agents' feed and the webhooks
+    // need not hold up the sender's answer.
+    let (after, workspace_id, stored) = (state.clone(), workspace_id.to_string(), appended.clone());
+    state
+        .after_response(async move { announce(&after, &workspace_id, stored).await })
+        .await;
+    Ok(appended)
+}
+
+/// The message the chat's room hands the workspace's object: `attachments` is their
+/// JSON, checked already.
+pub fn room_append(
+    state: &AppState,
+    workspace_id: &str,
+    chat_id: &ChatId,
+    author: Author<'_>,
+    text: &str,
+    attachments: String,
+    opening: Option<Opening>,
+) -> RoomAppend {
+    RoomAppend {
         workspace_id: workspace_id.to_string(),
         append: Append {
             id: MessageId::with_suffix(&ids::suffix()).as_str().to_string(),
@@ -173,7 +203,7 @@ pub async fn post(
             sender_type: author.kind,
             sender_id: Some(author.id.to_string()),
             sender_name: author.name.map(String::from),
-            text: body.text.as_str().to_string(),
+            text: text.to_string(),
             attachments,
             now: time::now_rfc3339(),
             opening,
@@ -181,35 +211,25 @@ pub async fn post(
             visitor_id: (author.kind == SenderType::Visitor).then(|| author.id.to_string()),
             mail: Some(crate::services::email::watch(state, workspace_id)),
         },
-    };
-    let appended = sockets::append(state, chat_id, &append).await?;
-    // The room has stored and broadcast the message; the agents' feed and the webhooks
-    // need not hold up the sender's answer.
-    let (after, workspace_id, stored) = (state.clone(), workspace_id.to_string(), appended.clone());
-    state
-        .after_response(async move {
-            // Both frames in one call to the feed, in this order.
-            let frames = [
-                ServerFrame::MessageCreated {
-                    chat_id: stored.message.chat_id.clone(),
-                    message: stored.message.clone(),
-                },
-                ServerFrame::ChatUpdated {
-                    chat: stored.summary.clone(),
-                },
-            ];
-            sockets::publish_all(&after, &workspace_id, &frames).await;
-            crate::webhooks::message_posted(
-                &after,
-                &workspace_id,
-                &stored.message,
-                &stored.webhooks,
-            )
-            .await;
-            crate::services::assignment::announce(&after, &workspace_id, stored.assigned).await;
-        })
-        .await;
-    Ok(appended)
+    }
+}
+
+/// What follows a stored message, after its sender has the answer: the agents' feed,
+/// the webhooks, and the assignment it may have caused.
+pub async fn announce(state: &AppState, workspace_id: &str, stored: Appended) {
+    // Both frames in one call to the feed, in this order.
+    let frames = [
+        ServerFrame::MessageCreated {
+            chat_id: stored.message.chat_id.clone(),
+            message: stored.message.clone(),
+        },
+        ServerFrame::ChatUpdated {
+            chat: stored.summary.clone(),
+        },
+    ];
+    sockets::publish_all(state, workspace_id, &frames).await;
+    crate::webhooks::message_posted(state, workspace_id, &stored.message, &stored.webhooks).await;
+    crate::services::assignment::announce(state, workspace_id, stored.assigned).await;
 }
 
 /// Each attachment must be this worker's URL of a file confirmed for this chat of the
