@@ -165,10 +165,15 @@ fn main() {
             start_line.wait();
             let began = Instant::now() + offset;
             let mut mine = Outcome::default();
+            let pace = Pace {
+                began,
+                every,
+                run_for,
+            };
             if over_socket {
-                send_over_socket(&base_url, &sender, began, every, run_for, &mut mine);
+                send_over_socket(&base_url, &sender, &pace, &mut mine);
             } else {
-                send_over_rest(&agent, &base_url, &sender, began, every, run_for, &mut mine);
+                send_over_rest(&agent, &base_url, &sender, &pace, &mut mine);
             }
             let mut all = outcome.lock().unwrap_or_else(|e| e.into_inner());
             all.latencies.extend(mine.latencies);
@@ -223,31 +228,38 @@ fn main() {
     }
 }
 
-/// Sleeps until the `k`th message of a sender is due; `None` once the run is over.
-fn wait_for_due(began: Instant, every: Duration, run_for: Duration, k: u32) -> Option<Instant> {
-    let due = began + every * k;
-    if due.duration_since(began) >= run_for {
-        return None;
+/// When one sender's messages are due: every `every` from `began`, for `run_for`.
+struct Pace {
+    began: Instant,
+    every: Duration,
+    run_for: Duration,
+}
+
+impl Pace {
+    /// Sleeps until the `k`th message is due; `None` once the run is over.
+    fn wait_for(&self, k: u32) -> Option<Instant> {
+        let due = self.began + self.every * k;
+        if due.duration_since(self.began) >= self.run_for {
+            return None;
+        }
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        Some(due)
     }
-    if let Some(wait) = due.checked_duration_since(Instant::now()) {
-        std::thread::sleep(wait);
-    }
-    Some(due)
 }
 
 fn send_over_rest(
     agent: &ureq::Agent,
     base_url: &str,
     sender: &Sender,
-    began: Instant,
-    every: Duration,
-    run_for: Duration,
+    pace: &Pace,
     mine: &mut Outcome,
 ) {
     let url = format!("{base_url}/v1/visitor/chats/{}/messages", sender.chat_id);
     let auth = bearer(&sender.token);
     let mut k = 0u32;
-    while let Some(due) = wait_for_due(began, every, run_for, k) {
+    while let Some(due) = pace.wait_for(k) {
         let sent = agent
             .post(&url)
             .set("Authorization", &auth)
@@ -274,14 +286,7 @@ fn send_over_rest(
 /// Each message a `send` frame, answered by `sent` (counted as 201) or by an `error`
 /// with its `ref` (counted under the code's status); a socket that breaks counts its
 /// unanswered message as dropped (0) and the sender stops.
-fn send_over_socket(
-    base_url: &str,
-    sender: &Sender,
-    began: Instant,
-    every: Duration,
-    run_for: Duration,
-    mine: &mut Outcome,
-) {
+fn send_over_socket(base_url: &str, sender: &Sender, pace: &Pace, mine: &mut Outcome) {
     use tungstenite::Message as Frame;
     let url = format!(
         "{}/v1/realtime?chat_id={}&token={}",
@@ -294,7 +299,7 @@ fn send_over_socket(
         return;
     };
     let mut k = 0u32;
-    'messages: while let Some(due) = wait_for_due(began, every, run_for, k) {
+    'messages: while let Some(due) = pace.wait_for(k) {
         let reference = format!("m{k}");
         let frame = json!({"type": "send", "chat_id": sender.chat_id, "ref": reference, "text": format!("xabar {k}")});
         if socket.send(Frame::text(frame.to_string())).is_err() {
