@@ -42,6 +42,11 @@ pub const VISITOR: Limits = Limits {
     per_second: 10,
 };
 
+/// The budget a visitor's requests and socket messages spend, one for both.
+pub fn visitor_budget(visitor_id: &str) -> String {
+    format!("visitor:{visitor_id}")
+}
+
 /// Presence beats of one workspace from one IP address: a page view on every load and
 /// navigation and a ping every 30 s per tab; an office behind one address has room.
 pub const PRESENCE_PER_IP: Limits = Limits {

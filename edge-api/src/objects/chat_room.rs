@@ -424,7 +424,7 @@ impl ChatRoom {
         text: &str,
     ) -> std::result::Result<Appended, ErrorCode> {
         let state = AppState::new(self.env.clone());
-        let budget = format!("visitor:{}", info.id);
+        let budget = crate::domain::rate_limit::visitor_budget(&info.id);
         match crate::limits::check(&state, &budget, crate::domain::rate_limit::VISITOR).await {
             Ok((decision, _)) if decision.allowed => {}
             Ok(_) => return Err(ErrorCode::RateLimited),
