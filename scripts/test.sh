@@ -25,7 +25,7 @@ cargo clippy -p shared-types -p edge-api -p widget -p console -p console-core -p
 
 say "native unit tests"
 cargo test -p shared-types -p edge-api -p widget -p console -p console-core -p console-lazy -p webhook-receiver
-node --test widget/tools/
+node --test widget/tools/ scripts/lib/
 
 say "release build"
 bash scripts/build.sh

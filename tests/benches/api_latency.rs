@@ -62,7 +62,7 @@ fn main() {
     let per_chat = env_or("MESSAGES_PER_CHAT", 10);
     let samples = env_or("SAMPLES", 300);
 
-    let server = harness::TestServer::start();
+    let server = harness::TestServer::start_measured();
     let client = Client::new(&server.base_url);
     let ctx = client::Ctx {
         server,

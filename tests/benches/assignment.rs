@@ -70,7 +70,7 @@ fn main() {
         return;
     }
     let chats = env_or("CHATS", 200);
-    let server = harness::TestServer::start();
+    let server = harness::TestServer::start_measured();
     let client = Client::new(&server.base_url);
     let ctx = Ctx { server, client };
     let manual = ctx.workspace_named("Manual");

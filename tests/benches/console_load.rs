@@ -94,7 +94,7 @@ fn report(name: &str, values: &mut [f64]) {
 
 fn main() {
     let runs = env_or("RUNS", 20);
-    let server = harness::TestServer::start();
+    let server = harness::TestServer::start_measured();
     let client = Client::new(&server.base_url);
     let ctx = Ctx { server, client };
 

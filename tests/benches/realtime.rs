@@ -213,7 +213,7 @@ fn main() {
     let messages = env_or("MESSAGES", 1000);
     let sockets = env_or("SOCKETS", 1000);
     let chats = env_or("CHATS", 100);
-    let server = harness::TestServer::start();
+    let server = harness::TestServer::start_measured();
     let client = Client::new(&server.base_url);
     let ctx = Ctx { server, client };
     latency(&ctx, messages);

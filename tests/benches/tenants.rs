@@ -100,7 +100,7 @@ fn main() {
         Ok("rest") | Err(_) => false,
         Ok(other) => panic!("TRANSPORT is rest or socket, not {other}"),
     };
-    let server = harness::TestServer::start();
+    let server = harness::TestServer::start_measured();
     let client = Client::new(&server.base_url);
     let ctx = Ctx { server, client };
 

@@ -36,7 +36,7 @@ fn main() {
     // Visitors stay online a minute after their last beat, as they do by default (the
     // test harness shortens it to 3 s).
     std::env::set_var("CHATFLOW_VISITOR_OFFLINE_SECONDS", "60");
-    let server = harness::TestServer::start();
+    let server = harness::TestServer::start_measured();
     let client = Client::new(&server.base_url);
     let ctx = Ctx { server, client };
     let ws = ctx.workspace_named("Busy shop");

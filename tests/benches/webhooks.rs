@@ -68,7 +68,7 @@ fn main() {
         })
     };
 
-    let server = harness::TestServer::start();
+    let server = harness::TestServer::start_measured();
     let client = Client::new(&server.base_url);
     let ctx = client::Ctx {
         server,

@@ -262,7 +262,7 @@ fn main() {
     let runs = env_or("RUNS", 20);
     let lighthouse_runs = env_or("LIGHTHOUSE_RUNS", 9);
     let hover_ms = env_or("HOVER_MS", 300) as u64;
-    let server = harness::TestServer::start();
+    let server = harness::TestServer::start_measured();
     let client = Client::new(&server.base_url);
     let ctx = Ctx { server, client };
     let ws = ctx.workspace_named("Widget load");

@@ -123,13 +123,19 @@ impl Drop for Spawned {
 /// wrangler from the repository's node_modules, non-interactive and silent about metrics.
 fn wrangler(root: &Path) -> Command {
     let mut command = Command::new(root.join("node_modules/.bin/wrangler"));
+    quiet_wrangler(&mut command, root);
+    command
+}
+
+/// What every run of wrangler here has: the repository as its directory, no metrics,
+/// no prompts, no build.
+fn quiet_wrangler(command: &mut Command, root: &Path) {
     command
         .current_dir(root)
         .env("WRANGLER_SEND_METRICS", "false")
         .env("CI", "1")
         // The test command built everything already.
         .env("CHATFLOW_SKIP_BUILD", "1");
-    command
 }
 
 /// Writes the configuration the suite's servers run on, in `persist/config`: the
@@ -194,6 +200,17 @@ pub struct TestServer {
     _temp: Option<TempDir>,
     /// A change to the served configuration (what it replaces, and with what).
     edit: Option<(String, String)>,
+    devtools: DevTools,
+}
+
+/// Whether the server runs with wrangler's DevTools inspector, as `wrangler dev` always
+/// does, or without it (scripts/lib/dev-without-inspector.mjs), as a benchmark measures
+/// the service: the inspector proxy's relaying of every subrequest's events costs the
+/// machine more CPU than the worker itself under load.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DevTools {
+    Attached,
+    Off,
 }
 
 impl TestServer {
@@ -235,16 +252,22 @@ impl TestServer {
     /// Uses `CHATFLOW_E2E_BASE_URL` and `CHATFLOW_E2E_ADMIN_TOKEN` when both are set (a
     /// server someone already runs); otherwise starts one.
     pub fn start() -> TestServer {
-        Self::start_edited(None)
+        Self::start_edited(None, DevTools::Attached)
+    }
+
+    /// [`TestServer::start`] for a benchmark: the same dev server without the DevTools
+    /// inspector (an outside server is used as it is).
+    pub fn start_measured() -> TestServer {
+        Self::start_edited(None, DevTools::Off)
     }
 
     /// A server of its own whose configuration has `from` replaced by `to` (a binding
     /// configured to fail, say), for a test that must not change the shared one.
     pub fn start_with(from: &str, to: &str) -> TestServer {
-        Self::start_edited(Some((from.to_string(), to.to_string())))
+        Self::start_edited(Some((from.to_string(), to.to_string())), DevTools::Attached)
     }
 
-    fn start_edited(edit: Option<(String, String)>) -> TestServer {
+    fn start_edited(edit: Option<(String, String)>, devtools: DevTools) -> TestServer {
         let outside = (
             std::env::var("CHATFLOW_E2E_BASE_URL"),
             std::env::var("CHATFLOW_E2E_ADMIN_TOKEN"),
@@ -259,6 +282,7 @@ impl TestServer {
                 _process: None,
                 _temp: None,
                 edit: None,
+                devtools,
             };
         }
         let root = repo_root();
@@ -277,7 +301,7 @@ impl TestServer {
         assert!(status.success(), "applying migrations failed");
 
         let admin_token = format!("test-admin-{}", std::process::id());
-        let (base_url, process) = Self::serve(&persist, &admin_token, edit.as_ref());
+        let (base_url, process) = Self::serve(&persist, &admin_token, edit.as_ref(), devtools);
         TestServer {
             base_url,
             admin_token,
@@ -285,6 +309,7 @@ impl TestServer {
             _process: Some(process),
             _temp: Some(temp),
             edit,
+            devtools,
         }
     }
 
@@ -292,8 +317,12 @@ impl TestServer {
     /// evicted) on the same local state.
     pub fn restart(&mut self) {
         drop(self._process.take());
-        let (base_url, process) =
-            Self::serve(&self.persist_dir, &self.admin_token, self.edit.as_ref());
+        let (base_url, process) = Self::serve(
+            &self.persist_dir,
+            &self.admin_token,
+            self.edit.as_ref(),
+            self.devtools,
+        );
         self.base_url = base_url;
         self._process = Some(process);
     }
@@ -309,11 +338,12 @@ impl TestServer {
         persist: &Path,
         admin_token: &str,
         edit: Option<&(String, String)>,
+        devtools: DevTools,
     ) -> (String, Spawned) {
         let root = repo_root();
         let config = write_served_config(&root, persist, edit);
         for _ in 0..5 {
-            if let Some(up) = Self::try_serve(&root, &config, persist, admin_token) {
+            if let Some(up) = Self::try_serve(&root, &config, persist, admin_token, devtools) {
                 return up;
             }
         }
@@ -326,16 +356,29 @@ impl TestServer {
         config: &Path,
         persist: &Path,
         admin_token: &str,
+        devtools: DevTools,
     ) -> Option<(String, Spawned)> {
         let port = free_port();
-        let inspector = free_port();
-        let mut command = wrangler(root);
+        let mut command = match devtools {
+            DevTools::Attached => {
+                let mut command = wrangler(root);
+                command
+                    .arg("dev")
+                    .args(["--inspector-port", &free_port().to_string()])
+                    .arg("--show-interactive-dev-session=false");
+                command
+            }
+            DevTools::Off => {
+                let mut command = Command::new("node");
+                command.arg(root.join("scripts/lib/dev-without-inspector.mjs"));
+                quiet_wrangler(&mut command, root);
+                command
+            }
+        };
         command
-            .arg("dev")
             .arg("--config")
             .arg(config)
             .args(["--ip", "127.0.0.1", "--port", &port.to_string()])
-            .args(["--inspector-port", &inspector.to_string()])
             .arg("--persist-to")
             .arg(persist)
             .args(["--var", &format!("ADMIN_TOKEN:{admin_token}")])
@@ -374,8 +417,7 @@ impl TestServer {
             // Links in mail point at this server.
             .args(["--var", &format!("PUBLIC_URL:http://127.0.0.1:{port}")])
             // /__scheduled runs the cron handler on demand (the retention tests).
-            .arg("--test-scheduled")
-            .arg("--show-interactive-dev-session=false");
+            .arg("--test-scheduled");
         let mut process = Spawned::start(command, "wrangler dev");
         let base_url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(120);
