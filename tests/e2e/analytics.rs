@@ -547,6 +547,42 @@ fn a_daily_series_adds_up_to_the_overview(ctx: &Ctx) {
             .json();
     assert_eq!(kolkata, east);
 
+    // Every day of a zone whose clock changes inside the range (New York, 8 March) and
+    // of one that sums the chats (Kolkata) is what the overview of that day alone says.
+    for zone in ["America/New_York", "Asia/Kolkata", "Asia/Tashkent"] {
+        let series =
+            s.ws.get(&format!("/v1/analytics/daily?{PERIOD}&tz={zone}"))
+                .json();
+        let rows = series["data"].as_array().cloned().unwrap_or_default();
+        assert_eq!(rows.len(), 10, "{zone}: {series}");
+        for row in rows {
+            let date = row["date"].as_str().unwrap_or_default();
+            let day =
+                s.ws.get(&format!(
+                    "/v1/analytics/overview?from={date}&to={date}&tz={zone}"
+                ))
+                .json();
+            let m = &day["metrics"];
+            assert_eq!(
+                (
+                    &row["total_chats"],
+                    &row["avg_response_time_seconds"],
+                    &row["avg_resolution_time_minutes"],
+                    &row["csat_score"],
+                    &row["first_contact_resolution_rate"]
+                ),
+                (
+                    &m["total_chats"],
+                    &m["avg_response_time_seconds"],
+                    &m["avg_resolution_time_minutes"],
+                    &m["csat_score"],
+                    &m["first_contact_resolution_rate"]
+                ),
+                "{zone} {date}: {row} against {day}"
+            );
+        }
+    }
+
     // One agent: B has c4 (7 March) and c3 (10 March).
     let b =
         s.ws.get(&format!("/v1/analytics/daily?{PERIOD}&agent_id={}", s.b))

@@ -222,23 +222,38 @@ pub fn plan(interval: &Interval) -> Plan {
     }
 }
 
-/// One day of a series and the range of buckets (or stored times) that holds it.
+/// Consecutive days of a series that one range of buckets (or stored times) holds. A
+/// run of days that share one UTC offset names each row's day by its own time moved
+/// `shift` seconds east (`day` is `None`); a day a clock change falls in is a run of its
+/// own, named outright.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DaySlice {
-    pub day: String,
-    pub start: String,
-    pub end: String,
+pub struct DayRun {
+    pub first: String,
+    pub past: String,
+    pub shift: i64,
+    pub day: Option<String>,
 }
 
 /// Where a series of days is summed from.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Series {
-    /// Every day is a UTC day: one daily rollup row per agent and day.
-    Daily(Vec<DaySlice>),
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Source {
+    /// Every day is a UTC day: the daily rollups.
+    Daily,
     /// Days start on whole UTC hours: the hourly rollups.
-    Hourly(Vec<DaySlice>),
+    Hourly,
     /// Days start inside an hour: the chats themselves.
-    Chats(Vec<DaySlice>),
+    Chats,
+}
+
+/// The days of a range as the runs of buckets that hold them: a year in one zone is one
+/// run, or three around two clock changes, instead of 365 ranges to join.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Series {
+    pub source: Source,
+    pub runs: Vec<DayRun>,
+    /// The first and last day, `YYYY-MM-DD`: every day between is a row of the answer.
+    pub from: String,
+    pub to: String,
 }
 
 /// The days of `range`, each starting at `midnight(day)`.
@@ -249,26 +264,45 @@ pub fn series(range: &DayRange, midnight: impl Fn(NaiveDate) -> DateTime<Utc>) -
         .take_while(|d| *d <= range.to)
         .map(|d| (d, midnight(d), midnight(d + Days::new(1))))
         .collect();
-    let slices = |bound: &dyn Fn(DateTime<Utc>) -> String| {
-        days.iter()
-            .map(|(d, start, end)| DaySlice {
-                day: d.format("%Y-%m-%d").to_string(),
-                start: bound(*start),
-                end: bound(*end),
-            })
-            .collect()
-    };
     let on_utc_midnight = |t: &DateTime<Utc>| *t == utc_midnight(t.date_naive());
     let on_hour = |t: &DateTime<Utc>| t.minute() == 0 && t.second() == 0 && t.nanosecond() == 0;
-    if days
+    let (source, bound): (Source, &dyn Fn(DateTime<Utc>) -> String) = if days
         .iter()
         .all(|(_, s, e)| on_utc_midnight(s) && on_utc_midnight(e))
     {
-        Series::Daily(slices(&|t| t.format("%Y-%m-%d").to_string()))
+        (Source::Daily, &|t| t.format("%Y-%m-%d").to_string())
     } else if days.iter().all(|(_, s, e)| on_hour(s) && on_hour(e)) {
-        Series::Hourly(slices(&|t| t.format("%Y-%m-%dT%H").to_string()))
+        (Source::Hourly, &|t| t.format("%Y-%m-%dT%H").to_string())
     } else {
-        Series::Chats(slices(&|t| time::format(t)))
+        (Source::Chats, &|t| time::format(t))
+    };
+    let mut runs: Vec<DayRun> = Vec::new();
+    let mut run_end: Option<DateTime<Utc>> = None;
+    for (day, start, end) in &days {
+        let shift = (utc_midnight(*day) - *start).num_seconds();
+        // A day of 24 hours starts and ends at the same offset; one of 23 or 25 holds a
+        // clock change, so its hours are not all `shift` from UTC.
+        let steady = *end - *start == TimeDelta::days(1);
+        match runs.last_mut() {
+            Some(run)
+                if steady && run.day.is_none() && run.shift == shift && run_end == Some(*start) =>
+            {
+                run.past = bound(*end);
+            }
+            _ => runs.push(DayRun {
+                first: bound(*start),
+                past: bound(*end),
+                shift: if steady { shift } else { 0 },
+                day: (!steady).then(|| day.format("%Y-%m-%d").to_string()),
+            }),
+        }
+        run_end = Some(*end);
+    }
+    Series {
+        source,
+        runs,
+        from: range.from.format("%Y-%m-%d").to_string(),
+        to: range.to.format("%Y-%m-%d").to_string(),
     }
 }
 
@@ -493,35 +527,70 @@ mod tests {
     #[test]
     fn a_series_reads_the_finest_rollup_its_days_need() {
         let r = range("2026-03-07", "2026-03-09");
-        let Series::Daily(days) = series(&r, utc_midnight) else {
-            panic!("UTC days are daily rollups");
+        let runs = |s: &Series| {
+            s.runs
+                .iter()
+                .map(|r| (r.first.clone(), r.past.clone(), r.shift, r.day.clone()))
+                .collect::<Vec<_>>()
         };
+        let utc = series(&r, utc_midnight);
+        assert_eq!(utc.source, Source::Daily, "UTC days are daily rollups");
         assert_eq!(
-            days.iter()
-                .map(|d| (d.day.as_str(), d.start.as_str(), d.end.as_str()))
-                .collect::<Vec<_>>(),
-            [
-                ("2026-03-07", "2026-03-07", "2026-03-08"),
-                ("2026-03-08", "2026-03-08", "2026-03-09"),
-                ("2026-03-09", "2026-03-09", "2026-03-10"),
-            ]
+            runs(&utc),
+            [("2026-03-07".into(), "2026-03-10".into(), 0, None)]
         );
-        // New York's 8 March 2026 is 23 hours long.
+        assert_eq!(
+            (utc.from.as_str(), utc.to.as_str()),
+            ("2026-03-07", "2026-03-09")
+        );
+        // New York's 8 March 2026 is 23 hours long: a run of its own, named outright.
         let change = utc_midnight(day("2026-03-08")) + TimeDelta::hours(7);
         let ny = |d| zoned_midnight(d, |t| if t < change { -5 * 3600 } else { -4 * 3600 });
-        let Series::Hourly(days) = series(&r, ny) else {
-            panic!("whole-hour zones are hourly rollups");
-        };
+        let ny = series(&r, ny);
         assert_eq!(
-            (days[1].start.as_str(), days[1].end.as_str()),
-            ("2026-03-08T05", "2026-03-09T04")
+            ny.source,
+            Source::Hourly,
+            "whole-hour zones are hourly rollups"
+        );
+        assert_eq!(
+            runs(&ny),
+            [
+                (
+                    "2026-03-07T05".into(),
+                    "2026-03-08T05".into(),
+                    -5 * 3600,
+                    None
+                ),
+                (
+                    "2026-03-08T05".into(),
+                    "2026-03-09T04".into(),
+                    0,
+                    Some("2026-03-08".into())
+                ),
+                (
+                    "2026-03-09T04".into(),
+                    "2026-03-10T04".into(),
+                    -4 * 3600,
+                    None
+                ),
+            ]
         );
         let kolkata = |d| zoned_midnight(d, |_| 5 * 3600 + 1800);
-        let Series::Chats(days) = series(&r, kolkata) else {
-            panic!("half-hour zones sum the chats");
-        };
-        assert_eq!(days[0].start, "2026-03-06T18:30:00Z");
-        assert_eq!(days.len(), 3);
+        let kolkata = series(&r, kolkata);
+        assert_eq!(
+            kolkata.source,
+            Source::Chats,
+            "half-hour zones sum the chats"
+        );
+        assert_eq!(
+            runs(&kolkata),
+            [(
+                "2026-03-06T18:30:00Z".into(),
+                "2026-03-09T18:30:00Z".into(),
+                5 * 3600 + 1800,
+                None
+            )]
+        );
     }
 
     #[test]

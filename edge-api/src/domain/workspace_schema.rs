@@ -81,6 +81,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0013_invitations",
         sql: include_str!("../../workspace-migrations/0013_invitations.sql"),
     },
+    Migration {
+        version: 14,
+        name: "0014_workspace_rollups",
+        sql: include_str!("../../workspace-migrations/0014_workspace_rollups.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

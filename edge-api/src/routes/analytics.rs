@@ -94,7 +94,7 @@ async fn daily(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(query): ApiQuery<DailyQuery>,
-) -> Result<Json<AnalyticsDaily>, ApiError> {
+) -> Result<Json<analytics::DailyPage>, ApiError> {
     Ok(Json(analytics::daily(&state, &caller, &query).await?))
 }
 

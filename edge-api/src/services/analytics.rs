@@ -9,17 +9,14 @@
 //! the number of figures. The pure parts (ranges, plans, rounding) are
 //! `domain::analytics`.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use shared_types::agents::{AgentStats, AgentStatsFigures};
 use shared_types::analytics::{
-    AgentPerformance, AgentPerformanceQuery, AgentSortBy, AnalyticsDaily, AnalyticsOverview,
-    DailyFigures, DailyQuery, DateRangeQuery, OverviewMetrics, OverviewQuery, OverviewTrends,
+    AgentPerformance, AgentPerformanceQuery, AgentSortBy, AnalyticsOverview, DailyQuery,
+    DateRangeQuery, OverviewMetrics, OverviewQuery, OverviewTrends, Period,
 };
 use shared_types::error::{ErrorCode, FieldErrors};
 use shared_types::ids::AgentId;
-use shared_types::validate::IsoDate;
 
 use crate::auth::Caller;
 use crate::domain::analytics::{
@@ -29,7 +26,7 @@ use crate::domain::time;
 use crate::error::ApiError;
 use crate::intl::Zone;
 use crate::objects::workspace::client;
-use crate::objects::workspace::protocol::{AnalyticsOp, Figures, Overview, Request};
+use crate::objects::workspace::protocol::{AnalyticsOp, Daily, Figures, Overview, Request};
 use crate::state::AppState;
 use crate::store;
 use crate::store::agents::AgentName;
@@ -124,13 +121,13 @@ async fn by_agent(state: &AppState, workspace_id: &str, plan: Plan) -> Result<Ag
     Ok(AgentRows { agents, figures })
 }
 
-/// The days of `series`, all chats or only `agent`'s: one row per day that has any.
-async fn daily_sums(
+/// Every day of `series`, all chats or only `agent`'s.
+async fn daily_rows(
     state: &AppState,
     workspace_id: &str,
     series: Series,
     agent: Option<String>,
-) -> Result<Figures, ApiError> {
+) -> Result<Daily, ApiError> {
     call(state, workspace_id, AnalyticsOp::Daily { series, agent }).await
 }
 
@@ -273,7 +270,7 @@ pub async fn daily(
     state: &AppState,
     caller: &Caller,
     query: &DailyQuery,
-) -> Result<AnalyticsDaily, ApiError> {
+) -> Result<DailyPage, ApiError> {
     let days = Days::parse(&query.days)?;
     let db = state.db()?;
     if let Some(agent) = &query.agent_id {
@@ -282,52 +279,24 @@ pub async fn daily(
             .ok_or(ErrorCode::AgentNotFound)?;
     }
     let series = analytics::series(&days.range, |day| days.midnight(day));
-    let r = daily_sums(
+    let rows = daily_rows(
         state,
         &caller.workspace_id,
         series,
         query.agent_id.as_ref().map(|a| a.as_str().to_string()),
     )
     .await?;
-    // Keyed by day: a year is 365 days, each looked up in three lists.
-    fn by_day<T>(rows: &[T], day: impl Fn(&T) -> Option<&str>) -> HashMap<&str, &T> {
-        rows.iter().filter_map(|r| Some((day(r)?, r))).collect()
-    }
-    let created = by_day(&r.created, |c| c.day.as_deref());
-    let closed = by_day(&r.closed, |c| c.day.as_deref());
-    let rated = by_day(&r.rated, |c| c.day.as_deref());
-    let data = days
-        .range
-        .from
-        .iter_days()
-        .take_while(|d| *d <= days.range.to)
-        .map(|d| {
-            let day = d.format("%Y-%m-%d").to_string();
-            let created = created.get(day.as_str());
-            let closed = closed.get(day.as_str());
-            let rated = rated.get(day.as_str());
-            let closed_chats = closed.map_or(0, |c| c.closed);
-            Ok(DailyFigures {
-                date: IsoDate::parse(&day)
-                    .map_err(|e| ApiError::internal(format!("day {day}: {e:?}")))?,
-                total_chats: created.map_or(0, |c| c.chats),
-                resolved_chats: created.and_then(|c| c.resolved).unwrap_or(0),
-                avg_response_time_seconds: whole(created.and_then(|c| c.response_seconds)),
-                closed_chats,
-                avg_resolution_time_minutes: whole(closed.and_then(|c| c.resolution_minutes)),
-                first_contact_resolution_rate: rate(
-                    closed.and_then(|c| c.first_contact).unwrap_or(0),
-                    closed_chats,
-                ),
-                csat_score: decimals(rated.and_then(|r| r.csat), 1),
-                csat_responses: rated.map_or(0, |r| r.ratings),
-            })
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(AnalyticsDaily {
+    Ok(DailyPage {
         period: days.range.period(),
-        data,
+        data: rows.data,
     })
+}
+
+/// [`AnalyticsDaily`](shared_types::analytics::AnalyticsDaily) with its days as the JSON the workspace's object wrote.
+#[derive(Debug, serde::Serialize)]
+pub struct DailyPage {
+    pub period: Period,
+    pub data: Box<serde_json::value::RawValue>,
 }
 
 /// The sums, run inside the workspace's object.
@@ -335,11 +304,11 @@ pub mod object {
     use serde::de::DeserializeOwned;
     use worker::{SqlStorage, SqlStorageValue};
 
-    use crate::domain::analytics::{Plan, Series};
+    use crate::domain::analytics::{Plan, Series, Source};
     use crate::error::ApiError;
     use crate::objects::workspace::answer;
-    use crate::objects::workspace::protocol::{AnalyticsOp, Figures, Overview};
-    use crate::objects::workspace::sql::rows;
+    use crate::objects::workspace::protocol::{AnalyticsOp, Daily, Figures, Overview};
+    use crate::objects::workspace::sql::{rows, run};
 
     /// Seconds from the visitor's first message to the first agent reply; chats where an
     /// agent wrote first (a proactive message) have no response time.
@@ -375,18 +344,25 @@ pub mod object {
     /// Every figure of a plan's rollup buckets in one row (per agent when grouped). The
     /// columns carry the names of `Created`, `Closed` and `Rated`, so each reads its part.
     fn rollups_sql(by_agent: bool) -> String {
-        let (select, filter, group) = if by_agent {
-            ("agent AS agent_id,", "WHERE agent <> ''", "GROUP BY agent")
+        // The workspace as a whole reads its own rollups: a row per bucket, not per agent.
+        let (select, columns, suffix, filter, group) = if by_agent {
+            (
+                "agent AS agent_id,",
+                "*",
+                "",
+                "WHERE agent <> ''",
+                "GROUP BY agent",
+            )
         } else {
-            ("NULL AS agent_id,", "", "")
+            ("NULL AS agent_id,", FIGURE_COLUMNS, "_all", "", "")
         };
         format!(
             "SELECT {select} {ROLLUP_FIGURES} \
-               FROM (SELECT * FROM stats_hourly WHERE bucket >= ?1 AND bucket < ?2 \
+               FROM (SELECT {columns} FROM stats_hourly{suffix} WHERE bucket >= ?1 AND bucket < ?2 \
                      UNION ALL \
-                     SELECT * FROM stats_daily WHERE bucket >= ?3 AND bucket < ?4 \
+                     SELECT {columns} FROM stats_daily{suffix} WHERE bucket >= ?3 AND bucket < ?4 \
                      UNION ALL \
-                     SELECT * FROM stats_hourly WHERE bucket >= ?5 AND bucket < ?6) \
+                     SELECT {columns} FROM stats_hourly{suffix} WHERE bucket >= ?5 AND bucket < ?6) \
               {filter} {group}"
         )
     }
@@ -506,91 +482,194 @@ pub mod object {
         }
     }
 
-    /// The days of `series`. The days travel as one JSON value, `[{"day", "start",
-    /// "end"}]`, joined against the rollups' (or the chats') index range by range.
-    fn daily(
+    /// The rows of `series`, every day of it in order, written by SQLite as the JSON of
+    /// [`DailyFigures`](shared_types::analytics::DailyFigures) field for field, rounded
+    /// as `whole`, `decimals` and `rate` round (half away from zero, on the same
+    /// products), so neither the object nor the worker decodes a row. The runs travel as
+    /// one JSON value; each is one index range, and a row's day is its bucket's (or
+    /// time's) date moved by the run's shift. The days come in order because `d`, which
+    /// counts them up, is the outer loop of its LEFT JOINs; the aggregate takes each
+    /// object as it is made, so no row is written as text and parsed again.
+    pub fn daily(
         sql: &SqlStorage,
         series: &Series,
         agent: Option<String>,
-    ) -> Result<Figures, ApiError> {
-        let (slices, source) = match series {
-            Series::Daily(s) => (s, Some("stats_daily")),
-            Series::Hourly(s) => (s, Some("stats_hourly")),
-            Series::Chats(s) => (s, None),
-        };
-        let days: Vec<serde_json::Value> = slices
-            .iter()
-            .map(|d| serde_json::json!({"day": d.day, "start": d.start, "end": d.end}))
-            .collect();
+    ) -> Result<Daily, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Rows {
+            data: String,
+        }
+        let runs = serde_json::to_string(&series.runs)
+            .map_err(|e| ApiError::internal(format!("a series' runs: {e}")))?;
         let has_agent = agent.is_some();
-        let values = || {
-            let mut values: Vec<SqlStorageValue> =
-                vec![serde_json::Value::Array(days.clone()).to_string().into()];
-            if let Some(agent) = &agent {
-                values.push(agent.as_str().into());
-            }
-            values
-        };
-        // The days are unpacked once, not per row compared.
-        const DAYS: &str = "WITH j AS MATERIALIZED (SELECT json_extract(value, '$.day') AS day, \
-             json_extract(value, '$.start') AS first, json_extract(value, '$.end') AS past \
-             FROM json_each(?1))";
+        let mut values: Vec<SqlStorageValue> = vec![
+            runs.into(),
+            series.from.as_str().into(),
+            series.to.as_str().into(),
+        ];
+        if let Some(agent) = &agent {
+            values.push(agent.as_str().into());
+        }
+        const RUNS: &str = "j AS MATERIALIZED (SELECT json_extract(value, '$.first') AS first, \
+             json_extract(value, '$.past') AS past, \
+             json_extract(value, '$.shift') AS shift_n, \
+             json_extract(value, '$.shift') || ' seconds' AS shift, \
+             json_extract(value, '$.day') AS day FROM json_each(?1)), \
+             d(day) AS (SELECT ?2 UNION ALL SELECT date(day, '+1 day') FROM d WHERE day < ?3)";
         let within = |column: &str| format!("{column} >= j.first AND {column} < j.past");
-        match source {
-            Some(table) => {
-                let agent_filter = if has_agent { "AND s.agent = ?2" } else { "" };
-                let query = format!(
-                    "{DAYS} SELECT j.day AS day, {ROLLUP_FIGURES} \
-                       FROM j JOIN {table} AS s ON {} {agent_filter} \
-                      GROUP BY day",
+        let rollup = |table: &str, day: &str, agent_filter: &str| {
+            (
+                format!(
+                    "g AS MATERIALIZED (SELECT COALESCE(j.day, {day}) AS day, {ROLLUP_FIGURES} \
+                       FROM j JOIN {table} AS s ON {} {agent_filter} GROUP BY 1)",
                     within("s.bucket")
-                );
-                every_figure(sql, &query, values())
+                ),
+                "LEFT JOIN g ON g.day = d.day".to_string(),
+            )
+        };
+        let hour_of_day = "date(s.bucket || ':00', j.shift)";
+        let (groups, joins) = match (series.source, has_agent) {
+            (Source::Daily, false) => rollup("stats_daily_all", "s.bucket", ""),
+            (Source::Daily, true) => rollup("stats_daily", "s.bucket", "AND s.agent = ?4"),
+            (Source::Hourly, true) => rollup("stats_hourly", hour_of_day, "AND s.agent = ?4"),
+            (Source::Hourly, false) => {
+                track_shifts(sql, series)?;
+                // A steady run's local days are stored; a day with a clock change in it
+                // is its hours.
+                (
+                    format!(
+                        "g AS MATERIALIZED (SELECT day, {ROLLUP_FIGURES} FROM ( \
+                           SELECT l.day AS day, {FIGURE_COLUMNS} FROM j JOIN stats_local AS l \
+                               ON j.day IS NULL AND l.shift = j.shift_n \
+                              AND l.day >= date(j.first || ':00', j.shift) \
+                              AND l.day < date(j.past || ':00', j.shift) \
+                           UNION ALL \
+                           SELECT j.day, {FIGURE_COLUMNS} FROM j JOIN stats_hourly_all AS s \
+                               ON j.day IS NOT NULL AND {}) \
+                         GROUP BY 1)",
+                        within("s.bucket")
+                    ),
+                    "LEFT JOIN g ON g.day = d.day".to_string(),
+                )
             }
-            None => {
+            (Source::Chats, _) => {
                 let agent_filter = if has_agent {
-                    "AND c.assigned_to = ?2"
+                    "AND c.assigned_to = ?4"
                 } else {
                     ""
                 };
-                let from_chats = |time: &str| {
+                let group = |name: &str, time: &str, figures: &str| {
                     format!(
-                        "FROM j JOIN chats AS c ON {} {agent_filter} GROUP BY day",
+                        "{name} AS MATERIALIZED (SELECT COALESCE(j.day, date({time}, j.shift)) AS day, \
+                                {figures} FROM j JOIN chats AS c ON {} {agent_filter} GROUP BY 1)",
                         within(time)
                     )
                 };
-                Ok(Figures {
-                    created: all(
-                        sql,
-                        &format!(
-                            "{DAYS} SELECT j.day AS day, COUNT(*) AS chats, \
-                                    SUM(status = 'closed') AS resolved, \
-                                    AVG({RESPONSE_SECONDS}) AS response_seconds {}",
-                            from_chats("c.created_at")
+                (
+                    [
+                        group(
+                            "gc",
+                            "c.created_at",
+                            &format!(
+                                "COUNT(*) AS chats, SUM(status = 'closed') AS resolved, \
+                                 AVG({RESPONSE_SECONDS}) AS response_seconds"
+                            ),
                         ),
-                        values(),
-                    )?,
-                    closed: all(
-                        sql,
-                        &format!(
-                            "{DAYS} SELECT j.day AS day, COUNT(*) AS closed, \
-                                    AVG({RESOLUTION_MINUTES}) AS resolution_minutes, \
-                                    SUM(reopened_count = 0 AND agents_replied <= 1) AS first_contact {}",
-                            from_chats("c.closed_at")
+                        group(
+                            "gx",
+                            "c.closed_at",
+                            &format!(
+                                "COUNT(*) AS closed, AVG({RESOLUTION_MINUTES}) AS resolution_minutes, \
+                                 SUM(reopened_count = 0 AND agents_replied <= 1) AS first_contact"
+                            ),
                         ),
-                        values(),
-                    )?,
-                    rated: all(
-                        sql,
-                        &format!(
-                            "{DAYS} SELECT j.day AS day, COUNT(*) AS ratings, \
-                                    AVG(rating_score) AS csat {}",
-                            from_chats("c.rated_at")
+                        group(
+                            "gr",
+                            "c.rated_at",
+                            "COUNT(*) AS ratings, AVG(rating_score) AS csat",
                         ),
-                        values(),
-                    )?,
-                })
+                    ]
+                    .join(", "),
+                    "LEFT JOIN gc ON gc.day = d.day LEFT JOIN gx ON gx.day = d.day \
+                     LEFT JOIN gr ON gr.day = d.day"
+                        .to_string(),
+                )
             }
+        };
+        let whole = |v: &str| format!("CAST(round(max({v}, 0.0)) AS INTEGER)");
+        let query = format!(
+            "WITH RECURSIVE {RUNS}, {groups} \
+             SELECT COALESCE(json_group_array(json_object('date', d.day, \
+                   'total_chats', COALESCE(chats, 0), \
+                   'resolved_chats', COALESCE(resolved, 0), \
+                   'avg_response_time_seconds', {}, \
+                   'closed_chats', COALESCE(closed, 0), \
+                   'avg_resolution_time_minutes', {}, \
+                   'first_contact_resolution_rate', CASE WHEN closed > 0 THEN \
+                       round(CAST(COALESCE(first_contact, 0) AS REAL) / closed * 100.0) / 100.0 END, \
+                   'csat_score', round(csat * 10.0) / 10.0, \
+                   'csat_responses', COALESCE(ratings, 0))), '[]') AS data \
+               FROM d {joins}",
+            whole("response_seconds"),
+            whole("resolution_minutes"),
+        );
+        let found: Vec<Rows> = rows(sql, &query, values)?;
+        let data = found
+            .into_iter()
+            .next()
+            .map_or_else(|| "[]".to_string(), |r| r.data);
+        let data = serde_json::value::RawValue::from_string(data)
+            .map_err(|e| ApiError::internal(format!("a daily series' JSON: {e}")))?;
+        Ok(Daily { data })
+    }
+
+    /// The nine figures every rollup row carries, as the `l.*`/`s.*` of a union reads them.
+    const FIGURE_COLUMNS: &str = "created, resolved, response_n, response_s, closed, \
+         resolution_s, first_contact, ratings, rating_sum";
+
+    /// Starts keeping the local days of every steady run's shift not kept yet: once, from
+    /// the hourly rollups, after which the triggers of workspace-migrations/0014 keep
+    /// them.
+    fn track_shifts(sql: &SqlStorage, series: &Series) -> Result<(), ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Count {
+            n: u64,
         }
+        let shifts: std::collections::BTreeSet<i64> = series
+            .runs
+            .iter()
+            .filter(|r| r.day.is_none())
+            .map(|r| r.shift)
+            .collect();
+        for shift in shifts {
+            let kept: Vec<Count> = rows(
+                sql,
+                "SELECT COUNT(*) AS n FROM stats_shifts WHERE shift = ?",
+                vec![shift.into()],
+            )?;
+            if kept.first().is_some_and(|c| c.n > 0) {
+                continue;
+            }
+            run(
+                sql,
+                "INSERT INTO stats_shifts (shift) VALUES (?)",
+                vec![shift.into()],
+            )?;
+            run(
+                sql,
+                &format!(
+                    "INSERT INTO stats_local (shift, day, {FIGURE_COLUMNS}) \
+                     SELECT ?1, date(bucket || ':00', ?1 || ' seconds'), {} \
+                       FROM stats_hourly_all GROUP BY 2",
+                    FIGURE_COLUMNS
+                        .split(", ")
+                        .map(|c| format!("SUM({c})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                vec![shift.into()],
+            )?;
+        }
+        Ok(())
     }
 }

@@ -355,13 +355,7 @@ fn tenant(sql: &SqlStorage, op: TenantOp) -> std::result::Result<String, ApiErro
             if !tables()?.contains(&table) {
                 return Err(ApiError::internal(format!("no table {table} to export")));
             }
-            // A WITHOUT ROWID table has its primary key as its first two columns (a
-            // convention the schema test holds every migration to).
-            let order = if without_rowid(sql, &table)? {
-                "1, 2"
-            } else {
-                "rowid"
-            };
+            let order = page_order(sql, &table)?;
             let rows: Vec<serde_json::Map<String, serde_json::Value>> = sql
                 .exec(
                     &format!("SELECT * FROM \"{table}\" ORDER BY {order} LIMIT ? OFFSET ?"),
@@ -375,11 +369,17 @@ fn tenant(sql: &SqlStorage, op: TenantOp) -> std::result::Result<String, ApiErro
     }
 }
 
-/// Whether `table` is a WITHOUT ROWID table, which has no rowid to page by.
-fn without_rowid(sql: &SqlStorage, table: &str) -> std::result::Result<bool, ApiError> {
+/// What to page `table` by: its rowid, or for a WITHOUT ROWID table (which has none)
+/// its primary key's columns in key order (the schema test holds every such table to
+/// having one).
+fn page_order(sql: &SqlStorage, table: &str) -> std::result::Result<String, ApiError> {
     #[derive(serde::Deserialize)]
     struct Row {
         n: u32,
+    }
+    #[derive(serde::Deserialize)]
+    struct Key {
+        cid: u32,
     }
     let found: Vec<Row> = sql::rows(
         sql,
@@ -387,7 +387,20 @@ fn without_rowid(sql: &SqlStorage, table: &str) -> std::result::Result<bool, Api
           WHERE type = 'table' AND name = ? AND sql LIKE '%WITHOUT ROWID%'",
         vec![table.into()],
     )?;
-    Ok(found.first().is_some_and(|r| r.n > 0))
+    if !found.first().is_some_and(|r| r.n > 0) {
+        return Ok("rowid".to_string());
+    }
+    let keys: Vec<Key> = sql::rows(
+        sql,
+        "SELECT cid FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
+        vec![table.into()],
+    )?;
+    // Column positions, so no name is formatted into the query.
+    Ok(keys
+        .iter()
+        .map(|k| (k.cid + 1).to_string())
+        .collect::<Vec<_>>()
+        .join(", "))
 }
 
 /// The answer of a successful operation.

@@ -561,7 +561,7 @@ pub enum AnalyticsOp {
     Overview { now: Plan, before: Plan },
     /// → `Figures`, per agent.
     ByAgent { plan: Plan },
-    /// → `Figures`, one row per day with any, all chats or only `agent`'s.
+    /// → `Daily`: every day of the series, all chats or only `agent`'s.
     Daily {
         series: Series,
         agent: Option<String>,
@@ -608,6 +608,12 @@ pub struct Overview {
     pub created_before: Created,
     pub closed: Closed,
     pub rated: Rated,
+}
+
+/// A daily series' rows, as the JSON of `DailyFigures` that SQLite wrote.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Daily {
+    pub data: Box<serde_json::value::RawValue>,
 }
 
 /// A plan's figures, per agent or per day when grouped.
