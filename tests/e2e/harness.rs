@@ -666,18 +666,22 @@ fn json_of(value: rusqlite::types::ValueRef<'_>) -> serde_json::Value {
 /// session id). `Browser` adds itself on start and leaves on drop.
 pub static PAGES: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 
-/// Run in every document a test browser opens (and its frames, which share the top
-/// window's count): counts the page's `fetch`es in flight and, while the harness holds
-/// it, lets new ones wait. Every request of the console and the widget is a `fetch`.
+/// Run in every document a test browser opens, frames included: counts the page's
+/// `fetch`es in flight and, while the harness holds it, lets new ones wait. Every request
+/// of the console and the widget is a `fetch`. Each document keeps its own count in the
+/// top window's list, because a frame that is replaced mid-request (the console's widget
+/// preview reloads on every change) never runs its `finally`: a shared counter would stay
+/// up forever. A document that has gone away no longer counts.
 pub const PAGE_FENCE: &str = r#"(() => {
   let shared;
   try { shared = window.top.__chatflowFence; } catch (e) {}
-  const fence = shared || { inFlight: 0, held: null, release: null };
+  const fence = shared || { frames: [], held: null, release: null };
   if (!shared) {
     window.__chatflowFence = fence;
     window.__chatflowHold = () => {
       if (!fence.held) fence.held = new Promise(r => { fence.release = r; });
-      return fence.inFlight;
+      fence.frames = fence.frames.filter(f => !f.gone && !f.win.closed);
+      return fence.frames.reduce((sum, f) => sum + f.inFlight, 0);
     };
     window.__chatflowRelease = () => {
       const release = fence.release;
@@ -686,11 +690,18 @@ pub const PAGE_FENCE: &str = r#"(() => {
       if (release) release();
     };
   }
+  const mine = { win: window, inFlight: 0, gone: false };
+  fence.frames.push(mine);
+  window.addEventListener('pagehide', () => { mine.gone = true; });
+  // A page restored from the back-forward cache counts again.
+  window.addEventListener('pageshow', e => {
+    if (e.persisted && mine.gone) { mine.gone = false; fence.frames.push(mine); }
+  });
   const real = window.fetch;
   window.fetch = async function (...args) {
     while (fence.held) await fence.held;
-    fence.inFlight++;
-    try { return await real.apply(this, args); } finally { fence.inFlight--; }
+    mine.inFlight++;
+    try { return await real.apply(this, args); } finally { mine.inFlight--; }
   };
 })();"#;
 

@@ -26,6 +26,7 @@ mod console_settings;
 mod contacts;
 mod email;
 mod examples;
+mod fence;
 mod files;
 mod hardening;
 mod hardening2;
