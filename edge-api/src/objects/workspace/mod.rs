@@ -387,7 +387,7 @@ fn page_order(sql: &SqlStorage, table: &str) -> std::result::Result<String, ApiE
           WHERE type = 'table' AND name = ? AND sql LIKE '%WITHOUT ROWID%'",
         vec![table.into()],
     )?;
-    if !found.first().is_some_and(|r| r.n > 0) {
+    if found.first().is_none_or(|r| r.n == 0) {
         return Ok("rowid".to_string());
     }
     let keys: Vec<Key> = sql::rows(
