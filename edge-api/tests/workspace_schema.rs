@@ -294,6 +294,29 @@ fn found(db: &Connection, q: &str) -> Vec<String> {
         .unwrap()
 }
 
+/// The table of words (0015) holds exactly the terms the messages' index holds, as
+/// FTS5's own vocabulary of that index lists them: every word searchable, and nothing of
+/// an erased message left behind.
+fn assert_words_agree(db: &Connection, at: &str) {
+    db.execute_batch(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.indexed USING fts5vocab(main, search_messages, 'row')",
+    )
+    .unwrap();
+    let list = |sql: &str| -> Vec<String> {
+        db.prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(
+        list("SELECT term FROM search_message_words ORDER BY term"),
+        list("SELECT term FROM temp.indexed ORDER BY term"),
+        "{at}: the words table and the index"
+    );
+}
+
 /// Whatever version an object was made at, once awake its index holds every message and
 /// chat it had, and keeps up with writes after.
 #[test]
@@ -309,6 +332,7 @@ fn the_search_index_holds_what_every_earlier_version_held() {
         assert_eq!(found(&db, "\"to'lov\""), ["chat_fixture1"], "{at}");
         assert_eq!(found(&db, "\"dilnoza shop uz\""), ["chat_fixture1"], "{at}");
         assert_eq!(found(&db, "\"salom\""), ["chat_fixture2"], "{at}");
+        assert_words_agree(&db, &at);
         if made_at >= 8 {
             assert_eq!(found(&db, "\"ДОСТАВКА\""), ["chat_fixture3"], "{at}");
             assert_eq!(found(&db, "\"ёлкин\""), ["chat_fixture3"], "{at}");
@@ -328,6 +352,7 @@ fn the_search_index_holds_what_every_earlier_version_held() {
         assert!(found(&db, "\"kalitsoz\"").is_empty(), "{at}: system lines");
         assert_eq!(found(&db, "\"muhim\""), ["chat_fixture2"], "{at}");
         assert_eq!(found(&db, "\"jasur\""), ["chat_fixture2"], "{at}");
+        assert_words_agree(&db, &at);
         db.execute_batch(
             "DELETE FROM messages WHERE chat_id = 'chat_fixture2';
              DELETE FROM chats WHERE id = 'chat_fixture2';",
@@ -336,6 +361,7 @@ fn the_search_index_holds_what_every_earlier_version_held() {
         for q in ["\"salom\"", "\"jasur\"", "\"muhim\"", "\"o'zbekcha\""] {
             assert!(found(&db, q).is_empty(), "{at}: {q} after erasure");
         }
+        assert_words_agree(&db, &at);
         let left: u32 = db
             .query_row(
                 "SELECT (SELECT COUNT(*) FROM search_messages) + (SELECT COUNT(*) FROM search_chats)",
@@ -352,6 +378,40 @@ fn the_search_index_holds_what_every_earlier_version_held() {
             .unwrap();
         assert_eq!(left, kept, "{at}: one index row per message and per chat");
     }
+}
+
+/// A word two chats share outlives the erasure of one of them; a word only the erased
+/// chat held goes with it.
+#[test]
+fn an_erased_chat_takes_only_its_own_words() {
+    let db = made_at_version(latest());
+    wake(&db);
+    db.execute_batch(
+        "INSERT INTO messages (chat_id, seq, id, sender_type, text, created_at)
+         VALUES ('chat_fixture1', 90, 'msg_a', 'visitor', 'umumiy soʻz', '2026-11-06T00:00:00Z'),
+                ('chat_fixture3', 90, 'msg_b', 'agent', 'Umumiy yagonasoz', '2026-11-06T00:00:00Z'),
+                ('chat_fixture3', 91, 'msg_c', 'visitor', 'yagonasoz qayta', '2026-11-06T00:00:00Z');",
+    )
+    .unwrap();
+    assert_words_agree(&db, "before");
+    db.execute_batch(
+        "DELETE FROM messages WHERE chat_id = 'chat_fixture3';
+         DELETE FROM chats WHERE id = 'chat_fixture3';",
+    )
+    .unwrap();
+    let has = |term: &str| -> bool {
+        db.query_row(
+            "SELECT COUNT(*) FROM search_message_words WHERE term = ?1",
+            [term],
+            |r| r.get::<_, u32>(0),
+        )
+        .unwrap()
+            > 0
+    };
+    assert!(has("umumiy"));
+    assert!(!has("yagonasoz"));
+    assert!(!has("qayta"));
+    assert_words_agree(&db, "after");
 }
 
 /// An object made before contacts gets one per verified user id and one per email, its

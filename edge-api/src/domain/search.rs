@@ -16,30 +16,76 @@ pub const MARK_OPEN: &str = "\u{E000}";
 /// See [`MARK_OPEN`].
 pub const MARK_CLOSE: &str = "\u{E001}";
 
-/// The FTS5 query for `text`: each word a quoted phrase (so `AND`, `NEAR`, `*`, `:` or
-/// `"` typed by an agent are only text), all of them required, the last also matching
-/// as the start of a longer word. `None` when no word holds a letter or digit: such a
-/// search matches nothing, and FTS5 would refuse an empty phrase.
-pub fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<&str> = text
-        .split_whitespace()
+/// The words of `text` that count: at most [`MAX_TERMS`], each holding a letter or
+/// digit. Empty when nothing can be searched.
+pub fn words(text: &str) -> Vec<String> {
+    text.split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .take(MAX_TERMS)
-        .collect();
-    let last = words.len().checked_sub(1)?;
-    let phrases: Vec<String> = words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let quoted = format!("\"{}\"", w.replace('"', "\"\""));
-            if i == last {
-                quoted + "*"
-            } else {
-                quoted
-            }
-        })
-        .collect();
+        .map(str::to_string)
+        .collect()
+}
+
+/// `word` as an FTS5 phrase: quoted, so `AND`, `NEAR`, `*`, `:` or `"` typed by an
+/// agent are only text.
+fn phrase(word: &str) -> String {
+    format!("\"{}\"", word.replace('"', "\"\""))
+}
+
+/// The FTS5 query for `text`: each word a quoted phrase, all of them required, the last
+/// also matching as the start of a longer word. `None` when no word holds a letter or
+/// digit: such a search matches nothing, and FTS5 would refuse an empty phrase.
+pub fn fts_query(text: &str) -> Option<String> {
+    prefix_query(&words(text))
+}
+
+/// [`fts_query`] of words already chosen by [`words`].
+pub fn prefix_query(words: &[String]) -> Option<String> {
+    let (last, head) = words.split_last()?;
+    let mut phrases: Vec<String> = head.iter().map(|w| phrase(w)).collect();
+    phrases.push(phrase(last) + "*");
     Some(phrases.join(" "))
+}
+
+/// The index terms that begin with `word`, as a range `[from, to)` of the index's
+/// vocabulary, when the form the tokenizer gives `word` is certain: ASCII letters and
+/// digits, and lower-case Cyrillic, which `unicode61` folds by case alone (it keeps
+/// `й`, `ё`, `ў`, `қ` as they are). Anything else, an accent, an apostrophe that
+/// splits the word or a dotted `İ`, gets `None`, and the search matches the prefix
+/// itself, which is always right and only slower.
+pub fn prefix_range(word: &str) -> Option<(String, String)> {
+    let folded = word.to_lowercase();
+    // Cyrillic letters, without the historic block's signs and combining marks.
+    let plain = |c: char| {
+        c.is_ascii_lowercase()
+            || c.is_ascii_digit()
+            || ('а'..='џ').contains(&c)
+            || ('\u{48A}'..='\u{4FF}').contains(&c)
+    };
+    if folded.is_empty() || !folded.chars().all(plain) {
+        return None;
+    }
+    // Every letter allowed has a next code point that is not a surrogate, and UTF-8
+    // orders strings as their code points, so the range is exactly the prefix.
+    let mut to: Vec<char> = folded.chars().collect();
+    let last = to.last_mut()?;
+    *last = char::from_u32(u32::from(*last) + 1)?;
+    Some((folded, to.into_iter().collect()))
+}
+
+/// The query that means what [`prefix_query`] means, once the index's terms that
+/// begin with the last word are known: the other words as phrases and any one of
+/// `terms` exactly. FTS5 merges a prefix's matches whole before it hands over the
+/// first, however few are read; exact terms it reads lazily, newest first.
+pub fn expanded_query(words: &[String], terms: &[String]) -> Option<String> {
+    let (_, head) = words.split_last()?;
+    if terms.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = head.iter().map(|w| phrase(w)).collect();
+    let any: Vec<String> = terms.iter().map(|t| phrase(t)).collect();
+    parts.push(format!("({})", any.join(" OR ")));
+    Some(parts.join(" AND "))
 }
 
 /// `raw`, a snippet with [`MARK_OPEN`]/[`MARK_CLOSE`] around matches, as HTML: every
@@ -107,6 +153,37 @@ mod tests {
         let q = fts_query("a b c d e f g h i j").unwrap();
         assert_eq!(q.matches('"').count(), 2 * MAX_TERMS);
         assert!(q.ends_with("\"h\"*"));
+    }
+
+    #[test]
+    fn a_prefix_is_a_range_only_where_the_tokenizer_folds_by_case_alone() {
+        assert_eq!(
+            prefix_range("Kafolat"),
+            Some(("kafolat".into(), "kafolau".into()))
+        );
+        assert_eq!(
+            prefix_range("ДОСТАВКА"),
+            Some(("доставка".into(), "доставкб".into()))
+        );
+        assert_eq!(prefix_range("ref9"), Some(("ref9".into(), "ref:".into())));
+        for uncertain in ["toʻlov", "o'z", "école", "İstanbul", "sergey@mail.ru", "½"] {
+            assert_eq!(prefix_range(uncertain), None, "{uncertain}");
+        }
+    }
+
+    #[test]
+    fn an_expanded_query_keeps_the_other_words_and_any_one_term() {
+        let words = vec!["buyurtma".to_string(), "na\"rx".to_string()];
+        assert_eq!(
+            expanded_query(&words, &["narx".into(), "narxi".into()]),
+            Some("\"buyurtma\" AND (\"narx\" OR \"narxi\")".into())
+        );
+        assert_eq!(expanded_query(&words, &[]), None);
+        assert_eq!(expanded_query(&[], &["narx".into()]), None);
+        assert_eq!(
+            prefix_query(&words),
+            Some("\"buyurtma\" \"na\"\"rx\"*".into())
+        );
     }
 
     #[test]

@@ -86,6 +86,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0014_workspace_rollups",
         sql: include_str!("../../workspace-migrations/0014_workspace_rollups.sql"),
     },
+    Migration {
+        version: 15,
+        name: "0015_search_terms",
+        sql: include_str!("../../workspace-migrations/0015_search_terms.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -841,10 +841,10 @@ pub enum NoteOp {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum SearchOp {
-    /// → [`SearchPage`]: the chats matching `query` (an FTS5 query made by
-    /// `domain::search::fts_query`), newest activity first.
+    /// → [`SearchPage`]: the chats matching every one of `words` (chosen by
+    /// `domain::search::words`, never empty), the last also as a prefix, newest first.
     Find {
-        query: String,
+        words: Vec<String>,
         status: Option<ChatStatus>,
         limit: u32,
         offset: u64,
