@@ -2,9 +2,10 @@
 //! on one workspace). Every isolate asks the same object, so the limit is exact. The
 //! window is written to the object's storage on every accepted request and read back
 //! after an eviction; the copy in memory only saves that read. An alarm deletes the
-//! stored window and ledger once nothing in them counts any more. It is set once, not on every request (a
-//! write of its own each time): when it fires early, because requests came after it was
-//! set, it moves itself to one window after the latest of them.
+//! stored window and ledger once nothing in them counts any more. It is set once, not
+//! on every request (a write of its own each time): when it fires early, because
+//! requests came after it was set, it moves itself to one window after the latest of
+//! them.
 
 //!
 //! `POST /check` takes per-minute and per-second [`Limits`]; `POST /spend` takes a

@@ -67,14 +67,13 @@ impl DurableObject for Workspace {
             );
         }
         let sql = self.state.storage().sql();
-        let expiring = expires_rows(&op);
-        let due_from = due_no_sooner_than(&op);
+        let expiring = expiry(&op);
         let provisioning = matches!(&op, Op::Widget(WidgetOp::Create { .. }));
         let answer = match self.migrate(&sql, provisioning) {
             Ok(()) => dispatch(&sql, op),
             Err(e) => Err(e),
         };
-        if expiring && answer.is_ok() {
+        if let (Some(due_from), true) = (expiring, answer.is_ok()) {
             // The rows are written; a sweep not armed now is armed by the next write.
             if let Err(e) = self.arm_sweep(&sql, due_from).await {
                 worker::console_error!("workspace object: arming its sweep: {:?}", e.cause);
@@ -261,31 +260,25 @@ impl Workspace {
 }
 
 /// Whether the operation writes a row that expires or comes due, so the alarm may need
-/// arming sooner.
-fn expires_rows(op: &Op) -> bool {
+/// arming sooner: `Some(None)` when it may come due at any moment, `Some(Some(t))` when
+/// the operation knows its rows come due no sooner than `t`.
+fn expiry(op: &Op) -> Option<Option<DateTime<Utc>>> {
+    let any = |writes: bool| writes.then_some(None);
     match op {
-        Op::Webhooks(op) => services::webhooks::object::logs_attempts(op),
-        Op::Files(op) => services::files::object::expires_rows(op),
-        Op::Idempotency(op) => services::idempotency::object::expires_rows(op),
-        Op::Tickets(_) => true,
-        // A message may start a wait for an answer, whose end the alarm must see.
-        Op::Messages(protocol::MessageOp::Append(a)) => a.mail.is_some(),
-        Op::Email(op) => services::email::object::starts_waits(op),
-        // An agent gone offline may lose their unanswered chats when the alarm rings.
-        Op::Assignment(protocol::AssignmentOp::Presence { online, .. }) => !online,
-        // A visitor's beat moves when they go offline.
-        Op::Presence(protocol::PresenceOp::Beat { .. }) => true,
-        _ => false,
-    }
-}
-
-/// The earliest moment the rows `op` writes come due, when it says so itself: a
-/// message's wait for an answer ends at its `due_at`. `None`: any moment, ask the tables.
-fn due_no_sooner_than(op: &Op) -> Option<DateTime<Utc>> {
-    match op {
+        Op::Webhooks(op) => any(services::webhooks::object::logs_attempts(op)),
+        Op::Files(op) => any(services::files::object::expires_rows(op)),
+        Op::Idempotency(op) => any(services::idempotency::object::expires_rows(op)),
+        Op::Tickets(_) => any(true),
+        // A message may start a wait for an answer, whose end the alarm must see; the
+        // wait ends at its `due_at`.
         Op::Messages(protocol::MessageOp::Append(a)) => {
-            a.mail.as_ref().and_then(|mail| time::parse(&mail.due_at))
+            a.mail.as_ref().map(|mail| time::parse(&mail.due_at))
         }
+        Op::Email(op) => any(services::email::object::starts_waits(op)),
+        // An agent gone offline may lose their unanswered chats when the alarm rings.
+        Op::Assignment(protocol::AssignmentOp::Presence { online, .. }) => any(!online),
+        // A visitor's beat moves when they go offline.
+        Op::Presence(protocol::PresenceOp::Beat { .. }) => any(true),
         _ => None,
     }
 }
