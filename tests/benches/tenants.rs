@@ -11,6 +11,8 @@
 //! `TRANSPORT=socket` sends each message as a `send` frame on the visitor's socket of
 //! its chat instead of `POST /v1/visitor/chats/{id}/messages` (`rest`, the default):
 //! "accepted" is then a `sent` answer, and a refusal's code is counted by its status.
+//! The sockets open before the run starts (their opening is printed on its own), so
+//! the latencies and the CPU are the messages'.
 //!
 //! A visitor's budget is 120 messages a minute (`domain::rate_limit::VISITOR`), so a
 //! visitor sending every 500 ms stays within it for a run under a minute.
@@ -76,6 +78,8 @@ struct Outcome {
     statuses: BTreeMap<u16, u64>,
     /// D1 handles the accepted messages took, from their `Server-Timing`.
     d1_handles: u64,
+    /// How long each visitor's socket took to open, before the run.
+    opened: Vec<Duration>,
 }
 
 /// The `d1;desc="N handles"` entry of a `Server-Timing` header.
@@ -148,7 +152,6 @@ fn main() {
 
     let outcome = Arc::new(Mutex::new(Outcome::default()));
     let start_line = Arc::new(Barrier::new(senders.len() + 1));
-    let cpu_before = workerd_cpu_seconds(ctx.server.process_group());
     let mut threads = Vec::new();
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(30))
@@ -162,21 +165,34 @@ fn main() {
         // Visitors are spread over the interval, as real ones are.
         let offset = every.mul_f64(i as f64 / (workspaces * visitors) as f64);
         threads.push(std::thread::spawn(move || {
+            let mut mine = Outcome::default();
+            // A visitor's socket is open before its first message, as a widget's is
+            // by the time its visitor types: the opening is timed on its own, not
+            // charged to the messages.
+            let socket = over_socket.then(|| {
+                let opening = Instant::now();
+                let socket = open_socket(&base_url, &sender);
+                mine.opened.push(opening.elapsed());
+                socket
+            });
             start_line.wait();
             let began = Instant::now() + offset;
-            let mut mine = Outcome::default();
             let pace = Pace {
                 began,
                 every,
                 run_for,
             };
-            if over_socket {
-                send_over_socket(&base_url, &sender, &pace, &mut mine);
+            if let Some(socket) = socket {
+                match socket {
+                    Some(socket) => send_over_socket(socket, &sender, &pace, &mut mine),
+                    None => *mine.statuses.entry(0).or_default() += 1,
+                }
             } else {
                 send_over_rest(&agent, &base_url, &sender, &pace, &mut mine);
             }
             let mut all = outcome.lock().unwrap_or_else(|e| e.into_inner());
             all.latencies.extend(mine.latencies);
+            all.opened.extend(mine.opened);
             all.d1_handles += mine.d1_handles;
             for (status, n) in mine.statuses {
                 *all.statuses.entry(status).or_default() += n;
@@ -184,6 +200,7 @@ fn main() {
         }));
     }
     start_line.wait();
+    let cpu_before = workerd_cpu_seconds(ctx.server.process_group());
     let began = Instant::now();
     for t in threads {
         t.join().expect("sender");
@@ -203,6 +220,13 @@ fn main() {
         outcome.statuses
     );
     if over_socket {
+        outcome.opened.sort();
+        println!(
+            "  sockets opened before the run: {}, p50 {}  max {}",
+            outcome.opened.len(),
+            ms(percentile(&outcome.opened, 0.5)),
+            ms(outcome.opened.last().copied().unwrap_or_default())
+        );
         // A frame has no headers to report them in.
         println!("  D1 handles per accepted message: n/a over the socket");
     } else {
@@ -283,21 +307,24 @@ fn send_over_rest(
     }
 }
 
-/// Each message a `send` frame, answered by `sent` (counted as 201) or by an `error`
-/// with its `ref` (counted under the code's status); a socket that breaks counts its
-/// unanswered message as dropped (0) and the sender stops.
-fn send_over_socket(base_url: &str, sender: &Sender, pace: &Pace, mine: &mut Outcome) {
-    use tungstenite::Message as Frame;
+type Socket = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>;
+
+/// The visitor's socket of its chat; `None` when it does not open.
+fn open_socket(base_url: &str, sender: &Sender) -> Option<Socket> {
     let url = format!(
         "{}/v1/realtime?chat_id={}&token={}",
         base_url.replacen("http://", "ws://", 1),
         sender.chat_id,
         sender.token
     );
-    let Ok((mut socket, _)) = tungstenite::connect(url) else {
-        *mine.statuses.entry(0).or_default() += 1;
-        return;
-    };
+    tungstenite::connect(url).ok().map(|(socket, _)| socket)
+}
+
+/// Each message a `send` frame, answered by `sent` (counted as 201) or by an `error`
+/// with its `ref` (counted under the code's status); a socket that breaks counts its
+/// unanswered message as dropped (0) and the sender stops.
+fn send_over_socket(mut socket: Socket, sender: &Sender, pace: &Pace, mine: &mut Outcome) {
+    use tungstenite::Message as Frame;
     let mut k = 0u32;
     'messages: while let Some(due) = pace.wait_for(k) {
         let reference = format!("m{k}");

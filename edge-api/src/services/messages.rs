@@ -317,24 +317,39 @@ pub mod object {
     }
 
     fn append(sql: &SqlStorage, a: Append) -> Result<Appended, ApiError> {
-        if let Some(visitor_id) = &a.visitor_id {
-            // The visitor's block is checked here, with the write, rather than by a
-            // call of its own (`auth::VisitorSender`).
-            #[derive(Deserialize)]
-            struct Row {
-                blocked: i64,
+        let creating = matches!(a.opening, Some(Opening::Create { .. }));
+        // The chat's status, if it is there for this author.
+        let status = match &a.visitor_id {
+            Some(visitor_id) => {
+                // The visitor's block is checked here, with the write and in the same
+                // statement as the chat's head, rather than by a call of its own
+                // (`auth::VisitorSender`).
+                #[derive(Deserialize)]
+                struct Gate {
+                    blocked: i64,
+                    status: Option<ChatStatus>,
+                    owner: Option<String>,
+                }
+                let found: Vec<Gate> = rows(
+                    sql,
+                    "SELECT v.blocked_at IS NOT NULL AS blocked, c.status, c.visitor_id AS owner
+                       FROM visitors v LEFT JOIN chats c ON c.id = ?2
+                      WHERE v.id = ?1",
+                    vec![visitor_id.as_str().into(), a.chat_id.as_str().into()],
+                )?;
+                let gate = found
+                    .into_iter()
+                    .next()
+                    .ok_or(ErrorCode::AuthVisitorToken)?;
+                if gate.blocked != 0 {
+                    return Err(ErrorCode::AuthVisitorBlocked.into());
+                }
+                gate.status
+                    .filter(|_| gate.owner.as_deref() == Some(visitor_id.as_str()))
             }
-            let found: Vec<Row> = rows(
-                sql,
-                "SELECT blocked_at IS NOT NULL AS blocked FROM visitors WHERE id = ?",
-                vec![visitor_id.as_str().into()],
-            )?;
-            match found.first() {
-                None => return Err(ErrorCode::AuthVisitorToken.into()),
-                Some(r) if r.blocked != 0 => return Err(ErrorCode::AuthVisitorBlocked.into()),
-                Some(_) => {}
-            }
-        }
+            None if creating => None,
+            None => chats::head(sql, &a.chat_id, None)?.map(|h| h.status),
+        };
         let mut reopened = false;
         let mut given_to_inviter = false;
         match &a.opening {
@@ -366,9 +381,7 @@ pub mod object {
             }
             opening => {
                 // Every check before the first write: a refusal changes nothing.
-                let head = chats::head(sql, &a.chat_id, a.visitor_id.as_deref())?
-                    .ok_or(ErrorCode::ChatNotFound)?;
-                if head.status == ChatStatus::Closed {
+                if status.ok_or(ErrorCode::ChatNotFound)? == ChatStatus::Closed {
                     if matches!(opening, Some(Opening::Reopen)) {
                         run(
                             sql,
@@ -442,8 +455,7 @@ pub mod object {
             crate::services::email::object::on_message(sql, &a.chat_id, a.sender_type, mail)?;
         }
         // A new chat, or one its visitor reopened, goes to an agent in this same step.
-        let created = matches!(a.opening, Some(Opening::Create { .. }));
-        let mut assigned = if created || reopened {
+        let mut assigned = if creating || reopened {
             crate::services::assignment::object::give_out(sql, &a.now)?
         } else {
             Vec::new()
