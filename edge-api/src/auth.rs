@@ -308,8 +308,7 @@ async fn charged_visitor(
     }
     let (state, parts) = (state.clone(), parts);
     SendFuture::new(async move {
-        let name = rate_limit::visitor_budget(&visitor.visitor_id);
-        limits::spend_beside(&state, parts, &name, rate_limit::VISITOR).await?;
+        crate::services::budgets::spend_visitor(&state, parts, &visitor).await?;
         Ok((visitor, false))
     })
     .await

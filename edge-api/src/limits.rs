@@ -1,5 +1,6 @@
 //! Rate limits at the edge of every handler: each budget is a `RateLimiter` Durable
-//! Object (see [`crate::domain::rate_limit`] for the arithmetic). The outer middleware
+//! Object (see [`crate::domain::rate_limit`] for the arithmetic), but a visitor's, which
+//! their workspace's object keeps (`crate::services::budgets`). The outer middleware
 //! puts a [`RateSlot`] in the request; whoever authenticates the caller spends from the
 //! caller's budget and leaves the decision there, and the middleware turns it into
 //! `X-RateLimit-*` (and, when refused, `Retry-After`) headers on whatever the response is,
@@ -148,15 +149,24 @@ pub async fn spend_beside(
     name: &str,
     limits: Limits,
 ) -> Result<(), ApiError> {
+    let (state, name) = (state.clone(), name.to_string());
+    spend_beside_with(parts, async move { check(&state, &name, limits).await }).await
+}
+
+/// [`spend_beside`] for a budget kept elsewhere than in a limiter object: `check` spends
+/// from it (`services::budgets`).
+pub async fn spend_beside_with(
+    parts: &Parts,
+    check: impl std::future::Future<Output = Result<Checked, ApiError>> + 'static,
+) -> Result<(), ApiError> {
     let slot = parts.extensions.get::<RateSlot>();
     let (Some(slot), true) = (slot, is_read(parts)) else {
-        return spend(state, parts, name, limits).await;
+        return record(parts, check.await?);
     };
     let (answer, pending) = oneshot::channel();
-    let (state, name) = (state.clone(), name.to_string());
     wasm_bindgen_futures::spawn_local(async move {
         // The receiver is gone only if the request was dropped: nothing to tell.
-        let _ = answer.send(check(&state, &name, limits).await);
+        let _ = answer.send(check.await);
     });
     if let Ok(mut contents) = slot.0.lock() {
         contents.pending = Some(pending);

@@ -273,3 +273,55 @@ fn the_budget_survives_a_restart_of_every_object(_ctx: &Ctx) {
         "the sixth request of the minute, counted across the restart"
     );
 }
+
+/// A visitor's socket messages and REST requests spend one budget, which their
+/// workspace's object keeps: a new server on the same state goes on counting both.
+#[crate::e2e_test]
+fn a_visitors_socket_and_requests_spend_one_budget_that_survives_a_restart(_ctx: &Ctx) {
+    use crate::realtime::{connect, next_of, send};
+    let server = crate::harness::TestServer::start();
+    let client = crate::client::Client::new(&server.base_url).impatient();
+    let mut own = Ctx { server, client };
+    let ws = own.workspace();
+    let (chat_id, token) = ws.chat("Salom");
+    let path = format!("/v1/visitor/chats/{chat_id}/messages");
+    let read = |client: &crate::client::Client| {
+        let resp = client.send(
+            "GET",
+            &path,
+            &[
+                ("Authorization", &bearer(&token)),
+                ("Origin", "https://shop.example"),
+            ],
+            None,
+        );
+        assert_eq!(resp.status, 200, "{}", resp.text);
+        assert_eq!(header_num(&resp, "x-ratelimit-limit"), 120);
+        header_num(&resp, "x-ratelimit-remaining")
+    };
+    let before = read(&own.client);
+    let mut socket = connect(&own, &chat_id, Some(&token), None).expect("visitor socket");
+    for i in 0..3 {
+        let frame =
+            json!({"type": "send", "chat_id": chat_id, "ref": format!("m{i}"), "text": "Narxi?"});
+        send(&mut socket, frame);
+        assert_eq!(next_of(&mut socket, "sent")["ref"], format!("m{i}"));
+    }
+    assert_eq!(
+        read(&own.client),
+        before - 4,
+        "three messages and this read"
+    );
+    drop(socket);
+    own.server.restart();
+    let client = crate::client::Client::new(&own.server.base_url).impatient();
+    assert_eq!(read(&client), before - 5, "counted across the restart");
+    let messages = own_messages(&client, &ws, &chat_id);
+    assert_eq!(messages, 4, "the first message and the three sent");
+}
+
+fn own_messages(client: &crate::client::Client, ws: &TestWorkspace, chat_id: &str) -> usize {
+    let resp = client.get(&format!("/v1/chats/{chat_id}/messages"), &ws.api_key);
+    assert_eq!(resp.status, 200, "{}", resp.text);
+    resp.json()["data"].as_array().map_or(0, Vec::len)
+}

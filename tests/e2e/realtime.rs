@@ -459,7 +459,7 @@ fn ticket(ws: &TestWorkspace) -> String {
 
 /// Frames until one of `kind` arrives.
 #[track_caller]
-fn next_of(socket: &mut Socket, kind: &str) -> Value {
+pub fn next_of(socket: &mut Socket, kind: &str) -> Value {
     next_of_where(socket, |frame| frame["type"] == kind)
 }
 

@@ -35,17 +35,13 @@ pub const CONSOLE_SESSION: Limits = Limits {
     per_second: 40,
 };
 
-/// A visitor, over every visitor endpoint: a person typing fast stays far below it,
-/// a script flooding a chat does not get far.
+/// A visitor, over every visitor endpoint and their socket messages, one budget for
+/// both (kept by the workspace's object, `services::budgets`): a person typing fast
+/// stays far below it, a script flooding a chat does not get far.
 pub const VISITOR: Limits = Limits {
     per_minute: 120,
     per_second: 10,
 };
-
-/// The budget a visitor's requests and socket messages spend, one for both.
-pub fn visitor_budget(visitor_id: &str) -> String {
-    format!("visitor:{visitor_id}")
-}
 
 /// Presence beats of one workspace from one IP address: a page view on every load and
 /// navigation and a ping every 30 s per tab; an office behind one address has room.

@@ -91,6 +91,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0015_search_terms",
         sql: include_str!("../../workspace-migrations/0015_search_terms.sql"),
     },
+    Migration {
+        version: 16,
+        name: "0016_visitor_budgets",
+        sql: include_str!("../../workspace-migrations/0016_visitor_budgets.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -424,22 +424,13 @@ impl ChatRoom {
         text: &str,
     ) -> std::result::Result<Appended, ErrorCode> {
         let state = AppState::new(self.env.clone());
-        let budget = crate::domain::rate_limit::visitor_budget(&info.id);
-        match crate::limits::check(&state, &budget, crate::domain::rate_limit::VISITOR).await {
-            Ok((decision, _)) if decision.allowed => {}
-            Ok(_) => return Err(ErrorCode::RateLimited),
-            Err(e) => {
-                worker::console_error!("budget of {budget}: {:?}", e.cause);
-                return Err(ErrorCode::Unavailable);
-            }
-        }
         let chat_id: ChatId = info.chat_id.parse().map_err(|_| ErrorCode::ChatNotFound)?;
         let author = messages::Author {
             kind: SenderType::Visitor,
             id: &info.id,
             name: None,
         };
-        let append = messages::room_append(
+        let mut append = messages::room_append(
             &state,
             &info.workspace_id,
             &chat_id,
@@ -448,6 +439,9 @@ impl ChatRoom {
             "[]".to_string(),
             Some(Opening::Reopen),
         );
+        // The visitor's budget, shared with their REST requests, is spent by the same
+        // call that stores the message (`services::budgets`).
+        append.append.charge = true;
         let stored = match self.append(&append).await {
             Ok(stored) => stored,
             Err(e) => {

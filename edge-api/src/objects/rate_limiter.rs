@@ -1,5 +1,5 @@
-//! `RateLimiter`: one Durable Object per budget (an API key, a visitor, an IP address
-//! on one workspace). Every isolate asks the same object, so the limit is exact. The
+//! `RateLimiter`: one Durable Object per budget (an API key, a console session, an IP
+//! address on one workspace; a visitor's is kept by their workspace's object instead). Every isolate asks the same object, so the limit is exact. The
 //! window is written to the object's storage on every accepted request and read back
 //! after an eviction; the copy in memory only saves that read. An alarm deletes the
 //! stored window and ledger once nothing in them counts any more. It is set once, not

@@ -210,6 +210,7 @@ pub fn room_append(
             require_open: chat_rules::closed_refuses(author.kind),
             visitor_id: (author.kind == SenderType::Visitor).then(|| author.id.to_string()),
             mail: Some(crate::services::email::watch(state, workspace_id)),
+            charge: false,
         },
     }
 }
@@ -343,6 +344,16 @@ pub mod object {
                     .ok_or(ErrorCode::AuthVisitorToken)?;
                 if gate.blocked != 0 {
                     return Err(ErrorCode::AuthVisitorBlocked.into());
+                }
+                if a.charge {
+                    let spent = crate::services::budgets::object::spend(
+                        sql,
+                        visitor_id,
+                        crate::domain::time::now(),
+                    )?;
+                    if !spent.allowed {
+                        return Err(ErrorCode::RateLimited.into());
+                    }
                 }
                 gate.status
                     .filter(|_| gate.owner.as_deref() == Some(visitor_id.as_str()))

@@ -8,6 +8,7 @@
 pub mod agents;
 pub mod analytics;
 pub mod assignment;
+pub mod budgets;
 pub mod canned;
 pub mod chats;
 pub mod contacts;

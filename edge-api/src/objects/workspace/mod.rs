@@ -174,6 +174,7 @@ impl Workspace {
         services::webhooks::object::sweep(sql, now)?;
         services::idempotency::object::sweep(sql, now)?;
         services::realtime::object::sweep(sql, now)?;
+        services::budgets::object::sweep(sql, now)?;
         let expired_before = time::format(now - Duration::hours(ABANDONED_UPLOAD_HOURS));
         let bucket = AppState::new(self.env.clone()).bucket()?;
         loop {
@@ -272,8 +273,15 @@ fn expiry(op: &Op) -> Option<Option<DateTime<Utc>>> {
         // A message may start a wait for an answer, whose end the alarm must see; the
         // wait ends at its `due_at`.
         Op::Messages(protocol::MessageOp::Append(a)) => {
-            a.mail.as_ref().map(|mail| time::parse(&mail.due_at))
+            let mail = a.mail.as_ref().map(|mail| time::parse(&mail.due_at));
+            let budget = a.charge.then(budget_due);
+            match (mail, budget) {
+                (Some(Some(mail)), Some(Some(budget))) => Some(Some(mail.min(budget))),
+                (Some(None), _) | (_, Some(None)) => Some(None),
+                (mail, budget) => mail.or(budget),
+            }
         }
+        Op::Budgets(_) => Some(budget_due()),
         Op::Email(op) => any(services::email::object::starts_waits(op)),
         // An agent gone offline may lose their unanswered chats when the alarm rings.
         Op::Assignment(protocol::AssignmentOp::Presence { online, .. }) => any(!online),
@@ -281,6 +289,11 @@ fn expiry(op: &Op) -> Option<Option<DateTime<Utc>>> {
         Op::Presence(protocol::PresenceOp::Beat { .. }) => any(true),
         _ => None,
     }
+}
+
+/// When a budget spent now comes due for the sweep at the earliest.
+fn budget_due() -> Option<DateTime<Utc>> {
+    Some(time::now() + Duration::minutes(1) + services::budgets::object::SWEEP_SLACK)
 }
 
 /// When the first expiring row of the object is due to go, if any is left.
@@ -294,6 +307,7 @@ fn first_due(sql: &SqlStorage) -> std::result::Result<Option<DateTime<Utc>>, Api
         services::email::object::next_due(sql)?,
         services::assignment::object::next_reclaim(sql)?,
         services::presence::object::next_offline(sql)?,
+        services::budgets::object::next_sweep(sql)?,
         abandoned,
     ]
     .into_iter()
@@ -337,6 +351,7 @@ fn dispatch(sql: &SqlStorage, op: Op) -> std::result::Result<String, ApiError> {
         Op::Contacts(op) => services::contacts::object::handle(sql, op),
         Op::Assignment(op) => services::assignment::object::handle(sql, op),
         Op::Presence(op) => services::presence::object::handle(sql, op),
+        Op::Budgets(op) => services::budgets::object::handle(sql, op),
     }
 }
 

@@ -36,6 +36,15 @@ pub enum Request {
     Contacts(ContactOp),
     Assignment(AssignmentOp),
     Presence(PresenceOp),
+    Budgets(BudgetOp),
+}
+
+/// Rate budgets kept in the workspace's object (`services::budgets`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum BudgetOp {
+    /// → `Decision`: one request of the visitor's budget, recorded if allowed.
+    Visitor { visitor_id: String },
 }
 
 /// Visitors on the site now.
@@ -442,6 +451,10 @@ pub struct Append {
     /// message that never waits for an answer.
     #[serde(default)]
     pub mail: Option<MailWatch>,
+    /// Spend one request of `visitor_id`'s budget first (a socket message; REST spends it
+    /// when it authenticates): RATE-001 and nothing written when it has no room.
+    #[serde(default)]
+    pub charge: bool,
 }
 
 /// The mail an unanswered message may cause (`services::email`).
