@@ -275,24 +275,48 @@ impl FromRequestParts<AppState> for VisitorCaller {
     }
 }
 
-/// A visitor sending a message: authenticated and charged as [`VisitorCaller`] is, but
-/// the block is checked by the workspace's object in the same step that stores the
-/// message (`Messages(Append)` refuses a blocked or vanished visitor), which saves the
-/// hottest visitor request a call to the object.
+/// A visitor sending a message: authenticated as [`VisitorCaller`] is, but neither
+/// charged nor checked here. The workspace's object spends the budget and checks the
+/// block in the same step that stores the message (`Append::charge`), which saves the
+/// hottest visitor request two calls to the object; a request refused before it gets
+/// there spends on its own (`services::messages::send_as_visitor`).
 #[derive(Debug, Clone)]
-pub struct VisitorSender(pub VisitorCaller);
+pub struct VisitorSender {
+    pub visitor: VisitorCaller,
+    /// The idempotency layer has spent this request's budget already.
+    pub charged: bool,
+}
 
 impl FromRequestParts<AppState> for VisitorSender {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        Ok(VisitorSender(charged_visitor(parts, state).await?.0))
+        let (visitor, charged) = authenticated_visitor(parts, state)?;
+        Ok(VisitorSender { visitor, charged })
     }
 }
 
 /// The visitor of the request's token, its budget spent; `true` when the idempotency
 /// layer had authenticated, charged and checked it already.
 async fn charged_visitor(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<(VisitorCaller, bool), ApiError> {
+    let (visitor, known) = authenticated_visitor(parts, state)?;
+    if known {
+        return Ok((visitor, true));
+    }
+    let (state, parts) = (state.clone(), parts);
+    SendFuture::new(async move {
+        crate::services::budgets::spend_visitor(&state, parts, &visitor).await?;
+        Ok((visitor, false))
+    })
+    .await
+}
+
+/// The visitor of the request's token; `true` when the idempotency layer had
+/// authenticated, charged and checked it already.
+fn authenticated_visitor(
     parts: &Parts,
     state: &AppState,
 ) -> Result<(VisitorCaller, bool), ApiError> {
@@ -303,15 +327,10 @@ async fn charged_visitor(
     let token =
         shared_types::admin::bearer_token(header).map_err(|_| ErrorCode::AuthVisitorToken)?;
     let visitor = visitor_from_token(state, token)?;
-    if let Some(known) = parts.extensions.get::<VisitorCaller>() {
-        return Ok((known.clone(), true));
+    match parts.extensions.get::<VisitorCaller>() {
+        Some(known) => Ok((known.clone(), true)),
+        None => Ok((visitor, false)),
     }
-    let (state, parts) = (state.clone(), parts);
-    SendFuture::new(async move {
-        crate::services::budgets::spend_visitor(&state, parts, &visitor).await?;
-        Ok((visitor, false))
-    })
-    .await
 }
 
 /// The visitor a token names, if the token is genuine and current.

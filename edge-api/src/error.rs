@@ -7,12 +7,17 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use shared_types::error::{ErrorCode, ErrorEnvelope, FieldErrors};
 
+use crate::domain::rate_limit::Decision;
+
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub code: ErrorCode,
     pub details: Value,
     /// What went wrong inside, for the log only; never sent to the client.
     pub cause: Option<String>,
+    /// The caller's budget as the request that failed left it: its `X-RateLimit-*`
+    /// headers, for a budget spent inside the call that failed (`Append::charge`).
+    pub rate: Option<Decision>,
 }
 
 impl ApiError {
@@ -21,6 +26,7 @@ impl ApiError {
             code,
             details: Value::Object(Default::default()),
             cause: None,
+            rate: None,
         }
     }
 
@@ -47,6 +53,14 @@ impl ApiError {
         Self {
             cause: Some(cause.into()),
             ..Self::new(ErrorCode::Unavailable)
+        }
+    }
+
+    /// This error, with the budget's decision its response's headers carry.
+    pub fn with_rate(self, rate: Option<Decision>) -> Self {
+        Self {
+            rate: self.rate.or(rate),
+            ..self
         }
     }
 

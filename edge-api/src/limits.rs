@@ -66,6 +66,14 @@ impl RateSlot {
         }
     }
 
+    /// Records a decision made inside another call, which therefore has no time of its
+    /// own (`Append::charge`); the first decision recorded is the request's.
+    pub fn record_spent(&self, decision: Decision) {
+        if let Ok(mut slot) = self.0.lock() {
+            slot.decision.get_or_insert(decision);
+        }
+    }
+
     /// Adds the headers of the decision, if a budget was spent.
     pub fn stamp(&self, headers: &mut HeaderMap) {
         let Ok(slot) = self.0.lock() else {

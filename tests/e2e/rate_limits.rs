@@ -211,6 +211,48 @@ fn a_flooding_visitor_is_slowed_down_but_the_workspace_is_not(ctx: &Ctx) {
     assert_eq!(ws.get("/v1/chats").status, 200);
 }
 
+/// The object spends a visitor's budget in the step that stores their message; a
+/// message refused before it gets there spends all the same, and each answer says so.
+#[crate::e2e_test]
+fn every_visitor_message_spends_one_whether_stored_or_refused(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let (chat_id, token) = ws.chat("Salom");
+    let other = ctx.workspace();
+    let (foreign_chat, _) = other.chat("Boshqa do'kon");
+    let remaining = |resp: &Resp| {
+        assert_eq!(header_num(resp, "x-ratelimit-limit"), 120, "{:?}", resp.headers);
+        header_num(resp, "x-ratelimit-reset");
+        header_num(resp, "x-ratelimit-remaining")
+    };
+    let stored = visitor_post(&ws, &token, &chat_id, "Narxi qancha?");
+    assert_eq!(stored.status, 201, "{}", stored.text);
+    let first = remaining(&stored);
+
+    let path = format!("/v1/visitor/chats/{chat_id}/messages");
+    let invalid = ws.client.impatient().send(
+        "POST",
+        &path,
+        &[
+            ("Authorization", &bearer(&token)),
+            ("Origin", "https://shop.example"),
+        ],
+        Some(&json!({ "text": 42 })),
+    );
+    invalid.assert_error(ErrorCode::Validation);
+    assert_eq!(remaining(&invalid), first - 1, "a malformed body spends");
+
+    let elsewhere = visitor_post(&ws, &token, &foreign_chat, "Salom");
+    elsewhere.assert_error(ErrorCode::ChatNotFound);
+    assert_eq!(remaining(&elsewhere), first - 2, "another workspace's chat spends");
+
+    let again = visitor_post(&ws, &token, &chat_id, "Yetkazib berasizmi?");
+    assert_eq!(again.status, 201, "{}", again.text);
+    assert_eq!(remaining(&again), first - 3);
+    // Only the two accepted messages were added to the chat's first one.
+    assert_eq!(own_messages(&ws.client, &ws, &chat_id), 3);
+    assert_eq!(own_messages(&other.client, &other, &foreign_chat), 1);
+}
+
 #[crate::e2e_test]
 fn one_address_cannot_mint_sessions_without_end(ctx: &Ctx) {
     let ws = ctx.workspace();

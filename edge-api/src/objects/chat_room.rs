@@ -27,7 +27,7 @@ use super::Revoke;
 use crate::domain::socket_bounds::{self, FrameWindow};
 use crate::objects::workspace::client::WorkspaceDb;
 use crate::objects::workspace::protocol::{
-    Append, Appended, ChatOp, MessageOp, Opening, ReadOutcome, Request as Op,
+    Answer, Append, Appended, ChatOp, MessageOp, Opening, ReadOutcome, Request as Op,
 };
 use crate::services::messages;
 use crate::state::AppState;
@@ -165,7 +165,7 @@ impl DurableObject for ChatRoom {
                                 e.cause
                             );
                         }
-                        Response::error(e.code.code(), e.code.status())
+                        Ok(Response::from_json(&Answer::failed(&e))?.with_status(e.code.status()))
                     }
                 }
             }

@@ -125,6 +125,9 @@ async fn stamp_request_id(req: Request, next: Next) -> Response {
         res = refused.into_response();
     }
     if let Some(err) = res.extensions_mut().remove::<ApiError>() {
+        if let Some(decision) = err.rate {
+            rate.record_spent(decision);
+        }
         let headers = std::mem::take(res.headers_mut());
         res = err.render(&id);
         // Keep headers a handler set on purpose (CORS, Retry-After) on the rendered error.

@@ -3,7 +3,7 @@
 //! chats under `/v1/visitor/chats` ([`crate::services::chats`],
 //! [`crate::services::messages`]): anything else is a 404.
 
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
@@ -19,6 +19,7 @@ use shared_types::DataList;
 use crate::auth::{VisitorCaller, VisitorSender};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::limits::RateSlot;
 use crate::services::{chats, messages, visitors};
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
@@ -126,14 +127,20 @@ async fn list_messages(
 #[worker::send]
 async fn send_message(
     State(state): State<AppState>,
-    VisitorSender(visitor): VisitorSender,
+    sender: VisitorSender,
+    Extension(rate): Extension<RateSlot>,
     Path(chat_id): Path<String>,
     uri: Uri,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<SendMessageRequest>,
+    body: Result<ApiJson<SendMessageRequest>, ApiError>,
 ) -> Result<(StatusCode, Json<ConversationMessage>), ApiError> {
     let origin = super::origin(&uri, &headers);
-    let message = messages::send_as_visitor(&state, &visitor, &chat_id, body, &origin).await?;
+    let body = body.map(|ApiJson(body)| body);
+    let (message, budget) =
+        messages::send_as_visitor(&state, &sender, &chat_id, body, &origin).await?;
+    if let Some(budget) = budget {
+        rate.record_spent(budget);
+    }
     Ok((StatusCode::CREATED, Json(message)))
 }
 

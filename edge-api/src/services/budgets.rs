@@ -1,8 +1,8 @@
 //! A visitor's rate budget (`domain::rate_limit::VISITOR`), one for their requests and
 //! their socket messages, kept in the workspace's own object rather than in a limiter
-//! object of its own: a socket message spends it inside the call that stores the message
-//! (`Append::charge`), which saves the hottest path a round trip to another object. The
-//! object serialises its calls, so the count is as exact as the limiter's.
+//! object of its own: a message, by socket or by REST, spends it inside the call that
+//! stores it (`Append::charge`), which saves the hottest path a round trip. The object
+//! serialises its calls, so the count is as exact as the limiter's.
 
 use axum::http::request::Parts;
 use shared_types::error::ErrorCode;
@@ -24,6 +24,23 @@ pub async fn spend_visitor(
 ) -> Result<(), ApiError> {
     let (state, visitor) = (state.clone(), visitor.clone());
     limits::spend_beside_with(parts, async move { check_visitor(&state, &visitor).await }).await
+}
+
+/// The answer to a visitor's request refused (with `refusal`) before it reached the call
+/// that would have spent its budget: it spends now, and RATE-001 answers instead when
+/// the budget has no room, as it would have before the request was looked at.
+pub async fn charge_refused(
+    state: &AppState,
+    visitor: &VisitorCaller,
+    refusal: ApiError,
+) -> ApiError {
+    match check_visitor(state, visitor).await {
+        Ok((decision, _)) if !decision.allowed => {
+            ApiError::new(ErrorCode::RateLimited).with_rate(Some(decision))
+        }
+        Ok((decision, _)) => refusal.with_rate(Some(decision)),
+        Err(e) => e,
+    }
 }
 
 async fn check_visitor(state: &AppState, visitor: &VisitorCaller) -> Result<Checked, ApiError> {

@@ -10,7 +10,8 @@ use shared_types::error::{ErrorCode, FieldErrors};
 use shared_types::ids::{ChatId, MessageId};
 use shared_types::realtime::ServerFrame;
 
-use crate::auth::{Caller, VisitorCaller};
+use crate::auth::{Caller, VisitorCaller, VisitorSender};
+use crate::domain::rate_limit::Decision;
 use crate::domain::{chat_rules, ids, time, upload};
 use crate::error::ApiError;
 use crate::objects::chat_room::RoomAppend;
@@ -72,22 +73,40 @@ pub async fn send_as_agent(
 /// (`domain::chat_rules`).
 pub async fn send_as_visitor(
     state: &AppState,
-    visitor: &VisitorCaller,
+    sender: &VisitorSender,
     raw_chat_id: &str,
-    body: SendMessageRequest,
+    body: Result<SendMessageRequest, ApiError>,
     origin: &str,
-) -> Result<ConversationMessage, ApiError> {
-    let chat_id = chats::parse_id(raw_chat_id)?;
-    let appended = post(
-        state,
-        &visitor.workspace_id,
-        &chat_id,
-        Author::visitor(visitor),
-        body,
-        Some(Opening::Reopen),
-        origin,
-    )
-    .await?;
+) -> Result<(ConversationMessage, Option<Decision>), ApiError> {
+    let visitor = &sender.visitor;
+    let prepared = async {
+        let chat_id = chats::parse_id(raw_chat_id)?;
+        let author = Author::visitor(visitor);
+        let opening = Some(Opening::Reopen);
+        let append = prepare(
+            state,
+            &visitor.workspace_id,
+            &chat_id,
+            author,
+            body?,
+            opening,
+            origin,
+        )
+        .await?;
+        Ok::<_, ApiError>((chat_id, append))
+    };
+    let (chat_id, mut append) = match prepared.await {
+        Ok(prepared) => prepared,
+        // Refused before the object: the request spends from the budget all the same,
+        // and a spent budget's refusal is the answer.
+        Err(e) if !sender.charged => {
+            return Err(crate::services::budgets::charge_refused(state, visitor, e).await)
+        }
+        Err(e) => return Err(e),
+    };
+    // The object spends the budget in the step that stores the message.
+    append.append.charge = !sender.charged;
+    let appended = deliver(state, &visitor.workspace_id, &chat_id, &append).await?;
     if appended.reopened {
         let (after, workspace_id) = (state.clone(), visitor.workspace_id.clone());
         state
@@ -96,7 +115,7 @@ pub async fn send_as_visitor(
             })
             .await;
     }
-    Ok(appended.message)
+    Ok((appended.message, appended.budget))
 }
 
 /// The conversation after `query.after`, for an agent of the chat's workspace.
@@ -161,11 +180,25 @@ pub async fn post(
     opening: Option<Opening>,
     origin: &str,
 ) -> Result<Appended, ApiError> {
+    let append = prepare(state, workspace_id, chat_id, author, body, opening, origin).await?;
+    deliver(state, workspace_id, chat_id, &append).await
+}
+
+/// The message [`post`] hands the room, its attachments checked.
+async fn prepare(
+    state: &AppState,
+    workspace_id: &str,
+    chat_id: &ChatId,
+    author: Author<'_>,
+    body: SendMessageRequest,
+    opening: Option<Opening>,
+    origin: &str,
+) -> Result<RoomAppend, ApiError> {
     let attachments =
         resolve_attachments(state, workspace_id, chat_id, &body.attachments, origin).await?;
     let attachments =
         serde_json::to_string(&attachments).map_err(|e| ApiError::internal(e.to_string()))?;
-    let append = room_append(
+    Ok(room_append(
         state,
         workspace_id,
         chat_id,
@@ -173,8 +206,17 @@ pub async fn post(
         body.text.as_str(),
         attachments,
         opening,
-    );
-    let appended = sockets::append(state, chat_id, &append).await?;
+    ))
+}
+
+/// Has the chat's room store and broadcast `append`, then announces it.
+async fn deliver(
+    state: &AppState,
+    workspace_id: &str,
+    chat_id: &ChatId,
+    append: &RoomAppend,
+) -> Result<Appended, ApiError> {
+    let appended = sockets::append(state, chat_id, append).await?;
     // The room has stored and broadcast the message; the agents' feed and the webhooks
     // need not hold up the sender's answer.
     let (after, workspace_id, stored) = (state.clone(), workspace_id.to_string(), appended.clone());
@@ -317,7 +359,22 @@ pub mod object {
         }
     }
 
+    /// Stores `a` unless a check refuses it. A budget it spends stays spent whatever
+    /// follows, as a refused REST request's does, and its decision comes back either way.
     fn append(sql: &SqlStorage, a: Append) -> Result<Appended, ApiError> {
+        let mut budget = None;
+        let stored = store(sql, a, &mut budget);
+        match stored {
+            Ok(stored) => Ok(Appended { budget, ..stored }),
+            Err(e) => Err(e.with_rate(budget)),
+        }
+    }
+
+    fn store(
+        sql: &SqlStorage,
+        a: Append,
+        budget: &mut Option<crate::domain::rate_limit::Decision>,
+    ) -> Result<Appended, ApiError> {
         let creating = matches!(a.opening, Some(Opening::Create { .. }));
         // The chat's status, if it is there for this author.
         let status = match &a.visitor_id {
@@ -342,18 +399,21 @@ pub mod object {
                     .into_iter()
                     .next()
                     .ok_or(ErrorCode::AuthVisitorToken)?;
-                if gate.blocked != 0 {
-                    return Err(ErrorCode::AuthVisitorBlocked.into());
-                }
+                // Spent before the block is looked at, as `auth::VisitorCaller` does, so
+                // a blocked visitor's requests are bounded like anyone's.
                 if a.charge {
                     let spent = crate::services::budgets::object::spend(
                         sql,
                         visitor_id,
                         crate::domain::time::now(),
                     )?;
+                    *budget = Some(spent);
                     if !spent.allowed {
                         return Err(ErrorCode::RateLimited.into());
                     }
+                }
+                if gate.blocked != 0 {
+                    return Err(ErrorCode::AuthVisitorBlocked.into());
                 }
                 gate.status
                     .filter(|_| gate.owner.as_deref() == Some(visitor_id.as_str()))
@@ -498,6 +558,7 @@ pub mod object {
             summary,
             reopened,
             assigned,
+            budget: None,
         })
     }
 

@@ -17,7 +17,7 @@ use worker::{Method, ObjectNamespace, RequestInit};
 use crate::domain::socket_bounds;
 use crate::error::ApiError;
 use crate::objects::chat_room::{RoomAppend, SOCKET_INFO_HEADER};
-use crate::objects::workspace::protocol::Appended;
+use crate::objects::workspace::protocol::{Answer, Appended};
 use crate::objects::Revoke;
 use crate::state::AppState;
 
@@ -105,10 +105,13 @@ pub async fn append(
         .map_err(|e| ApiError::unavailable(format!("append to {chat_id}: {e}")))?;
     if res.status_code() != 200 {
         // The room logged the cause; the client learns only that storage failed.
-        let code = res.text().await.unwrap_or_default();
-        return Err(match ErrorCode::from_code(&code) {
-            Some(code) => ApiError::new(code),
-            None => ApiError::unavailable(format!("append to {chat_id}: {code}")),
+        let text = res.text().await.unwrap_or_default();
+        return Err(match serde_json::from_str::<Answer<()>>(&text) {
+            Ok(Answer::Failed { code, rate }) => match ErrorCode::from_code(&code) {
+                Some(code) => ApiError::new(code).with_rate(rate),
+                None => ApiError::unavailable(format!("append to {chat_id}: {code}")),
+            },
+            _ => ApiError::unavailable(format!("append to {chat_id}: {text:.200}")),
         });
     }
     res.json()

@@ -49,8 +49,8 @@ impl WorkspaceDb {
         let text = res.text().await.map_err(|e| context("answer", &e))?;
         match serde_json::from_str::<Answer<T>>(&text) {
             Ok(Answer::Ok(value)) => Ok(value),
-            Ok(Answer::Failed { code }) => Err(ErrorCode::from_code(&code)
-                .map(ApiError::from)
+            Ok(Answer::Failed { code, rate }) => Err(ErrorCode::from_code(&code)
+                .map(|code| ApiError::new(code).with_rate(rate))
                 .unwrap_or_else(|| {
                     ApiError::internal(format!("workspace object answered {code}"))
                 })),

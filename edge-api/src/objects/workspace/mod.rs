@@ -85,9 +85,7 @@ impl DurableObject for Workspace {
                 if let Some(cause) = &e.cause {
                     worker::console_error!("workspace object: {}: {cause}", e.code.code());
                 }
-                Response::from_json(&Answer::<()>::Failed {
-                    code: e.code.code().to_string(),
-                })
+                Response::from_json(&Answer::failed(&e))
             }
         }
     }

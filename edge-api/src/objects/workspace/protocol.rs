@@ -12,6 +12,8 @@ use shared_types::webhooks::{UpdateWebhookRequest, Webhook, WebhookEvent};
 use shared_types::widget::WidgetConfig;
 
 use crate::domain::analytics::{Plan, Series};
+use crate::domain::rate_limit::Decision;
+use crate::error::ApiError;
 
 /// One operation on the workspace's own database. Grouped by the service that owns the
 /// tables it touches.
@@ -275,7 +277,22 @@ pub enum WidgetOp {
 #[serde(rename_all = "snake_case")]
 pub enum Answer<T> {
     Ok(T),
-    Failed { code: String },
+    Failed {
+        code: String,
+        /// The budget the failed call spent from, or refused (`Append::charge`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rate: Option<Decision>,
+    },
+}
+
+impl Answer<()> {
+    /// How `err` travels back to the caller, from this object or through a chat's room.
+    pub fn failed(err: &ApiError) -> Self {
+        Answer::Failed {
+            code: err.code.code().to_string(),
+            rate: err.rate,
+        }
+    }
 }
 
 /// A workspace's chats: the inbox, a chat's detail and its changes.
@@ -451,8 +468,9 @@ pub struct Append {
     /// message that never waits for an answer.
     #[serde(default)]
     pub mail: Option<MailWatch>,
-    /// Spend one request of `visitor_id`'s budget first (a socket message; REST spends it
-    /// when it authenticates): RATE-001 and nothing written when it has no room.
+    /// Spend one request of `visitor_id`'s budget first (a visitor's message, unless the
+    /// idempotency layer spent it already): RATE-001 and nothing written when it has no
+    /// room. The decision comes back in `Appended::budget`, or in the error.
     #[serde(default)]
     pub charge: bool,
 }
@@ -493,6 +511,9 @@ pub struct Appended {
     /// nobody's, and older ones waiting).
     #[serde(default)]
     pub assigned: Vec<ChatSummary>,
+    /// The visitor's budget after this message, when it spent from it (`Append::charge`).
+    #[serde(default)]
+    pub budget: Option<Decision>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -130,7 +130,7 @@ pub async fn hand_over(state: &AppState, sql: &worker::SqlStorage) -> Result<(),
             .and_then(
                 |a: crate::objects::workspace::protocol::Answer<Vec<DueMail>>| match a {
                     crate::objects::workspace::protocol::Answer::Ok(v) => Ok(v),
-                    crate::objects::workspace::protocol::Answer::Failed { code } => {
+                    crate::objects::workspace::protocol::Answer::Failed { code, .. } => {
                         Err(ApiError::internal(format!("due mail: {code}")))
                     }
                 },
