@@ -121,8 +121,14 @@ impl ChatList {
         self.chats.retain(|c| c.id != chat.id);
         if filter.admits(&chat) {
             self.chats.push(chat);
-            self.chats
-                .sort_by(|a, b| b.last_message_at.cmp(&a.last_message_at));
+            // Times are whole seconds, so chats often tie: ties go by id, as the
+            // server's pages do, or an update would move a tied chat below the others
+            // and the rows would swap under the agent's keys.
+            self.chats.sort_by(|a, b| {
+                b.last_message_at
+                    .cmp(&a.last_message_at)
+                    .then_with(|| a.id.as_str().cmp(b.id.as_str()))
+            });
         }
         ring
     }
@@ -315,6 +321,22 @@ mod tests {
         // A new chat that is already taken is not one to ring for.
         let taken = chat("d", ChatStatus::Assigned, Some("x"), "2026-02-11T14:08:00Z");
         assert!(!list.update(taken, &all, None));
+    }
+
+    #[test]
+    fn chats_of_the_same_second_keep_the_servers_order_by_id_through_an_update() {
+        let at = "2026-02-11T14:02:00Z";
+        let mut list = ChatList::default();
+        list.first_page(page(
+            vec![
+                chat("a", ChatStatus::Active, None, at),
+                chat("b", ChatStatus::Active, None, at),
+            ],
+            1,
+        ));
+        let assigned = chat("a", ChatStatus::Assigned, Some("me"), at);
+        assert!(!list.update(assigned, &Filter::default(), None));
+        assert_eq!(ids(&list), ["chat_a", "chat_b"]);
     }
 
     #[test]
