@@ -220,7 +220,12 @@ fn every_visitor_message_spends_one_whether_stored_or_refused(ctx: &Ctx) {
     let other = ctx.workspace();
     let (foreign_chat, _) = other.chat("Boshqa do'kon");
     let remaining = |resp: &Resp| {
-        assert_eq!(header_num(resp, "x-ratelimit-limit"), 120, "{:?}", resp.headers);
+        assert_eq!(
+            header_num(resp, "x-ratelimit-limit"),
+            120,
+            "{:?}",
+            resp.headers
+        );
         header_num(resp, "x-ratelimit-reset");
         header_num(resp, "x-ratelimit-remaining")
     };
@@ -243,7 +248,11 @@ fn every_visitor_message_spends_one_whether_stored_or_refused(ctx: &Ctx) {
 
     let elsewhere = visitor_post(&ws, &token, &foreign_chat, "Salom");
     elsewhere.assert_error(ErrorCode::ChatNotFound);
-    assert_eq!(remaining(&elsewhere), first - 2, "another workspace's chat spends");
+    assert_eq!(
+        remaining(&elsewhere),
+        first - 2,
+        "another workspace's chat spends"
+    );
 
     let again = visitor_post(&ws, &token, &chat_id, "Yetkazib berasizmi?");
     assert_eq!(again.status, 201, "{}", again.text);
