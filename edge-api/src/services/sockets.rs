@@ -107,10 +107,8 @@ pub async fn append(
         // The room logged the cause; the client learns only that storage failed.
         let text = res.text().await.unwrap_or_default();
         return Err(match serde_json::from_str::<Answer<()>>(&text) {
-            Ok(Answer::Failed { code, rate }) => match ErrorCode::from_code(&code) {
-                Some(code) => ApiError::new(code).with_rate(rate),
-                None => ApiError::unavailable(format!("append to {chat_id}: {code}")),
-            },
+            Ok(Answer::Failed { code, rate }) => Answer::error(&code, rate)
+                .unwrap_or_else(|| ApiError::unavailable(format!("append to {chat_id}: {code}"))),
             _ => ApiError::unavailable(format!("append to {chat_id}: {text:.200}")),
         });
     }

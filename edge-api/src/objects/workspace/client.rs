@@ -2,7 +2,6 @@
 //! [`Request`] and decodes its answer, so no caller builds a path or a body by hand.
 
 use serde::de::DeserializeOwned;
-use shared_types::error::ErrorCode;
 use worker::{Method, RequestInit, Stub};
 
 use super::protocol::{Answer, Request};
@@ -49,11 +48,11 @@ impl WorkspaceDb {
         let text = res.text().await.map_err(|e| context("answer", &e))?;
         match serde_json::from_str::<Answer<T>>(&text) {
             Ok(Answer::Ok(value)) => Ok(value),
-            Ok(Answer::Failed { code, rate }) => Err(ErrorCode::from_code(&code)
-                .map(|code| ApiError::new(code).with_rate(rate))
-                .unwrap_or_else(|| {
+            Ok(Answer::Failed { code, rate }) => {
+                Err(Answer::error(&code, rate).unwrap_or_else(|| {
                     ApiError::internal(format!("workspace object answered {code}"))
-                })),
+                }))
+            }
             Err(e) => Err(ApiError::internal(format!(
                 "decoding the workspace object's answer to {request:?}: {e}: {text:.200}"
             ))),

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use shared_types::automation::Trigger;
 use shared_types::canned::{CannedResponse, UpdateCannedResponse};
 use shared_types::chats::{ChatDetail, ChatStatus, ChatSummary, ConversationMessage, SenderType};
+use shared_types::error::ErrorCode;
 use shared_types::ids::WebhookId;
 use shared_types::notes::ChatNote;
 use shared_types::webhooks::{UpdateWebhookRequest, Webhook, WebhookEvent};
@@ -292,6 +293,11 @@ impl Answer<()> {
             code: err.code.code().to_string(),
             rate: err.rate,
         }
+    }
+
+    /// The error a failed answer stands for, if its code is one of the catalogue's.
+    pub fn error(code: &str, rate: Option<Decision>) -> Option<ApiError> {
+        ErrorCode::from_code(code).map(|code| ApiError::new(code).with_rate(rate))
     }
 }
 
