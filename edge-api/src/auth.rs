@@ -64,10 +64,11 @@ impl Caller {
     }
 }
 
-impl FromRequestParts<AppState> for Caller {
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let state = &AppState::of(parts)?;
         let header = parts.headers.get(AUTHORIZATION).map(|v| v.to_str());
         if header.is_none() {
             if let Some(token) = session_token(&parts.headers) {
@@ -230,10 +231,11 @@ async fn authenticate(state: &AppState, key: &ApiKeySecret) -> Result<Caller, Ap
 /// ADMIN_TOKEN secret is set; a wrong token is AUTH-010.
 pub struct Admin;
 
-impl FromRequestParts<AppState> for Admin {
+impl<S: Send + Sync> FromRequestParts<S> for Admin {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let state = &AppState::of(parts)?;
         let expected = state
             .secret("ADMIN_TOKEN")
             .ok_or(ErrorCode::RouteNotFound)?;
@@ -261,10 +263,11 @@ pub struct VisitorCaller {
     pub visitor_id: String,
 }
 
-impl FromRequestParts<AppState> for VisitorCaller {
+impl<S: Send + Sync> FromRequestParts<S> for VisitorCaller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let state = &AppState::of(parts)?;
         let (visitor, checked) = charged_visitor(parts, state).await?;
         if !checked {
             let state = state.clone();
@@ -287,10 +290,11 @@ pub struct VisitorSender {
     pub charged: bool,
 }
 
-impl FromRequestParts<AppState> for VisitorSender {
+impl<S: Send + Sync> FromRequestParts<S> for VisitorSender {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let state = &AppState::of(parts)?;
         let (visitor, charged) = authenticated_visitor(parts, state)?;
         Ok(VisitorSender { visitor, charged })
     }

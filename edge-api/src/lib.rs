@@ -23,6 +23,8 @@ mod limits;
 #[cfg(target_arch = "wasm32")]
 mod objects;
 #[cfg(target_arch = "wasm32")]
+mod platform;
+#[cfg(target_arch = "wasm32")]
 mod retention;
 #[cfg(target_arch = "wasm32")]
 mod routes;
@@ -38,17 +40,23 @@ mod webhooks;
 #[cfg(target_arch = "wasm32")]
 mod entry {
     use tower_service::Service;
-    use worker::{event, Context, Env, HttpRequest, MessageBatch, ScheduleContext, ScheduledEvent};
+    use worker::{event, Context, Env, MessageBatch, ScheduleContext, ScheduledEvent};
 
     #[event(fetch)]
     async fn fetch(
-        req: HttpRequest,
+        req: worker::web_sys::Request,
         env: Env,
         ctx: Context,
-    ) -> worker::Result<axum::http::Response<axum::body::Body>> {
+    ) -> worker::Result<worker::web_sys::Response> {
+        thread_local! {
+            static ROUTER: axum::Router = crate::routes::router();
+        }
         let state = crate::state::AppState::for_request(env, ctx);
-        let mut router = crate::routes::router(state.clone());
-        // The router's error type is Infallible: every failure is already a response.
+        let mut req = crate::platform::request(req).await?;
+        req.extensions_mut().insert(state.clone());
+        // A clone shares the routes; the router's error type is Infallible: every
+        // failure is already a response.
+        let mut router = ROUTER.with(axum::Router::clone);
         let mut res = router.call(req).await?;
         // How many times the request reached for D1, for devtools and the benchmarks:
         // a message sent with a cached credential should show 0.
@@ -64,7 +72,7 @@ mod entry {
         if let Ok(value) = axum::http::HeaderValue::from_str(&timing) {
             res.headers_mut().insert("server-timing", value);
         }
-        Ok(res)
+        crate::platform::response(res).await
     }
 
     /// The daily retention sweep.

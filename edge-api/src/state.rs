@@ -6,6 +6,9 @@ use std::sync::Arc;
 use worker::send::SendWrapper;
 use worker::{Bucket, Context, D1Database, Env, ObjectNamespace, Queue};
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
 use crate::error::ApiError;
 
 /// Cheap to clone; axum hands a copy to every handler.
@@ -20,7 +23,27 @@ pub struct AppState {
     d1_handles: Arc<AtomicU32>,
 }
 
+/// Handlers and extractors take the request's state from its extensions, where the
+/// fetch event put it: the router is built once per isolate, and axum's own `State`
+/// would need the whole router rebuilt (or re-stated) for every request's `Env`.
+impl<S: Send + Sync> FromRequestParts<S> for AppState {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        AppState::of(parts)
+    }
+}
+
 impl AppState {
+    /// The state the fetch event stored in the request.
+    pub fn of(parts: &Parts) -> Result<AppState, ApiError> {
+        parts
+            .extensions
+            .get::<AppState>()
+            .cloned()
+            .ok_or_else(|| ApiError::internal("the request carries no state"))
+    }
+
     pub fn new(env: Env) -> Self {
         Self {
             env: Arc::new(SendWrapper::new(env)),

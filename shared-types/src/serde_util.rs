@@ -59,18 +59,29 @@ pub(crate) fn non_empty_vec<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 /// A flag read as JSON `true`/`false` or as SQLite's `1`/`0` (D1 rows have no booleans),
 /// so a row type can be decoded straight from a query; it is always written as a bool.
 pub(crate) fn bool_or_int<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Flag {
-        Bool(bool),
-        Int(i64),
-        Float(f64),
+    // A visitor, not an untagged enum: the enum tries `bool` first and builds an error
+    // for every number it then accepts, and in the worker each such error is a JS
+    // `Error` with its stack captured, on every row of every list.
+    struct Flag;
+    impl serde::de::Visitor<'_> for Flag {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a boolean, or a number where 0 is false")
+        }
+        fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<bool, E> {
+            Ok(b)
+        }
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<bool, E> {
+            Ok(n != 0)
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<bool, E> {
+            Ok(n != 0)
+        }
+        fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<bool, E> {
+            Ok(n != 0.0)
+        }
     }
-    Ok(match Flag::deserialize(deserializer)? {
-        Flag::Bool(b) => b,
-        Flag::Int(n) => n != 0,
-        Flag::Float(n) => n != 0.0,
-    })
+    deserializer.deserialize_any(Flag)
 }
 
 /// `#[serde(default = "…")]` for a flag that is on unless it says otherwise.
@@ -90,6 +101,26 @@ mod tests {
             with = "super::nullable"
         )]
         notes: Option<Option<String>>,
+    }
+
+    #[derive(Deserialize)]
+    struct Row {
+        #[serde(deserialize_with = "super::bool_or_int")]
+        flag: bool,
+    }
+
+    #[test]
+    fn bool_or_int_reads_booleans_and_sqlite_numbers_and_refuses_the_rest() {
+        let read = |json: &str| serde_json::from_str::<Row>(json).map(|r| r.flag);
+        assert!(read(r#"{"flag":true}"#).unwrap());
+        assert!(!read(r#"{"flag":false}"#).unwrap());
+        assert!(read(r#"{"flag":1}"#).unwrap());
+        assert!(!read(r#"{"flag":0}"#).unwrap());
+        assert!(read(r#"{"flag":-1}"#).unwrap());
+        assert!(!read(r#"{"flag":0.0}"#).unwrap());
+        assert!(read(r#"{"flag":1.0}"#).unwrap());
+        assert!(read(r#"{"flag":"1"}"#).is_err());
+        assert!(read(r#"{"flag":null}"#).is_err());
     }
 
     #[test]

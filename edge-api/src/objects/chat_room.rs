@@ -149,11 +149,11 @@ impl DurableObject for ChatRoom {
                 Response::ok(super::live_with_tag(&self.state, &tag).len().to_string())
             }
             "/revoke" => {
-                let revoke: Revoke = req.json().await?;
+                let revoke: Revoke = crate::objects::read_json(&mut req).await?;
                 Response::ok(super::close_tagged(&self.state, &revoke).to_string())
             }
             "/append" => {
-                let append: RoomAppend = req.json().await?;
+                let append: RoomAppend = crate::objects::read_json(&mut req).await?;
                 match self.append(&append).await {
                     Ok(stored) => Response::from_json(&stored),
                     Err(e) => {

@@ -68,7 +68,7 @@ impl DurableObject for Inbox {
                 Response::from_websocket(pair.client)
             }
             "/claim" => {
-                let info: SocketInfo = req.json().await?;
+                let info: SocketInfo = crate::objects::read_json(&mut req).await?;
                 if !self.has_room_for(&info).await? {
                     return Response::error(ErrorCode::RateLimited.code(), 429);
                 }
@@ -82,7 +82,7 @@ impl DurableObject for Inbox {
                 Response::empty()
             }
             "/revoke" => {
-                let revoke: Revoke = req.json().await?;
+                let revoke: Revoke = crate::objects::read_json(&mut req).await?;
                 let mut closed = super::close_tagged(&self.state, &revoke);
                 let mut rooms = Vec::new();
                 for tag in &revoke.tags {
@@ -108,7 +108,7 @@ impl DurableObject for Inbox {
             "/release" => {
                 // A room's close may race a claim of the same tag in the same room:
                 // a room claimed within the grace keeps its record (`forget_empty`).
-                let release: Release = req.json().await?;
+                let release: Release = crate::objects::read_json(&mut req).await?;
                 let now = worker::Date::now().as_millis();
                 for tag in &release.tags {
                     self.forget_empty(tag, &[release.chat_id.as_str()], now)
@@ -122,7 +122,7 @@ impl DurableObject for Inbox {
                 Response::empty()
             }
             "/publish-all" => {
-                let frames: Vec<String> = req.json().await?;
+                let frames: Vec<String> = crate::objects::read_json(&mut req).await?;
                 for frame in &frames {
                     self.publish(frame, None);
                 }

@@ -55,7 +55,27 @@ async fn post_to(
     init.with_method(worker::Method::Post)
         .with_body(Some(body.into()));
     let req = worker::Request::new_with_init(&format!("https://object{path}"), &init)?;
-    stub.fetch_with_request(req).await?.text().await
+    answer_text(stub.fetch_with_request(req).await?).await
+}
+
+/// `req`'s JSON body. `worker::Request::json` has the platform parse it into JS objects
+/// that serde_wasm_bindgen then walks across the boundary a field at a time; one string
+/// parsed here costs less, and is read by the same serde_json that wrote it.
+pub async fn read_json<T: serde::de::DeserializeOwned>(
+    req: &mut worker::Request,
+) -> worker::Result<T> {
+    let text = req.text().await?;
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// An object's answer as text, read by the platform in one promise.
+/// `worker::Response::text` reads the body as a stream instead (a reader, and a promise
+/// per chunk), which a CPU profile of a message's path put at 4 to 7% of the worker's
+/// time across its three object calls.
+pub async fn answer_text(res: worker::Response) -> worker::Result<String> {
+    let raw: web_sys::Response = res.into();
+    let text = wasm_bindgen_futures::JsFuture::from(raw.text()?).await?;
+    Ok(text.as_string().unwrap_or_default())
 }
 
 /// Sockets of this object with `tag` that are open (a closing one may still be listed).

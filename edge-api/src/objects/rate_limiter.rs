@@ -44,10 +44,10 @@ impl DurableObject for RateLimiter {
     /// → the [`Decision`](crate::domain::rate_limit::Decision) as JSON.
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         if req.path() == "/spend" {
-            let spend: Spend = req.json().await?;
+            let spend: Spend = crate::objects::read_json(&mut req).await?;
             return self.spend(&spend).await;
         }
-        let limits: Limits = req.json().await?;
+        let limits: Limits = crate::objects::read_json(&mut req).await?;
         if self.window.borrow().is_none() {
             let stored: Option<Window> = self.state.storage().get(WINDOW_KEY).await?;
             // Another request may have loaded it while this one waited.

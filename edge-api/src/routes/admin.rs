@@ -1,7 +1,6 @@
 //! `POST /v1/admin/workspaces`: provisioning without a dashboard; the export
 //! (`GET …/{id}/export`) and erasure (`DELETE …/{id}`) of a whole workspace.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use shared_types::admin::{CreateWorkspaceRequest, CreateWorkspaceResponse};
@@ -22,7 +21,7 @@ use shared_types::error::ErrorCode;
 )]
 #[worker::send]
 pub async fn create_workspace(
-    State(state): State<AppState>,
+    state: AppState,
     _admin: Admin,
     ApiJson(body): ApiJson<CreateWorkspaceRequest>,
 ) -> Result<(StatusCode, Json<CreateWorkspaceResponse>), ApiError> {
@@ -41,7 +40,7 @@ pub async fn create_workspace(
 )]
 #[worker::send]
 pub async fn export_workspace(
-    State(state): State<AppState>,
+    state: AppState,
     _admin: Admin,
     axum::extract::Path(workspace_id): axum::extract::Path<String>,
 ) -> Result<axum::response::Response, ApiError> {
@@ -67,7 +66,7 @@ pub async fn export_workspace(
 )]
 #[worker::send]
 pub async fn erase_workspace(
-    State(state): State<AppState>,
+    state: AppState,
     _admin: Admin,
     axum::extract::Path(workspace_id): axum::extract::Path<String>,
 ) -> Result<StatusCode, ApiError> {

@@ -3,7 +3,7 @@
 //! `POST /v1/agents/{id}/invitation`. The team's rules are
 //! [`crate::services::agents`]'s.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -18,7 +18,7 @@ use crate::services::agents;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/agents", get(list).post(create))
         .route("/v1/agents/invitations", get(pending))
@@ -38,10 +38,7 @@ pub fn routes() -> Router<AppState> {
     responses((status = 200, description = "Agents", body = DataList<Agent>, example = json!(spec_example!("get_agents.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
 )]
 #[worker::send]
-pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<DataList<Agent>>, ApiError> {
+pub async fn list(state: AppState, caller: Caller) -> Result<Json<DataList<Agent>>, ApiError> {
     let data = agents::list(&state, &caller.workspace_id).await?;
     Ok(Json(DataList { data }))
 }
@@ -56,7 +53,7 @@ pub async fn list(
 )]
 #[worker::send]
 async fn create(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     uri: Uri,
     headers: HeaderMap,
@@ -77,7 +74,7 @@ async fn create(
 )]
 #[worker::send]
 async fn update(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(agent_id): Path<String>,
     ApiJson(patch): ApiJson<UpdateAgentRequest>,
@@ -97,7 +94,7 @@ async fn update(
 )]
 #[worker::send]
 async fn pending(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
 ) -> Result<Json<DataList<PendingInvitation>>, ApiError> {
     let data = agents::pending(&state, &caller).await?;
@@ -114,7 +111,7 @@ async fn pending(
 )]
 #[worker::send]
 async fn reinvite(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     uri: Uri,
     headers: HeaderMap,
@@ -135,7 +132,7 @@ async fn reinvite(
 )]
 #[worker::send]
 async fn remove(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(agent_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {

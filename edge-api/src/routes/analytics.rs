@@ -1,7 +1,7 @@
 //! `GET /v1/analytics/overview`, `GET /v1/analytics/agents`, `GET /v1/analytics/daily`
 //! and `GET /v1/agents/{agent_id}/stats` ([`crate::services::analytics`]).
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::get;
 use axum::{Json, Router};
 use shared_types::agents::AgentStats;
@@ -18,7 +18,7 @@ use crate::services::analytics;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/analytics/overview", get(overview))
         .route("/v1/analytics/agents", get(agents))
@@ -36,7 +36,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn overview(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiQuery(query): ApiQuery<OverviewQuery>,
 ) -> Result<Json<AnalyticsOverview>, ApiError> {
@@ -53,7 +53,7 @@ async fn overview(
 )]
 #[worker::send]
 async fn agents(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiQuery(query): ApiQuery<AgentPerformanceQuery>,
 ) -> Result<Json<DataList<AgentPerformance>>, ApiError> {
@@ -71,7 +71,7 @@ async fn agents(
 )]
 #[worker::send]
 async fn agent_stats(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(agent_id): Path<String>,
     ApiQuery(query): ApiQuery<DateRangeQuery>,
@@ -91,7 +91,7 @@ async fn agent_stats(
 )]
 #[worker::send]
 async fn daily(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiQuery(query): ApiQuery<DailyQuery>,
 ) -> Result<Json<analytics::DailyPage>, ApiError> {

@@ -2,7 +2,7 @@
 //! acts as its agent, so a key for another agent follows `domain::authority` (never for
 //! an agent ranked above the caller), and revoking one closes its open sockets.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
 use shared_types::admin::{ApiKey, CreateApiKeyRequest, CreatedApiKey};
@@ -20,7 +20,7 @@ use crate::store;
 use axum::routing::{delete, get};
 use axum::Router;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/api-keys", get(list).post(create))
         .route("/v1/api-keys/{key_id}", delete(revoke))
@@ -35,10 +35,7 @@ pub fn routes() -> Router<AppState> {
     responses((status = 200, description = "Keys (prefixes only)", body = DataList<ApiKey>)), security(("apiKey" = []), ("consoleSession" = []))
 )]
 #[worker::send]
-pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<DataList<ApiKey>>, ApiError> {
+pub async fn list(state: AppState, caller: Caller) -> Result<Json<DataList<ApiKey>>, ApiError> {
     caller.require_manager()?;
     let data = store::api_keys::list_active(&state.db()?, &caller.workspace_id).await?;
     Ok(Json(DataList { data }))
@@ -54,7 +51,7 @@ pub async fn list(
 )]
 #[worker::send]
 pub async fn create(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiJson(body): ApiJson<CreateApiKeyRequest>,
 ) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
@@ -112,7 +109,7 @@ pub async fn create(
 )]
 #[worker::send]
 pub async fn revoke(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(key_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {

@@ -2,7 +2,6 @@
 //! `POST /v1/auth/accept-invite`. A session is an HttpOnly cookie that the `Caller`
 //! extractor accepts in place of an API key, so the console uses the public API only.
 
-use axum::extract::State;
 use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -21,7 +20,7 @@ use crate::limits;
 use crate::state::AppState;
 use crate::store;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/auth/login", post(login))
         .route("/v1/auth/logout", post(logout))
@@ -42,7 +41,7 @@ const MAX_PASSWORD_BYTES: usize = 4 * 128;
 )]
 #[worker::send]
 async fn login(
-    State(state): State<AppState>,
+    state: AppState,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
@@ -193,7 +192,7 @@ async fn session_info(
 )]
 #[worker::send]
 async fn logout(
-    State(state): State<AppState>,
+    state: AppState,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -233,7 +232,7 @@ async fn logout(
     responses((status = 200, description = "Who is calling", body = SessionInfo)), security(("apiKey" = []), ("consoleSession" = []))
 )]
 #[worker::send]
-async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<SessionInfo>, ApiError> {
+async fn me(state: AppState, caller: Caller) -> Result<Json<SessionInfo>, ApiError> {
     session_info(&state, &caller.workspace_id, &caller.agent_id)
         .await
         .map(Json)
@@ -250,7 +249,7 @@ async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Sessio
 )]
 #[worker::send]
 async fn accept_invite(
-    State(state): State<AppState>,
+    state: AppState,
     headers: HeaderMap,
     ApiJson(body): ApiJson<AcceptInviteRequest>,
 ) -> Result<Response, ApiError> {

@@ -1,7 +1,7 @@
 //! `GET/POST /v1/canned-responses`, `PATCH/DELETE /v1/canned-responses/{id}`
 //! ([`crate::services::canned`]).
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
@@ -15,7 +15,7 @@ use crate::services::canned;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/canned-responses", get(list).post(create))
         .route("/v1/canned-responses/{id}", patch(update).delete(delete))
@@ -30,10 +30,7 @@ pub fn routes() -> Router<AppState> {
     responses((status = 200, description = "Every canned reply", body = DataList<CannedResponse>)), security(("apiKey" = []), ("consoleSession" = []))
 )]
 #[worker::send]
-async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<DataList<CannedResponse>>, ApiError> {
+async fn list(state: AppState, caller: Caller) -> Result<Json<DataList<CannedResponse>>, ApiError> {
     let data = canned::list(&state, &caller).await?;
     Ok(Json(DataList { data }))
 }
@@ -48,7 +45,7 @@ async fn list(
 )]
 #[worker::send]
 async fn create(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiJson(body): ApiJson<NewCannedResponse>,
 ) -> Result<(StatusCode, Json<CannedResponse>), ApiError> {
@@ -66,7 +63,7 @@ async fn create(
 )]
 #[worker::send]
 async fn update(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UpdateCannedResponse>,
@@ -84,7 +81,7 @@ async fn update(
 )]
 #[worker::send]
 async fn delete(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {

@@ -3,7 +3,7 @@
 //! (`GET /chats/{id}/messages?after=`) and `POST /chats/{id}/read`. The rules are in
 //! [`crate::services::chats`] and [`crate::services::messages`].
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -21,7 +21,7 @@ use crate::services::{chats, messages};
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/chats", get(list))
         .route("/v1/chats/{chat_id}", get(detail).patch(update))
@@ -42,7 +42,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn list(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiQuery(query): ApiQuery<ListChatsQuery>,
 ) -> Result<Json<chats::RawList>, ApiError> {
@@ -59,7 +59,7 @@ async fn list(
 )]
 #[worker::send]
 async fn detail(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(chat_id): Path<String>,
 ) -> Result<Json<ChatDetail>, ApiError> {
@@ -76,7 +76,7 @@ async fn detail(
 )]
 #[worker::send]
 async fn update(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(chat_id): Path<String>,
     ApiJson(patch): ApiJson<UpdateChatRequest>,
@@ -94,7 +94,7 @@ async fn update(
 )]
 #[worker::send]
 async fn send_message(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(chat_id): Path<String>,
     uri: Uri,
@@ -116,7 +116,7 @@ async fn send_message(
 )]
 #[worker::send]
 async fn list_messages(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(chat_id): Path<String>,
     ApiQuery(query): ApiQuery<MessagesQuery>,
@@ -135,7 +135,7 @@ async fn list_messages(
 )]
 #[worker::send]
 async fn mark_read(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(chat_id): Path<String>,
     body: axum::body::Bytes,

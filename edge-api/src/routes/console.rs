@@ -3,7 +3,6 @@
 //! assets binding serves every file that exists, `/console/` included); only paths
 //! that are no file reach this handler, which answers with the console's index.html.
 
-use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +14,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 #[worker::send]
-pub async fn page(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn page(state: AppState) -> Result<Response, ApiError> {
     let asset = state
         .assets()?
         .fetch("https://assets.invalid/console/", None)

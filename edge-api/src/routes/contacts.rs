@@ -1,7 +1,7 @@
 //! `GET /v1/contacts`, `GET/PATCH/DELETE /v1/contacts/{id}`
 //! ([`crate::services::contacts`]).
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -15,7 +15,7 @@ use crate::services::contacts;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/contacts", get(list))
         .route("/v1/contacts/{id}", get(detail).patch(update).delete(erase))
@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn list(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiQuery(query): ApiQuery<ContactQuery>,
 ) -> Result<Json<ListResponse<Contact>>, ApiError> {
@@ -48,7 +48,7 @@ async fn list(
 )]
 #[worker::send]
 async fn detail(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ContactDetail>, ApiError> {
@@ -65,7 +65,7 @@ async fn detail(
 )]
 #[worker::send]
 async fn update(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UpdateContact>,
@@ -83,7 +83,7 @@ async fn update(
 )]
 #[worker::send]
 async fn erase(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {

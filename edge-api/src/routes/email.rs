@@ -1,7 +1,7 @@
 //! Mail's endpoints: a chat's sending attempts, a visitor's transcript, unsubscribing,
 //! ([`crate::services::email`]).
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::header::RETRY_AFTER;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -18,7 +18,7 @@ use crate::extract::ApiQuery;
 use crate::services::email::{self, Transcript};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/chats/{chat_id}/emails", get(log))
         .route(
@@ -41,7 +41,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn log(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(chat_id): Path<String>,
 ) -> Result<Json<DataList<EmailAttempt>>, ApiError> {
@@ -59,7 +59,7 @@ async fn log(
 )]
 #[worker::send]
 async fn transcript(
-    State(state): State<AppState>,
+    state: AppState,
     visitor: VisitorCaller,
     Path(chat_id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -93,7 +93,7 @@ struct UnsubscribeQuery {
 )]
 #[worker::send]
 async fn unsubscribe(
-    State(state): State<AppState>,
+    state: AppState,
     ApiQuery(query): ApiQuery<UnsubscribeQuery>,
 ) -> Result<Json<Unsubscribed>, ApiError> {
     email::unsubscribe(&state, &query.token).await?;
@@ -110,7 +110,7 @@ async fn unsubscribe(
 )]
 #[worker::send]
 async fn unsubscribe_one_click(
-    state: State<AppState>,
+    state: AppState,
     query: ApiQuery<UnsubscribeQuery>,
 ) -> Result<Json<Unsubscribed>, ApiError> {
     unsubscribe(state, query).await

@@ -6,7 +6,7 @@
 //! [`crate::services::files`].
 
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Uri};
@@ -24,7 +24,7 @@ use crate::extract::ApiJson;
 use crate::services::files::{self, Uploaded};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/files/upload-url", post(agent_upload_url))
         .route("/v1/files/confirm", post(agent_confirm))
@@ -44,7 +44,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn agent_upload_url(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     uri: Uri,
     headers: HeaderMap,
@@ -66,7 +66,7 @@ async fn agent_upload_url(
 )]
 #[worker::send]
 async fn visitor_upload_url(
-    State(state): State<AppState>,
+    state: AppState,
     parts: Parts,
     visitor: VisitorCaller,
     uri: Uri,
@@ -98,7 +98,7 @@ struct UploadQuery {
 )]
 #[worker::send]
 async fn upload(
-    State(state): State<AppState>,
+    state: AppState,
     Path((workspace_id, file_id)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -131,7 +131,7 @@ async fn upload(
 )]
 #[worker::send]
 async fn agent_confirm(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     uri: Uri,
     headers: HeaderMap,
@@ -153,7 +153,7 @@ async fn agent_confirm(
 )]
 #[worker::send]
 async fn visitor_confirm(
-    State(state): State<AppState>,
+    state: AppState,
     visitor: VisitorCaller,
     uri: Uri,
     headers: HeaderMap,
@@ -175,7 +175,7 @@ async fn visitor_confirm(
 )]
 #[worker::send]
 async fn download(
-    State(state): State<AppState>,
+    state: AppState,
     Path((workspace_id, file_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let file = files::download(&state, &workspace_id, &file_id).await?;

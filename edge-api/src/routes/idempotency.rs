@@ -13,7 +13,7 @@
 
 use axum::body::{to_bytes, Body};
 use axum::extract::FromRequestParts;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode};
@@ -35,7 +35,7 @@ use crate::store::idempotency;
 const HEADER: &str = "idempotency-key";
 const MAX_KEY_LEN: usize = 255;
 
-pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn layer(state: AppState, req: Request, next: Next) -> Response {
     if req.method() != Method::POST || !req.headers().contains_key(HEADER) {
         return next.run(req).await;
     }

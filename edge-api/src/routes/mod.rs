@@ -53,12 +53,13 @@ use shared_types::error::ErrorCode;
 use crate::domain::ids;
 use crate::error::ApiError;
 use crate::limits::{RateSlot, MAX_BODY_BYTES};
-use crate::state::AppState;
 
 /// The most any request may carry: a file upload (10 MB) with room for framing.
-const MAX_BUFFERED_BYTES: usize = 11 * 1024 * 1024;
+pub const MAX_BUFFERED_BYTES: usize = 11 * 1024 * 1024;
 
-pub fn router(state: AppState) -> Router {
+/// Every route, built once per isolate (`entry::fetch` keeps it): building it is most of
+/// what a small request costs. Each request carries its `AppState` in its extensions.
+pub fn router() -> Router {
     Router::new()
         .route("/v1/health", get(health::health))
         .route("/v1/openapi.json", get(openapi::document_json))
@@ -96,14 +97,10 @@ pub fn router(state: AppState) -> Router {
         .merge(webhooks::routes())
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            idempotency::layer,
-        ))
+        .layer(middleware::from_fn(idempotency::layer))
         .layer(middleware::from_fn(public::cors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(stamp_request_id))
-        .with_state(state)
 }
 
 /// Gives every response an `X-Request-Id` and renders any [`ApiError`] into the spec's

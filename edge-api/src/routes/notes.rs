@@ -1,6 +1,6 @@
 //! `POST/GET /v1/chats/{chat_id}/notes` ([`crate::services::notes`]).
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -14,7 +14,7 @@ use crate::services::notes;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new().route("/v1/chats/{chat_id}/notes", get(list).post(add))
 }
 
@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn add(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(chat_id): Path<String>,
     ApiJson(body): ApiJson<NewNote>,
@@ -47,7 +47,7 @@ async fn add(
 )]
 #[worker::send]
 async fn list(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(chat_id): Path<String>,
 ) -> Result<Json<DataList<ChatNote>>, ApiError> {

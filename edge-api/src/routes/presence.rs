@@ -2,7 +2,7 @@
 //! (204, or 200 with an invitation), agents' `GET /v1/visitors/online` and
 //! `POST /v1/visitors/{visitor_id}/invite` ([`crate::services::presence`]).
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -20,7 +20,7 @@ use crate::services::presence;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/public/widgets/{workspace_id}/presence", post(beat))
         .route("/v1/visitors/online", get(online))
@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn beat(
-    State(state): State<AppState>,
+    state: AppState,
     Path(workspace_id): Path<String>,
     parts: Parts,
     ApiJson(body): ApiJson<PresenceBeat>,
@@ -61,7 +61,7 @@ async fn beat(
 )]
 #[worker::send]
 async fn invite(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(visitor_id): Path<String>,
     ApiJson(body): ApiJson<InviteRequest>,
@@ -80,7 +80,7 @@ async fn invite(
 )]
 #[worker::send]
 async fn online(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
 ) -> Result<Json<DataList<OnlineVisitor>>, ApiError> {
     Ok(Json(DataList {

@@ -2,7 +2,7 @@
 //! pages on the workspace's domains ([`crate::services::widget::public_config`]), and
 //! the CORS layer of every endpoint a customer's page calls.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Request};
 use axum::http::header::ORIGIN;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -14,7 +14,7 @@ use crate::services::widget;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new().route("/v1/public/widgets/{workspace_id}", get(widget_config))
 }
 
@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn widget_config(
-    State(state): State<AppState>,
+    state: AppState,
     Path(workspace_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {

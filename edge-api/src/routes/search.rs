@@ -1,6 +1,5 @@
 //! `GET /v1/search` ([`crate::services::search`]).
 
-use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use shared_types::pagination::ListResponse;
@@ -12,7 +11,7 @@ use crate::extract::ApiQuery;
 use crate::services::search;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new().route("/v1/search", get(find))
 }
 
@@ -26,7 +25,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn find(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<ListResponse<SearchHit>>, ApiError> {

@@ -1,6 +1,5 @@
 //! The workspace's settings: `GET/PATCH /v1/settings` ([`crate::services::settings`]).
 
-use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use shared_types::settings::{Settings, UpdateSettings};
@@ -12,7 +11,7 @@ use crate::services::settings;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new().route("/v1/settings", get(get_settings).patch(update_settings))
 }
 
@@ -25,10 +24,7 @@ pub fn routes() -> Router<AppState> {
     responses((status = 200, description = "Settings", body = Settings)), security(("apiKey" = []), ("consoleSession" = []))
 )]
 #[worker::send]
-async fn get_settings(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Settings>, ApiError> {
+async fn get_settings(state: AppState, caller: Caller) -> Result<Json<Settings>, ApiError> {
     Ok(Json(settings::get(&state, &caller).await?))
 }
 
@@ -42,7 +38,7 @@ async fn get_settings(
 )]
 #[worker::send]
 async fn update_settings(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiJson(patch): ApiJson<UpdateSettings>,
 ) -> Result<Json<Settings>, ApiError> {

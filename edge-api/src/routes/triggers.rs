@@ -2,7 +2,7 @@
 //! `PATCH/DELETE /v1/automation/triggers/{id}`; the rules are in
 //! [`crate::services::triggers`].
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
@@ -16,7 +16,7 @@ use crate::services::triggers;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/automation/triggers", get(list).post(create))
         .route(
@@ -34,10 +34,7 @@ pub fn routes() -> Router<AppState> {
     responses((status = 200, description = "Triggers", body = DataList<Trigger>, example = json!(spec_example!("get_automation_triggers.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
 )]
 #[worker::send]
-async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<DataList<Trigger>>, ApiError> {
+async fn list(state: AppState, caller: Caller) -> Result<Json<DataList<Trigger>>, ApiError> {
     let data = triggers::list(&state, &caller).await?;
     Ok(Json(DataList { data }))
 }
@@ -52,7 +49,7 @@ async fn list(
 )]
 #[worker::send]
 async fn create(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiJson(body): ApiJson<CreateTrigger>,
 ) -> Result<(StatusCode, Json<Trigger>), ApiError> {
@@ -70,7 +67,7 @@ async fn create(
 )]
 #[worker::send]
 async fn update(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(trigger_id): Path<String>,
     ApiJson(patch): ApiJson<UpdateTrigger>,
@@ -90,7 +87,7 @@ async fn update(
 )]
 #[worker::send]
 async fn remove(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(trigger_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {

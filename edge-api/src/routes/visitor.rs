@@ -3,7 +3,7 @@
 //! chats under `/v1/visitor/chats` ([`crate::services::chats`],
 //! [`crate::services::messages`]): anything else is a 404.
 
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, Path};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
@@ -24,7 +24,7 @@ use crate::services::{chats, messages, visitors};
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route(
             "/v1/public/widgets/{workspace_id}/sessions",
@@ -49,7 +49,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn create_session(
-    State(state): State<AppState>,
+    state: AppState,
     Path(workspace_id): Path<String>,
     parts: Parts,
     ApiJson(body): ApiJson<CreateSessionRequest>,
@@ -68,7 +68,7 @@ async fn create_session(
 )]
 #[worker::send]
 async fn start_chat(
-    State(state): State<AppState>,
+    state: AppState,
     parts: Parts,
     visitor: VisitorCaller,
     uri: Uri,
@@ -90,7 +90,7 @@ async fn start_chat(
 )]
 #[worker::send]
 async fn list_chats(
-    State(state): State<AppState>,
+    state: AppState,
     visitor: VisitorCaller,
 ) -> Result<Json<DataList<ChatSummary>>, ApiError> {
     let data = chats::list_for_visitor(&state, &visitor).await?;
@@ -107,7 +107,7 @@ async fn list_chats(
 )]
 #[worker::send]
 async fn list_messages(
-    State(state): State<AppState>,
+    state: AppState,
     visitor: VisitorCaller,
     Path(chat_id): Path<String>,
     ApiQuery(query): ApiQuery<MessagesQuery>,
@@ -126,7 +126,7 @@ async fn list_messages(
 )]
 #[worker::send]
 async fn send_message(
-    State(state): State<AppState>,
+    state: AppState,
     sender: VisitorSender,
     Extension(rate): Extension<RateSlot>,
     Path(chat_id): Path<String>,
@@ -154,7 +154,7 @@ async fn send_message(
 )]
 #[worker::send]
 async fn mark_read(
-    State(state): State<AppState>,
+    state: AppState,
     visitor: VisitorCaller,
     Path(chat_id): Path<String>,
     body: axum::body::Bytes,
@@ -173,7 +173,7 @@ async fn mark_read(
 )]
 #[worker::send]
 async fn rate(
-    State(state): State<AppState>,
+    state: AppState,
     visitor: VisitorCaller,
     Path(chat_id): Path<String>,
     ApiJson(body): ApiJson<RatingRequest>,

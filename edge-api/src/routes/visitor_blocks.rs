@@ -4,7 +4,7 @@
 //! anonymous session, which is a new visitor with nothing of the old one's chats: the
 //! block is of the visitor id, as peers (Crisp, Chatwoot) block a contact.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
@@ -15,7 +15,7 @@ use crate::services::visitors;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new().route("/v1/visitors/{visitor_id}/block", post(block))
 }
 
@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn block(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(visitor_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {

@@ -2,7 +2,7 @@
 //! `GET /v1/webhooks/{id}/deliveries` (the attempt log); the rules are in
 //! [`crate::services::webhooks`].
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
@@ -18,7 +18,7 @@ use crate::services::webhooks;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/webhooks", get(list).post(create))
         .route("/v1/webhooks/{webhook_id}", patch(update).delete(remove))
@@ -34,10 +34,7 @@ pub fn routes() -> Router<AppState> {
     responses((status = 200, description = "Webhooks", body = DataList<Webhook>, example = json!(spec_example!("get_webhooks.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
 )]
 #[worker::send]
-async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<DataList<Webhook>>, ApiError> {
+async fn list(state: AppState, caller: Caller) -> Result<Json<DataList<Webhook>>, ApiError> {
     let data = webhooks::list(&state, &caller).await?;
     Ok(Json(DataList { data }))
 }
@@ -52,7 +49,7 @@ async fn list(
 )]
 #[worker::send]
 async fn create(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiJson(body): ApiJson<CreateWebhookRequest>,
 ) -> Result<(StatusCode, Json<CreatedWebhook>), ApiError> {
@@ -70,7 +67,7 @@ async fn create(
 )]
 #[worker::send]
 async fn update(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(webhook_id): Path<String>,
     ApiJson(patch): ApiJson<UpdateWebhookRequest>,
@@ -90,7 +87,7 @@ async fn update(
 )]
 #[worker::send]
 async fn remove(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(webhook_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
@@ -108,7 +105,7 @@ async fn remove(
 )]
 #[worker::send]
 async fn deliveries(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     Path(webhook_id): Path<String>,
 ) -> Result<Json<DataList<WebhookDelivery>>, ApiError> {

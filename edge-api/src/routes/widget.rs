@@ -1,7 +1,6 @@
 //! The widget configuration: `GET` and partial `PATCH /v1/widget/config`, and
 //! `POST /v1/widget/identity-secret`, `PUT`/`DELETE /v1/widget/logo`; the rules are in [`crate::services::widget`].
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::{HeaderMap, Uri};
 use axum::routing::{get, post, put};
@@ -16,7 +15,7 @@ use crate::services::widget;
 use crate::state::AppState;
 use shared_types::error::ErrorCode;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router {
     Router::new()
         .route("/v1/widget/config", get(get_config).patch(update_config))
         .route("/v1/widget/identity-secret", post(rotate_identity_secret))
@@ -33,7 +32,7 @@ pub fn routes() -> Router<AppState> {
 )]
 #[worker::send]
 async fn rotate_identity_secret(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
 ) -> Result<(StatusCode, Json<IdentitySecret>), ApiError> {
     let secret = widget::rotate_identity_secret(&state, &caller).await?;
@@ -49,10 +48,7 @@ async fn rotate_identity_secret(
     responses((status = 200, description = "The configuration", body = WidgetConfig, example = json!(spec_example!("get_widget_config.200.json")))), security(("apiKey" = []), ("consoleSession" = []))
 )]
 #[worker::send]
-async fn get_config(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<WidgetConfig>, ApiError> {
+async fn get_config(state: AppState, caller: Caller) -> Result<Json<WidgetConfig>, ApiError> {
     Ok(Json(widget::get(&state, &caller).await?))
 }
 
@@ -66,7 +62,7 @@ async fn get_config(
 )]
 #[worker::send]
 async fn update_config(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     ApiJson(patch): ApiJson<UpdateWidgetConfig>,
 ) -> Result<Json<WidgetConfig>, ApiError> {
@@ -83,7 +79,7 @@ async fn update_config(
 )]
 #[worker::send]
 async fn set_logo(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     uri: Uri,
     headers: HeaderMap,
@@ -105,7 +101,7 @@ async fn set_logo(
 )]
 #[worker::send]
 async fn remove_logo(
-    State(state): State<AppState>,
+    state: AppState,
     caller: Caller,
     uri: Uri,
     headers: HeaderMap,

@@ -53,7 +53,9 @@ async fn post_logged(
         Err(e) => return worker::console_error!("encoding for {path}: {e}"),
     };
     let sent = match namespace {
-        Ok(ns) => object_request(ns, name, path, RoomBody::Frame(&body)).await,
+        Ok(ns) => object_call(ns, name, path, RoomBody::Frame(&body))
+            .await
+            .map(drop),
         Err(e) => Err(e),
     };
     if let Err(e) = sent {
@@ -68,17 +70,16 @@ pub async fn visitor_is_here(
     visitor_id: &str,
 ) -> Result<bool, ApiError> {
     let tag = socket_bounds::visitor_tag(visitor_id);
-    let res = object_request(
+    let res = object_call(
         state.chat_rooms()?,
         chat_id,
         "/count",
         RoomBody::Frame(&tag),
     )
     .await?;
-    let bytes = axum::body::to_bytes(res.into_body(), 64)
+    let text = crate::objects::answer_text(res)
         .await
         .map_err(|e| ApiError::unavailable(format!("room count: {e}")))?;
-    let text = String::from_utf8_lossy(&bytes);
     text.trim()
         .parse::<usize>()
         .map(|n| n > 0)
@@ -99,22 +100,23 @@ pub async fn append(
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(body.into()));
     let req = worker::Request::new_with_init("https://object/append", &init)?;
-    let mut res = stub
+    let res = stub
         .fetch_with_request(req)
         .await
         .map_err(|e| ApiError::unavailable(format!("append to {chat_id}: {e}")))?;
-    if res.status_code() != 200 {
+    let status = res.status_code();
+    let text = crate::objects::answer_text(res)
+        .await
+        .map_err(|e| ApiError::unavailable(format!("append to {chat_id}: {e}")))?;
+    if status != 200 {
         // The room logged the cause; the client learns only that storage failed.
-        let text = res.text().await.unwrap_or_default();
         return Err(match serde_json::from_str::<Answer<()>>(&text) {
             Ok(Answer::Failed { code, rate }) => Answer::error(&code, rate)
                 .unwrap_or_else(|| ApiError::unavailable(format!("append to {chat_id}: {code}"))),
             _ => ApiError::unavailable(format!("append to {chat_id}: {text:.200}")),
         });
     }
-    res.json()
-        .await
-        .map_err(|e| ApiError::internal(format!("append to {chat_id}: {e}")))
+    serde_json::from_str(&text).map_err(|e| ApiError::internal(format!("append to {chat_id}: {e}")))
 }
 
 /// Tells the workspace feed that a chat changed (created, new message, unread count).
@@ -169,7 +171,7 @@ pub async fn join_room(
     chat_id: &ChatId,
     info: &str,
 ) -> Result<Response, ApiError> {
-    if let Err(refused) = object_request(
+    if let Err(refused) = object_call(
         state.inboxes()?,
         workspace_id,
         "/claim",
@@ -207,14 +209,27 @@ enum RoomBody<'a> {
     Frame(&'a str),
 }
 
-/// A request to the object named `name` of a namespace (a chat's room by chat id, an
-/// inbox by workspace id).
+/// An upgrade (or any request whose answer goes back to the client) to the object named
+/// `name` of a namespace, as axum's response.
 async fn object_request(
     namespace: ObjectNamespace,
     name: &str,
     path: &str,
     body: RoomBody<'_>,
 ) -> Result<Response, ApiError> {
+    let res: worker::HttpResponse = object_call(namespace, name, path, body).await?.try_into()?;
+    Ok(res.map(axum::body::Body::new))
+}
+
+/// A request to the object named `name` of a namespace (a chat's room by chat id, an
+/// inbox by workspace id); its answer as the platform gave it, so that a caller that
+/// needs no body reads none (axum's conversion opens a stream reader on it).
+async fn object_call(
+    namespace: ObjectNamespace,
+    name: &str,
+    path: &str,
+    body: RoomBody<'_>,
+) -> Result<worker::Response, ApiError> {
     let stub = namespace
         .get_by_name(name)
         .map_err(|e| ApiError::unavailable(format!("Durable Object stub: {e}")))?;
@@ -232,19 +247,18 @@ async fn object_request(
     }
     init.with_headers(headers);
     let req = worker::Request::new_with_init(&format!("https://object{path}"), &init)?;
-    let mut res = stub
+    let res = stub
         .fetch_with_request(req)
         .await
         .map_err(|e| ApiError::unavailable(format!("Durable Object {path}: {e}")))?;
     if res.status_code() >= 400 {
         // An object refuses with a catalogue code (a bound: RATE-001); anything else is
         // its fault, logged there.
-        let code = res.text().await.unwrap_or_default();
+        let code = crate::objects::answer_text(res).await.unwrap_or_default();
         return Err(match ErrorCode::from_code(&code) {
             Some(code) => ApiError::new(code),
             None => ApiError::unavailable(format!("Durable Object {path}: {code}")),
         });
     }
-    let res: worker::HttpResponse = res.try_into()?;
-    Ok(res.map(axum::body::Body::new))
+    Ok(res)
 }

@@ -40,12 +40,14 @@ impl WorkspaceDb {
         init.with_method(Method::Post).with_body(Some(body.into()));
         let req = worker::Request::new_with_init("https://workspace/", &init)
             .map_err(|e| context("request", &e))?;
-        let mut res = self
+        let res = self
             .stub
             .fetch_with_request(req)
             .await
             .map_err(|e| context("call", &e))?;
-        let text = res.text().await.map_err(|e| context("answer", &e))?;
+        let text = crate::objects::answer_text(res)
+            .await
+            .map_err(|e| context("answer", &e))?;
         match serde_json::from_str::<Answer<T>>(&text) {
             Ok(Answer::Ok(value)) => Ok(value),
             Ok(Answer::Failed { code, rate }) => {

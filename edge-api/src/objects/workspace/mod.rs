@@ -54,7 +54,7 @@ impl DurableObject for Workspace {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let op: Op = req.json().await?;
+        let op: Op = crate::objects::read_json(&mut req).await?;
         if matches!(op, Op::Tenant(TenantOp::Erase)) {
             // deleteAll() removes the SQLite database itself; a later wake starts empty.
             // The alarm goes first, so no sweep wakes the erased object again.
