@@ -35,13 +35,22 @@ use client::{bearer, Client, Ctx};
 use measure::{env_or, ms, percentile};
 use serde_json::json;
 
-/// CPU seconds (user + system) the workerd processes of `group` have used so far.
-fn workerd_cpu_seconds(group: Option<u32>) -> Option<f64> {
+/// CPU seconds (user + system) each workerd process of `group` has used so far, by pid.
+/// `wrangler dev` runs two: the dev proxy in front, and the one that runs the worker and
+/// its objects on a single thread, which is what saturates first.
+fn workerd_cpu_seconds(group: Option<u32>) -> Option<BTreeMap<u32, f64>> {
     let group = group?;
     // Linux reports times in clock ticks of 1/100 s on every platform this runs on.
     const TICKS_PER_SECOND: f64 = 100.0;
-    let mut ticks = 0u64;
+    let mut by_pid = BTreeMap::new();
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
         let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
             continue;
         };
@@ -59,9 +68,9 @@ fn workerd_cpu_seconds(group: Option<u32>) -> Option<f64> {
                 .and_then(|t| t.parse::<u64>().ok())
                 .unwrap_or(0)
         };
-        ticks += time(11) + time(12);
+        by_pid.insert(pid, (time(11) + time(12)) as f64 / TICKS_PER_SECOND);
     }
-    Some(ticks as f64 / TICKS_PER_SECOND)
+    Some(by_pid)
 }
 
 /// One visitor's chat: its id and the visitor's token.
@@ -243,11 +252,21 @@ fn main() {
         ms(outcome.latencies.last().copied().unwrap_or_default())
     );
     match (cpu_before, cpu_after) {
-        (Some(before), Some(after)) if accepted > 0 => println!(
-            "  workerd CPU: {:.1} s, {:.2} s per 1,000 accepted messages",
-            after - before,
-            (after - before) * 1000.0 / accepted as f64
-        ),
+        (Some(before), Some(after)) if accepted > 0 => {
+            let used: Vec<f64> = after
+                .iter()
+                .map(|(pid, t)| t - before.get(pid).copied().unwrap_or(0.0))
+                .collect();
+            let total: f64 = used.iter().sum();
+            let busiest = used.iter().copied().fold(0.0, f64::max);
+            let per_1000 = |s: f64| s * 1000.0 / accepted as f64;
+            println!(
+                "  workerd CPU: {total:.1} s, {:.2} s per 1,000 accepted messages; the busiest process (the worker's) {busiest:.1} s = {:.0}% of a core, {:.2} s per 1,000",
+                per_1000(total),
+                busiest * 100.0 / elapsed.as_secs_f64(),
+                per_1000(busiest)
+            );
+        }
         _ => println!("  workerd CPU: n/a (an outside server)"),
     }
 }
