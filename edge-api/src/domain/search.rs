@@ -10,6 +10,31 @@
 /// cannot make one query do unbounded work.
 pub const MAX_TERMS: usize = 8;
 
+/// Indexes the messages queued in `search_pending` (workspace migration 0017) in one
+/// transaction: their text into `search_messages`, and their terms into
+/// `search_message_words` through the one-row scratch index of migration 0015, here
+/// holding the whole batch. One FTS5 segment for the batch instead of one a message.
+/// A queued message whose chat is already gone is dropped from the queue unindexed.
+pub const CATCH_UP: &str = "
+INSERT INTO search_messages (rowid, text)
+SELECT (c.num << 32) | m.seq, m.text
+  FROM search_pending p
+  JOIN messages m ON m.chat_id = p.chat_id AND m.seq = p.seq
+  JOIN chats c ON c.id = p.chat_id;
+INSERT INTO search_scratch (search_scratch) VALUES ('delete-all');
+INSERT INTO search_scratch (rowid, text)
+SELECT row_number() OVER (), m.text
+  FROM search_pending p
+  JOIN messages m ON m.chat_id = p.chat_id AND m.seq = p.seq
+  JOIN chats c ON c.id = p.chat_id;
+INSERT OR IGNORE INTO search_message_words (term) SELECT term FROM search_scratch_terms;
+INSERT INTO search_scratch (search_scratch) VALUES ('delete-all');
+DELETE FROM search_pending;";
+
+/// How many queued messages a write lets wait before it indexes them: a search indexes
+/// whatever waits first, so this bounds only the queue, not what a search sees.
+pub const CATCH_UP_AT: u32 = 64;
+
 /// What `snippet()` is asked to put around each matched word. Private-use characters,
 /// which no keyboard types, so [`snippet_html`] can tell them from text.
 pub const MARK_OPEN: &str = "\u{E000}";

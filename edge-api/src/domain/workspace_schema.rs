@@ -96,6 +96,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0016_visitor_budgets",
         sql: include_str!("../../workspace-migrations/0016_visitor_budgets.sql"),
     },
+    Migration {
+        version: 17,
+        name: "0017_search_batched",
+        sql: include_str!("../../workspace-migrations/0017_search_batched.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -525,6 +525,7 @@ pub mod object {
         if let Some(mail) = &a.mail {
             crate::services::email::object::on_message(sql, &a.chat_id, a.sender_type, mail)?;
         }
+        crate::services::search::object::catch_up(sql, crate::domain::search::CATCH_UP_AT)?;
         // A new chat, or one its visitor reopened, goes to an agent in this same step.
         let mut assigned = if creating || reopened {
             crate::services::assignment::object::give_out(sql, &a.now)?
