@@ -477,7 +477,8 @@ impl TestServer {
         };
         assert!(
             out.status.success(),
-            "d1 execute failed: {}{}",
+            "d1 execute failed ({}): {}{}",
+            out.status,
             String::from_utf8_lossy(&out.stderr),
             String::from_utf8_lossy(&out.stdout)
         );

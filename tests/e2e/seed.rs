@@ -1,8 +1,8 @@
 //! Synthetic conversations for the benchmarks and the big-inbox tests, written behind the
 //! API's back: the agents into D1's directory, the visitors, chats and messages into the
 //! workspace's own object. SQLite generates the rows itself (recursive CTEs), so a
-//! million messages take seconds, and the object's triggers index them for search as
-//! they would any message.
+//! million messages take seconds, and the object's triggers queue them for search as
+//! they would any message; each batch ends with the object's own indexing of the queue.
 
 use crate::harness::TestServer;
 
@@ -54,6 +54,7 @@ pub fn chats(server: &TestServer, workspace_id: &str, chats: u64, messages_per_c
         let batch = format!(
             "WITH RECURSIVE n(i) AS (SELECT {first} UNION ALL SELECT i + 1 FROM n WHERE i < {last})"
         );
+        let catch_up = edge_api::domain::search::CATCH_UP;
         server.workspace_sql(
             workspace_id,
             &format!(
@@ -107,6 +108,7 @@ pub fn chats(server: &TestServer, workspace_id: &str, chats: u64, messages_per_c
                    JOIN w a ON a.k = (i * 7 + j * 3) % 64
                    JOIN w b ON b.k = (i * 13 + j * 5 + 21) % 64
                    JOIN w d ON d.k = (i * 29 + j * 11 + 42) % 64;
+                 {catch_up}
                  COMMIT;"
             ),
         );
