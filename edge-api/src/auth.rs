@@ -16,6 +16,7 @@ use crate::domain::{api_key, rate_limit, session};
 use crate::domain::{secret, time, token};
 use crate::error::ApiError;
 use crate::limits;
+use crate::objects::workspace::protocol::Charge;
 use crate::state::AppState;
 use crate::store;
 
@@ -101,8 +102,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 }
 
 /// Runs `lookup`, then spends from `budget` only if it found a caller: a credential
-/// that does not exist gets no budget, so a stranger's guesses leave no limiter object
-/// behind. A known key's lookup is the KV copy, so the wait added is that read.
+/// that does not exist gets no budget, so a stranger's guesses leave no row behind.
+/// The budget is the workspace object's (`services::budgets`): a read leaves its charge
+/// for its first call there, a write spends before its handler runs.
 async fn beside_limit(
     state: &AppState,
     parts: &Parts,
@@ -122,7 +124,16 @@ async fn beside_limit(
         limits::clock_ms().saturating_sub(started) as f64,
     );
     let caller = caller?;
-    limits::spend_beside(state, parts, budget, numbers).await?;
+    let charge = Charge {
+        credential: budget.to_string(),
+        limits: numbers,
+    };
+    if limits::is_read(parts) {
+        state.rate_slot().defer(&caller.workspace_id, charge);
+    } else {
+        crate::services::budgets::spend_credential(state, parts, &caller.workspace_id, charge)
+            .await?;
+    }
     Ok(caller)
 }
 

@@ -1,17 +1,17 @@
-//! Rate limits at the edge of every handler: each budget is a `RateLimiter` Durable
-//! Object (see [`crate::domain::rate_limit`] for the arithmetic), but a visitor's, which
-//! their workspace's object keeps (`crate::services::budgets`). The outer middleware
-//! puts a [`RateSlot`] in the request; whoever authenticates the caller spends from the
-//! caller's budget and leaves the decision there, and the middleware turns it into
-//! `X-RateLimit-*` (and, when refused, `Retry-After`) headers on whatever the response is,
-//! with `Server-Timing: auth;dur=…, ratelimit;dur=…`: the key's lookup and the budget's
-//! check run side by side, and these say what each took (visible in a browser's
-//! devtools; the benchmark derives the limiter's cost from them).
+//! Rate limits at the edge of every handler. An agent credential's budget and a
+//! visitor's are kept by their workspace's object (`crate::services::budgets`); the
+//! rest (an IP address's, a visitor's hourly chats, upload bytes) are each a
+//! `RateLimiter` Durable Object (see [`crate::domain::rate_limit`] for the arithmetic).
+//! The outer middleware puts a [`RateSlot`] in the request; whoever authenticates the
+//! caller spends from the caller's budget and leaves the decision there, and the
+//! middleware turns it into `X-RateLimit-*` (and, when refused, `Retry-After`) headers on
+//! whatever the response is, with `Server-Timing: auth;dur=…, ratelimit;dur=…` when the
+//! budget took a call of its own (visible in a browser's devtools).
 //!
-//! A read (GET, HEAD) changes nothing, so its budget is checked beside its handler
-//! ([`spend_beside`]): the limiter's round trip overlaps the handler's instead of
-//! preceding it, and the middleware ([`RateSlot::settle`]) holds the answer until the
-//! decision is in, replacing it with RATE-001 when the budget refused it.
+//! A read (GET, HEAD) changes nothing, so its budget is spent inside a call it makes
+//! anyway, or beside its handler ([`spend_beside_with`]): either way, the middleware
+//! ([`RateSlot::settle`]) holds the answer until the decision is in, replacing it with
+//! RATE-001 when the budget refused it.
 
 use std::sync::{Arc, Mutex};
 
@@ -23,6 +23,7 @@ use worker::{Method, RequestInit};
 
 use crate::domain::rate_limit::{Decision, Limits, Quota, Spend};
 use crate::error::ApiError;
+use crate::objects::workspace::protocol::Charge;
 use crate::state::AppState;
 
 /// Request bodies above this are refused with 413 REQ-003 (file bytes take another path).
@@ -38,6 +39,9 @@ struct SlotContents {
     timings: Vec<(&'static str, f64)>,
     /// A check started beside the handler, not yet answered.
     pending: Option<oneshot::Receiver<Result<Checked, ApiError>>>,
+    /// A read's charge of an agent credential, left for its first call into its
+    /// workspace's object (the id here) to carry (`services::budgets`).
+    deferred: Option<(String, Charge)>,
 }
 
 impl RateSlot {
@@ -46,7 +50,17 @@ impl RateSlot {
     pub async fn settle(&self) -> Result<(), ApiError> {
         let pending = self.0.lock().ok().and_then(|mut slot| slot.pending.take());
         let Some(pending) = pending else {
-            return Ok(());
+            // A refusal recorded from inside a call stands even if its handler went on.
+            let refused = self
+                .0
+                .lock()
+                .ok()
+                .and_then(|slot| slot.decision)
+                .is_some_and(|d| !d.allowed);
+            return match refused {
+                true => Err(ErrorCode::RateLimited.into()),
+                false => Ok(()),
+            };
         };
         let checked = pending
             .await
@@ -63,6 +77,42 @@ impl RateSlot {
             Ok(())
         } else {
             Err(ErrorCode::RateLimited.into())
+        }
+    }
+
+    /// Leaves `charge` for the request's first call into `workspace_id`'s object.
+    pub fn defer(&self, workspace_id: &str, charge: Charge) {
+        if let Ok(mut slot) = self.0.lock() {
+            slot.deferred = Some((workspace_id.to_string(), charge));
+        }
+    }
+
+    /// The charge left for a call into `workspace_id`'s object, now taken by that call.
+    pub fn claim(&self, workspace_id: &str) -> Option<Charge> {
+        let mut slot = self.0.lock().ok()?;
+        match &slot.deferred {
+            Some((id, _)) if id == workspace_id => slot.deferred.take().map(|(_, c)| c),
+            _ => None,
+        }
+    }
+
+    /// The charge no call took, to be spent some other way.
+    pub fn take_deferred(&self) -> Option<(String, Charge)> {
+        self.0.lock().ok().and_then(|mut slot| slot.deferred.take())
+    }
+
+    /// Runs `check` while the handler goes on; [`Self::settle`] waits for it.
+    pub fn start_beside(
+        &self,
+        check: impl std::future::Future<Output = Result<Checked, ApiError>> + 'static,
+    ) {
+        let (answer, pending) = oneshot::channel();
+        wasm_bindgen_futures::spawn_local(async move {
+            // The receiver is gone only if the request was dropped: nothing to tell.
+            let _ = answer.send(check.await);
+        });
+        if let Ok(mut contents) = self.0.lock() {
+            contents.pending = Some(pending);
         }
     }
 
@@ -148,21 +198,9 @@ pub fn record(parts: &Parts, checked: Checked) -> Result<(), ApiError> {
     }
 }
 
-/// Spends one request from the budget `name` while the handler runs, for a request
-/// that changes nothing (GET, HEAD): the middleware waits for the decision before
-/// answering (see [`RateSlot::settle`]). Anything else is checked before its handler.
-pub async fn spend_beside(
-    state: &AppState,
-    parts: &Parts,
-    name: &str,
-    limits: Limits,
-) -> Result<(), ApiError> {
-    let (state, name) = (state.clone(), name.to_string());
-    spend_beside_with(parts, async move { check(&state, &name, limits).await }).await
-}
-
-/// [`spend_beside`] for a budget kept elsewhere than in a limiter object: `check` spends
-/// from it (`services::budgets`).
+/// Spends from a budget (`check` does) while the handler runs, for a request that
+/// changes nothing (GET, HEAD): the middleware waits for the decision before answering
+/// (see [`RateSlot::settle`]). Anything else is checked before its handler.
 pub async fn spend_beside_with(
     parts: &Parts,
     check: impl std::future::Future<Output = Result<Checked, ApiError>> + 'static,
@@ -171,20 +209,14 @@ pub async fn spend_beside_with(
     let (Some(slot), true) = (slot, is_read(parts)) else {
         return record(parts, check.await?);
     };
-    let (answer, pending) = oneshot::channel();
-    wasm_bindgen_futures::spawn_local(async move {
-        // The receiver is gone only if the request was dropped: nothing to tell.
-        let _ = answer.send(check.await);
-    });
-    if let Ok(mut contents) = slot.0.lock() {
-        contents.pending = Some(pending);
-    }
+    slot.start_beside(check);
     Ok(())
 }
 
-/// A socket's upgrade is a GET too, but its handler hands the socket to an object: that
-/// must not happen before the budget allowed it.
-fn is_read(parts: &Parts) -> bool {
+/// Whether the request changes nothing, so that its budget may be decided while it
+/// runs. A socket's upgrade is a GET too, but its handler hands the socket to an object:
+/// that must not happen before the budget allowed it.
+pub fn is_read(parts: &Parts) -> bool {
     let read = parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD;
     read && !parts.headers.contains_key(axum::http::header::UPGRADE)
 }

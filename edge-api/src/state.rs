@@ -21,6 +21,10 @@ pub struct AppState {
     ctx: Option<Arc<Context>>,
     /// How many D1 handles the request took (see `db`): what `Server-Timing` reports.
     d1_handles: Arc<AtomicU32>,
+    /// The request's rate-limit decision, and a charge waiting for a call to carry it:
+    /// here, rather than only in the request, so that a call into a workspace's object
+    /// can take the charge with it (`objects::workspace::client`).
+    rate: crate::limits::RateSlot,
 }
 
 /// Handlers and extractors take the request's state from its extensions, where the
@@ -49,7 +53,13 @@ impl AppState {
             env: Arc::new(SendWrapper::new(env)),
             ctx: None,
             d1_handles: Arc::default(),
+            rate: crate::limits::RateSlot::default(),
         }
+    }
+
+    /// The request's rate slot (an unused one outside a request).
+    pub fn rate_slot(&self) -> &crate::limits::RateSlot {
+        &self.rate
     }
 
     /// The state of one fetch event.

@@ -101,6 +101,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0017_search_batched",
         sql: include_str!("../../workspace-migrations/0017_search_batched.sql"),
     },
+    Migration {
+        version: 18,
+        name: "0018_credential_budgets",
+        sql: include_str!("../../workspace-migrations/0018_credential_budgets.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

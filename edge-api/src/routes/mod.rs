@@ -53,6 +53,7 @@ use shared_types::error::ErrorCode;
 use crate::domain::ids;
 use crate::error::ApiError;
 use crate::limits::{RateSlot, MAX_BODY_BYTES};
+use crate::state::AppState;
 
 /// The most any request may carry: a file upload (10 MB) with room for framing.
 pub const MAX_BUFFERED_BYTES: usize = 11 * 1024 * 1024;
@@ -108,16 +109,24 @@ pub fn router() -> Router {
 async fn stamp_request_id(req: Request, next: Next) -> Response {
     let id = ids::new_id("req");
     let (mut parts, body) = req.into_parts();
-    let rate = RateSlot::default();
+    let state = AppState::of(&parts).ok();
+    let rate = state
+        .as_ref()
+        .map(|s| s.rate_slot().clone())
+        .unwrap_or_default();
     parts.extensions.insert(rate.clone());
     let mut res = match read_whole_body(body).await {
         Some(bytes) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            let handler = next.run(Request::from_parts(parts, Body::from(bytes)));
+            charging_beside(handler, state.as_ref(), &rate).await
         }
         None => ApiError::new(ErrorCode::PayloadTooLarge).into_response(),
     };
-    // A read's budget was checked beside its handler: its answer waits for the decision.
+    // A read's budget was spent inside its handler's call or beside it: its answer
+    // waits for the decision.
+    if let Some(state) = &state {
+        crate::services::budgets::start_deferred(state, &rate);
+    }
     if let Err(refused) = rate.settle().await {
         res = refused.into_response();
     }
@@ -141,6 +150,25 @@ async fn stamp_request_id(req: Request, next: Next) -> Response {
     }
     rate.stamp(res.headers_mut());
     res
+}
+
+/// Runs the handler. A read's credential charge waits for the handler's first call into
+/// its workspace's object, which carries it (`services::budgets`); whenever the handler
+/// waits on anything while the charge is still waiting, the charge starts beside it.
+async fn charging_beside(
+    handler: impl std::future::Future<Output = Response>,
+    state: Option<&AppState>,
+    rate: &RateSlot,
+) -> Response {
+    let mut handler = std::pin::pin!(handler);
+    std::future::poll_fn(|cx| {
+        let polled = handler.as_mut().poll(cx);
+        if let (true, Some(state)) = (polled.is_pending(), state) {
+            crate::services::budgets::start_deferred(state, rate);
+        }
+        polled
+    })
+    .await
 }
 
 /// Reads the request body to its end before anything answers. workerd fails a request

@@ -404,7 +404,7 @@ pub mod object {
                 if a.charge {
                     let spent = crate::services::budgets::object::spend(
                         sql,
-                        visitor_id,
+                        crate::services::budgets::object::Budget::Visitor(visitor_id),
                         crate::domain::time::now(),
                     )?;
                     *budget = Some(spent);

@@ -2,10 +2,12 @@
 //! [`Request`] and decodes its answer, so no caller builds a path or a body by hand.
 
 use serde::de::DeserializeOwned;
-use worker::{Method, RequestInit, Stub};
+use worker::{Headers, Method, RequestInit, Stub};
 
-use super::protocol::{Answer, Request};
+use super::protocol::{Answer, Request, BUDGET_HEADER, CHARGE_HEADER};
+use crate::domain::rate_limit::Decision;
 use crate::error::ApiError;
+use crate::limits::RateSlot;
 use crate::state::AppState;
 
 /// The object that is `workspace_id`'s database. Call it only for a workspace the
@@ -13,6 +15,9 @@ use crate::state::AppState;
 pub struct WorkspaceDb {
     stub: Stub,
     workspace_id: String,
+    /// The request's slot, whose waiting charge (if any, for this workspace) the first
+    /// call carries.
+    rate: RateSlot,
 }
 
 impl WorkspaceDb {
@@ -24,6 +29,7 @@ impl WorkspaceDb {
         Ok(Self {
             stub,
             workspace_id: workspace_id.to_string(),
+            rate: state.rate_slot().clone(),
         })
     }
 
@@ -38,6 +44,16 @@ impl WorkspaceDb {
         let body = serde_json::to_string(request).map_err(|e| ApiError::internal(e.to_string()))?;
         let mut init = RequestInit::new();
         init.with_method(Method::Post).with_body(Some(body.into()));
+        let charged = self.rate.claim(&self.workspace_id);
+        if let Some(charge) = &charged {
+            let headers = Headers::new();
+            let charge =
+                serde_json::to_string(charge).map_err(|e| ApiError::internal(e.to_string()))?;
+            headers
+                .set(CHARGE_HEADER, &charge)
+                .map_err(|e| context("charge", &e))?;
+            init.with_headers(headers);
+        }
         let req = worker::Request::new_with_init("https://workspace/", &init)
             .map_err(|e| context("request", &e))?;
         let res = self
@@ -45,10 +61,23 @@ impl WorkspaceDb {
             .fetch_with_request(req)
             .await
             .map_err(|e| context("call", &e))?;
+        let decision = res
+            .headers()
+            .get(BUDGET_HEADER)
+            .ok()
+            .flatten()
+            .and_then(|h| serde_json::from_str::<Decision>(&h).ok());
+        if let Some(decision) = decision {
+            self.rate.record_spent(decision);
+        }
         let text = crate::objects::answer_text(res)
             .await
             .map_err(|e| context("answer", &e))?;
         match serde_json::from_str::<Answer<T>>(&text) {
+            // Without the decision the answer cannot go out: the limit would not be kept.
+            Ok(Answer::Ok(_)) if charged.is_some() && decision.is_none() => {
+                Err(context("answer", &"no decision on the charge it carried"))
+            }
             Ok(Answer::Ok(value)) => Ok(value),
             Ok(Answer::Failed { code, rate }) => {
                 Err(Answer::error(&code, rate).unwrap_or_else(|| {

@@ -24,12 +24,13 @@ use serde::Serialize;
 use shared_types::error::ErrorCode;
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, State};
 
+use crate::domain::rate_limit::Decision;
 use crate::domain::workspace_schema::{self, READ_VERSION, VERSION_TABLE};
 use crate::domain::{export, time, webhook};
 use crate::error::ApiError;
 use crate::services;
 use crate::state::AppState;
-use protocol::{Answer, Request as Op, TenantOp, WidgetOp};
+use protocol::{Answer, Charge, Request as Op, TenantOp, WidgetOp, BUDGET_HEADER, CHARGE_HEADER};
 
 #[durable_object]
 pub struct Workspace {
@@ -66,11 +67,29 @@ impl DurableObject for Workspace {
                 answer(()).map_err(|e| worker::Error::RustError(format!("{e:?}")))?,
             );
         }
+        let charge: Option<Charge> = match req.headers().get(CHARGE_HEADER)? {
+            Some(text) => Some(
+                serde_json::from_str(&text)
+                    .map_err(|e| worker::Error::RustError(format!("a charge: {e}")))?,
+            ),
+            None => None,
+        };
         let sql = self.state.storage().sql();
-        let expiring = expiry(&op);
+        let mut expiring = expiry(&op);
         let provisioning = matches!(&op, Op::Widget(WidgetOp::Create { .. }));
+        let mut spent = None;
         let answer = match self.migrate(&sql, provisioning) {
-            Ok(()) => dispatch(&sql, op),
+            Ok(()) => match &charge {
+                None => dispatch(&sql, op),
+                Some(charge) => {
+                    let (answer, decision) = charged(&sql, charge, op);
+                    spent = decision;
+                    if spent.is_some_and(|d| d.allowed) {
+                        expiring = sooner(expiring, Some(budget_due()));
+                    }
+                    answer
+                }
+            },
             Err(e) => Err(e),
         };
         if let (Some(due_from), true) = (expiring, answer.is_ok()) {
@@ -79,15 +98,21 @@ impl DurableObject for Workspace {
                 worker::console_error!("workspace object: arming its sweep: {:?}", e.cause);
             }
         }
-        match answer {
-            Ok(json) => Response::ok(json),
+        let mut res = match answer {
+            Ok(json) => Response::ok(json)?,
             Err(e) => {
                 if let Some(cause) = &e.cause {
                     worker::console_error!("workspace object: {}: {cause}", e.code.code());
                 }
-                Response::from_json(&Answer::failed(&e))
+                Response::from_json(&Answer::failed(&e))?
             }
+        };
+        if let Some(decision) = spent {
+            let decision = serde_json::to_string(&decision)
+                .map_err(|e| worker::Error::RustError(e.to_string()))?;
+            res.headers_mut().set(BUDGET_HEADER, &decision)?;
         }
+        Ok(res)
     }
 
     /// The sweep. A failure is returned, so the runtime tries the alarm again later.
@@ -272,12 +297,7 @@ fn expiry(op: &Op) -> Option<Option<DateTime<Utc>>> {
         // wait ends at its `due_at`.
         Op::Messages(protocol::MessageOp::Append(a)) => {
             let mail = a.mail.as_ref().map(|mail| time::parse(&mail.due_at));
-            let budget = a.charge.then(budget_due);
-            match (mail, budget) {
-                (Some(Some(mail)), Some(Some(budget))) => Some(Some(mail.min(budget))),
-                (Some(None), _) | (_, Some(None)) => Some(None),
-                (mail, budget) => mail.or(budget),
-            }
+            sooner(mail, a.charge.then(budget_due))
         }
         Op::Budgets(_) => Some(budget_due()),
         Op::Email(op) => any(services::email::object::starts_waits(op)),
@@ -287,6 +307,37 @@ fn expiry(op: &Op) -> Option<Option<DateTime<Utc>>> {
         Op::Presence(protocol::PresenceOp::Beat { .. }) => any(true),
         _ => None,
     }
+}
+
+/// The sooner of two [`expiry`] answers.
+fn sooner(
+    a: Option<Option<DateTime<Utc>>>,
+    b: Option<Option<DateTime<Utc>>>,
+) -> Option<Option<DateTime<Utc>>> {
+    match (a, b) {
+        (Some(Some(a)), Some(Some(b))) => Some(Some(a.min(b))),
+        (Some(None), _) | (_, Some(None)) => Some(None),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Spends `charge` and runs `op` only if it was allowed (RATE-001 otherwise): the
+/// answer, and the decision when the budget could be read.
+fn charged(
+    sql: &SqlStorage,
+    charge: &Charge,
+    op: Op,
+) -> (std::result::Result<String, ApiError>, Option<Decision>) {
+    let budget = services::budgets::object::Budget::Credential(&charge.credential, charge.limits);
+    let decision = match services::budgets::object::spend(sql, budget, time::now()) {
+        Ok(decision) => decision,
+        Err(e) => return (Err(e), None),
+    };
+    if !decision.allowed {
+        let refused = ApiError::new(ErrorCode::RateLimited).with_rate(Some(decision));
+        return (Err(refused), Some(decision));
+    }
+    (dispatch(sql, op), Some(decision))
 }
 
 /// When a budget spent now comes due for the sweep at the earliest.
@@ -353,7 +404,8 @@ fn dispatch(sql: &SqlStorage, op: Op) -> std::result::Result<String, ApiError> {
     }
 }
 
-/// The export's reads; erasure is handled before the schema is touched.
+/// The export's reads; erasure is handled before the schema is touched. Credentials'
+/// budgets are named by the credential's hash, which no export carries (`domain::export`).
 fn tenant(sql: &SqlStorage, op: TenantOp) -> std::result::Result<String, ApiError> {
     let fail = |e: worker::Error| ApiError::internal(format!("workspace export: {e}"));
     let tables = || -> std::result::Result<Vec<String>, ApiError> {
@@ -366,6 +418,7 @@ fn tenant(sql: &SqlStorage, op: TenantOp) -> std::result::Result<String, ApiErro
                 "SELECT name FROM sqlite_master WHERE type = 'table'
                    AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'
                    AND name <> 'schema_version' AND name NOT LIKE 'search\\_%' ESCAPE '\\'
+                   AND name <> 'credential_budgets'
                  ORDER BY name",
                 None,
             )

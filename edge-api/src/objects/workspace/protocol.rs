@@ -48,7 +48,25 @@ pub enum Request {
 pub enum BudgetOp {
     /// → `Decision`: one request of the visitor's budget, recorded if allowed.
     Visitor { visitor_id: String },
+    /// → `Decision`: one request of an agent credential's budget, recorded if allowed.
+    Credential(Charge),
 }
+
+/// One request of an agent credential's budget (`key:<hash>` or `session:<hash>`, with
+/// its numbers). Sent alone as [`BudgetOp::Credential`], or riding on another call in
+/// its [`CHARGE_HEADER`]: the object then spends it first, runs the call only if it was
+/// allowed, and answers the [`Decision`](crate::domain::rate_limit::Decision) in its
+/// [`BUDGET_HEADER`], whatever the call's outcome.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Charge {
+    pub credential: String,
+    pub limits: crate::domain::rate_limit::Limits,
+}
+
+/// The request header that carries a [`Charge`] (JSON) on another call.
+pub const CHARGE_HEADER: &str = "x-charge";
+/// The answer's header with the charge's decision (JSON).
+pub const BUDGET_HEADER: &str = "x-budget";
 
 /// Visitors on the site now.
 #[derive(Debug, Serialize, Deserialize)]
