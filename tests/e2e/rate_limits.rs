@@ -150,6 +150,66 @@ fn forty_concurrent_requests_get_exactly_the_burst_of_20(ctx: &Ctx) {
     assert_eq!(header_num(&again, "x-ratelimit-remaining"), 79);
 }
 
+/// A key's read of the workspace (`/v1/chats`) spends inside its call into the
+/// workspace's object, a read of the directory (`/v1/agents`) beside it, a write before
+/// its handler: one budget, one request each. Once it is spent, each of the three is
+/// RATE-001, and the refused write made nothing.
+#[crate::e2e_test]
+fn reads_and_writes_spend_one_budget_however_they_reach_it(ctx: &Ctx) {
+    let ws = ctx.workspace();
+    let key = ws.extra_key();
+    let client = ws.client.impatient();
+    let remaining = |resp: &Resp| {
+        assert!(resp.status < 300, "{}: {}", resp.status, resp.text);
+        header_num(resp, "x-ratelimit-remaining")
+    };
+    let canned = |shortcut: &str| {
+        client.post(
+            "/v1/canned-responses",
+            &key,
+            &json!({"shortcut": shortcut, "title": "Salom", "text": "Salom!"}),
+        )
+    };
+    assert_eq!(remaining(&client.get("/v1/chats", &key)), 99);
+    assert_eq!(remaining(&client.get("/v1/agents", &key)), 98);
+    assert_eq!(remaining(&canned("salom")), 97);
+    assert_eq!(remaining(&client.get("/v1/chats", &key)), 96);
+    // The rest of the minute, 60 ms apart (never 20 in a second), both reads in turn.
+    for left in (0..96).rev() {
+        let path = if left % 2 == 0 {
+            "/v1/chats"
+        } else {
+            "/v1/agents"
+        };
+        assert_eq!(remaining(&client.get(path, &key)), left, "{path}");
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    for refused in [
+        client.get("/v1/chats", &key),
+        client.get("/v1/agents", &key),
+        canned("xayr"),
+    ] {
+        refused.assert_error(ErrorCode::RateLimited);
+        assert_eq!(header_num(&refused, "x-ratelimit-remaining"), 0);
+        assert!(
+            header_num(&refused, "retry-after") >= 1,
+            "{:?}",
+            refused.headers
+        );
+    }
+    let shortcuts: Vec<serde_json::Value> = ws.get("/v1/canned-responses").json()["data"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|c| c["shortcut"].clone())
+        .collect();
+    assert_eq!(
+        shortcuts,
+        [json!("salom")],
+        "the refused write made nothing"
+    );
+}
+
 #[crate::e2e_test]
 fn two_keys_do_not_share_a_budget(ctx: &Ctx) {
     let ws = ctx.workspace();
