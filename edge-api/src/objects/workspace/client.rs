@@ -61,11 +61,11 @@ impl WorkspaceDb {
             .fetch_with_request(req)
             .await
             .map_err(|e| context("call", &e))?;
-        let decision = res
-            .headers()
-            .get(BUDGET_HEADER)
-            .ok()
-            .flatten()
+        // Only a call that carried a charge has a decision to read (a header read is a
+        // call into the platform, on every object call otherwise).
+        let decision = charged
+            .as_ref()
+            .and_then(|_| res.headers().get(BUDGET_HEADER).ok().flatten())
             .and_then(|h| serde_json::from_str::<Decision>(&h).ok());
         if let Some(decision) = decision {
             self.rate.record_spent(decision);
