@@ -100,6 +100,9 @@ struct Outcome {
     d1_handles: u64,
     /// How long each visitor's socket took to open, before the run.
     opened: Vec<Duration>,
+    /// The error codes and messages of the 5xx answers, each once, so that a run that
+    /// failed some says why.
+    failures: std::collections::BTreeSet<String>,
 }
 
 /// The `d1;desc="N handles"` entry of a `Server-Timing` header.
@@ -222,6 +225,7 @@ fn main() {
             for (status, n) in mine.statuses {
                 *all.statuses.entry(status).or_default() += n;
             }
+            all.failures.extend(mine.failures);
         }));
     }
     start_line.wait();
@@ -254,6 +258,9 @@ fn main() {
         accepted as f64 / elapsed.as_secs_f64(),
         outcome.statuses
     );
+    for failure in &outcome.failures {
+        println!("  a 5xx answered: {failure}");
+    }
     if over_socket {
         outcome.opened.sort();
         println!(
@@ -360,6 +367,17 @@ fn send_over_rest(
             Err(ureq::Error::Transport(_)) => 0,
         };
         *mine.statuses.entry(status).or_default() += 1;
+        if let Err(ureq::Error::Status(500.., answer)) = sent {
+            // The envelope's code and message (never a secret), without the request id.
+            let body: serde_json::Value = answer.into_json().unwrap_or_default();
+            let error = &body["error"];
+            mine.failures.insert(format!(
+                "{status} {} {}",
+                error["code"], error["message_en"]
+            ));
+            k += 1;
+            continue;
+        }
         if status == 201 {
             pace.accepted(due, mine);
             // A count the worker did not report is counted as a call, so a
