@@ -232,8 +232,8 @@ fn unknown_credentials_of_every_kind_leave_no_row_and_no_object_storage(ctx: &Ct
         );
     }
     assert_eq!(rows_before.len(), rows_after.len());
-    // The check can see an object being made: a real key's first request makes its
-    // budget's.
+    // A real key's first request records its budget, in its workspace's object, which
+    // already existed: a row there, not a new object.
     let known = raw(
         ctx,
         "GET",
@@ -242,10 +242,28 @@ fn unknown_credentials_of_every_kind_leave_no_row_and_no_object_storage(ctx: &Ct
         None,
     );
     assert_eq!(known.status, 200, "{}", known.text);
+    let budgets = ctx.server.workspace_query(
+        &ws.id,
+        "SELECT COUNT(*) AS n FROM credential_budgets WHERE credential LIKE 'key:%'",
+    );
+    assert_eq!(budgets[0]["n"].as_u64(), Some(1), "{budgets:?}");
+    // The check can see an object being made: a new visitor session's address budget
+    // is one (a limiter object of this new workspace and address).
+    let r = raw(
+        ctx,
+        "POST",
+        &format!("/v1/public/widgets/{}/sessions", ws.id),
+        &[
+            ("Origin", "https://shop.example"),
+            ("CF-Connecting-IP", &address(12)),
+        ],
+        Some(&json!({"visitor": {"name": "Ali"}})),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
     let made = files_under(&objects).difference(&files_after).count();
     assert!(
         made >= 1,
-        "a known key's budget left no storage under {objects:?}"
+        "a new address's budget left no storage under {objects:?}"
     );
 }
 
