@@ -138,7 +138,7 @@ fn raw(
 fn unknown_credentials_of_every_kind_leave_no_row_and_no_object_storage(ctx: &Ctx) {
     let ws = ctx.workspace();
     // Every other test waits while this one looks, so what changes is this test's.
-    let _quiet = crate::client::QUIET
+    let quiet = crate::client::QUIET
         .write()
         .unwrap_or_else(|e| e.into_inner());
     let objects = ctx.server.persist_dir.join("v3").join("do");
@@ -232,6 +232,8 @@ fn unknown_credentials_of_every_kind_leave_no_row_and_no_object_storage(ctx: &Ct
         );
     }
     assert_eq!(rows_before.len(), rows_after.len());
+    // Reading the workspace's object takes `QUIET` itself.
+    drop(quiet);
     // A real key's first request records its budget, in its workspace's object, which
     // already existed: a row there, not a new object.
     let known = raw(
