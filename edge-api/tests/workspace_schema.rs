@@ -191,9 +191,28 @@ fn figures(db: &Connection, query: &str) -> Vec<Vec<Value>> {
         .unwrap()
 }
 
-/// The workspace-wide rollups agree with the per-agent ones, and the local days of every
-/// tracked shift with the hours regrouped.
+/// The workspace-wide rollups agree with the per-agent ones, the months with their days,
+/// and the local days of every tracked shift with the hours regrouped.
 fn assert_rollups_agree(db: &Connection, at: &str) {
+    for (months, days, agent, keys) in [
+        ("stats_monthly", "stats_daily", "agent,", "1, 2"),
+        ("stats_monthly_all", "stats_daily_all", "", "1"),
+    ] {
+        assert_eq!(
+            figures(
+                db,
+                &format!("SELECT bucket, {agent} {FIGURES} FROM {months} GROUP BY {keys} ORDER BY {keys}")
+            ),
+            figures(
+                db,
+                &format!(
+                    "SELECT substr(bucket, 1, 7), {agent} {FIGURES} FROM {days} \
+                     GROUP BY {keys} ORDER BY {keys}"
+                )
+            ),
+            "{months} ({at})"
+        );
+    }
     for (all, per_agent) in [
         ("stats_daily_all", "stats_daily"),
         ("stats_hourly_all", "stats_hourly"),

@@ -241,9 +241,9 @@ fn main() {
             ),
         ),
         (
-            "a year of days per agent (stats_daily's key)",
-            "SELECT agent, SUM(created) FROM stats_daily \
-             WHERE bucket >= '2025-11-25' AND bucket < '2026-11-25' GROUP BY agent"
+            "a year of months per agent (stats_monthly's key)",
+            "SELECT agent, SUM(created) FROM stats_monthly \
+             WHERE bucket >= '2025-12' AND bucket < '2026-12' GROUP BY agent"
                 .to_string(),
         ),
     ];

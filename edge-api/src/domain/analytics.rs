@@ -2,7 +2,7 @@
 //! request covers, the period before it for trends, and how figures are rounded. The
 //! SQL that sums the figures lives in `store::analytics`.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
 use shared_types::analytics::Period;
 use shared_types::error::FieldErrors;
 use shared_types::validate::IsoDate;
@@ -174,16 +174,21 @@ pub fn local_today(now: DateTime<Utc>, offset: i64) -> NaiveDate {
     (now + TimeDelta::seconds(offset)).date_naive()
 }
 
-/// How to sum an interval. Rollup buckets are UTC days and hours, keyed by the first
-/// 10 or 13 characters of the stored RFC 3339 time (`2026-02-11`, `2026-02-11T14`), so
-/// each range is `[first, end)` of bucket names, empty when both are equal.
+/// How to sum an interval. Rollup buckets are UTC months, days and hours, keyed by the
+/// first 7, 10 or 13 characters of the stored RFC 3339 time (`2026-02`, `2026-02-11`,
+/// `2026-02-11T14`), so each range is `[first, end)` of bucket names, empty when both
+/// are equal.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Plan {
-    /// Whole hours: the hours up to the first midnight, whole days, then the hours
-    /// after the last midnight.
+    /// Whole hours: the hours up to the first midnight, the days up to the first of a
+    /// month, whole months, the days after the last first of a month, then the hours
+    /// after the last midnight. A year is about a dozen months and two edges of days,
+    /// instead of 365 days, per agent.
     Rollups {
         hours_before: (String, String),
-        days: (String, String),
+        days_before: (String, String),
+        months: (String, String),
+        days_after: (String, String),
         hours_after: (String, String),
     },
     /// An edge inside an hour (a zone such as Asia/Kolkata): the chats themselves, as
@@ -207,18 +212,47 @@ pub fn plan(interval: &Interval) -> Plan {
         }
     };
     let last_midnight = utc_midnight(interval.end.date_naive());
+    let none = || (String::new(), String::new());
     if first_midnight >= last_midnight {
-        let none = (String::new(), String::new());
         return Plan::Rollups {
             hours_before: (hour(interval.start), hour(interval.end)),
-            days: none.clone(),
-            hours_after: none,
+            days_before: none(),
+            months: none(),
+            days_after: none(),
+            hours_after: none(),
+        };
+    }
+    let month = |t: DateTime<Utc>| t.format("%Y-%m").to_string();
+    let month_start = |t: DateTime<Utc>| {
+        let d = t.date_naive();
+        utc_midnight(d - TimeDelta::days(i64::from(d.day0())))
+    };
+    let first_month = {
+        let floor = month_start(first_midnight);
+        if floor == first_midnight {
+            floor
+        } else {
+            month_start(floor + TimeDelta::days(31))
+        }
+    };
+    let last_month = month_start(last_midnight);
+    let hours_before = (hour(interval.start), hour(first_midnight));
+    let hours_after = (hour(last_midnight), hour(interval.end));
+    if first_month >= last_month {
+        return Plan::Rollups {
+            hours_before,
+            days_before: (day(first_midnight), day(last_midnight)),
+            months: none(),
+            days_after: none(),
+            hours_after,
         };
     }
     Plan::Rollups {
-        hours_before: (hour(interval.start), hour(first_midnight)),
-        days: (day(first_midnight), day(last_midnight)),
-        hours_after: (hour(last_midnight), hour(interval.end)),
+        hours_before,
+        days_before: (day(first_midnight), day(first_month)),
+        months: (month(first_month), month(last_month)),
+        days_after: (day(last_month), day(last_midnight)),
+        hours_after,
     }
 }
 
@@ -434,10 +468,66 @@ mod tests {
             p,
             Plan::Rollups {
                 hours_before: pair("2026-02-01T00", "2026-02-01T00"),
-                days: pair("2026-02-01", "2026-02-12"),
+                days_before: pair("2026-02-01", "2026-02-12"),
+                months: pair("", ""),
+                days_after: pair("", ""),
                 hours_after: pair("2026-02-12T00", "2026-02-12T00"),
             }
         );
+    }
+
+    #[test]
+    fn whole_months_are_summed_from_monthly_rollups_between_edges_of_days() {
+        let p = plan(&range("2025-12-08", "2026-12-07").interval(utc_midnight));
+        assert_eq!(
+            p,
+            Plan::Rollups {
+                hours_before: pair("2025-12-08T00", "2025-12-08T00"),
+                days_before: pair("2025-12-08", "2026-01-01"),
+                months: pair("2026-01", "2026-12"),
+                days_after: pair("2026-12-01", "2026-12-08"),
+                hours_after: pair("2026-12-08T00", "2026-12-08T00"),
+            }
+        );
+        // A range that starts on a first and ends on a last day has no edge of days.
+        let p = plan(&range("2026-02-01", "2026-03-31").interval(utc_midnight));
+        let Plan::Rollups {
+            days_before,
+            months,
+            days_after,
+            ..
+        } = p
+        else {
+            panic!("whole days use rollups");
+        };
+        assert_eq!(days_before, pair("2026-02-01", "2026-02-01"));
+        assert_eq!(months, pair("2026-02", "2026-04"));
+        assert_eq!(days_after, pair("2026-04-01", "2026-04-01"));
+        // Tashkent's year: hours, then days to 1 January, months, days, hours.
+        let tashkent = |d: NaiveDate| zoned_midnight(d, |_| 5 * 3600);
+        let p = plan(&range("2025-12-31", "2026-02-01").interval(tashkent));
+        assert_eq!(
+            p,
+            Plan::Rollups {
+                hours_before: pair("2025-12-30T19", "2025-12-31T00"),
+                days_before: pair("2025-12-31", "2026-01-01"),
+                months: pair("2026-01", "2026-02"),
+                days_after: pair("2026-02-01", "2026-02-01"),
+                hours_after: pair("2026-02-01T00", "2026-02-01T19"),
+            }
+        );
+        // A month is never read in part: 10 January to 20 February has none whole.
+        let p = plan(&range("2026-01-10", "2026-02-20").interval(utc_midnight));
+        let Plan::Rollups {
+            days_before,
+            months,
+            ..
+        } = p
+        else {
+            panic!("whole days use rollups");
+        };
+        assert_eq!(days_before, pair("2026-01-10", "2026-02-21"));
+        assert_eq!(months, pair("", ""));
     }
 
     #[test]
@@ -449,7 +539,9 @@ mod tests {
             p,
             Plan::Rollups {
                 hours_before: pair("2026-01-31T19", "2026-02-01T00"),
-                days: pair("2026-02-01", "2026-02-11"),
+                days_before: pair("2026-02-01", "2026-02-11"),
+                months: pair("", ""),
+                days_after: pair("", ""),
                 hours_after: pair("2026-02-11T00", "2026-02-11T19"),
             }
         );
@@ -460,7 +552,9 @@ mod tests {
             p,
             Plan::Rollups {
                 hours_before: pair("2026-02-01T05", "2026-02-02T05"),
-                days: pair("", ""),
+                days_before: pair("", ""),
+                months: pair("", ""),
+                days_after: pair("", ""),
                 hours_after: pair("", ""),
             }
         );
@@ -472,13 +566,15 @@ mod tests {
         let line = |d: NaiveDate| zoned_midnight(d, |_| 14 * 3600);
         let i = range("2026-02-01", "2026-02-01").interval(line);
         let Plan::Rollups {
-            hours_before, days, ..
+            hours_before,
+            days_before,
+            ..
         } = plan(&i)
         else {
             panic!("whole hours use rollups");
         };
         assert_eq!(hours_before, pair("2026-01-31T10", "2026-02-01T10"));
-        assert_eq!(days, pair("", ""));
+        assert_eq!(days_before, pair("", ""));
         let short = Interval {
             start: utc_midnight(day("2026-02-01")) + TimeDelta::hours(3),
             end: utc_midnight(day("2026-02-01")) + TimeDelta::hours(20),
@@ -487,7 +583,9 @@ mod tests {
             plan(&short),
             Plan::Rollups {
                 hours_before: pair("2026-02-01T03", "2026-02-01T20"),
-                days: pair("", ""),
+                days_before: pair("", ""),
+                months: pair("", ""),
+                days_after: pair("", ""),
                 hours_after: pair("", ""),
             }
         );

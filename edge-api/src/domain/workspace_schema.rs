@@ -106,6 +106,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0018_credential_budgets",
         sql: include_str!("../../workspace-migrations/0018_credential_budgets.sql"),
     },
+    Migration {
+        version: 19,
+        name: "0019_monthly_rollups",
+        sql: include_str!("../../workspace-migrations/0019_monthly_rollups.sql"),
+    },
 ];
 
 /// The version a fully migrated object is at.

@@ -4,7 +4,7 @@
 //! its row of the agents table, so the two always agree. The workspace's figures are
 //! summed inside its object. Whole UTC hours are
 //! read from the rollups the chats' triggers keep (workspace-migrations/
-//! 0004_conversations.sql): a year is a few hundred rows per agent. Any other range sums
+//! 0004_conversations.sql, months since 0019): a year is a few dozen rows per agent. Any other range sums
 //! the chats themselves over covering indexes. One object call per request, whatever
 //! the number of figures. The pure parts (ranges, plans, rounding) are
 //! `domain::analytics`.
@@ -31,6 +31,14 @@ use crate::state::AppState;
 use crate::store;
 use crate::store::agents::AgentName;
 
+/// Which days a request sums: its range alone, or the range before it too (the
+/// overview's trends).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    Range,
+    WithPrevious,
+}
+
 /// The days a request asks for, and the zone whose midnights bound them.
 struct Days {
     range: DayRange,
@@ -38,7 +46,7 @@ struct Days {
 }
 
 impl Days {
-    fn parse(query: &DateRangeQuery) -> Result<Days, ApiError> {
+    fn parse(query: &DateRangeQuery, reach: Reach) -> Result<Days, ApiError> {
         let invalid = |fields: FieldErrors| {
             ApiError::with_details(ErrorCode::InvalidQuery, fields.into_details())
         };
@@ -58,12 +66,16 @@ impl Days {
             analytics::local_today(now, offset(now)),
         )
         .map_err(invalid)?;
-        // Midnights are asked of the range and the one before it, each within a day of
-        // its UTC midnight.
+        // Midnights are asked of the range (and the one before it, when reached), each
+        // within a day of its UTC midnight.
         let zone = zone.map(|zone| {
             let span = |day: NaiveDate| analytics::utc_midnight(day);
+            let first = match reach {
+                Reach::Range => range.from,
+                Reach::WithPrevious => range.previous().from,
+            };
             let offsets = analytics::Offsets::learn(
-                span(range.previous().from - chrono::Days::new(2)),
+                span(first - chrono::Days::new(2)),
                 span(range.to + chrono::Days::new(3)),
                 |t| zone.offset_seconds(t),
             );
@@ -80,13 +92,14 @@ impl Days {
         })
     }
 
-    /// How to sum the days, and the days just before them.
-    fn plans(&self) -> (Plan, Plan) {
-        let midnight = |day| self.midnight(day);
-        (
-            analytics::plan(&self.range.interval(midnight)),
-            analytics::plan(&self.range.previous().interval(midnight)),
-        )
+    /// How to sum the days.
+    fn plan(&self) -> Plan {
+        analytics::plan(&self.range.interval(|day| self.midnight(day)))
+    }
+
+    /// How to sum the days just before them (learnt with [`Reach::WithPrevious`]).
+    fn plan_before(&self) -> Plan {
+        analytics::plan(&self.range.previous().interval(|day| self.midnight(day)))
     }
 }
 
@@ -116,8 +129,14 @@ struct AgentRows {
 }
 
 async fn by_agent(state: &AppState, workspace_id: &str, plan: Plan) -> Result<AgentRows, ApiError> {
-    let agents = store::agents::names(&state.db()?, workspace_id).await?;
-    let figures = call(state, workspace_id, AnalyticsOp::ByAgent { plan }).await?;
+    let db = state.db()?;
+    // The two reads overlap. The object's goes first, so it carries the read's budget
+    // (`services::budgets`) before anything waits.
+    let (figures, agents) = futures_util::future::try_join(
+        call(state, workspace_id, AnalyticsOp::ByAgent { plan }),
+        store::agents::names(&db, workspace_id),
+    )
+    .await?;
     Ok(AgentRows { agents, figures })
 }
 
@@ -146,8 +165,8 @@ pub async fn overview(
     {
         return Err(ErrorCode::WorkspaceNotFound.into());
     }
-    let days = Days::parse(&query.days)?;
-    let (now, before) = days.plans();
+    let days = Days::parse(&query.days, Reach::WithPrevious)?;
+    let (now, before) = (days.plan(), days.plan_before());
     let o = overview_sums(state, &caller.workspace_id, now, before).await?;
     let response_now = whole(o.created.response_seconds);
     let response_before = whole(o.created_before.response_seconds);
@@ -215,8 +234,8 @@ pub async fn agents(
     caller: &Caller,
     query: &AgentPerformanceQuery,
 ) -> Result<Vec<AgentPerformance>, ApiError> {
-    let days = Days::parse(&query.days)?;
-    let mut data: Vec<AgentPerformance> = rows(state, &caller.workspace_id, &days.plans().0)
+    let days = Days::parse(&query.days, Reach::Range)?;
+    let mut data: Vec<AgentPerformance> = rows(state, &caller.workspace_id, &days.plan())
         .await?
         .into_iter()
         .map(|r| r.performance)
@@ -244,8 +263,8 @@ pub async fn agent_stats(
     query: &DateRangeQuery,
 ) -> Result<AgentStats, ApiError> {
     let agent_id = AgentId::parse(raw_agent_id).map_err(|_| ErrorCode::AgentNotFound)?;
-    let days = Days::parse(query)?;
-    let row = rows(state, &caller.workspace_id, &days.plans().0)
+    let days = Days::parse(query, Reach::Range)?;
+    let row = rows(state, &caller.workspace_id, &days.plan())
         .await?
         .into_iter()
         .find(|r| r.performance.agent_id == agent_id)
@@ -271,21 +290,29 @@ pub async fn daily(
     caller: &Caller,
     query: &DailyQuery,
 ) -> Result<DailyPage, ApiError> {
-    let days = Days::parse(&query.days)?;
+    let days = Days::parse(&query.days, Reach::Range)?;
     let db = state.db()?;
-    if let Some(agent) = &query.agent_id {
-        store::agents::get(&db, &caller.workspace_id, agent.as_str())
-            .await?
-            .ok_or(ErrorCode::AgentNotFound)?;
-    }
     let series = analytics::series(&days.range, |day| days.midnight(day));
     let rows = daily_rows(
         state,
         &caller.workspace_id,
         series,
         query.agent_id.as_ref().map(|a| a.as_str().to_string()),
-    )
-    .await?;
+    );
+    // One agent's series reads only (its hours or days, never a new zone's days), so it
+    // overlaps the directory's check that the agent is the workspace's.
+    let rows = match &query.agent_id {
+        Some(agent) => {
+            let (rows, found) = futures_util::future::try_join(
+                rows,
+                store::agents::get(&db, &caller.workspace_id, agent.as_str()),
+            )
+            .await?;
+            found.ok_or(ErrorCode::AgentNotFound)?;
+            rows
+        }
+        None => rows.await?,
+    };
     Ok(DailyPage {
         period: days.range.period(),
         data: rows.data,
@@ -362,7 +389,11 @@ pub mod object {
                      UNION ALL \
                      SELECT {columns} FROM stats_daily{suffix} WHERE bucket >= ?3 AND bucket < ?4 \
                      UNION ALL \
-                     SELECT {columns} FROM stats_hourly{suffix} WHERE bucket >= ?5 AND bucket < ?6) \
+                     SELECT {columns} FROM stats_monthly{suffix} WHERE bucket >= ?5 AND bucket < ?6 \
+                     UNION ALL \
+                     SELECT {columns} FROM stats_daily{suffix} WHERE bucket >= ?7 AND bucket < ?8 \
+                     UNION ALL \
+                     SELECT {columns} FROM stats_hourly{suffix} WHERE bucket >= ?9 AND bucket < ?10) \
               {filter} {group}"
         )
     }
@@ -402,20 +433,17 @@ pub mod object {
         match plan {
             Plan::Rollups {
                 hours_before,
-                days,
+                days_before,
+                months,
+                days_after,
                 hours_after,
             } => {
-                let values: Vec<SqlStorageValue> = [
-                    &hours_before.0,
-                    &hours_before.1,
-                    &days.0,
-                    &days.1,
-                    &hours_after.0,
-                    &hours_after.1,
-                ]
-                .into_iter()
-                .map(|v| v.as_str().into())
-                .collect();
+                let values: Vec<SqlStorageValue> =
+                    [hours_before, days_before, months, days_after, hours_after]
+                        .into_iter()
+                        .flat_map(|(first, past)| [first, past])
+                        .map(|v| v.as_str().into())
+                        .collect();
                 every_figure(sql, &rollups_sql(by_agent), values)
             }
             Plan::Chats((start, end)) => {

@@ -143,42 +143,33 @@ fn clause(filter: &ChatFilter) -> (String, Vec<SqlStorageValue>) {
     }
 }
 
-/// How many chats match: from the trigger-kept chat_counts rows (exact, and a few rows
-/// to read however many chats there are). A visitor's chats are few: counted directly.
-fn count(sql: &SqlStorage, filter: &ChatFilter) -> Result<u64, ApiError> {
-    #[derive(Deserialize)]
-    struct Count {
-        total: u64,
-    }
-    let (query, values) = if filter.visitor_id.is_some() {
+/// How many chats match, as a query and its values: from the trigger-kept chat_counts
+/// rows (exact, and a few rows to read however many chats there are). A visitor's chats
+/// are few: counted directly.
+fn count(filter: &ChatFilter) -> (String, Vec<SqlStorageValue>) {
+    if filter.visitor_id.is_some() {
         let (where_, values) = clause(filter);
-        (
-            format!("SELECT COUNT(*) AS total FROM chats c{where_}"),
-            values,
-        )
+        return (format!("SELECT COUNT(*) FROM chats c{where_}"), values);
+    }
+    let mut conditions = Vec::new();
+    let mut values: Vec<SqlStorageValue> = Vec::new();
+    if let Some(status) = filter.status {
+        conditions.push("status = ?");
+        values.push(status.as_str().into());
+    }
+    if let Some(agent) = &filter.agent_id {
+        conditions.push("assigned_to = ?");
+        values.push(agent.as_str().into());
+    }
+    let where_ = if conditions.is_empty() {
+        String::new()
     } else {
-        let mut conditions = Vec::new();
-        let mut values: Vec<SqlStorageValue> = Vec::new();
-        if let Some(status) = filter.status {
-            conditions.push("status = ?");
-            values.push(status.as_str().into());
-        }
-        if let Some(agent) = &filter.agent_id {
-            conditions.push("assigned_to = ?");
-            values.push(agent.as_str().into());
-        }
-        let where_ = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", conditions.join(" AND "))
-        };
-        (
-            format!("SELECT COALESCE(SUM(n), 0) AS total FROM chat_counts{where_}"),
-            values,
-        )
+        format!(" WHERE {}", conditions.join(" AND "))
     };
-    let found: Vec<Count> = rows(sql, &query, values)?;
-    Ok(found.first().map_or(0, |c| c.total))
+    (
+        format!("SELECT COALESCE(SUM(n), 0) FROM chat_counts{where_}"),
+        values,
+    )
 }
 
 /// One page of chats, newest activity first (ties by id, the order of the chats_by_*
@@ -193,39 +184,43 @@ pub fn page(
 ) -> Result<ChatPage, ApiError> {
     #[derive(Deserialize)]
     struct Rows {
+        total: u64,
         data: String,
     }
-    let total = count(sql, filter)?;
-    let (where_, mut values) = clause(filter);
+    // One statement for the total and the page: each statement is a round between the
+    // worker's code and SQLite's.
+    let (total, mut values) = count(filter);
+    let (where_, page_values) = clause(filter);
+    values.extend(page_values);
     values.push(i64::from(limit).into());
     values.push(i64::try_from(offset).unwrap_or(i64::MAX).into());
     let found: Vec<Rows> = rows(
         sql,
         &format!(
-            "SELECT COALESCE(json_group_array(json(p.row)), '[]') AS data FROM (
-               SELECT {SUMMARY_JSON} AS row
-                 FROM chats c JOIN visitors v ON v.id = c.visitor_id{where_}
-                ORDER BY c.last_activity_at DESC, c.id LIMIT ? OFFSET ?) p"
+            "SELECT ({total}) AS total, COALESCE(json_group_array({SUMMARY_JSON}), '[]') AS data
+               FROM (SELECT {SUMMARY_COLUMNS}{where_}
+                      ORDER BY c.last_activity_at DESC, c.id LIMIT ? OFFSET ?) p"
         ),
         values,
     )?;
-    let data = found
+    let (total, data) = found
         .into_iter()
         .next()
-        .map_or_else(|| "[]".to_string(), |r| r.data);
+        .map_or_else(|| (0, "[]".to_string()), |r| (r.total, r.data));
     let data = serde_json::value::RawValue::from_string(data)
         .map_err(|e| ApiError::internal(format!("a chat page's JSON: {e}")))?;
     Ok(ChatPage { data, total })
 }
 
-/// [`SUMMARY_COLUMNS`] as one JSON object per row, in [`ChatSummary`]'s field order.
-const SUMMARY_JSON: &str = "json_object('id', c.id, 'visitor_name', v.name,
-        'visitor_email', v.email, 'status', c.status, 'assigned_to', c.assigned_to,
-        'unread_count', c.unread_count,
-        'last_message_at', COALESCE(c.last_message_at, c.created_at),
-        'created_at', c.created_at,
-        'visitor_verified', json(CASE WHEN v.verified = 1 THEN 'true' ELSE 'false' END),
-        'last_message_text', c.last_text, 'last_message_sender', c.last_sender)";
+/// A row `p` of [`SUMMARY_COLUMNS`] as one JSON object, in [`ChatSummary`]'s field
+/// order. It is written by the aggregate itself: an object made inside the page's
+/// subquery would come out of it as text, to be parsed again row by row.
+const SUMMARY_JSON: &str = "json_object('id', p.id, 'visitor_name', p.visitor_name,
+        'visitor_email', p.visitor_email, 'status', p.status, 'assigned_to', p.assigned_to,
+        'unread_count', p.unread_count, 'last_message_at', p.last_message_at,
+        'created_at', p.created_at,
+        'visitor_verified', json(CASE WHEN p.visitor_verified THEN 'true' ELSE 'false' END),
+        'last_message_text', p.last_message_text, 'last_message_sender', p.last_message_sender)";
 
 /// How far the visitor of chat `c` has read. The chat keeps only how many agent messages
 /// the visitor has not read: those are the newest ones, so the one read last is the
