@@ -48,7 +48,16 @@ pub async fn request(raw: web_sys::Request) -> worker::Result<axum::extract::Req
 
 /// `res` as the platform's response: a whole body of at most [`WHOLE_ANSWER_BYTES`] is
 /// copied across in one piece.
-pub async fn response(res: axum::response::Response) -> worker::Result<web_sys::Response> {
+pub async fn response(mut res: axum::response::Response) -> worker::Result<web_sys::Response> {
+    if let Some(PassedBody(stream)) = res.extensions_mut().remove::<PassedBody>() {
+        let init = web_sys::ResponseInit::new();
+        init.set_status(res.status().as_u16());
+        init.set_headers(worker::Headers::from(res.headers()).as_ref());
+        return Ok(web_sys::Response::new_with_opt_readable_stream_and_init(
+            Some(&stream),
+            &init,
+        )?);
+    }
     let whole = res
         .body()
         .size_hint()
@@ -73,5 +82,29 @@ pub async fn response(res: axum::response::Response) -> worker::Result<web_sys::
             Some(&array),
             &init,
         )?)
+    }
+}
+
+/// A JSON response body written elsewhere (a workspace object's), handed to the platform
+/// as its stream: it never passes through the worker's memory. The response that
+/// carries it in its extensions has an empty body of its own.
+#[derive(Clone)]
+pub struct PassedBody(worker::send::SendWrapper<web_sys::ReadableStream>);
+
+impl PassedBody {
+    pub fn new(stream: web_sys::ReadableStream) -> Self {
+        PassedBody(worker::send::SendWrapper::new(stream))
+    }
+}
+
+impl axum::response::IntoResponse for PassedBody {
+    fn into_response(self) -> axum::response::Response {
+        let mut res = (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            Body::empty(),
+        )
+            .into_response();
+        res.extensions_mut().insert(self);
+        res
     }
 }

@@ -467,8 +467,11 @@ impl TestServer {
                 .args(["--command", sql])
                 .output()
                 .expect("wrangler d1 execute");
+            // With `--json`, wrangler writes its error to stdout, not stderr.
             let busy = !out.status.success()
-                && String::from_utf8_lossy(&out.stderr).contains("SQLITE_BUSY");
+                && [&out.stderr, &out.stdout]
+                    .iter()
+                    .any(|o| String::from_utf8_lossy(o).contains("SQLITE_BUSY"));
             attempt += 1;
             if !busy || attempt == 30 {
                 break out;

@@ -310,28 +310,43 @@ pub fn series(range: &DayRange, midnight: impl Fn(NaiveDate) -> DateTime<Utc>) -
     } else {
         (Source::Chats, &|t| time::format(t))
     };
-    let mut runs: Vec<DayRun> = Vec::new();
-    let mut run_end: Option<DateTime<Utc>> = None;
+    // A run as it grows; its bounds are named once it is whole (a year is one run of
+    // 365 days, not 365 names).
+    struct Span {
+        first: DateTime<Utc>,
+        past: DateTime<Utc>,
+        shift: i64,
+        day: Option<String>,
+    }
+    let mut spans: Vec<Span> = Vec::new();
     for (day, start, end) in &days {
         let shift = (utc_midnight(*day) - *start).num_seconds();
         // A day of 24 hours starts and ends at the same offset; one of 23 or 25 holds a
         // clock change, so its hours are not all `shift` from UTC.
         let steady = *end - *start == TimeDelta::days(1);
-        match runs.last_mut() {
+        match spans.last_mut() {
             Some(run)
-                if steady && run.day.is_none() && run.shift == shift && run_end == Some(*start) =>
+                if steady && run.day.is_none() && run.shift == shift && run.past == *start =>
             {
-                run.past = bound(*end);
+                run.past = *end;
             }
-            _ => runs.push(DayRun {
-                first: bound(*start),
-                past: bound(*end),
+            _ => spans.push(Span {
+                first: *start,
+                past: *end,
                 shift: if steady { shift } else { 0 },
                 day: (!steady).then(|| day.format("%Y-%m-%d").to_string()),
             }),
         }
-        run_end = Some(*end);
     }
+    let runs = spans
+        .into_iter()
+        .map(|run| DayRun {
+            first: bound(run.first),
+            past: bound(run.past),
+            shift: run.shift,
+            day: run.day,
+        })
+        .collect();
     Series {
         source,
         runs,

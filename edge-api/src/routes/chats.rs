@@ -45,8 +45,8 @@ async fn list(
     state: AppState,
     caller: Caller,
     ApiQuery(query): ApiQuery<ListChatsQuery>,
-) -> Result<Json<chats::RawList>, ApiError> {
-    Ok(Json(chats::list(&state, &caller, query).await?))
+) -> Result<crate::platform::PassedBody, ApiError> {
+    chats::list(&state, &caller, query).await
 }
 
 #[utoipa::path(

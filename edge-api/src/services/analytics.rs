@@ -333,9 +333,9 @@ pub mod object {
 
     use crate::domain::analytics::{Plan, Series, Source};
     use crate::error::ApiError;
-    use crate::objects::workspace::answer;
-    use crate::objects::workspace::protocol::{AnalyticsOp, Daily, Figures, Overview};
+    use crate::objects::workspace::protocol::{AnalyticsOp, Figures, Overview};
     use crate::objects::workspace::sql::{rows, run};
+    use crate::objects::workspace::{answer, answer_written};
 
     /// Seconds from the visitor's first message to the first agent reply; chats where an
     /// agent wrote first (a proactive message) have no response time.
@@ -364,7 +364,9 @@ pub mod object {
                 })
             }
             AnalyticsOp::ByAgent { plan } => answer(figures(sql, &plan, true)?),
-            AnalyticsOp::Daily { series, agent } => answer(daily(sql, &series, agent)?),
+            AnalyticsOp::Daily { series, agent } => {
+                Ok(answer_written(&[("data", &daily(sql, &series, agent)?)]))
+            }
         }
     }
 
@@ -522,11 +524,7 @@ pub mod object {
         sql: &SqlStorage,
         series: &Series,
         agent: Option<String>,
-    ) -> Result<Daily, ApiError> {
-        #[derive(serde::Deserialize)]
-        struct Rows {
-            data: String,
-        }
+    ) -> Result<String, ApiError> {
         let runs = serde_json::to_string(&series.runs)
             .map_err(|e| ApiError::internal(format!("a series' runs: {e}")))?;
         let has_agent = agent.is_some();
@@ -538,12 +536,6 @@ pub mod object {
         if let Some(agent) = &agent {
             values.push(agent.as_str().into());
         }
-        const RUNS: &str = "j AS MATERIALIZED (SELECT json_extract(value, '$.first') AS first, \
-             json_extract(value, '$.past') AS past, \
-             json_extract(value, '$.shift') AS shift_n, \
-             json_extract(value, '$.shift') || ' seconds' AS shift, \
-             json_extract(value, '$.day') AS day FROM json_each(?1)), \
-             d(day) AS (SELECT ?2 UNION ALL SELECT date(day, '+1 day') FROM d WHERE day < ?3)";
         let within = |column: &str| format!("{column} >= j.first AND {column} < j.past");
         let rollup = |table: &str, day: &str, agent_filter: &str| {
             (
@@ -553,15 +545,35 @@ pub mod object {
                     within("s.bucket")
                 ),
                 "LEFT JOIN g ON g.day = d.day".to_string(),
+                Read::Grouped,
             )
         };
         let hour_of_day = "date(s.bucket || ':00', j.shift)";
-        let (groups, joins) = match (series.source, has_agent) {
-            (Source::Daily, false) => rollup("stats_daily_all", "s.bucket", ""),
-            (Source::Daily, true) => rollup("stats_daily", "s.bucket", "AND s.agent = ?4"),
+        // A day that is one stored row (a UTC day's, or a local day of the series' one
+        // shift) is read by its key, straight into the day's object: nothing grouped,
+        // materialised or indexed on the way.
+        let one_row = |join: &str| (String::new(), join.to_string(), Read::Row);
+        let steady_shift = match series.runs.as_slice() {
+            [run] if run.day.is_none() => Some(run.shift),
+            _ => None,
+        };
+        let (groups, joins, read) = match (series.source, has_agent) {
+            // Every day of a series of UTC days is its own bucket.
+            (Source::Daily, false) => one_row("LEFT JOIN stats_daily_all AS s ON s.bucket = d.day"),
+            (Source::Daily, true) => {
+                one_row("LEFT JOIN stats_daily AS s ON s.bucket = d.day AND s.agent = ?4")
+            }
             (Source::Hourly, true) => rollup("stats_hourly", hour_of_day, "AND s.agent = ?4"),
             (Source::Hourly, false) => {
                 track_shifts(sql, series)?;
+                if let Some(shift) = steady_shift {
+                    values.push(shift.into());
+                    return daily_json(
+                        sql,
+                        values,
+                        one_row("LEFT JOIN stats_local AS s ON s.shift = ?4 AND s.day = d.day"),
+                    );
+                }
                 // A steady run's local days are stored; a day with a clock change in it
                 // is its hours.
                 (
@@ -578,6 +590,7 @@ pub mod object {
                         within("s.bucket")
                     ),
                     "LEFT JOIN g ON g.day = d.day".to_string(),
+                    Read::Grouped,
                 )
             }
             (Source::Chats, _) => {
@@ -621,34 +634,94 @@ pub mod object {
                     "LEFT JOIN gc ON gc.day = d.day LEFT JOIN gx ON gx.day = d.day \
                      LEFT JOIN gr ON gr.day = d.day"
                         .to_string(),
+                    Read::Grouped,
                 )
             }
         };
-        let whole = |v: &str| format!("CAST(round(max({v}, 0.0)) AS INTEGER)");
+        daily_json(sql, values, (groups, joins, read))
+    }
+
+    /// The runs of a series (`?1`) as a table, and its days from `?2` to `?3`.
+    const RUNS: &str = "j AS MATERIALIZED (SELECT json_extract(value, '$.first') AS first, \
+         json_extract(value, '$.past') AS past, \
+         json_extract(value, '$.shift') AS shift_n, \
+         json_extract(value, '$.shift') || ' seconds' AS shift, \
+         json_extract(value, '$.day') AS day FROM json_each(?1)), \
+         d(day) AS (SELECT ?2 UNION ALL SELECT date(day, '+1 day') FROM d WHERE day < ?3)";
+
+    /// Where the series' select finds a day's figures.
+    #[derive(Clone, Copy)]
+    enum Read {
+        /// The named columns of the grouped tables `g` (or `gc`, `gx`, `gr`).
+        Grouped,
+        /// The one rollup row `s` of the day, whose sums make the figures.
+        Row,
+    }
+
+    impl Read {
+        /// The figure `name` (as [`ROLLUP_FIGURES`] names it) of a day.
+        fn figure(self, name: &str) -> String {
+            match (self, name) {
+                (Read::Grouped, _) => name.to_string(),
+                (Read::Row, "chats") => "s.created".to_string(),
+                (Read::Row, "response_seconds") => {
+                    "CAST(s.response_s AS REAL) / NULLIF(s.response_n, 0)".to_string()
+                }
+                (Read::Row, "resolution_minutes") => {
+                    "CAST(s.resolution_s AS REAL) / 60.0 / NULLIF(s.closed, 0)".to_string()
+                }
+                (Read::Row, "csat") => {
+                    "CAST(s.rating_sum AS REAL) / NULLIF(s.ratings, 0)".to_string()
+                }
+                (Read::Row, column) => format!("s.{column}"),
+            }
+        }
+    }
+
+    /// Runs a series' query: `WITH` the runs, the days and `groups`, every day of `d`
+    /// with its figures through `joins`, as one JSON array.
+    fn daily_json(
+        sql: &SqlStorage,
+        values: Vec<SqlStorageValue>,
+        (groups, joins, read): (String, String, Read),
+    ) -> Result<String, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Rows {
+            data: String,
+        }
+        let f = |name: &str| read.figure(name);
+        let groups = if groups.is_empty() {
+            String::new()
+        } else {
+            format!(", {groups}")
+        };
+        let whole = |v: &str| format!("CAST(round(max({}, 0.0)) AS INTEGER)", f(v));
+        let (closed, first_contact) = (f("closed"), f("first_contact"));
         let query = format!(
-            "WITH RECURSIVE {RUNS}, {groups} \
+            "WITH RECURSIVE {RUNS}{groups} \
              SELECT COALESCE(json_group_array(json_object('date', d.day, \
-                   'total_chats', COALESCE(chats, 0), \
-                   'resolved_chats', COALESCE(resolved, 0), \
+                   'total_chats', COALESCE({}, 0), \
+                   'resolved_chats', COALESCE({}, 0), \
                    'avg_response_time_seconds', {}, \
-                   'closed_chats', COALESCE(closed, 0), \
+                   'closed_chats', COALESCE({closed}, 0), \
                    'avg_resolution_time_minutes', {}, \
-                   'first_contact_resolution_rate', CASE WHEN closed > 0 THEN \
-                       round(CAST(COALESCE(first_contact, 0) AS REAL) / closed * 100.0) / 100.0 END, \
-                   'csat_score', round(csat * 10.0) / 10.0, \
-                   'csat_responses', COALESCE(ratings, 0))), '[]') AS data \
+                   'first_contact_resolution_rate', CASE WHEN {closed} > 0 THEN \
+                       round(CAST(COALESCE({first_contact}, 0) AS REAL) / {closed} * 100.0) / 100.0 END, \
+                   'csat_score', round({} * 10.0) / 10.0, \
+                   'csat_responses', COALESCE({}, 0))), '[]') AS data \
                FROM d {joins}",
+            f("chats"),
+            f("resolved"),
             whole("response_seconds"),
             whole("resolution_minutes"),
+            f("csat"),
+            f("ratings"),
         );
         let found: Vec<Rows> = rows(sql, &query, values)?;
-        let data = found
+        Ok(found
             .into_iter()
             .next()
-            .map_or_else(|| "[]".to_string(), |r| r.data);
-        let data = serde_json::value::RawValue::from_string(data)
-            .map_err(|e| ApiError::internal(format!("a daily series' JSON: {e}")))?;
-        Ok(Daily { data })
+            .map_or_else(|| "[]".to_string(), |r| r.data))
     }
 
     /// The nine figures every rollup row carries, as the `l.*`/`s.*` of a union reads them.

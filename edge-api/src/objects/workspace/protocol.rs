@@ -68,6 +68,9 @@ pub const CHARGE_HEADER: &str = "x-charge";
 /// The answer's header with the charge's decision (JSON).
 pub const BUDGET_HEADER: &str = "x-budget";
 
+/// Marks an answer that is the client's response body itself, not an [`Answer`].
+pub const BODY_HEADER: &str = "x-chatflow-body";
+
 /// Visitors on the site now.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -304,6 +307,14 @@ pub enum Answer<T> {
     },
 }
 
+impl Request {
+    /// Whether this operation's answer, when it succeeds, is a response body for the
+    /// client ([`BODY_HEADER`]).
+    pub fn answers_a_body(&self) -> bool {
+        matches!(self, Request::Chats(ChatOp::List { .. }))
+    }
+}
+
 impl Answer<()> {
     /// How `err` travels back to the caller, from this object or through a chat's room.
     pub fn failed(err: &ApiError) -> Self {
@@ -338,6 +349,14 @@ pub enum ChatOp {
         filter: ChatFilter,
         limit: u32,
         offset: u64,
+    },
+    /// → the body of `GET /v1/chats` itself, a `ListResponse` of `ChatSummary` as the
+    /// client gets it, marked by [`BODY_HEADER`]: the worker passes it on unread
+    /// (`client::WorkspaceDb::call_body`).
+    List {
+        filter: ChatFilter,
+        page: shared_types::pagination::Page,
+        limit: shared_types::pagination::Limit,
     },
     /// → `Option<Patched>`: the chat before and after; `None` when there is no such
     /// chat. A status or assignee change the chat's state does not allow fails with

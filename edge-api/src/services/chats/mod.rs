@@ -13,7 +13,6 @@ use shared_types::chats::{
 };
 use shared_types::error::{ErrorCode, FieldErrors};
 use shared_types::ids::ChatId;
-use shared_types::pagination::Pagination;
 use shared_types::realtime::ServerFrame;
 use shared_types::visitor::{RatingRequest, StartChatRequest, StartedChat};
 
@@ -22,10 +21,11 @@ use crate::domain::chat_rules;
 use crate::domain::{bounds, ids, time};
 use crate::error::ApiError;
 use crate::limits;
-use crate::objects::workspace::client;
+use crate::objects::workspace::client::{self, WorkspaceDb};
 use crate::objects::workspace::protocol::{
     ChatFilter, ChatHead, ChatOp, ChatPage, ChatPatch, Opening, Patched, ReadOutcome, Request,
 };
+use crate::platform::PassedBody;
 use crate::services::messages::{self, Author};
 use crate::services::sockets;
 use crate::state::AppState;
@@ -116,35 +116,20 @@ pub async fn list(
     state: &AppState,
     caller: &Caller,
     query: ListChatsQuery,
-) -> Result<RawList, ApiError> {
+) -> Result<PassedBody, ApiError> {
     let filter = ChatFilter {
         status: query.status,
         agent_id: query.agent_id.as_ref().map(|a| a.as_str().to_string()),
         visitor_id: None,
     };
-    let offset = query.page.offset(query.limit);
-    let page: ChatPage = call(
-        state,
-        &caller.workspace_id,
-        ChatOp::Page {
+    // The object writes the whole body, pagination too; the worker hands it on unread.
+    WorkspaceDb::of(state, &caller.workspace_id)?
+        .call_body(&Request::Chats(ChatOp::List {
             filter,
-            limit: query.limit.get(),
-            offset,
-        },
-    )
-    .await?;
-    Ok(RawList {
-        data: page.data,
-        pagination: Pagination::new(query.page, query.limit, page.total),
-    })
-}
-
-/// A page whose rows are JSON already, [`shared_types::pagination::ListResponse`] as it
-/// goes out.
-#[derive(serde::Serialize)]
-pub struct RawList {
-    pub data: Box<serde_json::value::RawValue>,
-    pub pagination: Pagination,
+            page: query.page,
+            limit: query.limit,
+        }))
+        .await
 }
 
 pub async fn get(state: &AppState, caller: &Caller, raw_id: &str) -> Result<ChatDetail, ApiError> {

@@ -7,16 +7,17 @@ use serde::Deserialize;
 use shared_types::chats::{ChatDetail, ChatStatus, ChatSummary, Visitor};
 use shared_types::error::ErrorCode;
 use shared_types::ids::{AgentId, ChatId};
+use shared_types::pagination::Pagination;
 use worker::{SqlStorage, SqlStorageValue};
 
 use crate::domain::chat_rules;
 use crate::domain::chat_status::{self, ChatState};
 use crate::error::ApiError;
-use crate::objects::workspace::answer;
 use crate::objects::workspace::protocol::{
-    AgentChats, ChatFilter, ChatHead, ChatOp, ChatPage, ChatPatch, Patched, ReadOutcome,
+    AgentChats, ChatFilter, ChatHead, ChatOp, ChatPatch, Patched, ReadOutcome,
 };
 use crate::objects::workspace::sql::{rows, run};
+use crate::objects::workspace::{answer, answer_written};
 
 /// `unread_count` is what the spec means by it: visitor messages no agent has read.
 pub const SUMMARY_COLUMNS: &str =
@@ -38,7 +39,23 @@ pub fn handle(sql: &SqlStorage, op: ChatOp) -> Result<String, ApiError> {
             filter,
             limit,
             offset,
-        } => answer(page(sql, &filter, limit, offset)?),
+        } => {
+            let (total, data) = page(sql, &filter, limit, offset)?;
+            Ok(answer_written(&[
+                ("data", &data),
+                ("total", &total.to_string()),
+            ]))
+        }
+        ChatOp::List {
+            filter,
+            page: number,
+            limit,
+        } => {
+            let (total, data) = page(sql, &filter, limit.get(), number.offset(limit))?;
+            let pagination = serde_json::to_string(&Pagination::new(number, limit, total))
+                .map_err(|e| ApiError::internal(format!("a page's pagination: {e}")))?;
+            Ok(format!("{{\"data\":{data},\"pagination\":{pagination}}}"))
+        }
         ChatOp::Patch {
             chat_id,
             patch,
@@ -175,13 +192,13 @@ fn count(filter: &ChatFilter) -> (String, Vec<SqlStorageValue>) {
 /// One page of chats, newest activity first (ties by id, the order of the chats_by_*
 /// indexes, so no sort step), and how many match in all. SQLite writes the rows as the
 /// JSON of [`ChatSummary`], field for field, so neither the object nor the worker
-/// decodes them.
+/// decodes them: the total, and the rows' JSON.
 pub fn page(
     sql: &SqlStorage,
     filter: &ChatFilter,
     limit: u32,
     offset: u64,
-) -> Result<ChatPage, ApiError> {
+) -> Result<(u64, String), ApiError> {
     #[derive(Deserialize)]
     struct Rows {
         total: u64,
@@ -203,13 +220,10 @@ pub fn page(
         ),
         values,
     )?;
-    let (total, data) = found
+    Ok(found
         .into_iter()
         .next()
-        .map_or_else(|| (0, "[]".to_string()), |r| (r.total, r.data));
-    let data = serde_json::value::RawValue::from_string(data)
-        .map_err(|e| ApiError::internal(format!("a chat page's JSON: {e}")))?;
-    Ok(ChatPage { data, total })
+        .map_or_else(|| (0, "[]".to_string()), |r| (r.total, r.data)))
 }
 
 /// A row `p` of [`SUMMARY_COLUMNS`] as one JSON object, in [`ChatSummary`]'s field
