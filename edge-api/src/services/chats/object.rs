@@ -161,32 +161,17 @@ fn clause(filter: &ChatFilter) -> (String, Vec<SqlStorageValue>) {
 }
 
 /// How many chats match, as a query and its values: from the trigger-kept chat_counts
-/// rows (exact, and a few rows to read however many chats there are). A visitor's chats
-/// are few: counted directly.
+/// rows (exact, and a few rows to read however many chats there are; they carry the
+/// status and assignee columns [`clause`] names). A visitor's chats are few: counted
+/// directly.
 fn count(filter: &ChatFilter) -> (String, Vec<SqlStorageValue>) {
-    if filter.visitor_id.is_some() {
-        let (where_, values) = clause(filter);
-        return (format!("SELECT COUNT(*) FROM chats c{where_}"), values);
-    }
-    let mut conditions = Vec::new();
-    let mut values: Vec<SqlStorageValue> = Vec::new();
-    if let Some(status) = filter.status {
-        conditions.push("status = ?");
-        values.push(status.as_str().into());
-    }
-    if let Some(agent) = &filter.agent_id {
-        conditions.push("assigned_to = ?");
-        values.push(agent.as_str().into());
-    }
-    let where_ = if conditions.is_empty() {
-        String::new()
+    let (where_, values) = clause(filter);
+    let query = if filter.visitor_id.is_some() {
+        format!("SELECT COUNT(*) FROM chats c{where_}")
     } else {
-        format!(" WHERE {}", conditions.join(" AND "))
+        format!("SELECT COALESCE(SUM(n), 0) FROM chat_counts c{where_}")
     };
-    (
-        format!("SELECT COALESCE(SUM(n), 0) FROM chat_counts{where_}"),
-        values,
-    )
+    (query, values)
 }
 
 /// One page of chats, newest activity first (ties by id, the order of the chats_by_*
